@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+// The vcdscript package. Layers and the direction of their arrows: docs/architecture.md.
+import PackageDescription
+
+/// Release builds of the interpreter skip dynamic exclusivity checks: the evaluator keeps its
+/// frames in class-held storage and the checks cost more than half of its run time (measured in
+/// ../shared/reference/swift-stack.md §4). Debug builds keep them as a safety net.
+let fastInterpreter: [SwiftSetting] = [
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "vcdscript",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vcdscript", targets: ["vcdscript"]),
+        .library(name: "VCDScript", targets: ["VCDScript"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // System libraries, with static-inline shims for the C variadics Swift cannot call.
+        .systemLibrary(name: "CEditLine", pkgConfig: "libedit", providers: [.apt(["libedit-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Real C for what must be async-signal-safe (the SIGINT flag).
+        .target(name: "CSupport"),
+
+        // The language: lexer, parser, resolver, evaluator, values, errors, modules. No cloud code.
+        .target(
+            name: "VCDScript",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: fastInterpreter
+        ),
+        // Wire types shared by the simulator and the client: Codable bodies, URNs, media types.
+        .target(name: "CloudWire"),
+        // The embedded simulator: store, router, handlers, clock, faults, served over Hummingbird.
+        .target(
+            name: "CloudSim",
+            dependencies: [
+                "CloudWire",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Transports (libcurl, in-process) and the VCD / NSX / ALB clients.
+        .target(
+            name: "CloudClient",
+            dependencies: ["CloudWire", "CCurl", "CSupport", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The provisioning engine: ensure / diff / plan, waits, locks.
+        .target(name: "Provisioning", dependencies: ["CloudClient"]),
+        // Engine objects as script types.
+        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning"]),
+        // The command line, the REPL, the runner and `sim serve`: wires everything together.
+        .executableTarget(
+            name: "vcdscript",
+            dependencies: [
+                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CEditLine", "CSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: fastInterpreter
+        ),
+
+        .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
+        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire"]),
+        .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,21 @@
+import CloudWire
+
+/// Carries one HTTP request to a target and brings back its response: libcurl for a real site or
+/// `sim serve`, or in-process into the embedded simulator. The engine never knows which.
+public protocol HTTPTransport: AnyObject {
+    /// Sends `request` to the target. `baseURL` is the scheme, host and port of the target
+    /// (for example `https://vcd.example.com`); the request carries the path and query.
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage
+}
+
+/// The in-process transport: hands requests to a closure (the executable wires it to the
+/// simulator's router), so that `Provisioning` never imports `CloudSim`.
+public final class InProcessTransport: HTTPTransport {
+    private let handler: (HTTPRequestMessage) -> HTTPResponseMessage
+
+    public init(handler: @escaping (HTTPRequestMessage) -> HTTPResponseMessage) { self.handler = handler }
+
+    public func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        handler(request)
+    }
+}
