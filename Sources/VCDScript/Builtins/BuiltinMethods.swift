@@ -1,0 +1,274 @@
+import Foundation
+
+/// A method of a built-in value kind (string, list, map).
+struct ValueMethod {
+    let name: String
+    let params: [Parameter]
+    let variadic: Bool
+    let doc: String
+    let body: (Value, Arguments, CallContext) throws -> Value
+
+    var signature: String {
+        var parts = params.map { p -> String in
+            if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
+            return p.name
+        }
+        if variadic { parts.append("...") }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// The methods of strings, lists and maps.
+enum BuiltinMethods {
+    static func table(for v: Value) -> [String: ValueMethod]? {
+        switch v {
+        case .string: return string
+        case .list: return list
+        case .map: return map
+        default: return nil
+        }
+    }
+
+    static func call(_ m: ValueMethod, _ receiver: Value, args: [Value], named: [(name: String, value: Value)], ctx: CallContext) throws -> Value {
+        let a: Arguments
+        do {
+            a = try Arguments.bind(function: "\(receiver.typeName).\(m.name)", params: m.params, variadic: m.variadic, positional: args, named: named)
+        } catch let e as ScriptError { e.range = e.range ?? ctx.range; throw e }
+        return try Calls.runNative(vm: ctx.vm, range: ctx.range) { try m.body(receiver, a, ctx) }
+    }
+
+    private static func make(_ list: [ValueMethod]) -> [String: ValueMethod] {
+        Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
+    }
+
+    private static func m(_ name: String, _ params: [Parameter] = [], variadic: Bool = false, _ doc: String,
+                          _ body: @escaping (Value, Arguments, CallContext) throws -> Value) -> ValueMethod {
+        ValueMethod(name: name, params: params, variadic: variadic, doc: doc, body: body)
+    }
+
+    private static func m(_ name: String, _ doc: String, _ body: @escaping (Value, Arguments, CallContext) throws -> Value) -> ValueMethod {
+        ValueMethod(name: name, params: [], variadic: false, doc: doc, body: body)
+    }
+
+    private static func s(_ v: Value) -> String { if case .string(let s) = v { return s }; return "" }
+    private static func l(_ v: Value) -> ListRef { if case .list(let l) = v { return l }; return ListRef() }
+    private static func mp(_ v: Value) -> MapRef { if case .map(let m) = v { return m }; return MapRef() }
+
+    private static func mutableList(_ v: Value, _ ctx: CallContext) throws -> ListRef {
+        let list = l(v)
+        if list.frozen { throw Ops.frozenError(at: ctx.range) }
+        return list
+    }
+
+    // MARK: strings
+
+    static let string: [String: ValueMethod] = make([
+        m("upper", "The string in upper case.") { v, _, _ in .string(s(v).uppercased()) },
+        m("lower", "The string in lower case.") { v, _, _ in .string(s(v).lowercased()) },
+        m("trim", [Parameter("chars", default: .null, doc: "characters to remove; blanks by default")], "Removes blanks (or the given characters) at both ends.") { v, a, _ in
+            let set = try a.optionalString(0).map { CharacterSet(charactersIn: $0) } ?? .whitespacesAndNewlines
+            return .string(s(v).trimmingCharacters(in: set))
+        },
+        m("trimStart", "Removes leading blanks.") { v, _, _ in .string(String(s(v).drop { $0.isWhitespace })) },
+        m("trimEnd", "Removes trailing blanks.") { v, _, _ in
+            var t = s(v); while t.last?.isWhitespace == true { t.removeLast() }; return .string(t)
+        },
+        m("split", [Parameter("separator", default: .null, doc: "splits on runs of blanks when nil"), Parameter("limit", default: .int(-1))],
+          "Splits into a list of strings.") { v, a, ctx in
+            let str = s(v)
+            let limit = try a.int(1)
+            guard let sep = try a.optionalString(0) else {
+                return .list(ListRef(str.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }))
+            }
+            if sep.isEmpty { throw ScriptError(.value, "split(): the separator is empty", at: ctx.range, hint: "use chars() to get the characters") }
+            var parts = str.components(separatedBy: sep)
+            if limit >= 0, parts.count > limit + 1 {
+                let head = Array(parts[0..<limit])
+                parts = head + [parts[limit...].joined(separator: sep)]
+            }
+            return .list(ListRef(parts.map { .string($0) }))
+        },
+        m("lines", "The lines of the text, without their newlines.") { v, _, _ in
+            .list(ListRef(s(v).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map { .string(String($0.hasSuffix("\r") ? $0.dropLast() : $0)) }))
+        },
+        m("chars", "The characters, as a list of strings.") { v, _, _ in .list(ListRef(s(v).map { .string(String($0)) })) },
+        m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, _ in
+            .string(try a.list(0).items.map { Formatter.str($0) }.joined(separator: s(v)))
+        },
+        m("contains", [Parameter("text")], "True if the text occurs in the string.") { v, a, _ in .bool(s(v).contains(try a.string(0))) },
+        m("startsWith", [Parameter("prefix")], "True if the string begins with prefix.") { v, a, _ in .bool(s(v).hasPrefix(try a.string(0))) },
+        m("endsWith", [Parameter("suffix")], "True if the string ends with suffix.") { v, a, _ in .bool(s(v).hasSuffix(try a.string(0))) },
+        m("replace", [Parameter("old"), Parameter("new")], "Replaces every occurrence of old with new.") { v, a, ctx in
+            let old = try a.string(0)
+            if old.isEmpty { throw ScriptError(.value, "replace(): old is empty", at: ctx.range) }
+            return .string(s(v).replacingOccurrences(of: old, with: try a.string(1)))
+        },
+        m("indexOf", [Parameter("text")], "The index of the first occurrence, or -1.") { v, a, _ in
+            let str = s(v), t = try a.string(0)
+            guard let r = str.range(of: t) else { return .int(-1) }
+            return .int(str.distance(from: str.startIndex, to: r.lowerBound))
+        },
+        m("repeat", [Parameter("times")], "The string repeated.") { v, a, ctx in try Ops.arithmetic(.mul, v, a[0], at: ctx.range) },
+        m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, _ in
+            let str = s(v), w = try a.int(0), fill = try a.string(1)
+            guard str.count < w, let ch = fill.first else { return v }
+            return .string(String(repeating: ch, count: min(w - str.count, 1 << 20)) + str)
+        },
+        m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, _ in
+            let str = s(v), w = try a.int(0), fill = try a.string(1)
+            guard str.count < w, let ch = fill.first else { return v }
+            return .string(str + String(repeating: ch, count: min(w - str.count, 1 << 20)))
+        },
+        m("reversed", "The characters in reverse order.") { v, _, _ in .string(String(s(v).reversed())) },
+        m("format", [], variadic: true, "Fills {} placeholders with the arguments in order: \"{} of {}\".format(1, 2).") { v, a, ctx in
+            var out = "", idx = 0
+            var chars = s(v)[...]
+            while let c = chars.first {
+                chars = chars.dropFirst()
+                if c == "{", chars.first == "}" {
+                    chars = chars.dropFirst()
+                    guard idx < a.rest.count else {
+                        throw ScriptError(.argument, "format(): more {} placeholders than arguments (\(a.rest.count))", at: ctx.range)
+                    }
+                    out += Formatter.str(a.rest[idx]); idx += 1
+                } else if c == "{", chars.first == "{" { chars = chars.dropFirst(); out.append("{") }
+                else if c == "}", chars.first == "}" { chars = chars.dropFirst(); out.append("}") }
+                else { out.append(c) }
+            }
+            return .string(out)
+        },
+    ])
+
+    // MARK: lists
+
+    static let list: [String: ValueMethod] = make([
+        m("append", [Parameter("item")], "Adds an item at the end.") { v, a, ctx in try mutableList(v, ctx).items.append(a[0]); return .null },
+        m("extend", [Parameter("items")], "Adds every item of another list at the end.") { v, a, ctx in
+            let other = try a.list(0).items
+            try mutableList(v, ctx).items.append(contentsOf: other); return .null
+        },
+        m("insert", [Parameter("index"), Parameter("item")], "Inserts an item before index.") { v, a, ctx in
+            let list = try mutableList(v, ctx)
+            let i = try a.int(0)
+            let j = max(0, min(list.items.count, i < 0 ? list.items.count + i : i))
+            list.items.insert(a[1], at: j); return .null
+        },
+        m("pop", [Parameter("index", default: .int(-1))], "Removes and returns an item (the last by default).") { v, a, ctx in
+            let list = try mutableList(v, ctx)
+            guard let j = Ops.normalize(try a.int(0), count: list.items.count) else {
+                throw ScriptError(.index, list.items.isEmpty ? "pop() from an empty list" : "pop(): index out of range", at: ctx.range)
+            }
+            return list.items.remove(at: j)
+        },
+        m("remove", [Parameter("item")], "Removes the first item equal to the argument; true if one was found.") { v, a, ctx in
+            let list = try mutableList(v, ctx)
+            guard let j = list.items.firstIndex(where: { Ops.equal($0, a[0]) }) else { return .bool(false) }
+            list.items.remove(at: j); return .bool(true)
+        },
+        m("clear", "Removes every item.") { v, _, ctx in try mutableList(v, ctx).items.removeAll(); return .null },
+        m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, _ in .bool(l(v).items.contains { Ops.equal($0, a[0]) }) },
+        m("indexOf", [Parameter("item")], "The index of the first equal item, or -1.") { v, a, _ in
+            .int(l(v).items.firstIndex { Ops.equal($0, a[0]) } ?? -1)
+        },
+        m("map", [Parameter("fn")], "A new list with fn applied to each item.") { v, a, ctx in
+            let f = try a.callable(0)
+            return .list(ListRef(try l(v).items.map { try ctx.call(f, [$0]) }))
+        },
+        m("filter", [Parameter("fn")], "A new list of the items for which fn returns true.") { v, a, ctx in
+            let f = try a.callable(0)
+            return .list(ListRef(try l(v).items.filter { try ctx.call(f, [$0]).isTruthy }))
+        },
+        m("find", [Parameter("fn")], "The first item for which fn returns true, or nil.") { v, a, ctx in
+            let f = try a.callable(0)
+            return try l(v).items.first { try ctx.call(f, [$0]).isTruthy } ?? .null
+        },
+        m("reduce", [Parameter("fn"), Parameter("initial", default: .null)], "Folds the list: fn(accumulator, item).") { v, a, ctx in
+            let f = try a.callable(0)
+            var items = l(v).items[...]
+            var acc: Value
+            if a.has("initial") { acc = a[1] } else {
+                guard let first = items.first else { throw ScriptError(.value, "reduce() of an empty list with no initial value", at: ctx.range) }
+                acc = first; items = items.dropFirst()
+            }
+            for x in items { acc = try ctx.call(f, [acc, x]) }
+            return acc
+        },
+        m("each", [Parameter("fn")], "Calls fn on each item.") { v, a, ctx in
+            let f = try a.callable(0)
+            for x in l(v).items { _ = try ctx.call(f, [x]) }
+            return .null
+        },
+        m("any", [Parameter("fn", default: .null)], "True if fn (or truthiness) holds for some item.") { v, a, ctx in
+            if case .null = a[0] { return .bool(l(v).items.contains { $0.isTruthy }) }
+            let f = try a.callable(0)
+            return .bool(try l(v).items.contains { try ctx.call(f, [$0]).isTruthy })
+        },
+        m("all", [Parameter("fn", default: .null)], "True if fn (or truthiness) holds for every item.") { v, a, ctx in
+            if case .null = a[0] { return .bool(l(v).items.allSatisfy { $0.isTruthy }) }
+            let f = try a.callable(0)
+            return .bool(try l(v).items.allSatisfy { try ctx.call(f, [$0]).isTruthy })
+        },
+        m("join", [Parameter("separator", default: .string(""))], "The items as text, joined with the separator.") { v, a, _ in
+            .string(l(v).items.map { Formatter.str($0) }.joined(separator: try a.string(0)))
+        },
+        m("sort", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "Sorts the list in place.") { v, a, ctx in
+            let list = try mutableList(v, ctx)
+            list.items = try sortedItems(list.items, a, ctx); return .null
+        },
+        m("sorted", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted copy.") { v, a, ctx in
+            .list(ListRef(try sortedItems(l(v).items, a, ctx)))
+        },
+        m("reversed", "A copy in reverse order.") { v, _, _ in .list(ListRef(l(v).items.reversed())) },
+        m("copy", "A shallow copy.") { v, _, _ in .list(ListRef(l(v).items)) },
+        m("unique", "A copy without repeated items, first occurrences kept.") { v, _, _ in
+            var out: [Value] = []
+            for x in l(v).items where !out.contains(where: { Ops.equal($0, x) }) { out.append(x) }
+            return .list(ListRef(out))
+        },
+    ])
+
+    static func sortedItems(_ items: [Value], _ a: Arguments, _ ctx: CallContext) throws -> [Value] {
+        let reverse = try a.bool(1)
+        var keyed: [(Value, Value)]
+        if case .null = a[0] { keyed = items.map { ($0, $0) } } else {
+            let f = try a.callable(0)
+            keyed = try items.map { (try ctx.call(f, [$0]), $0) }
+        }
+        try keyed.sort { x, y in
+            let c = try Ops.compare(x.0, y.0, at: ctx.range)
+            return reverse ? c > 0 : c < 0
+        }
+        return keyed.map(\.1)
+    }
+
+    // MARK: maps
+
+    static let map: [String: ValueMethod] = make([
+        m("keys", "The keys, in insertion order.") { v, _, _ in .list(ListRef(mp(v).entries.keys.map(\.value))) },
+        m("values", "The values, in insertion order.") { v, _, _ in .list(ListRef(Array(mp(v).entries.values))) },
+        m("items", "[key, value] pairs.") { v, _, _ in .list(ListRef(mp(v).entries.map { .list(ListRef([$0.key.value, $0.value])) })) },
+        m("get", [Parameter("key"), Parameter("default", default: .null)], "The value for key, or the default.") { v, a, _ in
+            guard let k = a[0].mapKey else { return a[1] }
+            return mp(v).entries[k] ?? a[1]
+        },
+        m("has", [Parameter("key")], "True if the key is present.") { v, a, _ in
+            guard let k = a[0].mapKey else { return .bool(false) }
+            return .bool(mp(v).entries[k] != nil)
+        },
+        m("remove", [Parameter("key")], "Removes a key; returns its value or nil.") { v, a, ctx in
+            let m = mp(v)
+            if m.frozen { throw Ops.frozenError(at: ctx.range) }
+            guard let k = a[0].mapKey else { return .null }
+            return m.entries.removeValue(forKey: k) ?? .null
+        },
+        m("merge", [Parameter("other")], "A new map with the other map's entries over this one's.") { v, a, ctx in
+            try Ops.arithmetic(.add, v, .map(try a.map(0)), at: ctx.range)
+        },
+        m("copy", "A shallow copy.") { v, _, _ in .map(MapRef(mp(v).entries)) },
+        m("clear", "Removes every entry.") { v, _, ctx in
+            let m = mp(v)
+            if m.frozen { throw Ops.frozenError(at: ctx.range) }
+            m.entries.removeAll(); return .null
+        },
+    ])
+}

@@ -1,0 +1,332 @@
+import Foundation
+
+/// The core builtins every module sees (see docs/language.md, "Builtins").
+enum Builtins {
+    static func install(into interp: Interpreter) {
+        for f in core + conversions + collections + system { interp.define(f) }
+        interp.define("json", .object(Namespaces.json))
+        interp.define("yaml", .object(Namespaces.yaml))
+        interp.define("base64", .object(Namespaces.base64))
+        for f in Network.functions { interp.define(f) }
+        for f in Concurrency.functions { interp.define(f) }
+    }
+
+    static func describeIOError(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file"
+            case NSFileReadNoPermissionError, NSFileWriteNoPermissionError: return "permission denied"
+            case NSFileReadInapplicableStringEncodingError: return "the file is not UTF-8 text"
+            default: break
+            }
+        }
+        return ns.localizedDescription
+    }
+
+    private static func f(_ name: String, _ params: [Parameter]?, variadic: Bool = false, _ doc: String,
+                          _ body: @escaping (Arguments, CallContext) throws -> Value) -> NativeFunction {
+        NativeFunction(name, params: params, variadic: variadic, doc: doc, body)
+    }
+
+    // MARK: core
+
+    static let core: [NativeFunction] = [
+        f("print", nil, "Prints its arguments separated by spaces (secrets as ********).") { a, ctx in
+            var sep = " "
+            for (n, v) in a.named {
+                guard n == "sep" else {
+                    throw ScriptError(.argument, "print() has no parameter named \(n)", hint: "its only named parameter is sep")
+                }
+                sep = Formatter.str(v)
+            }
+            let format = ctx.interpreter.options.outputFormat
+            let text = a.rest.map { v -> String in
+                if case .string(let s) = v { return s }
+                return Display.render(v, format: format, ctx: ctx)
+            }.joined(separator: sep)
+            ctx.interpreter.options.output(text)
+            return .null
+        },
+        f("type", [Parameter("value")], "The type name of a value: \"int\", \"list\", \"gateway\"...") { a, _ in .string(a[0].typeName) },
+        f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, _ in .string(Formatter.repr(a[0])) },
+        f("len", [Parameter("value")], "The number of items, entries or characters.") { a, ctx in
+            switch a[0] {
+            case .string(let s): return .int(s.count)
+            case .list(let l): return .int(l.items.count)
+            case .map(let m): return .int(m.entries.count)
+            case .range(let x, let y): return .int(max(0, y - x))
+            case .object(let o):
+                if let it = o.nativeType.iterate { return .int(try it(o, ctx).count) }
+                fallthrough
+            default: throw ScriptError(.type, "len() of a \(a[0].typeName) is not defined", hint: "len works on strings, lists, maps, ranges and collections")
+            }
+        },
+        f("assert", [Parameter("condition"), Parameter("message", default: .string("assertion failed"))], "Fails the script when the condition is false.") { a, _ in
+            if !a[0].isTruthy { throw ScriptError(.assertion, Formatter.str(a[1])) }
+            return .null
+        },
+        f("error", [Parameter("code"), Parameter("message", default: .null)], "An error value to throw: error(\"CODE\", \"message\"), or error(\"message\").") { a, _ in
+            if case .null = a[1] { return .error(ScriptError(.thrown, Formatter.str(a[0]))) }
+            return .error(ScriptError(.thrown, Formatter.str(a[1]), code: Formatter.str(a[0])))
+        },
+        f("freeze", [Parameter("value")], "Makes a list or map (and everything inside) read-only; returns it.") { a, _ in
+            func freeze(_ v: Value, _ depth: Int) {
+                guard depth < 100 else { return }
+                switch v {
+                case .list(let l): l.frozen = true; l.items.forEach { freeze($0, depth + 1) }
+                case .map(let m): m.frozen = true; m.entries.values.forEach { freeze($0, depth + 1) }
+                default: break
+                }
+            }
+            freeze(a[0], 0)
+            return a[0]
+        },
+        f("help", [Parameter("value", default: .null)], "Documentation of a function, type or object.") { a, ctx in
+            ctx.interpreter.options.output(Help.text(for: a[0], interpreter: ctx.interpreter))
+            return .null
+        },
+        f("dir", [Parameter("value")], "The member names of a value.") { a, _ in
+            .list(ListRef(Members.names(of: a[0]).map { .string($0) }))
+        },
+        f("secret", [Parameter("value", default: .null), Parameter("env", default: .null)],
+          "A secret: secret(\"...\") or secret(env: \"VCD_PASSWORD\"). It never prints.") { a, _ in
+            if case .string(let name) = a[1] {
+                guard let v = ProcessInfo.processInfo.environment[name] else {
+                    throw ScriptError(.value, "environment variable \(name) is not set", hint: "export \(name)=... before running, or pass the value another way")
+                }
+                return .secret(SecretRef(v))
+            }
+            switch a[0] {
+            case .string(let s): return .secret(SecretRef(s))
+            case .secret: return a[0]
+            case .null: throw ScriptError(.argument, "secret() needs a value or env: \"NAME\"")
+            default: throw ScriptError(.type, "secret() takes a string, not \(a[0].typeName)")
+            }
+        },
+        f("env", [Parameter("name"), Parameter("default", default: .null)], "An environment variable, or the default.") { a, _ in
+            ProcessInfo.processInfo.environment[try a.string(0)].map { .string($0) } ?? a[1]
+        },
+    ]
+
+    // MARK: conversions
+
+    static let conversions: [NativeFunction] = [
+        f("str", [Parameter("value")], "The value as text.") { a, _ in .string(Formatter.str(a[0])) },
+        f("int", [Parameter("value"), Parameter("base", default: .int(10))], "An integer from a number or text.") { a, _ in
+            switch a[0] {
+            case .int: return a[0]
+            case .float(let d):
+                guard d.isFinite, d > -9.3e18, d < 9.2e18 else { throw ScriptError(.value, "\(Formatter.float(d)) does not fit in an int") }
+                return .int(Int(d))
+            case .bool(let b): return .int(b ? 1 : 0)
+            case .duration(let d): return .int(Int(d / 1_000_000_000))
+            case .string(let s):
+                let t = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+                let base = try a.int(1)
+                guard (2...36).contains(base) else { throw ScriptError(.value, "int(): base must be between 2 and 36") }
+                if let v = Int(t.hasPrefix("0x") && base == 16 ? String(t.dropFirst(2)) : t, radix: base) { return .int(v) }
+                throw ScriptError(.value, "cannot convert \(Formatter.quote(s)) to an int")
+            default: throw ScriptError(.type, "cannot convert a \(a[0].typeName) to an int")
+            }
+        },
+        f("float", [Parameter("value")], "A float from a number or text.") { a, _ in
+            switch a[0] {
+            case .int(let i): return .float(Double(i))
+            case .float: return a[0]
+            case .string(let s):
+                if let d = Double(s.trimmingCharacters(in: .whitespaces)) { return .float(d) }
+                throw ScriptError(.value, "cannot convert \(Formatter.quote(s)) to a float")
+            case .duration(let d): return .float(Double(d) / 1e9)
+            default: throw ScriptError(.type, "cannot convert a \(a[0].typeName) to a float")
+            }
+        },
+        f("bool", [Parameter("value")], "The truth of a value.") { a, _ in .bool(a[0].isTruthy) },
+        f("duration", [Parameter("value")], "A duration from seconds or text such as \"1h30m\".") { a, _ in
+            switch a[0] {
+            case .duration: return a[0]
+            case .int(let i): return .duration(Int64(i) * 1_000_000_000)
+            case .float(let d): return .duration(Int64(d * 1e9))
+            case .string(let s):
+                guard let d = DurationText.parse(s) else { throw ScriptError(.value, "cannot read \(Formatter.quote(s)) as a duration", hint: "write it like 90s, 5m or 1h30m") }
+                return .duration(d)
+            default: throw ScriptError(.type, "cannot convert a \(a[0].typeName) to a duration")
+            }
+        },
+        f("list", [Parameter("value", default: .null)], "A new list from a list, map keys, string characters, range or collection.") { a, ctx in
+            switch a[0] {
+            case .null: return .list(ListRef())
+            case .list(let l): return .list(ListRef(l.items))
+            case .map(let m): return .list(ListRef(m.entries.keys.map(\.value)))
+            case .string(let s): return .list(ListRef(s.map { .string(String($0)) }))
+            case .range(let x, let y):
+                guard y - x <= 50_000_000 else { throw ScriptError(.value, "range too large to make a list") }
+                return .list(ListRef((x..<max(x, y)).map { .int($0) }))
+            case .object(let o):
+                if let it = o.nativeType.iterate { return .list(ListRef(try it(o, ctx))) }
+                fallthrough
+            default: throw ScriptError(.type, "cannot make a list from a \(a[0].typeName)")
+            }
+        },
+        f("map", [Parameter("value", default: .null)], "A new map: a copy, or from a list of [key, value] pairs.") { a, _ in
+            switch a[0] {
+            case .null: return .map(MapRef())
+            case .map(let m): return .map(MapRef(m.entries))
+            case .list(let l):
+                let m = MapRef()
+                for item in l.items {
+                    guard case .list(let pair) = item, pair.items.count == 2, let k = pair.items[0].mapKey else {
+                        throw ScriptError(.value, "map() needs a list of [key, value] pairs")
+                    }
+                    m.entries[k] = pair.items[1]
+                }
+                return .map(m)
+            default: throw ScriptError(.type, "cannot make a map from a \(a[0].typeName)")
+            }
+        },
+    ]
+
+    // MARK: collections
+
+    private static func items(_ v: Value, _ ctx: CallContext, _ fn: String) throws -> [Value] {
+        switch v {
+        case .list(let l): return l.items
+        case .map(let m): return m.entries.keys.map(\.value)
+        case .string(let s): return s.map { .string(String($0)) }
+        case .range(let x, let y):
+            guard y - x <= 50_000_000 else { throw ScriptError(.value, "\(fn)(): range too large") }
+            return (x..<max(x, y)).map { .int($0) }
+        case .object(let o):
+            if let it = o.nativeType.iterate { return try it(o, ctx) }
+            fallthrough
+        default: throw ScriptError(.type, "\(fn)() needs a list, map, string or range, not \(v.typeName)")
+        }
+    }
+
+    static let collections: [NativeFunction] = [
+        f("range", [Parameter("start"), Parameter("stop", default: .null), Parameter("step", default: .int(1))],
+          "range(n) is 0..<n; range(a, b, step) counts from a up to b (not included) by step.") { a, _ in
+            var lo = 0, hi: Int
+            if case .null = a[1] { hi = try a.int(0) } else { lo = try a.int(0); hi = try a.int(1) }
+            let step = try a.int(2)
+            if step == 1 { return .range(lo, hi) }
+            if step == 0 { throw ScriptError(.value, "range(): step must not be zero") }
+            guard abs((hi - lo) / step) <= 50_000_000 else { throw ScriptError(.value, "range(): too many items") }
+            return .list(ListRef(stride(from: lo, to: hi, by: step).map { .int($0) }))
+        },
+        f("keys", [Parameter("map")], "The keys of a map.") { a, _ in .list(ListRef(try a.map(0).entries.keys.map(\.value))) },
+        f("values", [Parameter("map")], "The values of a map.") { a, _ in .list(ListRef(Array(try a.map(0).entries.values))) },
+        f("sorted", [Parameter("items"), Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted list of the items.") { a, ctx in
+            let sortArgs = try Arguments.bind(function: "sorted", params: [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))],
+                                              variadic: false, positional: [a[1], a[2]], named: [])
+            return .list(ListRef(try BuiltinMethods.sortedItems(try items(a[0], ctx, "sorted"), sortArgs, ctx)))
+        },
+        f("min", nil, "The smallest of a list or of the arguments.") { a, ctx in try extreme(a, ctx, "min", -1) },
+        f("max", nil, "The largest of a list or of the arguments.") { a, ctx in try extreme(a, ctx, "max", 1) },
+        f("sum", [Parameter("items"), Parameter("start", default: .int(0))], "The sum of the items.") { a, ctx in
+            var acc = a[1]
+            for x in try items(a[0], ctx, "sum") { acc = try Ops.arithmetic(.add, acc, x, at: ctx.range) }
+            return acc
+        },
+        f("any", [Parameter("items")], "True if any item is true.") { a, ctx in .bool(try items(a[0], ctx, "any").contains { $0.isTruthy }) },
+        f("all", [Parameter("items")], "True if every item is true.") { a, ctx in .bool(try items(a[0], ctx, "all").allSatisfy { $0.isTruthy }) },
+        f("enumerate", [Parameter("items"), Parameter("start", default: .int(0))], "[index, item] pairs.") { a, ctx in
+            let start = try a.int(1)
+            return .list(ListRef(try items(a[0], ctx, "enumerate").enumerated().map { .list(ListRef([.int($0.offset + start), $0.element])) }))
+        },
+        f("zip", nil, "Lists of items taken in step from each argument.") { a, ctx in
+            let lists = try a.rest.map { try items($0, ctx, "zip") }
+            guard let n = lists.map(\.count).min() else { return .list(ListRef()) }
+            return .list(ListRef((0..<n).map { i in .list(ListRef(lists.map { $0[i] })) }))
+        },
+    ]
+
+    private static func extreme(_ a: Arguments, _ ctx: CallContext, _ fn: String, _ sign: Int) throws -> Value {
+        let values = a.rest.count == 1 ? try items(a.rest[0], ctx, fn) : a.rest
+        guard var best = values.first else { throw ScriptError(.value, "\(fn)() of nothing", hint: "give it a non-empty list") }
+        for v in values.dropFirst() where try Ops.compare(v, best, at: ctx.range) * sign > 0 { best = v }
+        return best
+    }
+
+    // MARK: system
+
+    static let system: [NativeFunction] = [
+        f("read", [Parameter("path")], "The text of a file (~ is the home folder).") { a, _ in
+            let path = Paths.expand(try a.string(0))
+            do { return .string(try String(contentsOfFile: path, encoding: .utf8)) } catch {
+                throw ScriptError(.io, "cannot read \(path): \(describeIOError(error))")
+            }
+        },
+        f("write", [Parameter("path"), Parameter("text"), Parameter("mode", default: .null, doc: "file permissions, e.g. 0o600 as 384")],
+          "Writes text to a file, replacing it.") { a, _ in
+            let path = Paths.expand(try a.string(0))
+            let text: String
+            switch a[1] {
+            case .string(let s): text = s
+            case .secret(let s): text = s.reveal() // writing a kubeconfig or key file is what the user asked for
+            default: text = Formatter.str(a[1])
+            }
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+                if case .int(let mode) = a[2] { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
+            } catch {
+                throw ScriptError(.io, "cannot write \(path): \(describeIOError(error))")
+            }
+            return .null
+        },
+        f("exists", [Parameter("path")], "True if the file or folder exists.") { a, _ in
+            .bool(FileManager.default.fileExists(atPath: Paths.expand(try a.string(0))))
+        },
+        f("now", [], "The current time as seconds since 1970 (a float).") { _, _ in .float(Date().timeIntervalSince1970) },
+        f("sleep", [Parameter("duration")], "Waits (a duration, or seconds).") { a, ctx in
+            let nanos = try a.duration(0)
+            try Concurrency.sleep(nanos: nanos, ctx: ctx)
+            return .null
+        },
+        f("exit", [Parameter("code", default: .int(0))], "Ends the script with an exit code.") { a, _ in
+            throw ExitRequest(code: Int32(truncatingIfNeeded: try a.int(0)))
+        },
+    ]
+}
+
+/// Thrown by `exit(code)`; the runner turns it into the process exit code.
+public struct ExitRequest: Error {
+    public let code: Int32
+}
+
+enum Paths {
+    static func expand(_ p: String) -> String { (p as NSString).expandingTildeInPath }
+}
+
+/// Reads durations written as text: "90s", "1h30m", "250ms".
+enum DurationText {
+    static func parse(_ s: String) -> Int64? {
+        var total: Double = 0
+        var rest = Substring(s.trimmingCharacters(in: .whitespaces))
+        guard !rest.isEmpty else { return nil }
+        while !rest.isEmpty {
+            let num = rest.prefix { $0.isNumber || $0 == "." }
+            guard !num.isEmpty, let v = Double(num) else { return nil }
+            rest = rest.dropFirst(num.count)
+            let unit = rest.prefix { $0.isLetter }
+            rest = rest.dropFirst(unit.count)
+            let scale: Double
+            switch unit {
+            case "ns": scale = 1
+            case "us": scale = 1e3
+            case "ms": scale = 1e6
+            case "s", "": scale = 1e9
+            case "m": scale = 6e10
+            case "h": scale = 3.6e12
+            case "d": scale = 8.64e13
+            default: return nil
+            }
+            total += v * scale
+        }
+        guard total.isFinite, total < 9e18 else { return nil }
+        return Int64(total)
+    }
+}

@@ -1,0 +1,69 @@
+import OrderedCollections
+
+/// A type the host adds to the language: a gateway, a VM, a collection of NAT rules. It declares
+/// properties, methods with named parameters, documentation (for `help()`, `dir()` and REPL
+/// completion), iteration, and how it renders in a table.
+public final class NativeType {
+    public let name: String
+    public var doc: String
+    public private(set) var properties: OrderedDictionary<String, NativeProperty> = [:]
+    public private(set) var methods: OrderedDictionary<String, NativeMethod> = [:]
+    /// What `for x in obj` yields; nil if the type is not iterable.
+    public var iterate: ((NativeObject, CallContext) throws -> [Value])?
+    /// Properties shown as columns when a list of these objects prints as a table.
+    public var columns: [String] = []
+    /// A one-line text for `str()` and table cells; defaults to `<type name>`.
+    public var describe: ((NativeObject) -> String)?
+    /// `x in obj`; nil if the type does not support it.
+    public var contains: ((NativeObject, Value, CallContext) throws -> Bool)?
+
+    public init(name: String, doc: String = "") {
+        self.name = name
+        self.doc = doc
+    }
+
+    /// Declares a read-only or settable property.
+    public func property(_ name: String, doc: String = "", get: @escaping (NativeObject, CallContext) throws -> Value,
+                         set: ((NativeObject, Value, CallContext) throws -> Void)? = nil) {
+        properties[name] = NativeProperty(name: name, doc: doc, get: get, set: set)
+    }
+
+    /// Declares a method with named parameters.
+    public func method(_ name: String, params: [Parameter] = [], variadic: Bool = false, doc: String = "",
+                       _ body: @escaping (NativeObject, Arguments, CallContext) throws -> Value) {
+        methods[name] = NativeMethod(name: name, params: params, variadic: variadic, doc: doc, body: body)
+    }
+
+    /// Every member name, properties first, for `dir()` and completion.
+    public var memberNames: [String] { Array(properties.keys) + Array(methods.keys) }
+}
+
+public struct NativeProperty {
+    public let name: String
+    public let doc: String
+    public let get: (NativeObject, CallContext) throws -> Value
+    public let set: ((NativeObject, Value, CallContext) throws -> Void)?
+}
+
+public struct NativeMethod {
+    public let name: String
+    public let params: [Parameter]
+    public let variadic: Bool
+    public let doc: String
+    public let body: (NativeObject, Arguments, CallContext) throws -> Value
+
+    public var signature: String {
+        var parts = params.map { p -> String in
+            if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
+            return p.name
+        }
+        if variadic { parts.append("...") }
+        return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+/// An instance of a host type. Hosts subclass it to carry their state.
+open class NativeObject {
+    public let nativeType: NativeType
+    public init(type: NativeType) { self.nativeType = type }
+}

@@ -1,0 +1,191 @@
+/// Calling functions: script closures on the value stack, natives with bound arguments, and
+/// methods of every value kind.
+enum Calls {
+    /// Runs a script closure whose `argc` arguments are already on the stack at `base`.
+    static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM) throws -> Value {
+        let p = c.proto
+        vm.depth += 1
+        if vm.depth > vm.interpreter.maxCallDepth {
+            vm.depth -= 1
+            vm.pop(to: base)
+            throw ScriptError(.recursion, "recursion is too deep (more than \(vm.interpreter.maxCallDepth) nested calls, in \(p.displayName))",
+                              hint: "check that the recursion has a base case that is reached")
+        }
+        let top = base + p.slotCount
+        if top > vm.capacity {
+            vm.depth -= 1
+            vm.pop(to: base)
+            throw Errors.stackOverflow(at: nil)
+        }
+        vm.sp = top
+        vm.steps &+= 1
+        if vm.steps & 1023 == 0 {
+            do { try vm.checkInterrupt() } catch { vm.pop(to: base); vm.depth -= 1; throw error }
+        }
+        let cells: CellFrame? = p.needsCellFrame ? CellFrame(count: p.cellCount, parent: c.captured) : nil
+        let frame = Frame(base: vm.stack + base, cells: cells, captured: c.captured, vm: vm)
+        defer {
+            vm.pop(to: base)
+            vm.depth -= 1
+        }
+        do {
+            if argc < p.paramNames.count {
+                for i in argc..<p.paramNames.count {
+                    if let d = p.defaults[i] { frame.base[i] = try d(frame) }
+                }
+            }
+            if let cells {
+                for (slot, cell) in p.capturedParams { cells.values[cell] = frame.base[slot] }
+            }
+            var result: Value
+            if p.hasDefer {
+                let mark = vm.defers.count
+                do {
+                    result = try p.body(frame)
+                } catch {
+                    try vm.runDefers(from: mark, pending: error)
+                    throw error
+                }
+                if vm.signal == .returned { result = vm.returnValue; vm.returnValue = .null; vm.signal = .none }
+                try vm.runDefers(from: mark, pending: nil)
+                return result
+            }
+            result = try p.body(frame)
+            if vm.signal == .returned { result = vm.returnValue; vm.returnValue = .null; vm.signal = .none }
+            return result
+        } catch let e as ScriptError {
+            vm.signal = .none
+            if e.traceback.isEmpty { e.traceback.append(TraceFrame(function: p.displayName, range: e.range)) }
+            throw e
+        }
+    }
+
+    /// Calls any callable value with positional and named arguments.
+    static func callValue(_ fv: Value, args: [Value], named: [(name: String, value: Value)], vm: VM,
+                          range: SourceRange?, calleeName: String? = nil) throws -> Value {
+        switch fv {
+        case .function(let c):
+            let p = c.proto
+            var values = args
+            if args.count > p.paramNames.count {
+                throw ScriptError(.argument, "\(p.displayName)() takes \(p.paramNames.count) argument\(p.paramNames.count == 1 ? "" : "s"), but \(args.count) were given",
+                                  at: range, hint: "its parameters are: \(p.paramNames.joined(separator: ", "))")
+            }
+            var given = [Bool](repeating: false, count: p.paramNames.count)
+            for i in 0..<args.count { given[i] = true }
+            values += [Value](repeating: .null, count: p.paramNames.count - args.count)
+            for (name, v) in named {
+                guard let i = p.paramNames.firstIndex(of: name) else {
+                    let e = ScriptError(.argument, "\(p.displayName)() has no parameter named \(name)", at: range,
+                                        hint: "its parameters are: \(p.paramNames.joined(separator: ", "))")
+                    e.suggestion = Spelling.closest(to: name, in: p.paramNames)
+                    throw e
+                }
+                if given[i] { throw ScriptError(.argument, "\(p.displayName)(): argument \(name) is given twice", at: range) }
+                values[i] = v
+                given[i] = true
+            }
+            // Missing arguments take their defaults in the callee; a missing required one is an error.
+            var argc = p.paramNames.count
+            for i in 0..<p.paramNames.count where !given[i] {
+                if p.defaults[i] == nil {
+                    throw ScriptError(.argument, "\(p.displayName)() is missing argument \(p.paramNames[i])", at: range,
+                                      hint: "it takes: \(p.paramNames.joined(separator: ", "))")
+                }
+            }
+            // Defaults are filled for trailing parameters not given; given ones after a gap are placed directly.
+            if let firstMissing = given.firstIndex(of: false), !given[firstMissing...].contains(true) { argc = firstMissing }
+            let base = vm.sp
+            if base + max(argc, p.slotCount) > vm.capacity { throw Errors.stackOverflow(at: range) }
+            for i in 0..<argc { vm.stack[base + i] = values[i] }
+            vm.sp = base + argc
+            if argc < p.paramNames.count {
+                // Gaps: evaluate defaults for the missing ones after the frame exists.
+                return try invokeWithGaps(c, base: base, values: values, given: given, vm: vm)
+            }
+            return try invoke(c, base: base, argc: argc, vm: vm)
+        case .builtin(let nf):
+            let a: Arguments
+            do {
+                if let params = nf.params {
+                    a = try Arguments.bind(function: nf.name, params: params, variadic: nf.variadic, positional: args, named: named)
+                } else {
+                    a = Arguments.raw(function: nf.name, positional: args, named: named)
+                }
+            } catch let e as ScriptError {
+                if e.range == nil { e.range = range }
+                throw e
+            }
+            return try runNative(vm: vm, range: range) { try nf.body(a, CallContext(vm: vm, range: range)) }
+        case .null:
+            throw ScriptError(.type, "\(calleeName ?? "the value") is nil, not a function", at: range)
+        default:
+            throw ScriptError(.type, "a \(fv.typeName) is not callable", at: range,
+                              hint: calleeName.map { "\($0) holds a \(fv.typeName)" })
+        }
+    }
+
+    private static func invokeWithGaps(_ c: Closure, base: Int, values: [Value], given: [Bool], vm: VM) throws -> Value {
+        // Put given values in place and mark the rest nil; defaults are computed by a wrapper closure.
+        let p = c.proto
+        for i in 0..<p.paramNames.count { vm.stack[base + i] = given[i] ? values[i] : .null }
+        vm.sp = base + p.paramNames.count
+        let frameBase = vm.stack + base
+        let f = Frame(base: frameBase, cells: nil, captured: c.captured, vm: vm)
+        for i in 0..<p.paramNames.count where !given[i] {
+            if let d = p.defaults[i] { frameBase[i] = try d(f) }
+        }
+        return try invoke(c, base: base, argc: p.paramNames.count, vm: vm)
+    }
+
+    /// Runs native code: errors other than script errors become host faults (exit code 70).
+    @inline(__always)
+    static func runNative(vm: VM, range: SourceRange?, _ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let e as ScriptError {
+            if e.range == nil { e.range = range }
+            throw e
+        } catch {
+            throw ScriptError(.host, "\(error)", at: range)
+        }
+    }
+
+    /// `receiver.name(args)`.
+    static func callMethod(_ receiver: Value, _ name: String, args: [Value], named: [(name: String, value: Value)],
+                           vm: VM, range: SourceRange) throws -> Value {
+        let ctx = CallContext(vm: vm, range: range)
+        switch receiver {
+        case .object(let o):
+            if let module = o as? ModuleObject {
+                guard let v = module.module.globals[name] else { throw Members.unknownMember(receiver, name, at: range) }
+                return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
+            }
+            if let m = o.nativeType.methods[name] {
+                let a: Arguments
+                do {
+                    a = try Arguments.bind(function: "\(o.nativeType.name).\(name)", params: m.params, variadic: m.variadic, positional: args, named: named)
+                } catch let e as ScriptError { e.range = e.range ?? range; throw e }
+                return try runNative(vm: vm, range: range) { try m.body(o, a, ctx) }
+            }
+            if o.nativeType.properties[name] != nil {
+                let v = try Members.get(receiver, name, at: range, vm: vm)
+                return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
+            }
+            throw Members.unknownMember(receiver, name, at: range)
+        case .map(let m):
+            if let method = BuiltinMethods.map[name] {
+                return try BuiltinMethods.call(method, receiver, args: args, named: named, ctx: ctx)
+            }
+            if let v = m.entries[.string(name)] {
+                return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
+            }
+            throw Members.unknownMember(receiver, name, at: range)
+        default:
+            if let table = BuiltinMethods.table(for: receiver), let method = table[name] {
+                return try BuiltinMethods.call(method, receiver, args: args, named: named, ctx: ctx)
+            }
+            throw Members.unknownMember(receiver, name, at: range)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Turns values into text: `str()` (what `print` shows), `repr()` (what the REPL shows, with
+/// quotes), durations, and tables. Secrets are always `********`.
+public enum Formatter {
+    /// The text `print` and `str()` produce.
+    public static func str(_ v: Value) -> String {
+        if case .string(let s) = v { return s }
+        return repr(v)
+    }
+
+    /// The text the REPL shows: strings quoted, containers expanded.
+    public static func repr(_ v: Value, depth: Int = 0) -> String {
+        if depth > 20 { return "..." }
+        switch v {
+        case .null: return "nil"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .float(let f): return float(f)
+        case .string(let s): return quote(s)
+        case .duration(let d): return duration(d)
+        case .range(let a, let b): return "\(a)..<\(b)"
+        case .list(let l): return "[" + l.items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]"
+        case .map(let m):
+            if m.entries.isEmpty { return "{}" }
+            return "{" + m.entries.map { "\(key($0.key)): \(repr($0.value, depth: depth + 1))" }.joined(separator: ", ") + "}"
+        case .function(let f): return "<fn \(f.proto.name.isEmpty ? "anonymous" : f.proto.name)>"
+        case .builtin(let f): return "<builtin \(f.name)>"
+        case .secret: return SecretRef.masked
+        case .error(let e): return "error(\(e.code.map { quote($0) + ", " } ?? "")\(quote(e.message)))"
+        case .object(let o): return o.nativeType.describe?(o) ?? "<\(o.nativeType.name)>"
+        }
+    }
+
+    static func key(_ k: MapKey) -> String {
+        switch k {
+        case .string(let s):
+            if let f = s.unicodeScalars.first, f == "_" || CharacterSet.letters.contains(f),
+               s.unicodeScalars.allSatisfy({ $0 == "_" || CharacterSet.alphanumerics.contains($0) }), s.unicodeScalars.allSatisfy({ $0.isASCII }),
+               Keyword(rawValue: s) == nil {
+                return s
+            }
+            return quote(s)
+        case .int(let i): return String(i)
+        case .bool(let b): return "[\(b)]"
+        }
+    }
+
+    public static func float(_ f: Double) -> String {
+        if f.isNaN { return "nan" }
+        if f.isInfinite { return f > 0 ? "inf" : "-inf" }
+        if f == f.rounded(), abs(f) < 1e16 { return String(format: "%.1f", f) }
+        return "\(f)"
+    }
+
+    public static func quote(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "$": out += "\\$"
+            default:
+                if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// `1h30m`, `45s`, `250ms`.
+    public static func duration(_ nanos: Int64) -> String {
+        if nanos == 0 { return "0s" }
+        var n = nanos.magnitude
+        let sign = nanos < 0 ? "-" : ""
+        if n % 1_000_000_000 != 0 {
+            if n < 1_000 { return "\(sign)\(n)ns" }
+            if n < 1_000_000 { return sign + trim(Double(n) / 1e3) + "us" }
+            if n < 1_000_000_000 { return sign + trim(Double(n) / 1e6) + "ms" }
+            return sign + trim(Double(n) / 1e9) + "s"
+        }
+        n /= 1_000_000_000
+        var parts = ""
+        let d = n / 86_400, h = n % 86_400 / 3600, m = n % 3600 / 60, s = n % 60
+        if d > 0 { parts += "\(d)d" }
+        if h > 0 { parts += "\(h)h" }
+        if m > 0 { parts += "\(m)m" }
+        if s > 0 { parts += "\(s)s" }
+        return sign + parts
+    }
+
+    private static func trim(_ d: Double) -> String {
+        var s = String(format: "%.3f", d)
+        while s.hasSuffix("0") { s.removeLast() }
+        if s.hasSuffix(".") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,74 @@
+/// The captured locals of one function call: closures created in that call share them.
+final class CellFrame {
+    var values: ContiguousArray<Value>
+    /// The enclosing call's cells, reached by closures nested more than one level deep.
+    let parent: CellFrame?
+    init(count: Int, parent: CellFrame?) {
+        values = ContiguousArray(repeating: .null, count: count)
+        self.parent = parent
+    }
+}
+
+/// A compiled function: what every closure made from one `fn` shares.
+final class CompiledFunction {
+    let name: String
+    let paramNames: [String]
+    /// Default value expressions, evaluated in the callee's frame (they may use earlier parameters).
+    var defaults: [Eval?] = []
+    let slotCount: Int
+    let cellCount: Int
+    let needsCellFrame: Bool
+    /// (slot, cell) pairs: captured parameters are moved into their cells on entry.
+    let capturedParams: [(slot: Int, cell: Int)]
+    let hasDefer: Bool
+    var body: Eval = { _ in .null }
+    let range: SourceRange
+    /// Which parameters have defaults: the number of required ones.
+    var requiredCount: Int
+
+    init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange) {
+        self.name = name
+        self.paramNames = paramNames
+        self.slotCount = info.slotCount
+        self.cellCount = info.cellVars.count
+        self.needsCellFrame = info.needsCellFrame
+        self.capturedParams = info.params.filter(\.captured).map { ($0.slot, $0.cellIndex) }
+        self.hasDefer = info.hasDefer
+        self.range = range
+        self.requiredCount = requiredCount
+    }
+
+    var displayName: String { name.isEmpty ? "<fn>" : name }
+}
+
+/// A function value written in vcdscript: its code and the cells it closes over.
+public final class Closure {
+    let proto: CompiledFunction
+    let captured: CellFrame?
+    init(proto: CompiledFunction, captured: CellFrame?) {
+        self.proto = proto
+        self.captured = captured
+    }
+    /// The function's name, or empty for an anonymous function.
+    public var name: String { proto.name }
+    public var parameterNames: [String] { proto.paramNames }
+}
+
+/// What compiled code sees of the current call: its slots on the value stack, its own cells,
+/// the cells it closes over, and the thread's VM. Passed by value; it holds no strong references
+/// that need counting on the hot path except the optional cell frames.
+struct Frame {
+    let base: UnsafeMutablePointer<Value>
+    let cells: CellFrame?
+    let captured: CellFrame?
+    unowned(unsafe) let vm: VM
+}
+
+/// A compiled expression or statement. Statements return `.null` (or their value, for
+/// expression statements, so that a block's last expression is its value).
+typealias Eval = (Frame) throws -> Value
+
+/// How control leaves a statement other than by falling through.
+enum Signal: UInt8 {
+    case none, breakLoop, continueLoop, returned
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// The execution state of one thread running vcdscript: its value stack, the control signal
+/// register, call depth, and the deferred blocks waiting for their function to end.
+final class VM {
+    let stack: UnsafeMutablePointer<Value>
+    let capacity: Int
+    var sp = 0
+    var signal: Signal = .none
+    var returnValue: Value = .null
+    var depth = 0
+    var steps = 0
+    var defers: [(frame: Frame, body: Eval)] = []
+    unowned let interpreter: Interpreter
+
+    init(interpreter: Interpreter, capacity: Int = 1 << 20) {
+        self.interpreter = interpreter
+        self.capacity = capacity
+        stack = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
+        stack.initialize(repeating: .null, count: capacity)
+    }
+
+    deinit {
+        stack.deinitialize(count: capacity)
+        stack.deallocate()
+    }
+
+    /// Called at loop back-edges and calls every 1024 steps: Ctrl-C, the step limit, a deadline.
+    @inline(never)
+    func checkInterrupt() throws {
+        try interpreter.checkInterrupt(steps: steps)
+    }
+
+    /// Clears slots `from..<to` (dropping references) and pops the stack back to `from`.
+    @inline(__always)
+    func pop(to from: Int) {
+        var i = from
+        while i < sp { stack[i] = .null; i += 1 }
+        sp = from
+    }
+
+    /// Runs the deferred blocks registered since `mark`, newest first.
+    func runDefers(from mark: Int, pending: Error?) throws {
+        var firstError: Error? = nil
+        let savedSignal = signal
+        let savedReturn = returnValue
+        while defers.count > mark {
+            let d = defers.removeLast()
+            signal = .none
+            do { _ = try d.body(d.frame) } catch { if firstError == nil { firstError = error } }
+        }
+        signal = savedSignal
+        returnValue = savedReturn
+        if pending == nil, let firstError { throw firstError }
+    }
+}
+
+/// What a native function or method may use of the interpreter: calling script functions back
+/// (for `map`, `filter`, `wait`), printing, and the call site for errors.
+public struct CallContext {
+    unowned(unsafe) let vm: VM
+    /// Where the call was made.
+    public let range: SourceRange?
+
+    init(vm: VM, range: SourceRange?) {
+        self.vm = vm
+        self.range = range
+    }
+
+    public var interpreter: Interpreter { vm.interpreter }
+
+    /// Calls a script or native function with positional and named arguments.
+    public func call(_ function: Value, _ args: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
+        try Calls.callValue(function, args: args, named: named, vm: vm, range: range)
+    }
+
+    /// Checks for Ctrl-C and deadlines; long-running natives call it while they wait.
+    public func checkInterrupt() throws { try vm.interpreter.checkInterrupt(steps: 0, force: true) }
+}

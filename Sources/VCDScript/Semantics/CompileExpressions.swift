@@ -1,0 +1,254 @@
+extension Compiler {
+    func expr(_ e: Expr) -> Eval {
+        switch e {
+        case let l as LiteralExpr:
+            let v = l.value
+            return { _ in v }
+        case let id as IdentExpr:
+            return ident(id)
+        case let b as BinaryExpr:
+            return binary(b)
+        case let u as UnaryExpr:
+            let operand = expr(u.operand)
+            let range = u.range
+            switch u.op {
+            case .not: return { f in .bool(!(try operand(f)).isTruthy) }
+            case .negate: return { f in try Ops.negate(try operand(f), at: range) }
+            }
+        case let c as CallExpr:
+            return call(c)
+        case let m as MemberExpr:
+            let object = expr(m.object)
+            let name = m.name, range = m.nameRange, optional = m.optional
+            return { f in
+                let o = try object(f)
+                if optional, case .null = o { return .null }
+                return try Members.get(o, name, at: range, vm: f.vm)
+            }
+        case let i as IndexExpr:
+            let object = expr(i.object), index = expr(i.index)
+            let range = i.range
+            return { f in try Ops.index(try object(f), try index(f), at: range) }
+        case let r as RangeExpr:
+            let lower = expr(r.lower), upper = expr(r.upper)
+            let inclusive = r.inclusive, range = r.range
+            return { f in
+                guard case .int(let a) = try lower(f), case .int(let b) = try upper(f) else {
+                    throw ScriptError(.type, "range bounds must be integers", at: range)
+                }
+                if inclusive {
+                    if b == Int.max { throw ScriptError(.arithmetic, "range end is too large", at: range) }
+                    return .range(a, b + 1)
+                }
+                return .range(a, b)
+            }
+        case let l as ListExpr:
+            let items = l.items.map { expr($0) }
+            return { f in
+                var out: [Value] = []
+                out.reserveCapacity(items.count)
+                for i in items { out.append(try i(f)) }
+                return .list(ListRef(out))
+            }
+        case let m as MapExpr:
+            let entries = m.entries.map { (expr($0.key), expr($0.value), $0.key.range) }
+            return { f in
+                let map = MapRef()
+                for (k, v, r) in entries {
+                    let key = try k(f)
+                    guard let mk = key.mapKey else {
+                        throw ScriptError(.type, "a \(key.typeName) cannot be a map key", at: r, hint: "map keys are strings, ints or bools")
+                    }
+                    map.entries[mk] = try v(f)
+                }
+                return .map(map)
+            }
+        case let s as InterpolationExpr:
+            let parts: [Eval] = s.parts.map { p in
+                switch p {
+                case .text(let t): let v = Value.string(t); return { _ in v }
+                case .expr(let x): return expr(x)
+                }
+            }
+            return { f in
+                var out = ""
+                for p in parts { out += Formatter.str(try p(f)) }
+                return .string(out)
+            }
+        case let fn as FunctionExpr:
+            let proto = function(fn)
+            return { f in .function(Closure(proto: proto, captured: f.cells)) }
+        case let i as IfExpr:
+            let cond = condition(i.condition)
+            let then = block(i.then)
+            if let o = i.otherwise {
+                let otherwise = block(o)
+                return { f in try cond(f) ? try then(f) : try otherwise(f) }
+            }
+            return { f in try cond(f) ? try then(f) : .null }
+        default:
+            let range = e.range
+            return { _ in throw ScriptError(.syntax, "unsupported expression", at: range) }
+        }
+    }
+
+    private func ident(_ id: IdentExpr) -> Eval {
+        switch id.binding {
+        case .local(let v): return load(v, depth: 0)
+        case .outer(let v, let d): return load(v, depth: d)
+        case .global(let i):
+            let g = globals
+            return { _ in g.values[i] }
+        case .builtin(let i):
+            let b = builtins
+            return { _ in b.values[i] }
+        case .unresolved:
+            let range = id.range, name = id.name
+            return { _ in throw ScriptError(.name, "unknown name \(name)", at: range) }
+        }
+    }
+
+    private func binary(_ b: BinaryExpr) -> Eval {
+        let left = expr(b.left), right = expr(b.right)
+        let range = b.opRange
+        switch b.op {
+        case .and:
+            return { f in let l = try left(f); return l.isTruthy ? try right(f) : l }
+        case .or:
+            return { f in let l = try left(f); return l.isTruthy ? l : try right(f) }
+        case .coalesce:
+            return { f in let l = try left(f); if case .null = l { return try right(f) }; return l }
+        default:
+            break
+        }
+        let op = b.op
+        if op == .in || op == .notIn {
+            let negate = op == .notIn
+            return { f in .bool(try Ops.contains(try right(f), try left(f), at: range, vm: f.vm) != negate) }
+        }
+        // Integer fast paths; anything else falls back to the general operator.
+        if let lit = b.right as? LiteralExpr, case .int(let k) = lit.value {
+            switch op {
+            case .add:
+                return { f in
+                    let l = try left(f)
+                    if case .int(let x) = l { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
+                    return try Ops.binary(op, l, .int(k), at: range)
+                }
+            case .sub:
+                return { f in
+                    let l = try left(f)
+                    if case .int(let x) = l { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
+                    return try Ops.binary(op, l, .int(k), at: range)
+                }
+            case .lt:
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x < k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            case .le:
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x <= k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            case .gt:
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x > k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            case .ge:
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            case .eq:
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            case .mod where k != 0:
+                return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range) }
+            default: break
+            }
+        }
+        switch op {
+        case .add:
+            return { f in
+                let l = try left(f), r = try right(f)
+                if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.addingReportingOverflow(y); if !o { return .int(s) } }
+                return try Ops.binary(op, l, r, at: range)
+            }
+        case .sub:
+            return { f in
+                let l = try left(f), r = try right(f)
+                if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.subtractingReportingOverflow(y); if !o { return .int(s) } }
+                return try Ops.binary(op, l, r, at: range)
+            }
+        case .mul:
+            return { f in
+                let l = try left(f), r = try right(f)
+                if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(s) } }
+                return try Ops.binary(op, l, r, at: range)
+            }
+        case .lt:
+            return { f in
+                let l = try left(f), r = try right(f)
+                if case .int(let x) = l, case .int(let y) = r { return .bool(x < y) }
+                return try Ops.binary(op, l, r, at: range)
+            }
+        default:
+            return { f in try Ops.binary(op, try left(f), try right(f), at: range) }
+        }
+    }
+
+    private func call(_ c: CallExpr) -> Eval {
+        let args = c.args.map { expr($0) }
+        let named = c.named.map { ($0.name, expr($0.value)) }
+        let range = c.range
+        let caller = functionName
+        let argc = args.count
+
+        // Evaluates the arguments into arrays (the general path).
+        func evalArgs(_ f: Frame) throws -> ([Value], [(name: String, value: Value)]) {
+            var pos: [Value] = []
+            pos.reserveCapacity(args.count)
+            for a in args { pos.append(try a(f)) }
+            var nm: [(name: String, value: Value)] = []
+            for (n, a) in named { nm.append((n, try a(f))) }
+            return (pos, nm)
+        }
+
+        if let m = c.callee as? MemberExpr {
+            let object = expr(m.object)
+            let name = m.name, optional = m.optional
+            return { f in
+                let o = try object(f)
+                if optional, case .null = o { return .null }
+                let (pos, nm) = try evalArgs(f)
+                do {
+                    return try Calls.callMethod(o, name, args: pos, named: nm, vm: f.vm, range: range)
+                } catch let e as ScriptError {
+                    throw Errors.addFrame(e, function: caller, range: range)
+                }
+            }
+        }
+
+        let callee = expr(c.callee)
+        let calleeName = (c.callee as? IdentExpr)?.name
+        return { f in
+            let fv = try callee(f)
+            let vm = f.vm
+            // Fast path: a script function called with exactly its parameters, by position.
+            if named.isEmpty, case .function(let clo) = fv, clo.proto.paramNames.count == argc {
+                let base = vm.sp
+                do {
+                    for a in args {
+                        let v = try a(f)
+                        if vm.sp >= vm.capacity { throw Errors.stackOverflow(at: range) }
+                        vm.stack[vm.sp] = v
+                        vm.sp += 1
+                    }
+                } catch {
+                    vm.pop(to: base)
+                    throw error
+                }
+                do {
+                    return try Calls.invoke(clo, base: base, argc: argc, vm: vm)
+                } catch let e as ScriptError {
+                    throw Errors.addFrame(e, function: caller, range: range)
+                }
+            }
+            let (pos, nm) = try evalArgs(f)
+            do {
+                return try Calls.callValue(fv, args: pos, named: nm, vm: vm, range: range, calleeName: calleeName)
+            } catch let e as ScriptError {
+                throw Errors.addFrame(e, function: caller, range: range)
+            }
+        }
+    }
+}

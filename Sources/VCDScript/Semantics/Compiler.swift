@@ -1,0 +1,376 @@
+/// Turns a resolved syntax tree into nested Swift closures (`Eval`). Locals are stack slots or
+/// cells, globals are array indexes: no name is looked up while the program runs. Hot shapes
+/// (integer arithmetic and comparisons against a local or a literal, calls of script functions
+/// with positional arguments) get their own closures.
+struct Compiler {
+    let globals: GlobalStore
+    let builtins: BuiltinTable
+    unowned let module: Module
+    /// The function being compiled, for tracebacks.
+    var functionName: String = "<script>"
+
+    // MARK: programs and functions
+
+    /// Compiles a program: top-level `fn` declarations are made before anything else runs.
+    func compile(program: Program) -> (hoisted: [(index: Int, proto: CompiledFunction)], body: Eval) {
+        var hoisted: [(Int, CompiledFunction)] = []
+        for s in program.statements {
+            if let f = s as? FnStmt, case .global(let i) = f.target { hoisted.append((i, function(f.function))) }
+        }
+        let body = statements(program.statements)
+        return (hoisted, body)
+    }
+
+    func function(_ f: FunctionExpr) -> CompiledFunction {
+        let required = f.params.filter { $0.defaultValue == nil }.count
+        let proto = CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range)
+        var inner = self
+        inner.functionName = f.name.isEmpty ? "<fn>" : f.name
+        proto.defaults = f.params.map { p in p.defaultValue.map { inner.expr($0) } }
+        proto.body = inner.statements(f.body.statements)
+        return proto
+    }
+
+    // MARK: variables
+
+    func load(_ v: LocalVar, depth: Int) -> Eval {
+        if depth == 0 {
+            if v.captured {
+                let c = v.cellIndex
+                return { f in f.cells.unsafelyUnwrapped.values[c] }
+            }
+            let s = v.slot
+            return { f in f.base[s] }
+        }
+        let c = v.cellIndex
+        switch depth {
+        case 1: return { f in f.captured.unsafelyUnwrapped.values[c] }
+        case 2: return { f in f.captured.unsafelyUnwrapped.parent.unsafelyUnwrapped.values[c] }
+        default:
+            return { f in
+                var frame = f.captured.unsafelyUnwrapped
+                for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
+                return frame.values[c]
+            }
+        }
+    }
+
+    typealias Store = (Frame, Value) -> Void
+
+    func store(_ v: LocalVar, depth: Int) -> Store {
+        if depth == 0 {
+            if v.captured {
+                let c = v.cellIndex
+                return { f, x in f.cells.unsafelyUnwrapped.values[c] = x }
+            }
+            let s = v.slot
+            return { f, x in f.base[s] = x }
+        }
+        let c = v.cellIndex
+        return { f, x in
+            var frame = f.captured.unsafelyUnwrapped
+            for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
+            frame.values[c] = x
+        }
+    }
+
+    func storeTarget(_ t: DeclTarget) -> Store {
+        switch t {
+        case .local(let v): return store(v, depth: 0)
+        case .global(let i):
+            let g = globals
+            return { _, x in g.values[i] = x }
+        case .none:
+            return { _, _ in }
+        }
+    }
+
+    // MARK: statements
+
+    func statements(_ stmts: [Stmt]) -> Eval {
+        let compiled = stmts.compactMap { s -> Eval? in
+            // Top-level functions were hoisted; their statement does nothing.
+            if let f = s as? FnStmt, case .global = f.target { return nil }
+            return stmt(s)
+        }
+        switch compiled.count {
+        case 0: return { _ in .null }
+        case 1: return compiled[0]
+        case 2:
+            let a = compiled[0], b = compiled[1]
+            return { f in
+                _ = try a(f)
+                if f.vm.signal != .none { return .null }
+                return try b(f)
+            }
+        default:
+            return { f in
+                var last = Value.null
+                for s in compiled {
+                    last = try s(f)
+                    if f.vm.signal != .none { return .null }
+                }
+                return last
+            }
+        }
+    }
+
+    func block(_ b: BlockStmt) -> Eval { statements(b.statements) }
+
+    func stmt(_ s: Stmt) -> Eval {
+        switch s {
+        case let e as ExprStmt:
+            return expr(e.expr)
+        case let l as LetStmt:
+            let value = expr(l.value)
+            if case .local(let v) = l.target, !v.captured {
+                let slot = v.slot
+                return { f in f.base[slot] = try value(f); return .null }
+            }
+            let st = storeTarget(l.target)
+            return { f in st(f, try value(f)); return .null }
+        case let fs as FnStmt:
+            let proto = function(fs.function)
+            let st = storeTarget(fs.target)
+            return { f in st(f, .function(Closure(proto: proto, captured: f.cells))); return .null }
+        case let a as AssignStmt:
+            return assign(a)
+        case let b as BlockStmt:
+            return block(b)
+        case let w as WhileStmt:
+            return whileLoop(w)
+        case let fo as ForStmt:
+            return forLoop(fo)
+        case let j as JumpStmt:
+            let sig: Signal = j.kind == .break ? .breakLoop : .continueLoop
+            return { f in f.vm.signal = sig; return .null }
+        case let r as ReturnStmt:
+            let value = r.value.map { expr($0) }
+            return { f in
+                let v = try value?(f) ?? .null
+                // A nested return inside the value (if-expression) already set the signal.
+                if f.vm.signal == .returned { return .null }
+                f.vm.returnValue = v
+                f.vm.signal = .returned
+                return .null
+            }
+        case let t as ThrowStmt:
+            let value = expr(t.value)
+            let range = t.range
+            return { f in throw Errors.thrown(try value(f), at: range) }
+        case let t as TryStmt:
+            return tryCatch(t)
+        case let d as DeferStmt:
+            let body = block(d.body)
+            return { f in f.vm.defers.append((f, body)); return .null }
+        case let i as ImportStmt:
+            let st = storeTarget(i.target)
+            let module = self.module
+            let range = i.range
+            let path = i.path
+            return { f in st(f, try module.interpreter.importModule(path, from: module, at: range, vm: f.vm)); return .null }
+        default:
+            let range = s.range
+            return { _ in throw ScriptError(.syntax, "unsupported statement", at: range) }
+        }
+    }
+
+    private func assign(_ a: AssignStmt) -> Eval {
+        let value = expr(a.value)
+        let op: BinaryOp?
+        switch a.op {
+        case .set: op = nil
+        case .add: op = .add
+        case .sub: op = .sub
+        case .mul: op = .mul
+        case .div: op = .div
+        case .mod: op = .mod
+        }
+        let range = a.range
+        switch a.target {
+        case let id as IdentExpr:
+            let st: Store, ld: Eval
+            switch id.binding {
+            case .local(let v): st = store(v, depth: 0); ld = load(v, depth: 0)
+            case .outer(let v, let d): st = store(v, depth: d); ld = load(v, depth: d)
+            case .global(let i):
+                let g = globals
+                st = { _, x in g.values[i] = x }; ld = { _ in g.values[i] }
+            default:
+                return { _ in throw ScriptError(.name, "cannot assign to \(id.name)", at: range) }
+            }
+            guard let op else { return { f in st(f, try value(f)); return .null } }
+            // i += 1 on a plain local slot: the loop counter case.
+            if case .local(let v) = id.binding, !v.captured, op == .add {
+                let slot = v.slot
+                return { f in
+                    let rhs = try value(f)
+                    if case .int(let x) = f.base[slot], case .int(let y) = rhs {
+                        let (r, o) = x.addingReportingOverflow(y)
+                        if !o { f.base[slot] = .int(r); return .null }
+                    }
+                    f.base[slot] = try Ops.binary(op, f.base[slot], rhs, at: range)
+                    return .null
+                }
+            }
+            return { f in st(f, try Ops.binary(op, try ld(f), try value(f), at: range)); return .null }
+        case let ix as IndexExpr:
+            let object = expr(ix.object), index = expr(ix.index)
+            return { f in
+                let o = try object(f), i = try index(f)
+                var v = try value(f)
+                if let op { v = try Ops.binary(op, try Ops.index(o, i, at: range), v, at: range) }
+                try Ops.setIndex(o, i, v, at: range)
+                return .null
+            }
+        case let m as MemberExpr:
+            let object = expr(m.object)
+            let name = m.name
+            return { f in
+                let o = try object(f)
+                var v = try value(f)
+                if let op { v = try Ops.binary(op, try Members.get(o, name, at: range, vm: f.vm), v, at: range) }
+                try Members.set(o, name, v, at: range, vm: f.vm)
+                return .null
+            }
+        default:
+            return { _ in throw ScriptError(.syntax, "cannot assign to this expression", at: range) }
+        }
+    }
+
+    /// Handles the signal a loop body left: returns true when the loop must stop.
+    @inline(__always)
+    static func loopShouldExit(_ vm: VM) -> Bool {
+        switch vm.signal {
+        case .none: return false
+        case .continueLoop: vm.signal = .none; return false
+        case .breakLoop: vm.signal = .none; return true
+        case .returned: return true
+        }
+    }
+
+    private func whileLoop(_ w: WhileStmt) -> Eval {
+        let cond = condition(w.condition)
+        let body = block(w.body)
+        return { f in
+            let vm = f.vm
+            while try cond(f) {
+                _ = try body(f)
+                if vm.signal != .none, Compiler.loopShouldExit(vm) { break }
+                vm.steps &+= 1
+                if vm.steps & 1023 == 0 { try vm.checkInterrupt() }
+            }
+            return .null
+        }
+    }
+
+    private func forLoop(_ fo: ForStmt) -> Eval {
+        let body = block(fo.body)
+        let setFirst = store(fo.firstVar!, depth: 0)
+        let setSecond = fo.secondVar.map { store($0, depth: 0) }
+        let range = fo.iterable.range
+        // for i in a..<b: no range value is made.
+        if let r = fo.iterable as? RangeExpr, setSecond == nil {
+            let lower = expr(r.lower), upper = expr(r.upper)
+            let inclusive = r.inclusive
+            let plainSlot: Int? = fo.firstVar!.captured ? nil : fo.firstVar!.slot
+            return { f in
+                let vm = f.vm
+                guard case .int(let a) = try lower(f), case .int(var b) = try upper(f) else {
+                    throw ScriptError(.type, "range bounds must be integers", at: range)
+                }
+                if inclusive {
+                    if b == Int.max { throw ScriptError(.arithmetic, "range end is too large", at: range) }
+                    b += 1
+                }
+                var i = a
+                while i < b {
+                    if let s = plainSlot { f.base[s] = .int(i) } else { setFirst(f, .int(i)) }
+                    _ = try body(f)
+                    if vm.signal != .none, Compiler.loopShouldExit(vm) { break }
+                    vm.steps &+= 1
+                    if vm.steps & 1023 == 0 { try vm.checkInterrupt() }
+                    i += 1
+                }
+                return .null
+            }
+        }
+        let iterable = expr(fo.iterable)
+        return { f in
+            let vm = f.vm
+            let seq = try iterable(f)
+            // Each step binds the variables and runs the body; false stops the loop.
+            func step(_ a: Value, _ b: Value?) throws -> Bool {
+                if let setSecond, let b { setFirst(f, a); setSecond(f, b) } else { setFirst(f, a) }
+                _ = try body(f)
+                if vm.signal != .none, Compiler.loopShouldExit(vm) { return false }
+                vm.steps &+= 1
+                if vm.steps & 1023 == 0 { try vm.checkInterrupt() }
+                return true
+            }
+            switch seq {
+            case .list(let l):
+                var i = 0
+                while i < l.items.count {
+                    if try !step(setSecond == nil ? l.items[i] : .int(i), setSecond == nil ? nil : l.items[i]) { break }
+                    i += 1
+                }
+            case .map(let m):
+                for key in Array(m.entries.keys) {
+                    guard let v = m.entries[key] else { continue }
+                    if try !step(key.value, setSecond == nil ? nil : v) { break }
+                }
+            case .range(let a, let b):
+                var i = a
+                while i < b {
+                    if try !step(setSecond == nil ? .int(i) : .int(i - a), setSecond == nil ? nil : .int(i)) { break }
+                    i += 1
+                }
+            case .string(let s):
+                for (i, ch) in s.enumerated() {
+                    if try !step(setSecond == nil ? .string(String(ch)) : .int(i), setSecond == nil ? nil : .string(String(ch))) { break }
+                }
+            case .object(let o):
+                guard let it = o.nativeType.iterate else {
+                    throw ScriptError(.type, "cannot iterate over \(o.nativeType.name)", at: range)
+                }
+                let items = try it(o, CallContext(vm: vm, range: range))
+                for (i, x) in items.enumerated() {
+                    if try !step(setSecond == nil ? x : .int(i), setSecond == nil ? nil : x) { break }
+                }
+            case .null:
+                throw ScriptError(.type, "cannot iterate over nil", at: range, hint: "the value is nil; check it first or use ?? [] to loop over nothing")
+            default:
+                throw ScriptError(.type, "cannot iterate over a \(seq.typeName)", at: range,
+                                  hint: "for loops take lists, maps, strings, ranges and collections")
+            }
+            return .null
+        }
+    }
+
+    private func tryCatch(_ t: TryStmt) -> Eval {
+        let body = block(t.body)
+        let handler = block(t.handler)
+        let setError = t.errorVar.map { store($0, depth: 0) }
+        return { f in
+            let vm = f.vm
+            let sp = vm.sp, depth = vm.depth, defers = vm.defers.count
+            do {
+                return try body(f)
+            } catch let e as ScriptError where e.kind != .cancelled && e.kind != .limit {
+                vm.pop(to: sp)
+                vm.depth = depth
+                if vm.defers.count > defers { vm.defers.removeLast(vm.defers.count - defers) }
+                vm.signal = .none
+                setError?(f, .error(e))
+                return try handler(f)
+            }
+        }
+    }
+
+    /// A condition: fast when it is a comparison of integers.
+    func condition(_ e: Expr) -> (Frame) throws -> Bool {
+        let value = expr(e)
+        return { f in try value(f).isTruthy }
+    }
+}
