@@ -1,8 +1,20 @@
 import ArgumentParser
+import Foundation
 import VCDScript
 
+/// `vcdscript`: runs a script, `-e` code, checks files, serves the simulator, or opens the REPL.
 @main
 struct VCDScriptCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "vcdscript", version: vcdscriptVersion)
-    func run() throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "vcdscript",
+        abstract: "A scripting language and REPL for VMware Cloud Director, NSX-T, NSX ALB and CAPVCD.",
+        discussion: """
+        vcdscript FILE [ARGS...]   run a script (a name not found here is looked up in the bundled stdlib/)
+        vcdscript -e CODE          run code given on the command line
+        vcdscript                  open the REPL
+        """,
+        version: vcdscriptVersion,
+        subcommands: [RunCommand.self, CheckCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
 }

@@ -15,11 +15,21 @@ public struct DiagnosticRenderer {
             let gutter = String(loc.line).count
             let pad = String(repeating: " ", count: gutter)
             out += "\n\(pad)\(paint("-->", "34")) \(r.file.name):\(loc.line):\(loc.column)"
-            let text = r.file.lineText(loc.line).replacingOccurrences(of: "\t", with: " ")
-            let width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column + 1) : max(1, text.count - loc.column + 1)
+            var text = r.file.lineText(loc.line).replacingOccurrences(of: "\t", with: " ")
+            var column = loc.column
+            var width = endLoc.line == loc.line ? max(1, endLoc.column - loc.column + 1) : max(1, text.count - loc.column + 1)
+            // Long lines show a window around the caret.
+            if text.count > 120 {
+                let start = max(0, column - 60)
+                let chars = Array(text)
+                let end = min(chars.count, start + 120)
+                text = (start > 0 ? "..." : "") + String(chars[start..<end]) + (end < chars.count ? "..." : "")
+                column = column - start + (start > 0 ? 3 : 0)
+                width = min(width, 120)
+            }
             out += "\n\(pad) \(paint("|", "34"))"
             out += "\n\(paint(String(loc.line), "34")) \(paint("|", "34")) \(text)"
-            out += "\n\(pad) \(paint("|", "34")) " + String(repeating: " ", count: max(0, loc.column - 1)) + paint(String(repeating: "^", count: min(width, 200)), "1;31")
+            out += "\n\(pad) \(paint("|", "34")) " + String(repeating: " ", count: max(0, column - 1)) + paint(String(repeating: "^", count: width), "1;31")
         }
         if let s = e.suggestion { out += "\n   = did you mean \"\(s)\"?" }
         if let h = e.hint { out += "\n   = hint: " + h.replacingOccurrences(of: "\n", with: "\n     ") }

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import VCDScript
+import CSupport
+
+/// Runs a script, `-e` code, or (with neither) the REPL.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run a script, -e code, or the REPL (the default command).")
+
+    @Option(name: .shortAndLong, help: "Run this code instead of a file.")
+    var eval: String?
+
+    @Option(name: .shortAndLong, help: "How printed values are shown: text, table, json or yaml.")
+    var output: OutputFormat = .text
+
+    @Flag(name: .long, help: "Never colour the output (also: NO_COLOR).")
+    var noColor = false
+
+    @Argument(parsing: .captureForPassthrough, help: "The script and its arguments (the script sees them as `args`).")
+    var scriptAndArgs: [String] = []
+
+    func run() throws {
+        var args = scriptAndArgs
+        if args.first == "--" { args.removeFirst() }
+        let code = LargeStack.run { runScript(args) }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    private func runScript(_ args: [String]) -> Int32 {
+        let env = ProcessInfo.processInfo.environment
+        let color = !noColor && env["NO_COLOR"] == nil && vcd_isatty(2) != 0
+        let renderer = DiagnosticRenderer(color: color)
+        var options = InterpreterOptions()
+        options.searchPaths = Environment.searchPaths()
+        options.outputFormat = output
+        options.interruptCheck = { vcd_sigint_pending() != 0 }
+        let interp = Interpreter(options: options)
+
+        if let eval {
+            interp.define("args", .list(args.map { .string($0) }))
+            return Runner.execute(renderer: renderer) { try interp.run(source: eval, name: "<-e>") }
+        }
+        guard let script = args.first else {
+            return REPLEntry.start(interpreter: interp, color: color)
+        }
+        guard let path = Environment.locateScript(script) else {
+            FileHandle.standardError.write(Data("error: no script named \(script) here or in the bundled stdlib (\(Environment.stdlibPath() ?? "not found"))\n".utf8))
+            return 2
+        }
+        interp.define("args", .list(args.dropFirst().map { .string($0) }))
+        _ = vcd_install_sigint()
+        return Runner.execute(renderer: renderer) { try interp.runFile(path, displayName: script) }
+    }
+}
+
+/// Runs a piece of work and maps its errors to diagnostics and exit codes.
+enum Runner {
+    static func execute(renderer: DiagnosticRenderer, _ work: () throws -> Value) -> Int32 {
+        do {
+            _ = try work()
+            return 0
+        } catch let e as ScriptErrors {
+            FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8))
+            return 65
+        } catch let e as ScriptError {
+            FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8))
+            return e.kind == .cancelled ? 130 : e.exitCode
+        } catch let exit as ExitRequest {
+            return exit.code
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            return 70
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
