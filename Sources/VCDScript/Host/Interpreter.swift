@@ -113,7 +113,7 @@ public final class Interpreter {
         let vm = currentVM
         let base = vm.sp
         let info = program.info
-        if base + info.slotCount > vm.capacity { throw Errors.stackOverflow(at: nil) }
+        if base + info.slotCount > vm.capacity, !vm.grow(to: base + info.slotCount) { throw Errors.stackOverflow(at: nil) }
         vm.sp = base + info.slotCount
         let cells = info.needsCellFrame ? CellFrame(count: info.cellVars.count, parent: nil) : nil
         let frame = Frame(base: vm.stack + base, cells: cells, captured: nil, vm: vm)

@@ -5,14 +5,14 @@ enum Calls {
     static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM) throws -> Value {
         let p = c.proto
         vm.depth += 1
-        if vm.depth > vm.interpreter.maxCallDepth {
+        if vm.depth > vm.maxCallDepth {
             vm.depth -= 1
             vm.pop(to: base)
-            throw ScriptError(.recursion, "recursion is too deep (more than \(vm.interpreter.maxCallDepth) nested calls, in \(p.displayName))",
+            throw ScriptError(.recursion, "recursion is too deep (more than \(vm.maxCallDepth) nested calls, in \(p.displayName))",
                               hint: "check that the recursion has a base case that is reached")
         }
         let top = base + p.slotCount
-        if top > vm.capacity {
+        if top > vm.capacity, !vm.grow(to: top) {
             vm.depth -= 1
             vm.pop(to: base)
             throw Errors.stackOverflow(at: nil)
@@ -29,12 +29,12 @@ enum Calls {
             vm.depth -= 1
         }
         do {
-            if argc < p.paramNames.count {
-                for i in argc..<p.paramNames.count {
-                    if let d = p.defaults[i] { frame.base[i] = try d(frame) }
+            if argc < p.paramCount {
+                for i in argc..<p.paramCount {
+                    if let d = p.defaults[i] { frame.base[i] = try d.run(frame) }
                 }
             }
-            if let cells {
+            if let cells, !p.capturedParams.isEmpty {
                 for (slot, cell) in p.capturedParams { cells.values[cell] = frame.base[slot] }
             }
             var result: Value
@@ -46,12 +46,17 @@ enum Calls {
                     try vm.runDefers(from: mark, pending: error)
                     throw error
                 }
-                if vm.signal == .returned { result = vm.returnValue; vm.returnValue = .null; vm.signal = .none }
+                if vm.signal == .returned { swap(&result, &vm.returnValue); vm.returnValue = .null; vm.signal = .none }
                 try vm.runDefers(from: mark, pending: nil)
                 return result
             }
             result = try p.body(frame)
-            if vm.signal == .returned { result = vm.returnValue; vm.returnValue = .null; vm.signal = .none }
+            if vm.signal == .returned {
+                // swap: no copy of the value, so no retain and release.
+                swap(&result, &vm.returnValue)
+                vm.returnValue = .null
+                vm.signal = .none
+            }
             return result
         } catch let e as ScriptError {
             vm.signal = .none
@@ -96,7 +101,7 @@ enum Calls {
             // Defaults are filled for trailing parameters not given; given ones after a gap are placed directly.
             if let firstMissing = given.firstIndex(of: false), !given[firstMissing...].contains(true) { argc = firstMissing }
             let base = vm.sp
-            if base + max(argc, p.slotCount) > vm.capacity { throw Errors.stackOverflow(at: range) }
+            if base + max(argc, p.slotCount) > vm.capacity, !vm.grow(to: base + max(argc, p.slotCount)) { throw Errors.stackOverflow(at: range) }
             for i in 0..<argc { vm.stack[base + i] = values[i] }
             vm.sp = base + argc
             if argc < p.paramNames.count {
@@ -133,7 +138,7 @@ enum Calls {
         let frameBase = vm.stack + base
         let f = Frame(base: frameBase, cells: nil, captured: c.captured, vm: vm)
         for i in 0..<p.paramNames.count where !given[i] {
-            if let d = p.defaults[i] { frameBase[i] = try d(f) }
+            if let d = p.defaults[i] { frameBase[i] = try d.run(f) }
         }
         return try invoke(c, base: base, argc: p.paramNames.count, vm: vm)
     }

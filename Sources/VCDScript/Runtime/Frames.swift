@@ -13,8 +13,10 @@ final class CellFrame {
 final class CompiledFunction {
     let name: String
     let paramNames: [String]
+    /// `paramNames.count`, kept apart so that the call path does not touch the array.
+    let paramCount: Int
     /// Default value expressions, evaluated in the callee's frame (they may use earlier parameters).
-    var defaults: [Eval?] = []
+    var defaults: [Code?] = []
     let slotCount: Int
     let cellCount: Int
     let needsCellFrame: Bool
@@ -29,6 +31,7 @@ final class CompiledFunction {
     init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange) {
         self.name = name
         self.paramNames = paramNames
+        self.paramCount = paramNames.count
         self.slotCount = info.slotCount
         self.cellCount = info.cellVars.count
         self.needsCellFrame = info.needsCellFrame
@@ -71,4 +74,12 @@ typealias Eval = (Frame) throws -> Value
 /// How control leaves a statement other than by falling through.
 enum Signal: UInt8 {
     case none, breakLoop, continueLoop, returned
+}
+
+/// A compiled closure in a box. Closures kept directly in arrays (or optionals) are stored at a
+/// generic abstraction and called through a reabstraction thunk each time; a class property of
+/// the concrete function type is not, so arrays hold these boxes instead.
+final class Code {
+    let run: Eval
+    init(_ run: @escaping Eval) { self.run = run }
 }

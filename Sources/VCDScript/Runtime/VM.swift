@@ -4,25 +4,41 @@ import Foundation
 /// register, call depth, and the deferred blocks waiting for their function to end.
 final class VM {
     let stack: UnsafeMutablePointer<Value>
-    let capacity: Int
+    /// Slots that are initialised (all `.null` above `sp`). Grows on demand up to `limit`, so
+    /// that a short script does not pay for touching the whole stack.
+    private(set) var capacity: Int
+    let limit: Int
+    let maxCallDepth: Int
     var sp = 0
     var signal: Signal = .none
     var returnValue: Value = .null
     var depth = 0
     var steps = 0
     var defers: [(frame: Frame, body: Eval)] = []
-    unowned let interpreter: Interpreter
+    unowned(unsafe) let interpreter: Interpreter
 
     init(interpreter: Interpreter, capacity: Int = 1 << 20) {
         self.interpreter = interpreter
-        self.capacity = capacity
+        self.limit = capacity
+        self.maxCallDepth = interpreter.options.maxCallDepth
+        self.capacity = min(capacity, 4096)
         stack = UnsafeMutablePointer<Value>.allocate(capacity: capacity)
-        stack.initialize(repeating: .null, count: capacity)
+        stack.initialize(repeating: .null, count: self.capacity)
     }
 
     deinit {
         stack.deinitialize(count: capacity)
         stack.deallocate()
+    }
+
+    /// Makes room for `needed` slots; false when the stack is at its limit.
+    @inline(never)
+    func grow(to needed: Int) -> Bool {
+        guard needed <= limit else { return false }
+        let newCapacity = min(limit, max(needed, capacity * 2))
+        (stack + capacity).initialize(repeating: .null, count: newCapacity - capacity)
+        capacity = newCapacity
+        return true
     }
 
     /// Called at loop back-edges and calls every 1024 steps: Ctrl-C, the step limit, a deadline.

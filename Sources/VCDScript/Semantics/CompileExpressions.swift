@@ -43,36 +43,36 @@ extension Compiler {
                 return .range(a, b)
             }
         case let l as ListExpr:
-            let items = l.items.map { expr($0) }
+            let items = l.items.map { Code(expr($0)) }
             return { f in
                 var out: [Value] = []
                 out.reserveCapacity(items.count)
-                for i in items { out.append(try i(f)) }
+                for i in items { out.append(try i.run(f)) }
                 return .list(ListRef(out))
             }
         case let m as MapExpr:
-            let entries = m.entries.map { (expr($0.key), expr($0.value), $0.key.range) }
+            let entries = m.entries.map { (Code(expr($0.key)), Code(expr($0.value)), $0.key.range) }
             return { f in
                 let map = MapRef()
                 for (k, v, r) in entries {
-                    let key = try k(f)
+                    let key = try k.run(f)
                     guard let mk = key.mapKey else {
                         throw ScriptError(.type, "a \(key.typeName) cannot be a map key", at: r, hint: "map keys are strings, ints or bools")
                     }
-                    map.entries[mk] = try v(f)
+                    map.entries[mk] = try v.run(f)
                 }
                 return .map(map)
             }
         case let s as InterpolationExpr:
-            let parts: [Eval] = s.parts.map { p in
+            let parts: [Code] = s.parts.map { p in
                 switch p {
-                case .text(let t): let v = Value.string(t); return { _ in v }
-                case .expr(let x): return expr(x)
+                case .text(let t): let v = Value.string(t); return Code { _ in v }
+                case .expr(let x): return Code(expr(x))
                 }
             }
             return { f in
                 var out = ""
-                for p in parts { out += Formatter.str(try p(f)) }
+                for p in parts { out += Formatter.str(try p.run(f)) }
                 return .string(out)
             }
         case let fn as FunctionExpr:
@@ -187,8 +187,8 @@ extension Compiler {
     }
 
     private func call(_ c: CallExpr) -> Eval {
-        let args = c.args.map { expr($0) }
-        let named = c.named.map { ($0.name, expr($0.value)) }
+        let args = c.args.map { Code(expr($0)) }
+        let named = c.named.map { ($0.name, Code(expr($0.value))) }
         let range = c.range
         let caller = functionName
         let argc = args.count
@@ -197,9 +197,9 @@ extension Compiler {
         func evalArgs(_ f: Frame) throws -> ([Value], [(name: String, value: Value)]) {
             var pos: [Value] = []
             pos.reserveCapacity(args.count)
-            for a in args { pos.append(try a(f)) }
+            for a in args { pos.append(try a.run(f)) }
             var nm: [(name: String, value: Value)] = []
-            for (n, a) in named { nm.append((n, try a(f))) }
+            for (n, a) in named { nm.append((n, try a.run(f))) }
             return (pos, nm)
         }
 
@@ -220,19 +220,15 @@ extension Compiler {
 
         let callee = expr(c.callee)
         let calleeName = (c.callee as? IdentExpr)?.name
+        let push = Compiler.pushArguments(args, range: range)
         return { f in
             let fv = try callee(f)
             let vm = f.vm
             // Fast path: a script function called with exactly its parameters, by position.
-            if named.isEmpty, case .function(let clo) = fv, clo.proto.paramNames.count == argc {
+            if named.isEmpty, case .function(let clo) = fv, clo.proto.paramCount == argc {
                 let base = vm.sp
                 do {
-                    for a in args {
-                        let v = try a(f)
-                        if vm.sp >= vm.capacity { throw Errors.stackOverflow(at: range) }
-                        vm.stack[vm.sp] = v
-                        vm.sp += 1
-                    }
+                    try push(f)
                 } catch {
                     vm.pop(to: base)
                     throw error
@@ -249,6 +245,33 @@ extension Compiler {
             } catch let e as ScriptError {
                 throw Errors.addFrame(e, function: caller, range: range)
             }
+        }
+    }
+
+    /// Evaluates arguments onto the value stack. One closure per small arity, for the same
+    /// reason as `Compiler.sequence`.
+    static func pushArguments(_ args: [Code], range: SourceRange) -> (Frame) throws -> Void {
+        @inline(__always)
+        func push(_ vm: VM, _ v: Value) throws {
+            if vm.sp >= vm.capacity, !vm.grow(to: vm.sp + 1) { throw Errors.stackOverflow(at: range) }
+            vm.stack[vm.sp] = v
+            vm.sp += 1
+        }
+        switch args.count {
+        case 0: return { _ in }
+        case 1:
+            let a = args[0].run
+            return { f in try push(f.vm, try a(f)) }
+        case 2:
+            let a = args[0].run, b = args[1].run
+            return { f in try push(f.vm, try a(f)); try push(f.vm, try b(f)) }
+        case 3:
+            let a = args[0].run, b = args[1].run, c = args[2].run
+            return { f in try push(f.vm, try a(f)); try push(f.vm, try b(f)); try push(f.vm, try c(f)) }
+        default:
+            let head = pushArguments(Array(args[0..<3]), range: range)
+            let tail = pushArguments(Array(args[3...]), range: range)
+            return { f in try head(f); try tail(f) }
         }
     }
 }

@@ -26,7 +26,7 @@ struct Compiler {
         let proto = CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range)
         var inner = self
         inner.functionName = f.name.isEmpty ? "<fn>" : f.name
-        proto.defaults = f.params.map { p in p.defaultValue.map { inner.expr($0) } }
+        proto.defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
         proto.body = inner.statements(f.body.statements)
         return proto
     }
@@ -88,29 +88,45 @@ struct Compiler {
     // MARK: statements
 
     func statements(_ stmts: [Stmt]) -> Eval {
-        let compiled = stmts.compactMap { s -> Eval? in
+        var compiled: [Code] = []
+        for s in stmts {
             // Top-level functions were hoisted; their statement does nothing.
-            if let f = s as? FnStmt, case .global = f.target { return nil }
-            return stmt(s)
+            if let f = s as? FnStmt, case .global = f.target { continue }
+            compiled.append(Code(stmt(s)))
         }
+        return Compiler.sequence(compiled)
+    }
+
+    /// Runs closures in order, stopping when one leaves a signal; the value is the last one's.
+    /// Small counts capture each closure directly: closures kept in an array are called through
+    /// reabstraction thunks, which cost a measurable share of every call.
+    static func sequence(_ compiled: [Code]) -> Eval {
         switch compiled.count {
         case 0: return { _ in .null }
-        case 1: return compiled[0]
+        case 1: return compiled[0].run
         case 2:
-            let a = compiled[0], b = compiled[1]
+            let a = compiled[0].run, b = compiled[1].run
             return { f in
                 _ = try a(f)
                 if f.vm.signal != .none { return .null }
                 return try b(f)
             }
-        default:
+        case 3:
+            let a = compiled[0].run, b = compiled[1].run, c = compiled[2].run
             return { f in
-                var last = Value.null
-                for s in compiled {
-                    last = try s(f)
-                    if f.vm.signal != .none { return .null }
-                }
-                return last
+                _ = try a(f)
+                if f.vm.signal != .none { return .null }
+                _ = try b(f)
+                if f.vm.signal != .none { return .null }
+                return try c(f)
+            }
+        default:
+            let head = sequence(Array(compiled[0..<3]))
+            let tail = sequence(Array(compiled[3...]))
+            return { f in
+                _ = try head(f)
+                if f.vm.signal != .none { return .null }
+                return try tail(f)
             }
         }
     }
@@ -145,12 +161,16 @@ struct Compiler {
             let sig: Signal = j.kind == .break ? .breakLoop : .continueLoop
             return { f in f.vm.signal = sig; return .null }
         case let r as ReturnStmt:
-            let value = r.value.map { expr($0) }
+            guard let valueExpr = r.value else {
+                return { f in f.vm.returnValue = .null; f.vm.signal = .returned; return .null }
+            }
+            let value = expr(valueExpr)
             return { f in
-                let v = try value?(f) ?? .null
+                let v = try value(f)
                 // A nested return inside the value (if-expression) already set the signal.
                 if f.vm.signal == .returned { return .null }
-                f.vm.returnValue = v
+                var moved = v
+                swap(&moved, &f.vm.returnValue)
                 f.vm.signal = .returned
                 return .null
             }
