@@ -579,7 +579,7 @@ struct Parser {
             }
             _ = advance()
             return ListExpr(items: items, range: range(from: t.start))
-        case .punct("{") where !noMapLiteral:
+        case .punct("{") where !noMapLiteral || looksLikeMap():
             return try parseMap()
         case .eof:
             throw fail("unexpected end of input: expected an expression")
@@ -590,6 +590,20 @@ struct Parser {
         default:
             throw fail("expected an expression, found \(describe(t))")
         }
+    }
+
+    /// After `if`/`while`/`for ... in`, a `{` starts the block unless it is clearly a map:
+    /// `{key: ...` (a block never starts with `name:`).
+    private func looksLikeMap() -> Bool {
+        var q = p + 1
+        while q < tokens.count, case .newline = tokens[q].kind { q += 1 }
+        guard q + 1 < tokens.count else { return false }
+        switch tokens[q].kind {
+        case .identifier, .string, .int:
+            if case .punct(":") = tokens[q + 1].kind { return true }
+        default: break
+        }
+        return false
     }
 
     private mutating func parseIf() throws -> Expr {
