@@ -3,7 +3,8 @@
 enum Calls {
     /// Runs a script closure whose `argc` arguments are already on the stack at `base`.
     static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM) throws -> Value {
-        let p = c.proto
+        // The closure keeps its code alive for the whole call: no need to count a reference.
+        unowned(unsafe) let p = c.proto
         vm.depth += 1
         if vm.depth > vm.maxCallDepth {
             vm.depth -= 1

@@ -1,5 +1,3 @@
-import OrderedCollections
-
 /// A script value. A closed enum: the evaluator switches on it and never goes through protocols.
 /// Scalars are stored inline; lists, maps and functions are references (lists and maps have
 /// reference semantics, as in Python).
@@ -88,13 +86,13 @@ public enum MapKey: Hashable, Sendable {
 
 /// A mutable map that keeps insertion order, shared by reference.
 public final class MapRef {
-    public var entries: OrderedDictionary<MapKey, Value>
+    public var entries: OrderedMap
     public var frozen = false
-    public init(_ entries: OrderedDictionary<MapKey, Value> = [:]) { self.entries = entries }
+    public init(_ entries: OrderedMap = [:]) { self.entries = entries }
 
     /// Convenience: a map with string keys, in the given order.
     public convenience init(_ pairs: [(String, Value)]) {
-        var d = OrderedDictionary<MapKey, Value>()
+        var d = OrderedMap()
         for (k, v) in pairs { d[.string(k)] = v }
         self.init(d)
     }

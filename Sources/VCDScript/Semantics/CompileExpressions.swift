@@ -206,11 +206,23 @@ extension Compiler {
         if let m = c.callee as? MemberExpr {
             let object = expr(m.object)
             let name = m.name, optional = m.optional
+            // The built-in method of each value kind is looked up once, here, not per call.
+            let stringMethod = BuiltinMethods.string[name], listMethod = BuiltinMethods.list[name], mapMethod = BuiltinMethods.map[name]
             return { f in
                 let o = try object(f)
                 if optional, case .null = o { return .null }
                 let (pos, nm) = try evalArgs(f)
                 do {
+                    let method: ValueMethod?
+                    switch o {
+                    case .string: method = stringMethod
+                    case .list: method = listMethod
+                    case .map: method = mapMethod
+                    default: method = nil
+                    }
+                    if let method {
+                        return try BuiltinMethods.call(method, o, args: pos, named: nm, ctx: CallContext(vm: f.vm, range: range))
+                    }
                     return try Calls.callMethod(o, name, args: pos, named: nm, vm: f.vm, range: range)
                 } catch let e as ScriptError {
                     throw Errors.addFrame(e, function: caller, range: range)
