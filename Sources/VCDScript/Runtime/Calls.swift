@@ -146,6 +146,8 @@ enum Calls {
         } catch let e as ScriptError {
             if e.range == nil { e.range = range }
             throw e
+        } catch let exit as ExitRequest {
+            throw exit // exit(code) ends the script with its code; it is not a fault
         } catch {
             throw ScriptError(.host, "\(error)", at: range)
         }
