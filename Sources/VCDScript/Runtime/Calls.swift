@@ -2,7 +2,8 @@
 /// methods of every value kind.
 enum Calls {
     /// Runs a script closure whose `argc` arguments are already on the stack at `base`.
-    static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM) throws -> Value {
+    /// With `given`, every parameter has a stack slot and the ones not given take their defaults.
+    static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM, given: [Bool]? = nil) throws -> Value {
         let p = c.proto
         vm.depth += 1
         if vm.depth > vm.interpreter.maxCallDepth {
@@ -29,12 +30,15 @@ enum Calls {
             vm.depth -= 1
         }
         do {
-            if argc < p.paramNames.count {
-                for i in argc..<p.paramNames.count {
-                    if let d = p.defaults[i] { frame.base[i] = try d(frame) }
+            if argc < p.paramNames.count || given != nil {
+                // Defaults are evaluated in order in the callee's frame; they may use earlier
+                // parameters, so captured ones are moved into their cells as they are known.
+                for i in 0..<p.paramNames.count {
+                    let missing = i >= argc || given?[i] == false
+                    if missing, let d = p.defaults[i] { frame.base[i] = try d(frame) }
+                    if let cells, let (_, cell) = p.capturedParams.first(where: { $0.slot == i }) { cells.values[cell] = frame.base[i] }
                 }
-            }
-            if let cells {
+            } else if let cells {
                 for (slot, cell) in p.capturedParams { cells.values[cell] = frame.base[slot] }
             }
             var result: Value
@@ -93,17 +97,17 @@ enum Calls {
                                       hint: "it takes: \(p.paramNames.joined(separator: ", "))")
                 }
             }
-            // Defaults are filled for trailing parameters not given; given ones after a gap are placed directly.
-            if let firstMissing = given.firstIndex(of: false), !given[firstMissing...].contains(true) { argc = firstMissing }
+            // Missing trailing parameters take their defaults in the callee; a gap (a later one
+            // given by name) needs the callee to know which ones were given.
+            var gaps = false
+            if let firstMissing = given.firstIndex(of: false) {
+                if given[firstMissing...].contains(true) { gaps = true } else { argc = firstMissing }
+            }
             let base = vm.sp
             if base + max(argc, p.slotCount) > vm.capacity { throw Errors.stackOverflow(at: range) }
             for i in 0..<argc { vm.stack[base + i] = values[i] }
             vm.sp = base + argc
-            if argc < p.paramNames.count {
-                // Gaps: evaluate defaults for the missing ones after the frame exists.
-                return try invokeWithGaps(c, base: base, values: values, given: given, vm: vm)
-            }
-            return try invoke(c, base: base, argc: argc, vm: vm)
+            return try invoke(c, base: base, argc: argc, vm: vm, given: gaps ? given : nil)
         case .builtin(let nf):
             let a: Arguments
             do {
@@ -123,19 +127,6 @@ enum Calls {
             throw ScriptError(.type, "a \(fv.typeName) is not callable", at: range,
                               hint: calleeName.map { "\($0) holds a \(fv.typeName)" })
         }
-    }
-
-    private static func invokeWithGaps(_ c: Closure, base: Int, values: [Value], given: [Bool], vm: VM) throws -> Value {
-        // Put given values in place and mark the rest nil; defaults are computed by a wrapper closure.
-        let p = c.proto
-        for i in 0..<p.paramNames.count { vm.stack[base + i] = given[i] ? values[i] : .null }
-        vm.sp = base + p.paramNames.count
-        let frameBase = vm.stack + base
-        let f = Frame(base: frameBase, cells: nil, captured: c.captured, vm: vm)
-        for i in 0..<p.paramNames.count where !given[i] {
-            if let d = p.defaults[i] { frameBase[i] = try d(f) }
-        }
-        return try invoke(c, base: base, argc: p.paramNames.count, vm: vm)
     }
 
     /// Runs native code: errors other than script errors become host faults (exit code 70).
