@@ -546,6 +546,10 @@ struct Parser {
                     } catch let e as ScriptError {
                         e.atEndOfInput = false
                         throw e
+                    } catch {
+                        // Nesting too deep inside the interpolation: its error is in sub.errors.
+                        errors.append(contentsOf: sub.errors)
+                        throw error
                     }
                     if !sub.errors.isEmpty { errors.append(contentsOf: sub.errors) }
                 }
