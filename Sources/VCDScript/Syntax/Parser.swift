@@ -118,6 +118,13 @@ struct Parser {
         var stmts: [Stmt] = []
         skipNewlines()
         while !atEOF {
+            if isPunct("}") {
+                // No block is open here: report it and step over it (recovery would stop at it).
+                errors.append(fail("unmatched \"}\": no block is open here", hint: "remove it, or check the { that should open its block"))
+                _ = advance()
+                skipNewlines()
+                continue
+            }
             do {
                 stmts.append(try parseStatement())
                 try endStatement()
