@@ -75,7 +75,8 @@ final class LexerTests: XCTestCase {
 
     func testLocationsCountCharactersNotBytes() {
         let file = SourceFile(name: "t", text: "é = 1\n  ü")
-        XCTAssertEqual(file.location(of: 3).column, 2) // after the two bytes of é
+        XCTAssertEqual(file.location(of: 2).column, 2) // after the two bytes of é
+        XCTAssertEqual(file.location(of: 3).column, 3)
         XCTAssertEqual(file.location(of: 8).line, 2)
         XCTAssertEqual(file.lineText(2), "  ü")
     }

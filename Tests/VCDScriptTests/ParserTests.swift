@@ -107,6 +107,12 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testStrayClosingBracesEndInErrorsNotALoop() {
+        XCTAssertEqual(errors("}").map(\.message), ["unmatched \"}\": no block is open here"])
+        XCTAssertEqual(errors("x = 1 }\n}}\nfn f() { } }").count, 4)
+        XCTAssertEqual(errors("let a = ]\n)").count, 2)
+    }
+
     func testAssignmentTargets() {
         XCTAssertEqual(errors("a.b[0].c = 1\nx[1] += 2").count, 0)
         XCTAssertEqual(errors("f() = 1").first?.message, "cannot assign to this expression")

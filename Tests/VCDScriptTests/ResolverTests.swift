@@ -34,7 +34,8 @@ final class ResolverTests: XCTestCase {
         """)
         let f = (p.statements[0] as! FnStmt).function
         XCTAssertEqual(f.info.slotCount, 4) // a, b, c, inner
-        XCTAssertEqual(f.info.cellVars.map(\.name), ["c", "a"])
+        XCTAssertEqual(Set(f.info.cellVars.map(\.name)), ["c", "a"])
+        XCTAssertEqual(f.info.cellVars.map(\.cellIndex), [0, 1])
         XCTAssertTrue(f.info.needsCellFrame)
         XCTAssertEqual(f.info.params.map(\.captured), [true])
         let body = f.body.statements
