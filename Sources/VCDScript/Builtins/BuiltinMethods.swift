@@ -89,7 +89,8 @@ enum BuiltinMethods {
             return .list(ListRef(parts.map { .string($0) }))
         },
         m("lines", "The lines of the text, without their newlines.") { v, _, _ in
-            .list(ListRef(s(v).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).map { .string(String($0.hasSuffix("\r") ? $0.dropLast() : $0)) }))
+            // "\r\n" is one Character in Swift: compare with both.
+            .list(ListRef(s(v).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { .string(String($0)) }))
         },
         m("chars", "The characters, as a list of strings.") { v, _, _ in .list(ListRef(s(v).map { .string(String($0)) })) },
         m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, _ in

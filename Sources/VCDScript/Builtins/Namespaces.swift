@@ -326,9 +326,9 @@ public enum YAMLText {
             if s.contains("\n") { return Yams.Node(s, Tag(.str), .literal) }
             return Yams.Node(s, Tag(.str), plainOK ? .plain : .doubleQuoted)
         case let o as OrderedJSONObject:
-            return Yams.Node.mapping(Yams.Node.Mapping(o.keys.map { (Yams.Node($0), node(o.values[$0]!)) }))
+            return Yams.Node.mapping(Yams.Node.Mapping(o.keys.map { (node($0), node(o.values[$0]!)) }))
         case let d as [String: Any]:
-            return Yams.Node.mapping(Yams.Node.Mapping(d.keys.sorted().map { (Yams.Node($0), node(d[$0]!)) }))
+            return Yams.Node.mapping(Yams.Node.Mapping(d.keys.sorted().map { (node($0), node(d[$0]!)) }))
         case let a as [Any]:
             return Yams.Node.sequence(Yams.Node.Sequence(a.map { node($0) }))
         default:
@@ -338,8 +338,11 @@ public enum YAMLText {
 
     static func decodeAll(_ text: String) throws -> [Value] {
         do {
-            let node = try Yams.compose_all(yaml: text)
-            return node.map { fromNode($0) }
+            // Not compose_all: its sequence ends quietly at a syntax error.
+            let parser = try Yams.Parser(yaml: text)
+            var docs: [Value] = []
+            while let node = try parser.nextRoot() { docs.append(fromNode(node)) }
+            return docs
         } catch let e as YamlError {
             throw ScriptError(.value, "invalid YAML: \(e)", hint: "check the indentation and the colons")
         } catch {
@@ -347,9 +350,13 @@ public enum YAMLText {
         }
     }
 
+    /// True when the text, written plain (unquoted), reads back as this string — here and in
+    /// YAML 1.1 readers (yes/no/on/off are booleans there, and numbers come in more shapes).
     static func readsBackAsString(_ s: String) -> Bool {
-        if case .string(let t) = fromNode(Yams.Node(s)), t == s { return true }
-        return false
+        guard case .string(let t) = fromNode(Yams.Node(s, Tag(.implicit), .plain)), t == s else { return false }
+        if ["yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan", "null", "~"].contains(s.lowercased()) { return false }
+        if let f = s.first, f.isNumber || ("-+.".contains(f) && s.dropFirst().first?.isNumber == true) { return false }
+        return true
     }
 
     /// Keeps mapping order and YAML's scalar types.

@@ -174,6 +174,10 @@ public final class Interpreter {
             let first = errors.errors.first!
             let e = ScriptError(first.kind, "in module \(spec): \(first.message)", at: first.range, hint: first.hint, suggestion: first.suggestion, compileTime: true)
             throw e
+        } catch let e as ScriptError {
+            // The traceback goes on through the import statement of the importing file.
+            e.traceback.append(TraceFrame(function: "<script>", range: range))
+            throw e
         }
         modules[path] = module
         return .object(module.object)

@@ -2,7 +2,8 @@
 /// methods of every value kind.
 enum Calls {
     /// Runs a script closure whose `argc` arguments are already on the stack at `base`.
-    static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM) throws -> Value {
+    /// With `given`, every parameter has a stack slot and the ones not given take their defaults.
+    static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM, given: [Bool]? = nil) throws -> Value {
         // The closure keeps its code alive for the whole call: no need to count a reference.
         unowned(unsafe) let p = c.proto
         vm.depth += 1
@@ -30,12 +31,15 @@ enum Calls {
             vm.depth -= 1
         }
         do {
-            if argc < p.paramCount {
-                for i in argc..<p.paramCount {
-                    if let d = p.defaults[i] { frame.base[i] = try d.run(frame) }
+            if argc < p.paramCount || given != nil {
+                // Defaults are evaluated in order in the callee's frame; they may use earlier
+                // parameters, so captured ones are moved into their cells as they are known.
+                for i in 0..<p.paramCount {
+                    let missing = i >= argc || given?[i] == false
+                    if missing, let d = p.defaults[i] { frame.base[i] = try d.run(frame) }
+                    if let cells, let (_, cell) = p.capturedParams.first(where: { $0.slot == i }) { cells.values[cell] = frame.base[i] }
                 }
-            }
-            if let cells, !p.capturedParams.isEmpty {
+            } else if let cells, !p.capturedParams.isEmpty {
                 for (slot, cell) in p.capturedParams { cells.values[cell] = frame.base[slot] }
             }
             var result: Value
@@ -99,17 +103,17 @@ enum Calls {
                                       hint: "it takes: \(p.paramNames.joined(separator: ", "))")
                 }
             }
-            // Defaults are filled for trailing parameters not given; given ones after a gap are placed directly.
-            if let firstMissing = given.firstIndex(of: false), !given[firstMissing...].contains(true) { argc = firstMissing }
+            // Missing trailing parameters take their defaults in the callee; a gap (a later one
+            // given by name) needs the callee to know which ones were given.
+            var gaps = false
+            if let firstMissing = given.firstIndex(of: false) {
+                if given[firstMissing...].contains(true) { gaps = true } else { argc = firstMissing }
+            }
             let base = vm.sp
             if base + max(argc, p.slotCount) > vm.capacity, !vm.grow(to: base + max(argc, p.slotCount)) { throw Errors.stackOverflow(at: range) }
             for i in 0..<argc { vm.stack[base + i] = values[i] }
             vm.sp = base + argc
-            if argc < p.paramNames.count {
-                // Gaps: evaluate defaults for the missing ones after the frame exists.
-                return try invokeWithGaps(c, base: base, values: values, given: given, vm: vm)
-            }
-            return try invoke(c, base: base, argc: argc, vm: vm)
+            return try invoke(c, base: base, argc: argc, vm: vm, given: gaps ? given : nil)
         case .builtin(let nf):
             let a: Arguments
             do {
@@ -131,19 +135,6 @@ enum Calls {
         }
     }
 
-    private static func invokeWithGaps(_ c: Closure, base: Int, values: [Value], given: [Bool], vm: VM) throws -> Value {
-        // Put given values in place and mark the rest nil; defaults are computed by a wrapper closure.
-        let p = c.proto
-        for i in 0..<p.paramNames.count { vm.stack[base + i] = given[i] ? values[i] : .null }
-        vm.sp = base + p.paramNames.count
-        let frameBase = vm.stack + base
-        let f = Frame(base: frameBase, cells: nil, captured: c.captured, vm: vm)
-        for i in 0..<p.paramNames.count where !given[i] {
-            if let d = p.defaults[i] { frameBase[i] = try d.run(f) }
-        }
-        return try invoke(c, base: base, argc: p.paramNames.count, vm: vm)
-    }
-
     /// Runs native code: errors other than script errors become host faults (exit code 70).
     @inline(__always)
     static func runNative(vm: VM, range: SourceRange?, _ body: () throws -> Value) throws -> Value {
@@ -152,6 +143,8 @@ enum Calls {
         } catch let e as ScriptError {
             if e.range == nil { e.range = range }
             throw e
+        } catch let exit as ExitRequest {
+            throw exit // exit(code) ends the script with its code; it is not a fault
         } catch {
             throw ScriptError(.host, "\(error)", at: range)
         }

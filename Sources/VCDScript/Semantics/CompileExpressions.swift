@@ -151,7 +151,7 @@ extension Compiler {
                 return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range) }
             case .eq:
                 return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range) }
-            case .mod where k != 0:
+            case .mod where k != 0 && k != -1: // Int.min % -1 overflows: the general path reports it
                 return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range) }
             default: break
             }

@@ -374,13 +374,14 @@ struct Compiler {
         let setError = t.errorVar.map { store($0, depth: 0) }
         return { f in
             let vm = f.vm
-            let sp = vm.sp, depth = vm.depth, defers = vm.defers.count
+            let sp = vm.sp, depth = vm.depth
             do {
                 return try body(f)
             } catch let e as ScriptError where e.kind != .cancelled && e.kind != .limit {
                 vm.pop(to: sp)
                 vm.depth = depth
-                if vm.defers.count > defers { vm.defers.removeLast(vm.defers.count - defers) }
+                // Defers registered in the try block belong to this function (callees ran their
+                // own on the way out): they stay, and run when the function ends.
                 vm.signal = .none
                 setError?(f, .error(e))
                 return try handler(f)

@@ -118,6 +118,13 @@ struct Parser {
         var stmts: [Stmt] = []
         skipNewlines()
         while !atEOF {
+            if isPunct("}") {
+                // No block is open here: report it and step over it (recovery would stop at it).
+                errors.append(fail("unmatched \"}\": no block is open here", hint: "remove it, or check the { that should open its block"))
+                _ = advance()
+                skipNewlines()
+                continue
+            }
             do {
                 stmts.append(try parseStatement())
                 try endStatement()
@@ -546,6 +553,10 @@ struct Parser {
                     } catch let e as ScriptError {
                         e.atEndOfInput = false
                         throw e
+                    } catch {
+                        // Nesting too deep inside the interpolation: its error is in sub.errors.
+                        errors.append(contentsOf: sub.errors)
+                        throw error
                     }
                     if !sub.errors.isEmpty { errors.append(contentsOf: sub.errors) }
                 }

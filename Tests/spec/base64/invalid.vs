@@ -1,0 +1,2 @@
+base64.decode("!!!not base64")
+# expect error: not valid base64 text

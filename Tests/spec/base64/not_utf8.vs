@@ -1,0 +1,2 @@
+base64.decode("/w==")
+# expect error: the decoded bytes are not UTF-8 text

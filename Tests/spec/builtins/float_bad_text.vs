@@ -1,0 +1,2 @@
+float("abc")
+# expect error: cannot convert "abc" to a float

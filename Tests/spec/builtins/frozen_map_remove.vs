@@ -1,0 +1,3 @@
+let m = freeze({a: 1})
+m.remove("a")
+# expect error: cannot change a frozen value

@@ -1,0 +1,2 @@
+int(1e300)
+# expect error: does not fit in an int

@@ -1,0 +1,2 @@
+min([])
+# expect error: min() of nothing

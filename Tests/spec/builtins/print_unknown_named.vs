@@ -1,0 +1,2 @@
+print("a", end: "")
+# expect error: print() has no parameter named end

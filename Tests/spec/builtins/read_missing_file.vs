@@ -1,0 +1,2 @@
+read("/nonexistent/vcdscript/spec/file.txt")
+# expect error: error[io]: cannot read /nonexistent/vcdscript/spec/file.txt

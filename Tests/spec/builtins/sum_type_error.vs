@@ -1,0 +1,2 @@
+sum([1, "a"])
+# expect error: cannot add int and string

@@ -1,0 +1,6 @@
+fn f() {
+    var x = 1
+    defer { x = 100 }
+    return x
+}
+print(f())  # expect: 1

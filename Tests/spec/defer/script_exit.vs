@@ -1,0 +1,4 @@
+defer { print("script end") }
+print("body")
+# expect: body
+# expect: script end

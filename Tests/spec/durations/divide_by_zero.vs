@@ -1,0 +1,2 @@
+print(1m / 0s)
+# expect error: division by a zero duration

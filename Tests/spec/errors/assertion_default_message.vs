@@ -1,0 +1,2 @@
+assert(false)
+# expect error: assertion failed

@@ -1,0 +1,2 @@
+len = 5
+# expect error: cannot assign to the builtin len

@@ -1,0 +1,3 @@
+f() = 1
+# expect error: cannot assign to this expression
+# expect exit: 65

@@ -1,0 +1,3 @@
+let m = {}
+m?.x = 1
+# expect error: cannot assign to this expression

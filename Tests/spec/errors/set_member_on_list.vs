@@ -1,0 +1,3 @@
+let xs = [1]
+xs.name = "x"
+# expect error: cannot set members on a list

@@ -1,0 +1,3 @@
+fn f(a, b = 1) { a }
+f(1, a: 2)
+# expect error: f(): argument a is given twice

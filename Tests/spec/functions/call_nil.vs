@@ -1,0 +1,3 @@
+let handler = nil
+handler()
+# expect error: handler is nil, not a function

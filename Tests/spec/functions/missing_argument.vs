@@ -1,0 +1,3 @@
+fn connect(host, user) { host }
+connect("h")
+# expect error: connect() is missing argument user

@@ -1,0 +1,2 @@
+cidr()
+# expect error: cidr() is missing argument text

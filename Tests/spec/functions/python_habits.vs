@@ -1,0 +1,4 @@
+let x = None
+let y = True
+# expect error: the empty value is nil
+# expect error: booleans are true and false

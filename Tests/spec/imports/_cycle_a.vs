@@ -1,0 +1,2 @@
+import "./_cycle_b.vs" as b
+let a = 1

@@ -1,0 +1,2 @@
+import "./_cycle_a.vs" as a
+let b = 2

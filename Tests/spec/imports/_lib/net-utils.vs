@@ -1,0 +1,1 @@
+fn mask(prefix) { "/${prefix}" }

@@ -1,0 +1,2 @@
+import "./mathlib.vs" as m
+fn twice(x) { m.add(x, x) }

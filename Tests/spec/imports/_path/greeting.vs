@@ -1,0 +1,1 @@
+fn hello(name) { "hello ${name}" }

@@ -1,0 +1,2 @@
+json.encode([float("nan")])
+# expect error: JSON has no nan

@@ -1,0 +1,2 @@
+json.decode("\"abc")
+# expect error: unterminated string

@@ -1,0 +1,4 @@
+let xs = [1, 2,
+print(xs)
+# expect error: unexpected end of input
+# expect exit: 65

@@ -1,0 +1,3 @@
+let xs = []
+xs.pop()
+# expect error: pop() from an empty list

@@ -1,0 +1,2 @@
+print([1, "a"].sorted())
+# expect error: cannot compare string and int

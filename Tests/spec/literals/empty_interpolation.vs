@@ -1,0 +1,2 @@
+print("x ${} y")
+# expect error: empty ${} in string

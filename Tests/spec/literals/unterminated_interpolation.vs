@@ -1,0 +1,2 @@
+print("x ${1 + 2")
+# expect error: unterminated

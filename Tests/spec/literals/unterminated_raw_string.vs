@@ -1,0 +1,2 @@
+let s = 'no end
+# expect error: unterminated raw string

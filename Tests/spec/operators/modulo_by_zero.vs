@@ -1,0 +1,2 @@
+print(10 % 0)
+# expect error: division by zero (in %)

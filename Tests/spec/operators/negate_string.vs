@@ -1,0 +1,3 @@
+let s = "x"
+print(-s)
+# expect error: cannot negate a string

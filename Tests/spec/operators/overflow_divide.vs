@@ -1,0 +1,3 @@
+let small = -9223372036854775807 - 1
+print(small / -1)
+# expect error: integer overflow in /

@@ -1,0 +1,3 @@
+let small = -9223372036854775807 - 1
+print(-small)
+# expect error: integer overflow

@@ -1,0 +1,2 @@
+print("ab" * -1)
+# expect error: cannot repeat a string -1 times

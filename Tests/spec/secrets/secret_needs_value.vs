@@ -1,0 +1,2 @@
+secret()
+# expect error: secret() needs a value or env: "NAME"

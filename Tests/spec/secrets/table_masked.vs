@@ -1,0 +1,3 @@
+print([{name: "a", password: secret("x")}])
+# expect: NAME  PASSWORD
+# expect: a     ********

@@ -1,0 +1,2 @@
+throw secret("topsecret")
+# expect error: error: ********

@@ -1,0 +1,3 @@
+let s = "abc"
+print(s[3])
+# expect error: error[index]: index 3 is out of range for a string of 3 characters

@@ -1,0 +1,4 @@
+var a = "x"
+let b = a
+a += "y"
+print(a, b)  # expect: xy x
