@@ -1,28 +1,62 @@
 import Foundation
 import VCDScript
+import CSupport
 
-/// Entry point of the REPL (the REPL itself lives in REPL/).
+/// Entry point of the REPL (the REPL itself lives in REPL/). Runs on the calling thread, which
+/// must stay the only one that touches libedit.
 enum REPLEntry {
-    /// Reads lines from standard input, evaluates them and prints results. A fuller REPL on
-    /// libedit replaces this loop.
     static func start(interpreter: Interpreter, color: Bool) -> Int32 {
-        let renderer = DiagnosticRenderer(color: color)
-        var buffer = ""
-        while let line = readLine(strippingNewline: true) {
-            buffer += (buffer.isEmpty ? "" : "\n") + line
-            do {
-                if let v = try interpreter.evaluateREPL(buffer) { print(Display.render(v, format: interpreter.options.outputFormat, ctx: nil)) }
-                buffer = ""
-            } catch let e as ScriptErrors where e.errors.contains(where: \.atEndOfInput) {
-                continue
-            } catch let e as ScriptErrors {
-                FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8)); buffer = ""
-            } catch let e as ScriptError {
-                FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8)); buffer = ""
-            } catch {
-                FileHandle.standardError.write(Data("error: \(error)\n".utf8)); buffer = ""
+        _ = setlocale(LC_CTYPE, "") // libedit edits UTF-8 only with the user's locale
+        _ = vcd_install_sigint()
+        interpreter.options.interruptCheck = { vcd_sigint_pending() != 0 }
+        let env = ProcessInfo.processInfo.environment
+        let interactive = vcd_isatty(0) != 0
+        let printer = Printer(color: color && vcd_isatty(1) != 0 && env["NO_COLOR"] == nil, interpreter: interpreter)
+        guard interactive else { return piped(interpreter: interpreter, printer: printer) }
+        guard let editor = LineEditor(program: "vcdscript") else {
+            printer.problem("cannot start the line editor; reading plain lines")
+            return piped(interpreter: interpreter, printer: printer)
+        }
+
+        let historyPath = HistoryFile.path(environment: env)
+        var savedPath: String? = historyPath
+        if HistoryFile.prepare(historyPath) {
+            editor.loadHistory(historyPath)
+        } else {
+            printer.note("history is not kept: cannot write \(historyPath)")
+            savedPath = nil
+        }
+        let session = REPLSession(interpreter: interpreter, printer: printer, editor: editor, historyPath: savedPath)
+        let completer = Completer(interpreter: interpreter)
+        editor.complete = { [unowned session] line in
+            completer.action(context: session.pendingText, line: line)
+        }
+        printer.note("vcdscript \(vcdscriptVersion): .help for commands, help() for the language, Ctrl-D to leave")
+
+        var code: Int32 = 0
+        loop: while true {
+            switch editor.read(prompt: session.prompt) {
+            case .line(let line):
+                if case .exit(let c) = session.handle(line) { code = c; break loop }
+            case .interrupted:
+                Terminal.write("^C\n")
+                session.cancelInput()
+            case .endOfInput:
+                Terminal.write("\n")
+                break loop
             }
         }
+        session.saveHistory()
+        return code
+    }
+
+    /// Standard input is not a terminal: no prompt and no editing, results still print.
+    private static func piped(interpreter: Interpreter, printer: Printer) -> Int32 {
+        let session = REPLSession(interpreter: interpreter, printer: printer, editor: nil, historyPath: nil)
+        while let line = readLine(strippingNewline: true) {
+            if case .exit(let c) = session.handle(line) { return c }
+        }
+        session.finish()
         return 0
     }
 }

@@ -22,8 +22,21 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         var args = scriptAndArgs
         if args.first == "--" { args.removeFirst() }
-        let code = LargeStack.run { runScript(args) }
+        // SIGINT goes to the thread that runs the script or the REPL, not to this waiting one:
+        // only then does Ctrl-C interrupt the REPL's blocking read (libedit's el_gets).
+        setSIGINTBlocked(true)
+        let code = LargeStack.run { () -> Int32 in
+            setSIGINTBlocked(false)
+            return runScript(args)
+        }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    private func setSIGINTBlocked(_ blocked: Bool) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &set, nil)
     }
 
     private func runScript(_ args: [String]) -> Int32 {

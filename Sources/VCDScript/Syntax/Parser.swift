@@ -133,6 +133,9 @@ struct Parser {
             } catch let e as ScriptError {
                 errors.append(e)
                 synchronize()
+                // A stray "}" at the top level: synchronize stops in front of it, so step over
+                // it or this loop never ends (`1 }` hung the parser).
+                if isPunct("}") { _ = advance() }
             } catch {
                 return stmts
             }

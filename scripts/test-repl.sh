@@ -1,0 +1,248 @@
+#!/usr/bin/env bash
+# Tests the REPL as a person would: piped standard input, then real keystrokes under tmux
+# (send-keys) with assertions on what the screen shows (capture-pane). Builds nothing: it runs
+# the binary of the last `swift build`. Prints "N passed, M failed" and exits non-zero on failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+
+BIN="$(swift build --show-bin-path 2>/dev/null)/vcdscript"
+if [ ! -x "$BIN" ]; then
+    echo "test-repl: $BIN is missing: run swift build first"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/vcd-repl-test.XXXXXX")
+SOCK="vcd-repl-test-$$"
+passed=0
+failed=0
+cleanup() {
+    tmux -L "$SOCK" kill-server >/dev/null 2>&1
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+pass() { passed=$((passed + 1)); echo "  ok    $1"; }
+fail() { failed=$((failed + 1)); echo "  FAIL  $1"; [ $# -gt 1 ] && printf '%s\n' "$2" | sed 's/^/        | /'; }
+
+# ---------------------------------------------------------------------------------------------
+echo "== piped standard input"
+
+export NO_COLOR=1
+export VCDSCRIPT_HOME="$WORK/piped-home"
+
+piped() { printf "$1" | timeout 20 "$BIN" 2>"$WORK/stderr"; }
+expect_piped() { # name input expected-stdout
+    local out
+    out=$(piped "$2")
+    if [ "$out" = "$3" ]; then pass "$1"; else fail "$1" "input: $2"$'\n'"expected: $3"$'\n'"got: $out"$'\n'"stderr: $(cat "$WORK/stderr")"; fi
+}
+
+expect_piped "values print, declarations do not" '1+1\nlet x = [1,2]\nx\n' $'2\n[1, 2]'
+expect_piped "nil results print nothing" 'nil\nprint("hi")\nlet y = nil\ny\n' 'hi'
+expect_piped "results are bound to _" '20\n_ + 1\n' $'20\n21'
+expect_piped "multi-line input continues" 'fn twice(a) {\n  a * 2\n}\ntwice(21)\n' '42'
+expect_piped "a last line without newline runs" '3 * 3' '9'
+expect_piped "a stray } is an error, not a hang" '1 }\n7\n' '7'
+expect_piped "an error does not end the session" 'nope_undefined\n5\n' '5'
+if grep -q "nope_undefined" "$WORK/stderr"; then pass "errors go to stderr with the source"; else fail "errors go to stderr with the source" "$(cat "$WORK/stderr")"; fi
+out=$(piped '[{"name": "web", "cpus": 2}, {"name": "db", "cpus": 4}]\n')
+if printf '%s\n' "$out" | grep -q '^NAME  *CPUS' && printf '%s\n' "$out" | grep -q '^db  *4'; then pass "lists of maps print as tables"; else fail "lists of maps print as tables" "$out"; fi
+out=$(piped 'fn f() {\n' 2>&1; cat "$WORK/stderr")
+if printf '%s' "$out" | grep -qi "error"; then pass "unfinished input at end of input is reported"; else fail "unfinished input at end of input is reported" "$out"; fi
+out=$(piped '.help\n')
+if printf '%s' "$out" | grep -q '.save FILE' && printf '%s' "$out" | grep -q 'help()'; then pass ".help lists commands and help()"; else fail ".help lists commands and help()" "$out"; fi
+piped '.plan\n.bogus\n' >/dev/null
+if grep -q "not available yet" "$WORK/stderr" && grep -q "unknown command .bogus" "$WORK/stderr"; then pass ".plan not available, unknown commands named"; else fail ".plan not available, unknown commands named" "$(cat "$WORK/stderr")"; fi
+printf 'let loaded = 7\nfn triple(n) { n * 3 }\n' > "$WORK/lib.vs"
+expect_piped ".format json prints results as JSON" '.format json\n{"a": [1]}\n' $'{\n  "a": [\n    1\n  ]\n}'
+expect_piped ".load runs a file in the session" ".load $WORK/lib.vs\ntriple(loaded)\n" $'loaded '"$WORK/lib.vs"$'\n21'
+piped "let keep = 1\nbroken(\n\n\nkeep + 1\n.save $WORK/saved.vs\n" >/dev/null
+if [ "$(cat "$WORK/saved.vs" 2>/dev/null)" = $'let keep = 1\nkeep + 1' ]; then pass ".save writes the successful inputs"; else fail ".save writes the successful inputs" "$(cat "$WORK/saved.vs" 2>&1)"; fi
+printf '1\nexit(3)\n2\n' | "$BIN" >/dev/null 2>&1
+rc=$?
+"$BIN" -e 'exit(3)' >/dev/null 2>&1
+e_rc=$?
+if [ $rc -eq 3 ]; then pass "exit(3) leaves with code 3"
+elif [ $e_rc -ne 3 ]; then echo "  SKIP  exit(3) in the REPL: this build's exit() itself fails (vcdscript -e 'exit(3)' gives $e_rc)"
+else fail "exit(3) leaves with code 3" "rc=$rc"; fi
+printf '.exit\n' | "$BIN" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then pass ".exit leaves with code 0"; else fail ".exit leaves with code 0" "rc=$rc"; fi
+if [ ! -e "$VCDSCRIPT_HOME/history" ]; then pass "piped input is not written to history"; else fail "piped input is not written to history"; fi
+
+# ---------------------------------------------------------------------------------------------
+echo "== interactive (tmux)"
+
+if ! command -v tmux >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get install -y tmux >/dev/null 2>&1 || true
+fi
+
+HOME_DIR="$WORK/home"
+STATE="$WORK/state"
+mkdir -p "$HOME_DIR"
+SHELL_ENV=(env -i PATH="$PATH" HOME="$HOME_DIR" VCDSCRIPT_HOME="$STATE" NO_COLOR=1 LANG=C.UTF-8 LC_ALL=C.UTF-8
+           EDITRC=/dev/null PS1='$ ' TERM=xterm-256color bash --norc --noprofile)
+
+tmux_ok=1
+if ! command -v tmux >/dev/null 2>&1; then
+    tmux_ok=0
+elif ! tmux -L "$SOCK" -f /dev/null new-session -d -s one -x 120 -y 50 "${SHELL_ENV[@]}" 2>"$WORK/tmux.err"; then
+    tmux_ok=0
+fi
+if [ $tmux_ok = 0 ]; then
+    echo "  SKIP  tmux cannot start here ($(cat "$WORK/tmux.err" 2>/dev/null || echo "not installed")): interactive tests skipped"
+    echo "$passed passed, $failed failed"
+    [ $failed -eq 0 ]
+    exit
+fi
+
+T=one
+screen() { tmux -L "$SOCK" capture-pane -p -J -t "$T" -S -1000; }
+shown() { screen | grep -v '^ *$' | tail -"${1:-20}"; } # the last non-blank lines, for failure reports
+keys() { tmux -L "$SOCK" send-keys -t "$T" "$@"; sleep 0.5; }
+typed() { tmux -L "$SOCK" send-keys -t "$T" -l "$1"; sleep 0.5; }
+# count PATTERN: how many screen lines hold the fixed string (a whole line with EXACT=1)
+count() { if [ "${EXACT:-0}" = 1 ]; then screen | grep -cxF -- "$1"; else screen | grep -cF -- "$1"; fi; }
+# wait_for PATTERN [N] [SECONDS]: until at least N screen lines hold the string
+wait_for() {
+    local pat=$1 n=${2:-1} limit=${3:-15} i=0
+    while [ $i -lt $((limit * 10)) ]; do
+        [ "$(count "$pat")" -ge "$n" ] && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+check() { # name pattern [n] [seconds]
+    if wait_for "$2" "${3:-1}" "${4:-15}"; then pass "$1"; else fail "$1" "$(shown 25)"; fi
+}
+check_line() { EXACT=1 check "$@"; } # a result: the whole line
+
+# Session one.
+wait_for '$ ' 1 10
+keys "$BIN; echo EXIT=\$?" Enter
+check "the prompt shows" 'vcd> '
+
+typed '"abc".'
+keys Tab
+if wait_for 'upper' 1 10 && wait_for 'lower' 1 2 && wait_for 'split' 1 2; then pass '"abc".<TAB> lists string methods'; else fail '"abc".<TAB> lists string methods' "$(shown)"; fi
+typed 'up'
+keys Tab
+typed '()'
+keys Enter
+check_line "a unique member completes (upper) and runs" '"ABC"'
+
+typed 'let marker_value = 4242'
+keys Enter
+typed 'marker_v'
+keys Tab
+keys Enter
+check_line "a global name completes" '4242'
+
+typed 'fn greet(person, greeting) {'
+keys Enter
+check "an unfinished fn continues with ...>" '...> '
+typed '  greeting + " " + person'
+keys Enter
+check "each line of the fn continues" '...> ' 2
+typed '}'
+keys Enter
+typed 'greet(pe'
+keys Tab
+typed '"ada", gre'
+keys Tab
+typed '"hi")'
+if wait_for 'greet(person: "ada", greeting: "hi")' 1 5; then pass "named arguments complete after ( and ,"; else fail "named arguments complete after ( and ," "$(shown 10)"; fi
+keys Enter
+check_line "the multi-line function runs" '"hi ada"'
+
+typed 'fn unfinished() {'
+keys Enter
+check "a second unfinished input continues" '...> ' 3
+keys C-c
+typed '5 + 5'
+keys Enter
+check_line "Ctrl-C drops an unfinished multi-line input" '10'
+
+typed '[1, 2].'
+keys Tab
+check "[1, 2].<TAB> lists list methods" 'append'
+keys C-u
+typed 'let cfg = {"alpha": 1}'
+keys Enter
+typed 'cfg.al'
+keys Tab
+keys Enter
+check "map keys complete after ." 'vcd> cfg.alpha'
+
+typed '[{"name": "web", "cpus": 2}, {"name": "db", "cpus": 4}]'
+keys Enter
+check "a list of maps prints as a table" 'NAME  CPUS'
+
+typed 'secret("hunter2")'
+keys Enter
+check "a secret prints masked" '********'
+
+typed 'while true {}'
+keys Enter
+sleep 1
+keys C-c
+check "Ctrl-C stops while true {}" 'interrupted' 1 10
+typed '1 + 41'
+keys Enter
+check_line "the REPL is usable after Ctrl-C" '42' 1 10
+typed '_ + 1'
+keys Enter
+check_line "_ holds the last result" '43'
+
+typed 'half typed line'
+keys C-c
+typed '100 + 11'
+keys Enter
+check_line "Ctrl-C cancels the line being typed" '111'
+if ! screen | grep -q 'half typed line.*111\|error.*half'; then pass "the cancelled line did not run"; else fail "the cancelled line did not run" "$(shown 8)"; fi
+
+typed '.nope'
+keys Enter
+check "unknown dot-command is named" 'unknown command .nope'
+typed '.target'
+keys Enter
+check ".target is not available yet" '.target is not available yet'
+
+typed '"recall-" + "me"'
+keys Enter
+check_line "last input of session one" '"recall-me"'
+keys C-d
+check "Ctrl-D exits with code 0" 'EXIT=0' 1 10
+
+HIST="$STATE/history"
+if [ -f "$HIST" ]; then pass "history file created in VCDSCRIPT_HOME"; else fail "history file created in VCDSCRIPT_HOME" "$(ls -la "$STATE" 2>&1)"; fi
+mode=$(stat -c %a "$HIST" 2>/dev/null)
+if [ "$mode" = 600 ]; then pass "history file has mode 0600"; else fail "history file has mode 0600" "mode=$mode"; fi
+if grep -q 'marker_value' "$HIST" 2>/dev/null; then pass "history holds typed lines"; else fail "history holds typed lines" "$(cat "$HIST" 2>&1)"; fi
+if ! grep -q 'hunter2' "$HIST" 2>/dev/null; then pass "a secret literal line is not in history"; else fail "a secret literal line is not in history" "$(cat "$HIST")"; fi
+
+# Session two: history survives a restart.
+T=two
+tmux -L "$SOCK" new-session -d -s two -x 120 -y 50 "${SHELL_ENV[@]}"
+wait_for '$ ' 1 10
+keys "$BIN; echo EXIT=\$?" Enter
+check "a second session starts" 'vcd> '
+keys Up
+check "Up recalls the last line of the previous session" 'vcd> "recall-" + "me"'
+keys Enter
+check_line "the recalled line runs" '"recall-me"'
+seen_secret=0
+for _ in $(seq 1 30); do
+    tmux -L "$SOCK" send-keys -t "$T" Up; sleep 0.25
+    screen | grep -q hunter2 && seen_secret=1
+done
+if [ $seen_secret = 0 ]; then pass "Up through the whole history never shows the secret line"; else fail "Up through the whole history never shows the secret line" "$(shown 5)"; fi
+keys C-u
+keys C-d
+check "Ctrl-D on an empty line exits the second session" 'EXIT=0' 1 10
+
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
