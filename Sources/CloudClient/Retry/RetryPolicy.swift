@@ -2,9 +2,10 @@
 ///
 /// Delays grow exponentially with *full jitter*: before retry `n` (1-based) the wait is uniform in
 /// `0 ... min(maxDelay, baseDelay * 2^(n-1))`, which spreads clients that failed together. A
-/// `Retry-After` from the server replaces that draw. Waiting stops when `maxAttempts` requests
-/// were made or when the next wait would push the total past `maxTotalDelay`; the last outcome is
-/// then handed back as it is.
+/// `Retry-After` from the server replaces that draw. Retrying stops when `maxAttempts` requests
+/// were made, when the waits have used up `maxTotalDelay` (a jittered wait is shortened to what is
+/// left), or when a `Retry-After` asks for more than is left; the last outcome is then handed back
+/// as it is.
 public struct RetryPolicy: Sendable, Equatable {
     /// Requests in all, the first one included (1 = never retry).
     public var maxAttempts: Int = 5

@@ -78,13 +78,15 @@ public final class RetryingTransport: HTTPTransport, @unchecked Sendable {
                 return try outcome.get()
             }
             let remaining = policy.maxTotalDelay - waited
+            // A spent budget ends the retries: going on with zero waits would only hammer the server.
+            guard remaining > 0 else { return try outcome.get() }
             let delay: Double
             if let serverDelay {
                 // The server said when; coming back earlier would only earn another refusal.
                 guard serverDelay <= remaining else { return try outcome.get() }
                 delay = serverDelay
             } else {
-                delay = min(max(0, random(policy.ceiling(forRetry: attempt))), max(0, remaining))
+                delay = min(max(0, random(policy.ceiling(forRetry: attempt))), remaining)
             }
             let endpoint = Endpoint(baseURL: baseURL, target: request.target)
             onRetry?(RetryEvent(attempt: attempt, delay: delay, reason: reason,
