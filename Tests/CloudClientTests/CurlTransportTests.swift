@@ -132,3 +132,46 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual((o["headers"] as? [String: String])?["X-Empty"], "")
     }
 }
+
+/// Requests the transport must not let through as given.
+final class CurlRequestHygieneTests: XCTestCase {
+    var server: TestServer { SharedServers.http }
+
+    func testOnlyHTTPAndHTTPSAreSpoken() {
+        let t = CurlTransport(options: testOptions())
+        let e = expectTransportError { try t.send(HTTPRequestMessage(method: "GET", target: ""), to: "file:///etc/hostname") }
+        XCTAssertEqual(e?.kind, .invalidRequest)
+    }
+
+    func testLineBreaksInHeaderValuesCannotInjectFields() throws {
+        let t = CurlTransport(options: testOptions())
+        let o = jsonObject(try t.send(HTTPRequestMessage(method: "GET", target: "/echo",
+                                                         headers: ["X-Note": "a\r\nX-Injected: yes"]), to: server.baseURL))
+        let h = o["headers"] as? [String: String] ?? [:]
+        XCTAssertNil(h["X-Injected"])
+        XCTAssertEqual(h["X-Note"], "aX-Injected: yes")
+    }
+
+    func testCallerContentLengthDoesNotCorruptTheFraming() throws {
+        let t = CurlTransport(options: testOptions())
+        let o = jsonObject(try t.send(HTTPRequestMessage(method: "POST", target: "/echo", headers: ["Content-Length": "999"],
+                                                         body: Data("12345".utf8)), to: server.baseURL))
+        XCTAssertEqual((o["headers"] as? [String: String])?["Content-Length"], "5")
+        XCTAssertEqual(o["body"] as? String, "12345")
+    }
+
+    func testCtrlCAbortsAnUpload() throws {
+        let (path, _) = try makeTempFile(bytes: 1000)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = vcd_take_sigint_for_tests()
+        defer { _ = vcd_take_sigint_for_tests() }
+        let t = CurlTransport(options: testOptions())
+        let raiser = Thread { Thread.sleep(forTimeInterval: 0.5); vcd_raise_sigint_flag_for_tests() }
+        raiser.start()
+        // /hang reads the body, then never answers: the transfer is stuck until Ctrl-C.
+        let e = expectTransportError {
+            try t.upload(HTTPRequestMessage(method: "PUT", target: "/hang"), file: FileUpload(path: path), to: server.baseURL, progress: nil)
+        }
+        XCTAssertEqual(e?.kind, .abortedByUser)
+    }
+}

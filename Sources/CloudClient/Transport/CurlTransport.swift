@@ -129,6 +129,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     /// TLS, proxy, timeouts, signals: everything that depends on the options, not the request.
     private func configureConnection(_ h: UnsafeMutableRawPointer, url: String, isUpload: Bool) {
         _ = vcd_curl_setopt_str(h, CURLOPT_URL, url)
+        // Absolute targets can come from the server (task and transfer hrefs): never let one turn
+        // into file://, ftp:// or anything else libcurl speaks.
+        _ = vcd_curl_setopt_str(h, CURLOPT_PROTOCOLS_STR, "http,https")
         // Timeouts would otherwise use SIGALRM, which is unsafe with threads.
         _ = vcd_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         _ = vcd_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Self.millis(options.connectTimeout))
@@ -197,8 +200,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             if lname == "content-length" || lname == "transfer-encoding" { continue }
             if lname == "user-agent" { hasUserAgent = true }
             if lname == "content-type" { hasContentType = true }
-            // CR or LF in a field would let a value inject other fields.
-            let clean = value.filter { $0 != "\r" && $0 != "\n" }
+            // CR or LF in a field would let a value inject other fields. Filter scalars, not
+            // Characters: "\r\n" is a single Character and would slip past a Character test.
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+            let clean = String(scalars)
             // "Name:" with nothing after it means "remove" to libcurl; "Name;" sends it empty.
             append(clean.isEmpty ? "\(name);" : "\(name): \(clean)")
         }

@@ -156,3 +156,7 @@ func expectTransportError(file: StaticString = #filePath, line: UInt = #line,
         return nil
     }
 }
+
+import CSupport
+func vcd_take_sigint_for_tests() -> Int32 { vcd_take_sigint() }
+func vcd_raise_sigint_flag_for_tests() { vcd_raise_sigint_flag() }
