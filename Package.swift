@@ -74,7 +74,7 @@ let package = Package(
 
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
         .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire"]),
-        .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"]),
+        .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -6,6 +6,25 @@ public protocol HTTPTransport: AnyObject {
     /// Sends `request` to the target. `baseURL` is the scheme, host and port of the target
     /// (for example `https://vcd.example.com`); the request carries the path and query.
     func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage
+
+    /// Sends `request` with `file` as its body (the request's own `body` is ignored), reporting
+    /// bytes sent through `progress`. `CurlTransport` streams from disk; the default implementation
+    /// reads the range into memory and calls `send`, which is right for the in-process simulator.
+    func upload(_ request: HTTPRequestMessage, file: FileUpload, to baseURL: String,
+                progress: UploadProgress?) throws -> HTTPResponseMessage
+}
+
+extension HTTPTransport {
+    public func upload(_ request: HTTPRequestMessage, file: FileUpload, to baseURL: String,
+                       progress: UploadProgress?) throws -> HTTPResponseMessage {
+        var r = request
+        r.body = try file.readAll()
+        let total = Int64(r.body.count)
+        progress?(0, total)
+        let response = try send(r, to: baseURL)
+        progress?(total, total)
+        return response
+    }
 }
 
 /// The in-process transport: hands requests to a closure (the executable wires it to the

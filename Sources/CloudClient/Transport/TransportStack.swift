@@ -1,0 +1,32 @@
+import CloudWire
+
+/// Builds the usual decorator stack over a base transport, in the one order that makes sense:
+///
+///     RetryingTransport( WireLogTransport( base ) )
+///
+/// The wire log sits *inside* the retries so that `--debug` shows every attempt, and each retry
+/// notice (`~ retry ...`) goes to the same sink between them.
+public enum TransportStack {
+    /// - Parameters:
+    ///   - base: `CurlTransport` for a real site or `sim serve`, `InProcessTransport` for the
+    ///     embedded simulator.
+    ///   - retry: `nil` for no retries.
+    ///   - debugSink: where `--debug` entries go; `nil` for no wire log.
+    ///   - redactor: the redactor of the wire log (normally `.shared`, where the CLI registers the
+    ///     secrets the user passed).
+    public static func wrap(_ base: HTTPTransport, retry: RetryPolicy? = RetryPolicy(),
+                            classifier: @escaping RetryClassifier = DefaultRetryClassifier.classify,
+                            debugSink: ((String) -> Void)? = nil,
+                            redactor: SecretRedactor = .shared) -> HTTPTransport {
+        var t: HTTPTransport = base
+        if let debugSink { t = WireLogTransport(wrapping: t, redactor: redactor, sink: debugSink) }
+        if let retry {
+            t = RetryingTransport(wrapping: t, policy: retry, classifier: classifier, onRetry: debugSink.map { sink in
+                { (e: RetryEvent) in
+                    sink(redactor.redact("~ retry after attempt \(e.attempt) in \(e.delay) s (\(e.reason)): \(e.what)"))
+                }
+            })
+        }
+        return t
+    }
+}

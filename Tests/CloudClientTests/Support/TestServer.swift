@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+import CloudWire
+@testable import CloudClient
+
+/// Runs `test_server.py` (next to this file) on 127.0.0.1 with an ephemeral port, over HTTP or over
+/// HTTPS with a self-signed certificate made by `openssl` in a temporary directory.
+final class TestServer {
+    let process: Process
+    let port: Int
+    let tls: Bool
+    /// The self-signed certificate the HTTPS server presents (also usable as its CA file).
+    let certPath: String?
+    let directory: URL
+    private let stdinPipe: Pipe
+
+    var baseURL: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
+
+    static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("test_server.py").path
+
+    init(tls: Bool) throws {
+        self.tls = tls
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("vcd-curl-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var args = [Self.scriptPath, "--port-file", directory.appendingPathComponent("port").path]
+        if tls {
+            let (cert, key) = try Self.makeSelfSignedCertificate(in: directory)
+            certPath = cert
+            args += ["--cert", cert, "--key", key]
+        } else {
+            certPath = nil
+        }
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3"] + args
+        // The server exits when this pipe closes, so it cannot outlive a crashed test run.
+        stdinPipe = Pipe()
+        process.standardInput = stdinPipe
+        let log = directory.appendingPathComponent("server.log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+
+        let portFile = directory.appendingPathComponent("port").path
+        let deadline = Date().addingTimeInterval(60)
+        var found: Int?
+        while Date() < deadline {
+            if let s = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(s) { found = p; break }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        guard let found else {
+            process.terminate()
+            let out = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            throw NSError(domain: "TestServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "test server did not start: \(out)"])
+        }
+        port = found
+    }
+
+    func stop() {
+        try? stdinPipe.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// `openssl req -x509` with SAN IP:127.0.0.1, an EC key (fast to generate on a loaded machine).
+    static func makeSelfSignedCertificate(in dir: URL) throws -> (cert: String, key: String) {
+        let cert = dir.appendingPathComponent("cert.pem").path
+        let key = dir.appendingPathComponent("key.pem").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                       "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=vcdscript-test",
+                       "-addext", "subjectAltName=IP:127.0.0.1"]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw NSError(domain: "TestServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "openssl failed"])
+        }
+        return (cert, key)
+    }
+}
+
+/// A port on 127.0.0.1 that nothing listens on: bound, then closed again.
+func closedLocalPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = 0
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// The response body as a JSON object.
+func jsonObject(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> [String: Any] {
+    guard let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] else {
+        XCTFail("not a JSON object: \(r.text.prefix(200))", file: file, line: line)
+        return [:]
+    }
+    return o
+}
+
+/// A temporary file of `count` pseudo-random bytes.
+func makeTempFile(bytes count: Int) throws -> (path: String, data: Data) {
+    var g = SystemRandomNumberGenerator()
+    var bytes = [UInt8](repeating: 0, count: count)
+    for i in 0..<count where i % 8 == 0 {
+        let v = g.next()
+        for j in 0..<min(8, count - i) { bytes[i + j] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(j))) }
+    }
+    let data = Data(bytes)
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("vcd-upload-\(UUID().uuidString).bin").path
+    try data.write(to: URL(fileURLWithPath: path))
+    return (path, data)
+}
+
+/// One HTTP and one HTTPS test server for the whole test run, started on first use. They stop on
+/// their own when the test process exits (their stdin pipe closes).
+enum SharedServers {
+    static let http: TestServer = {
+        do { return try TestServer(tls: false) } catch { fatalError("\(error)") }
+    }()
+    static let https: TestServer = {
+        do { return try TestServer(tls: true) } catch { fatalError("\(error)") }
+    }()
+}
+
+/// Options for tests: no proxy from the environment (a developer's https_proxy must not capture
+/// 127.0.0.1 traffic), generous timeouts for a loaded machine.
+func testOptions(_ tweak: (inout CurlTransportOptions) -> Void = { _ in }) -> CurlTransportOptions {
+    var o = CurlTransportOptions(proxy: "", connectTimeout: 30, totalTimeout: 120)
+    tweak(&o)
+    return o
+}
+
+/// Runs `body`, expecting a `TransportError`, and returns it.
+func expectTransportError(file: StaticString = #filePath, line: UInt = #line,
+                          _ body: () throws -> Any) -> TransportError? {
+    do {
+        let r = try body()
+        XCTFail("expected a TransportError, got \(r)", file: file, line: line)
+        return nil
+    } catch let e as TransportError {
+        return e
+    } catch {
+        XCTFail("expected a TransportError, got \(error)", file: file, line: line)
+        return nil
+    }
+}
+
+import CSupport
+func vcd_take_sigint_for_tests() -> Int32 { vcd_take_sigint() }
+func vcd_raise_sigint_flag_for_tests() { vcd_raise_sigint_flag() }
