@@ -100,6 +100,12 @@ final class RequestContext {
         return o
     }
 
+    /// The object `id` of `kind` that every session may see (types, interfaces); 404 if absent.
+    func requireShared(_ id: String, _ kind: String, _ what: String) throws -> StoredObject {
+        guard let o = state.get(id, kind: kind) else { throw SimError.notFound("\(what) \(id)") }
+        return o
+    }
+
     /// Whether the caller holds `right` (the provider holds all).
     func has(_ right: String) -> Bool { session?.holds(right) ?? false }
 

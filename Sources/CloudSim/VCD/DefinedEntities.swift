@@ -8,10 +8,10 @@ enum DefinedEntities: RouteFamily {
     static func register(into t: RouteTable) {
         let p = Cloud.prefix
         t.get("\(p)/interfaces", .session, "DEFINED_INTERFACE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.interface), model: "DefinedInterfaces") }
-        t.get("\(p)/interfaces/{id}", .session, "DEFINED_INTERFACE_VIEW") { ctx in ctx.raw(try ctx.require(ctx.param("id"), Kind.interface, "Interface")) }
+        t.get("\(p)/interfaces/{id}", .session, "DEFINED_INTERFACE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.interface, "Interface")) }
 
         t.get("\(p)/entityTypes", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.entityType), model: "DefinedEntityTypes") }
-        t.get("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in ctx.raw(try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")) }
+        t.get("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.entityType, "Entity type")) }
         t.post("\(p)/entityTypes", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_CREATE") { ctx in try createType(ctx) }
         t.put("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_UPDATE") { ctx in
             let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
@@ -132,7 +132,7 @@ enum DefinedEntities: RouteFamily {
 
     private static func demandModify(_ ctx: RequestContext, _ type: DefinedEntityType) throws {
         let r = rights(type)
-        if !r.modify.contains(where: ctx.has) { throw SimError.forbidden(rights: [r.modify[1]], operation: ctx.route.operation, target: "entity type \(type.id ?? "")") }
+        if !r.modify.contains(where: ctx.has) { throw SimError.forbidden(rights: [r.modify[0]], operation: ctx.route.operation, target: "entity type \(type.id ?? "")") }
     }
 
     /// The entity `{id}` with its type, after the caller's rights on the type are checked.

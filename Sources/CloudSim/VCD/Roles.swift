@@ -11,7 +11,7 @@ enum Roles: RouteFamily {
     static func register(into t: RouteTable) {
         let r = "\(Cloud.prefix)/rights"
         t.get(r, .right(RightName.roleView), "RIGHT_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.right), model: "Rights") }
-        t.get("\(r)/{id}", .right(RightName.roleView), "RIGHT_VIEW") { ctx in ctx.raw(try ctx.require(ctx.param("id"), Kind.right, "Right")) }
+        t.get("\(r)/{id}", .right(RightName.roleView), "RIGHT_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.right, "Right")) }
 
         // Rights bundles: provider only.
         let b = "\(Cloud.prefix)/rightsBundles"
