@@ -6,14 +6,13 @@ protocol StateView: AnyObject {
     func get(_ id: String) -> StoredObject?
     /// Objects of `kind` in insertion order.
     func all(_ kind: String) -> [StoredObject]
+    /// Objects of `kind` whose parent is `parentId`, in insertion order (indexed: NAT rules of one
+    /// gateway are found without scanning every rule).
+    func children(_ kind: String, of parentId: String) -> [StoredObject]
     func meta(_ key: String) -> String?
 }
 
 extension StateView {
-    /// Objects of `kind` whose parent is `parentId`.
-    func children(_ kind: String, of parentId: String) -> [StoredObject] {
-        all(kind).filter { $0.parentId == parentId }
-    }
     /// The object `id` if it is of `kind`.
     func get(_ id: String, kind: String) -> StoredObject? {
         guard let o = get(id), o.kind == kind else { return nil }
@@ -30,6 +29,8 @@ extension StateView {
 final class WorldState: StateView {
     private(set) var objects: [String: StoredObject] = [:]
     private(set) var kindIndex: [String: [String]] = [:]
+    /// "parent|kind" → ids.
+    private(set) var childIndex: [String: [String]] = [:]
     private(set) var metaValues: [String: String] = [:]
     private(set) var lastSeq: Int64 = 0
 
@@ -40,13 +41,20 @@ final class WorldState: StateView {
 
     func get(_ id: String) -> StoredObject? { objects[id] }
     func all(_ kind: String) -> [StoredObject] { (kindIndex[kind] ?? []).compactMap { objects[$0] } }
+    func children(_ kind: String, of parentId: String) -> [StoredObject] {
+        (childIndex["\(parentId)|\(kind)"] ?? []).compactMap { objects[$0] }
+    }
+    func childIDs(_ kind: String, of parentId: String) -> [String] { childIndex["\(parentId)|\(kind)"] ?? [] }
     func meta(_ key: String) -> String? { metaValues[key] }
     func ids(_ kind: String) -> [String] { kindIndex[kind] ?? [] }
 
     func nextSeq() -> Int64 { lastSeq + 1 }
 
     fileprivate func insertOrReplace(_ o: StoredObject) {
-        if objects[o.id] == nil { kindIndex[o.kind, default: []].append(o.id) }
+        if objects[o.id] == nil {
+            kindIndex[o.kind, default: []].append(o.id)
+            if let p = o.parentId { childIndex["\(p)|\(o.kind)", default: []].append(o.id) }
+        }
         objects[o.id] = o
         lastSeq = max(lastSeq, o.seq)
     }
@@ -54,11 +62,12 @@ final class WorldState: StateView {
     fileprivate func remove(_ id: String) {
         guard let o = objects.removeValue(forKey: id) else { return }
         kindIndex[o.kind]?.removeAll { $0 == id }
+        if let p = o.parentId { childIndex["\(p)|\(o.kind)"]?.removeAll { $0 == id } }
     }
 
     /// Applies a committed transaction.
     func apply(_ tx: WriteTx) {
-        if tx.wiped { objects = [:]; kindIndex = [:]; metaValues = [:] }
+        if tx.wiped { objects = [:]; kindIndex = [:]; childIndex = [:]; metaValues = [:] }
         for id in tx.order {
             if let change = tx.changes[id] {
                 if let o = change { insertOrReplace(o) } else { remove(id) }
@@ -99,6 +108,16 @@ final class WriteTx: StateView {
         var fresh: [StoredObject] = []
         for id in order where wiped || base.get(id) == nil {
             if let c = changes[id], let o = c, o.kind == kind { fresh.append(o) }
+        }
+        return out + fresh.sorted { $0.seq < $1.seq }
+    }
+
+    func children(_ kind: String, of parentId: String) -> [StoredObject] {
+        var out: [StoredObject] = []
+        if !wiped { for id in base.childIDs(kind, of: parentId) { if let o = get(id) { out.append(o) } } }
+        var fresh: [StoredObject] = []
+        for id in order where wiped || base.get(id) == nil {
+            if let c = changes[id], let o = c, o.kind == kind, o.parentId == parentId { fresh.append(o) }
         }
         return out + fresh.sorted { $0.seq < $1.seq }
     }

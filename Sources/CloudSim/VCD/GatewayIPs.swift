@@ -41,14 +41,14 @@ enum GatewayIPs {
         for u in gw.edgeGatewayUplinks ?? [] {
             for s in u.subnets?.values ?? [] { if let p = s.primaryIp { add(p, "PRIMARY_IP") } }
         }
+        // Read the parsed JSON, not decoded structs: a gateway may carry thousands of rules.
         for o in state.children(Kind.natRule, of: gatewayId) {
-            guard let r = try? o.decode(NatRule.self), let ext = r.externalAddresses, IPv4.parse(ext) != nil else { continue }
-            let t = r.type ?? r.ruleType ?? "SNAT"
+            guard let ext = o.json["externalAddresses"]?.stringValue, IPv4.parse(ext) != nil else { continue }
+            let t = o.json["type"]?.stringValue ?? o.json["ruleType"]?.stringValue ?? "SNAT"
             add(ext, t.hasPrefix("NO_") ? String(t.dropFirst(3)) : t)
         }
         for o in state.children(Kind.virtualService, of: gatewayId) {
-            guard let vs = try? o.decode(VirtualService.self), let vip = vs.virtualIpAddress, let ip = IPv4.parse(vip),
-                  inUplinkSubnet(gw, ip) else { continue }
+            guard let vip = o.json["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip), inUplinkSubnet(gw, ip) else { continue }
             add(vip, "Load_Balancer")
         }
         return out

@@ -87,8 +87,9 @@ enum NatRules: RouteFamily {
                 // Two DNAT rules cannot claim one external address and port.
                 let port = r.dnatExternalPort ?? ""
                 for o in ctx.state.children(Kind.natRule, of: gatewayId) where o.id != replacing {
-                    guard let other = try? o.decode(NatRule.self), (other.type ?? other.ruleType) == "DNAT",
-                          other.externalAddresses == ext, (other.dnatExternalPort ?? "") == port else { continue }
+                    let j = o.json
+                    guard (j["type"]?.stringValue ?? j["ruleType"]?.stringValue) == "DNAT", j["externalAddresses"]?.stringValue == ext,
+                          (j["dnatExternalPort"]?.stringValue ?? "") == port else { continue }
                     throw SimError.badRequest("External address \(ext) port \(port.isEmpty ? "any" : port) is already in use by DNAT rule \(o.name).")
                 }
             }
