@@ -12,7 +12,7 @@ PORT=${PORT:-18743}
 NGINX_PORT=$((PORT + 10))
 DURATION=${DURATION:-10s}
 NAT_RULES=${NAT_RULES:-10000}
-swift build -c release --product vcdscript >/dev/null
+swift build -c release --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
 BIN="$(swift build -c release --show-bin-path)/vcdscript"
 WORK=$(mktemp -d)
 trap 'kill ${SERVER:-0} 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"' EXIT

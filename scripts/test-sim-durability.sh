@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18643}
-swift build --product vcdscript >/dev/null
+swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 BIN="$(swift build --show-bin-path)/vcdscript"
 WORK=$(mktemp -d)
 trap 'kill -9 ${SERVER:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT

@@ -117,6 +117,25 @@ public final class Simulator: @unchecked Sendable {
         statsLock.lock(); persistedStats = s; lastFlush = Date(); statsLock.unlock()
     }
 
+    /// Records where a server listens (shown by `sim status`); nil clears it when the server stops.
+    public func recordEndpoints(_ endpoints: [SimService: String]?) throws {
+        try worldLock.write {
+            let tx = WriteTx(base: world, now: clock.now())
+            for s in SimService.allCases { tx.setMeta("endpoint.\(s.rawValue)", endpoints?[s] ?? "") }
+            try store.commit(upserts: [], deletions: [], meta: tx.metaChanges, wipe: false)
+            world.apply(tx)
+        }
+    }
+
+    /// Endpoints recorded by the last server that ran on this state (empty when none runs).
+    public var recordedEndpoints: [SimService: String] {
+        worldLock.read {
+            var out: [SimService: String] = [:]
+            for s in SimService.allCases { if let v = world.meta("endpoint.\(s.rawValue)"), !v.isEmpty { out[s] = v } }
+            return out
+        }
+    }
+
     /// `PRAGMA integrity_check` of the state file ("ok" when sound).
     public func integrityCheck() throws -> String { try store.integrityCheck() }
 
@@ -252,7 +271,7 @@ public final class Simulator: @unchecked Sendable {
             return HTTPResponseMessage(status: e.status, headers: h, body: Data(err.xml(majorErrorCode: e.status).utf8))
         }
         h["Content-Type"] = MediaType.json
-        return HTTPResponseMessage(status: e.status, headers: h, body: (try? JSONEncoder().encode(err)) ?? Data())
+        return HTTPResponseMessage(status: e.status, headers: h, body: (try? JSONEncoder.vcd().encode(err)) ?? Data())
     }
 
     // MARK: Sessions

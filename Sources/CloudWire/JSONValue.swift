@@ -82,3 +82,12 @@ public enum JSONValue: Codable, Equatable, Sendable {
     /// The string, if this is one.
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
 }
+
+extension JSONEncoder {
+    /// An encoder that writes JSON as VCD does (`/` not escaped).
+    public static func vcd() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }
+}

@@ -72,15 +72,16 @@ struct SimCommand: ParsableCommand {
                 state: state.path,
                 integrity: (try? sim.integrityCheck()) ?? "unknown",
                 endpoints: Dictionary(uniqueKeysWithValues: SimService.allCases.enumerated().map { i, s in
-                    (s.rawValue, "http://127.0.0.1:\(port + i)") }),
+                    (s.rawValue, sim.recordedEndpoints[s] ?? "http://127.0.0.1:\(port + i)") }),
+                serving: !sim.recordedEndpoints.isEmpty,
                 personas: sim.personas,
                 counters: sim.counters)
             if output == "json" {
                 let enc = JSONEncoder()
-                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try enc.encode(report), as: UTF8.self))
             } else {
-                print("state:     \(report.state) (integrity \(report.integrity))")
+                print("state:     \(report.state) (integrity \(report.integrity))\(report.serving ? ", served" : ", not served")")
                 for s in SimService.allCases { print("\(s.rawValue):".padding(toLength: 11, withPad: " ", startingAt: 0) + (report.endpoints[s.rawValue] ?? "")) }
                 for p in report.personas { print("persona:   \(p.user)@\(p.org)  password \(p.password)  role \(p.role)") }
                 print("counters:  reads \(report.counters.reads), writes \(report.counters.writes), auth \(report.counters.auth)")
@@ -106,6 +107,7 @@ struct StatusReport: Codable {
     var state: String
     var integrity: String
     var endpoints: [String: String]
+    var serving: Bool
     var personas: [Persona]
     var counters: SimCounters
 }

@@ -119,7 +119,7 @@ final class RequestContext {
     func json<T: Encodable>(_ value: T, status: Int = 200, headers: HTTPHeaderFields = HTTPHeaderFields()) throws -> HTTPResponseMessage {
         var h = headers
         h["Content-Type"] = "application/json;version=\(apiVersion)"
-        return HTTPResponseMessage(status: status, headers: h, body: try JSONEncoder().encode(value))
+        return HTTPResponseMessage(status: status, headers: h, body: try JSONEncoder.vcd().encode(value))
     }
 
     /// A stored object's body as is (what GET by id answers).

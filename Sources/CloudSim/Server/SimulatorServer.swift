@@ -56,6 +56,9 @@ public final class SimulatorServer: @unchecked Sendable {
             guard let p = await it.next() else { throw SimulatorServerError.failedToBind(service, port) }
             lock.lock(); ports[service] = p; lock.unlock()
         }
+        var urls: [SimService: String] = [:]
+        for s in ports.keys { urls[s] = url(s) }
+        try simulator.recordEndpoints(urls)
         // Counters reach the state file every few seconds while serving, so `sim status` sees them.
         flushTask = Task { [simulator] in
             while !Task.isCancelled {
@@ -71,6 +74,7 @@ public final class SimulatorServer: @unchecked Sendable {
         for t in tasks { t.cancel() }
         for t in tasks { _ = try? await t.value }
         tasks = []
+        try? simulator.recordEndpoints(nil)
         try? simulator.flush()
     }
 

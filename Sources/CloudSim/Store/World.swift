@@ -132,7 +132,7 @@ final class WriteTx: StateView {
     /// Adds a new object whose body is `value` encoded as JSON.
     @discardableResult
     func insert<T: Encodable>(kind: String, id: String, parent: String? = nil, org: String? = nil, name: String, _ value: T) throws -> StoredObject {
-        let body = try JSONEncoder().encode(value)
+        let body = try JSONEncoder.vcd().encode(value)
         seq += 1
         let o = StoredObject(kind: kind, id: id, parentId: parent, orgId: org, name: name, body: body,
                              json: try JSONValue.parse(body), version: 1, seq: seq, created: now, updated: now)
@@ -144,7 +144,7 @@ final class WriteTx: StateView {
     @discardableResult
     func update<T: Encodable>(_ old: StoredObject, name: String? = nil, _ value: T) throws -> StoredObject {
         var o = old
-        o.body = try JSONEncoder().encode(value)
+        o.body = try JSONEncoder.vcd().encode(value)
         o.json = try JSONValue.parse(o.body)
         o.name = name ?? old.name
         o.version += 1

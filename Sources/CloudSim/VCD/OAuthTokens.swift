@@ -32,7 +32,7 @@ enum OAuthTokens: RouteFamily {
     private static func oauthError(_ status: Int, _ code: String, _ text: String) -> HTTPResponseMessage {
         var h = HTTPHeaderFields()
         h["Content-Type"] = MediaType.json
-        let body = try? JSONEncoder().encode(["error": code, "error_description": text])
+        let body = try? JSONEncoder.vcd().encode(["error": code, "error_description": text])
         return HTTPResponseMessage(status: status, headers: h, body: body ?? Data())
     }
 

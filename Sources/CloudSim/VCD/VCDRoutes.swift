@@ -28,7 +28,7 @@ enum Cloud {
         TaskOwner(id: id, name: name, type: MediaType.json, href: href(ctx, collection, id))
     }
 
-    static func encode<T: Encodable>(_ v: T) throws -> Data { try JSONEncoder().encode(v) }
+    static func encode<T: Encodable>(_ v: T) throws -> Data { try JSONEncoder.vcd().encode(v) }
 
     /// Requires a non-empty string field.
     static func required(_ v: String?, _ field: String) throws -> String {
