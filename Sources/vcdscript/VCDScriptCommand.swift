@@ -14,7 +14,7 @@ struct VCDScriptCommand: ParsableCommand {
         vcdscript                  open the REPL
         """,
         version: vcdscriptVersion,
-        subcommands: [RunCommand.self, CheckCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, SimCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

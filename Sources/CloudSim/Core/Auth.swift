@@ -1,0 +1,112 @@
+import CloudWire
+import Foundation
+
+/// A user of the simulated world as stored (kind `user`). The password lives in the state file,
+/// never in logs.
+struct SimUser: Codable {
+    var id: String
+    var name: String
+    var orgId: String
+    var orgName: String
+    var roleId: String
+    var roleName: String
+    var password: String
+    var provider: Bool
+}
+
+/// A login or API-token session as stored (kind `session`).
+struct SessionRecord: Codable {
+    var id: String
+    var token: String
+    var userId: String
+    var created: Double
+}
+
+/// A refresh token (API token) as stored (kind `apiToken`).
+struct APITokenRecord: Codable {
+    var id: String
+    var name: String
+    var refreshToken: String
+    var userId: String
+    var orgName: String
+    var clientId: String
+}
+
+/// The caller of one request, resolved from its bearer token.
+struct AuthSession {
+    let id: String
+    let userID: String
+    let userName: String
+    let orgID: String
+    let orgName: String
+    let roleName: String
+    let isProvider: Bool
+    let rights: Set<String>
+
+    func holds(_ right: String) -> Bool { isProvider || rights.contains(right) }
+}
+
+/// Sessions and tokens: the token → session map in memory (rebuilt from the store at start), the
+/// parsing of the ways real clients send credentials (vcd-wire.md §1.2–1.6).
+final class SessionRegistry {
+    private let lock = NSLock()
+    private var byToken: [String: SessionRecord] = [:]
+
+    func load(from state: StateView) {
+        lock.lock(); defer { lock.unlock() }
+        byToken = [:]
+        for o in state.all(Kind.session) {
+            if let r = try? o.decode(SessionRecord.self) { byToken[r.token] = r }
+        }
+    }
+
+    func add(_ r: SessionRecord) { lock.lock(); byToken[r.token] = r; lock.unlock() }
+    func remove(token: String) { lock.lock(); byToken[token] = nil; lock.unlock() }
+    func removeAll() { lock.lock(); byToken = [:]; lock.unlock() }
+    func record(for token: String) -> SessionRecord? { lock.lock(); defer { lock.unlock() }; return byToken[token] }
+
+    /// The bearer token of a request: `Authorization: Bearer|bearer <t>`, `X-Vmware-Vcloud-Access-Token`,
+    /// or the legacy `X-Vcloud-Authorization`.
+    static func token(of req: HTTPRequestMessage) -> String? {
+        if let auth = req.headers["Authorization"] {
+            let parts = auth.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+        }
+        if let t = req.headers[VCDHeader.accessToken], !t.isEmpty { return t }
+        if let t = req.headers[VCDHeader.legacyAuthorization], !t.isEmpty { return t }
+        return nil
+    }
+
+    /// `user@org` and password from `Authorization: Basic`.
+    static func basicCredentials(of req: HTTPRequestMessage) -> (user: String, org: String, password: String)? {
+        guard let auth = req.headers["Authorization"] else { return nil }
+        let parts = auth.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+              let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let text = String(data: data, encoding: .utf8),
+              let colon = text.firstIndex(of: ":") else { return nil }
+        let userOrg = text[..<colon]
+        let password = String(text[text.index(after: colon)...])
+        guard let at = userOrg.lastIndex(of: "@") else { return nil }
+        return (String(userOrg[..<at]), String(userOrg[userOrg.index(after: at)...]), password)
+    }
+
+    /// A long random token shaped like VCD's JWTs (longer than 32 characters, so govcd sends it as
+    /// a bearer token).
+    static func newToken() -> String {
+        func b64(_ d: Data) -> String {
+            d.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        }
+        var random = Data(count: 32)
+        for i in 0..<32 { random[i] = UInt8.random(in: 0...255) }
+        let header = b64(Data("{\"alg\":\"none\",\"typ\":\"JWT\"}".utf8))
+        let payload = b64(Data("{\"iss\":\"vcdscript-sim\",\"jti\":\"\(UUID().uuidString.lowercased())\"}".utf8))
+        return "\(header).\(payload).\(b64(random))"
+    }
+
+    static func randomSecret(_ length: Int = 20) -> String {
+        let chars = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        return String((0..<length).map { _ in chars[Int.random(in: 0..<chars.count)] })
+    }
+}

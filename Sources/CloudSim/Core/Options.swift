@@ -1,0 +1,69 @@
+import Foundation
+
+/// How a simulator behaves: timing, faults, addresses it reports.
+public struct SimulatorOptions: Sendable {
+    /// Tasks take seconds (2–8 s of virtual time) and do not move on reads. Off by default: tasks
+    /// take `fastTaskSeconds` and also advance one state per read, so scripts and tests run at once.
+    public var realisticTiming: Bool
+    /// Duration of a task in fast mode (virtual seconds). 0 lets bulk loads run without BUSY_ENTITY.
+    public var fastTaskSeconds: Double
+    /// Fault injection (see `FaultSpec`); nil for none.
+    public var faults: FaultSpec?
+    /// Base URLs reported in `Location`, `href` and `Link` when a request has no `Host` header
+    /// (the in-process transport). Names under `.test` never resolve.
+    public var baseURLs: [SimService: String]
+    /// Seed persona passwords with this value on first start instead of random ones.
+    public var initialPassword: String?
+
+    public init(realisticTiming: Bool = false, fastTaskSeconds: Double = 0.02, faults: FaultSpec? = nil,
+                baseURLs: [SimService: String] = [.vcd: "https://vcd.sim.test", .nsx: "https://nsx.sim.test", .alb: "https://alb.sim.test"],
+                initialPassword: String? = nil) {
+        self.realisticTiming = realisticTiming
+        self.fastTaskSeconds = fastTaskSeconds
+        self.faults = faults
+        self.baseURLs = baseURLs
+        self.initialPassword = initialPassword
+    }
+}
+
+/// The three endpoints of the simulated world. In the real world they are three hosts whose paths
+/// collide (`/api/...`), so each has its own route table.
+public enum SimService: String, CaseIterable, Sendable {
+    case vcd, nsx, alb
+}
+
+/// Counters of the request log.
+public struct SimCounters: Equatable, Sendable, Codable {
+    /// Requests to read-only routes.
+    public var reads: Int
+    /// Requests to routes that may change the world (whether they succeeded or not).
+    public var writes: Int
+    /// Logins, logouts and token exchanges.
+    public var auth: Int
+    public init(reads: Int = 0, writes: Int = 0, auth: Int = 0) {
+        self.reads = reads
+        self.writes = writes
+        self.auth = auth
+    }
+}
+
+/// One entry of the request log. Never holds headers or bodies, so no secret can leak through it.
+public struct RequestLogEntry: Sendable {
+    public var time: Double
+    public var service: SimService
+    public var method: String
+    public var path: String
+    public var status: Int
+    public var minorErrorCode: String?
+    public var seconds: Double
+}
+
+/// A persona of the seeded world, as `sim status` shows it.
+public struct Persona: Codable, Equatable, Sendable {
+    public var org: String
+    public var user: String
+    public var password: String
+    public var role: String
+    /// True for the provider (System org) persona.
+    public var provider: Bool
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The rights the simulator enforces. Names follow VCD's where they are known (vcd-wire.md §9.4,
+/// TF CSE rights bundle); names marked (inferred) stand for provider-only operations whose exact
+/// VCD right name was not found. Provider-only rights are never published to tenants.
+enum RightName {
+    static let orgView = "Organization: View"
+    static let vdcView = "Organization vDC: View"
+    static let gatewayView = "Organization vDC Gateway: View"
+    static let natView = "Organization vDC Gateway: View NAT"
+    static let natConfigure = "Organization vDC Gateway: Configure NAT"
+    static let lbView = "Organization vDC Gateway: View Load Balancer"
+    static let lbConfigure = "Organization vDC Gateway: Configure Load Balancer"
+    static let firewallView = "Organization vDC Gateway: View Firewall"
+    static let firewallConfigure = "Organization vDC Gateway: Configure Firewall"
+    static let routingConfigure = "Organization vDC Gateway: Configure Routing" // (inferred)
+    static let networkView = "Organization vDC Network: View Properties"
+    static let networkEdit = "Organization vDC Network: Edit Properties"
+    static let computePolicyView = "Organization vDC Compute Policy: View"
+    static let roleView = "Role: View" // (inferred)
+    static let roleEdit = "Role: Create, Edit, Delete, or Copy"
+    static let apiTokens = "API Tokens: Manage"
+    static let extraConfig = "vApp: Allow All Extra Config"
+    static let generalAdminView = "General: Administrator View"
+
+    // Provider-only.
+    static let gatewayAdmin = "Organization vDC Gateway: Configure System Properties"
+    static let albAdmin = "NSX-T ALB: Manage Load Balancer Infrastructure" // (inferred)
+    static let computePolicyAdmin = "Provider VDC Compute Policy: Manage" // (inferred)
+    static let entityTypeAdmin = "Defined Entity Type: Manage" // (inferred)
+    static let rightsBundleAdmin = "Rights Bundle: Edit" // (inferred)
+
+    /// (name, category, VIEW|MODIFY, provider-only)
+    static let catalog: [(String, String, String, Bool)] = [
+        (orgView, "Organization", "VIEW", false),
+        (vdcView, "Organization VDC", "VIEW", false),
+        (gatewayView, "Gateway", "VIEW", false),
+        (natView, "Gateway Services", "VIEW", false),
+        (natConfigure, "Gateway Services", "MODIFY", false),
+        (lbView, "Gateway Services", "VIEW", false),
+        (lbConfigure, "Gateway Services", "MODIFY", false),
+        (firewallView, "Gateway Services", "VIEW", false),
+        (firewallConfigure, "Gateway Services", "MODIFY", false),
+        (routingConfigure, "Gateway Services", "MODIFY", false),
+        (networkView, "Organization VDC Network", "VIEW", false),
+        (networkEdit, "Organization VDC Network", "MODIFY", false),
+        (computePolicyView, "Organization VDC", "VIEW", false),
+        (roleView, "Roles and Rights", "VIEW", false),
+        (roleEdit, "Roles and Rights", "MODIFY", false),
+        (apiTokens, "User", "MODIFY", false),
+        (extraConfig, "vApp", "MODIFY", false),
+        (generalAdminView, "General", "VIEW", false),
+        (gatewayAdmin, "Gateway", "MODIFY", true),
+        (albAdmin, "NSX-T ALB", "MODIFY", true),
+        (computePolicyAdmin, "Provider VDC", "MODIFY", true),
+        (entityTypeAdmin, "Defined Entity Type", "MODIFY", true),
+        (rightsBundleAdmin, "Rights Bundle", "MODIFY", true),
+    ]
+
+    static var tenantRights: [String] { catalog.filter { !$0.3 }.map(\.0) }
+
+    /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4).
+    static let capvcdRole: [String] = [
+        orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
+        computePolicyView, apiTokens, extraConfig,
+    ]
+
+    /// Rights an entity type registration creates (TF CSE 4.1 names).
+    static func entityTypeRights(vendor: String, nss: String) -> [(String, String)] {
+        let p = "\(vendor):\(nss)"
+        return [("\(p): View", "VIEW"), ("\(p): Modify", "MODIFY"), ("\(p): Full Access", "MODIFY"),
+                ("\(p): Administrator View", "VIEW"), ("\(p): Administrator Full access", "MODIFY")]
+    }
+}

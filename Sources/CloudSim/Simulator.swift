@@ -1,0 +1,316 @@
+import CloudWire
+import Foundation
+import Logging
+
+/// The embedded simulator of VCD (and, later, NSX-T Policy and NSX ALB): request in, response out.
+///
+/// Synchronous and thread-safe. The world lives in memory, mirrored in one SQLite file (WAL) that
+/// every accepted change reaches before it is answered, so a restart (even after `kill -9`) finds
+/// every acknowledged write. The same `handle` serves the in-process transport and `SimulatorServer`.
+///
+/// ```swift
+/// let sim = try Simulator(statePath: "/tmp/sim.sqlite", options: SimulatorOptions())
+/// let login = sim.handle(HTTPRequestMessage(method: "POST", target: "/cloudapi/1.0.0/sessions",
+///                                           headers: ["Authorization": "Basic ..."]), service: .vcd)
+/// ```
+public final class Simulator: @unchecked Sendable {
+    public let statePath: String
+    public let options: SimulatorOptions
+    /// The virtual clock tasks run on; tests advance it instead of sleeping.
+    public let clock = VirtualClock()
+
+    let store: Store
+    private(set) var world: WorldState
+    let worldLock = RWLock()
+    let sessions = SessionRegistry()
+    private(set) var tasks: TaskService!
+    let faultInjector: FaultInjector?
+    private var tables: [SimService: RouteTable] = [:]
+    private let logger = Logger(label: "vcdscript.sim")
+
+    private let statsLock = NSLock()
+    private var stats = SimCounters()
+    private var persistedStats = SimCounters()
+    private var lastFlush = Date()
+    private var log: [RequestLogEntry] = []
+    private let logCapacity = 1000
+    private var roleRightsCache: [String: (Int, Set<String>)] = [:]
+
+    /// Opens (or creates and seeds) the state at `statePath`.
+    public init(statePath: String, options: SimulatorOptions = SimulatorOptions()) throws {
+        self.statePath = statePath
+        self.options = options
+        store = try Store(path: statePath)
+        world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta())
+        faultInjector = options.faults.map(FaultInjector.init)
+        tasks = TaskService(sim: self)
+        for s in SimService.allCases { tables[s] = RouteTable() }
+        VCDRoutes.register(into: tables[.vcd]!)
+        if world.meta(Seed.markerKey) == nil {
+            try reseed(password: options.initialPassword)
+        }
+        stats.reads = Int(world.meta("counter.reads") ?? "") ?? 0
+        stats.writes = Int(world.meta("counter.writes") ?? "") ?? 0
+        stats.auth = Int(world.meta("counter.auth") ?? "") ?? 0
+        persistedStats = stats
+        sessions.load(from: world)
+        tasks.load(from: world, now: clock.now())
+    }
+
+    deinit { try? flush() }
+
+    /// The route table of a service, for families added by other files (NSX, ALB).
+    func routes(_ service: SimService) -> RouteTable { tables[service]! }
+
+    // MARK: Public API
+
+    /// Answers one request addressed to `service`. Blocks for injected latency.
+    public func handle(_ request: HTTPRequestMessage, service: SimService) -> HTTPResponseMessage {
+        let (response, delay) = process(request, service: service, baseURL: nil)
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        return response
+    }
+
+    /// Counters of the request log since the state was created (persisted).
+    public var counters: SimCounters {
+        statsLock.lock(); defer { statsLock.unlock() }
+        return stats
+    }
+
+    /// The last requests (method, path, status; never headers or bodies).
+    public var requestLog: [RequestLogEntry] {
+        statsLock.lock(); defer { statsLock.unlock() }
+        return log
+    }
+
+    /// The personas of the world with their passwords (for `sim status`).
+    public var personas: [Persona] {
+        worldLock.read {
+            world.all(Kind.user).compactMap { try? $0.decode(SimUser.self) }.map {
+                Persona(org: $0.orgName, user: $0.name, password: $0.password, role: $0.roleName, provider: $0.provider)
+            }
+        }
+    }
+
+    /// Recreates the seeded world. Every persona gets `password`, or a new random one when nil.
+    /// Sessions, tasks and everything created since are gone.
+    public func reset(password: String? = nil) throws {
+        try reseed(password: password)
+        sessions.removeAll()
+        tasks.load(from: world, now: clock.now())
+        statsLock.lock(); stats = SimCounters(); persistedStats = stats; statsLock.unlock()
+    }
+
+    /// Writes the counters to the state file (also done with every change and every few seconds).
+    public func flush() throws {
+        statsLock.lock()
+        let s = stats
+        let dirty = s != persistedStats
+        statsLock.unlock()
+        guard dirty else { return }
+        try worldLock.write {
+            let tx = WriteTx(base: world, now: clock.now())
+            Self.putCounters(tx, s)
+            try store.commit(upserts: [], deletions: [], meta: tx.metaChanges, wipe: false)
+            world.apply(tx)
+        }
+        statsLock.lock(); persistedStats = s; lastFlush = Date(); statsLock.unlock()
+    }
+
+    /// Records where a server listens (shown by `sim status`); nil clears it when the server stops.
+    public func recordEndpoints(_ endpoints: [SimService: String]?) throws {
+        try worldLock.write {
+            let tx = WriteTx(base: world, now: clock.now())
+            for s in SimService.allCases { tx.setMeta("endpoint.\(s.rawValue)", endpoints?[s] ?? "") }
+            try store.commit(upserts: [], deletions: [], meta: tx.metaChanges, wipe: false)
+            world.apply(tx)
+        }
+    }
+
+    /// Endpoints recorded by the last server that ran on this state (empty when none runs).
+    public var recordedEndpoints: [SimService: String] {
+        worldLock.read {
+            var out: [SimService: String] = [:]
+            for s in SimService.allCases { if let v = world.meta("endpoint.\(s.rawValue)"), !v.isEmpty { out[s] = v } }
+            return out
+        }
+    }
+
+    /// `PRAGMA integrity_check` of the state file ("ok" when sound).
+    public func integrityCheck() throws -> String { try store.integrityCheck() }
+
+    /// Number of stored objects of a kind (tests, status).
+    public func count(kind: String) -> Int { worldLock.read { world.ids(kind).count } }
+
+    /// The default state file: `$VCDSCRIPT_HOME/sim/state.sqlite`, else under `$XDG_DATA_HOME/vcdscript`
+    /// or `~/.local/share/vcdscript`.
+    public static func defaultStatePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let home: String
+        if let h = environment["VCDSCRIPT_HOME"], !h.isEmpty { home = h } else if let x = environment["XDG_DATA_HOME"], !x.isEmpty {
+            home = (x as NSString).appendingPathComponent("vcdscript")
+        } else {
+            home = (NSHomeDirectory() as NSString).appendingPathComponent(".local/share/vcdscript")
+        }
+        return (home as NSString).appendingPathComponent("sim/state.sqlite")
+    }
+
+    // MARK: Processing
+
+    /// Answers a request and says how long to hold the answer back (injected latency), so the
+    /// server can wait without blocking a thread.
+    func process(_ request: HTTPRequestMessage, service: SimService, baseURL: String?) -> (HTTPResponseMessage, Double) {
+        let started = Date()
+        let requestID = UUID().uuidString.lowercased()
+        let base = baseURL ?? options.baseURLs[service] ?? "https://\(service.rawValue).sim.test"
+        var effect: Effect? = nil
+        var response: HTTPResponseMessage
+        switch tables[service]!.lookup(method: request.method, path: request.path) {
+        case .notFound:
+            let what = service == .vcd ? "" : " (the simulated \(service == .nsx ? "NSX-T Policy API" : "NSX ALB controller API") is not implemented yet)"
+            response = errorResponse(SimError(404, VCDMinorError.notFound, "No resource at \(request.method) \(request.path)\(what)."), requestID: requestID, request: request)
+        case .methodNotAllowed(let allowed):
+            response = errorResponse(SimError(405, VCDMinorError.methodNotAllowed, "\(request.method) is not supported on \(request.path)."), requestID: requestID, request: request)
+            response.headers["Allow"] = allowed.joined(separator: ", ")
+        case .found(let route, let params):
+            effect = route.effect
+            response = run(route, params: params, request: request, base: base, requestID: requestID)
+        }
+        response.headers[VCDHeader.requestID] = requestID
+        let latency = faultInjector?.drawLatency() ?? 0
+        record(service: service, request: request, response: response, effect: effect, seconds: Date().timeIntervalSince(started))
+        return (response, latency)
+    }
+
+    private func run(_ route: Route, params: [String: String], request: HTTPRequestMessage, base: String, requestID: String) -> HTTPResponseMessage {
+        var session: AuthSession? = nil
+        if case .open = route.access {} else {
+            guard let token = SessionRegistry.token(of: request), let s = resolve(token: token) else {
+                return errorResponse(SimError(401, VCDMinorError.unauthorized, "This operation is denied: the request carries no valid session or token."),
+                                     requestID: requestID, request: request)
+            }
+            session = s
+            switch route.access {
+            case .right(let r) where !s.holds(r), .provider(let r) where !s.isProvider:
+                return errorResponse(.forbidden(rights: [r], operation: route.operation, target: request.path), requestID: requestID, request: request)
+            default: break
+            }
+        }
+        if route.effect != .auth, case .open = route.access {} else if route.effect != .auth, let e = faultInjector?.drawError() {
+            return errorResponse(e, requestID: requestID, request: request)
+        }
+        do {
+            if route.effect == .read {
+                return try worldLock.read {
+                    let ctx = RequestContext(sim: self, request: request, params: params, session: session, state: world, tx: nil,
+                                             base: base, requestID: requestID, route: route)
+                    return try route.handler(ctx)
+                }
+            }
+            let (resp, after) = try worldLock.write { () throws -> (HTTPResponseMessage, [() -> Void]) in
+                let tx = WriteTx(base: world, now: clock.now())
+                let ctx = RequestContext(sim: self, request: request, params: params, session: session, state: tx, tx: tx,
+                                         base: base, requestID: requestID, route: route)
+                let resp = try route.handler(ctx)
+                guard (200..<300).contains(resp.status), !tx.isEmpty else { return (resp, []) }
+                statsLock.lock()
+                var s = stats
+                if route.effect == .write { s.writes += 1 } else { s.auth += 1 }
+                statsLock.unlock()
+                // `record` counts this request after the answer; persist the count it will reach.
+                Self.putCounters(tx, s)
+                try store.commit(upserts: tx.upserts, deletions: tx.deletions, meta: tx.metaChanges, wipe: tx.wiped)
+                world.apply(tx)
+                statsLock.lock(); persistedStats = s; statsLock.unlock()
+                // Still under the lock: the next writer must see new sessions and busy gateways.
+                ctx.afterCommit.forEach { $0() }
+                return (resp, [])
+            }
+            after.forEach { $0() }
+            return resp
+        } catch let e as SimError {
+            return errorResponse(e, requestID: requestID, request: request)
+        } catch {
+            logger.error("simulator failure on \(request.method) \(request.path): \(error)")
+            return errorResponse(SimError(500, VCDMinorError.internalError, "The simulator failed: \(error)"), requestID: requestID, request: request)
+        }
+    }
+
+    private static func putCounters(_ tx: WriteTx, _ s: SimCounters) {
+        tx.setMeta("counter.reads", String(s.reads))
+        tx.setMeta("counter.writes", String(s.writes))
+        tx.setMeta("counter.auth", String(s.auth))
+    }
+
+    private func record(service: SimService, request: HTTPRequestMessage, response: HTTPResponseMessage, effect: Effect?, seconds: Double) {
+        var minor: String? = nil
+        if response.status >= 400, let e = try? JSONDecoder().decode(VCDError.self, from: response.body) { minor = e.minorErrorCode }
+        statsLock.lock()
+        switch effect {
+        case .read?: stats.reads += 1
+        case .write?: stats.writes += 1
+        case .auth?: stats.auth += 1
+        case nil: break
+        }
+        log.append(RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
+                                   status: response.status, minorErrorCode: minor, seconds: seconds))
+        if log.count > logCapacity { log.removeFirst(log.count - logCapacity) }
+        // Time-based only: a flush takes the write lock and a commit, too costly per N reads under load.
+        let needFlush = stats != persistedStats && Date().timeIntervalSince(lastFlush) > 2
+        statsLock.unlock()
+        if needFlush { try? flush() }
+    }
+
+    /// VCD's error answer: JSON for cloudapi, XML `Error` for the legacy `/api` paths.
+    func errorResponse(_ e: SimError, requestID: String, request: HTTPRequestMessage) -> HTTPResponseMessage {
+        let err = VCDError(minorErrorCode: e.minor, message: "[ \(requestID) ] \(e.message)",
+                           stackTrace: "com.vmware.vcloud.api.presentation.service.\(e.minor.lowercased())Exception: \(e.message)")
+        var h = HTTPHeaderFields()
+        let accept = request.headers["Accept"] ?? ""
+        if request.path.hasPrefix("/api/") && !accept.contains("json") {
+            h["Content-Type"] = MediaType.error
+            return HTTPResponseMessage(status: e.status, headers: h, body: Data(err.xml(majorErrorCode: e.status).utf8))
+        }
+        h["Content-Type"] = MediaType.json
+        return HTTPResponseMessage(status: e.status, headers: h, body: (try? JSONEncoder.vcd().encode(err)) ?? Data())
+    }
+
+    // MARK: Sessions
+
+    /// The caller behind a token, with the rights of its role now (so role edits apply at once).
+    func resolve(token: String) -> AuthSession? {
+        guard let rec = sessions.record(for: token) else { return nil }
+        return worldLock.read { () -> AuthSession? in
+            guard let u = world.get(rec.userId).flatMap({ try? $0.decode(SimUser.self) }) else { return nil }
+            return AuthSession(id: rec.id, userID: u.id, userName: u.name, orgID: u.orgId, orgName: u.orgName, roleName: u.roleName,
+                               isProvider: u.provider, rights: rights(ofRole: u.roleId))
+        }
+    }
+
+    private let cacheLock = NSLock()
+    /// Rights of a role, cached per role version.
+    private func rights(ofRole roleId: String) -> Set<String> {
+        let key = Roles.rightsKey(roleId)
+        let version = world.get(key)?.version ?? 0
+        cacheLock.lock(); defer { cacheLock.unlock() }
+        if let (v, r) = roleRightsCache[roleId], v == version { return r }
+        let refs = (try? world.get(key)?.decode(OpenAPIReferences.self))?.values ?? []
+        let set = Set(refs.compactMap(\.name))
+        roleRightsCache[roleId] = (version, set)
+        return set
+    }
+
+    // MARK: Seeding
+
+    private func reseed(password: String?) throws {
+        try worldLock.write {
+            let tx = WriteTx(base: world, now: clock.now())
+            tx.wipe()
+            try Seed.build(tx, password: password)
+            Self.putCounters(tx, SimCounters())
+            try store.commit(upserts: tx.upserts, deletions: [], meta: tx.metaChanges, wipe: true)
+            world = WorldState(objects: [], meta: [:])
+            world.apply(tx)
+            roleRightsCache = [:]
+        }
+    }
+}

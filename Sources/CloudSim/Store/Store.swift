@@ -1,0 +1,97 @@
+import CloudWire
+import Foundation
+import GRDB
+
+/// The SQLite file behind the simulator: one table of objects, one of meta values (counters,
+/// generated passwords, seed marker). Opened as a GRDB `DatabasePool` (WAL); every request that
+/// changes the world is one transaction, so a `kill -9` leaves either all of it or none of it.
+final class Store {
+    let pool: DatabasePool
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        // WAL + NORMAL: a commit is in the WAL (OS cache) before the answer, which survives kill -9
+        // of the process (what the simulator must survive); only a power loss could drop the last
+        // commits. FULL would fsync every write and make bulk loads ~10x slower.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        pool = try DatabasePool(path: path, configuration: config)
+        try migrator.migrate(pool)
+    }
+
+    private var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-objects") { db in
+            try db.execute(sql: """
+                CREATE TABLE object (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    parentId TEXT,
+                    orgId TEXT,
+                    name TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    version INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    created REAL NOT NULL,
+                    updated REAL NOT NULL);
+                CREATE INDEX object_kind_seq ON object(kind, seq);
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                """)
+        }
+        return m
+    }
+
+    /// Every object, in insertion order.
+    func loadAll() throws -> [StoredObject] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, parentId, orgId, name, body, version, seq, created, updated FROM object ORDER BY seq").map { row in
+                let body: Data = row["body"]
+                return StoredObject(
+                    kind: row["kind"], id: row["id"], parentId: row["parentId"], orgId: row["orgId"], name: row["name"],
+                    body: body, json: (try? JSONValue.parse(body)) ?? .null, version: row["version"], seq: row["seq"],
+                    created: row["created"], updated: row["updated"])
+            }
+        }
+    }
+
+    func loadMeta() throws -> [String: String] {
+        try pool.read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM meta") { out[row["key"]] = row["value"] }
+            return out
+        }
+    }
+
+    /// Writes one batch of changes atomically: upserts, deletions, meta values.
+    func commit(upserts: [StoredObject], deletions: [String], meta: [String: String], wipe: Bool = false) throws {
+        try pool.write { db in
+            if wipe {
+                try db.execute(sql: "DELETE FROM object")
+                try db.execute(sql: "DELETE FROM meta")
+            }
+            for id in deletions { try db.execute(sql: "DELETE FROM object WHERE id = ?", arguments: [id]) }
+            for o in upserts {
+                try db.execute(
+                    sql: """
+                        INSERT INTO object (id, kind, parentId, orgId, name, body, version, seq, created, updated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET kind=excluded.kind, parentId=excluded.parentId, orgId=excluded.orgId,
+                          name=excluded.name, body=excluded.body, version=excluded.version, updated=excluded.updated
+                        """,
+                    arguments: [o.id, o.kind, o.parentId, o.orgId, o.name, o.body, o.version, o.seq, o.created, o.updated])
+            }
+            for (k, v) in meta {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", arguments: [k, v])
+            }
+        }
+    }
+
+    /// `PRAGMA integrity_check`, for tests and `sim status`.
+    func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?" }
+    }
+}

@@ -1,0 +1,232 @@
+import CloudWire
+import Foundation
+
+/// Runtime defined entities (vcd-wire.md §9): interfaces, entity types (provider registers them;
+/// registration creates the type's rights and its "Entitlement" bundle), and entities with ETag /
+/// If-Match (412 when stale), resolve against the type's JSON schema, delete.
+enum DefinedEntities: RouteFamily {
+    static func register(into t: RouteTable) {
+        let p = Cloud.prefix
+        t.get("\(p)/interfaces", .session, "DEFINED_INTERFACE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.interface), model: "DefinedInterfaces") }
+        t.get("\(p)/interfaces/{id}", .session, "DEFINED_INTERFACE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.interface, "Interface")) }
+
+        t.get("\(p)/entityTypes", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.entityType), model: "DefinedEntityTypes") }
+        t.get("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.entityType, "Entity type")) }
+        t.post("\(p)/entityTypes", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_CREATE") { ctx in try createType(ctx) }
+        t.put("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_UPDATE") { ctx in
+            let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
+            var type = try ctx.body(DefinedEntityType.self)
+            let old = try o.decode(DefinedEntityType.self)
+            type.id = o.id; type.vendor = old.vendor; type.nss = old.nss; type.version = old.version
+            return ctx.raw(try ctx.write.update(o, name: type.name ?? o.name, type))
+        }
+        t.delete("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_DELETE") { ctx in
+            let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
+            if !ctx.state.children(Kind.entity, of: o.id).isEmpty { throw SimError.badRequest("Entity type \(o.id) still has entities.") }
+            ctx.write.delete(o.id)
+            return ctx.noContent()
+        }
+        // Creating an entity: POST to the type's URN.
+        t.post("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_CREATE") { ctx in try createEntity(ctx) }
+
+        t.get("\(p)/entities/{id}", .session, "DEFINED_ENTITY_VIEW") { ctx in
+            let (o, _) = try entity(ctx, modify: false)
+            var r = ctx.raw(o)
+            r.headers["ETag"] = etag(o)
+            return r
+        }
+        t.put("\(p)/entities/{id}", .session, "DEFINED_ENTITY_UPDATE") { ctx in try updateEntity(ctx) }
+        t.post("\(p)/entities/{id}/resolve", .session, "DEFINED_ENTITY_RESOLVE") { ctx in
+            let (o, type) = try entity(ctx, modify: true)
+            var e = try o.decode(DefinedEntity.self)
+            let problems = SchemaCheck.validate(e.entity ?? .null, schema: type.schema ?? .object([:]))
+            e.state = problems.isEmpty ? "RESOLVED" : "RESOLUTION_ERROR"
+            e.message = problems.isEmpty ? nil : problems.joined(separator: "; ")
+            let n = try ctx.write.update(o, e)
+            var body: [String: JSONValue] = ["id": .string(o.id), "entity": e.entity ?? .null, "state": .string(e.state!)]
+            if let m = e.message { body["message"] = .string(m) }
+            var r = try ctx.json(JSONValue.object(body))
+            r.headers["ETag"] = etag(n)
+            return r
+        }
+        t.delete("\(p)/entities/{id}", .session, "DEFINED_ENTITY_DELETE") { ctx in
+            let (o, _) = try entity(ctx, modify: true)
+            ctx.write.delete(o.id)
+            return ctx.noContent()
+        }
+        t.get("\(p)/entities/types/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
+            let typeId = "urn:vcloud:type:\(ctx.param("vendor")):\(ctx.param("nss")):\(ctx.param("version"))"
+            guard let type = ctx.state.get(typeId, kind: Kind.entityType) else { throw SimError.notFound("Entity type \(typeId)") }
+            try demandView(ctx, try type.decode(DefinedEntityType.self))
+            return try Listing.page(ctx, ctx.scoped(ctx.state.children(Kind.entity, of: typeId)), model: "DefinedEntities")
+        }
+        t.get("\(p)/entities/interfaces/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
+            let iface = "urn:vcloud:interface:\(ctx.param("vendor")):\(ctx.param("nss")):\(ctx.param("version"))"
+            let types = ctx.state.all(Kind.entityType).filter { (try? $0.decode(DefinedEntityType.self))?.interfaces?.contains(iface) == true }
+            let visibleTypes = types.filter { (try? demandView(ctx, try $0.decode(DefinedEntityType.self))) != nil }.map(\.id)
+            let list = ctx.scoped(ctx.state.all(Kind.entity)).filter { visibleTypes.contains($0.parentId ?? "") }
+            return try Listing.page(ctx, list, model: "DefinedEntities")
+        }
+    }
+
+    static func etag(_ o: StoredObject) -> String { "\"\(o.version)-\(String(o.updated.bitPattern, radix: 36))\"" }
+
+    private static func createType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var type = try ctx.body(DefinedEntityType.self)
+        let vendor = try Cloud.required(type.vendor, "vendor")
+        let nss = try Cloud.required(type.nss, "nss")
+        let version = try Cloud.required(type.version, "version")
+        let name = try Cloud.required(type.name, "name")
+        guard case .object = type.schema ?? .null else { throw SimError.badRequest("The field schema (a JSON schema object) is required.") }
+        let id = "urn:vcloud:type:\(vendor):\(nss):\(version)"
+        if ctx.state.get(id) != nil { throw SimError.duplicate("Entity type \(id) already exists.") }
+        for i in type.interfaces ?? [] where ctx.state.get(i, kind: Kind.interface) == nil {
+            throw SimError(400, VCDMinorError.invalidReference, "Interface \(i) does not exist.")
+        }
+        type.id = id
+        type.readonly = type.readonly ?? false
+        type.description = type.description ?? ""
+        type.interfaces = type.interfaces ?? []
+        let tx = ctx.write
+        let o = try tx.insert(kind: Kind.entityType, id: id, name: name, type)
+        // Rights of the type and the bundle that carries them (one per vendor:nss).
+        var refs: [OpenAPIReference] = []
+        for (rname, rtype) in RightName.entityTypeRights(vendor: vendor, nss: nss) {
+            if let existing = tx.named(Kind.right, rname) { refs.append(Cloud.ref(existing)); continue }
+            var r = Right()
+            r.id = URN.make(URNKind.right).description
+            r.name = rname
+            r.category = "\(vendor):\(nss)"
+            r.rightType = rtype
+            r.bundleKey = rname
+            r.serviceNamespace = "\(vendor):\(nss)"
+            try tx.insert(kind: Kind.right, id: r.id!, name: rname, r)
+            refs.append(OpenAPIReference(name: rname, id: r.id))
+        }
+        let bundleName = "\(vendor):\(nss) Entitlement"
+        if tx.named(Kind.rightsBundle, bundleName) == nil {
+            var b = RightsBundle()
+            b.id = URN.make(URNKind.rightsBundle).description
+            b.name = bundleName
+            b.description = "Entitlement rights for \(vendor):\(nss)"
+            b.bundleKey = bundleName
+            b.readOnly = false
+            b.publishAll = false
+            try tx.insert(kind: Kind.rightsBundle, id: b.id!, name: bundleName, b)
+            try tx.insert(kind: "rightsList", id: Roles.rightsKey(b.id!), parent: b.id, name: bundleName, OpenAPIReferences(values: refs))
+            try tx.insert(kind: "tenantsList", id: Roles.tenantsKey(b.id!), parent: b.id, name: bundleName, OpenAPIReferences(values: []))
+        }
+        return ctx.raw(o, status: 201)
+    }
+
+    private static func rights(_ type: DefinedEntityType) -> (view: [String], modify: [String]) {
+        let all = RightName.entityTypeRights(vendor: type.vendor ?? "", nss: type.nss ?? "").map(\.0)
+        // View, Modify, Full Access, Administrator View, Administrator Full access.
+        return ([all[0], all[1], all[2], all[3], all[4]], [all[1], all[2], all[4]])
+    }
+
+    private static func demandView(_ ctx: RequestContext, _ type: DefinedEntityType) throws {
+        let r = rights(type)
+        if !r.view.contains(where: ctx.has) { throw SimError.forbidden(rights: [r.view[0]], operation: "DEFINED_ENTITY_VIEW", target: "entity type \(type.id ?? "")") }
+    }
+
+    private static func demandModify(_ ctx: RequestContext, _ type: DefinedEntityType) throws {
+        let r = rights(type)
+        if !r.modify.contains(where: ctx.has) { throw SimError.forbidden(rights: [r.modify[0]], operation: ctx.route.operation, target: "entity type \(type.id ?? "")") }
+    }
+
+    /// The entity `{id}` with its type, after the caller's rights on the type are checked.
+    private static func entity(_ ctx: RequestContext, modify: Bool) throws -> (StoredObject, DefinedEntityType) {
+        let o = try ctx.require(ctx.param("id"), Kind.entity, "Entity")
+        guard let typeObj = o.parentId.flatMap({ ctx.state.get($0) }) else { throw SimError.notFound("Entity type of \(o.id)") }
+        let type = try typeObj.decode(DefinedEntityType.self)
+        if modify { try demandModify(ctx, type) } else { try demandView(ctx, type) }
+        return (o, type)
+    }
+
+    private static func createEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        guard let typeObj = ctx.state.get(ctx.param("id"), kind: Kind.entityType) else { throw SimError.notFound("Entity type \(ctx.param("id"))") }
+        let type = try typeObj.decode(DefinedEntityType.self)
+        try demandModify(ctx, type)
+        var e = try ctx.body(DefinedEntity.self)
+        let name = try Cloud.required(e.name, "name")
+        guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
+        if let t = e.entityType, t != typeObj.id { throw SimError.badRequest("entityType \(t) does not match \(typeObj.id).") }
+        let s = ctx.session!
+        let org = ctx.scopeOrgID ?? s.orgID
+        let id = "urn:vcloud:entity:\(type.vendor!):\(type.nss!):\(UUID().uuidString.lowercased())"
+        e.id = id
+        e.entityType = typeObj.id
+        e.state = "PRE_CREATED"
+        e.owner = OpenAPIReference(name: s.userName, id: s.userID)
+        e.org = OpenAPIReference(name: Cloud.orgName(ctx.state, org), id: org)
+        try ctx.write.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: org, name: name, e)
+        return try ctx.accepted(operation: "Creating entity \(name) of type \(typeObj.id)", operationName: "createDefinedEntity",
+                                owner: Cloud.owner(ctx, "entities", id: id, name: name))
+    }
+
+    private static func updateEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, type) = try entity(ctx, modify: true)
+        if let match = ctx.request.headers["If-Match"], match != "*", match != etag(o) {
+            throw SimError(412, VCDMinorError.preconditionFailed, "The entity \(o.id) was modified since it was read (ETag \(match) is stale).")
+        }
+        let old = try o.decode(DefinedEntity.self)
+        var e = try ctx.body(DefinedEntity.self)
+        guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
+        if let t = e.entityType, t != old.entityType { throw SimError.badRequest("The entity type cannot change.") }
+        e.id = o.id
+        e.entityType = old.entityType
+        e.owner = old.owner
+        e.org = old.org
+        e.name = e.name ?? old.name
+        switch old.state {
+        case "RESOLVED":
+            let problems = SchemaCheck.validate(e.entity!, schema: type.schema ?? .object([:]))
+            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(type.id ?? ""): \(problems.joined(separator: "; "))") }
+            e.state = "RESOLVED"
+        case "RESOLUTION_ERROR": e.state = "PRE_CREATED"
+        default: e.state = old.state
+        }
+        e.message = nil
+        let n = try ctx.write.update(o, name: e.name, e)
+        var r = ctx.raw(n)
+        r.headers["ETag"] = etag(n)
+        return r
+    }
+}
+
+/// A small JSON-schema check for resolve: `type`, `required`, `properties`, `items`, `enum`.
+/// Enough to tell a well-formed CAPVCD entity from a broken one; not a full validator.
+enum SchemaCheck {
+    static func validate(_ value: JSONValue, schema: JSONValue, path: String = "") -> [String] {
+        guard case .object(let s) = schema else { return [] }
+        var problems: [String] = []
+        let here = path.isEmpty ? "entity" : path
+        if let t = s["type"]?.stringValue, !matches(value, t) {
+            return ["\(here) should be \(t)"]
+        }
+        if case .array(let allowed)? = s["enum"], !allowed.contains(value) { problems.append("\(here) is not one of the allowed values") }
+        if case .object(let obj) = value {
+            if case .array(let req)? = s["required"] {
+                for r in req.compactMap(\.stringValue) where obj[r] == nil { problems.append("\(here).\(r) is required") }
+            }
+            if case .object(let props)? = s["properties"] {
+                for (k, sub) in props { if let v = obj[k] { problems += validate(v, schema: sub, path: "\(here).\(k)") } }
+            }
+        }
+        if case .array(let items) = value, let itemSchema = s["items"] {
+            for (i, v) in items.enumerated() { problems += validate(v, schema: itemSchema, path: "\(here)[\(i)]") }
+        }
+        return problems
+    }
+
+    private static func matches(_ v: JSONValue, _ type: String) -> Bool {
+        switch (type, v) {
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("null", .null): return true
+        case ("integer", .int): return true
+        case ("integer", .double(let d)): return d == d.rounded()
+        case ("number", .int), ("number", .double): return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import CloudWire
+import Foundation
+
+/// The firewall of an edge gateway (`/edgeGateways/{id}/firewall/rules`, vcd-wire.md §4.5): one
+/// container; PUT replaces the user-defined rules in order.
+enum Firewall: RouteFamily {
+    static let actions: Set<String> = ["ALLOW", "DROP", "REJECT"]
+
+    static func initial() -> FirewallRules {
+        var c = FirewallRules()
+        var d = FirewallRule()
+        d.id = UUID().uuidString.lowercased()
+        d.name = "default_rule"
+        d.action = "DROP"
+        d.actionValue = "DROP"
+        d.enabled = true
+        d.ipProtocol = "IPV4_IPV6"
+        d.logging = false
+        d.direction = "IN_OUT"
+        d.version = ObjectVersion(version: 0)
+        c.systemRules = []
+        c.defaultRules = [d]
+        c.userDefinedRules = []
+        return c
+    }
+
+    static func register(into t: RouteTable) {
+        let p = "\(Cloud.prefix)/edgeGateways/{id}/firewall/rules"
+        t.get(p, .right(RightName.firewallView), "EDGE_GATEWAY_FIREWALL_VIEW") { ctx in
+            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+            return ctx.raw(try container(ctx.state, gw.id))
+        }
+        t.put(p, .right(RightName.firewallConfigure), "EDGE_GATEWAY_FIREWALL_CONFIGURE") { ctx in
+            let (gw, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+            let stored = try container(ctx.state, gw.id)
+            var c = try stored.decode(FirewallRules.self)
+            let input = try ctx.body(FirewallRules.self)
+            c.userDefinedRules = try (input.userDefinedRules ?? []).map { try validate($0) }
+            try ctx.write.update(stored, c)
+            return try ctx.accepted(operation: "Updating firewall of edge gateway \(gw.name)", operationName: "updateFirewall",
+                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
+        }
+        t.get("\(p)/{ruleId}", .right(RightName.firewallView), "EDGE_GATEWAY_FIREWALL_VIEW") { ctx in
+            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+            let c = try container(ctx.state, gw.id).decode(FirewallRules.self)
+            guard let r = all(c).first(where: { $0.id == ctx.param("ruleId") }) else { throw SimError.notFound("Firewall rule \(ctx.param("ruleId"))") }
+            return try ctx.json(r)
+        }
+        t.put("\(p)/{ruleId}", .right(RightName.firewallConfigure), "EDGE_GATEWAY_FIREWALL_CONFIGURE") { ctx in
+            let (gw, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+            let stored = try container(ctx.state, gw.id)
+            var c = try stored.decode(FirewallRules.self)
+            guard let i = c.userDefinedRules?.firstIndex(where: { $0.id == ctx.param("ruleId") }) else { throw SimError.notFound("Firewall rule \(ctx.param("ruleId"))") }
+            var r = try validate(try ctx.body(FirewallRule.self))
+            r.id = ctx.param("ruleId")
+            r.version = ObjectVersion(version: (c.userDefinedRules![i].version?.version ?? 0) + 1)
+            c.userDefinedRules![i] = r
+            try ctx.write.update(stored, c)
+            return try ctx.accepted(operation: "Updating firewall rule \(r.name ?? "")", operationName: "updateFirewallRule",
+                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
+        }
+        t.delete("\(p)/{ruleId}", .right(RightName.firewallConfigure), "EDGE_GATEWAY_FIREWALL_CONFIGURE") { ctx in
+            let (gw, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+            let stored = try container(ctx.state, gw.id)
+            var c = try stored.decode(FirewallRules.self)
+            guard let i = c.userDefinedRules?.firstIndex(where: { $0.id == ctx.param("ruleId") }) else { throw SimError.notFound("Firewall rule \(ctx.param("ruleId"))") }
+            c.userDefinedRules!.remove(at: i)
+            try ctx.write.update(stored, c)
+            return try ctx.accepted(operation: "Deleting firewall rule", operationName: "deleteFirewallRule",
+                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
+        }
+    }
+
+    static func all(_ c: FirewallRules) -> [FirewallRule] { (c.systemRules ?? []) + (c.userDefinedRules ?? []) + (c.defaultRules ?? []) }
+
+    static func container(_ state: StateView, _ gwId: String) throws -> StoredObject {
+        guard let o = state.get("\(gwId)#firewall") else { throw SimError.notFound("Firewall of edge gateway \(gwId)") }
+        return o
+    }
+
+    static func validate(_ input: FirewallRule) throws -> FirewallRule {
+        var r = input
+        _ = try Cloud.required(r.name, "name")
+        let action = r.actionValue ?? r.action ?? ""
+        guard actions.contains(action) else { throw SimError.badRequest("Firewall rule \(r.name!): actionValue must be ALLOW, DROP or REJECT.") }
+        r.actionValue = action
+        r.action = action == "REJECT" ? "DROP" : action
+        r.enabled = r.enabled ?? true
+        r.logging = r.logging ?? false
+        r.ipProtocol = r.ipProtocol ?? "IPV4_IPV6"
+        r.direction = r.direction ?? "IN_OUT"
+        guard ["IPV4", "IPV6", "IPV4_IPV6"].contains(r.ipProtocol!) else { throw SimError.badRequest("Invalid ipProtocol \(r.ipProtocol!).") }
+        guard ["IN", "OUT", "IN_OUT"].contains(r.direction!) else { throw SimError.badRequest("Invalid direction \(r.direction!).") }
+        r.id = r.id ?? UUID().uuidString.lowercased()
+        r.version = r.version ?? ObjectVersion(version: 0)
+        return r
+    }
+}
+
+/// Route advertisement of an edge gateway (`/edgeGateways/{id}/routing/advertisement`, vcd-wire.md §4.6).
+enum RouteAdvertisementAPI: RouteFamily {
+    static func register(into t: RouteTable) {
+        let p = "\(Cloud.prefix)/edgeGateways/{id}/routing/advertisement"
+        t.get(p, .right(RightName.gatewayView), "EDGE_GATEWAY_ROUTING_VIEW") { ctx in
+            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+            guard let o = ctx.state.get("\(gw.id)#routeAdvertisement") else { throw SimError.notFound("Route advertisement of \(gw.id)") }
+            return ctx.raw(o)
+        }
+        t.put(p, .right(RightName.routingConfigure), "EDGE_GATEWAY_ROUTING_CONFIGURE") { ctx in
+            let (gw, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+            guard let o = ctx.state.get("\(gw.id)#routeAdvertisement") else { throw SimError.notFound("Route advertisement of \(gw.id)") }
+            var ra = try ctx.body(RouteAdvertisement.self)
+            ra.enable = ra.enable ?? false
+            ra.subnets = ra.subnets ?? []
+            for s in ra.subnets! {
+                guard let (addr, prefix) = IPv4.parseCIDR(s), addr & IPv4.mask(prefix) == addr else {
+                    throw SimError.badRequest("Invalid subnet \(s): expected a network address in CIDR form (e.g. 10.0.0.0/24).")
+                }
+            }
+            try ctx.write.update(o, ra)
+            return try ctx.accepted(operation: "Updating route advertisement of edge gateway \(gw.name)", operationName: "updateRouteAdvertisement",
+                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import CloudWire
+import Foundation
+
+/// IP accounting of edge gateways: which external addresses a gateway holds, which of them are in
+/// use (primary IP, NAT, load balancer VIPs), what the provider gateway still has free.
+enum GatewayIPs {
+    /// Addresses allocated to the gateway on all its uplinks.
+    static func allocated(_ gw: EdgeGateway) -> Set<UInt32> {
+        var out = Set<UInt32>()
+        for u in gw.edgeGatewayUplinks ?? [] {
+            for s in u.subnets?.values ?? [] {
+                for r in s.ipRanges?.values ?? [] {
+                    guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else { continue }
+                    for ip in a...b { out.insert(ip) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Whether `ip` is inside one of the gateway's uplink subnets.
+    static func inUplinkSubnet(_ gw: EdgeGateway, _ ip: UInt32) -> Bool {
+        for u in gw.edgeGatewayUplinks ?? [] {
+            for s in u.subnets?.values ?? [] {
+                if let g = s.gateway.flatMap(IPv4.parse), let p = s.prefixLength, IPv4.inSubnet(ip, gateway: g, prefix: p) { return true }
+            }
+        }
+        return false
+    }
+
+    /// Every used external address of the gateway, as `usedIpAddresses` lists them.
+    static func used(_ state: StateView, gatewayId: String, _ gw: EdgeGateway) -> [GatewayUsedIPAddress] {
+        var out: [GatewayUsedIPAddress] = []
+        func add(_ ip: String, _ category: String) {
+            var u = GatewayUsedIPAddress()
+            u.ipAddress = ip
+            u.category = category
+            u.networkRef = gw.edgeGatewayUplinks?.first.map { OpenAPIReference(name: $0.uplinkName, id: $0.uplinkId) }
+            out.append(u)
+        }
+        for u in gw.edgeGatewayUplinks ?? [] {
+            for s in u.subnets?.values ?? [] { if let p = s.primaryIp { add(p, "PRIMARY_IP") } }
+        }
+        // Read the parsed JSON, not decoded structs: a gateway may carry thousands of rules.
+        for o in state.children(Kind.natRule, of: gatewayId) {
+            guard let ext = o.json["externalAddresses"]?.stringValue, IPv4.parse(ext) != nil else { continue }
+            let t = o.json["type"]?.stringValue ?? o.json["ruleType"]?.stringValue ?? "SNAT"
+            add(ext, t.hasPrefix("NO_") ? String(t.dropFirst(3)) : t)
+        }
+        for o in state.children(Kind.virtualService, of: gatewayId) {
+            guard let vip = o.json["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip), inUplinkSubnet(gw, ip) else { continue }
+            add(vip, "Load_Balancer")
+        }
+        return out
+    }
+
+    /// Addresses of `ext` that no gateway holds yet, in order.
+    static func free(_ state: StateView, external ext: ExternalNetwork, extId: String, excluding gatewayId: String? = nil) -> [UInt32] {
+        var taken = Set<UInt32>()
+        for o in state.all(Kind.edgeGateway) where o.id != gatewayId {
+            guard let g = try? o.decode(EdgeGateway.self) else { continue }
+            if g.edgeGatewayUplinks?.contains(where: { $0.uplinkId == extId }) == true { taken.formUnion(allocated(g)) }
+        }
+        var out: [UInt32] = []
+        for s in ext.subnets?.values ?? [] {
+            for r in s.ipRanges?.values ?? [] {
+                guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else { continue }
+                for ip in a...b where !taken.contains(ip) { out.append(ip) }
+            }
+        }
+        return out
+    }
+
+    /// Recomputes the counters stored on the gateway (used/total IPs per subnet, network count).
+    static func refresh(_ tx: WriteTx, gatewayId: String) throws {
+        guard let o = tx.get(gatewayId, kind: Kind.edgeGateway), var gw = try? o.decode(EdgeGateway.self) else { return }
+        let usedSet = Set(used(tx, gatewayId: gatewayId, gw).compactMap { $0.ipAddress.flatMap(IPv4.parse) })
+        for (ui, u) in (gw.edgeGatewayUplinks ?? []).enumerated() {
+            for (si, s) in (u.subnets?.values ?? []).enumerated() {
+                var total = 0
+                var usedCount = 0
+                for r in s.ipRanges?.values ?? [] {
+                    guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else { continue }
+                    total += Int(b - a) + 1
+                    for ip in a...b where usedSet.contains(ip) { usedCount += 1 }
+                }
+                gw.edgeGatewayUplinks![ui].subnets!.values[si].totalIpCount = total
+                gw.edgeGatewayUplinks![ui].subnets!.values[si].usedIpCount = usedCount
+            }
+        }
+        gw.orgVdcNetworkCount = tx.all(Kind.orgVdcNetwork).filter { ($0.json.value(at: "connection.routerRef.id")?.stringValue) == gatewayId }.count
+        let new = try Cloud.encode(gw)
+        if new != o.body { try tx.update(o, gw) }
+    }
+}

@@ -1,0 +1,133 @@
+import CloudWire
+import Foundation
+
+/// Org VDC networks (`/cloudapi/1.0.0/orgVdcNetworks`, page size at most 32; vcd-wire.md §6).
+/// Routed networks hang off an edge gateway of the same org; their subnets may not overlap other
+/// networks of that gateway; static pools stay inside the subnet and off the gateway address.
+enum OrgVdcNetworks: RouteFamily {
+    static let collection = "orgVdcNetworks"
+    static let maxPageSize = 32
+
+    static func register(into t: RouteTable) {
+        let p = "\(Cloud.prefix)/\(collection)"
+        t.get(p, .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW") { ctx in
+            try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.orgVdcNetwork)), model: "VdcNetworks", maxPageSize: maxPageSize)
+        }
+        t.get("\(p)/{id}", .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW") { ctx in
+            ctx.raw(try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network"))
+        }
+        t.post(p, .right(RightName.networkEdit), "ORG_VDC_NETWORK_CREATE") { ctx in
+            let input = try ctx.body(OrgVdcNetwork.self)
+            let vdc = try EdgeGateways.ownerVdc(ctx, input.ownerRef, input.orgVdc)
+            guard ctx.visible(vdc) else { throw SimError.forbidden(rights: [], operation: "ORG_VDC_NETWORK_CREATE", target: "VDC \(vdc.id)") }
+            var net = try validate(ctx, input, vdc: vdc, replacing: nil)
+            let id = URN.make(URNKind.network).description
+            net.id = id
+            net.backingNetworkId = UUID().uuidString.lowercased()
+            try ctx.write.insert(kind: Kind.orgVdcNetwork, id: id, parent: vdc.id, org: vdc.orgId, name: net.name!, net)
+            let gwId = net.connection?.routerRef?.id
+            if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
+            return try ctx.accepted(operation: "Creating network \(net.name!)", operationName: "createOrgVdcNetwork",
+                                    owner: Cloud.owner(ctx, collection, id: id, name: net.name!), lock: gwId)
+        }
+        t.put("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_UPDATE") { ctx in
+            let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
+            guard let vdc = old.parentId.flatMap({ ctx.state.get($0) }) else { throw SimError.notFound("VDC of network \(old.id)") }
+            var net = try validate(ctx, try ctx.body(OrgVdcNetwork.self), vdc: vdc, replacing: old.id)
+            let prev = try old.decode(OrgVdcNetwork.self)
+            if prev.connection?.routerRef?.id != net.connection?.routerRef?.id {
+                throw SimError.badRequest("A network cannot move to another edge gateway.")
+            }
+            net.id = old.id
+            net.backingNetworkId = prev.backingNetworkId
+            try ctx.write.update(old, name: net.name, net)
+            return try ctx.accepted(operation: "Updating network \(net.name!)", operationName: "updateOrgVdcNetwork",
+                                    owner: Cloud.owner(ctx, collection, id: old.id, name: net.name!), lock: net.connection?.routerRef?.id)
+        }
+        t.delete("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_DELETE") { ctx in
+            let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
+            let gwId = old.json.value(at: "connection.routerRef.id")?.stringValue
+            if let gwId, let gw = ctx.state.get(gwId) { try ctx.ensureNotBusy(gwId, name: gw.name) }
+            ctx.write.delete(old.id)
+            if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
+            return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: "deleteOrgVdcNetwork",
+                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gwId)
+        }
+    }
+
+    static func validate(_ ctx: RequestContext, _ input: OrgVdcNetwork, vdc: StoredObject, replacing: String?) throws -> OrgVdcNetwork {
+        var n = input
+        let name = try Cloud.required(n.name, "name")
+        if ctx.state.all(Kind.orgVdcNetwork).contains(where: { $0.parentId == vdc.id && $0.name == name && $0.id != replacing }) {
+            throw SimError.duplicate("A network named \(name) already exists in VDC \(vdc.name).")
+        }
+        n.networkType = n.networkType ?? "NAT_ROUTED"
+        guard ["NAT_ROUTED", "ISOLATED"].contains(n.networkType!) else {
+            throw SimError.badRequest("Network type \(n.networkType!) is not supported by the simulator (NAT_ROUTED, ISOLATED).")
+        }
+        guard let subnets = n.subnets?.values, subnets.count == 1 else { throw SimError.badRequest("Exactly one subnet (subnets.values) is required.") }
+        var s = subnets[0]
+        guard let gwText = s.gateway, let gwIP = IPv4.parse(gwText), let prefix = s.prefixLength, (8...30).contains(prefix) else {
+            throw SimError.badRequest("The subnet needs a gateway address and a prefix length between 8 and 30.")
+        }
+        var poolSize = 0
+        for r in s.ipRanges?.values ?? [] {
+            guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else {
+                throw SimError.badRequest("Invalid static pool range \(r.startAddress)-\(r.endAddress).")
+            }
+            guard IPv4.inSubnet(a, gateway: gwIP, prefix: prefix), IPv4.inSubnet(b, gateway: gwIP, prefix: prefix) else {
+                throw SimError.badRequest("Static pool range \(r.startAddress)-\(r.endAddress) is outside subnet \(gwText)/\(prefix).")
+            }
+            if (a...b).contains(gwIP) { throw SimError.badRequest("Static pool range \(r.startAddress)-\(r.endAddress) contains the gateway address \(gwText).") }
+            poolSize += Int(b - a) + 1
+        }
+        for dns in [s.dnsServer1, s.dnsServer2].compactMap({ $0 }) where !dns.isEmpty {
+            guard IPv4.parse(dns) != nil else { throw SimError.badRequest("Invalid DNS server \(dns).") }
+        }
+        s.enabled = true
+        s.totalIpCount = poolSize
+        s.usedIpCount = 0
+        s.dnsServer1 = s.dnsServer1 ?? ""
+        s.dnsServer2 = s.dnsServer2 ?? ""
+        s.dnsSuffix = s.dnsSuffix ?? ""
+        n.subnets = NetworkSubnets(values: [s])
+        if n.networkType == "NAT_ROUTED" {
+            let gwId = try Cloud.required(n.connection?.routerRef?.id, "connection.routerRef.id")
+            guard let gw = ctx.state.get(gwId, kind: Kind.edgeGateway), gw.orgId == vdc.orgId else {
+                throw SimError(400, VCDMinorError.invalidReference, "Edge gateway \(gwId) does not exist in the org of VDC \(vdc.name).")
+            }
+            try ctx.ensureNotBusy(gw.id, name: gw.name)
+            let mine = IPv4.subnetRange(gateway: gwIP, prefix: prefix)
+            for other in ctx.state.all(Kind.orgVdcNetwork) where other.id != replacing && other.json.value(at: "connection.routerRef.id")?.stringValue == gwId {
+                for os in (try? other.decode(OrgVdcNetwork.self))?.subnets?.values ?? [] {
+                    if let og = os.gateway.flatMap(IPv4.parse), let op = os.prefixLength, mine.overlaps(IPv4.subnetRange(gateway: og, prefix: op)) {
+                        throw SimError.badRequest("Subnet \(gwText)/\(prefix) overlaps network \(other.name) (\(os.gateway!)/\(op)) on edge gateway \(gw.name).")
+                    }
+                }
+            }
+            var conn = n.connection ?? NetworkConnection()
+            conn.routerRef = Cloud.ref(gw)
+            conn.connectionType = conn.connectionType ?? "INTERNAL"
+            conn.connectionTypeValue = conn.connectionTypeValue ?? conn.connectionType
+            conn.connected = true
+            n.connection = conn
+            n.backingNetworkType = "NSXT_FLEXIBLE_SEGMENT"
+        } else {
+            n.connection = nil
+            n.backingNetworkType = "NSXT_FLEXIBLE_SEGMENT"
+        }
+        n.status = "REALIZED"
+        n.description = n.description ?? ""
+        n.ownerRef = Cloud.ref(vdc)
+        n.orgVdc = Cloud.ref(vdc)
+        n.orgRef = OpenAPIReference(name: Cloud.orgName(ctx.state, vdc.orgId), id: vdc.orgId)
+        n.orgVdcIsNsxTBacked = true
+        n.guestVlanTaggingAllowed = n.guestVlanTaggingAllowed ?? false
+        n.routeAdvertised = false
+        n.shared = n.shared ?? false
+        n.totalIpCount = poolSize
+        n.usedIpCount = 0
+        n.enableDualSubnetNetwork = false
+        return n
+    }
+}

@@ -1,0 +1,97 @@
+import CloudWire
+import Foundation
+
+/// Load balancer pools (`/cloudapi/1.0.0/loadBalancer/pools`, pool summaries per gateway;
+/// vcd-wire.md §5.7). Names are unique per gateway; counts follow the members (CAPVCD 0.5 sizes its
+/// member list by `memberCount`).
+enum Pools: RouteFamily {
+    static let collection = "loadBalancer/pools"
+    static let algorithms: Set<String> = ["LEAST_CONNECTIONS", "ROUND_ROBIN", "CONSISTENT_HASH", "FASTEST_RESPONSE", "LEAST_LOAD",
+                                          "FEWEST_SERVERS", "RANDOM", "FEWEST_TASKS", "CORE_AFFINITY"]
+
+    static func register(into t: RouteTable) {
+        let p = "\(Cloud.prefix)/\(collection)"
+        t.get("\(p)/{id}", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW") { ctx in
+            ctx.raw(try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool"))
+        }
+        t.get("\(Cloud.prefix)/edgeGateways/{id}/loadBalancer/poolSummaries", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW") { ctx in
+            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+            return try Listing.page(ctx, ctx.state.children(Kind.lbPool, of: gw.id), model: "EdgeLoadBalancerPoolSummaries") { try summary($0) }
+        }
+        t.post(p, .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_CREATE") { ctx in
+            let input = try ctx.body(LoadBalancerPool.self)
+            let (gw, _) = try EdgeGateways.forChange(ctx, try Cloud.required(input.gatewayRef?.id, "gatewayRef.id"))
+            try GatewayLoadBalancerAPI.requireEnabled(ctx.state, gw)
+            var pool = try validate(ctx, input, gw: gw, replacing: nil)
+            let id = URN.make(URNKind.loadBalancerPool).description
+            pool.id = id
+            pool.virtualServiceRefs = []
+            try ctx.write.insert(kind: Kind.lbPool, id: id, parent: gw.id, org: gw.orgId, name: pool.name!, pool)
+            return try ctx.accepted(operation: "Creating load balancer pool \(pool.name!)", operationName: "createLoadBalancerPool",
+                                    owner: Cloud.owner(ctx, collection, id: id, name: pool.name!), lock: gw.id)
+        }
+        t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_UPDATE") { ctx in
+            let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
+            let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+            let input = try ctx.body(LoadBalancerPool.self)
+            if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A pool cannot move to another edge gateway.") }
+            var pool = try validate(ctx, input, gw: gw, replacing: old.id)
+            pool.id = old.id
+            pool.virtualServiceRefs = try old.decode(LoadBalancerPool.self).virtualServiceRefs
+            try ctx.write.update(old, name: pool.name, pool)
+            return try ctx.accepted(operation: "Updating load balancer pool \(pool.name!)", operationName: "updateLoadBalancerPool",
+                                    owner: Cloud.owner(ctx, collection, id: old.id, name: pool.name!), lock: gw.id)
+        }
+        t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_DELETE") { ctx in
+            let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
+            let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+            if let vs = ctx.state.children(Kind.virtualService, of: gw.id).first(where: { $0.json.value(at: "loadBalancerPoolRef.id")?.stringValue == old.id }) {
+                throw SimError.badRequest("Load balancer pool \(old.name) is used by virtual service \(vs.name).")
+            }
+            ctx.write.delete(old.id)
+            return try ctx.accepted(operation: "Deleting load balancer pool \(old.name)", operationName: "deleteLoadBalancerPool",
+                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
+        }
+    }
+
+    static func validate(_ ctx: RequestContext, _ input: LoadBalancerPool, gw: StoredObject, replacing: String?) throws -> LoadBalancerPool {
+        var p = input
+        let name = try Cloud.required(p.name, "name")
+        if ctx.state.children(Kind.lbPool, of: gw.id).contains(where: { $0.name == name && $0.id != replacing }) {
+            throw SimError.duplicate("A load balancer pool named \(name) already exists on edge gateway \(gw.name).")
+        }
+        p.algorithm = p.algorithm ?? "LEAST_CONNECTIONS"
+        guard algorithms.contains(p.algorithm!) else { throw SimError.badRequest("Invalid algorithm \(p.algorithm!).") }
+        p.gatewayRef = Cloud.ref(gw)
+        p.enabled = p.enabled ?? true
+        p.defaultPort = p.defaultPort ?? 80
+        p.gracefulTimeoutPeriod = p.gracefulTimeoutPeriod ?? 1
+        p.passiveMonitoringEnabled = p.passiveMonitoringEnabled ?? true
+        p.description = p.description ?? ""
+        var members = p.members ?? []
+        for i in members.indices {
+            guard let ip = members[i].ipAddress, IPv4.parse(ip) != nil else { throw SimError.badRequest("Invalid pool member address \(members[i].ipAddress ?? "").") }
+            members[i].enabled = members[i].enabled ?? true
+            members[i].port = members[i].port ?? p.defaultPort
+            members[i].ratio = members[i].ratio ?? 1
+            members[i].healthStatus = members[i].enabled! ? "UP" : "DISABLED"
+        }
+        p.members = members
+        p.memberCount = members.count
+        p.enabledMemberCount = members.filter { $0.enabled == true }.count
+        p.upMemberCount = p.enabledMemberCount
+        p.status = "REALIZED"
+        p.healthStatus = p.enabled == false ? "DISABLED" : (members.isEmpty ? "DOWN" : "UP")
+        p.sslEnabled = p.sslEnabled ?? false
+        return p
+    }
+
+    static func summary(_ o: StoredObject) throws -> Data {
+        var p = try o.decode(LoadBalancerPool.self)
+        p.members = nil
+        p.activeMonitoringEnabled = !(p.healthMonitors ?? []).isEmpty
+        p.memberSslEnabled = false
+        p.virtualServiceRefs = p.virtualServiceRefs.map { Array($0.prefix(10)) }
+        return try Cloud.encode(p)
+    }
+}

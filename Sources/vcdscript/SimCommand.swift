@@ -1,0 +1,128 @@
+import ArgumentParser
+import CloudSim
+import CloudWire
+import Foundation
+
+/// `vcdscript sim`: serve, inspect and reset the embedded simulator.
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "The embedded VCD / NSX-T / NSX ALB simulator.",
+        subcommands: [Serve.self, Status.self, Reset.self])
+
+    /// Options shared by every subcommand.
+    struct StateOptions: ParsableArguments {
+        @Option(help: "State file (default: $VCDSCRIPT_HOME/sim/state.sqlite or the user's data folder).")
+        var state: String?
+
+        var path: String { state ?? Simulator.defaultStatePath() }
+    }
+
+    struct Serve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the simulator on 127.0.0.1: VCD on PORT, NSX-T on PORT+1, ALB on PORT+2.")
+
+        @OptionGroup var state: StateOptions
+        @Option(help: "VCD port (NSX-T and ALB take the next two). 0 picks free ports.") var port: Int = 18443
+        @Flag(help: "Serve HTTPS with a self-signed certificate kept beside the state (not available yet).") var tls = false
+        @Option(help: "Fault injection, e.g. 503:0.1,BUSY_ENTITY:0.05,latency:20ms,taskfail:0.1,seed:42") var faults: String?
+        @Flag(help: "Tasks take seconds of (virtual) time instead of advancing on every read.") var realistic = false
+        @Option(help: "Duration of a task in fast mode, in milliseconds.") var taskMs: Double = 20
+
+        func run() throws {
+            if tls {
+                throw ValidationError("--tls is not available yet: the simulator serves plain HTTP on 127.0.0.1 (see docs/simulator.md).")
+            }
+            var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
+            if let faults { options.faults = try FaultSpec.parse(faults) }
+            let sim = try Simulator(statePath: state.path, options: options)
+            let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0] : [.vcd: port, .nsx: port + 1, .alb: port + 2]
+            let server = SimulatorServer(simulator: sim, ports: ports)
+            try blocking { try await server.start() }
+            for s in SimService.allCases { print("\(s.rawValue): \(server.url(s) ?? "-")") }
+            print("state: \(state.path)")
+            print("personas and passwords: vcdscript sim status --state \(state.path)")
+            fflush(stdout)
+            // Stop cleanly on SIGINT/SIGTERM so the counters reach the state file.
+            for sig in [SIGINT, SIGTERM] {
+                signal(sig, SIG_IGN)
+                let src = DispatchSource.makeSignalSource(signal: sig, queue: .main)
+                src.setEventHandler {
+                    Task {
+                        await server.stop()
+                        Foundation.exit(0)
+                    }
+                }
+                src.resume()
+                SignalSources.keep.append(src)
+            }
+            dispatchMain()
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Endpoints, personas (with passwords) and request counters.")
+        @OptionGroup var state: StateOptions
+        @Option(name: .shortAndLong, help: "Output format: text or json.") var output: String = "text"
+        @Option(help: "VCD port the server uses (NSX-T and ALB take the next two).") var port: Int = 18443
+
+        func run() throws {
+            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+            let report = StatusReport(
+                state: state.path,
+                integrity: (try? sim.integrityCheck()) ?? "unknown",
+                endpoints: Dictionary(uniqueKeysWithValues: SimService.allCases.enumerated().map { i, s in
+                    (s.rawValue, sim.recordedEndpoints[s] ?? "http://127.0.0.1:\(port + i)") }),
+                serving: !sim.recordedEndpoints.isEmpty,
+                personas: sim.personas,
+                counters: sim.counters)
+            if output == "json" {
+                let enc = JSONEncoder()
+                enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try enc.encode(report), as: UTF8.self))
+            } else {
+                print("state:     \(report.state) (integrity \(report.integrity))\(report.serving ? ", served" : ", not served")")
+                for s in SimService.allCases { print("\(s.rawValue):".padding(toLength: 11, withPad: " ", startingAt: 0) + (report.endpoints[s.rawValue] ?? "")) }
+                for p in report.personas { print("persona:   \(p.user)@\(p.org)  password \(p.password)  role \(p.role)") }
+                print("counters:  reads \(report.counters.reads), writes \(report.counters.writes), auth \(report.counters.auth)")
+            }
+        }
+    }
+
+    struct Reset: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Recreate the seeded world (stop `sim serve` first).")
+        @OptionGroup var state: StateOptions
+        @Option(help: "Give every persona this password instead of random ones.") var password: String?
+
+        func run() throws {
+            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+            try sim.reset(password: password)
+            print("reset \(state.path): \(sim.personas.count) personas\(password == nil ? " with new random passwords" : "")")
+        }
+    }
+}
+
+/// What `sim status -o json` prints (keys documented in docs/simulator.md).
+struct StatusReport: Codable {
+    var state: String
+    var integrity: String
+    var endpoints: [String: String]
+    var serving: Bool
+    var personas: [Persona]
+    var counters: SimCounters
+}
+
+/// Signal sources must outlive `run()`.
+enum SignalSources { nonisolated(unsafe) static var keep: [DispatchSourceSignal] = [] }
+
+/// Runs async work from a synchronous command.
+func blocking<T>(_ body: @escaping () async throws -> T) throws -> T {
+    let sem = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) var result: Result<T, Error>!
+    Task.detached {
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        sem.signal()
+    }
+    sem.wait()
+    return try result.get()
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Simulator throughput: `wrk` against GET /cloudapi/1.0.0/edgeGateways on loopback, side by side with
+# nginx serving the same body as a static file, and the ratio; then 10,000 NAT rules on one gateway
+# and the time to page through all of them (cursor paging, pageSize 128). Release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    apt-get install -y wrk nginx-light >/dev/null
+fi
+PORT=${PORT:-18743}
+NGINX_PORT=$((PORT + 10))
+DURATION=${DURATION:-10s}
+NAT_RULES=${NAT_RULES:-10000}
+swift build -c release --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
+BIN="$(swift build -c release --show-bin-path)/vcdscript"
+WORK=$(mktemp -d)
+trap 'kill ${SERVER:-0} 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+STATE="$WORK/state.sqlite"
+"$BIN" sim reset --state "$STATE" --password bench-pass >/dev/null
+"$BIN" sim serve --state "$STATE" --port "$PORT" --task-ms 0 >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/versions" >/dev/null && break; sleep 0.1; done
+
+# A tenant token and one edge gateway to list.
+python3 - "$PORT" "$WORK" <<'PY'
+import base64, json, sys, urllib.request
+port, work = sys.argv[1], sys.argv[2]
+base = f"http://127.0.0.1:{port}/cloudapi/1.0.0"
+def call(method, path, token=None, body=None, basic=None):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Accept", "application/json;version=37.2"); req.add_header("Content-Type", "application/json")
+    if token: req.add_header("Authorization", "Bearer " + token)
+    if basic: req.add_header("Authorization", "Basic " + base64.b64encode(basic.encode()).decode())
+    with urllib.request.urlopen(req) as r: return r.status, r.headers, r.read()
+prov = call("POST", "/sessions/provider", basic="administrator@System:bench-pass")[1]["X-VMWARE-VCLOUD-ACCESS-TOKEN"]
+ten = call("POST", "/sessions", basic="administrator@xav_lab:bench-pass")[1]["X-VMWARE-VCLOUD-ACCESS-TOKEN"]
+vdc = json.loads(call("GET", "/vdcs", prov)[2])["values"][0]["id"]
+ext = json.loads(call("GET", "/externalNetworks", prov)[2])["values"][0]["id"]
+call("POST", "/edgeGateways", prov, {"name": "t1-bench", "ownerRef": {"id": vdc}, "edgeGatewayUplinks": [{"uplinkId": ext, "quickAddAllocatedIpCount": 4}]})
+gw = json.loads(call("GET", "/edgeGateways", ten)[2])["values"][0]
+open(f"{work}/token", "w").write(ten)
+open(f"{work}/gw", "w").write(gw["id"])
+open(f"{work}/ip", "w").write(gw["edgeGatewayUplinks"][0]["subnets"]["values"][0]["primaryIp"])
+PY
+TOKEN=$(cat "$WORK/token")
+mkdir -p "$WORK/www/cloudapi/1.0.0"
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/cloudapi/1.0.0/edgeGateways" >"$WORK/www/cloudapi/1.0.0/edgeGateways"
+echo "body: $(wc -c <"$WORK/www/cloudapi/1.0.0/edgeGateways") bytes"
+
+cat >"$WORK/nginx.conf" <<NGX
+worker_processes auto;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    default_type application/json;
+    client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp; uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/www; }
+}
+NGX
+mkdir -p "$WORK/tmp"
+nginx -c "$WORK/nginx.conf" -p "$WORK"
+sleep 0.5
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+echo "== wrk -t2 -c32 -d$DURATION (2 cores shared by wrk and the server)"
+SIM=$(wrk -t2 -c32 -d"$DURATION" -H "Authorization: Bearer $TOKEN" -H "Accept: application/json;version=37.2" \
+      "http://127.0.0.1:$PORT/cloudapi/1.0.0/edgeGateways" | tee "$WORK/wrk-sim.txt" | rps)
+NGX=$(wrk -t2 -c32 -d"$DURATION" "http://127.0.0.1:$NGINX_PORT/cloudapi/1.0.0/edgeGateways" | tee "$WORK/wrk-nginx.txt" | rps)
+grep -E "Latency|Non-2xx" "$WORK/wrk-sim.txt" | sed 's/^/sim:   /' || true
+grep -E "Latency|Non-2xx" "$WORK/wrk-nginx.txt" | sed 's/^/nginx: /' || true
+echo "simulator: $SIM req/s"
+echo "nginx:     $NGX req/s"
+python3 -c "print(f'ratio simulator/nginx: {float(\"$SIM\")/float(\"$NGX\"):.2f}')"
+
+echo "== $NAT_RULES NAT rules on one gateway"
+python3 - "$PORT" "$WORK" "$NAT_RULES" <<'PY'
+import http.client, json, sys, time
+port, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tok, gw, ip = (open(f"{work}/{f}").read() for f in ("token", "gw", "ip"))
+conn = http.client.HTTPConnection("127.0.0.1", int(port))
+hdr = {"Authorization": "Bearer " + tok, "Content-Type": "application/json", "Accept": "application/json;version=37.2"}
+t0 = time.time()
+for i in range(n):
+    body = json.dumps({"name": f"snat-{i}", "type": "SNAT", "externalAddresses": ip, "internalAddresses": f"10.{i // 256 % 256}.{i % 256}.0/24"})
+    for attempt in range(50):
+        conn.request("POST", f"/cloudapi/1.0.0/edgeGateways/{gw}/nat/rules", body, hdr)
+        r = conn.getresponse(); r.read()
+        if r.status == 202: break
+        time.sleep(0.001)
+    else:
+        sys.exit(f"rule {i}: HTTP {r.status}")
+t1 = time.time()
+print(f"created {n} rules in {t1 - t0:.1f} s ({n / (t1 - t0):.0f} rules/s, each a task + a commit)")
+seen, pages, target = 0, 0, f"/cloudapi/1.0.0/edgeGateways/{gw}/nat/rules?pageSize=128"
+t0 = time.time()
+while target:
+    conn.request("GET", target, headers=hdr)
+    r = conn.getresponse(); body = r.read()
+    seen += len(json.loads(body)["values"]); pages += 1
+    target = None
+    for part in (r.getheader("Link") or "").split(","):
+        if 'rel="nextPage"' in part:
+            url = part[part.index("<") + 1:part.index(">")]; target = url[url.index("/cloudapi"):]
+t1 = time.time()
+print(f"paged through {seen} rules in {pages} pages of 128: {t1 - t0:.2f} s")
+assert seen == n, (seen, n)
+PY
