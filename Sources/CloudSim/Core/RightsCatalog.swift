@@ -22,6 +22,8 @@ enum RightName {
     static let apiTokens = "API Tokens: Manage"
     static let extraConfig = "vApp: Allow All Extra Config"
     static let generalAdminView = "General: Administrator View"
+    /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
+    static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
 
     // Provider-only.
     static let gatewayAdmin = "Organization vDC Gateway: Configure System Properties"
@@ -50,6 +52,7 @@ enum RightName {
         (apiTokens, "User", "MODIFY", false),
         (extraConfig, "vApp", "MODIFY", false),
         (generalAdminView, "General", "VIEW", false),
+        (preserveExtraConfig, "vApp", "MODIFY", false),
         (gatewayAdmin, "Gateway", "MODIFY", true),
         (albAdmin, "NSX-T ALB", "MODIFY", true),
         (computePolicyAdmin, "Provider VDC", "MODIFY", true),

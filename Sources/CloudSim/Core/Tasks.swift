@@ -30,6 +30,8 @@ struct TaskRecord: Codable {
     /// The entity that is busy while the task runs (an edge gateway), if any.
     var lock: String?
     var advanceOnRead: Bool
+    /// Progress of a task that runs until something finishes it (an OVF upload); nil otherwise.
+    var progressOverride: Int? = nil
 }
 
 /// Starts tasks, computes their state, renders them (XML for `/api/task/{id}`, JSON on request),
@@ -92,6 +94,7 @@ final class TaskService {
     /// (status, progress) at `now`, counting `reads` reads so far.
     static func state(_ t: TaskRecord, now: Double, reads: Int) -> (String, Int) {
         let elapsed = now - t.start
+        if let p = t.progressOverride, elapsed < t.duration { return (VCDTask.Status.running, p) }
         if elapsed >= t.duration || (t.advanceOnRead && reads >= 2) { return (t.outcome, t.outcome == VCDTask.Status.success ? 100 : 0) }
         if (t.advanceOnRead && reads >= 1) || elapsed >= t.duration * 0.2 {
             let p = t.duration > 0 ? Int(min(99, max(1, elapsed / t.duration * 100))) : 50

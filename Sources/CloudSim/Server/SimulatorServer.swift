@@ -93,7 +93,9 @@ public final class SimulatorServer: @unchecked Sendable {
         if headers["Host"] == nil, let a = request.head.authority { headers["Host"] = a }
         let message = HTTPRequestMessage(method: request.method.rawValue, target: request.head.path ?? "/", headers: headers,
                                          body: Data(buffer: body))
-        let base = headers["Host"].map { "\(scheme)://\($0)" }
+        // A TLS front on 127.0.0.1 (Tests/clients/tls_front.py) says the client spoke https.
+        let proto = headers["X-Forwarded-Proto"].flatMap { $0 == "https" || $0 == "http" ? $0 : nil } ?? scheme
+        let base = headers["Host"].map { "\(proto)://\($0)" }
         // Simulator calls are short and synchronous; injected latency is awaited, not slept.
         let (response, delay) = sim.process(message, service: service, baseURL: base)
         if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }

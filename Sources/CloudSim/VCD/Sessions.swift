@@ -91,6 +91,8 @@ enum Sessions: RouteFamily {
                 <Link rel="down" href="\(ctx.base)/api/org/" type="application/vnd.vmware.vcloud.orgList+xml"/>
                 <Link rel="down" href="\(orgHref)" name="\(XMLText.escape(s.orgName))" type="\(MediaType.org)"/>
                 <Link rel="down" href="\(ctx.base)/api/query" type="application/vnd.vmware.vcloud.query.queryList+xml"/>
+                <Link rel="down" href="\(ctx.base)/api/admin" type="application/vnd.vmware.admin.vcloud+xml"/>
+                <Link rel="openapi" href="\(ctx.base)/cloudapi/" type="application/json"/>
                 <Link rel="remove" href="\(ctx.base)/api/session"/>
             </Session>
 

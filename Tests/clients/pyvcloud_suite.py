@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""pyvcloud 23.0.4 against `vcdscript sim serve` (external-clients.md §1).
+
+Usage: pyvcloud_suite.py BASE_URL PASSWORD OVA
+Prints one line per check: `ok <name>` or `not ok <name> - <reason>`; exits 1 if any failed.
+Every persona has PASSWORD (the script runs `sim reset --password`). TLS is not verified.
+"""
+import base64
+import json
+import os
+import signal
+import sys
+import traceback
+import warnings
+
+import requests
+import urllib3
+
+from pyvcloud.vcd.client import BasicLoginCredentials, Client, EntityType
+from pyvcloud.vcd.org import Org
+from pyvcloud.vcd.vdc import VDC
+
+warnings.filterwarnings("ignore")
+urllib3.disable_warnings()
+
+BASE, PW, OVA = sys.argv[1], sys.argv[2], sys.argv[3]
+results = []
+
+
+def check(name):
+    def wrap(fn):
+        signal.alarm(90)  # pyvcloud's task timeout never fires (external-clients.md §1.5)
+        try:
+            fn()
+            results.append(True)
+            print(f"ok {name}", flush=True)
+        except Exception as e:  # noqa: BLE001
+            results.append(False)
+            detail = "".join(traceback.format_exception_only(type(e), e)).strip().replace("\n", " | ")
+            print(f"not ok {name} - {detail}", flush=True)
+        finally:
+            signal.alarm(0)
+        return fn
+    return wrap
+
+
+def alarm(*_):
+    raise TimeoutError("timed out")
+
+
+signal.signal(signal.SIGALRM, alarm)
+
+
+def login(user, org, password=PW):
+    c = Client(BASE, verify_ssl_certs=False, log_file=os.devnull)
+    c.set_credentials(BasicLoginCredentials(user, org, password))
+    return c
+
+
+def cloudapi(method, path, token, body=None):
+    r = requests.request(method, f"{BASE}/cloudapi/1.0.0{path}", verify=False, json=body,
+                         headers={"Accept": "application/json;version=37.2", "Authorization": f"Bearer {token}"})
+    r.raise_for_status()
+    return r
+
+
+def provider_token():
+    basic = base64.b64encode(f"administrator@System:{PW}".encode()).decode()
+    r = requests.post(f"{BASE}/cloudapi/1.0.0/sessions/provider", verify=False,
+                      headers={"Accept": "application/json;version=37.2", "Authorization": f"Basic {basic}"})
+    r.raise_for_status()
+    return r.headers["X-VMWARE-VCLOUD-ACCESS-TOKEN"]
+
+
+def setup_network():
+    """A routed network t-net (with an edge gateway and an SNAT rule), through the JSON API."""
+    tok = provider_token()
+    vdc = cloudapi("GET", "/vdcs?filter=name==t-tenant", tok).json()["values"][0]["id"]
+    ext = cloudapi("GET", "/externalNetworks", tok).json()["values"][0]["id"]
+    cloudapi("POST", "/edgeGateways", tok, {"name": "t1-py", "ownerRef": {"id": vdc},
+                                            "edgeGatewayUplinks": [{"uplinkId": ext, "quickAddAllocatedIpCount": 2}]})
+    gw = cloudapi("GET", "/edgeGateways?filter=name==t1-py", tok).json()["values"][0]
+    cloudapi("POST", "/orgVdcNetworks", tok, {
+        "name": "t-net", "ownerRef": {"id": vdc}, "networkType": "NAT_ROUTED",
+        "connection": {"routerRef": {"id": gw["id"]}, "connectionType": "INTERNAL"},
+        "subnets": {"values": [{"gateway": "192.168.50.1", "prefixLength": 24, "dnsServer1": "198.51.100.53",
+                                "ipRanges": {"values": [{"startAddress": "192.168.50.10", "endAddress": "192.168.50.50"}]}}]}})
+
+
+setup_network()
+tenant = None
+provider = None
+
+
+@check("tenant login (administrator@xav_lab)")
+def _():
+    global tenant
+    tenant = login("administrator", "xav_lab")
+    assert not tenant.is_sysadmin()
+    assert tenant.get_org().get("name") == "xav_lab"
+
+
+@check("provider login (administrator@System)")
+def _():
+    global provider
+    provider = login("administrator", "System")
+    assert provider.is_sysadmin()
+
+
+@check("org list (provider sees System and xav_lab; tenant its own org)")
+def _():
+    names = sorted(o.get("name") for o in provider.get_org_list())
+    assert names == ["System", "xav_lab"], names
+    assert [o.get("name") for o in tenant.get_org_list()] == ["xav_lab"]
+    assert provider.get_org_by_name("xav_lab").get("name") == "xav_lab"
+
+
+@check("VDC list and resources")
+def _():
+    org = Org(tenant, resource=tenant.get_org())
+    vdcs = [v["name"] for v in org.list_vdcs()]
+    assert vdcs == ["t-tenant"], vdcs
+    vdc = VDC(tenant, resource=org.get_vdc("t-tenant"))
+    assert vdc.list_resources() == [], vdc.list_resources()
+
+
+@check("network list (records, routed)")
+def _():
+    org = Org(tenant, resource=tenant.get_org())
+    vdc = VDC(tenant, resource=org.get_vdc("t-tenant"))
+    recs = vdc.list_orgvdc_network_records()
+    assert [r["name"] for r in recs] == ["t-net"], recs
+    routed = vdc.list_orgvdc_routed_networks()
+    assert [n.get("name") for n in routed] == ["t-net"], routed
+
+
+@check("catalog create waits on its task, lists, deletes")
+def _():
+    org = Org(tenant, resource=tenant.get_org())
+    cat = org.create_catalog("cat-py", "made by pyvcloud")
+    task = tenant.get_task_monitor().wait_for_success(task=cat.Tasks.Task[0], poll_frequency=0.2)
+    assert task.get("status") == "success", task.get("status")
+    org.reload()
+    assert "cat-py" in [c["name"] for c in org.list_catalogs()]
+    assert org.list_catalog_items("cat-py") == []
+    org.delete_catalog("cat-py")
+    org.reload()
+    assert "cat-py" not in [c["name"] for c in org.list_catalogs()]
+
+
+@check("provider lists catalogs (adminCatalog query)")
+def _():
+    org = Org(provider, resource=provider.get_org_by_name("xav_lab"))
+    org.create_catalog("cat-admin", "")
+    assert "cat-admin" in [c["name"] for c in org.list_catalogs()]
+    org.delete_catalog("cat-admin")
+
+
+@check("OVA upload (descriptor, then files) and catalog item")
+def _():
+    org = Org(tenant, resource=tenant.get_org())
+    cat = org.create_catalog("cat-ova", "")
+    tenant.get_task_monitor().wait_for_success(task=cat.Tasks.Task[0], poll_frequency=0.2)
+    org.reload()
+    n = org.upload_ovf("cat-ova", OVA, item_name="test-node")
+    assert n > 0
+    items = org.list_catalog_items("cat-ova")
+    assert [i["name"] for i in items] == ["test-node"], items
+    tpl = org.get_catalog_item("cat-ova", "test-node")
+    assert tpl.get("status") == "8", tpl.get("status")
+    vm = tpl.Children.Vm[0]
+    assert vm.get("name") == "ubuntu-2204-kube-v1.27.5", vm.get("name")
+    org.delete_catalog_item("cat-ova", "test-node")
+    org.delete_catalog("cat-ova")
+
+
+@check("vApp create, list, delete")
+def _():
+    org = Org(tenant, resource=tenant.get_org())
+    vdc = VDC(tenant, resource=org.get_vdc("t-tenant"))
+    vapp = vdc.create_vapp("vapp-py", description="from pyvcloud", network="t-net")
+    assert vapp.get("name") == "vapp-py"
+    vdc.reload()
+    assert [r["name"] for r in vdc.list_resources(EntityType.VAPP)] == ["vapp-py"]
+    q = tenant.get_typed_query("vApp", query_result_format=__import__("pyvcloud.vcd.client", fromlist=["x"]).QueryResultFormat.RECORDS)
+    assert [r.get("name") for r in q.execute()] == ["vapp-py"]
+    tenant.get_task_monitor().wait_for_success(task=vdc.delete_vapp("vapp-py", force=True), poll_frequency=0.2)
+    vdc.reload()
+    assert vdc.list_resources(EntityType.VAPP) == []
+
+
+@check("logout invalidates the token")
+def _():
+    c = login("administrator", "xav_lab")
+    token = c._session.headers.get("Authorization") or c._session.headers.get("x-vcloud-authorization")
+    c.logout()
+    r = requests.get(f"{BASE}/api/session", verify=False, headers={"Accept": "application/*+xml;version=36.0", "Authorization": token})
+    assert r.status_code == 401, r.status_code
+
+
+@check("wrong password refused")
+def _():
+    try:
+        login("administrator", "xav_lab", password=PW + "-wrong")
+    except Exception as e:  # noqa: BLE001
+        assert "nauthorized" in type(e).__name__ or "Login failed" in str(e) or "401" in str(e), repr(e)
+        return
+    raise AssertionError("login with a wrong password succeeded")
+
+
+for c in (tenant, provider):
+    try:
+        c and c.logout()
+    except Exception:  # noqa: BLE001
+        pass
+sys.exit(0 if all(results) else 1)

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Real third-party clients against `vcdscript sim serve`, over HTTP and HTTPS:
+# pyvcloud 23.0.4 (Tests/clients/pyvcloud_suite.py) and vcd-cli 24.1.0 (below), installed from PyPI
+# into a venv (default .build/clients-venv, reused when the versions match; CLIENTS_VENV overrides).
+# Builds nothing: uses the vcdscript binary `swift build` left (scripts/test.sh builds first).
+# HTTPS: `sim serve --tls` when the binary has it, else Tests/clients/tls_front.py (a TLS front
+# with a throwaway self-signed certificate). Ends with "N passed, M failed"; exits 1 on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+
+passed=0
+failed=0
+ok() { echo "ok $1"; passed=$((passed + 1)); }
+notok() { echo "not ok $1${2:+ - $2}"; failed=$((failed + 1)); }
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
+
+BIN="$(swift build --show-bin-path 2>/dev/null)/vcdscript"
+if [ ! -x "$BIN" ]; then notok "vcdscript binary at $BIN" "run swift build first"; finish; fi
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- the venv -------------------------------------------------------------------------------
+VENV=${CLIENTS_VENV:-$ROOT/.build/clients-venv}
+PY="$VENV/bin/python"
+want="pyvcloud==23.0.4 vcd-cli==24.1.0 avisdk"
+if ! { [ -x "$PY" ] && "$PY" -m pip freeze 2>/dev/null | grep -q '^pyvcloud==23.0.4$' && "$PY" -m pip freeze | grep -q '^vcd-cli==24.1.0$'; }; then
+    rm -rf "$VENV"
+    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
+        rm -rf "$VENV"
+        echo "python3 -m venv failed; installing python3-venv"
+        SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo -n"
+        $SUDO apt-get install -y python3-venv >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null 2>&1 && $SUDO apt-get install -y python3-venv >/dev/null 2>&1; }
+        python3 -m venv "$VENV" >/dev/null 2>&1 || { notok "python venv" "python3 -m venv failed"; finish; }
+    fi
+    if ! "$VENV/bin/pip" install -q --disable-pip-version-check $want >"$WORK/pip.log" 2>&1; then
+        tail -20 "$WORK/pip.log"; notok "pip install $want"; finish
+    fi
+fi
+ok "venv with $("$PY" -m pip freeze | grep -E '^(pyvcloud|vcd-cli|avisdk)==' | tr '\n' ' ')"
+VCD="$VENV/bin/vcd"
+
+# The image sets CA bundles that would override verify=False in requests (external-clients.md §3.1).
+unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
+
+OVA="$ROOT/Tests/clients/test-node.ova"
+if [ ! -f "$OVA" ]; then OVA="$WORK/test-node.ova"; python3 "$ROOT/Tests/clients/make_test_ova.py" "$OVA" >/dev/null; fi
+
+# --- one server per scheme ------------------------------------------------------------------
+# start_server SCHEME → sets URL (and PIDS)
+start_server() {
+    local scheme=$1 state="$WORK/$1/state.sqlite" log="$WORK/$1/serve.log"
+    mkdir -p "$WORK/$1"
+    PW="clients-$(date +%s)-$RANDOM"
+    "$BIN" sim reset --state "$state" --password "$PW" >/dev/null || return 1
+    local tlsflag=()
+    [ "$scheme" = https ] && tlsflag=(--tls)
+    "$BIN" sim serve --state "$state" --port 0 "${tlsflag[@]}" >"$log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    URL=""
+    for _ in $(seq 1 100); do
+        URL=$(sed -n 's/^vcd: //p' "$log" | head -1)
+        [ -n "$URL" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if [ "$scheme" = https ] && [ -z "$URL" ] && grep -q -- "--tls is not available" "$log"; then
+        # No TLS in this build: plain HTTP behind a TLS front.
+        "$BIN" sim serve --state "$state" --port 0 >"$log" 2>&1 &
+        pid=$!
+        PIDS+=("$pid")
+        local up=""
+        for _ in $(seq 1 100); do up=$(sed -n 's/^vcd: http:\/\/127.0.0.1://p' "$log" | head -1); [ -n "$up" ] && break; sleep 0.1; done
+        [ -n "$up" ] || { cat "$log"; return 1; }
+        openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+            -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1 || return 1
+        python3 "$ROOT/Tests/clients/tls_front.py" "$up" "$WORK/cert.pem" "$WORK/key.pem" >"$WORK/front.log" 2>&1 &
+        PIDS+=("$!")
+        for _ in $(seq 1 100); do URL=$(head -1 "$WORK/front.log" 2>/dev/null | grep '^https://'); [ -n "$URL" ] && break; sleep 0.1; done
+        echo "# https through Tests/clients/tls_front.py (sim serve has no --tls yet)"
+    fi
+    [ -n "$URL" ] || { cat "$log"; return 1; }
+    for _ in $(seq 1 50); do curl -skf "$URL/api/versions" >/dev/null 2>&1 && return 0; sleep 0.1; done
+    return 1
+}
+
+# vcd NAME EXPECT ARGS... : runs vcd-cli in a scratch HOME/cwd, passes if exit 0 and output has EXPECT.
+vcd_check() {
+    local name=$1 expect=$2; shift 2
+    local out rc
+    out=$(cd "$WORK/cli" && HOME="$WORK/cli" timeout 120 "$VCD" "$@" 2>&1); rc=$?
+    if [ $rc -eq 0 ] && { [ -z "$expect" ] || grep -q -- "$expect" <<<"$out"; }; then ok "$name"; else notok "$name" "exit $rc: $(tr '\n' ' ' <<<"$out" | cut -c1-300)"; fi
+}
+
+for scheme in http https; do
+    echo "# --- $scheme"
+    if ! start_server "$scheme"; then notok "$scheme: sim serve starts"; continue; fi
+    ok "$scheme: sim serve at $URL"
+    out=$(cd "$WORK" && timeout 600 "$PY" "$ROOT/Tests/clients/pyvcloud_suite.py" "$URL" "$PW" "$OVA" 2>&1)
+    while IFS= read -r line; do
+        case "$line" in
+            "ok "*) ok "$scheme: pyvcloud: ${line#ok }" ;;
+            "not ok "*) notok "$scheme: pyvcloud: ${line#not ok }" ;;
+            *) echo "#   $line" ;;
+        esac
+    done <<<"$out"
+    grep -q '^ok \|^not ok ' <<<"$out" || notok "$scheme: pyvcloud suite ran"
+
+    rm -rf "$WORK/cli"; mkdir -p "$WORK/cli"
+    vcd_check "$scheme: vcd login (tenant)" "logged in" login "$URL" xav_lab administrator -p "$PW" -i -w
+    vcd_check "$scheme: vcd org list" "xav_lab" org list
+    vcd_check "$scheme: vcd vdc list" "t-tenant" vdc list
+    vcd_check "$scheme: vcd network list" "t-net" network list
+    vcd_check "$scheme: vcd vapp list" "" vapp list
+    vcd_check "$scheme: vcd catalog create (waits on the task)" "" catalog create cat-cli -d "from vcd-cli"
+    vcd_check "$scheme: vcd catalog list" "cat-cli" catalog list
+    vcd_check "$scheme: vcd catalog delete" "" catalog delete cat-cli -y
+    vcd_check "$scheme: vcd logout" "" logout
+    vcd_check "$scheme: vcd login (provider)" "logged in" login "$URL" System administrator -p "$PW" -i -w
+    vcd_check "$scheme: vcd org list (provider)" "xav_lab" org list
+    vcd_check "$scheme: vcd catalog list (provider)" "" catalog list
+    vcd_check "$scheme: vcd logout (provider)" "" logout
+    out=$(cd "$WORK/cli" && HOME="$WORK/cli" timeout 60 "$VCD" login "$URL" xav_lab administrator -p "wrong-$PW" -i -w 2>&1); rc=$?
+    if [ $rc -ne 0 ]; then ok "$scheme: vcd login with a wrong password refused (exit $rc)"; else notok "$scheme: vcd login with a wrong password refused" "$out"; fi
+done
+
+# TODO(alb): avisdk (installed above) against the simulated ALB controller API once it exists in this
+# tree (`sim serve` answers 404 on the ALB port for now): login, serviceenginegroup CRUD, paging.
+
+finish
