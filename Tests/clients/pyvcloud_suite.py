@@ -166,10 +166,13 @@ def _():
     assert n > 0
     items = org.list_catalog_items("cat-ova")
     assert [i["name"] for i in items] == ["test-node"], items
-    tpl = org.get_catalog_item("cat-ova", "test-node")
+    item = org.get_catalog_item("cat-ova", "test-node")
+    tpl = tenant.get_resource(item.Entity.get("href"))
     assert tpl.get("status") == "8", tpl.get("status")
     vm = tpl.Children.Vm[0]
     assert vm.get("name") == "ubuntu-2204-kube-v1.27.5", vm.get("name")
+    ns = "{http://schemas.dmtf.org/ovf/envelope/1}"
+    assert tpl.find(ns + "ProductSection").find(ns + "Product").text.startswith("Ubuntu 22.04 and Kubernetes v1.27.5")
     org.delete_catalog_item("cat-ova", "test-node")
     org.delete_catalog("cat-ova")
 
