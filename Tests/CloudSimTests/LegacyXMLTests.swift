@@ -200,7 +200,7 @@ final class LegacyXMLTests: XCTestCase {
                 return vm.attr("href")!
             }
 
-            func bootstrap(_ vmHref: String) {
+            func bootstrap(_ vmHref: String, _ name: String) {
                 let script = """
                     #cloud-config
                     runcmd:
@@ -214,7 +214,7 @@ final class LegacyXMLTests: XCTestCase {
                 for (k, v) in [("guestinfo.userdata", Data(script.utf8).base64EncodedString()), ("guestinfo.userdata.encoding", "base64"), ("disk.enableUUID", "1")] {
                     let r = send(h, "POST", "\(vmHref)/action/reconfigureVm", token, """
                         <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-                        <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf" name="\(vmHref.split(separator: "/").last!)">
+                        <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf" name="\(name)">
                         <ovf:VirtualHardwareSection><ovf:Info>Virtual hardware requirements</ovf:Info>
                         <vmw:ExtraConfig ovf:required="true" vmw:key="\(k)" vmw:value="\(v)"/></ovf:VirtualHardwareSection></Vm>
                         """, type: XType.vm)
@@ -232,7 +232,7 @@ final class LegacyXMLTests: XCTestCase {
             let vm1 = addVM("cluster1-cp-1", root: "ComposeVAppParams")
             let vm1XML = xml(get(h, vm1, token))
             XCTAssertEqual(vm1XML.child("NetworkConnectionSection")?.child("NetworkConnection")?.value("IpAddress"), "192.168.10.10")
-            bootstrap(vm1)
+            bootstrap(vm1, "cluster1-cp-1")
             XCTAssertEqual(extra(vm1)["guestinfo.userdata.encoding"], "base64")
             XCTAssertEqual(extra(vm1)["guestinfo.vcdscript.image"], "test-node", "template ExtraConfig carried to the VM")
             let on = h.call("POST", path("\(vm1)/power/action/powerOn"), token: token, headers: ["Accept": "application/*+xml;version=36.0"])
@@ -255,7 +255,7 @@ final class LegacyXMLTests: XCTestCase {
             h.waitTask(h.call("DELETE", "/cloudapi/1.0.0/edgeGateways/\(gw)/nat/rules/\(rules[0]["id"] as! String)", token: token), token: token)
             let vm2 = addVM("cluster1-md-1", root: "RecomposeVAppParams")
             XCTAssertEqual(xml(get(h, vm2, token)).child("NetworkConnectionSection")?.child("NetworkConnection")?.value("IpAddress"), "192.168.10.11")
-            bootstrap(vm2)
+            bootstrap(vm2, "cluster1-md-1")
             wait(h, xml(h.call("POST", path("\(vm2)/power/action/powerOn"), token: token)), token)
             Thread.sleep(forTimeInterval: 0.2)
             let e2 = extra(vm2)
