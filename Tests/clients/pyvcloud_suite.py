@@ -192,6 +192,15 @@ def _():
     assert vdc.list_resources(EntityType.VAPP) == []
 
 
+@check("legacy login pinned to API 32.0 (POST /api/sessions, x-vcloud-authorization)")
+def _():
+    c = Client(BASE, api_version="32.0", verify_ssl_certs=False, log_file=os.devnull)
+    c.set_credentials(BasicLoginCredentials("administrator", "xav_lab", PW))
+    assert c.get_org().get("name") == "xav_lab"
+    assert [v["name"] for v in Org(c, resource=c.get_org()).list_vdcs()] == ["t-tenant"]
+    c.logout()
+
+
 @check("logout invalidates the token")
 def _():
     c = login("administrator", "xav_lab")

@@ -137,7 +137,12 @@ enum XType {
 
 /// Small string builders for XML answers.
 enum X {
-    static func e(_ s: String) -> String { XMLText.escape(s) }
+    /// Escapes for XML; most values need nothing, so they are returned without copying.
+    static func e(_ s: String) -> String {
+        var clean = true
+        for b in s.utf8 where b == 38 || b == 60 || b == 62 || b == 34 || b == 39 { clean = false; break }
+        return clean ? s : XMLText.escape(s)
+    }
 
     /// ` a="v"` for every non-nil value, in order.
     static func attrs(_ pairs: [(String, String?)]) -> String {
