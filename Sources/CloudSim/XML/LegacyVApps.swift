@@ -91,11 +91,26 @@ enum LegacyVApps: RouteFamily {
         if instantiate {
             guard let src = body.child("Source")?.attr("href") else { throw SimError.badRequest("InstantiateVAppTemplateParams needs a Source.") }
             let tpl = try sourceTemplate(ctx, src)
+            // Per-VM SourcedItems (pyvcloud sends one per template VM) override the defaults.
+            let items = body.all("SourcedItem")
             for vm in ctx.state.children(Kind.templateVm, of: tpl.id) {
-                try addVM(ctx, vapp: o, app: app, templateVM: vm, template: tpl, item: nil)
+                let item = items.first { ($0.child("Source")?.attr("href") ?? "").lowercased().hasSuffix(XID.uuid(vm.id)) }
+                try addVM(ctx, vapp: o, app: app, templateVM: vm, template: tpl, item: item)
             }
         } else {
             for item in body.all("SourcedItem") { try sourced(ctx, o, app, item) }
+        }
+        if body.attr("powerOn") == "true" {
+            for v in ctx.write.children(Kind.vm, of: o.id) {
+                var vm = try v.decode(XVM.self)
+                vm.status = 4
+                vm.deployed = true
+                vm.guest = Guest.plan(ctx, vm)
+                try ctx.write.update(v, vm)
+            }
+            var deployed = app
+            deployed.deployed = true
+            try ctx.write.update(ctx.write.get(o.id)!, deployed)
         }
         let (_, task) = try LTask.start(ctx, instantiate ? "Creating Virtual Application \(name)" : "Composing Virtual Application \(name)",
                                         instantiate ? "vdcInstantiateVapp" : "vdcComposeVapp", owner: vappOwner(ctx, o))
@@ -356,7 +371,8 @@ enum LegacyVApps: RouteFamily {
     static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, isVM) = try object(ctx)
         let vms = isVM ? [o] : ctx.state.children(Kind.vm, of: o.id)
-        if let on = vms.first(where: { $0.json["status"]?.scalarText == "4" }) {
+        let force = (ctx.request.query("force") ?? "").lowercased() == "true"
+        if !force, let on = vms.first(where: { $0.json["status"]?.scalarText == "4" }) {
             throw SimError(400, VCDMinorError.badRequest, "The requested operation could not be executed since \(isVM ? "VM" : "vApp") \"\(o.name)\" is not powered off (VM \(on.name) is running).")
         }
         for v in vms { ctx.write.delete(v.id); ctx.write.delete(LegacyMetadata.key(v.id)) }
