@@ -409,4 +409,23 @@ final class LegacyXMLTests: XCTestCase {
         XCTAssertTrue(items.contains { $0.value("ResourceType") == "3" })
         XCTAssertNotNil(vm.child("NetworkConnectionSection"))
     }
+
+    /// A failed task (injected) carries its Error and Owner, and changed nothing.
+    func testFailedTaskXML() throws {
+        let h = try Harness(overSocket: false, options: SimulatorOptions(faults: try FaultSpec.parse("taskfail:1")))
+        defer { h.close() }
+        let org = xml(get(h, "/api/org/", h.tenant)).child("Org")!.attr("href")!
+        let uuid = org.split(separator: "/").last!
+        let r = send(h, "POST", "/api/admin/org/\(uuid)/catalogs", h.tenant, "<AdminCatalog xmlns=\"http://www.vmware.com/vcloud/v1.5\" name=\"doomed\"/>",
+                     type: XType.adminCatalog)
+        XCTAssertEqual(r.status, 201, r.text)
+        let embedded = xml(r).child("Tasks")!.child("Task")!
+        XCTAssertEqual(wait(h, embedded, h.tenant), "error")
+        let task = xml(get(h, embedded.attr("href")!, h.tenant))
+        XCTAssertEqual(task.attr("status"), "error")
+        XCTAssertEqual(task.child("Owner")?.attr("name"), "doomed")
+        XCTAssertEqual(task.child("Owner")?.attr("type"), XType.adminCatalog)
+        XCTAssertTrue(task.child("Error")?.attr("message")?.contains("injected") ?? false)
+        XCTAssertEqual(xml(get(h, "/api/query?type=catalog", h.tenant)).attr("total"), "0")
+    }
 }
