@@ -124,6 +124,12 @@ for scheme in http https; do
     vcd_check "$scheme: vcd vapp list" "" vapp list
     vcd_check "$scheme: vcd catalog create (waits on the task)" "" catalog create cat-cli -d "from vcd-cli"
     vcd_check "$scheme: vcd catalog list" "cat-cli" catalog list
+    vcd_check "$scheme: vcd catalog upload (OVA)" "" catalog upload cat-cli "$OVA" -i test-node -n
+    vcd_check "$scheme: vcd catalog list cat-cli (items)" "test-node" catalog list cat-cli
+    vcd_check "$scheme: vcd vapp create from the template (waits on the task)" "" vapp create vapp-cli -c cat-cli -t test-node -n t-net -i pool -v node-cli
+    vcd_check "$scheme: vcd vapp list" "POWERED_ON" vapp list
+    vcd_check "$scheme: vcd vapp delete -f" "" vapp delete vapp-cli -y -f
+    vcd_check "$scheme: vcd catalog delete item" "" catalog delete cat-cli test-node -y
     vcd_check "$scheme: vcd catalog delete" "" catalog delete cat-cli -y
     vcd_check "$scheme: vcd logout" "" logout
     vcd_check "$scheme: vcd login (provider)" "logged in" login "$URL" System administrator -p "$PW" -i -w

@@ -195,12 +195,15 @@ enum QueryService: RouteFamily {
         add(["vApp", "adminVApp"], record: ["VAppRecord", "AdminVAppRecord"], reference: ["VAppReference", "AdminVAppReference"], entityType: XType.vApp,
             objects: { scoped($0, Kind.vApp) }) { ctx, a in
             let j = a.json
-            let status = j["status"]?.scalarText.flatMap(Int.init) ?? 8
+            let vms = ctx.state.children(Kind.vm, of: a.id)
+            let status = LegacyVApps.vappStatus(ctx.state, a)
+            let cpus = vms.reduce(0) { $0 + ($1.json["cpus"]?.scalarText.flatMap(Int.init) ?? 0) }
+            let memory = vms.reduce(0) { $0 + ($1.json["memoryMb"]?.scalarText.flatMap(Int.init) ?? 0) }
             let vdc = ctx.state.get(a.parentId ?? "")
             return Record(attrs: [("name", a.name), ("href", "\(ctx.base)/api/vApp/vapp-\(XID.uuid(a.id))"), ("id", a.id),
                                   ("vdc", vdc.map { LegacyOrgs.vdcHref(ctx, $0.id) } ?? ""), ("vdcName", vdc?.name ?? ""),
                                   ("ownerName", j["ownerName"]?.stringValue ?? ""), ("status", X.statusName(status)),
-                                  ("numberOfVMs", String((ctx.state as? WorldState)?.childIDs(Kind.vm, of: a.id).count ?? ctx.state.children(Kind.vm, of: a.id).count)),
+                                  ("numberOfVMs", String(vms.count)), ("numberOfCpus", String(cpus)), ("memoryAllocationMB", String(memory)),
                                   ("isDeployed", j["deployed"]?.scalarText ?? "false"), ("isEnabled", "true"), ("isBusy", "false"),
                                   ("isExpired", "false"), ("creationDate", LX.iso(a.created))])
         }
