@@ -27,7 +27,12 @@ struct Compiler {
         var inner = self
         inner.functionName = f.name.isEmpty ? "<fn>" : f.name
         proto.defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
-        proto.body = inner.statements(f.body.statements)
+        // A `return x` that ends the body is just the body's value: no signal to set and clear.
+        var body = f.body.statements
+        if let last = body.last as? ReturnStmt, let value = last.value, !Compiler.containsReturnSignal(value) {
+            body[body.count - 1] = ExprStmt(value)
+        }
+        proto.body = inner.statements(body)
         return proto
     }
 
@@ -391,7 +396,50 @@ struct Compiler {
 
     /// A condition: fast when it is a comparison of integers.
     func condition(_ e: Expr) -> (Frame) throws -> Bool {
+        // `local < 2` and friends: compare in place, without making a bool value first.
+        if let b = e as? BinaryExpr, let slot = Compiler.plainLocalSlot(b.left),
+           let lit = b.right as? LiteralExpr, case .int(let k) = lit.value,
+           [.lt, .le, .gt, .ge, .eq, .ne].contains(b.op) {
+            let op = b.op, range = b.opRange
+            return { f in
+                if case .int(let x) = f.base[slot] {
+                    switch op {
+                    case .lt: return x < k
+                    case .le: return x <= k
+                    case .gt: return x > k
+                    case .ge: return x >= k
+                    case .eq: return x == k
+                    default: return x != k
+                    }
+                }
+                return try Ops.binary(op, f.base[slot], .int(k), at: range).isTruthy
+            }
+        }
         let value = expr(e)
         return { f in try value(f).isTruthy }
+    }
+
+    /// True if evaluating `e` could itself execute a `return` (an if-expression holding one), in
+    /// which case a final `return e` must keep its signal handling.
+    static func containsReturnSignal(_ e: Expr) -> Bool {
+        switch e {
+        case is IfExpr: return true
+        case let b as BinaryExpr: return containsReturnSignal(b.left) || containsReturnSignal(b.right)
+        case let u as UnaryExpr: return containsReturnSignal(u.operand)
+        case let c as CallExpr: return containsReturnSignal(c.callee) || c.args.contains(where: containsReturnSignal) || c.named.contains { containsReturnSignal($0.value) }
+        case let m as MemberExpr: return containsReturnSignal(m.object)
+        case let i as IndexExpr: return containsReturnSignal(i.object) || containsReturnSignal(i.index)
+        case let l as ListExpr: return l.items.contains(where: containsReturnSignal)
+        case let m as MapExpr: return m.entries.contains { containsReturnSignal($0.key) || containsReturnSignal($0.value) }
+        case let i as InterpolationExpr:
+            return i.parts.contains { if case .expr(let x) = $0 { return containsReturnSignal(x) }; return false }
+        default: return false
+        }
+    }
+
+    /// The slot of an expression that is a plain (uncaptured) local of the current function.
+    static func plainLocalSlot(_ e: Expr) -> Int? {
+        guard let id = e as? IdentExpr, case .local(let v) = id.binding, !v.captured else { return nil }
+        return v.slot
     }
 }
