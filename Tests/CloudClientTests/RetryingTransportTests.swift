@@ -165,7 +165,7 @@ final class RetryingTransportTests: XCTestCase {
     }
 
     func testPostIsNotRetriedAfterATimeoutOnceSent() throws {
-        let counter = CountingTransport(CurlTransport(options: testOptions { $0.totalTimeout = 1.5 }))
+        let counter = CountingTransport(CurlTransport(options: testOptions { $0.totalTimeout = 3 }))
         let t = retrying(counter, sleeper: FakeSleeper())
         let e = expectTransportError {
             try t.send(HTTPRequestMessage(method: "POST", target: "/hang", body: Data("{}".utf8)), to: server.baseURL)

@@ -57,7 +57,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         }
         defer { pool.giveBack(h) }
 
-        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty)
+        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty, isFileUpload: upload != nil)
         defer { curl_slist_free_all(headerList) }
 
         configureConnection(h, url: endpoint.url, isUpload: upload != nil)
@@ -190,7 +190,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     /// The request's header fields as a curl list, plus the fields we always control.
-    private func buildHeaderList(_ request: HTTPRequestMessage, hasBody: Bool) -> UnsafeMutablePointer<curl_slist>? {
+    private func buildHeaderList(_ request: HTTPRequestMessage, hasBody: Bool, isFileUpload: Bool) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         func append(_ line: String) { list = curl_slist_append(list, line) }
         var hasUserAgent = false, hasContentType = false
@@ -211,8 +211,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if !hasUserAgent { append("User-Agent: \(options.userAgent)") }
         // Without this libcurl labels every body as a form (application/x-www-form-urlencoded).
         if hasBody && !hasContentType { append("Content-Type:") }
-        // No 100-continue round trip: VCD's transfer service does not need it and some proxies stall on it.
-        append("Expect:")
+        // File uploads keep libcurl's "Expect: 100-continue": a server that refuses the upload
+        // (expired session, no such transfer) says so before gigabytes are sent, and the caller
+        // gets that status instead of a broken pipe. Small in-memory bodies skip the round trip
+        // (a server that ignores Expect would cost a second per request).
+        if !isFileUpload { append("Expect:") }
         return list
     }
 

@@ -111,13 +111,10 @@ func jsonObject(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: 
 
 /// A temporary file of `count` pseudo-random bytes.
 func makeTempFile(bytes count: Int) throws -> (path: String, data: Data) {
-    var g = SystemRandomNumberGenerator()
-    var bytes = [UInt8](repeating: 0, count: count)
-    for i in 0..<count where i % 8 == 0 {
-        let v = g.next()
-        for j in 0..<min(8, count - i) { bytes[i + j] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(j))) }
-    }
-    let data = Data(bytes)
+    let urandom = FileHandle(forReadingAtPath: "/dev/urandom")!
+    defer { try? urandom.close() }
+    let data = count == 0 ? Data() : urandom.readData(ofLength: count)
+    precondition(data.count == count)
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("vcd-upload-\(UUID().uuidString).bin").path
     try data.write(to: URL(fileURLWithPath: path))
     return (path, data)
