@@ -16,6 +16,7 @@ import CloudWire
 /// Thread-safe: any number of threads may send at once, each with its own easy handle. Each call
 /// blocks its thread (`curl_easy_perform`), so async callers should run it off the cooperative pool.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    /// TLS, proxy and timeout settings, fixed for the transport's life.
     public let options: CurlTransportOptions
     private let pool: CurlHandlePool
     private let statsLock = NSLock()
