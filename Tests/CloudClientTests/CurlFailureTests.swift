@@ -74,8 +74,11 @@ final class CurlFailureTests: XCTestCase {
     func testRealSIGINTAbortsARunningTransfer() throws {
         _ = vcd_take_sigint()
         defer { _ = vcd_take_sigint() }
+        // Other test targets share this process: put back whatever SIGINT handling was there.
+        var previous = sigaction()
+        _ = sigaction(SIGINT, nil, &previous)
+        defer { _ = sigaction(SIGINT, &previous, nil) }
         XCTAssertEqual(vcd_install_sigint(), 0)
-        defer { signal(SIGINT, SIG_DFL) }
         let t = CurlTransport(options: testOptions())
         let raiser = Thread {
             Thread.sleep(forTimeInterval: 0.5)

@@ -52,14 +52,16 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         let st = CurlTransferState()
         if let upload { try openUpload(upload, into: st, progress: progress) }
 
+        // Built before the handle is taken, so that the handle is reset (by `giveBack`, the later
+        // defer, which runs first) before the list it points to is freed.
+        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty, isFileUpload: upload != nil)
+        defer { curl_slist_free_all(headerList) }
+
         guard let h = pool.take() else {
             throw TransportError(kind: .other, endpoint: endpoint.hostPort, detail: "curl_easy_init failed",
                                  requestMayHaveReachedServer: false)
         }
         defer { pool.giveBack(h) }
-
-        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty, isFileUpload: upload != nil)
-        defer { curl_slist_free_all(headerList) }
 
         configureConnection(h, url: endpoint.url, isUpload: upload != nil)
         _ = vcd_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
@@ -84,7 +86,6 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             statsLock.lock(); opened += connects; statsLock.unlock()
         }
 
-        let result: HTTPResponseMessage
         if rc != CURLE_OK {
             // PRETRANSFER is stamped just before the first request byte goes out (after connect
             // and TLS); zero means nothing was sent, which makes even a POST safe to retry.
@@ -102,7 +103,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             _ = vcd_curl_getinfo_off(h, CURLINFO_SIZE_UPLOAD_T, &sent)
             st.reportUpload(sent: Int64(sent))
         }
-        result = HTTPResponseMessage(status: status, headers: st.headers, body: st.body)
+        let result = HTTPResponseMessage(status: status, headers: st.headers, body: st.body)
         withExtendedLifetime(st) {}
         return result
     }
