@@ -44,6 +44,18 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertTrue("\(e)".contains("timed out"))
     }
 
+    /// A TLS server that never says hello: the time runs out before any request byte is sent, so the
+    /// error says nothing reached the server (a POST may then be retried).
+    func testTimeoutBeforeTheRequestWentOutSaysSo() throws {
+        let silent = SilentListener()
+        let t = CurlTransport(options: testOptions { $0.connectTimeout = 2 })
+        guard let e = expectTransportError({ try t.send(HTTPRequestMessage(method: "POST", target: "/x", body: Data("{}".utf8)),
+                                                        to: "https://127.0.0.1:\(silent.port)") }) else { return }
+        XCTAssertEqual(e.kind, .timedOut)
+        XCTAssertFalse(e.requestMayHaveReachedServer)
+        XCTAssertTrue(e.hint.contains("nothing answered"), e.hint)
+    }
+
     func testStallTimeoutCatchesADeadTransferWithoutATotalLimit() throws {
         let t = CurlTransport(options: testOptions { $0.totalTimeout = nil; $0.stallTimeout = 2 })
         let e = expectTransportError { try t.send(HTTPRequestMessage(method: "GET", target: "/hang"), to: SharedServers.http.baseURL) }

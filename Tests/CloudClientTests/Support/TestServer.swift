@@ -157,3 +157,26 @@ func expectTransportError(file: StaticString = #filePath, line: UInt = #line,
 import CSupport
 func vcd_take_sigint_for_tests() -> Int32 { vcd_take_sigint() }
 func vcd_raise_sigint_flag_for_tests() { vcd_raise_sigint_flag() }
+
+/// A socket on 127.0.0.1 that listens but never accepts: the kernel completes TCP handshakes into
+/// the backlog, and then nothing ever answers, not even a TLS hello. Connect-phase timeouts.
+final class SilentListener {
+    let fd: Int32
+    let port: Int
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = listen(fd, 16)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+}
