@@ -148,3 +148,19 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertEqual(Endpoint(baseURL: "http://h", target: "a").url, "http://h/a")
     }
 }
+
+/// Header lines as libcurl hands them over, including interim responses.
+final class CurlHeaderParsingTests: XCTestCase {
+    func testOnlyTheFinalResponsesFieldsAreKept() {
+        let st = CurlTransferState()
+        for line in ["HTTP/1.1 100 Continue\r\n", "X-Interim: yes\r\n", "\r\n",
+                     "HTTP/1.1 201 Created\r\n", "Location: /api/task/1\r\n", "Set-Cookie: a=1\r\n",
+                     "Set-Cookie: b=2\r\n", "X-Long: first\r\n", "\t second\r\n", "\r\n"] {
+            st.takeHeaderLine(line)
+        }
+        XCTAssertNil(st.headers["X-Interim"])
+        XCTAssertEqual(st.headers["location"], "/api/task/1")
+        XCTAssertEqual(st.headers.values("Set-Cookie"), ["a=1", "b=2"])
+        XCTAssertEqual(st.headers["X-Long"], "first second")
+    }
+}
