@@ -103,19 +103,29 @@ enum Ops {
                 let r = x.multipliedReportingOverflow(by: Int64(n)); if r.overflow { throw overflow(op, at: range) }; return .duration(r.partialValue)
             case .div where { if case .duration = a { return true }; return false }():
                 if n == 0 { throw ScriptError(.arithmetic, "division by zero", at: range) }
-                return .duration(x / Int64(n))
+                let r = x.dividedReportingOverflow(by: Int64(n)); if r.overflow { throw overflow(op, at: range) }; return .duration(r.partialValue)
             default: throw typeError(op, a, b, at: range)
             }
         case (.duration(let x), .float(let n)), (.float(let n), .duration(let x)):
-            if op == .mul { return .duration(Int64((Double(x) * n).rounded())) }
+            if op == .mul {
+                guard let d = nanoseconds(Double(x) * n) else { throw overflow(op, at: range) }
+                return .duration(d)
+            }
             if op == .div, case .duration = a {
                 if n == 0 { throw ScriptError(.arithmetic, "division by zero", at: range) }
-                return .duration(Int64((Double(x) / n).rounded()))
+                guard let d = nanoseconds(Double(x) / n) else { throw overflow(op, at: range) }
+                return .duration(d)
             }
             throw typeError(op, a, b, at: range)
         default:
             throw typeError(op, a, b, at: range)
         }
+    }
+
+    /// A float number of nanoseconds as a duration, or nil when it is not finite or too large.
+    static func nanoseconds(_ d: Double) -> Int64? {
+        guard d.isFinite, d > -9.2e18, d < 9.2e18 else { return nil }
+        return Int64(d.rounded())
     }
 
     static func negate(_ v: Value, at range: SourceRange?) throws -> Value {
@@ -124,7 +134,9 @@ enum Ops {
             if i == Int.min { throw overflow(.sub, at: range) }
             return .int(-i)
         case .float(let f): return .float(-f)
-        case .duration(let d): return .duration(-d)
+        case .duration(let d):
+            if d == Int64.min { throw overflow(.sub, at: range) }
+            return .duration(-d)
         default: throw ScriptError(.type, "cannot negate a \(v.typeName)", at: range)
         }
     }
