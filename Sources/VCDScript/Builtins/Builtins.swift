@@ -148,8 +148,13 @@ enum Builtins {
         f("duration", [Parameter("value")], "A duration from seconds or text such as \"1h30m\".") { a, _ in
             switch a[0] {
             case .duration: return a[0]
-            case .int(let i): return .duration(Int64(i) * 1_000_000_000)
-            case .float(let d): return .duration(Int64(d * 1e9))
+            case .int(let i):
+                let r = Int64(i).multipliedReportingOverflow(by: 1_000_000_000)
+                if r.overflow { throw ScriptError(.value, "\(i) seconds is too long for a duration") }
+                return .duration(r.partialValue)
+            case .float(let d):
+                guard let n = Ops.nanoseconds(d * 1e9) else { throw ScriptError(.value, "\(Formatter.float(d)) seconds is too long for a duration") }
+                return .duration(n)
             case .string(let s):
                 guard let d = DurationText.parse(s) else { throw ScriptError(.value, "cannot read \(Formatter.quote(s)) as a duration", hint: "write it like 90s, 5m or 1h30m") }
                 return .duration(d)

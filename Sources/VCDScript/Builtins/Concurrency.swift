@@ -154,7 +154,7 @@ enum Shell {
         DispatchQueue.global().async { box.out = outPipe.fileHandleForReading.readDataToEndOfFile(); readers.leave() }
         readers.enter()
         DispatchQueue.global().async { box.err = errPipe.fileHandleForReading.readDataToEndOfFile(); readers.leave() }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout))
         var timedOut = false
         try ctx.blocking {
             while process.isRunning {

@@ -131,8 +131,13 @@ public struct Arguments {
     public func duration(_ i: Int) throws -> Int64 {
         switch values[i] {
         case .duration(let d): return d
-        case .int(let v): return Int64(v) * 1_000_000_000
-        case .float(let v): return Int64(v * 1e9)
+        case .int(let v):
+            let r = Int64(v).multipliedReportingOverflow(by: 1_000_000_000)
+            if r.overflow { throw ScriptError(.value, "\(function)(): \(label(i)) is too large for a duration") }
+            return r.partialValue
+        case .float(let v):
+            guard let d = Ops.nanoseconds(v * 1e9) else { throw ScriptError(.value, "\(function)(): \(label(i)) is too large for a duration") }
+            return d
         default: throw typeError(i, "a duration such as 30s")
         }
     }
