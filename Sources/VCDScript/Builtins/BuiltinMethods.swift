@@ -8,14 +8,7 @@ struct ValueMethod {
     let doc: String
     let body: (Value, Arguments, CallContext) throws -> Value
 
-    var signature: String {
-        var parts = params.map { p -> String in
-            if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
-            return p.name
-        }
-        if variadic { parts.append("...") }
-        return "\(name)(\(parts.joined(separator: ", ")))"
-    }
+    var signature: String { Parameter.signature(name, params, variadic: variadic) }
 }
 
 /// The methods of strings, lists and maps.

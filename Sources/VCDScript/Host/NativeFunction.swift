@@ -46,9 +46,16 @@ public final class NativeFunction {
         self.body = body
     }
 
-    /// `name(a, b = 1)`, for help and errors.
+    /// `name(a, b: 1)`, for help and errors.
     public var signature: String {
         guard let params else { return "\(name)(...)" }
+        return Parameter.signature(name, params, variadic: variadic)
+    }
+}
+
+extension Parameter {
+    /// `name(a, b: 1, ...)`: how help() shows a function, method or builtin method.
+    public static func signature(_ name: String, _ params: [Parameter], variadic: Bool) -> String {
         var parts = params.map { p -> String in
             if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
             return p.name
