@@ -16,20 +16,24 @@ final class CompiledFunction {
     /// `paramNames.count`, kept apart so that the call path does not touch the array.
     let paramCount: Int
     /// Default value expressions, evaluated in the callee's frame (they may use earlier parameters).
-    var defaults: [Code?] = []
+    let defaults: [Code?]
     let slotCount: Int
     let cellCount: Int
     let needsCellFrame: Bool
     /// (slot, cell) pairs: captured parameters are moved into their cells on entry.
     let capturedParams: [(slot: Int, cell: Int)]
     let hasDefer: Bool
-    var body: Eval = { _ in .null }
+    /// A `let`, so that calls borrow it instead of retaining its context each time.
+    let body: Eval
     let range: SourceRange
     /// Which parameters have defaults: the number of required ones.
     var requiredCount: Int
 
-    init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange) {
+    init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange,
+         defaults: [Code?], body: @escaping Eval) {
         self.name = name
+        self.defaults = defaults
+        self.body = body
         self.paramNames = paramNames
         self.paramCount = paramNames.count
         self.slotCount = info.slotCount

@@ -23,17 +23,16 @@ struct Compiler {
 
     func function(_ f: FunctionExpr) -> CompiledFunction {
         let required = f.params.filter { $0.defaultValue == nil }.count
-        let proto = CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range)
         var inner = self
         inner.functionName = f.name.isEmpty ? "<fn>" : f.name
-        proto.defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
+        let defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
         // A `return x` that ends the body is just the body's value: no signal to set and clear.
         var body = f.body.statements
         if let last = body.last as? ReturnStmt, let value = last.value, !Compiler.containsReturnSignal(value) {
             body[body.count - 1] = ExprStmt(value)
         }
-        proto.body = inner.statements(body)
-        return proto
+        return CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range,
+                                defaults: defaults, body: inner.statements(body))
     }
 
     // MARK: variables
@@ -141,6 +140,20 @@ struct Compiler {
     func stmt(_ s: Stmt) -> Eval {
         switch s {
         case let e as ExprStmt:
+            // `if cond { return x }`, the guard at the top of so many functions, in one closure.
+            if let i = e.expr as? IfExpr, i.otherwise == nil, i.then.statements.count == 1,
+               let r = i.then.statements[0] as? ReturnStmt, let valueExpr = r.value, !Compiler.containsReturnSignal(valueExpr) {
+                let cond = condition(i.condition)
+                let value = expr(valueExpr)
+                return { f in
+                    if try cond(f) {
+                        var v = try value(f)
+                        swap(&v, &f.vm.returnValue)
+                        f.vm.signal = .returned
+                    }
+                    return .null
+                }
+            }
             return expr(e.expr)
         case let l as LetStmt:
             let value = expr(l.value)
