@@ -75,7 +75,7 @@ enum BuiltinMethods {
             }
             if sep.isEmpty { throw ScriptError(.value, "split(): the separator is empty", at: ctx.range, hint: "use chars() to get the characters") }
             var parts = str.components(separatedBy: sep)
-            if limit >= 0, parts.count > limit + 1 {
+            if limit >= 0, limit < parts.count - 1 {
                 let head = Array(parts[0..<limit])
                 parts = head + [parts[limit...].joined(separator: sep)]
             }

@@ -65,9 +65,13 @@ enum Concurrency {
     static func runParallel(_ tasks: [Value], limit: Int, ctx: CallContext) throws -> [Value] {
         let interp = ctx.interpreter
         let gil = interp.gil
-        let wasContended = gil.contended
-        gil.enable()
-        gil.acquire() // the caller holds it while it sets up
+        // Called from a parallel worker, this thread already holds the lock (it is running
+        // script code); otherwise it takes it while it sets up.
+        let nested = gil.contended
+        if !nested {
+            gil.enable()
+            gil.acquire()
+        }
         let box = ResultsBox(count: tasks.count)
         let slots = DispatchSemaphore(value: limit)
         let group = DispatchGroup()
@@ -98,8 +102,11 @@ enum Concurrency {
         }
         group.wait()
         gil.acquire()
-        gil.release()
-        if !wasContended { gil.disable() }
+        if !nested {
+            gil.release()
+            gil.disable()
+        } // a nested caller goes on running script code, holding the lock
+
         if let first = box.errors.compactMap({ $0 }).first { throw first }
         return box.results
     }

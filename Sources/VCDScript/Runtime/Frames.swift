@@ -1,12 +1,28 @@
-/// The captured locals of one function call: closures created in that call share them.
+/// The storage of one captured local: the function and the closures made while the variable
+/// is in scope share it.
+final class Box {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The captured locals of one function call. A declaration that runs again (in a loop body)
+/// gets a fresh box, and a closure keeps the boxes that were current when it was made: each
+/// iteration's closures see their own loop variable, while variables declared outside the loop
+/// stay shared.
 final class CellFrame {
-    var values: ContiguousArray<Value>
+    var boxes: ContiguousArray<Box>
     /// The enclosing call's cells, reached by closures nested more than one level deep.
     let parent: CellFrame?
     init(count: Int, parent: CellFrame?) {
-        values = ContiguousArray(repeating: .null, count: count)
+        boxes = ContiguousArray((0..<count).map { _ in Box(.null) })
         self.parent = parent
     }
+    private init(boxes: ContiguousArray<Box>, parent: CellFrame?) {
+        self.boxes = boxes
+        self.parent = parent
+    }
+    /// What a closure made now captures.
+    func snapshot() -> CellFrame { CellFrame(boxes: boxes, parent: parent) }
 }
 
 /// A compiled function: what every closure made from one `fn` shares.

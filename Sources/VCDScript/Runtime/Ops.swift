@@ -235,6 +235,17 @@ enum Ops {
     }
 
     /// Normalises a possibly negative index; nil when out of range.
+    /// The number of integers in `a..<b`, or nil when it does not fit in an int.
+    static func rangeCount(_ a: Int, _ b: Int) -> Int? {
+        guard b > a else { return 0 }
+        let (n, o) = b.subtractingReportingOverflow(a)
+        return o ? nil : n
+    }
+
+    static func rangeTooLarge(_ a: Int, _ b: Int, at range: SourceRange?) -> ScriptError {
+        ScriptError(.value, "the range \(a)..<\(b) has more items than an int can count", at: range)
+    }
+
     static func normalize(_ i: Int, count: Int) -> Int? {
         let j = i < 0 ? count + i : i
         return j >= 0 && j < count ? j : nil
@@ -276,7 +287,8 @@ enum Ops {
             }
             return v
         case (.range(let a, let b), .int(let n)):
-            guard let j = normalize(n, count: max(0, b - a)) else { throw ScriptError(.index, "index \(n) is out of range", at: range) }
+            guard let count = rangeCount(a, b) else { throw rangeTooLarge(a, b, at: range) }
+            guard let j = normalize(n, count: count) else { throw ScriptError(.index, "index \(n) is out of range", at: range) }
             return .int(a + j)
         case (.null, _):
             throw ScriptError(.type, "cannot index nil", at: range, hint: "the value is nil")

@@ -77,7 +77,7 @@ extension Compiler {
             }
         case let fn as FunctionExpr:
             let proto = function(fn)
-            return { f in .function(Closure(proto: proto, captured: f.cells)) }
+            return { f in .function(Closure(proto: proto, captured: f.cells?.snapshot())) }
         case let i as IfExpr:
             let cond = condition(i.condition)
             let then = block(i.then)

@@ -41,20 +41,20 @@ struct Compiler {
         if depth == 0 {
             if v.captured {
                 let c = v.cellIndex
-                return { f in f.cells.unsafelyUnwrapped.values[c] }
+                return { f in f.cells.unsafelyUnwrapped.boxes[c].value }
             }
             let s = v.slot
             return { f in f.base[s] }
         }
         let c = v.cellIndex
         switch depth {
-        case 1: return { f in f.captured.unsafelyUnwrapped.values[c] }
-        case 2: return { f in f.captured.unsafelyUnwrapped.parent.unsafelyUnwrapped.values[c] }
+        case 1: return { f in f.captured.unsafelyUnwrapped.boxes[c].value }
+        case 2: return { f in f.captured.unsafelyUnwrapped.parent.unsafelyUnwrapped.boxes[c].value }
         default:
             return { f in
                 var frame = f.captured.unsafelyUnwrapped
                 for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
-                return frame.values[c]
+                return frame.boxes[c].value
             }
         }
     }
@@ -65,7 +65,7 @@ struct Compiler {
         if depth == 0 {
             if v.captured {
                 let c = v.cellIndex
-                return { f, x in f.cells.unsafelyUnwrapped.values[c] = x }
+                return { f, x in f.cells.unsafelyUnwrapped.boxes[c].value = x }
             }
             let s = v.slot
             return { f, x in f.base[s] = x }
@@ -74,13 +74,21 @@ struct Compiler {
         return { f, x in
             var frame = f.captured.unsafelyUnwrapped
             for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
-            frame.values[c] = x
+            frame.boxes[c].value = x
         }
+    }
+
+    /// Stores the value of a declaration that runs (again): a captured local gets a fresh box,
+    /// so that closures made before keep the variable they saw.
+    func declare(_ v: LocalVar) -> Store {
+        guard v.captured else { return store(v, depth: 0) }
+        let c = v.cellIndex
+        return { f, x in f.cells.unsafelyUnwrapped.boxes[c] = Box(x) }
     }
 
     func storeTarget(_ t: DeclTarget) -> Store {
         switch t {
-        case .local(let v): return store(v, depth: 0)
+        case .local(let v): return declare(v)
         case .global(let i):
             let g = globals
             return { _, x in g.values[i] = x }
@@ -165,8 +173,18 @@ struct Compiler {
             return { f in st(f, try value(f)); return .null }
         case let fs as FnStmt:
             let proto = function(fs.function)
+            if case .local(let v) = fs.target, v.captured {
+                // The function may call itself: its box exists before the closure captures it.
+                let c = v.cellIndex
+                return { f in
+                    let box = Box(.null)
+                    f.cells.unsafelyUnwrapped.boxes[c] = box
+                    box.value = .function(Closure(proto: proto, captured: f.cells.unsafelyUnwrapped.snapshot()))
+                    return .null
+                }
+            }
             let st = storeTarget(fs.target)
-            return { f in st(f, .function(Closure(proto: proto, captured: f.cells))); return .null }
+            return { f in st(f, .function(Closure(proto: proto, captured: f.cells?.snapshot()))); return .null }
         case let a as AssignStmt:
             return assign(a)
         case let b as BlockStmt:
@@ -304,8 +322,8 @@ struct Compiler {
 
     private func forLoop(_ fo: ForStmt) -> Eval {
         let body = block(fo.body)
-        let setFirst = store(fo.firstVar!, depth: 0)
-        let setSecond = fo.secondVar.map { store($0, depth: 0) }
+        let setFirst = declare(fo.firstVar!)
+        let setSecond = fo.secondVar.map { declare($0) }
         let range = fo.iterable.range
         // for i in a..<b: no range value is made.
         if let r = fo.iterable as? RangeExpr, setSecond == nil {
@@ -389,7 +407,7 @@ struct Compiler {
     private func tryCatch(_ t: TryStmt) -> Eval {
         let body = block(t.body)
         let handler = block(t.handler)
-        let setError = t.errorVar.map { store($0, depth: 0) }
+        let setError = t.errorVar.map { declare($0) }
         return { f in
             let vm = f.vm
             let sp = vm.sp, depth = vm.depth
