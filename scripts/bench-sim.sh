@@ -61,6 +61,7 @@ http {
 }
 NGX
 mkdir -p "$WORK/tmp"
+chmod -R a+rX "$WORK"  # nginx workers run as an unprivileged user
 nginx -c "$WORK/nginx.conf" -p "$WORK"
 sleep 0.5
 

@@ -10,6 +10,7 @@ public protocol HTTPTransport: AnyObject {
     /// Sends `request` with `file` as its body (the request's own `body` is ignored), reporting
     /// bytes sent through `progress`. `CurlTransport` streams from disk; the default implementation
     /// reads the range into memory and calls `send`, which is right for the in-process simulator.
+    /// A decorator must forward this to its inner transport, or uploads lose their streaming.
     func upload(_ request: HTTPRequestMessage, file: FileUpload, to baseURL: String,
                 progress: UploadProgress?) throws -> HTTPResponseMessage
 }

@@ -77,10 +77,10 @@ public final class Simulator: @unchecked Sendable {
         return stats
     }
 
-    /// The last requests (method, path, status; never headers or bodies).
+    /// The last requests, at most 1000 (method, path, status; never headers or bodies).
     public var requestLog: [RequestLogEntry] {
         statsLock.lock(); defer { statsLock.unlock() }
-        return log
+        return Array(log.suffix(logCapacity))
     }
 
     /// The personas of the world with their passwords (for `sim status`).
@@ -253,7 +253,7 @@ public final class Simulator: @unchecked Sendable {
         }
         log.append(RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
                                    status: response.status, minorErrorCode: minor, seconds: seconds))
-        if log.count > logCapacity { log.removeFirst(log.count - logCapacity) }
+        if log.count > 2 * logCapacity { log.removeFirst(log.count - logCapacity) }  // trim in chunks, not per request
         // Time-based only: a flush takes the write lock and a commit, too costly per N reads under load.
         let needFlush = stats != persistedStats && Date().timeIntervalSince(lastFlush) > 2
         statsLock.unlock()
@@ -277,15 +277,29 @@ public final class Simulator: @unchecked Sendable {
     // MARK: Sessions
 
     /// The caller behind a token, with the rights of its role now (so role edits apply at once).
+    /// Cached per token and revalidated against the versions of the user and of the role's rights,
+    /// so the common case decodes nothing.
     func resolve(token: String) -> AuthSession? {
         guard let rec = sessions.record(for: token) else { return nil }
         return worldLock.read { () -> AuthSession? in
-            guard let u = world.get(rec.userId).flatMap({ try? $0.decode(SimUser.self) }) else { return nil }
-            return AuthSession(id: rec.id, userID: u.id, userName: u.name, orgID: u.orgId, orgName: u.orgName, roleName: u.roleName,
-                               isProvider: u.provider, rights: rights(ofRole: u.roleId))
+            guard let userObj = world.get(rec.userId) else { return nil }
+            cacheLock.lock()
+            let cached = sessionCache[token]
+            cacheLock.unlock()
+            if let c = cached, c.userVersion == userObj.version, world.get(Roles.rightsKey(c.roleId))?.version == c.rightsVersion {
+                return c.session
+            }
+            guard let u = try? userObj.decode(SimUser.self) else { return nil }
+            let session = AuthSession(id: rec.id, userID: u.id, userName: u.name, orgID: u.orgId, orgName: u.orgName, roleName: u.roleName,
+                                      isProvider: u.provider, rights: rights(ofRole: u.roleId))
+            cacheLock.lock()
+            sessionCache[token] = (userObj.version, u.roleId, world.get(Roles.rightsKey(u.roleId))?.version ?? 0, session)
+            cacheLock.unlock()
+            return session
         }
     }
 
+    private var sessionCache: [String: (userVersion: Int, roleId: String, rightsVersion: Int, session: AuthSession)] = [:]
     private let cacheLock = NSLock()
     /// Rights of a role, cached per role version.
     private func rights(ofRole roleId: String) -> Set<String> {

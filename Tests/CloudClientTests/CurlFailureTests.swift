@@ -44,6 +44,18 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertTrue("\(e)".contains("timed out"))
     }
 
+    /// A TLS server that never says hello: the time runs out before any request byte is sent, so the
+    /// error says nothing reached the server (a POST may then be retried).
+    func testTimeoutBeforeTheRequestWentOutSaysSo() throws {
+        let silent = SilentListener()
+        let t = CurlTransport(options: testOptions { $0.connectTimeout = 2 })
+        guard let e = expectTransportError({ try t.send(HTTPRequestMessage(method: "POST", target: "/x", body: Data("{}".utf8)),
+                                                        to: "https://127.0.0.1:\(silent.port)") }) else { return }
+        XCTAssertEqual(e.kind, .timedOut)
+        XCTAssertFalse(e.requestMayHaveReachedServer)
+        XCTAssertTrue(e.hint.contains("nothing answered"), e.hint)
+    }
+
     func testStallTimeoutCatchesADeadTransferWithoutATotalLimit() throws {
         let t = CurlTransport(options: testOptions { $0.totalTimeout = nil; $0.stallTimeout = 2 })
         let e = expectTransportError { try t.send(HTTPRequestMessage(method: "GET", target: "/hang"), to: SharedServers.http.baseURL) }
@@ -74,8 +86,11 @@ final class CurlFailureTests: XCTestCase {
     func testRealSIGINTAbortsARunningTransfer() throws {
         _ = vcd_take_sigint()
         defer { _ = vcd_take_sigint() }
+        // Other test targets share this process: put back whatever SIGINT handling was there.
+        var previous = sigaction()
+        _ = sigaction(SIGINT, nil, &previous)
+        defer { _ = sigaction(SIGINT, &previous, nil) }
         XCTAssertEqual(vcd_install_sigint(), 0)
-        defer { signal(SIGINT, SIG_DFL) }
         let t = CurlTransport(options: testOptions())
         let raiser = Thread {
             Thread.sleep(forTimeInterval: 0.5)
@@ -131,5 +146,21 @@ final class CurlFailureTests: XCTestCase {
         XCTAssertEqual(Endpoint(baseURL: "http://[::1]:8080", target: "/").hostPort, "[::1]:8080")
         XCTAssertEqual(Endpoint(baseURL: "http://h/", target: "/a").url, "http://h/a")
         XCTAssertEqual(Endpoint(baseURL: "http://h", target: "a").url, "http://h/a")
+    }
+}
+
+/// Header lines as libcurl hands them over, including interim responses.
+final class CurlHeaderParsingTests: XCTestCase {
+    func testOnlyTheFinalResponsesFieldsAreKept() {
+        let st = CurlTransferState()
+        for line in ["HTTP/1.1 100 Continue\r\n", "X-Interim: yes\r\n", "\r\n",
+                     "HTTP/1.1 201 Created\r\n", "Location: /api/task/1\r\n", "Set-Cookie: a=1\r\n",
+                     "Set-Cookie: b=2\r\n", "X-Long: first\r\n", "\t second\r\n", "\r\n"] {
+            st.takeHeaderLine(line)
+        }
+        XCTAssertNil(st.headers["X-Interim"])
+        XCTAssertEqual(st.headers["location"], "/api/task/1")
+        XCTAssertEqual(st.headers.values("Set-Cookie"), ["a=1", "b=2"])
+        XCTAssertEqual(st.headers["X-Long"], "first second")
     }
 }

@@ -9,9 +9,23 @@ final class CurlProxyTests: XCTestCase {
     var proxy: TestServer { SharedServers.http }
     let farTarget = "http://vcd.example.invalid"
 
+    /// The proxy variables of the environment, saved and cleared so that the machine's own settings
+    /// cannot decide a test, and put back afterwards.
+    static let proxyVariables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+                                 "no_proxy", "NO_PROXY"]
+    private var saved: [String: String] = [:]
+
+    override func setUp() {
+        super.setUp()
+        for name in Self.proxyVariables {
+            if let v = getenv(name) { saved[name] = String(cString: v) }
+            unsetenv(name)
+        }
+    }
+
     override func tearDown() {
-        unsetenv("http_proxy")
-        unsetenv("no_proxy")
+        for name in Self.proxyVariables { unsetenv(name) }
+        for (name, value) in saved { setenv(name, value, 1) }
         super.tearDown()
     }
 

@@ -33,6 +33,15 @@ final class CurlTLSTests: XCTestCase {
         XCTAssertFalse(t.options.insecure)
     }
 
+    /// The usual lab: the site's certificate is issued by the lab's own CA, and the CA file is that CA.
+    func testLabCAFileTrustsTheCertificatesItIssued() throws {
+        let lab = SharedServers.httpsLabCA
+        let refused = expectTransportError { try CurlTransport(options: testOptions()).send(echo, to: lab.baseURL) }
+        XCTAssertEqual(refused?.kind, .certificateNotTrusted)
+        let t = CurlTransport(options: testOptions { $0.caFile = lab.caPath })
+        XCTAssertEqual(try t.send(echo, to: lab.baseURL).status, 200)
+    }
+
     func testCAFileDoesNotTrustAnotherCertificate() throws {
         // A CA file that is valid PEM but holds a different certificate must not open the door.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("other-ca-\(UUID().uuidString)")

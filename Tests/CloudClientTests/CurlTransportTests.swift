@@ -98,6 +98,15 @@ final class CurlTransportTests: XCTestCase {
         XCTAssertEqual(a["client_port"] as? Int, b["client_port"] as? Int)
     }
 
+    /// The counter really counts: without pooled handles every request connects anew.
+    func testWithoutPooledHandlesEveryRequestConnects() throws {
+        let t = CurlTransport(options: testOptions { $0.maxIdleHandles = 0 })
+        let a = jsonObject(try t.send(HTTPRequestMessage(method: "GET", target: "/echo"), to: server.baseURL))
+        let b = jsonObject(try t.send(HTTPRequestMessage(method: "POST", target: "/echo"), to: server.baseURL))
+        XCTAssertEqual(t.connectionsOpened, 2)
+        XCTAssertNotEqual(a["client_port"] as? Int, b["client_port"] as? Int)
+    }
+
     func testHTTPSConnectionIsReusedToo() throws {
         let t = CurlTransport(options: testOptions { $0.caFile = SharedServers.https.certPath })
         for _ in 0..<3 {

@@ -102,6 +102,19 @@ final class CurlUploadTests: XCTestCase {
         XCTAssertEqual(try uploaded(t, key: key), data)
     }
 
+    /// A server that refuses an upload before reading it (an expired session) must come back as
+    /// its status, not as a broken connection, or the caller would never log in again.
+    func testEarlyRefusalOfAnUploadIsReturnedAsTheStatus() throws {
+        let (path, _) = try makeTempFile(bytes: 20_000_000)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let t = CurlTransport(options: testOptions())
+        for _ in 0..<3 {
+            let res = try t.upload(HTTPRequestMessage(method: "PUT", target: "/status/401?noread=1"),
+                                   file: FileUpload(path: path), to: server.baseURL, progress: nil)
+            XCTAssertEqual(res.status, 401)
+        }
+    }
+
     func testMissingFileIsReportedBeforeConnecting() {
         let t = CurlTransport(options: testOptions())
         let e = expectTransportError {

@@ -164,8 +164,19 @@ final class RetryingTransportTests: XCTestCase {
         XCTAssertEqual(sleeper.all.count, 2)
     }
 
+    func testPostIsRetriedAfterATimeoutBeforeAnythingWasSent() throws {
+        let silent = SilentListener()
+        let counter = CountingTransport(CurlTransport(options: testOptions { $0.connectTimeout = 1 }))
+        let t = retrying(counter, policy: RetryPolicy(maxAttempts: 2), sleeper: FakeSleeper())
+        let e = expectTransportError {
+            try t.send(HTTPRequestMessage(method: "POST", target: "/x", body: Data("{}".utf8)), to: "https://127.0.0.1:\(silent.port)")
+        }
+        XCTAssertEqual(e?.kind, .timedOut)
+        XCTAssertEqual(counter.count, 2)
+    }
+
     func testPostIsNotRetriedAfterATimeoutOnceSent() throws {
-        let counter = CountingTransport(CurlTransport(options: testOptions { $0.totalTimeout = 1.5 }))
+        let counter = CountingTransport(CurlTransport(options: testOptions { $0.totalTimeout = 3 }))
         let t = retrying(counter, sleeper: FakeSleeper())
         let e = expectTransportError {
             try t.send(HTTPRequestMessage(method: "POST", target: "/hang", body: Data("{}".utf8)), to: server.baseURL)

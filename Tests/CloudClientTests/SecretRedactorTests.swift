@@ -67,6 +67,16 @@ final class SecretRedactorTests: XCTestCase {
         XCTAssertTrue(r.redact("correct horse").contains("horse"))
     }
 
+    func testPEMPrivateKeysAnywhere() {
+        let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAxyz\n-----END RSA PRIVATE KEY-----"
+        XCTAssertEqual(r.redact("key:\n" + pem + "\ncert follows"),
+                       "key:\n-----BEGIN RSA PRIVATE KEY-----\(m)-----END RSA PRIVATE KEY-----\ncert follows")
+        let escaped = #"{"pem": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----\n"}"#
+        XCTAssertFalse(r.redact(escaped).contains("MIIEvQIBADANBg"))
+        let cert = "-----BEGIN CERTIFICATE-----\nMIIBcert\n-----END CERTIFICATE-----"
+        XCTAssertEqual(r.redact(cert), cert, "certificates are public")
+    }
+
     func testHeadersAsAWhole() {
         let h: HTTPHeaderFields = ["Authorization": "Bearer abcdefgh", "Accept": "*/*"]
         let out = r.redactHeaders(h)

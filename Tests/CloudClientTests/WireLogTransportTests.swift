@@ -98,9 +98,8 @@ final class WireLogTransportTests: XCTestCase {
             var metadata: Logger.Metadata = [:]
             var logLevel: Logger.Level = .debug
             subscript(metadataKey key: String) -> Logger.Metadata.Value? { get { nil } set {} }
-            func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                     file: String, function: String, line: UInt) {
-                if level == .debug { box.messages.append("\(message)") }
+            func log(event: LogEvent) {
+                if event.level == .debug { box.messages.append("\(event.message)") }
             }
         }
         let box = Box()

@@ -21,6 +21,8 @@ final class FuzzTests: XCTestCase {
         try FileManager.default.createDirectory(at: findings, withIntermediateDirectories: true)
 
         let corpus = Fuzzer.corpus()
+        // Relative imports of the corpus find the spec's helper modules from here.
+        FileManager.default.changeCurrentDirectoryPath(SpecHarness.specRoot.appendingPathComponent("imports").path)
         XCTAssertGreaterThan(corpus.count, 100)
         var fuzzer = Fuzzer(corpus: corpus, seed: seed)
         let current = findings.appendingPathComponent("current-input.vs")
@@ -145,8 +147,41 @@ struct Fuzzer {
         return start..<min(count, start + 1 + below(maxLength))
     }
 
+    /// Identifier-like words of a text (names, keywords, member names).
+    private static func words(_ b: [UInt8]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var i = 0
+        func isStart(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c == 95 }
+        while i < b.count {
+            if isStart(b[i]) {
+                let s = i
+                while i < b.count, isStart(b[i]) || (b[i] >= 48 && b[i] <= 57) { i += 1 }
+                out.append(s..<i)
+            } else { i += 1 }
+        }
+        return out
+    }
+
+    static let operators = ["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "and", "or", "??", "|>", "..<", "...", "in", "not in"]
+
     private mutating func mutate(_ b: inout [UInt8]) {
-        switch below(12) {
+        switch below(16) {
+        case 12, 13: // a word becomes another word of the same input, or a dictionary name (keeps syntax mostly valid)
+            let ws = Fuzzer.words(b)
+            guard !ws.isEmpty else { return }
+            let target = pick(ws)
+            let replacement = chance(60) ? Array(b[pick(ws)]) : Array(pick(Fuzzer.dictionary.filter { $0.first?.isLetter == true }).utf8)
+            b.replaceSubrange(target, with: replacement)
+        case 14: // an operator becomes another
+            let text = String(decoding: b, as: UTF8.self)
+            let ops = Fuzzer.operators.filter { text.contains(" \($0) ") }
+            guard !ops.isEmpty, let r = text.range(of: " \(pick(ops)) ") else { return }
+            b = Array(text.replacingCharacters(in: r, with: " \(pick(Fuzzer.operators)) ").utf8)
+        case 15: // a literal value becomes another
+            let values = ["nil", "true", "0", "-1", "9223372036854775807", "1.5", "\"\"", "\"s\"", "[]", "[1, [2]]", "{}", "{a: 1}", "5s", "0..<3", "fn(x) { x }", "error(\"E\", \"m\")", "secret(\"pw\")", "cidr(\"10.0.0.0/24\")"]
+            let ws = Fuzzer.words(b)
+            guard !ws.isEmpty else { return }
+            b.replaceSubrange(pick(ws), with: Array(pick(values).utf8))
         case 0: // delete a span
             b.removeSubrange(span(b.count, maxLength: 16))
         case 1: // duplicate a span

@@ -11,7 +11,7 @@ import CloudWire
 /// * in any text: JSON members, form/query fields and XML elements or attributes whose *name*
 ///   mentions password, passwd, secret, token, authorization, cookie, private key, api key,
 ///   passphrase or credential (also inside JSON that was itself escaped into a JSON string);
-///   `Basic`/`Bearer` credentials; JWTs; `user:password@` in URLs;
+///   `Basic`/`Bearer` credentials; JWTs; PEM private key blocks; `user:password@` in URLs;
 /// * every string registered with `register(_:)` at run time (say, the password the user typed),
 ///   also in its percent-encoded and JSON-escaped forms. Strings shorter than 3 characters are
 ///   not registered: blanking every "a" would make the log unreadable and hide nothing real.
@@ -120,6 +120,8 @@ public final class SecretRedactor: @unchecked Sendable {
         let name = "[A-Za-z0-9_.-]*" + secretName + "[A-Za-z0-9_.-]*"
         let m = mask
         return [
+            // A PEM private key anywhere (raw, or with its newlines escaped inside a JSON string).
+            rule("(-----BEGIN [A-Z ]*PRIVATE KEY-----)[\\s\\S]*?(-----END [A-Z ]*PRIVATE KEY-----)", "$1" + m + "$2"),
             // JSON member with a string value: "password": "..."
             rule("(\"" + name + "\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")", "$1" + m + "$2"),
             // The same inside a JSON string (an echoed or embedded document): \"password\": \"...\"

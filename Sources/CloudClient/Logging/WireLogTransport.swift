@@ -22,7 +22,9 @@ import CloudWire
 /// {"name":"admin", ...}
 /// ```
 public final class WireLogTransport: HTTPTransport, @unchecked Sendable {
+    /// The transport whose traffic is logged.
     public let inner: HTTPTransport
+    /// Hides secrets before anything reaches the sink.
     public let redactor: SecretRedactor
     /// Bytes of a body shown; the rest is summarised as a count.
     public let bodyLimit: Int

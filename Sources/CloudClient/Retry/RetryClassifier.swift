@@ -34,6 +34,7 @@ public enum DefaultRetryClassifier {
     /// Response statuses on which VCD may send `BUSY_ENTITY`.
     public static let busyEntityStatuses: Set<Int> = [400, 409, 500]
 
+    /// The verdict of the rules above for one outcome; the shape of a `RetryClassifier`.
     public static func classify(_ request: HTTPRequestMessage, _ outcome: Result<HTTPResponseMessage, Error>,
                                 _ now: Date) -> RetryVerdict {
         let idempotent = idempotentMethods.contains(request.method.uppercased())

@@ -24,7 +24,9 @@ public typealias RetrySleeper = (_ seconds: Double) -> Bool
 /// This is the one place for retries: the clients above it do not retry on their own.
 /// The sleeper, the random draw and the clock are injectable so tests run without waiting.
 public final class RetryingTransport: HTTPTransport, @unchecked Sendable {
+    /// The transport each attempt goes through.
     public let inner: HTTPTransport
+    /// Attempts and delays.
     public let policy: RetryPolicy
     private let classifier: RetryClassifier
     private let sleeper: RetrySleeper

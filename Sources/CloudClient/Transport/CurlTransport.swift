@@ -16,6 +16,7 @@ import CloudWire
 /// Thread-safe: any number of threads may send at once, each with its own easy handle. Each call
 /// blocks its thread (`curl_easy_perform`), so async callers should run it off the cooperative pool.
 public final class CurlTransport: HTTPTransport, @unchecked Sendable {
+    /// TLS, proxy and timeout settings, fixed for the transport's life.
     public let options: CurlTransportOptions
     private let pool: CurlHandlePool
     private let statsLock = NSLock()
@@ -51,14 +52,16 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         let st = CurlTransferState()
         if let upload { try openUpload(upload, into: st, progress: progress) }
 
+        // Built before the handle is taken, so that the handle is reset (by `giveBack`, the later
+        // defer, which runs first) before the list it points to is freed.
+        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty, isFileUpload: upload != nil)
+        defer { curl_slist_free_all(headerList) }
+
         guard let h = pool.take() else {
             throw TransportError(kind: .other, endpoint: endpoint.hostPort, detail: "curl_easy_init failed",
                                  requestMayHaveReachedServer: false)
         }
         defer { pool.giveBack(h) }
-
-        let headerList = buildHeaderList(request, hasBody: upload != nil || !request.body.isEmpty)
-        defer { curl_slist_free_all(headerList) }
 
         configureConnection(h, url: endpoint.url, isUpload: upload != nil)
         _ = vcd_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)
@@ -83,7 +86,6 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             statsLock.lock(); opened += connects; statsLock.unlock()
         }
 
-        let result: HTTPResponseMessage
         if rc != CURLE_OK {
             // PRETRANSFER is stamped just before the first request byte goes out (after connect
             // and TLS); zero means nothing was sent, which makes even a POST safe to retry.
@@ -101,7 +103,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
             _ = vcd_curl_getinfo_off(h, CURLINFO_SIZE_UPLOAD_T, &sent)
             st.reportUpload(sent: Int64(sent))
         }
-        result = HTTPResponseMessage(status: status, headers: st.headers, body: st.body)
+        let result = HTTPResponseMessage(status: status, headers: st.headers, body: st.body)
         withExtendedLifetime(st) {}
         return result
     }
@@ -190,7 +192,7 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     }
 
     /// The request's header fields as a curl list, plus the fields we always control.
-    private func buildHeaderList(_ request: HTTPRequestMessage, hasBody: Bool) -> UnsafeMutablePointer<curl_slist>? {
+    private func buildHeaderList(_ request: HTTPRequestMessage, hasBody: Bool, isFileUpload: Bool) -> UnsafeMutablePointer<curl_slist>? {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         func append(_ line: String) { list = curl_slist_append(list, line) }
         var hasUserAgent = false, hasContentType = false
@@ -211,8 +213,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         if !hasUserAgent { append("User-Agent: \(options.userAgent)") }
         // Without this libcurl labels every body as a form (application/x-www-form-urlencoded).
         if hasBody && !hasContentType { append("Content-Type:") }
-        // No 100-continue round trip: VCD's transfer service does not need it and some proxies stall on it.
-        append("Expect:")
+        // File uploads keep libcurl's "Expect: 100-continue": a server that refuses the upload
+        // (expired session, no such transfer) says so before gigabytes are sent, and the caller
+        // gets that status instead of a broken pipe. Small in-memory bodies skip the round trip
+        // (a server that ignores Expect would cost a second per request).
+        if !isFileUpload { append("Expect:") }
         return list
     }
 

@@ -31,6 +31,7 @@ public struct TransportError: Error, Equatable, CustomStringConvertible {
         case other
     }
 
+    /// The class of failure (decides retries and the hint).
     public var kind: Kind
     /// `host:port` of the target (or the file path for `uploadFileUnreadable`).
     public var endpoint: String

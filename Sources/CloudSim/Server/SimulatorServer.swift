@@ -34,7 +34,8 @@ public final class SimulatorServer: @unchecked Sendable {
     /// Starts every listener and returns once all are bound.
     public func start() async throws {
         var logger = Logger(label: "vcdscript.sim.server")
-        logger.logLevel = .warning
+        // Hummingbird logs an error for every connection a stop cancels; only critical ones matter here.
+        logger.logLevel = .critical
         for (service, port) in requested.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let bound = AsyncStream<Int>.makeStream()
             let sim = simulator
@@ -54,7 +55,7 @@ public final class SimulatorServer: @unchecked Sendable {
             tasks.append(task)
             var it = bound.stream.makeAsyncIterator()
             guard let p = await it.next() else { throw SimulatorServerError.failedToBind(service, port) }
-            lock.lock(); ports[service] = p; lock.unlock()
+            lock.withLock { ports[service] = p }
         }
         var urls: [SimService: String] = [:]
         for s in ports.keys { urls[s] = url(s) }

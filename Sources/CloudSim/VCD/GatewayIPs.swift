@@ -28,22 +28,30 @@ enum GatewayIPs {
         return false
     }
 
-    /// Every used external address of the gateway, as `usedIpAddresses` lists them.
+    /// Every used external address of the gateway, as `usedIpAddresses` lists them: one entry per
+    /// address and category (many SNAT rules commonly share one address).
     static func used(_ state: StateView, gatewayId: String, _ gw: EdgeGateway) -> [GatewayUsedIPAddress] {
         var out: [GatewayUsedIPAddress] = []
+        var seen = Set<String>()
+        let uplink = gw.edgeGatewayUplinks?.first.map { OpenAPIReference(name: $0.uplinkName, id: $0.uplinkId) }
         func add(_ ip: String, _ category: String) {
+            guard seen.insert("\(ip)|\(category)").inserted else { return }
             var u = GatewayUsedIPAddress()
             u.ipAddress = ip
             u.category = category
-            u.networkRef = gw.edgeGatewayUplinks?.first.map { OpenAPIReference(name: $0.uplinkName, id: $0.uplinkId) }
+            u.networkRef = uplink
             out.append(u)
         }
         for u in gw.edgeGatewayUplinks ?? [] {
             for s in u.subnets?.values ?? [] { if let p = s.primaryIp { add(p, "PRIMARY_IP") } }
         }
         // Read the parsed JSON, not decoded structs: a gateway may carry thousands of rules.
+        var isAddress: [String: Bool] = [:]  // CIDRs are not single used addresses
         for o in state.children(Kind.natRule, of: gatewayId) {
-            guard let ext = o.json["externalAddresses"]?.stringValue, IPv4.parse(ext) != nil else { continue }
+            guard let ext = o.json["externalAddresses"]?.stringValue else { continue }
+            let single: Bool
+            if let known = isAddress[ext] { single = known } else { single = IPv4.parse(ext) != nil; isAddress[ext] = single }
+            guard single else { continue }
             let t = o.json["type"]?.stringValue ?? o.json["ruleType"]?.stringValue ?? "SNAT"
             add(ext, t.hasPrefix("NO_") ? String(t.dropFirst(3)) : t)
         }

@@ -8,14 +8,7 @@ struct ValueMethod {
     let doc: String
     let body: (Value, Arguments, CallContext) throws -> Value
 
-    var signature: String {
-        var parts = params.map { p -> String in
-            if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
-            return p.name
-        }
-        if variadic { parts.append("...") }
-        return "\(name)(\(parts.joined(separator: ", ")))"
-    }
+    var signature: String { Parameter.signature(name, params, variadic: variadic) }
 }
 
 /// The methods of strings, lists and maps.
@@ -82,7 +75,7 @@ enum BuiltinMethods {
             }
             if sep.isEmpty { throw ScriptError(.value, "split(): the separator is empty", at: ctx.range, hint: "use chars() to get the characters") }
             var parts = str.components(separatedBy: sep)
-            if limit >= 0, parts.count > limit + 1 {
+            if limit >= 0, limit < parts.count - 1 {
                 let head = Array(parts[0..<limit])
                 parts = head + [parts[limit...].joined(separator: sep)]
             }
@@ -163,13 +156,13 @@ enum BuiltinMethods {
         },
         m("remove", [Parameter("item")], "Removes the first item equal to the argument; true if one was found.") { v, a, ctx in
             let list = try mutableList(v, ctx)
-            guard let j = list.items.firstIndex(where: { Ops.equal($0, a[0]) }) else { return .bool(false) }
+            guard let j = try list.items.firstIndex(where: { try Ops.equal($0, a[0], at: ctx.range) }) else { return .bool(false) }
             list.items.remove(at: j); return .bool(true)
         },
         m("clear", "Removes every item.") { v, _, ctx in try mutableList(v, ctx).items.removeAll(); return .null },
-        m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, _ in .bool(l(v).items.contains { Ops.equal($0, a[0]) }) },
-        m("indexOf", [Parameter("item")], "The index of the first equal item, or -1.") { v, a, _ in
-            .int(l(v).items.firstIndex { Ops.equal($0, a[0]) } ?? -1)
+        m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, ctx in .bool(try l(v).items.contains { try Ops.equal($0, a[0], at: ctx.range) }) },
+        m("indexOf", [Parameter("item")], "The index of the first equal item, or -1.") { v, a, ctx in
+            .int(try l(v).items.firstIndex { try Ops.equal($0, a[0], at: ctx.range) } ?? -1)
         },
         m("map", [Parameter("fn")], "A new list with fn applied to each item.") { v, a, ctx in
             let f = try a.callable(0)
@@ -221,9 +214,9 @@ enum BuiltinMethods {
         },
         m("reversed", "A copy in reverse order.") { v, _, _ in .list(ListRef(l(v).items.reversed())) },
         m("copy", "A shallow copy.") { v, _, _ in .list(ListRef(l(v).items)) },
-        m("unique", "A copy without repeated items, first occurrences kept.") { v, _, _ in
+        m("unique", "A copy without repeated items, first occurrences kept.") { v, _, ctx in
             var out: [Value] = []
-            for x in l(v).items where !out.contains(where: { Ops.equal($0, x) }) { out.append(x) }
+            for x in l(v).items where !(try out.contains(where: { try Ops.equal($0, x, at: ctx.range) })) { out.append(x) }
             return .list(ListRef(out))
         },
     ])

@@ -58,7 +58,9 @@ enum Builtins {
             case .string(let s): return .int(s.count)
             case .list(let l): return .int(l.items.count)
             case .map(let m): return .int(m.entries.count)
-            case .range(let x, let y): return .int(max(0, y - x))
+            case .range(let x, let y):
+                guard let n = Ops.rangeCount(x, y) else { throw Ops.rangeTooLarge(x, y, at: nil) }
+                return .int(n)
             case .object(let o):
                 if let it = o.nativeType.iterate { return .int(try it(o, ctx).count) }
                 fallthrough
@@ -120,7 +122,10 @@ enum Builtins {
             switch a[0] {
             case .int: return a[0]
             case .float(let d):
-                guard d.isFinite, d > -9.3e18, d < 9.2e18 else { throw ScriptError(.value, "\(Formatter.float(d)) does not fit in an int") }
+                // -2^63 is the smallest int; 2^63 is just past the largest.
+                guard d.isFinite, d >= -9.223372036854775808e18, d < 9.223372036854775808e18 else {
+                    throw ScriptError(.value, "\(Formatter.float(d)) does not fit in an int")
+                }
                 return .int(Int(d))
             case .bool(let b): return .int(b ? 1 : 0)
             case .duration(let d): return .int(Int(d / 1_000_000_000))
@@ -148,8 +153,13 @@ enum Builtins {
         f("duration", [Parameter("value")], "A duration from seconds or text such as \"1h30m\".") { a, _ in
             switch a[0] {
             case .duration: return a[0]
-            case .int(let i): return .duration(Int64(i) * 1_000_000_000)
-            case .float(let d): return .duration(Int64(d * 1e9))
+            case .int(let i):
+                let r = Int64(i).multipliedReportingOverflow(by: 1_000_000_000)
+                if r.overflow { throw ScriptError(.value, "\(i) seconds is too long for a duration") }
+                return .duration(r.partialValue)
+            case .float(let d):
+                guard let n = Ops.nanoseconds(d * 1e9) else { throw ScriptError(.value, "\(Formatter.float(d)) seconds is too long for a duration") }
+                return .duration(n)
             case .string(let s):
                 guard let d = DurationText.parse(s) else { throw ScriptError(.value, "cannot read \(Formatter.quote(s)) as a duration", hint: "write it like 90s, 5m or 1h30m") }
                 return .duration(d)
@@ -163,7 +173,7 @@ enum Builtins {
             case .map(let m): return .list(ListRef(m.entries.keys.map(\.value)))
             case .string(let s): return .list(ListRef(s.map { .string(String($0)) }))
             case .range(let x, let y):
-                guard y - x <= 50_000_000 else { throw ScriptError(.value, "range too large to make a list") }
+                guard let n = Ops.rangeCount(x, y), n <= 50_000_000 else { throw ScriptError(.value, "range too large to make a list") }
                 return .list(ListRef((x..<max(x, y)).map { .int($0) }))
             case .object(let o):
                 if let it = o.nativeType.iterate { return .list(ListRef(try it(o, ctx))) }
@@ -197,7 +207,7 @@ enum Builtins {
         case .map(let m): return m.entries.keys.map(\.value)
         case .string(let s): return s.map { .string(String($0)) }
         case .range(let x, let y):
-            guard y - x <= 50_000_000 else { throw ScriptError(.value, "\(fn)(): range too large") }
+            guard let n = Ops.rangeCount(x, y), n <= 50_000_000 else { throw ScriptError(.value, "\(fn)(): range too large") }
             return (x..<max(x, y)).map { .int($0) }
         case .object(let o):
             if let it = o.nativeType.iterate { return try it(o, ctx) }
@@ -214,8 +224,17 @@ enum Builtins {
             let step = try a.int(2)
             if step == 1 { return .range(lo, hi) }
             if step == 0 { throw ScriptError(.value, "range(): step must not be zero") }
-            guard abs((hi - lo) / step) <= 50_000_000 else { throw ScriptError(.value, "range(): too many items") }
-            return .list(ListRef(stride(from: lo, to: hi, by: step).map { .int($0) }))
+            let count = step > 0 ? Ops.rangeCount(lo, hi) : Ops.rangeCount(hi, lo)
+            guard let count, UInt(count) / step.magnitude <= 50_000_000 else { throw ScriptError(.value, "range(): too many items") }
+            var out: [Value] = []
+            var i = lo
+            while step > 0 ? i < hi : i > hi {
+                out.append(.int(i))
+                let (next, overflow) = i.addingReportingOverflow(step)
+                if overflow { break }
+                i = next
+            }
+            return .list(ListRef(out))
         },
         f("keys", [Parameter("map")], "The keys of a map.") { a, _ in .list(ListRef(try a.map(0).entries.keys.map(\.value))) },
         f("values", [Parameter("map")], "The values of a map.") { a, _ in .list(ListRef(Array(try a.map(0).entries.values))) },
@@ -235,7 +254,9 @@ enum Builtins {
         f("all", [Parameter("items")], "True if every item is true.") { a, ctx in .bool(try items(a[0], ctx, "all").allSatisfy { $0.isTruthy }) },
         f("enumerate", [Parameter("items"), Parameter("start", default: .int(0))], "[index, item] pairs.") { a, ctx in
             let start = try a.int(1)
-            return .list(ListRef(try items(a[0], ctx, "enumerate").enumerated().map { .list(ListRef([.int($0.offset + start), $0.element])) }))
+            let all = try items(a[0], ctx, "enumerate")
+            if start > 0, start > Int.max - all.count { throw ScriptError(.arithmetic, "enumerate(): start \(start) is too large") }
+            return .list(ListRef(all.enumerated().map { .list(ListRef([.int($0.offset + start), $0.element])) }))
         },
         f("zip", nil, "Lists of items taken in step from each argument.") { a, ctx in
             let lists = try a.rest.map { try items($0, ctx, "zip") }

@@ -65,9 +65,13 @@ enum Concurrency {
     static func runParallel(_ tasks: [Value], limit: Int, ctx: CallContext) throws -> [Value] {
         let interp = ctx.interpreter
         let gil = interp.gil
-        let wasContended = gil.contended
-        gil.enable()
-        gil.acquire() // the caller holds it while it sets up
+        // Called from a parallel worker, this thread already holds the lock (it is running
+        // script code); otherwise it takes it while it sets up.
+        let nested = gil.contended
+        if !nested {
+            gil.enable()
+            gil.acquire()
+        }
         let box = ResultsBox(count: tasks.count)
         let slots = DispatchSemaphore(value: limit)
         let group = DispatchGroup()
@@ -98,8 +102,11 @@ enum Concurrency {
         }
         group.wait()
         gil.acquire()
-        gil.release()
-        if !wasContended { gil.disable() }
+        if !nested {
+            gil.release()
+            gil.disable()
+        } // a nested caller goes on running script code, holding the lock
+
         if let first = box.errors.compactMap({ $0 }).first { throw first }
         return box.results
     }
@@ -154,7 +161,7 @@ enum Shell {
         DispatchQueue.global().async { box.out = outPipe.fileHandleForReading.readDataToEndOfFile(); readers.leave() }
         readers.enter()
         DispatchQueue.global().async { box.err = errPipe.fileHandleForReading.readDataToEndOfFile(); readers.leave() }
-        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout)
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(0, timeout))
         var timedOut = false
         try ctx.blocking {
             while process.isRunning {

@@ -344,7 +344,10 @@ public enum YAMLText {
             while let node = try parser.nextRoot() { docs.append(fromNode(node)) }
             return docs
         } catch let e as YamlError {
-            throw ScriptError(.value, "invalid YAML: \(e)", hint: "check the indentation and the colons")
+            // libyaml quotes the offending line; keep long ones readable.
+            let text = "\(e)".split(separator: "\n", omittingEmptySubsequences: false)
+                .map { $0.count > 160 ? String($0.prefix(157)) + "..." : String($0) }.joined(separator: "\n")
+            throw ScriptError(.value, "invalid YAML: \(text)", hint: "check the indentation and the colons")
         } catch {
             throw ScriptError(.value, "invalid YAML: \(error)")
         }

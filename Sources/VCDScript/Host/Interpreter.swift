@@ -79,6 +79,9 @@ public final class Interpreter {
         }
         main = Module(name: displayName ?? path, path: url.path, interpreter: self)
         modules[url.path] = main
+        // The script is loading too: a module importing it back is an import cycle.
+        loading.append(url.path)
+        defer { loading.removeLast() }
         return try execute(source: text, name: displayName ?? path, in: main, allowRedeclare: false)
     }
 

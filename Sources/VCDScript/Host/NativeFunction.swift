@@ -46,9 +46,16 @@ public final class NativeFunction {
         self.body = body
     }
 
-    /// `name(a, b = 1)`, for help and errors.
+    /// `name(a, b: 1)`, for help and errors.
     public var signature: String {
         guard let params else { return "\(name)(...)" }
+        return Parameter.signature(name, params, variadic: variadic)
+    }
+}
+
+extension Parameter {
+    /// `name(a, b: 1, ...)`: how help() shows a function, method or builtin method.
+    public static func signature(_ name: String, _ params: [Parameter], variadic: Bool) -> String {
         var parts = params.map { p -> String in
             if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
             return p.name
@@ -131,8 +138,13 @@ public struct Arguments {
     public func duration(_ i: Int) throws -> Int64 {
         switch values[i] {
         case .duration(let d): return d
-        case .int(let v): return Int64(v) * 1_000_000_000
-        case .float(let v): return Int64(v * 1e9)
+        case .int(let v):
+            let r = Int64(v).multipliedReportingOverflow(by: 1_000_000_000)
+            if r.overflow { throw ScriptError(.value, "\(function)(): \(label(i)) is too large for a duration") }
+            return r.partialValue
+        case .float(let v):
+            guard let d = Ops.nanoseconds(v * 1e9) else { throw ScriptError(.value, "\(function)(): \(label(i)) is too large for a duration") }
+            return d
         default: throw typeError(i, "a duration such as 30s")
         }
     }

@@ -52,14 +52,7 @@ public struct NativeMethod {
     public let doc: String
     public let body: (NativeObject, Arguments, CallContext) throws -> Value
 
-    public var signature: String {
-        var parts = params.map { p -> String in
-            if let d = p.defaultValue { return "\(p.name): \(Formatter.repr(d.value))" }
-            return p.name
-        }
-        if variadic { parts.append("...") }
-        return "\(name)(\(parts.joined(separator: ", ")))"
-    }
+    public var signature: String { Parameter.signature(name, params, variadic: variadic) }
 }
 
 /// An instance of a host type. Hosts subclass it to carry their state.

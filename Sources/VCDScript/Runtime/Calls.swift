@@ -37,10 +37,10 @@ enum Calls {
                 for i in 0..<p.paramCount {
                     let missing = i >= argc || given?[i] == false
                     if missing, let d = p.defaults[i] { frame.base[i] = try d.run(frame) }
-                    if let cells, let (_, cell) = p.capturedParams.first(where: { $0.slot == i }) { cells.values[cell] = frame.base[i] }
+                    if let cells, let (_, cell) = p.capturedParams.first(where: { $0.slot == i }) { cells.boxes[cell].value = frame.base[i] }
                 }
             } else if let cells, !p.capturedParams.isEmpty {
-                for (slot, cell) in p.capturedParams { cells.values[cell] = frame.base[slot] }
+                for (slot, cell) in p.capturedParams { cells.boxes[cell].value = frame.base[slot] }
             }
             var result: Value
             if p.hasDefer {

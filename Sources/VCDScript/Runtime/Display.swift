@@ -45,7 +45,7 @@ public enum Display {
                 var r: [String: String] = [:]
                 for c in o.nativeType.columns {
                     if !columns.contains(c) { columns.append(c) }
-                    r[c] = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }.map(cell) ?? ""
+                    r[c] = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }.map { cell($0) } ?? ""
                 }
                 cells.append(r)
             default:
@@ -63,10 +63,10 @@ public enum Display {
         return out.joined(separator: "\n")
     }
 
-    static func cell(_ v: Value) -> String {
+    static func cell(_ v: Value, depth: Int = 0) -> String {
         switch v {
         case .null: return "-"
-        case .list(let l): return l.items.map { cell($0) }.joined(separator: ",")
+        case .list(let l) where depth < 3: return l.items.map { cell($0, depth: depth + 1) }.joined(separator: ",")
         default:
             let s = Formatter.str(v)
             return s.count > 60 ? String(s.prefix(57)) + "..." : s.replacingOccurrences(of: "\n", with: " ")

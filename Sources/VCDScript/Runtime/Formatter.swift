@@ -9,9 +9,57 @@ public enum Formatter {
         return repr(v)
     }
 
-    /// The text the REPL shows: strings quoted, containers expanded.
+    /// The text the REPL shows: strings quoted, containers expanded. A list or map inside itself
+    /// shows as `[...]` / `{...}`, and very large values are cut short with `...`.
     public static func repr(_ v: Value, depth: Int = 0) -> String {
-        if depth > 20 { return "..." }
+        var state = ReprState()
+        var out = ""
+        repr(v, depth: depth, into: &out, &state)
+        return out
+    }
+
+    /// Containers being printed (to spot cycles), and how many more values may be printed.
+    private struct ReprState {
+        var open: [ObjectIdentifier] = []
+        var budget = 100_000
+    }
+
+    private static func repr(_ v: Value, depth: Int, into out: inout String, _ state: inout ReprState) {
+        state.budget -= 1
+        if depth > 20 || state.budget < 0 { out += "..."; return }
+        switch v {
+        case .list(let l):
+            let id = ObjectIdentifier(l)
+            if state.open.contains(id) { out += "[...]"; return }
+            state.open.append(id)
+            out += "["
+            for (i, x) in l.items.enumerated() {
+                if i > 0 { out += ", " }
+                if state.budget < 0 { out += "..."; break }
+                repr(x, depth: depth + 1, into: &out, &state)
+            }
+            out += "]"
+            state.open.removeLast()
+        case .map(let m):
+            let id = ObjectIdentifier(m)
+            if state.open.contains(id) { out += "{...}"; return }
+            if m.entries.isEmpty { out += "{}"; return }
+            state.open.append(id)
+            out += "{"
+            for (i, (k, x)) in m.entries.enumerated() {
+                if i > 0 { out += ", " }
+                if state.budget < 0 { out += "..."; break }
+                out += key(k) + ": "
+                repr(x, depth: depth + 1, into: &out, &state)
+            }
+            out += "}"
+            state.open.removeLast()
+        default:
+            out += scalar(v)
+        }
+    }
+
+    private static func scalar(_ v: Value) -> String {
         switch v {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
@@ -20,10 +68,7 @@ public enum Formatter {
         case .string(let s): return quote(s)
         case .duration(let d): return duration(d)
         case .range(let a, let b): return "\(a)..<\(b)"
-        case .list(let l): return "[" + l.items.map { repr($0, depth: depth + 1) }.joined(separator: ", ") + "]"
-        case .map(let m):
-            if m.entries.isEmpty { return "{}" }
-            return "{" + m.entries.map { "\(key($0.key)): \(repr($0.value, depth: depth + 1))" }.joined(separator: ", ") + "}"
+        case .list, .map: return repr(v)
         case .function(let f): return "<fn \(f.proto.name.isEmpty ? "anonymous" : f.proto.name)>"
         case .builtin(let f): return "<builtin \(f.name)>"
         case .secret: return SecretRef.masked

@@ -1,12 +1,28 @@
-/// The captured locals of one function call: closures created in that call share them.
+/// The storage of one captured local: the function and the closures made while the variable
+/// is in scope share it.
+final class Box {
+    var value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// The captured locals of one function call. A declaration that runs again (in a loop body)
+/// gets a fresh box, and a closure keeps the boxes that were current when it was made: each
+/// iteration's closures see their own loop variable, while variables declared outside the loop
+/// stay shared.
 final class CellFrame {
-    var values: ContiguousArray<Value>
+    var boxes: ContiguousArray<Box>
     /// The enclosing call's cells, reached by closures nested more than one level deep.
     let parent: CellFrame?
     init(count: Int, parent: CellFrame?) {
-        values = ContiguousArray(repeating: .null, count: count)
+        boxes = ContiguousArray((0..<count).map { _ in Box(.null) })
         self.parent = parent
     }
+    private init(boxes: ContiguousArray<Box>, parent: CellFrame?) {
+        self.boxes = boxes
+        self.parent = parent
+    }
+    /// What a closure made now captures.
+    func snapshot() -> CellFrame { CellFrame(boxes: boxes, parent: parent) }
 }
 
 /// A compiled function: what every closure made from one `fn` shares.
@@ -16,20 +32,24 @@ final class CompiledFunction {
     /// `paramNames.count`, kept apart so that the call path does not touch the array.
     let paramCount: Int
     /// Default value expressions, evaluated in the callee's frame (they may use earlier parameters).
-    var defaults: [Code?] = []
+    let defaults: [Code?]
     let slotCount: Int
     let cellCount: Int
     let needsCellFrame: Bool
     /// (slot, cell) pairs: captured parameters are moved into their cells on entry.
     let capturedParams: [(slot: Int, cell: Int)]
     let hasDefer: Bool
-    var body: Eval = { _ in .null }
+    /// A `let`, so that calls borrow it instead of retaining its context each time.
+    let body: Eval
     let range: SourceRange
     /// Which parameters have defaults: the number of required ones.
     var requiredCount: Int
 
-    init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange) {
+    init(name: String, info: FunctionInfo, paramNames: [String], requiredCount: Int, range: SourceRange,
+         defaults: [Code?], body: @escaping Eval) {
         self.name = name
+        self.defaults = defaults
+        self.body = body
         self.paramNames = paramNames
         self.paramCount = paramNames.count
         self.slotCount = info.slotCount

@@ -99,7 +99,9 @@ enum Members {
             switch name {
             case "lower": return .int(a)
             case "upper": return .int(b)
-            case "count": return .int(max(0, b - a))
+            case "count":
+                guard let n = Ops.rangeCount(a, b) else { throw Ops.rangeTooLarge(a, b, at: range) }
+                return .int(n)
             default: break
             }
         default:

@@ -27,8 +27,8 @@ enum Ops {
     static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?) throws -> Value {
         switch op {
         case .add, .sub, .mul, .div, .mod: return try arithmetic(op, a, b, at: range)
-        case .eq: return .bool(equal(a, b))
-        case .ne: return .bool(!equal(a, b))
+        case .eq: return .bool(try equal(a, b, at: range))
+        case .ne: return .bool(!(try equal(a, b, at: range)))
         case .lt: return .bool(try compare(a, b, op, at: range) < 0)
         case .le: return .bool(try compare(a, b, op, at: range) <= 0)
         case .gt: return .bool(try compare(a, b, op, at: range) > 0)
@@ -103,19 +103,29 @@ enum Ops {
                 let r = x.multipliedReportingOverflow(by: Int64(n)); if r.overflow { throw overflow(op, at: range) }; return .duration(r.partialValue)
             case .div where { if case .duration = a { return true }; return false }():
                 if n == 0 { throw ScriptError(.arithmetic, "division by zero", at: range) }
-                return .duration(x / Int64(n))
+                let r = x.dividedReportingOverflow(by: Int64(n)); if r.overflow { throw overflow(op, at: range) }; return .duration(r.partialValue)
             default: throw typeError(op, a, b, at: range)
             }
         case (.duration(let x), .float(let n)), (.float(let n), .duration(let x)):
-            if op == .mul { return .duration(Int64((Double(x) * n).rounded())) }
+            if op == .mul {
+                guard let d = nanoseconds(Double(x) * n) else { throw overflow(op, at: range) }
+                return .duration(d)
+            }
             if op == .div, case .duration = a {
                 if n == 0 { throw ScriptError(.arithmetic, "division by zero", at: range) }
-                return .duration(Int64((Double(x) / n).rounded()))
+                guard let d = nanoseconds(Double(x) / n) else { throw overflow(op, at: range) }
+                return .duration(d)
             }
             throw typeError(op, a, b, at: range)
         default:
             throw typeError(op, a, b, at: range)
         }
+    }
+
+    /// A float number of nanoseconds as a duration, or nil when it is not finite or too large.
+    static func nanoseconds(_ d: Double) -> Int64? {
+        guard d.isFinite, d > -9.2e18, d < 9.2e18 else { return nil }
+        return Int64(d.rounded())
     }
 
     static func negate(_ v: Value, at range: SourceRange?) throws -> Value {
@@ -124,13 +134,23 @@ enum Ops {
             if i == Int.min { throw overflow(.sub, at: range) }
             return .int(-i)
         case .float(let f): return .float(-f)
-        case .duration(let d): return .duration(-d)
+        case .duration(let d):
+            if d == Int64.min { throw overflow(.sub, at: range) }
+            return .duration(-d)
         default: throw ScriptError(.type, "cannot negate a \(v.typeName)", at: range)
         }
     }
 
+    /// Lists and maps nested deeper than this (or containing themselves) cannot be compared.
+    static let maxCompareDepth = 500
+
+    static func tooDeep(at range: SourceRange?) -> ScriptError {
+        ScriptError(.value, "cannot compare values nested more than \(maxCompareDepth) levels deep", at: range,
+                    hint: "a list or map that contains itself cannot be compared with another")
+    }
+
     /// Structural equality for lists and maps, identity for functions and objects; 1 == 1.0.
-    static func equal(_ a: Value, _ b: Value) -> Bool {
+    static func equal(_ a: Value, _ b: Value, at range: SourceRange? = nil, depth: Int = 0) throws -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -141,11 +161,18 @@ enum Ops {
         case (.duration(let x), .duration(let y)): return x == y
         case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
         case (.list(let x), .list(let y)):
-            return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { equal($0, $1) })
+            if x === y { return true }
+            guard x.items.count == y.items.count else { return false }
+            if depth >= maxCompareDepth { throw tooDeep(at: range) }
+            for (p, q) in zip(x.items, y.items) where !(try equal(p, q, at: range, depth: depth + 1)) { return false }
+            return true
         case (.map(let x), .map(let y)):
             if x === y { return true }
             guard x.entries.count == y.entries.count else { return false }
-            for (k, v) in x.entries { guard let w = y.entries[k], equal(v, w) else { return false } }
+            if depth >= maxCompareDepth { throw tooDeep(at: range) }
+            for (k, v) in x.entries {
+                guard let w = y.entries[k], try equal(v, w, at: range, depth: depth + 1) else { return false }
+            }
             return true
         case (.function(let x), .function(let y)): return x === y
         case (.builtin(let x), .builtin(let y)): return x === y
@@ -157,7 +184,7 @@ enum Ops {
     }
 
     /// -1, 0 or 1; errors for values that have no order.
-    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?) throws -> Int {
+    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?, depth: Int = 0) throws -> Int {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.int, .float), (.float, .int), (.float, .float):
@@ -167,8 +194,10 @@ enum Ops {
         case (.duration(let x), .duration(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (x ? 1 : -1)
         case (.list(let x), .list(let y)):
+            if x === y { return 0 }
+            if depth >= maxCompareDepth { throw tooDeep(at: range) }
             for (p, q) in zip(x.items, y.items) {
-                let c = try compare(p, q, op, at: range)
+                let c = try compare(p, q, op, at: range, depth: depth + 1)
                 if c != 0 { return c }
             }
             return x.items.count < y.items.count ? -1 : (x.items.count > y.items.count ? 1 : 0)
@@ -180,7 +209,7 @@ enum Ops {
     /// `needle in haystack`.
     static func contains(_ haystack: Value, _ needle: Value, at range: SourceRange?, vm: VM? = nil) throws -> Bool {
         switch haystack {
-        case .list(let l): return l.items.contains { equal($0, needle) }
+        case .list(let l): return try l.items.contains { try equal($0, needle, at: range) }
         case .map(let m):
             guard let k = needle.mapKey else { return false }
             return m.entries[k] != nil
@@ -206,6 +235,17 @@ enum Ops {
     }
 
     /// Normalises a possibly negative index; nil when out of range.
+    /// The number of integers in `a..<b`, or nil when it does not fit in an int.
+    static func rangeCount(_ a: Int, _ b: Int) -> Int? {
+        guard b > a else { return 0 }
+        let (n, o) = b.subtractingReportingOverflow(a)
+        return o ? nil : n
+    }
+
+    static func rangeTooLarge(_ a: Int, _ b: Int, at range: SourceRange?) -> ScriptError {
+        ScriptError(.value, "the range \(a)..<\(b) has more items than an int can count", at: range)
+    }
+
     static func normalize(_ i: Int, count: Int) -> Int? {
         let j = i < 0 ? count + i : i
         return j >= 0 && j < count ? j : nil
@@ -247,7 +287,8 @@ enum Ops {
             }
             return v
         case (.range(let a, let b), .int(let n)):
-            guard let j = normalize(n, count: max(0, b - a)) else { throw ScriptError(.index, "index \(n) is out of range", at: range) }
+            guard let count = rangeCount(a, b) else { throw rangeTooLarge(a, b, at: range) }
+            guard let j = normalize(n, count: count) else { throw ScriptError(.index, "index \(n) is out of range", at: range) }
             return .int(a + j)
         case (.null, _):
             throw ScriptError(.type, "cannot index nil", at: range, hint: "the value is nil")

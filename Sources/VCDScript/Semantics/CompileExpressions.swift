@@ -77,7 +77,7 @@ extension Compiler {
             }
         case let fn as FunctionExpr:
             let proto = function(fn)
-            return { f in .function(Closure(proto: proto, captured: f.cells)) }
+            return { f in .function(Closure(proto: proto, captured: f.cells?.snapshot())) }
         case let i as IfExpr:
             let cond = condition(i.condition)
             let then = block(i.then)
@@ -127,6 +127,21 @@ extension Compiler {
             return { f in .bool(try Ops.contains(try right(f), try left(f), at: range, vm: f.vm) != negate) }
         }
         // Integer fast paths; anything else falls back to the general operator.
+        if let lit = b.right as? LiteralExpr, case .int(let k) = lit.value, let slot = Compiler.plainLocalSlot(b.left) {
+            switch op {
+            case .add:
+                return { f in
+                    if case .int(let x) = f.base[slot] { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range)
+                }
+            case .sub:
+                return { f in
+                    if case .int(let x) = f.base[slot] { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range)
+                }
+            default: break
+            }
+        }
         if let lit = b.right as? LiteralExpr, case .int(let k) = lit.value {
             switch op {
             case .add:
@@ -233,8 +248,11 @@ extension Compiler {
         let callee = expr(c.callee)
         let calleeName = (c.callee as? IdentExpr)?.name
         let push = Compiler.pushArguments(args, range: range)
+        var globalIndex = -1
+        if let id = c.callee as? IdentExpr, case .global(let g) = id.binding { globalIndex = g }
+        let globalStore = globals
         return { f in
-            let fv = try callee(f)
+            let fv = globalIndex >= 0 ? globalStore.values[globalIndex] : try callee(f)
             let vm = f.vm
             // Fast path: a script function called with exactly its parameters, by position.
             if named.isEmpty, case .function(let clo) = fv, clo.proto.paramCount == argc {

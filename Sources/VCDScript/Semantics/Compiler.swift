@@ -23,12 +23,16 @@ struct Compiler {
 
     func function(_ f: FunctionExpr) -> CompiledFunction {
         let required = f.params.filter { $0.defaultValue == nil }.count
-        let proto = CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range)
         var inner = self
         inner.functionName = f.name.isEmpty ? "<fn>" : f.name
-        proto.defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
-        proto.body = inner.statements(f.body.statements)
-        return proto
+        let defaults = f.params.map { p in p.defaultValue.map { Code(inner.expr($0)) } }
+        // A `return x` that ends the body is just the body's value: no signal to set and clear.
+        var body = f.body.statements
+        if let last = body.last as? ReturnStmt, let value = last.value, !Compiler.containsReturnSignal(value) {
+            body[body.count - 1] = ExprStmt(value)
+        }
+        return CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range,
+                                defaults: defaults, body: inner.statements(body))
     }
 
     // MARK: variables
@@ -37,20 +41,20 @@ struct Compiler {
         if depth == 0 {
             if v.captured {
                 let c = v.cellIndex
-                return { f in f.cells.unsafelyUnwrapped.values[c] }
+                return { f in f.cells.unsafelyUnwrapped.boxes[c].value }
             }
             let s = v.slot
             return { f in f.base[s] }
         }
         let c = v.cellIndex
         switch depth {
-        case 1: return { f in f.captured.unsafelyUnwrapped.values[c] }
-        case 2: return { f in f.captured.unsafelyUnwrapped.parent.unsafelyUnwrapped.values[c] }
+        case 1: return { f in f.captured.unsafelyUnwrapped.boxes[c].value }
+        case 2: return { f in f.captured.unsafelyUnwrapped.parent.unsafelyUnwrapped.boxes[c].value }
         default:
             return { f in
                 var frame = f.captured.unsafelyUnwrapped
                 for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
-                return frame.values[c]
+                return frame.boxes[c].value
             }
         }
     }
@@ -61,7 +65,7 @@ struct Compiler {
         if depth == 0 {
             if v.captured {
                 let c = v.cellIndex
-                return { f, x in f.cells.unsafelyUnwrapped.values[c] = x }
+                return { f, x in f.cells.unsafelyUnwrapped.boxes[c].value = x }
             }
             let s = v.slot
             return { f, x in f.base[s] = x }
@@ -70,13 +74,21 @@ struct Compiler {
         return { f, x in
             var frame = f.captured.unsafelyUnwrapped
             for _ in 1..<depth { frame = frame.parent.unsafelyUnwrapped }
-            frame.values[c] = x
+            frame.boxes[c].value = x
         }
+    }
+
+    /// Stores the value of a declaration that runs (again): a captured local gets a fresh box,
+    /// so that closures made before keep the variable they saw.
+    func declare(_ v: LocalVar) -> Store {
+        guard v.captured else { return store(v, depth: 0) }
+        let c = v.cellIndex
+        return { f, x in f.cells.unsafelyUnwrapped.boxes[c] = Box(x) }
     }
 
     func storeTarget(_ t: DeclTarget) -> Store {
         switch t {
-        case .local(let v): return store(v, depth: 0)
+        case .local(let v): return declare(v)
         case .global(let i):
             let g = globals
             return { _, x in g.values[i] = x }
@@ -136,6 +148,20 @@ struct Compiler {
     func stmt(_ s: Stmt) -> Eval {
         switch s {
         case let e as ExprStmt:
+            // `if cond { return x }`, the guard at the top of so many functions, in one closure.
+            if let i = e.expr as? IfExpr, i.otherwise == nil, i.then.statements.count == 1,
+               let r = i.then.statements[0] as? ReturnStmt, let valueExpr = r.value, !Compiler.containsReturnSignal(valueExpr) {
+                let cond = condition(i.condition)
+                let value = expr(valueExpr)
+                return { f in
+                    if try cond(f) {
+                        var v = try value(f)
+                        swap(&v, &f.vm.returnValue)
+                        f.vm.signal = .returned
+                    }
+                    return .null
+                }
+            }
             return expr(e.expr)
         case let l as LetStmt:
             let value = expr(l.value)
@@ -147,8 +173,18 @@ struct Compiler {
             return { f in st(f, try value(f)); return .null }
         case let fs as FnStmt:
             let proto = function(fs.function)
+            if case .local(let v) = fs.target, v.captured {
+                // The function may call itself: its box exists before the closure captures it.
+                let c = v.cellIndex
+                return { f in
+                    let box = Box(.null)
+                    f.cells.unsafelyUnwrapped.boxes[c] = box
+                    box.value = .function(Closure(proto: proto, captured: f.cells.unsafelyUnwrapped.snapshot()))
+                    return .null
+                }
+            }
             let st = storeTarget(fs.target)
-            return { f in st(f, .function(Closure(proto: proto, captured: f.cells))); return .null }
+            return { f in st(f, .function(Closure(proto: proto, captured: f.cells?.snapshot()))); return .null }
         case let a as AssignStmt:
             return assign(a)
         case let b as BlockStmt:
@@ -286,8 +322,8 @@ struct Compiler {
 
     private func forLoop(_ fo: ForStmt) -> Eval {
         let body = block(fo.body)
-        let setFirst = store(fo.firstVar!, depth: 0)
-        let setSecond = fo.secondVar.map { store($0, depth: 0) }
+        let setFirst = declare(fo.firstVar!)
+        let setSecond = fo.secondVar.map { declare($0) }
         let range = fo.iterable.range
         // for i in a..<b: no range value is made.
         if let r = fo.iterable as? RangeExpr, setSecond == nil {
@@ -371,7 +407,7 @@ struct Compiler {
     private func tryCatch(_ t: TryStmt) -> Eval {
         let body = block(t.body)
         let handler = block(t.handler)
-        let setError = t.errorVar.map { store($0, depth: 0) }
+        let setError = t.errorVar.map { declare($0) }
         return { f in
             let vm = f.vm
             let sp = vm.sp, depth = vm.depth
@@ -391,7 +427,50 @@ struct Compiler {
 
     /// A condition: fast when it is a comparison of integers.
     func condition(_ e: Expr) -> (Frame) throws -> Bool {
+        // `local < 2` and friends: compare in place, without making a bool value first.
+        if let b = e as? BinaryExpr, let slot = Compiler.plainLocalSlot(b.left),
+           let lit = b.right as? LiteralExpr, case .int(let k) = lit.value,
+           [.lt, .le, .gt, .ge, .eq, .ne].contains(b.op) {
+            let op = b.op, range = b.opRange
+            return { f in
+                if case .int(let x) = f.base[slot] {
+                    switch op {
+                    case .lt: return x < k
+                    case .le: return x <= k
+                    case .gt: return x > k
+                    case .ge: return x >= k
+                    case .eq: return x == k
+                    default: return x != k
+                    }
+                }
+                return try Ops.binary(op, f.base[slot], .int(k), at: range).isTruthy
+            }
+        }
         let value = expr(e)
         return { f in try value(f).isTruthy }
+    }
+
+    /// True if evaluating `e` could itself execute a `return` (an if-expression holding one), in
+    /// which case a final `return e` must keep its signal handling.
+    static func containsReturnSignal(_ e: Expr) -> Bool {
+        switch e {
+        case is IfExpr: return true
+        case let b as BinaryExpr: return containsReturnSignal(b.left) || containsReturnSignal(b.right)
+        case let u as UnaryExpr: return containsReturnSignal(u.operand)
+        case let c as CallExpr: return containsReturnSignal(c.callee) || c.args.contains(where: containsReturnSignal) || c.named.contains { containsReturnSignal($0.value) }
+        case let m as MemberExpr: return containsReturnSignal(m.object)
+        case let i as IndexExpr: return containsReturnSignal(i.object) || containsReturnSignal(i.index)
+        case let l as ListExpr: return l.items.contains(where: containsReturnSignal)
+        case let m as MapExpr: return m.entries.contains { containsReturnSignal($0.key) || containsReturnSignal($0.value) }
+        case let i as InterpolationExpr:
+            return i.parts.contains { if case .expr(let x) = $0 { return containsReturnSignal(x) }; return false }
+        default: return false
+        }
+    }
+
+    /// The slot of an expression that is a plain (uncaptured) local of the current function.
+    static func plainLocalSlot(_ e: Expr) -> Int? {
+        guard let id = e as? IdentExpr, case .local(let v) = id.binding, !v.captured else { return nil }
+        return v.slot
     }
 }

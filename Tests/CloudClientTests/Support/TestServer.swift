@@ -9,8 +9,11 @@ final class TestServer {
     let process: Process
     let port: Int
     let tls: Bool
-    /// The self-signed certificate the HTTPS server presents (also usable as its CA file).
+    /// The certificate the HTTPS server presents: self-signed (and so also its own CA file), or
+    /// signed by `caPath` for a server started with `labCA: true`.
     let certPath: String?
+    /// The lab CA that signed `certPath`, for a server started with `labCA: true`.
+    let caPath: String?
     let directory: URL
     private let stdinPipe: Pipe
 
@@ -19,17 +22,24 @@ final class TestServer {
     static let scriptPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("test_server.py").path
 
-    init(tls: Bool) throws {
+    init(tls: Bool, labCA: Bool = false) throws {
         self.tls = tls
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vcd-curl-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var args = [Self.scriptPath, "--port-file", directory.appendingPathComponent("port").path]
-        if tls {
+        if tls && labCA {
+            let (ca, cert, key) = try Self.makeCASignedCertificate(in: directory)
+            certPath = cert
+            caPath = ca
+            args += ["--cert", cert, "--key", key]
+        } else if tls {
             let (cert, key) = try Self.makeSelfSignedCertificate(in: directory)
             certPath = cert
+            caPath = nil
             args += ["--cert", cert, "--key", key]
         } else {
             certPath = nil
+            caPath = nil
         }
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -38,7 +48,7 @@ final class TestServer {
         stdinPipe = Pipe()
         process.standardInput = stdinPipe
         let log = directory.appendingPathComponent("server.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
@@ -70,19 +80,36 @@ final class TestServer {
     static func makeSelfSignedCertificate(in dir: URL) throws -> (cert: String, key: String) {
         let cert = dir.appendingPathComponent("cert.pem").path
         let key = dir.appendingPathComponent("key.pem").path
+        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                     "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=vcdscript-test",
+                     "-addext", "subjectAltName=IP:127.0.0.1"])
+        return (cert, key)
+    }
+
+    /// A lab CA and a server certificate it signed (SAN IP:127.0.0.1), as a lab's own PKI would issue.
+    static func makeCASignedCertificate(in dir: URL) throws -> (ca: String, cert: String, key: String) {
+        func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try openssl(["req", "-x509"] + ec + ["-keyout", path("ca.key"), "-out", path("ca.pem"), "-days", "2",
+                                             "-subj", "/CN=vcdscript test lab CA"])
+        try openssl(["req"] + ec + ["-keyout", path("key.pem"), "-out", path("leaf.csr"), "-subj", "/CN=127.0.0.1"])
+        try "subjectAltName=IP:127.0.0.1\n".write(toFile: path("leaf.ext"), atomically: true, encoding: .utf8)
+        try openssl(["x509", "-req", "-in", path("leaf.csr"), "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+                     "-CAcreateserial", "-out", path("cert.pem"), "-days", "2", "-extfile", path("leaf.ext")])
+        return (path("ca.pem"), path("cert.pem"), path("key.pem"))
+    }
+
+    private static func openssl(_ args: [String]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                       "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=vcdscript-test",
-                       "-addext", "subjectAltName=IP:127.0.0.1"]
+        p.arguments = ["openssl"] + args
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw NSError(domain: "TestServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "openssl failed"])
+            throw NSError(domain: "TestServer", code: 2, userInfo: [NSLocalizedDescriptionKey: "openssl \(args.first ?? "") failed"])
         }
-        return (cert, key)
     }
 }
 
@@ -111,13 +138,10 @@ func jsonObject(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: 
 
 /// A temporary file of `count` pseudo-random bytes.
 func makeTempFile(bytes count: Int) throws -> (path: String, data: Data) {
-    var g = SystemRandomNumberGenerator()
-    var bytes = [UInt8](repeating: 0, count: count)
-    for i in 0..<count where i % 8 == 0 {
-        let v = g.next()
-        for j in 0..<min(8, count - i) { bytes[i + j] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(j))) }
-    }
-    let data = Data(bytes)
+    let urandom = FileHandle(forReadingAtPath: "/dev/urandom")!
+    defer { try? urandom.close() }
+    let data = count == 0 ? Data() : urandom.readData(ofLength: count)
+    precondition(data.count == count)
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("vcd-upload-\(UUID().uuidString).bin").path
     try data.write(to: URL(fileURLWithPath: path))
     return (path, data)
@@ -131,6 +155,9 @@ enum SharedServers {
     }()
     static let https: TestServer = {
         do { return try TestServer(tls: true) } catch { fatalError("\(error)") }
+    }()
+    static let httpsLabCA: TestServer = {
+        do { return try TestServer(tls: true, labCA: true) } catch { fatalError("\(error)") }
     }()
 }
 
@@ -160,3 +187,26 @@ func expectTransportError(file: StaticString = #filePath, line: UInt = #line,
 import CSupport
 func vcd_take_sigint_for_tests() -> Int32 { vcd_take_sigint() }
 func vcd_raise_sigint_flag_for_tests() { vcd_raise_sigint_flag() }
+
+/// A socket on 127.0.0.1 that listens but never accepts: the kernel completes TCP handshakes into
+/// the backlog, and then nothing ever answers, not even a TLS hello. Connect-phase timeouts.
+final class SilentListener {
+    let fd: Int32
+    let port: Int
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = listen(fd, 16)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+}

@@ -7,7 +7,8 @@ Writes the chosen port to FILE once it is listening. Endpoints (any method unles
   /echo                 200, JSON: method, target, proxied, headers (object), body (text), body_len,
                         body_sha256, client_port (the client's TCP port: same port = same connection)
   /status/<code>        that status; ?retry_after=V adds Retry-After; ?busy=json|xml adds a VCD
-                        BUSY_ENTITY error body; ?key=K counts the request under K
+                        BUSY_ENTITY error body; ?key=K counts the request under K; ?noread=1
+                        answers without reading the request body, then closes
   /flaky?key=K&fail=N&status=S[&retry_after=V][&busy=json|xml]
                         the first N requests under K get status S, later ones 200 {"attempt": n}
   /count?key=K          {"count": n}: how many requests /flaky or /status counted under K
@@ -60,6 +61,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # quiet: the test output is the Swift side's
         pass
 
+    def handle_expect_100(self):
+        # A server refusing the request up front answers the final status instead of 100 Continue.
+        if "noread=1" in self.path:
+            return True
+        return super().handle_expect_100()
+
     # --- helpers -------------------------------------------------------------------------------
     def send_body(self, status, body=b"", ctype="application/json", extra=()):
         if isinstance(body, str):
@@ -103,7 +110,11 @@ class Handler(BaseHTTPRequestHandler):
                    "body_sha256": hashlib.sha256(body).hexdigest(), "client_port": self.client_address[1]}
             return self.send_body(200, json.dumps(out))
         if path.startswith("/status/"):
-            self.read_body()
+            if "noread" in q:
+                # Answer without reading the body (an expired session refused before the upload).
+                self.close_connection = True
+            else:
+                self.read_body()
             if "key" in q:
                 count(q["key"])
             return self.status_reply(int(path.split("/")[2]), q)

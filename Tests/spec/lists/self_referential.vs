@@ -1,6 +1,10 @@
-# A list that contains itself prints without recursing forever.
+# A list or map that contains itself prints as [...] / {...} instead of recursing forever.
 let xs = [1]
 xs.append(xs)
-let text = str(xs)
-print(text.startsWith("[1, [1, [1,"))  # expect: true
-print(len(text) < 1000)  # expect: true
+xs.append(xs)
+print(xs)  # expect: [1, [...], [...]]
+let m = {name: "m"}
+m.self = m
+m.list = [m]
+print(m)  # expect: {name: "m", self: {...}, list: [{...}]}
+print(xs == xs, len(str(xs)))  # expect: true 17

@@ -1,0 +1,3 @@
+yaml.decode("[" * 100000 + "]" * 100000)
+# expect error: invalid YAML
+# expect error: Maximum nesting level reached
