@@ -165,8 +165,8 @@ enum LegacyCatalogs: RouteFamily {
         tpl.preserve = ctx.has(RightName.preserveExtraConfig)
         let (rec, _) = try LTask.start(ctx, "Importing Virtual Application Template \(name)", "vdcUploadOvfContents",
                                        owner: LTask.owner(tplId, name, XType.vAppTemplate, templateHref(ctx, tplId)))
-        // The import runs until the last file arrives.
-        if let o = ctx.write.get(rec.uuid, kind: Kind.task) {
+        // The import runs until the last file arrives (an injected task failure leaves a failed template).
+        if rec.outcome != VCDTask.Status.success { tpl.status = -1 } else if let o = ctx.write.get(rec.uuid, kind: Kind.task) {
             var r = rec
             r.duration = 30 * 86400
             r.advanceOnRead = false
@@ -187,7 +187,7 @@ enum LegacyCatalogs: RouteFamily {
             throw SimError.notFound("Transfer session \(uploadId)")
         }
         var tpl = try o.decode(XTemplate.self)
-        guard tpl.status != 8 else { throw SimError.badRequest("The upload of \(tpl.name) is complete.") }
+        guard tpl.status == 0 else { throw SimError.badRequest("The upload of \(tpl.name) is \(tpl.status == 8 ? "complete" : "failed").") }
         let body = ctx.request.body
         if !tpl.descriptorUploaded {
             guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }

@@ -354,7 +354,8 @@ enum LegacyVApps: RouteFamily {
             let wasOn = vm.status == 4
             vm.status = on ? 4 : (action == "suspend" ? 3 : 8)
             vm.deployed = on || (action != "undeploy" && vm.deployed && action != "powerOff")
-            if on && (!wasOn || action != "powerOn") { vm.guest = Guest.plan(ctx, vm) }
+            // The guest runs its bootstrap when it boots from off; a reset keeps what it wrote.
+            if on && !wasOn { vm.guest = Guest.plan(ctx, vm) }
             try ctx.write.update(v, vm)
         }
         if !isVM, var app = try? o.decode(XVApp.self) {
