@@ -1,0 +1,97 @@
+import CloudSim
+import Foundation
+import ScriptCloud
+import XCTest
+
+final class ScriptCloudTests: XCTestCase {
+    func testGatewaysPrintAsATableAndCollectionsAreUniform() throws {
+        let h = try SimHarness()
+        let out = try h.run("""
+        let vdc = cloud.org("xav_lab").vdc("t-tenant")
+        print(vdc.gateways.count, vdc.gateways.names)
+        let gw = vdc.gateways.ensure(name: "gw-a", ipCount: 3)
+        print(vdc.gateways)
+        print(vdc.gateways.find("nope"), len(vdc.gateways.where(fn(g) { g.name == "gw-a" })))
+        print(len(gw.allocatedIPs), gw.vipSubnet, gw.usedIPs[0].category)
+        for g in vdc.gateways { print(g.name) }
+        print(dir(gw))
+        """)
+        XCTAssertEqual(out[0], "0 []")
+        XCTAssertEqual(out[1], "+ created edge gateway gw-a on t-tenant")
+        XCTAssertTrue(out[2].hasPrefix("NAME  STATUS    UPLINK       PRIMARYIP"), out[2])
+        XCTAssertTrue(out[2].contains("gw-a  REALIZED  t0-provider"), out[2])
+        XCTAssertEqual(out[3], "nil 1")
+        XCTAssertEqual(out[4], "3 203.0.113.0/24 PRIMARY_IP")
+        XCTAssertEqual(out[5], "gw-a")
+        XCTAssertTrue(out[6].contains("\"nat\"") && out[6].contains("\"loadBalancer\""), out[6])
+    }
+
+    func testGetSuggestsNearNames() throws {
+        let h = try SimHarness()
+        XCTAssertThrowsError(try h.run(#"cloud.org("xav_lab").vdc("t-tenat")"#)) { e in
+            let err = e as! ScriptError
+            XCTAssertEqual(err.suggestion, "t-tenant")
+        }
+    }
+
+    func testProviderOnlyStepWithoutProviderSessionSaysWhatToDo() throws {
+        let h = try SimHarness()
+        var options = InterpreterOptions()
+        options.output = { _ in }
+        let interp = Interpreter(options: options)
+        let e = h.engine(withProvider: false)
+        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+        XCTAssertThrowsError(try LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "x")"#) } }.get()) { err in
+            let s = err as! ScriptError
+            XCTAssertEqual(s.kind, .host)
+            XCTAssertEqual(s.exitCode, 70)
+            XCTAssertTrue(s.message.contains("provider operation"), s.message)
+            XCTAssertTrue(s.hint?.contains("System user") == true)
+        }
+    }
+
+    func testJSONOutputOfObjects() throws {
+        let h = try SimHarness()
+        var options = InterpreterOptions()
+        var lines: [String] = []
+        options.output = { lines.append($0) }
+        options.outputFormat = .json
+        let interp = Interpreter(options: options)
+        let e = h.engine()
+        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+        let v = try LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").computePolicies.list()"#) } }.get()
+        let text = Display.render(v, format: .json, ctx: nil)
+        XCTAssertTrue(text.contains("capvcd-small") || text.contains("<computePolicy"), text)
+    }
+
+    func testNoPasswordOrTokenInAnyOutputOrError() throws {
+        let h = try SimHarness()
+        var everything = try h.run("""
+        let vdc = cloud.org("xav_lab").vdc("t-tenant")
+        let gw = vdc.gateways.ensure(name: "gw-s", ipCount: 2)
+        print(cloud.user, cloud.persona, cloud.apiVersion)
+        print(gw, vdc.gateways.list())
+        """)
+        do { try h.run(#"connect(org: "xav_lab", user: "administrator", password: secret("\#(SimHarness.password)")).orgs.get("zzz")"#) } catch {
+            everything.append("\(error)")
+            if let s = error as? ScriptError { everything.append(s.hint ?? "") }
+        }
+        everything += h.debugLog
+        XCTAssertFalse(h.debugLog.isEmpty)
+        let all = everything.joined(separator: "\n")
+        XCTAssertFalse(all.contains(SimHarness.password))
+        XCTAssertFalse(all.contains(Data("administrator@xav_lab:\(SimHarness.password)".utf8).base64EncodedString()))
+        // Session tokens minted by the simulator never show either.
+        XCTAssertFalse(all.range(of: #"Bearer [A-Za-z0-9+/=_-]{16,}"#, options: .regularExpression) != nil, "a bearer token leaked")
+    }
+
+    func testDocsTypesMatchesRegisteredHelp() throws {
+        let path = SimHarness.packageRoot + "/docs/types.md"
+        let generated = CloudTypes.markdown()
+        if ProcessInfo.processInfo.environment["VCDSCRIPT_UPDATE_DOCS"] == "1" {
+            try generated.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        let onDisk = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(onDisk, generated, "docs/types.md is stale: run VCDSCRIPT_UPDATE_DOCS=1 swift test --filter ScriptCloudTests/testDocsTypesMatchesRegisteredHelp")
+    }
+}
