@@ -20,13 +20,13 @@ enum Lookup {
     static let prefix = "/cloudapi/1.0.0"
 
     /// Lists `path` filtered by `name==` plus `extra`, and keeps exact matches.
-    static func byName<T: Decodable>(_ c: VCDClient, _ path: String, name: String, extra: FIQLFilter? = nil,
+    static func byName<T: Decodable>(_ c: VCDClient, _ path: String, name: String, extra: FIQLFilter? = nil, maxPageSize: Int? = nil,
                                      nameOf: (T) -> String?) throws -> T? {
         var filter: FIQLFilter? = extra
         if !FIQLFilter.needsEscaping(name) {
             filter = extra.map { FIQLFilter.and($0, .eq("name", name)) } ?? .eq("name", name)
         }
-        let all: [T] = try c.list(path, filter: filter)
+        let all: [T] = try c.list(path, filter: filter, maxPageSize: maxPageSize)
         return all.first { nameOf($0) == name }
     }
 

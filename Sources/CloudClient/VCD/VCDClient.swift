@@ -190,18 +190,18 @@ public final class VCDClient: @unchecked Sendable {
 
     /// Every element of a list, following pages: page-style envelopes (`page`/`pageCount`) and
     /// cursor-style ones (`Link: <...>;rel="nextPage"`) alike.
-    public func list<T: Decodable>(_ path: String, filter: FIQLFilter? = nil, as: T.Type = T.self) throws -> [T] {
+    /// `maxPageSize`: some lists allow fewer per page (org VDC networks: 32).
+    public func list<T: Decodable>(_ path: String, filter: FIQLFilter? = nil, maxPageSize: Int? = nil, as: T.Type = T.self) throws -> [T] {
         var query: [String] = []
         if let filter { query.append("filter=\(filter.queryValue)") }
-        query.append("pageSize=\(pageSize)")
+        query.append("pageSize=\(min(pageSize, maxPageSize ?? pageSize))")
         var target = path + "?" + query.joined(separator: "&")
         var out: [T] = []
         var seen = Set<String>()
         while true {
             let r = try checked("GET", target)
-            struct Envelope: Decodable { var values: [T]; var page: Int?; var pageCount: Int? }
-            let env: Envelope
-            do { env = try JSONDecoder().decode(Envelope.self, from: r.body) } catch {
+            let env: ListEnvelope<T>
+            do { env = try JSONDecoder().decode(ListEnvelope<T>.self, from: r.body) } catch {
                 throw VCDClientError(status: r.status, minorErrorCode: "BAD_RESPONSE", message: "unexpected list answer: \(error)", operation: "GET \(path)",
                                      hint: "report it with --debug output")
             }
@@ -277,4 +277,11 @@ public final class VCDClient: @unchecked Sendable {
             delay = min(maxPoll, delay * 1.5)
         }
     }
+}
+
+/// The part of both list envelopes the client reads.
+struct ListEnvelope<T: Decodable>: Decodable {
+    var values: [T]
+    var page: Int?
+    var pageCount: Int?
 }

@@ -6,7 +6,7 @@ public struct NatRuleSpec {
     /// SNAT | DNAT | NO_SNAT | NO_DNAT | REFLEXIVE.
     public var type: String?
     public var external: String?
-    public var internal: String?
+    public var `internal`: String?
     /// DNAT external port.
     public var externalPort: String?
     public var snatDestination: String?
@@ -17,7 +17,7 @@ public struct NatRuleSpec {
         self.name = name
         self.type = type
         self.external = external
-        self.internal = internal
+        self.`internal` = `internal`
         self.externalPort = externalPort
         self.snatDestination = snatDestination
         self.description = description
@@ -50,7 +50,7 @@ public struct NatRules {
                 var d = Diff()
                 d.check("type", spec.type, Self.type(of: live))
                 d.check("external", spec.external, live.externalAddresses)
-                d.check("internal", spec.internal, live.internalAddresses)
+                d.check("internal", spec.`internal`, live.internalAddresses)
                 d.check("externalPort", spec.externalPort, live.dnatExternalPort)
                 d.check("snatDestination", spec.snatDestination, live.snatDestinationAddresses)
                 d.check("description", spec.description, live.description)
@@ -86,7 +86,7 @@ public struct NatRules {
         r.name = s.name
         if let t = s.type { r.ruleType = t == "REFLEXIVE" ? nil : t; r.type = t }
         if let x = s.external { r.externalAddresses = x }
-        if let x = s.internal { r.internalAddresses = x }
+        if let x = s.`internal` { r.internalAddresses = x }
         if let x = s.externalPort { r.dnatExternalPort = x }
         if let x = s.snatDestination { r.snatDestinationAddresses = x }
         if let x = s.description { r.description = x }

@@ -34,13 +34,13 @@ public struct Networks {
 
     public func list() throws -> [OrgVdcNetwork] {
         guard let id = vdc.id else { return [] }
-        let all: [OrgVdcNetwork] = try engine.tenant.list(path, filter: .eq("ownerRef.id", id))
+        let all: [OrgVdcNetwork] = try engine.tenant.list(path, filter: .eq("ownerRef.id", id), maxPageSize: 32)
         return all.filter { ($0.ownerRef?.id ?? $0.orgVdc?.id) == id }
     }
 
     public func find(_ name: String) throws -> OrgVdcNetwork? {
         guard let id = vdc.id else { return nil }
-        return try Lookup.byName(engine.tenant, path, name: name, extra: .eq("ownerRef.id", id)) { $0.name }
+        return try Lookup.byName(engine.tenant, path, name: name, extra: .eq("ownerRef.id", id), maxPageSize: 32) { $0.name }
     }
 
     /// `10.0.10.1/24` of a network.
