@@ -79,6 +79,36 @@ public final class Engine: @unchecked Sendable {
         return try work()
     }
 
+    /// Seconds to wait before looking again after a create failed in a way that may be transient.
+    public var createRetryDelay: Double = 1
+    public var createAttempts = 5
+
+    /// Runs a create (POST) so that it is never blindly repeated: when it fails in a way that may
+    /// be transient (connection lost, 429, 502–504, BUSY_ENTITY), the engine first looks the object
+    /// up by name and adopts it if the create went through after all; only then does it POST again.
+    public func createOnce(exists: () throws -> Bool, _ post: () throws -> Void) throws {
+        var attempt = 1
+        while true {
+            do {
+                try post()
+                return
+            } catch where attempt < createAttempts && Self.isTransient(error) {
+                Thread.sleep(forTimeInterval: createRetryDelay * Double(attempt))
+                attempt += 1
+                if try exists() { return }
+            }
+        }
+    }
+
+    /// Errors after which a create may or may not have happened, and trying again may work.
+    public static func isTransient(_ error: Error) -> Bool {
+        if let e = error as? VCDClientError {
+            return [429, 502, 503, 504].contains(e.status) || e.minorErrorCode == "BUSY_ENTITY"
+        }
+        if let t = error as? TransportError { return [.couldNotConnect, .timedOut, .connectionLost].contains(t.kind) }
+        return false
+    }
+
     /// Counts of the changes so far, by action.
     public var summary: String {
         lock.lock(); defer { lock.unlock() }

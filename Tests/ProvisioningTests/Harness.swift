@@ -34,9 +34,11 @@ final class SimHarness {
     }
 
     func engine(mode: EngineMode = .apply, withProvider: Bool = true) -> Engine {
-        Engine(tenant: client(), provider: withProvider ? client(org: "System") : nil, mode: mode) { [weak self] line in
+        let e = Engine(tenant: client(), provider: withProvider ? client(org: "System") : nil, mode: mode) { [weak self] line in
             self?.lock.lock(); self?.output.append(line); self?.lock.unlock()
         }
+        e.createRetryDelay = 0.001
+        return e
     }
 
     /// Runs vcdscript code with `cloud` bound to this simulator; returns the printed lines.

@@ -59,12 +59,59 @@ final class RunbookTests: XCTestCase {
         }
         var lines: [String] = []
         let e = Engine(tenant: c("xav_lab"), provider: c("System")) { lines.append($0) }
+        e.createRetryDelay = 0.001
         var options = InterpreterOptions()
         options.output = { lines.append($0) }
         let interp = Interpreter(options: options)
         ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
         interp.define("args", .list([]))
-        _ = try LargeStack.run { Result { try interp.runFile(runbook) } }.get()
+        let file = runbook
+        _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
         XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
+    }
+}
+
+/// Stops the world after `limit` changing requests, as a kill would (the request before is done).
+final class KillingTransport: HTTPTransport {
+    struct Killed: Error {}
+    let inner: HTTPTransport
+    let limit: Int
+    var sent = 0
+    init(_ inner: HTTPTransport, limit: Int) { self.inner = inner; self.limit = limit }
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        if ["POST", "PUT", "DELETE"].contains(request.method), !request.path.contains("sessions"), !request.path.contains("oauth") {
+            if sent >= limit { throw Killed() }
+            sent += 1
+        }
+        return try inner.send(request, to: baseURL)
+    }
+}
+
+final class RunbookKillTests: XCTestCase {
+    func testKilledAtAnyPointThenRunAgainEndsInTheCleanState() throws {
+        let runbook = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
+        let kinds = ["edgeGateway", "natRule", "orgVdcNetwork", "segAssignment", "serviceEngineGroup"]
+        let clean = try SimHarness()
+        try clean.run("", file: runbook)
+        let want = kinds.map { clean.sim.count(kind: $0) }
+        for limit in 0..<7 {
+            let h = try SimHarness()
+            let killing = KillingTransport(InProcessTransport { [sim = h.sim] in sim.handle($0, service: .vcd) }, limit: limit)
+            func c(_ org: String) -> VCDClient {
+                VCDClient(baseURL: "https://vcd.sim.test", transport: killing,
+                          credentials: VCDCredentials(org: org, method: .password(user: "administrator", password: SimHarness.password)))
+            }
+            let e = Engine(tenant: c("xav_lab"), provider: c("System")) { _ in }
+            var options = InterpreterOptions()
+            options.output = { _ in }
+            let interp = Interpreter(options: options)
+            ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+            interp.define("args", .list([]))
+            XCTAssertThrowsError(try LargeStack.run { Result { try interp.runFile(runbook) } }.get(), "limit \(limit)")
+            try h.run("", file: runbook)
+            XCTAssertEqual(kinds.map { h.sim.count(kind: $0) }, want, "killed after \(limit) changes")
+            let again = try h.run("", file: runbook)
+            XCTAssertTrue(again.filter { $0.hasPrefix("+") || $0.hasPrefix("~") }.isEmpty, again.joined(separator: "\n"))
+        }
     }
 }

@@ -69,7 +69,7 @@ public final class VCDClient: @unchecked Sendable {
     }
 
     /// `<Version>` values of a `SupportedVersions` document.
-    static func parseVersions(_ xml: String) -> [String] {
+    public static func parseVersions(_ xml: String) -> [String] {
         var out: [String] = []
         var rest = Substring(xml)
         while let a = rest.range(of: "<Version>"), let b = rest[a.upperBound...].range(of: "</Version>") {

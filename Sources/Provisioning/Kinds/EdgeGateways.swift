@@ -103,7 +103,7 @@ public struct EdgeGateways {
             up.dedicated = false
             gw.edgeGatewayUplinks = [up]
         }
-        try engine.mutate(change) { try p.change("POST", path, body: gw, what: "create edge gateway \(spec.name)") }
+        try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try p.change("POST", path, body: gw, what: "create edge gateway \(spec.name)") } }
         if engine.isPlan { return Ensured(gw, change, planned: true) }
         guard let created = try find(spec.name) else { throw EngineError("edge gateway \(spec.name) was created but cannot be read back") }
         return Ensured(created, change)

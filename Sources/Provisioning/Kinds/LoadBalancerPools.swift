@@ -75,7 +75,7 @@ public struct LoadBalancerPools {
             p.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)
             apply(spec, to: &p)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
-            try engine.mutate(change) { try engine.tenant.change("POST", path, body: p, what: "create pool \(spec.name)") }
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: p, what: "create pool \(spec.name)") } }
             if engine.isPlan { return Ensured(p, change, planned: true) }
             guard let created = try find(spec.name) else { throw EngineError("pool \(spec.name) was created but cannot be read back") }
             return Ensured(created, change)
@@ -181,7 +181,7 @@ public struct VirtualServices {
             vs.enabled = true
             apply(spec, pool: poolRef, to: &vs)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
-            try engine.mutate(change) { try engine.tenant.change("POST", path, body: vs, what: "create virtual service \(spec.name)") }
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: vs, what: "create virtual service \(spec.name)") } }
             if engine.isPlan { return Ensured(vs, change, planned: true) }
             guard let created = try find(spec.name) else { throw EngineError("virtual service \(spec.name) was created but cannot be read back") }
             return Ensured(created, change)

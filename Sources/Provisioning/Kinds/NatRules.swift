@@ -72,7 +72,7 @@ public struct NatRules {
             apply(spec, to: &r)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
             if let path {
-                try engine.mutate(change) { try engine.tenant.change("POST", path, body: r, what: "create NAT rule \(spec.name)") }
+                try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: r, what: "create NAT rule \(spec.name)") } }
             } else {
                 try engine.mutate(change) { throw EngineError("edge gateway \(gateway.name ?? "") does not exist") }
             }

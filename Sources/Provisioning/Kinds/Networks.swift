@@ -109,7 +109,7 @@ public struct Networks {
             }
             apply(spec, pool: pool, to: &n)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
-            try engine.mutate(change) { try engine.tenant.change("POST", path, body: n, what: "create network \(spec.name)") }
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: n, what: "create network \(spec.name)") } }
             if engine.isPlan { return Ensured(n, change, planned: true) }
             guard let created = try find(spec.name) else { throw EngineError("network \(spec.name) was created but cannot be read back") }
             return Ensured(created, change)

@@ -72,7 +72,7 @@ public struct ServiceEngineGroups {
         b.loadBalancerCloudRef = OpenAPIReference(name: cloud.name, id: cloudID)
         seg.serviceEngineGroupBacking = b
         let change = Change(.create, kind: Self.kind, name: spec.name)
-        try engine.mutate(change) { try p.change("POST", path, body: seg, what: "import service engine group \(spec.name)") }
+        try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try p.change("POST", path, body: seg, what: "import service engine group \(spec.name)") } }
         if engine.isPlan { return Ensured(seg, change, planned: true) }
         guard let created = try find(spec.name) else { throw EngineError("service engine group \(spec.name) was imported but cannot be read back") }
         return Ensured(created, change)
@@ -138,7 +138,7 @@ public struct SEGAssignments {
                 a.minVirtualServices = minVirtualServices
             }
             let change = Change(.create, kind: Self.kind, name: segName, scope: scope)
-            try engine.mutate(change) { try p.change("POST", path, body: a, what: "assign \(segName) to \(scope ?? "")") }
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(segName) != nil }) { try p.change("POST", path, body: a, what: "assign \(segName) to \(scope ?? "")") } }
             if engine.isPlan { return Ensured(a, change, planned: true) }
             guard let created = try find(segName) else { throw EngineError("SEG assignment \(segName) was created but cannot be read back") }
             return Ensured(created, change)
