@@ -87,7 +87,7 @@ enum Types {
     static let gateway = { () -> NativeType in
         typealias F = Field<EdgeGateway>
         let t = defineType("gateway", doc: "An NSX-T edge gateway (Tier-1) with its uplink, IP allocation and services.",
-                           columns: ["name", "status", "uplink", "primaryIP", "allocatedIPs", "vipSubnet"], fields: [
+                           columns: ["name", "status", "uplink", "primaryIP", "ipRanges", "vipSubnet"], fields: [
             F("name", "Its name.") { r, _ in V.s(r.value.name) },
             F("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
             F("status", "REALIZED when usable.", known: false) { r, _ in V.s(r.value.status) },
@@ -97,6 +97,9 @@ enum Types {
                 V.s(r.value.edgeGatewayUplinks?.first?.subnets?.values.first?.primaryIp) },
             F("allocatedIPs", "External addresses allocated to it (its IP block).", known: false) { r, _ in
                 V.list(EdgeGateways.allocatedIPs(r.value)) },
+            F("ipRanges", "The allocated addresses as ranges (a-b).", known: false) { r, _ in
+                V.list((r.value.edgeGatewayUplinks ?? []).flatMap { $0.subnets?.values ?? [] }.flatMap { $0.ipRanges?.values ?? [] }
+                    .map { $0.startAddress == $0.endAddress ? $0.startAddress : "\($0.startAddress)-\($0.endAddress)" }) },
             F("usedIPs", "Used external addresses, as maps {ip, category}.", known: false) { r, ctx in
                 let used = try host(ctx) { try EdgeGateways(engine: r.engine, vdc: r.vdc ?? Vdc()).usedIPs(r.value) }
                 return .list(used.map { .map([("ip", V.s($0.ipAddress)), ("category", V.s($0.category))]) })

@@ -18,7 +18,7 @@ final class ScriptCloudTests: XCTestCase {
         """)
         XCTAssertEqual(out[0], "0 []")
         XCTAssertEqual(out[1], "+ created edge gateway gw-a on t-tenant")
-        XCTAssertTrue(out[2].hasPrefix("NAME  STATUS    UPLINK       PRIMARYIP"), out[2])
+        XCTAssertTrue(out[2].hasPrefix("NAME  STATUS    UPLINK       PRIMARYIP     IPRANGES"), out[2])
         XCTAssertTrue(out[2].contains("gw-a  REALIZED  t0-provider"), out[2])
         XCTAssertEqual(out[3], "nil 1")
         XCTAssertEqual(out[4], "3 203.0.113.0/24 PRIMARY_IP")
