@@ -98,8 +98,7 @@ enum Types {
             F("allocatedIPs", "External addresses allocated to it (its IP block).", known: false) { r, _ in
                 V.list(EdgeGateways.allocatedIPs(r.value)) },
             F("ipRanges", "The allocated addresses as ranges (a-b).", known: false) { r, _ in
-                V.list((r.value.edgeGatewayUplinks ?? []).flatMap { $0.subnets?.values ?? [] }.flatMap { $0.ipRanges?.values ?? [] }
-                    .map { $0.startAddress == $0.endAddress ? $0.startAddress : "\($0.startAddress)-\($0.endAddress)" }) },
+                V.list(EdgeGateways.ipRanges(r.value)) },
             F("usedIPs", "Used external addresses, as maps {ip, category}.", known: false) { r, ctx in
                 let used = try host(ctx) { try EdgeGateways(engine: r.engine, vdc: r.vdc ?? Vdc()).usedIPs(r.value) }
                 return .list(used.map { .map([("ip", V.s($0.ipAddress)), ("category", V.s($0.category))]) })

@@ -41,6 +41,13 @@ public struct EdgeGateways {
         IPText.expand((gw.edgeGatewayUplinks ?? []).flatMap { $0.subnets?.values ?? [] }.flatMap { $0.ipRanges?.values ?? [] })
     }
 
+    /// Allocated addresses as `a-b` ranges (a single address alone).
+    public static func ipRanges(_ gw: EdgeGateway) -> [String] {
+        let subnets: [EdgeGatewaySubnet] = (gw.edgeGatewayUplinks ?? []).flatMap { $0.subnets?.values ?? [] }
+        let ranges: [IPRange] = subnets.flatMap { $0.ipRanges?.values ?? [] }
+        return ranges.map { r in r.startAddress == r.endAddress ? r.startAddress : "\(r.startAddress)-\(r.endAddress)" }
+    }
+
     /// The external subnet of the first uplink as `network/prefix` (CAPVCD's `vipSubnet`).
     public static func vipSubnet(_ gw: EdgeGateway) -> String? {
         guard let s = gw.edgeGatewayUplinks?.first?.subnets?.values.first, let g = s.gateway, let p = s.prefixLength else { return nil }
