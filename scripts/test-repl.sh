@@ -183,6 +183,14 @@ typed '[{"name": "web", "cpus": 2}, {"name": "db", "cpus": 4}]'
 keys Enter
 check "a list of maps prints as a table" 'NAME  CPUS'
 
+typed 'let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-tab")'
+keys Enter
+check "ensure in the REPL reports the change" 'edge gateway gw-tab'
+typed 'gw.vipS'
+keys Tab
+keys Enter
+check_line "gateway members complete after ." '"203.0.113.0/24"'
+
 typed 'secret("hunter2")'
 keys Enter
 check "a secret prints masked" '********'
