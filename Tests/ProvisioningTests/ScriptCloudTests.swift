@@ -95,3 +95,38 @@ final class ScriptCloudTests: XCTestCase {
         XCTAssertEqual(onDisk, generated, "docs/types.md is stale: run VCDSCRIPT_UPDATE_DOCS=1 swift test --filter ScriptCloudTests/testDocsTypesMatchesRegisteredHelp")
     }
 }
+
+final class LoadBalancerScriptTests: XCTestCase {
+    func testPoolsAndVirtualServicesAreIdempotent() throws {
+        let h = try SimHarness()
+        let script = """
+        let vdc = cloud.org("xav_lab").vdc("t-tenant")
+        cloud.serviceEngineGroups.ensure(name: "seg-tenant")
+        let gw = vdc.gateways.ensure(name: "gw-lb", ipCount: 4)
+        gw.loadBalancer.enable()
+        gw.serviceEngineGroups.ensure(name: "seg-tenant")
+        let pool = gw.pools.ensure(name: "web", members: ["192.168.10.11", "192.168.10.12"], port: 80)
+        let vs = gw.virtualServices.ensure(name: "web-vs", pool: pool, vip: gw.allocatedIPs[1], port: 80, type: "L4")
+        print(gw.pools)
+        print(vs.vip == gw.allocatedIPs[1], vs.pool, vs.serviceEngineGroup, gw.serviceEngineGroups.get("seg-tenant").deployedVirtualServices)
+        """
+        let first = try h.run(script)
+        XCTAssertTrue(first.contains("+ created pool web on gw-lb"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("+ created virtual service web-vs on gw-lb"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("true web seg-tenant 1"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains { $0.hasPrefix("NAME  ALGORITHM") && $0.contains("web") }, first.joined(separator: "\n"))
+        let writes = h.sim.counters.writes
+        let second = try h.run(script)
+        XCTAssertEqual(h.sim.counters.writes, writes, second.joined(separator: "\n"))
+        XCTAssertTrue(second.contains("= unchanged virtual service web-vs on gw-lb"))
+        let third = try h.run(#"""
+        let gw = cloud.org("xav_lab").vdc("t-tenant").gateway("gw-lb")
+        gw.pools.ensure(name: "web", members: ["192.168.10.11", "192.168.10.13"], port: 80)
+        print(gw.pools.get("web").members)
+        gw.virtualServices.delete("web-vs")
+        print(gw.pools.delete("web"), gw.pools.delete("web"), gw.virtualServices.count)
+        """#)
+        XCTAssertEqual(third, ["~ updated pool web on gw-lb (members)", #"["192.168.10.11:80", "192.168.10.13:80"]"#,
+                               "- deleted virtual service web-vs on gw-lb", "- deleted pool web on gw-lb", "true false 0"])
+    }
+}
