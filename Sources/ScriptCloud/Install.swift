@@ -46,6 +46,8 @@ public struct EngineOptions {
     /// `--debug`: the redacted wire log.
     public var debugSink: ((String) -> Void)?
     public var retry: RetryPolicy? = RetryPolicy()
+    /// Task progress (`what`, percent), e.g. to a terminal's stderr.
+    public var progress: ((String, Int) -> Void)?
     public init() {}
 }
 
@@ -73,6 +75,8 @@ public enum ScriptCloud {
         if let pu = r.providerUser, let pp = r.providerPassword {
             provider = VCDClient(baseURL: url, transport: transport, credentials: VCDCredentials(org: "System", method: .password(user: pu, password: pp)))
         }
+        tenant.onTaskProgress = options.progress
+        provider?.onTaskProgress = options.progress
         return Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report)
     }
 
