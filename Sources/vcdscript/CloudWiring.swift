@@ -34,7 +34,7 @@ final class CloudWiring {
         o.mode = plan ? .plan : .apply
         o.report = output
         if isatty(2) != 0 {
-            o.progress = { what, percent in FileHandle.standardError.write(Data("  … \(what): \(percent)%\r".utf8)) }
+            o.progress = { what, percent in FileHandle.standardError.write(Data("  … \(what): \(percent)%\n".utf8)) }
         }
         if debug { o.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         return o

@@ -256,6 +256,7 @@ public final class VCDClient: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout ?? taskTimeout)
         var delay = firstPoll
         var lastProgress = -1
+        let started = Date()
         while true {
             let v = try apiVersion()
             let task: VCDTask = try {
@@ -269,7 +270,8 @@ public final class VCDClient: @unchecked Sendable {
                 let m = task.error.map { VCDClientError.clean($0.message) } ?? (task.details ?? "the task ended with \(status)")
                 throw VCDTaskError(operation: what, message: m, timedOut: false)
             }
-            if let p = task.progress, p != lastProgress { lastProgress = p; onTaskProgress?(what, p) }
+            // Progress only for tasks that take a while: quick ones would just add noise.
+            if let p = task.progress, p != lastProgress, Date().timeIntervalSince(started) > 2 { lastProgress = p; onTaskProgress?(what, p) }
             if Date() >= deadline {
                 throw VCDTaskError(operation: what, message: "the task did not end within \(Int(timeout ?? taskTimeout)) s (it is \(status))", timedOut: true)
             }
