@@ -90,7 +90,12 @@ public enum ScriptCloud {
             Parameter("org", default: .null), Parameter("user", default: .null), Parameter("password", default: .null, doc: "a secret(...)"),
             Parameter("apiToken", default: .null, doc: "a secret(...)"), Parameter("insecure", default: .bool(false)),
             Parameter("caFile", default: .null), Parameter("providerUser", default: .null), Parameter("providerPassword", default: .null),
-        ], doc: "Connects to a site (or the embedded simulator) and returns a cloud object.") { a, _ in
+            Parameter("profile", default: .null, doc: "a named profile of the config file (refused if others can read it)"),
+        ], doc: "Connects to a site (or the embedded simulator) and returns a cloud object.") { a, ctx in
+            if let profile = try a.optString("profile") {
+                let r = try host(ctx) { try Profiles.load(profile) }
+                return .object(CloudObject(site: r.url ?? profile) { try connector(r) })
+            }
             var r = ConnectRequest()
             r.url = try a.optString("url")
             r.org = try a.optString("org")

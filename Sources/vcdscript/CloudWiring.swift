@@ -46,7 +46,9 @@ final class CloudWiring {
         cloud = CloudObject(site: site) { [unowned self] in
             if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
             var r = ConnectRequest.fromEnvironment(self.env)
-            if let t = self.target { r.url = t }
+            if let t = self.target {
+                if t.hasPrefix("http://") || t.hasPrefix("https://") { r.url = t } else { r = try Profiles.load(t, env: self.env) }
+            }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
         ScriptCloud.install(interp, cloud: cloud) { [unowned self] r in

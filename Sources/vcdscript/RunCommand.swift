@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Never colour the output (also: NO_COLOR).")
     var noColor = false
 
-    @Option(help: "Where the cloud is: sim (the embedded simulator, default) or a site URL (credentials from VCD_* variables).")
+    @Option(help: "Where the cloud is: sim (the embedded simulator, default), a site URL (credentials from VCD_* variables), or a profile name of the config file.")
     var target: String?
 
     @Flag(help: "Plan mode: reads go to the target, changes are recorded and printed as + ~ - = lines, nothing is sent.")

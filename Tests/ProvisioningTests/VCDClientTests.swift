@@ -107,3 +107,36 @@ final class VCDClientTests: XCTestCase {
         }
     }
 }
+
+final class ProfileTests: XCTestCase {
+    func testProfilesAreRefusedWhenOthersCanReadThem() throws {
+        let dir = NSTemporaryDirectory() + "prof-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/profiles.yaml"
+        try """
+        # lab profile
+        lab:
+          url: https://vcd.lab.example
+          org: xav_lab
+          user: xav
+          password_env: LAB_PW
+          insecure: true
+        other:
+          url: http://127.0.0.1:1
+        """.write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file)
+        XCTAssertThrowsError(try Profiles.load("lab", path: file, env: ["LAB_PW": "pw-from-env-77"])) { e in
+            XCTAssertTrue((e as! EngineError).message.contains("readable or writable by others"))
+            XCTAssertEqual((e as! EngineError).hint, "chmod 600 \(file)")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        let r = try Profiles.load("lab", path: file, env: ["LAB_PW": "pw-from-env-77"])
+        XCTAssertEqual(r.url, "https://vcd.lab.example")
+        XCTAssertEqual(r.org, "xav_lab")
+        XCTAssertEqual(r.password, "pw-from-env-77")
+        XCTAssertTrue(r.insecure)
+        XCTAssertEqual(SecretRedactor.shared.redact("x pw-from-env-77 y"), "x ******** y")
+        XCTAssertThrowsError(try Profiles.load("nope", path: file, env: [:]))
+    }
+}
