@@ -130,3 +130,24 @@ final class LoadBalancerScriptTests: XCTestCase {
                                "- deleted virtual service web-vs on gw-lb", "- deleted pool web on gw-lb", "true false 0"])
     }
 }
+
+final class ParallelTests: XCTestCase {
+    func testParallelEnsuresOnOneGatewayAreSerialisedByTheGatewayLock() throws {
+        let h = try SimHarness()
+        let out = try h.run("""
+        let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-par", ipCount: 2)
+        let ext = gw.allocatedIPs[1]
+        fn rule(i) { fn() { gw.nat.ensure(name: "dnat-${i}", type: "DNAT", external: ext, internal: "10.0.0.${i + 10}", externalPort: str(9000 + i)).name } }
+        let fns = [rule(0), rule(1), rule(2), rule(3), rule(4), rule(5), rule(6), rule(7)]
+        # The same rule from four workers at once: created once, the others find it.
+        let same = [rule(9), rule(9), rule(9), rule(9)]
+        print(sorted(parallel(fns, limit: 4)))
+        print(parallel(same, limit: 4))
+        print(gw.nat.count)
+        """)
+        XCTAssertEqual(out.filter { $0.hasPrefix("+ created NAT rule") }.count, 9, out.joined(separator: "\n"))
+        XCTAssertEqual(out.filter { $0 == "= unchanged NAT rule dnat-9 on gw-par" }.count, 3, out.joined(separator: "\n"))
+        XCTAssertEqual(out.last, "9")
+        XCTAssertEqual(h.sim.requestLog.filter { $0.minorErrorCode == "BUSY_ENTITY" }.count, 0)
+    }
+}
