@@ -43,7 +43,7 @@ final class CloudWiring {
     func install(into interp: Interpreter) {
         let output = interp.options.output
         let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
-        cloud = CloudObject(site: site) { [unowned self] in
+        cloud = CloudObject(site: site) { [self] in
             if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
             var r = ConnectRequest.fromEnvironment(self.env)
             if let t = self.target {
@@ -51,7 +51,7 @@ final class CloudWiring {
             }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
-        ScriptCloud.install(interp, cloud: cloud) { [unowned self] r in
+        ScriptCloud.install(interp, cloud: cloud) { [self] r in
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
