@@ -75,6 +75,7 @@ let package = Package(
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
         .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire"]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim"]),
     ],
     swiftLanguageModes: [.v5]
 )

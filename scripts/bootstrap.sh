@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config tmux python3-venv)
+packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config tmux python3 python3-venv openssl bc)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

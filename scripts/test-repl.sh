@@ -53,8 +53,10 @@ out=$(piped 'fn f() {\n' 2>&1; cat "$WORK/stderr")
 if printf '%s' "$out" | grep -qi "error"; then pass "unfinished input at end of input is reported"; else fail "unfinished input at end of input is reported" "$out"; fi
 out=$(piped '.help\n')
 if printf '%s' "$out" | grep -q '.save FILE' && printf '%s' "$out" | grep -q 'help()'; then pass ".help lists commands and help()"; else fail ".help lists commands and help()" "$out"; fi
-piped '.plan\n.bogus\n' >/dev/null
-if grep -q "not available yet" "$WORK/stderr" && grep -q "unknown command .bogus" "$WORK/stderr"; then pass ".plan not available, unknown commands named"; else fail ".plan not available, unknown commands named" "$(cat "$WORK/stderr")"; fi
+out=$(piped '.plan on\n.bogus\n')
+if printf '%s' "$out" | grep -q "plan mode is on" && grep -q "unknown command .bogus" "$WORK/stderr"; then pass ".plan on switches plan mode, unknown commands named"; else fail ".plan on switches plan mode, unknown commands named" "$out $(cat "$WORK/stderr")"; fi
+out=$(piped 'let vdc = cloud.org("xav_lab").vdc("t-tenant")\nlet gw = vdc.gateways.ensure(name: "gw-repl", ipCount: 2)\ncloud.org("xav_lab").vdc("t-tenant").gateways\n')
+if printf '%s\n' "$out" | grep -q '^NAME  *STATUS  *UPLINK' && printf '%s\n' "$out" | grep -q '^gw-repl  *REALIZED'; then pass "cloud collections print as tables"; else fail "cloud collections print as tables" "$out $(cat "$WORK/stderr")"; fi
 printf 'let loaded = 7\nfn triple(n) { n * 3 }\n' > "$WORK/lib.vs"
 expect_piped ".format json prints results as JSON" '.format json\n{"a": [1]}\n' $'{\n  "a": [\n    1\n  ]\n}'
 expect_piped ".load runs a file in the session" ".load $WORK/lib.vs\ntriple(loaded)\n" $'loaded '"$WORK/lib.vs"$'\n21'
@@ -181,6 +183,14 @@ typed '[{"name": "web", "cpus": 2}, {"name": "db", "cpus": 4}]'
 keys Enter
 check "a list of maps prints as a table" 'NAME  CPUS'
 
+typed 'let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-tab")'
+keys Enter
+check "ensure in the REPL reports the change" 'edge gateway gw-tab'
+typed 'gw.vipS'
+keys Tab
+keys Enter
+check_line "gateway members complete after ." '"203.0.113.0/24"'
+
 typed 'secret("hunter2")'
 keys Enter
 check "a secret prints masked" '********'
@@ -209,7 +219,7 @@ keys Enter
 check "unknown dot-command is named" 'unknown command .nope'
 typed '.target'
 keys Enter
-check ".target is not available yet" '.target is not available yet'
+check ".target names where cloud points" 'cloud: embedded simulator'
 
 typed '"recall-" + "me"'
 keys Enter

@@ -1,4 +1,4 @@
 /// Engine objects as script types: collections, tables, help text. Built on `VCDScript`'s host API
-/// and on `Provisioning`. (Issue 5 fills this target in.)
+/// and on `Provisioning`. `ScriptCloud.install` predeclares `cloud` and `connect`.
 @_exported import VCDScript
-import Provisioning
+@_exported import Provisioning

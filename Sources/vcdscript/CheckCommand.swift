@@ -22,6 +22,8 @@ struct CheckCommand: ParsableCommand {
             }
             let interp = Interpreter()
             interp.define("args", .list([]))
+            // `cloud` and `connect` exist for the resolver; nothing connects while checking.
+            CloudWiring(target: "sim", plan: true, debug: false, statePath: nil).install(into: interp)
             do {
                 try LargeStack.run { Result { try interp.check(source: text, name: file) } }.get()
                 print("\(file): ok")

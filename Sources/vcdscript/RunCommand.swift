@@ -16,6 +16,18 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Never colour the output (also: NO_COLOR).")
     var noColor = false
 
+    @Option(help: "Where the cloud is: sim (the embedded simulator, default), a site URL (credentials from VCD_* variables), or a profile name of the config file.")
+    var target: String?
+
+    @Flag(help: "Plan mode: reads go to the target, changes are recorded and printed as + ~ - = lines, nothing is sent.")
+    var plan = false
+
+    @Flag(help: "Write every request and response to stderr, secrets redacted.")
+    var debug = false
+
+    @Option(help: "State file of the embedded simulator (default: the one `vcdscript sim` uses).")
+    var simState: String?
+
     @Argument(parsing: .captureForPassthrough, help: "The script and its arguments (the script sees them as `args`).")
     var scriptAndArgs: [String] = []
 
@@ -48,6 +60,9 @@ struct RunCommand: ParsableCommand {
         options.outputFormat = output
         options.interruptCheck = { vcd_sigint_pending() != 0 }
         let interp = Interpreter(options: options)
+        let wiring = CloudWiring(target: target, plan: plan, debug: debug, statePath: simState)
+        wiring.install(into: interp)
+        defer { wiring.finish(output: options.output) }
 
         if let eval {
             interp.define("args", .list(args.map { .string($0) }))

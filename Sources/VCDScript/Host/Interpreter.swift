@@ -286,3 +286,11 @@ extension CallContext {
         return try work()
     }
 }
+
+extension Interpreter {
+    /// Renders a value as `print` would in `format`, with a call context so that host objects can
+    /// compute table cells and iterate (the REPL's auto-print uses it).
+    public func render(_ value: Value, format: OutputFormat) -> String {
+        Display.render(value, format: format, ctx: CallContext(vm: currentVM, range: nil))
+    }
+}

@@ -2,6 +2,12 @@
 /// JSON and YAML.
 public enum Display {
     public static func render(_ v: Value, format: OutputFormat, ctx: CallContext?) -> String {
+        var v = v
+        // A collection (iterable, no columns of its own) shows as its items in JSON and YAML.
+        if format == .json || format == .yaml, case .object(let o) = v, o.nativeType.columns.isEmpty,
+           let it = o.nativeType.iterate, let ctx, let items = try? it(o, ctx) {
+            v = .list(ListRef(items))
+        }
         switch format {
         case .text:
             if let t = table(v, ctx: ctx) { return t }

@@ -11,7 +11,7 @@ struct Printer {
 
     func result(_ value: Value) {
         let format = interpreter.options.outputFormat
-        let text = Display.render(value, format: format, ctx: nil)
+        let text = interpreter.render(value, format: format)
         Terminal.write(colored(value, text, format: format) + "\n")
     }
 
@@ -27,7 +27,7 @@ struct Printer {
         case .error: return paint(text, "31")
         case .list, .object:
             // A table: bold header line.
-            guard Display.table(value, ctx: nil) != nil, let nl = text.firstIndex(of: "\n") else { return text }
+            guard text.contains("\n"), !text.hasPrefix("["), !text.hasPrefix("{"), let nl = text.firstIndex(of: "\n") else { return text }
             return paint(String(text[..<nl]), "1") + String(text[nl...])
         default: return text
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ScriptCloud
 import VCDScript
 import CSupport
 
@@ -134,7 +135,8 @@ final class REPLSession {
     .format [F]     show or set how results print: text, table, json or yaml
     .clear          clear the screen
     .exit           leave (Ctrl-D on an empty line does too)
-    .plan, .target  not available yet in this build
+    .plan on|off    plan mode: changes are recorded and printed, not sent
+    .target         where `cloud` points
     Tab completes names, members after `.` and named arguments in calls; Ctrl-C cancels a line or a running evaluation.
     """
 
@@ -162,7 +164,22 @@ final class REPLSession {
         case ".clear":
             Terminal.write("\u{1B}[H\u{1B}[2J")
         case ".plan", ".target":
-            printer.problem("\(name) is not available yet in this build")
+            guard case .object(let o)? = interpreter.peek("cloud"), let cloud = o as? CloudObject else {
+                printer.problem("no cloud is connected"); break
+            }
+            if name == ".target" { printer.note("cloud: \(cloud.site)"); break }
+            do {
+                let engine = try cloud.engine()
+                switch argument {
+                case "on": engine.mode = .plan
+                case "off": engine.mode = .apply
+                case "": break
+                default: printer.problem("usage: .plan on|off"); return .next
+                }
+                printer.note("plan mode is \(engine.isPlan ? "on: changes are recorded, not sent" : "off")")
+            } catch {
+                printer.problem("cannot open the cloud: \(error)")
+            }
         default:
             printer.problem("unknown command \(name) (.help lists the commands)")
         }

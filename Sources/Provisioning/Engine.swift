@@ -1,0 +1,129 @@
+import Foundation
+
+/// Apply changes, or only record them.
+public enum EngineMode: Sendable {
+    case apply
+    case plan
+}
+
+/// One engine per target: a tenant session, an optional provider session for provider-only steps,
+/// the mutation gate, the plan, per-gateway locks. Kinds (`Kinds/`) build on it.
+public final class Engine: @unchecked Sendable {
+    /// The session most work goes through (the tenant persona, or the provider when that is all
+    /// there is).
+    public let tenant: VCDClient
+    /// A System session for provider-only steps (create a gateway, enable ALB, import or assign a
+    /// SEG); nil when the runbook runs with tenant rights only.
+    public let provider: VCDClient?
+    public var mode: EngineMode
+    /// Receives `+ created ...` lines and progress.
+    public var report: (String) -> Void
+    /// Every change decided so far (apply and plan).
+    public private(set) var changes: [Change] = []
+
+    private let lock = NSLock()
+    private var gatewayLocks: [String: NSLock] = [:]
+
+    public init(tenant: VCDClient, provider: VCDClient? = nil, mode: EngineMode = .apply, report: @escaping (String) -> Void = { print($0) }) {
+        self.tenant = tenant
+        self.provider = provider
+        self.mode = mode
+        self.report = report
+    }
+
+    public var isPlan: Bool { mode == .plan }
+
+    /// The session for a provider-only operation, or an error saying what to do.
+    public func providerSession(for what: String) throws -> VCDClient {
+        if let provider { return provider }
+        if tenant.credentials.isProvider { return tenant }
+        throw EngineError("\(what) is a provider operation, and this target has no provider (System) session",
+                          hint: "connect with a System user as well (connect(..., providerUser:, providerPassword:) or VCD_PROVIDER_USER / VCD_PROVIDER_PASSWORD), or ask your provider to do this step")
+    }
+
+    /// The session for reads of provider-only objects when one exists, else the tenant's.
+    public var readSession: VCDClient { provider ?? tenant }
+
+    // MARK: The mutation gate
+
+    /// The ONE gate every mutation goes through. Records `change`; in apply mode runs `work` and
+    /// reports the line; in plan mode reports the planned line and runs nothing.
+    @discardableResult
+    public func mutate<T>(_ change: Change, _ work: () throws -> T) throws -> T? {
+        lock.lock(); changes.append(change); lock.unlock()
+        if isPlan {
+            report(change.line(planned: true))
+            return nil
+        }
+        let v = try work()
+        report(change.line(planned: false))
+        return v
+    }
+
+    /// Records and reports an `= unchanged` line.
+    public func unchanged(kind: String, name: String, scope: String? = nil) {
+        let c = Change(.unchanged, kind: kind, name: name, scope: scope)
+        lock.lock(); changes.append(c); lock.unlock()
+        report(c.line(planned: isPlan))
+    }
+
+    /// Runs `work` holding the lock of one gateway: changes under one gateway are serialised
+    /// (VCD answers BUSY_ENTITY to concurrent ones).
+    public func withGatewayLock<T>(_ gatewayID: String?, _ work: () throws -> T) rethrows -> T {
+        guard let gatewayID else { return try work() }
+        lock.lock()
+        let l = gatewayLocks[gatewayID] ?? NSLock()
+        gatewayLocks[gatewayID] = l
+        lock.unlock()
+        l.lock(); defer { l.unlock() }
+        return try work()
+    }
+
+    /// Seconds to wait before looking again after a create failed in a way that may be transient.
+    public var createRetryDelay: Double = 1
+    public var createAttempts = 5
+
+    /// Runs a create (POST) so that it is never blindly repeated: when it fails in a way that may
+    /// be transient (connection lost, 429, 502–504, BUSY_ENTITY), the engine first looks the object
+    /// up by name and adopts it if the create went through after all; only then does it POST again.
+    public func createOnce(exists: () throws -> Bool, _ post: () throws -> Void) throws {
+        var attempt = 1
+        while true {
+            do {
+                try post()
+                return
+            } catch where attempt < createAttempts && Self.isTransient(error) {
+                Thread.sleep(forTimeInterval: createRetryDelay * Double(attempt))
+                attempt += 1
+                if try exists() { return }
+            }
+        }
+    }
+
+    /// Errors after which a create may or may not have happened, and trying again may work.
+    public static func isTransient(_ error: Error) -> Bool {
+        if let e = error as? VCDClientError {
+            return [429, 502, 503, 504].contains(e.status) || e.minorErrorCode == "BUSY_ENTITY"
+        }
+        if let t = error as? TransportError { return [.couldNotConnect, .timedOut, .connectionLost].contains(t.kind) }
+        return false
+    }
+
+    /// Counts of the changes so far, by action.
+    public var summary: String {
+        lock.lock(); defer { lock.unlock() }
+        let n = { (a: Change.Action) in self.changes.filter { $0.action == a }.count }
+        return "\(n(.create)) to create, \(n(.update)) to update, \(n(.delete)) to delete, \(n(.unchanged)) unchanged"
+    }
+}
+
+/// A failure of the engine itself (a missing prerequisite, a missing session), with a hint.
+public struct EngineError: Error, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String? = nil) {
+        self.message = message
+        self.hint = hint
+    }
+    public var description: String { message }
+}

@@ -1,0 +1,218 @@
+import Foundation
+
+public struct PoolSpec {
+    public var name: String
+    /// Member addresses (`ip` or `ip:port`).
+    public var members: [String]?
+    public var port: Int?
+    public var algorithm: String?
+    public var description: String?
+    public init(name: String, members: [String]? = nil, port: Int? = nil, algorithm: String? = nil, description: String? = nil) {
+        self.name = name
+        self.members = members
+        self.port = port
+        self.algorithm = algorithm
+        self.description = description
+    }
+}
+
+/// Load balancer pools of one edge gateway.
+public struct LoadBalancerPools {
+    public static let kind = "pool"
+    public let engine: Engine
+    public let gateway: EdgeGateway
+    public init(engine: Engine, gateway: EdgeGateway) { self.engine = engine; self.gateway = gateway }
+
+    var path: String { "\(Lookup.prefix)/loadBalancer/pools" }
+
+    /// Pool summaries (no members); `get` reads one in full.
+    public func list() throws -> [LoadBalancerPool] {
+        guard let id = gateway.id else { return [] }
+        return try engine.tenant.list("\(Lookup.prefix)/edgeGateways/\(id)/loadBalancer/poolSummaries")
+    }
+
+    public func find(_ name: String) throws -> LoadBalancerPool? {
+        guard let s = try list().first(where: { $0.name == name }), let id = s.id else { return nil }
+        return try engine.tenant.get("\(path)/\(id)")
+    }
+
+    static func members(_ spec: [String], port: Int?) -> [PoolMember] {
+        spec.map { m in
+            var pm = PoolMember()
+            let parts = m.split(separator: ":")
+            pm.ipAddress = String(parts[0])
+            pm.port = parts.count > 1 ? Int(parts[1]) : port
+            return pm
+        }
+    }
+
+    static func memberText(_ ms: [PoolMember]?) -> [String] {
+        (ms ?? []).map { m in "\(m.ipAddress ?? ""):\(m.port ?? 0)" }.sorted()
+    }
+
+    public func ensure(_ spec: PoolSpec) throws -> Ensured<LoadBalancerPool> {
+        let scope = gateway.name
+        return try engine.withGatewayLock(gateway.id) {
+            if let live = try find(spec.name) {
+                var d = Diff()
+                d.check("algorithm", spec.algorithm, live.algorithm)
+                d.check("port", spec.port, live.defaultPort)
+                d.check("description", spec.description, live.description)
+                if let m = spec.members {
+                    d.check("members", Self.memberText(Self.members(m, port: spec.port ?? live.defaultPort)), Self.memberText(live.members))
+                }
+                if d.isEmpty {
+                    engine.unchanged(kind: Self.kind, name: spec.name, scope: scope)
+                    return Ensured(live, Change(.unchanged, kind: Self.kind, name: spec.name))
+                }
+                var body = live
+                apply(spec, to: &body)
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update pool \(spec.name)") }
+                return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
+            }
+            var p = LoadBalancerPool()
+            p.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)
+            apply(spec, to: &p)
+            let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: p, what: "create pool \(spec.name)") } }
+            if engine.isPlan { return Ensured(p, change, planned: true) }
+            guard let created = try find(spec.name) else { throw EngineError("pool \(spec.name) was created but cannot be read back") }
+            return Ensured(created, change)
+        }
+    }
+
+    private func apply(_ s: PoolSpec, to p: inout LoadBalancerPool) {
+        p.name = s.name
+        if let x = s.algorithm { p.algorithm = x }
+        if let x = s.port { p.defaultPort = x }
+        if let x = s.description { p.description = x }
+        if let m = s.members { p.members = Self.members(m, port: s.port ?? p.defaultPort) }
+    }
+
+    @discardableResult
+    public func delete(_ name: String) throws -> Bool {
+        guard let live = try find(name) else { return false }
+        try engine.withGatewayLock(gateway.id) {
+            try engine.mutate(Change(.delete, kind: Self.kind, name: name, scope: gateway.name)) {
+                try engine.tenant.delete("\(path)/\(live.id!)", what: "delete pool \(name)")
+            }
+        }
+        return true
+    }
+}
+
+public struct VirtualServiceSpec {
+    public var name: String
+    public var pool: String?
+    /// The SEG to run on (default: the first one assigned to the gateway).
+    public var serviceEngineGroup: String?
+    public var vip: String?
+    public var port: Int?
+    /// HTTP | HTTPS | L4 | L4_TLS.
+    public var type: String?
+    public var enabled: Bool?
+    public init(name: String, pool: String? = nil, serviceEngineGroup: String? = nil, vip: String? = nil, port: Int? = nil,
+                type: String? = nil, enabled: Bool? = nil) {
+        self.name = name
+        self.pool = pool
+        self.serviceEngineGroup = serviceEngineGroup
+        self.vip = vip
+        self.port = port
+        self.type = type
+        self.enabled = enabled
+    }
+}
+
+/// Virtual services of one edge gateway.
+public struct VirtualServices {
+    public static let kind = "virtual service"
+    public let engine: Engine
+    public let gateway: EdgeGateway
+    public init(engine: Engine, gateway: EdgeGateway) { self.engine = engine; self.gateway = gateway }
+
+    var path: String { "\(Lookup.prefix)/loadBalancer/virtualServices" }
+
+    public func list() throws -> [VirtualService] {
+        guard let id = gateway.id else { return [] }
+        return try engine.tenant.list("\(Lookup.prefix)/edgeGateways/\(id)/loadBalancer/virtualServiceSummaries")
+    }
+
+    public func find(_ name: String) throws -> VirtualService? {
+        guard let s = try list().first(where: { $0.name == name }), let id = s.id else { return nil }
+        return try engine.tenant.get("\(path)/\(id)")
+    }
+
+    public func ensure(_ spec: VirtualServiceSpec) throws -> Ensured<VirtualService> {
+        let scope = gateway.name
+        return try engine.withGatewayLock(gateway.id) {
+            let pools = LoadBalancerPools(engine: engine, gateway: gateway)
+            let poolRef: OpenAPIReference? = try spec.pool.map { name in
+                if let p = try pools.list().first(where: { $0.name == name }) { return OpenAPIReference(name: name, id: p.id) }
+                if engine.isPlan { return OpenAPIReference(name: name, id: nil) }
+                throw EngineError("no pool named \(name) on edge gateway \(scope ?? "")", hint: "create it first: gw.pools.ensure(name: \"\(name)\", members: [...])")
+            }
+            if let live = try find(spec.name) {
+                var d = Diff()
+                d.check("pool", poolRef?.name, live.loadBalancerPoolRef?.name)
+                d.check("vip", spec.vip, live.virtualIpAddress)
+                d.check("port", spec.port, live.servicePorts?.first?.portStart)
+                d.check("type", spec.type, live.applicationProfile?.type)
+                d.check("enabled", spec.enabled, live.enabled)
+                if d.isEmpty {
+                    engine.unchanged(kind: Self.kind, name: spec.name, scope: scope)
+                    return Ensured(live, Change(.unchanged, kind: Self.kind, name: spec.name))
+                }
+                var body = live
+                apply(spec, pool: poolRef, to: &body)
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update virtual service \(spec.name)") }
+                return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
+            }
+            let assigned = try SEGAssignments(engine: engine, gateway: gateway).list()
+            let seg = spec.serviceEngineGroup.flatMap { n in assigned.first { $0.serviceEngineGroupRef?.name == n } } ?? assigned.first
+            if seg == nil && !engine.isPlan {
+                throw EngineError("no service engine group is assigned to edge gateway \(scope ?? "")",
+                                  hint: "assign one first: gw.serviceEngineGroups.ensure(name: \"seg-tenant\") (provider)")
+            }
+            var vs = VirtualService()
+            vs.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)
+            vs.serviceEngineGroupRef = seg?.serviceEngineGroupRef ?? spec.serviceEngineGroup.map { OpenAPIReference(name: $0) }
+            vs.enabled = true
+            apply(spec, pool: poolRef, to: &vs)
+            let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
+            try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: vs, what: "create virtual service \(spec.name)") } }
+            if engine.isPlan { return Ensured(vs, change, planned: true) }
+            guard let created = try find(spec.name) else { throw EngineError("virtual service \(spec.name) was created but cannot be read back") }
+            return Ensured(created, change)
+        }
+    }
+
+    private func apply(_ s: VirtualServiceSpec, pool: OpenAPIReference?, to v: inout VirtualService) {
+        v.name = s.name
+        if let pool { v.loadBalancerPoolRef = pool }
+        if let x = s.vip { v.virtualIpAddress = x }
+        if let x = s.enabled { v.enabled = x }
+        if let t = s.type ?? (v.applicationProfile == nil ? "L4" : nil) {
+            v.applicationProfile = ApplicationProfile(name: t == "L4" ? "System-L4-Application" : "System-\(t)", type: t, systemDefined: true)
+        }
+        if let port = s.port {
+            var sp = ServicePort()
+            sp.portStart = port
+            sp.portEnd = port
+            sp.sslEnabled = false
+            v.servicePorts = [sp]
+        }
+    }
+
+    @discardableResult
+    public func delete(_ name: String) throws -> Bool {
+        guard let live = try find(name) else { return false }
+        try engine.withGatewayLock(gateway.id) {
+            try engine.mutate(Change(.delete, kind: Self.kind, name: name, scope: gateway.name)) {
+                try engine.tenant.delete("\(path)/\(live.id!)", what: "delete virtual service \(name)")
+            }
+        }
+        return true
+    }
+}

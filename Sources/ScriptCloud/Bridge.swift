@@ -1,0 +1,76 @@
+import Foundation
+
+/// Runs engine work for a script: releases the interpreter for `parallel()` while it waits, and
+/// turns engine, client and transport errors into `ScriptError(.host, …)` with a hint (exit 70).
+func host<T>(_ ctx: CallContext, _ work: () throws -> T) throws -> T {
+    try ctx.checkInterrupt()
+    do {
+        return try ctx.blocking(work)
+    } catch let e as ScriptError {
+        throw e
+    } catch let e as VCDClientError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
+    } catch let e as VCDTaskError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
+    } catch let e as EngineError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
+    } catch let e as TransportError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.summary), hint: e.hint)
+    } catch {
+        throw ScriptError(.host, SecretRedactor.shared.redact("\(error)"), hint: "run with --debug to see the requests")
+    }
+}
+
+/// Optional named arguments, typed.
+extension Arguments {
+    func optString(_ name: String) throws -> String? {
+        switch self[name] {
+        case .null: return nil
+        case .string(let s): return s
+        case let v: throw ScriptError(.type, "\(function)(): \(name) must be a string, not \(v.typeName)")
+        }
+    }
+    func optInt(_ name: String) throws -> Int? {
+        switch self[name] {
+        case .null: return nil
+        case .int(let i): return i
+        case let v: throw ScriptError(.type, "\(function)(): \(name) must be an int, not \(v.typeName)")
+        }
+    }
+    func optBool(_ name: String) throws -> Bool? {
+        switch self[name] {
+        case .null: return nil
+        case .bool(let b): return b
+        case let v: throw ScriptError(.type, "\(function)(): \(name) must be true or false, not \(v.typeName)")
+        }
+    }
+    /// A list of strings; a single string is a list of one.
+    func optStrings(_ name: String) throws -> [String]? {
+        switch self[name] {
+        case .null: return nil
+        case .string(let s): return [s]
+        case .list(let l):
+            return try l.items.map { v -> String in
+                switch v {
+                case .string(let s): return s
+                case .object(let o): return o.nativeType.describe?(o) ?? Formatter.str(v)
+                default: throw ScriptError(.type, "\(function)(): \(name) must be a list of strings")
+                }
+            }
+        case let v: throw ScriptError(.type, "\(function)(): \(name) must be a list of strings, not \(v.typeName)")
+        }
+    }
+    func requiredString(_ name: String) throws -> String {
+        guard let s = try optString(name) else { throw ScriptError(.argument, "\(function)() is missing argument \(name)") }
+        return s
+    }
+}
+
+/// Value helpers.
+enum V {
+    static func s(_ x: String?) -> Value { x.map { .string($0) } ?? .null }
+    static func i(_ x: Int?) -> Value { x.map { .int($0) } ?? .null }
+    static func b(_ x: Bool?) -> Value { x.map { .bool($0) } ?? .null }
+    static func list(_ xs: [String]) -> Value { .list(xs.map { .string($0) }) }
+    static let unknown: Value = .string(knownAfterApply)
+}

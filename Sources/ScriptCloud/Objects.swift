@@ -1,0 +1,172 @@
+import Foundation
+
+/// Builds the collections of each parent object.
+enum Objects {
+    static func get(_ collection: Value, _ name: String, _ ctx: CallContext) throws -> Value {
+        guard case .object(let o) = collection, let c = o as? CloudCollection else { return .null }
+        return try c.get(name, ctx: ctx)
+    }
+
+    static func orgs(_ e: Engine) -> Value {
+        let k = Orgs(engine: e)
+        return .object(CloudCollection(type: Types.orgs, elementKind: "org", scope: "this site",
+            list: { try k.list().map { .object(Ref(Types.org, engine: e, value: $0)) } },
+            find: { n in try k.find(n).map { .object(Ref(Types.org, engine: e, value: $0)) } }))
+    }
+
+    static func vdcs(_ e: Engine, _ org: Org) -> Value {
+        let k = Vdcs(engine: e, org: org)
+        return .object(CloudCollection(type: Types.vdcs, elementKind: "VDC", scope: "org \(org.name ?? "")",
+            list: { try k.list().map { .object(Ref(Types.vdc, engine: e, value: $0)) } }))
+    }
+
+    static func gateways(_ e: Engine, _ vdc: Vdc) -> Value {
+        let k = EdgeGateways(engine: e, vdc: vdc)
+        let wrap = { (g: EdgeGateway, planned: Bool) -> Value in .object(Ref(Types.gateway, engine: e, value: g, planned: planned, vdc: vdc)) }
+        return .object(CloudCollection(type: Types.gateways, elementKind: "edge gateway", scope: "VDC \(vdc.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            find: { n in try k.find(n).map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(EdgeGatewaySpec(name: try a.string(0), description: try a.optString("description"),
+                                                     externalNetwork: try a.optString("externalNetwork"), ipCount: try a.optInt("ipCount")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func natRules(_ e: Engine, _ gw: EdgeGateway) -> Value {
+        let k = NatRules(engine: e, gateway: gw)
+        let wrap = { (x: NatRule, planned: Bool) -> Value in .object(Ref(Types.natRule, engine: e, value: x, planned: planned, gateway: gw)) }
+        return .object(CloudCollection(type: Types.natRules, elementKind: "NAT rule", scope: "edge gateway \(gw.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(NatRuleSpec(name: try a.string(0), type: try a.optString("type"), external: try a.optString("external"),
+                                                 internal: try a.optString("internal"), externalPort: try portText(a, "externalPort"),
+                                                 snatDestination: try a.optString("snatDestination"), description: try a.optString("description"),
+                                                 enabled: try a.optBool("enabled")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    /// A port given as 6443 or "6443" or "8000-8080".
+    static func portText(_ a: Arguments, _ name: String) throws -> String? {
+        if case .int(let i) = a[name] { return String(i) }
+        return try a.optString(name)
+    }
+
+    static func segAssignments(_ e: Engine, _ gw: EdgeGateway) -> Value {
+        let k = SEGAssignments(engine: e, gateway: gw)
+        let wrap = { (x: ServiceEngineGroupAssignment, planned: Bool) -> Value in .object(Ref(Types.segAssignment, engine: e, value: x, planned: planned, gateway: gw)) }
+        return .object(CloudCollection(type: Types.segAssignments, elementKind: "SEG assignment", scope: "edge gateway \(gw.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(serviceEngineGroup: try a.string(0), maxVirtualServices: try a.optInt("maxVirtualServices"),
+                                     minVirtualServices: try a.optInt("minVirtualServices"))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func serviceEngineGroups(_ e: Engine) -> Value {
+        let k = ServiceEngineGroups(engine: e)
+        let wrap = { (x: ServiceEngineGroup, planned: Bool) -> Value in .object(Ref(Types.serviceEngineGroup, engine: e, value: x, planned: planned)) }
+        return .object(CloudCollection(type: Types.serviceEngineGroups, elementKind: "service engine group", scope: "VCD",
+            list: { try k.list().map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(ServiceEngineGroupSpec(name: try a.string(0), controllerGroup: try a.optString("controllerGroup"),
+                                                            reservationType: try a.optString("reservationType"), description: try a.optString("description")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func pools(_ e: Engine, _ gw: EdgeGateway) -> Value {
+        let k = LoadBalancerPools(engine: e, gateway: gw)
+        let wrap = { (x: LoadBalancerPool, planned: Bool) -> Value in .object(Ref(Types.pool, engine: e, value: x, planned: planned, gateway: gw)) }
+        return .object(CloudCollection(type: Types.pools, elementKind: "pool", scope: "edge gateway \(gw.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            find: { n in try k.find(n).map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(PoolSpec(name: try a.string(0), members: try a.optStrings("members"), port: try a.optInt("port"),
+                                              algorithm: try a.optString("algorithm"), description: try a.optString("description")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func virtualServices(_ e: Engine, _ gw: EdgeGateway) -> Value {
+        let k = VirtualServices(engine: e, gateway: gw)
+        let wrap = { (x: VirtualService, planned: Bool) -> Value in .object(Ref(Types.virtualService, engine: e, value: x, planned: planned, gateway: gw)) }
+        return .object(CloudCollection(type: Types.virtualServices, elementKind: "virtual service", scope: "edge gateway \(gw.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            find: { n in try k.find(n).map { wrap($0, false) } },
+            ensure: { a in
+                let pool: String?
+                if case .object(let o) = a["pool"], let r = o as? Ref<LoadBalancerPool> { pool = r.value.name } else { pool = try a.optString("pool") }
+                let r = try k.ensure(VirtualServiceSpec(name: try a.string(0), pool: pool, serviceEngineGroup: try a.optString("serviceEngineGroup"),
+                                                        vip: try a.optString("vip"), port: try a.optInt("port"), type: try a.optString("type"),
+                                                        enabled: try a.optBool("enabled")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func networks(_ e: Engine, _ vdc: Vdc) -> Value {
+        let k = Networks(engine: e, vdc: vdc)
+        let wrap = { (x: OrgVdcNetwork, planned: Bool) -> Value in .object(Ref(Types.network, engine: e, value: x, planned: planned, vdc: vdc)) }
+        return .object(CloudCollection(type: Types.networks, elementKind: "network", scope: "VDC \(vdc.name ?? "")",
+            list: { try k.list().map { wrap($0, false) } },
+            find: { n in try k.find(n).map { wrap($0, false) } },
+            ensure: { a in
+                var gw: EdgeGateway? = nil
+                switch a["gateway"] {
+                case .object(let o):
+                    guard let r = o as? Ref<EdgeGateway> else { throw ScriptError(.type, "ensure(): gateway must be an edge gateway or its name") }
+                    gw = r.value
+                case .string(let name):
+                    let g = EdgeGateways(engine: e, vdc: vdc)
+                    guard let found = try g.find(name) else { throw EngineError("no edge gateway named \(name) in VDC \(vdc.name ?? "")") }
+                    gw = found
+                case .null: break
+                case let v: throw ScriptError(.type, "ensure(): gateway must be an edge gateway or its name, not \(v.typeName)")
+                }
+                let r = try k.ensure(NetworkSpec(name: try a.string(0), gateway: gw, cidr: try a.optString("cidr"), pool: try a.optStrings("pool"),
+                                                 dns: try a.optStrings("dns"), dnsSuffix: try a.optString("dnsSuffix"),
+                                                 description: try a.optString("description")))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in try k.delete(n) }))
+    }
+
+    static func computePolicies(_ e: Engine, _ vdc: Vdc) -> Value {
+        let k = ComputePolicies(engine: e, vdc: vdc)
+        return .object(CloudCollection(type: Types.computePolicies, elementKind: "compute policy", scope: "VDC \(vdc.name ?? "")",
+            list: { try k.list().map { .object(Ref(Types.computePolicy, engine: e, value: $0, vdc: vdc)) } }))
+    }
+}
+
+/// `cloud`: a site and a lazily opened engine (nothing connects until the script uses it).
+public final class CloudObject: NativeObject {
+    public let site: String
+    private let factory: () throws -> Engine
+    private var made: Engine?
+    private let lock = NSLock()
+
+    public init(site: String, engine factory: @escaping () throws -> Engine) {
+        self.site = site
+        self.factory = factory
+        super.init(type: Types.cloud)
+    }
+
+    public func engine() throws -> Engine {
+        lock.lock(); defer { lock.unlock() }
+        if let made { return made }
+        let e = try factory()
+        made = e
+        return e
+    }
+
+    /// The engine if the script used the cloud (for the plan summary).
+    public var engineIfOpened: Engine? { lock.lock(); defer { lock.unlock() }; return made }
+}

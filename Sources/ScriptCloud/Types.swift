@@ -1,0 +1,319 @@
+import Foundation
+
+/// The built-in cloud types. Each is defined once, lazily, and registered for help and docs.
+enum Types {
+    static var everything: [NativeType] {
+        [cloud, org, vdc, gateway, natRule, loadBalancer, segAssignment, serviceEngineGroup, pool, virtualService, network,
+         computePolicy, routeAdvertisement, albNamespace, nsxNamespace,
+         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies]
+    }
+
+    // MARK: Collections
+
+    static let orgs = Collections.type("orgs", element: "org", doc: "The orgs this session can see (read-only).", ensureParams: nil)
+    static let vdcs = Collections.type("vdcs", element: "VDC", doc: "The VDCs of an org (read-only).", ensureParams: nil)
+    static let gateways = Collections.type("gateways", element: "edge gateway",
+        doc: "The NSX-T edge gateways (Tier-1) of a VDC. Creating or growing one is a provider operation.",
+        ensureParams: [Parameter("name"), Parameter("ipCount", default: .null, doc: "external addresses to allocate (SNAT, VIPs)"),
+                       Parameter("externalNetwork", default: .null, doc: "the provider gateway; default the first"),
+                       Parameter("description", default: .null)])
+    static let natRules = Collections.type("natRules", element: "NAT rule", doc: "The NAT rules of an edge gateway.",
+        ensureParams: [Parameter("name"), Parameter("type", default: .null, doc: "SNAT, DNAT, NO_SNAT, NO_DNAT, REFLEXIVE"),
+                       Parameter("external", default: .null), Parameter("internal", default: .null),
+                       Parameter("externalPort", default: .null), Parameter("snatDestination", default: .null),
+                       Parameter("description", default: .null), Parameter("enabled", default: .null)])
+    static let segAssignments = Collections.type("segAssignments", element: "SEG assignment",
+        doc: "The service engine groups assigned to an edge gateway, named by their group. Assigning is a provider operation.",
+        ensureParams: [Parameter("name", doc: "the service engine group"), Parameter("maxVirtualServices", default: .null, doc: "SHARED groups only"),
+                       Parameter("minVirtualServices", default: .null, doc: "SHARED groups only")])
+    static let serviceEngineGroups = Collections.type("serviceEngineGroups", element: "service engine group",
+        doc: "Service engine groups imported into VCD (provider). ensure imports the controller's group of that name.",
+        ensureParams: [Parameter("name"), Parameter("controllerGroup", default: .null, doc: "its name on the ALB controller; default name"),
+                       Parameter("reservationType", default: .null, doc: "DEDICATED (default) or SHARED"), Parameter("description", default: .null)])
+    static let pools = Collections.type("pools", element: "pool", doc: "Load balancer pools of an edge gateway.",
+        ensureParams: [Parameter("name"), Parameter("members", default: .null, doc: "addresses, \"ip\" or \"ip:port\""),
+                       Parameter("port", default: .null), Parameter("algorithm", default: .null), Parameter("description", default: .null)])
+    static let virtualServices = Collections.type("virtualServices", element: "virtual service", doc: "Virtual services of an edge gateway.",
+        ensureParams: [Parameter("name"), Parameter("pool", default: .null), Parameter("vip", default: .null), Parameter("port", default: .null),
+                       Parameter("type", default: .null, doc: "L4 (default), HTTP, HTTPS, L4_TLS"),
+                       Parameter("serviceEngineGroup", default: .null, doc: "default: the first assigned"), Parameter("enabled", default: .null)])
+    static let networks = Collections.type("networks", element: "network", doc: "Org VDC networks (segments) of a VDC.",
+        ensureParams: [Parameter("name"), Parameter("gateway", default: .null, doc: "edge gateway (object or name); none: isolated"),
+                       Parameter("cidr", default: .null, doc: "gateway address/prefix, e.g. 10.0.10.1/24"),
+                       Parameter("pool", default: .null, doc: "static pool ranges \"a-b\""), Parameter("dns", default: .null, doc: "DNS servers"),
+                       Parameter("dnsSuffix", default: .null), Parameter("description", default: .null)])
+    static let computePolicies = Collections.type("computePolicies", element: "compute policy",
+        doc: "Compute (sizing) policies published to a VDC (read-only).", ensureParams: nil)
+
+    // MARK: Objects
+
+    static let org = { () -> NativeType in
+        let t = defineType("org", doc: "An organisation.", columns: ["name", "displayName", "enabled", "vdcCount"], fields: [
+            Field<Org>("name", "Its name.") { r, _ in V.s(r.value.name) },
+            Field<Org>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+            Field<Org>("displayName", "Display name.") { r, _ in V.s(r.value.displayName) },
+            Field<Org>("enabled", "Whether it is enabled.") { r, _ in V.b(r.value.isEnabled) },
+            Field<Org>("vdcCount", "How many VDCs it has.") { r, _ in V.i(r.value.orgVdcCount) },
+            Field<Org>("vdcs", "Its VDCs (collection).") { r, _ in Objects.vdcs(r.engine, r.value) },
+        ], nameOf: { $0.name })
+        t.method("vdc", params: [Parameter("name")], doc: "The VDC named `name` (same as vdcs.get(name)).") { o, a, ctx in
+            let r = o as! Ref<Org>
+            return try Objects.get(Objects.vdcs(r.engine, r.value), try a.string(0), ctx)
+        }
+        return t
+    }()
+
+    static let vdc = { () -> NativeType in
+        let t = defineType("vdc", doc: "An org VDC.", columns: ["name", "allocationType", "org"], fields: [
+            Field<Vdc>("name", "Its name.") { r, _ in V.s(r.value.name) },
+            Field<Vdc>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+            Field<Vdc>("allocationType", "FLEX, ALLOCATION_POOL, ...") { r, _ in V.s(r.value.allocationType) },
+            Field<Vdc>("org", "The org's name.") { r, _ in V.s(r.value.org?.name) },
+            Field<Vdc>("gateways", "Edge gateways (collection).") { r, _ in Objects.gateways(r.engine, r.value) },
+            Field<Vdc>("networks", "Org VDC networks (collection).") { r, _ in Objects.networks(r.engine, r.value) },
+            Field<Vdc>("computePolicies", "Compute policies (collection).") { r, _ in Objects.computePolicies(r.engine, r.value) },
+        ], nameOf: { $0.name })
+        t.method("gateway", params: [Parameter("name")], doc: "The edge gateway named `name`.") { o, a, ctx in
+            let r = o as! Ref<Vdc>
+            return try Objects.get(Objects.gateways(r.engine, r.value), try a.string(0), ctx)
+        }
+        t.method("network", params: [Parameter("name")], doc: "The network named `name`.") { o, a, ctx in
+            let r = o as! Ref<Vdc>
+            return try Objects.get(Objects.networks(r.engine, r.value), try a.string(0), ctx)
+        }
+        return t
+    }()
+
+    static let gateway = { () -> NativeType in
+        typealias F = Field<EdgeGateway>
+        let t = defineType("gateway", doc: "An NSX-T edge gateway (Tier-1) with its uplink, IP allocation and services.",
+                           columns: ["name", "status", "uplink", "primaryIP", "ipRanges", "vipSubnet"], fields: [
+            F("name", "Its name.") { r, _ in V.s(r.value.name) },
+            F("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+            F("status", "REALIZED when usable.", known: false) { r, _ in V.s(r.value.status) },
+            F("description", "Description.") { r, _ in V.s(r.value.description) },
+            F("uplink", "The provider gateway it uplinks to.") { r, _ in V.s(r.value.edgeGatewayUplinks?.first?.uplinkName) },
+            F("primaryIP", "Its primary external address.", known: false) { r, _ in
+                V.s(r.value.edgeGatewayUplinks?.first?.subnets?.values.first?.primaryIp) },
+            F("allocatedIPs", "External addresses allocated to it (its IP block).", known: false) { r, _ in
+                V.list(EdgeGateways.allocatedIPs(r.value)) },
+            F("ipRanges", "The allocated addresses as ranges (a-b).", known: false) { r, _ in
+                V.list(EdgeGateways.ipRanges(r.value)) },
+            F("usedIPs", "Used external addresses, as maps {ip, category}.", known: false) { r, ctx in
+                let used = try host(ctx) { try EdgeGateways(engine: r.engine, vdc: r.vdc ?? Vdc()).usedIPs(r.value) }
+                return .list(used.map { .map([("ip", V.s($0.ipAddress)), ("category", V.s($0.category))]) })
+            },
+            F("freeIPs", "Allocated addresses not in use.", known: false) { r, ctx in
+                let used = Set(try host(ctx) { try EdgeGateways(engine: r.engine, vdc: r.vdc ?? Vdc()).usedIPs(r.value) }.compactMap(\.ipAddress))
+                return V.list(EdgeGateways.allocatedIPs(r.value).filter { !used.contains($0) })
+            },
+            F("vipSubnet", "The external subnet as network/prefix: CAPVCD's vipSubnet.") { r, _ in V.s(EdgeGateways.vipSubnet(r.value)) },
+            F("nat", "NAT rules (collection).") { r, _ in Objects.natRules(r.engine, r.value) },
+            F("loadBalancer", "Load balancer settings: enable(serviceNetwork:), disable().") { r, _ in
+                .object(Ref(Types.loadBalancer, engine: r.engine, value: r.value, planned: r.planned, vdc: r.vdc)) },
+            F("serviceEngineGroups", "Service engine groups assigned to it (collection).") { r, _ in Objects.segAssignments(r.engine, r.value) },
+            F("pools", "Load balancer pools (collection).") { r, _ in Objects.pools(r.engine, r.value) },
+            F("virtualServices", "Virtual services (collection).") { r, _ in Objects.virtualServices(r.engine, r.value) },
+            F("routeAdvertisement", "Route advertisement of the Tier-1: ensure(enable:, subnets:).") { r, _ in
+                .object(Ref(Types.routeAdvertisement, engine: r.engine, value: r.value, planned: r.planned)) },
+        ], nameOf: { $0.name })
+        return t
+    }()
+
+    static let natRule = defineType("natRule", doc: "A NAT rule of an edge gateway.",
+                                    columns: ["name", "type", "external", "internal", "externalPort", "enabled"], fields: [
+        Field<NatRule>("name", "Its name.") { r, _ in V.s(r.value.name) },
+        Field<NatRule>("id", "Its id.", known: false) { r, _ in V.s(r.value.id) },
+        Field<NatRule>("type", "SNAT, DNAT, ...") { r, _ in V.s(r.value.type ?? r.value.ruleType) },
+        Field<NatRule>("external", "External address(es).") { r, _ in V.s(r.value.externalAddresses) },
+        Field<NatRule>("internal", "Internal address(es) or CIDR.") { r, _ in V.s(r.value.internalAddresses) },
+        Field<NatRule>("externalPort", "DNAT external port.") { r, _ in V.s(r.value.dnatExternalPort) },
+        Field<NatRule>("snatDestination", "SNAT destination addresses.") { r, _ in V.s(r.value.snatDestinationAddresses) },
+        Field<NatRule>("enabled", "Whether it is on.") { r, _ in V.b(r.value.enabled ?? true) },
+        Field<NatRule>("description", "Description.") { r, _ in V.s(r.value.description) },
+    ], nameOf: { $0.name })
+
+    static let loadBalancer = { () -> NativeType in
+        let t = NativeType(name: "loadBalancer", doc: "Load balancing (NSX ALB) on one edge gateway. Enabling it is a provider operation.")
+        t.property("enabled", doc: "Whether load balancing is on.") { o, ctx in
+            let r = o as! Ref<EdgeGateway>
+            if r.planned { return .bool(false) }
+            return V.b(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).get() }.enabled)
+        }
+        t.property("serviceNetwork", doc: "The service network (a /25, gateway/prefix).") { o, ctx in
+            let r = o as! Ref<EdgeGateway>
+            if r.planned { return .null }
+            return V.s(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).get() }.serviceNetworkDefinition)
+        }
+        t.method("enable", params: [Parameter("serviceNetwork", default: .null, doc: "default 192.168.255.1/25")],
+                 doc: "Enables load balancing (idempotent; prints + / ~ / =).") { o, a, ctx in
+            let r = o as! Ref<EdgeGateway>
+            let sn = try a.optString("serviceNetwork")
+            let e = try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).enable(serviceNetwork: sn) }
+            return .bool(e.value.enabled ?? true)
+        }
+        t.method("disable", doc: "Disables load balancing (pools, virtual services and SEG assignments must be gone).") { o, _, ctx in
+            let r = o as! Ref<EdgeGateway>
+            return .bool(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).disable() })
+        }
+        t.describe = { o in "<loadBalancer of \((o as! Ref<EdgeGateway>).value.name ?? "")>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let routeAdvertisement = { () -> NativeType in
+        let t = NativeType(name: "routeAdvertisement", doc: "Which subnets the edge gateway's Tier-1 advertises to the Tier-0.")
+        t.property("enabled", doc: "Whether advertisement is on.") { o, ctx in
+            let r = o as! Ref<EdgeGateway>
+            if r.planned { return .bool(false) }
+            return V.b(try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).get() }.enable)
+        }
+        t.property("subnets", doc: "Advertised subnets (CIDR).") { o, ctx in
+            let r = o as! Ref<EdgeGateway>
+            if r.planned { return .list([]) }
+            return V.list(try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).get() }.subnets ?? [])
+        }
+        t.method("ensure", params: [Parameter("enable", default: .bool(true)), Parameter("subnets", default: .null, doc: "network CIDRs, e.g. 10.0.10.0/24")],
+                 doc: "Sets advertisement (idempotent; prints ~ / =).") { o, a, ctx in
+            let r = o as! Ref<EdgeGateway>
+            let en = try a.bool(0)
+            let subnets = try a.optStrings("subnets")
+            let e = try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).ensure(enable: en, subnets: subnets) }
+            return V.list(e.value.subnets ?? [])
+        }
+        t.describe = { o in "<routeAdvertisement of \((o as! Ref<EdgeGateway>).value.name ?? "")>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let segAssignment = defineType("segAssignment", doc: "A service engine group assigned to an edge gateway.",
+                                          columns: ["name", "gateway", "maxVirtualServices", "deployedVirtualServices"], fields: [
+        Field<ServiceEngineGroupAssignment>("name", "The service engine group's name.") { r, _ in V.s(r.value.serviceEngineGroupRef?.name) },
+        Field<ServiceEngineGroupAssignment>("id", "The assignment's URN.", known: false) { r, _ in V.s(r.value.id) },
+        Field<ServiceEngineGroupAssignment>("gateway", "The edge gateway's name.") { r, _ in V.s(r.value.gatewayRef?.name) },
+        Field<ServiceEngineGroupAssignment>("maxVirtualServices", "Virtual services it may carry on this gateway.", known: false) { r, _ in V.i(r.value.maxVirtualServices) },
+        Field<ServiceEngineGroupAssignment>("minVirtualServices", "Reserved virtual services (SHARED).") { r, _ in V.i(r.value.minVirtualServices) },
+        Field<ServiceEngineGroupAssignment>("deployedVirtualServices", "Virtual services running now.", known: false) { r, _ in V.i(r.value.numDeployedVirtualServices) },
+    ], nameOf: { $0.serviceEngineGroupRef?.name })
+
+    static let serviceEngineGroup = defineType("serviceEngineGroup", doc: "A service engine group imported into VCD.",
+                                               columns: ["name", "reservationType", "maxVirtualServices", "deployedVirtualServices", "status"], fields: [
+        Field<ServiceEngineGroup>("name", "Its name in VCD.") { r, _ in V.s(r.value.name) },
+        Field<ServiceEngineGroup>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+        Field<ServiceEngineGroup>("reservationType", "DEDICATED or SHARED.") { r, _ in V.s(r.value.reservationType) },
+        Field<ServiceEngineGroup>("haMode", "HA mode on the controller.", known: false) { r, _ in V.s(r.value.haMode) },
+        Field<ServiceEngineGroup>("maxVirtualServices", "Capacity (max SEs × VS per SE).", known: false) { r, _ in V.i(r.value.maxVirtualServices) },
+        Field<ServiceEngineGroup>("deployedVirtualServices", "Virtual services running now.", known: false) { r, _ in V.i(r.value.numDeployedVirtualServices) },
+        Field<ServiceEngineGroup>("status", "REALIZED when usable.", known: false) { r, _ in V.s(r.value.status) },
+    ], nameOf: { $0.name })
+
+    static let pool = defineType("pool", doc: "A load balancer pool.", columns: ["name", "algorithm", "port", "memberCount", "health"], fields: [
+        Field<LoadBalancerPool>("name", "Its name.") { r, _ in V.s(r.value.name) },
+        Field<LoadBalancerPool>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+        Field<LoadBalancerPool>("algorithm", "Balancing algorithm.") { r, _ in V.s(r.value.algorithm) },
+        Field<LoadBalancerPool>("port", "Default member port.") { r, _ in V.i(r.value.defaultPort) },
+        Field<LoadBalancerPool>("members", "Members as \"ip:port\".") { r, _ in
+            V.list((r.value.members ?? []).map { "\($0.ipAddress ?? ""):\($0.port ?? r.value.defaultPort ?? 0)" }) },
+        Field<LoadBalancerPool>("memberCount", "How many members.") { r, _ in V.i(r.value.memberCount ?? r.value.members?.count) },
+        Field<LoadBalancerPool>("health", "UP, DOWN, ...", known: false) { r, _ in V.s(r.value.healthStatus) },
+    ], nameOf: { $0.name })
+
+    static let virtualService = defineType("virtualService", doc: "A load balancer virtual service.",
+                                           columns: ["name", "vip", "port", "type", "pool", "health"], fields: [
+        Field<VirtualService>("name", "Its name.") { r, _ in V.s(r.value.name) },
+        Field<VirtualService>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+        Field<VirtualService>("vip", "Virtual IP address.") { r, _ in V.s(r.value.virtualIpAddress) },
+        Field<VirtualService>("port", "First service port.") { r, _ in V.i(r.value.servicePorts?.first?.portStart) },
+        Field<VirtualService>("type", "Application profile type.") { r, _ in V.s(r.value.applicationProfile?.type ?? r.value.applicationProfileType) },
+        Field<VirtualService>("pool", "The pool's name.") { r, _ in V.s(r.value.loadBalancerPoolRef?.name) },
+        Field<VirtualService>("serviceEngineGroup", "The SEG's name.") { r, _ in V.s(r.value.serviceEngineGroupRef?.name) },
+        Field<VirtualService>("health", "UP, DOWN, PENDING, ...", known: false) { r, _ in V.s(r.value.healthStatus) },
+    ], nameOf: { $0.name })
+
+    static let network = defineType("network", doc: "An org VDC network (NSX-T segment).",
+                                    columns: ["name", "type", "cidr", "gateway", "pool", "dns"], fields: [
+        Field<OrgVdcNetwork>("name", "Its name.") { r, _ in V.s(r.value.name) },
+        Field<OrgVdcNetwork>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+        Field<OrgVdcNetwork>("type", "NAT_ROUTED or ISOLATED.") { r, _ in V.s(r.value.networkType) },
+        Field<OrgVdcNetwork>("cidr", "Gateway address/prefix (10.0.10.1/24).") { r, _ in V.s(Networks.cidr(r.value)) },
+        Field<OrgVdcNetwork>("subnet", "Network/prefix (10.0.10.0/24), for SNAT and route advertisement.") { r, _ in
+            V.s(Networks.cidr(r.value).flatMap(IPText.cidr).flatMap { IPText.network($0.0, $0.1) }) },
+        Field<OrgVdcNetwork>("gateway", "The edge gateway's name (routed networks).") { r, _ in V.s(r.value.connection?.routerRef?.name) },
+        Field<OrgVdcNetwork>("pool", "Static pool ranges.") { r, _ in
+            V.list((r.value.subnets?.values.first?.ipRanges?.values ?? []).map { "\($0.startAddress)-\($0.endAddress)" }) },
+        Field<OrgVdcNetwork>("dns", "DNS servers.") { r, _ in
+            V.list([r.value.subnets?.values.first?.dnsServer1, r.value.subnets?.values.first?.dnsServer2].compactMap { $0 }.filter { !$0.isEmpty }) },
+        Field<OrgVdcNetwork>("dnsSuffix", "DNS suffix.") { r, _ in V.s(r.value.subnets?.values.first?.dnsSuffix) },
+        Field<OrgVdcNetwork>("status", "REALIZED when usable.", known: false) { r, _ in V.s(r.value.status) },
+    ], nameOf: { $0.name })
+
+    static let computePolicy = defineType("computePolicy", doc: "A VDC compute (sizing) policy.", columns: ["name", "cpus", "memoryMB", "sizingOnly"], fields: [
+        Field<VdcComputePolicy>("name", "Its name.") { r, _ in V.s(r.value.name) },
+        Field<VdcComputePolicy>("id", "Its URN.") { r, _ in V.s(r.value.id) },
+        Field<VdcComputePolicy>("cpus", "vCPUs.") { r, _ in V.i(r.value.cpuCount) },
+        Field<VdcComputePolicy>("memoryMB", "Memory in MB.") { r, _ in V.i(r.value.memory) },
+        Field<VdcComputePolicy>("sizingOnly", "A sizing policy.") { r, _ in V.b(r.value.isSizingOnly) },
+    ], nameOf: { $0.name })
+
+    static func unavailable(_ name: String, _ what: String) -> NativeType {
+        let t = NativeType(name: name, doc: "The \(what) API. Not available on this target yet.")
+        for m in name == "alb" ? ["serviceEngineGroups", "controllers"] : ["tier1s"] {
+            t.property(m, doc: "Not available on this target yet.") { _, _ in
+                throw ScriptError(.host, "cloud.\(name).\(m): the \(what) API is not available on this target yet",
+                                  hint: name == "alb" ? "import a service engine group that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")"
+                                                      : "use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
+            }
+        }
+        CloudTypes.register(t)
+        return t
+    }
+    static let albNamespace = unavailable("alb", "NSX ALB controller")
+    static let nsxNamespace = unavailable("nsx", "NSX-T Policy")
+
+    static let cloud = { () -> NativeType in
+        let t = NativeType(name: "cloud", doc: "A connection to a VCD site (or the embedded simulator): its orgs, who you are, provider-side ALB objects.")
+        t.property("site", doc: "The site URL.") { o, _ in .string((o as! CloudObject).site) }
+        t.property("apiVersion", doc: "The negotiated API version.") { o, ctx in
+            let c = o as! CloudObject
+            return .string(try host(ctx) { try c.engine().tenant.apiVersion() })
+        }
+        t.property("user", doc: "Who is logged in (user@org).") { o, ctx in
+            let c = o as! CloudObject
+            let s = try host(ctx) { try c.engine().tenant.session() }
+            return .string("\(s.user?.name ?? "?")@\(s.org?.name ?? "?")")
+        }
+        t.property("persona", doc: "The role of the session, and whether a provider session is at hand.") { o, ctx in
+            let c = o as! CloudObject
+            let e = try host(ctx) { try c.engine() }
+            let s = try host(ctx) { try e.tenant.session() }
+            let role = s.roles?.first ?? "?"
+            return .string(e.provider != nil || e.tenant.credentials.isProvider ? "\(role) (+ provider session)" : role)
+        }
+        t.property("orgs", doc: "Orgs (collection).") { o, ctx in
+            let c = o as! CloudObject
+            return Objects.orgs(try host(ctx) { try c.engine() })
+        }
+        t.property("serviceEngineGroups", doc: "Service engine groups imported into VCD (collection; provider).") { o, ctx in
+            let c = o as! CloudObject
+            return Objects.serviceEngineGroups(try host(ctx) { try c.engine() })
+        }
+        t.property("alb", doc: "The NSX ALB controller API (not available on this target yet).") { _, _ in .object(NativeObject(type: Types.albNamespace)) }
+        t.property("nsx", doc: "The NSX-T Policy API (not available on this target yet).") { _, _ in .object(NativeObject(type: Types.nsxNamespace)) }
+        t.property("plan", doc: "True in plan mode (--plan): changes are recorded, not sent.") { o, ctx in
+            let c = o as! CloudObject
+            return .bool(try host(ctx) { try c.engine() }.isPlan)
+        }
+        t.property("changes", doc: "Every change so far, as lines (+ ~ - =).") { o, ctx in
+            let c = o as! CloudObject
+            let e = try host(ctx) { try c.engine() }
+            return V.list(e.changes.map { $0.line(planned: e.isPlan) })
+        }
+        t.method("org", params: [Parameter("name")], doc: "The org named `name`.") { o, a, ctx in
+            let c = o as! CloudObject
+            return try Objects.get(Objects.orgs(try host(ctx) { try c.engine() }), try a.string(0), ctx)
+        }
+        t.describe = { o in "<cloud \((o as! CloudObject).site)>" }
+        CloudTypes.register(t)
+        return t
+    }()
+}

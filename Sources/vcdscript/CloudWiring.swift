@@ -1,0 +1,99 @@
+import CloudClient
+import CloudSim
+import Foundation
+import ScriptCloud
+
+/// Wires the cloud into an interpreter: `cloud` (the embedded simulator unless a site is named)
+/// and `connect(...)`. The simulator is opened only when a script first uses the cloud.
+final class CloudWiring {
+    var target: String?
+    var plan = false
+    var debug = false
+    var statePath: String?
+    let env: [String: String]
+    private var simulator: Simulator?
+    private(set) var cloud: CloudObject!
+    private let lock = NSLock()
+
+    init(target: String?, plan: Bool, debug: Bool, statePath: String?, env: [String: String] = ProcessInfo.processInfo.environment) {
+        self.target = target
+        self.plan = plan
+        self.debug = debug
+        self.statePath = statePath
+        self.env = env
+    }
+
+    /// True when no site is named: `--target sim`, or no `--target` and no `VCD_URL`.
+    var usesSimulator: Bool {
+        if let t = target { return t == "sim" }
+        return (env["VCD_URL"] ?? "").isEmpty
+    }
+
+    func options(output: @escaping (String) -> Void) -> EngineOptions {
+        var o = EngineOptions()
+        o.mode = plan ? .plan : .apply
+        o.report = output
+        if isatty(2) != 0 {
+            o.progress = { what, percent in FileHandle.standardError.write(Data("  … \(what): \(percent)%\n".utf8)) }
+        }
+        if debug { o.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        return o
+    }
+
+    func install(into interp: Interpreter) {
+        let output = interp.options.output
+        let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
+        cloud = CloudObject(site: site) { [self] in
+            if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
+            var r = ConnectRequest.fromEnvironment(self.env)
+            if let t = self.target {
+                if t.hasPrefix("http://") || t.hasPrefix("https://") { r.url = t } else { r = try Profiles.load(t, env: self.env) }
+            }
+            return try ScriptCloud.realEngine(r, options: self.options(output: output))
+        }
+        ScriptCloud.install(interp, cloud: cloud) { [self] r in
+            if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
+            return try ScriptCloud.realEngine(r, options: self.options(output: output))
+        }
+    }
+
+    /// The embedded simulator's engine: the tenant org admin of `xav_lab` and the System
+    /// administrator side by side (the lab's runbooks need both).
+    func simulatorEngine(options: EngineOptions, request: ConnectRequest? = nil) throws -> Engine {
+        let sim = try openSimulator()
+        let transport = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, retry: options.retry, debugSink: options.debugSink)
+        let personas = sim.personas
+        for p in personas { SecretRedactor.shared.register(p.password) }
+        let org = request?.org ?? env["VCD_ORG"].flatMap { $0.isEmpty ? nil : $0 } ?? "xav_lab"
+        let user = request?.user ?? "administrator"
+        var r = ConnectRequest()
+        r.org = org
+        r.user = user
+        r.password = request?.password ?? personas.first { $0.org == org && $0.user == user }?.password
+        r.apiToken = request?.apiToken
+        if let admin = personas.first(where: { $0.provider }) {
+            r.providerUser = admin.user
+            r.providerPassword = admin.password
+        }
+        guard r.password != nil || r.apiToken != nil else {
+            throw EngineError("the simulator has no persona \(user)@\(org)", hint: "see the personas with: vcdscript sim status")
+        }
+        return try ScriptCloud.engine(url: "https://vcd.sim.test", transport: transport, request: r, options: options)
+    }
+
+    func openSimulator() throws -> Simulator {
+        lock.lock(); defer { lock.unlock() }
+        if let simulator { return simulator }
+        let path = statePath ?? Simulator.defaultStatePath(environment: env)
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let s = try Simulator(statePath: path, options: SimulatorOptions())
+        simulator = s
+        return s
+    }
+
+    /// After the script: the plan summary, and the simulator's counters on disk.
+    func finish(output: (String) -> Void) {
+        if plan, let e = cloud?.engineIfOpened { output("Plan: \(e.summary). Nothing was changed (--plan).") }
+        try? simulator?.flush()
+    }
+}

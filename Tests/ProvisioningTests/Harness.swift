@@ -1,0 +1,65 @@
+import CloudSim
+import Foundation
+import ScriptCloud
+import XCTest
+
+/// A fresh simulator on a temp state file with known passwords, and engines / interpreters wired
+/// to it in-process (no socket).
+final class SimHarness {
+    static let password = "Pw-9f3K-not-for-print"
+    let dir: String
+    let sim: Simulator
+    var debugLog: [String] = []
+    var output: [String] = []
+    private let lock = NSLock()
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "prov-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        sim = try Simulator(statePath: dir + "/state.sqlite", options: SimulatorOptions(fastTaskSeconds: 0))
+        try sim.reset(password: Self.password)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    var transport: HTTPTransport {
+        TransportStack.wrap(InProcessTransport { [sim] in sim.handle($0, service: .vcd) },
+                            retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1),
+                            debugSink: { [weak self] line in self?.lock.lock(); self?.debugLog.append(line); self?.lock.unlock() })
+    }
+
+    func client(org: String = "xav_lab", user: String = "administrator", password: String = SimHarness.password) -> VCDClient {
+        VCDClient(baseURL: "https://vcd.sim.test", transport: transport,
+                  credentials: VCDCredentials(org: org, method: .password(user: user, password: password)))
+    }
+
+    func engine(mode: EngineMode = .apply, withProvider: Bool = true) -> Engine {
+        let e = Engine(tenant: client(), provider: withProvider ? client(org: "System") : nil, mode: mode) { [weak self] line in
+            self?.lock.lock(); self?.output.append(line); self?.lock.unlock()
+        }
+        e.createRetryDelay = 0.001
+        return e
+    }
+
+    /// Runs vcdscript code with `cloud` bound to this simulator; returns the printed lines.
+    @discardableResult
+    func run(_ code: String, mode: EngineMode = .apply, args: [String] = [], file: String? = nil) throws -> [String] {
+        output = []
+        var options = InterpreterOptions()
+        options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
+        let interp = Interpreter(options: options)
+        let e = engine(mode: mode)
+        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }) { _ in e }
+        interp.define("args", .list(args.map { .string($0) }))
+        if let file {
+            _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        } else {
+            _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        }
+        return output
+    }
+
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+}

@@ -1,0 +1,52 @@
+import CloudSim
+import Foundation
+import ScriptCloud
+import XCTest
+
+/// The real path: libcurl (`CurlTransport`) to `sim serve` on 127.0.0.1, through
+/// `ScriptCloud.realEngine` exactly as `--target URL` uses it.
+final class OverSocketTests: XCTestCase {
+    static func blocking<T>(_ body: @escaping () async throws -> T) throws -> T {
+        let sem = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<T, Error>!
+        Task {
+            do { result = .success(try await body()) } catch { result = .failure(error) }
+            sem.signal()
+        }
+        sem.wait()
+        return try result.get()
+    }
+
+    func testRunbookOverLibcurlAgainstSimServe() throws {
+        let h = try SimHarness()
+        let server = SimulatorServer(simulator: h.sim, ports: [.vcd: 0])
+        try Self.blocking { try await server.start() }
+        defer { try? Self.blocking { await server.stop() } }
+        var r = ConnectRequest()
+        r.url = server.url(.vcd)
+        r.org = "xav_lab"
+        r.user = "administrator"
+        r.password = SimHarness.password
+        r.providerUser = "administrator"
+        r.providerPassword = SimHarness.password
+        var debug: [String] = []
+        var lines: [String] = []
+        var o = EngineOptions()
+        o.report = { lines.append($0) }
+        o.debugSink = { debug.append($0) }
+        let e = try ScriptCloud.realEngine(r, options: o)
+        e.createRetryDelay = 0.001
+        var options = InterpreterOptions()
+        options.output = { lines.append($0) }
+        let interp = Interpreter(options: options)
+        ScriptCloud.install(interp, cloud: CloudObject(site: r.url!) { e }) { _ in e }
+        interp.define("args", .list([]))
+        let file = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
+        _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
+        XCTAssertFalse(debug.isEmpty)
+        let all = (debug + lines).joined(separator: "\n")
+        XCTAssertFalse(all.contains(SimHarness.password))
+        XCTAssertTrue(all.contains("Authorization: Bearer ********"))
+    }
+}

@@ -1,0 +1,117 @@
+import CloudSim
+import Foundation
+import ScriptCloud
+import XCTest
+
+/// `stdlib/tenant-network.vs` end to end against an in-process simulator.
+final class RunbookTests: XCTestCase {
+    var runbook: String { SimHarness.packageRoot + "/stdlib/tenant-network.vs" }
+
+    func testFirstRunCreatesSecondRunChangesNothing() throws {
+        let h = try SimHarness()
+        let first = try h.run("", file: runbook)
+        let created = first.filter { $0.hasPrefix("+ created") }
+        XCTAssertEqual(created.count, 6, first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("+ created edge gateway gw-capvcd on t-tenant"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains { $0.hasPrefix("~ updated route advertisement gw-capvcd") }, first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains { $0.contains("vipSubnet 203.0.113.0/24") })
+        let writesAfterFirst = h.sim.counters.writes
+
+        let second = try h.run("", file: runbook)
+        XCTAssertEqual(h.sim.counters.writes, writesAfterFirst, "the second run sent a mutating request:\n\(second.joined(separator: "\n"))")
+        let changes = second.filter { $0.hasPrefix("+") || $0.hasPrefix("~") || $0.hasPrefix("-") || $0.hasPrefix("=") }
+        XCTAssertEqual(changes.count, 7)
+        XCTAssertTrue(changes.allSatisfy { $0.hasPrefix("= unchanged") }, changes.joined(separator: "\n"))
+        // Nothing was created twice.
+        XCTAssertEqual(h.sim.count(kind: "edgeGateway"), 1)
+        XCTAssertEqual(h.sim.count(kind: "natRule"), 1)
+    }
+
+    func testPlanOnAFreshSimulatorWritesNothing() throws {
+        let h = try SimHarness()
+        let out = try h.run("", mode: .plan, file: runbook)
+        XCTAssertEqual(h.sim.counters.writes, 0, out.joined(separator: "\n"))
+        XCTAssertTrue(out.contains("+ create edge gateway gw-capvcd on t-tenant"), out.joined(separator: "\n"))
+        XCTAssertTrue(out.contains("+ create NAT rule snat-capvcd-nodes on gw-capvcd"), out.joined(separator: "\n"))
+        XCTAssertTrue(out.contains { $0.contains("primary (known after apply)") }, out.joined(separator: "\n"))
+        XCTAssertEqual(h.sim.count(kind: "edgeGateway"), 0)
+    }
+
+    func testParametersFromTheCommandLineAndUpdates() throws {
+        let h = try SimHarness()
+        try h.run("", file: runbook)
+        let out = try h.run("", args: ["ipCount=10", "dns=198.51.100.54"], file: runbook)
+        XCTAssertTrue(out.contains("~ updated edge gateway gw-capvcd on t-tenant (ipCount)"), out.joined(separator: "\n"))
+        XCTAssertTrue(out.contains("~ updated network capvcd-192.168.10.0 on t-tenant (dns)"), out.joined(separator: "\n"))
+        XCTAssertThrowsError(try h.run("", args: ["nope=1"], file: runbook))
+    }
+
+    func testRunbookCompletesUnderFaults() throws {
+        let dir = NSTemporaryDirectory() + "faults-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try Simulator(statePath: dir + "/s.sqlite", options: SimulatorOptions(fastTaskSeconds: 0, faults: try FaultSpec.parse("503:0.1,BUSY_ENTITY:0.05,seed:7")))
+        try sim.reset(password: SimHarness.password)
+        let t = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) },
+                                    retry: RetryPolicy(maxAttempts: 8, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 2))
+        func c(_ org: String) -> VCDClient {
+            VCDClient(baseURL: "https://vcd.sim.test", transport: t, credentials: VCDCredentials(org: org, method: .password(user: "administrator", password: SimHarness.password)))
+        }
+        var lines: [String] = []
+        let e = Engine(tenant: c("xav_lab"), provider: c("System")) { lines.append($0) }
+        e.createRetryDelay = 0.001
+        var options = InterpreterOptions()
+        options.output = { lines.append($0) }
+        let interp = Interpreter(options: options)
+        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+        interp.define("args", .list([]))
+        let file = runbook
+        _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
+    }
+}
+
+/// Stops the world after `limit` changing requests, as a kill would (the request before is done).
+final class KillingTransport: HTTPTransport {
+    struct Killed: Error {}
+    let inner: HTTPTransport
+    let limit: Int
+    var sent = 0
+    init(_ inner: HTTPTransport, limit: Int) { self.inner = inner; self.limit = limit }
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        if ["POST", "PUT", "DELETE"].contains(request.method), !request.path.contains("sessions"), !request.path.contains("oauth") {
+            if sent >= limit { throw Killed() }
+            sent += 1
+        }
+        return try inner.send(request, to: baseURL)
+    }
+}
+
+final class RunbookKillTests: XCTestCase {
+    func testKilledAtAnyPointThenRunAgainEndsInTheCleanState() throws {
+        let runbook = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
+        let kinds = ["edgeGateway", "natRule", "orgVdcNetwork", "segAssignment", "serviceEngineGroup"]
+        let clean = try SimHarness()
+        try clean.run("", file: runbook)
+        let want = kinds.map { clean.sim.count(kind: $0) }
+        for limit in 0..<7 {
+            let h = try SimHarness()
+            let killing = KillingTransport(InProcessTransport { [sim = h.sim] in sim.handle($0, service: .vcd) }, limit: limit)
+            func c(_ org: String) -> VCDClient {
+                VCDClient(baseURL: "https://vcd.sim.test", transport: killing,
+                          credentials: VCDCredentials(org: org, method: .password(user: "administrator", password: SimHarness.password)))
+            }
+            let e = Engine(tenant: c("xav_lab"), provider: c("System")) { _ in }
+            var options = InterpreterOptions()
+            options.output = { _ in }
+            let interp = Interpreter(options: options)
+            ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+            interp.define("args", .list([]))
+            XCTAssertThrowsError(try LargeStack.run { Result { try interp.runFile(runbook) } }.get(), "limit \(limit)")
+            try h.run("", file: runbook)
+            XCTAssertEqual(kinds.map { h.sim.count(kind: $0) }, want, "killed after \(limit) changes")
+            let again = try h.run("", file: runbook)
+            XCTAssertTrue(again.filter { $0.hasPrefix("+") || $0.hasPrefix("~") }.isEmpty, again.joined(separator: "\n"))
+        }
+    }
+}
