@@ -70,7 +70,9 @@ final class SessionRegistry {
     static func token(of req: HTTPRequestMessage) -> String? {
         if let auth = req.headers["Authorization"] {
             let parts = auth.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return String(parts[1].drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+            }
         }
         if let t = req.headers[VCDHeader.accessToken], !t.isEmpty { return t }
         if let t = req.headers[VCDHeader.legacyAuthorization], !t.isEmpty { return t }
