@@ -11,16 +11,29 @@ public struct HTTPHeaderFields: Sendable, Equatable, Sequence, ExpressibleByDict
 
     /// The first value of the field `name`, if any.
     public subscript(name: String) -> String? {
-        get { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        get { fields.first { HTTPHeaderFields.sameName($0.name, name) }?.value }
         set {
-            fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+            fields.removeAll { HTTPHeaderFields.sameName($0.name, name) }
             if let newValue { fields.append((name: name, value: newValue)) }
         }
     }
 
     /// Every value of the field `name` (Set-Cookie may repeat).
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }.map(\.value)
+        fields.filter { HTTPHeaderFields.sameName($0.name, name) }.map(\.value)
+    }
+
+    /// ASCII case-insensitive equality of field names. Foundation's `caseInsensitiveCompare`
+    /// costs microseconds per call on Linux, and every request does dozens of lookups.
+    public static func sameName(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        for (c, d) in zip(x, y) where c != d {
+            let lc = (c >= 65 && c <= 90) ? c | 0x20 : c
+            let ld = (d >= 65 && d <= 90) ? d | 0x20 : d
+            if lc != ld { return false }
+        }
+        return true
     }
 
     /// Adds a field without replacing earlier ones of the same name.
@@ -66,13 +79,15 @@ public struct HTTPRequestMessage: Sendable, Equatable {
     /// Query parameters, percent-decoded, in order. `+` is kept as is: VCD's FIQL filters use
     /// `%20`/`+` literally inside values, and clients that mean a space send `%20`.
     public var queryItems: [(name: String, value: String)] {
-        rawQuery.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+        // Decoding only when there is something to decode: `removingPercentEncoding` is slow on Linux.
+        func decode(_ s: Substring) -> String {
+            s.contains("%") ? (String(s).removingPercentEncoding ?? String(s)) : String(s)
+        }
+        return rawQuery.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             if let eq = pair.firstIndex(of: "=") {
-                let n = String(pair[..<eq]).removingPercentEncoding ?? String(pair[..<eq])
-                let v = String(pair[pair.index(after: eq)...])
-                return (name: n, value: v.removingPercentEncoding ?? v)
+                return (name: decode(pair[..<eq]), value: decode(pair[pair.index(after: eq)...]))
             }
-            return (name: String(pair).removingPercentEncoding ?? String(pair), value: "")
+            return (name: decode(pair), value: "")
         }
     }
 

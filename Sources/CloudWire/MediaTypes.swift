@@ -24,11 +24,18 @@ public enum APIVersion {
     /// `*_/_*;version=36.0` that swagger-generated clients send (vcd-wire.md §1.4).
     public static func from(accept: String?) -> String? {
         guard let accept else { return nil }
+        // Plain character work: CharacterSet trimming is slow on Linux and this runs per request.
+        func trim(_ s: Substring) -> Substring {
+            var t = s
+            while let f = t.first, f == " " || f == "\"" { t = t.dropFirst() }
+            while let l = t.last, l == " " || l == "\"" { t = t.dropLast() }
+            return t
+        }
         for range in accept.split(separator: ",") {
             for param in range.split(separator: ";").dropFirst() {
                 let kv = param.split(separator: "=", maxSplits: 1)
-                if kv.count == 2, kv[0].trimmingCharacters(in: .whitespaces).lowercased() == "version" {
-                    return kv[1].trimmingCharacters(in: CharacterSet(charactersIn: " \""))
+                if kv.count == 2, trim(kv[0]).lowercased() == "version" {
+                    return String(trim(kv[1]))
                 }
             }
         }

@@ -48,6 +48,8 @@ final class ParserTests: XCTestCase {
 
     func testNegativeLiteralsAreFolded() throws {
         XCTAssertEqual(show(try expr("-9223372036854775807")), "-9223372036854775807")
+        XCTAssertEqual(show(try expr("-9223372036854775808")), "-9223372036854775808")
+        XCTAssertEqual(errors("x - 9223372036854775808").first?.message, "integer literal 9223372036854775808 does not fit in 64 bits")
         XCTAssertTrue(try expr("-5s") is LiteralExpr)
         XCTAssertTrue(try expr("-x") is UnaryExpr)
     }

@@ -75,8 +75,7 @@ enum Listing {
         let next = offset + slice.count
         if next < items.count {
             let cursor = "{\"NETWORKING_CURSOR_OFFSET\":\"\(next)\",\"pageSize\":\(pageSize),\"NETWORKING_CURSOR\":\"\(String(format: "%05d", next))\"}"
-            let encoded = Data(cursor.utf8).base64EncodedString()
-                .addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let encoded = percentEncode(Data(cursor.utf8).base64EncodedString())
             headers.add("Link", "<\(ctx.base)\(req.path)?cursor=\(encoded)&pageSize=\(pageSize)>;rel=\"nextPage\";type=\"application/json\";model=\"\(model)\"")
         }
         return HTTPResponseMessage(status: 200, headers: headers, body: body)
@@ -97,9 +96,25 @@ enum Listing {
     static func query(_ req: HTTPRequestMessage, replacing: [String: String]) -> String {
         var items = req.queryItems.filter { replacing[$0.name] == nil }
         for k in replacing.keys.sorted() { items.append((name: k, value: replacing[k]!)) }
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+;,")
-        return items.map { "\($0.name)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.value)" }.joined(separator: "&")
+        return items.map { "\($0.name)=\(percentEncode($0.value))" }.joined(separator: "&")
+    }
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters and `:` (URNs stay
+    /// readable). Hand-written: Foundation's `addingPercentEncoding` costs tens of µs on Linux.
+    static func percentEncode(_ s: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(s.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: ":"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func filter(_ objects: [StoredObject], _ text: String?) throws -> [StoredObject] {

@@ -114,7 +114,7 @@ final class RouteTable {
     /// Splits a path into percent-decoded segments (URNs arrive encoded or not).
     static func split(_ path: String) -> [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map { s in
-            String(s).removingPercentEncoding ?? String(s)
+            s.contains("%") ? (String(s).removingPercentEncoding ?? String(s)) : String(s)
         }
     }
 }

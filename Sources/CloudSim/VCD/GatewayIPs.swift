@@ -47,16 +47,16 @@ enum GatewayIPs {
         }
         // Read the parsed JSON, not decoded structs: a gateway may carry thousands of rules.
         var isAddress: [String: Bool] = [:]  // CIDRs are not single used addresses
-        for o in state.children(Kind.natRule, of: gatewayId) {
-            guard let ext = o.json["externalAddresses"]?.stringValue else { continue }
+        for j in state.childJSONs(Kind.natRule, of: gatewayId) {
+            guard let ext = j["externalAddresses"]?.stringValue else { continue }
             let single: Bool
             if let known = isAddress[ext] { single = known } else { single = IPv4.parse(ext) != nil; isAddress[ext] = single }
             guard single else { continue }
-            let t = o.json["type"]?.stringValue ?? o.json["ruleType"]?.stringValue ?? "SNAT"
+            let t = j["type"]?.stringValue ?? j["ruleType"]?.stringValue ?? "SNAT"
             add(ext, t.hasPrefix("NO_") ? String(t.dropFirst(3)) : t)
         }
-        for o in state.children(Kind.virtualService, of: gatewayId) {
-            guard let vip = o.json["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip), inUplinkSubnet(gw, ip) else { continue }
+        for j in state.childJSONs(Kind.virtualService, of: gatewayId) {
+            guard let vip = j["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip), inUplinkSubnet(gw, ip) else { continue }
             add(vip, "Load_Balancer")
         }
         return out

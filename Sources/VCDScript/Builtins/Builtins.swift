@@ -290,6 +290,9 @@ enum Builtins {
             case .secret(let s): text = s.reveal() // writing a kubeconfig or key file is what the user asked for
             default: text = Formatter.str(a[1])
             }
+            if case .int(let mode) = a[2], !(0...0o7777).contains(mode) {
+                throw ScriptError(.value, "write(): mode must be file permissions such as 0o600 (384), not \(mode)")
+            }
             do {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
                 if case .int(let mode) = a[2] { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }

@@ -92,7 +92,8 @@ enum Concurrency {
                 slots.signal()
                 group.leave()
             }
-            thread.stackSize = 64 << 20
+            // Script code recurses on the native stack: workers get as much as the main run.
+            thread.stackSize = LargeStack.defaultSize
             thread.start()
         }
         gil.release()

@@ -6,7 +6,9 @@ enum Namespaces {
     static let json: NativeObject = {
         let t = NativeType(name: "json", doc: "JSON: json.encode(value, indent: 2) and json.decode(text).")
         t.method("encode", params: [Parameter("value"), Parameter("indent", default: .int(0))], doc: "The value as JSON text (secrets as ********).") { _, a, ctx in
-            .string(try JSONText.encode(a[0], indent: try a.int(1), ctx: ctx))
+            let indent = try a.int(1)
+            guard (0...16).contains(indent) else { throw ScriptError(.value, "json.encode(): indent must be between 0 and 16, not \(indent)") }
+            return .string(try JSONText.encode(a[0], indent: indent, ctx: ctx))
         }
         t.method("decode", params: [Parameter("text")], doc: "The value of a JSON text.") { _, a, _ in
             try JSONText.decode(try a.string(0))

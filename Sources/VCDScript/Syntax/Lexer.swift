@@ -150,7 +150,8 @@ struct Lexer {
             emit(.int(v), start, space)
         } else {
             error("integer literal \(text) does not fit in 64 bits", start, i, hint: "the largest integer is 9223372036854775807; use a float (add .0) for larger numbers")
-            emit(.int(0), start, space)
+            // After a minus sign this is the smallest integer: the parser drops the error then.
+            emit(.int(text == "9223372036854775808" ? Int.min : 0), start, space)
         }
     }
 

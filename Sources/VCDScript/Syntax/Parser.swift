@@ -452,6 +452,10 @@ struct Parser {
             // Fold negative literals so that the smallest integer can be written.
             if let lit = operand as? LiteralExpr {
                 switch lit.value {
+                case .int(Int.min) where file.text(lit.range.start..<lit.range.end).replacingOccurrences(of: "_", with: "") == "9223372036854775808":
+                    // -9223372036854775808: the lexer could not know about the minus.
+                    errors.removeAll { $0.range?.start == lit.range.start && $0.message.hasPrefix("integer literal") }
+                    return LiteralExpr(.int(Int.min), range: range(t).to(operand.range))
                 case .int(let v) where v != Int.min: return LiteralExpr(.int(-v), range: range(t).to(operand.range))
                 case .float(let v): return LiteralExpr(.float(-v), range: range(t).to(operand.range))
                 case .duration(let v): return LiteralExpr(.duration(-v), range: range(t).to(operand.range))
