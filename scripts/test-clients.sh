@@ -42,7 +42,13 @@ if ! { [ -x "$PY" ] && "$PY" -m pip freeze 2>/dev/null | grep -q '^pyvcloud==23.
         $SUDO apt-get install -y python3-venv >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null 2>&1 && $SUDO apt-get install -y python3-venv >/dev/null 2>&1; }
         python3 -m venv "$VENV" >/dev/null 2>&1 || { notok "python venv" "python3 -m venv failed"; finish; }
     fi
-    if ! "$VENV/bin/pip" install -q --disable-pip-version-check $want >"$WORK/pip.log" 2>&1; then
+    # PyPI can hiccup: three tries before calling it a failure.
+    installed=0
+    for attempt in 1 2 3; do
+        if "$VENV/bin/pip" install -q --disable-pip-version-check $want >"$WORK/pip.log" 2>&1; then installed=1; break; fi
+        echo "pip install failed (attempt $attempt); retrying"; sleep $((attempt * 5))
+    done
+    if [ "$installed" -ne 1 ]; then
         tail -20 "$WORK/pip.log"; notok "pip install $want"; finish
     fi
 fi
