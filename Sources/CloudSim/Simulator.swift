@@ -46,6 +46,8 @@ public final class Simulator: @unchecked Sendable {
         tasks = TaskService(sim: self)
         for s in SimService.allCases { tables[s] = RouteTable() }
         VCDRoutes.register(into: tables[.vcd]!)
+        NSXRoutes.register(into: tables[.nsx]!)
+        ALBRoutes.register(into: tables[.alb]!)
         if world.meta(Seed.markerKey) == nil {
             try reseed(password: options.initialPassword)
         }

@@ -1,0 +1,130 @@
+import CloudWire
+import Foundation
+
+extension Kind {
+    /// Tier-1 gateways of the simulated NSX-T Policy API as patched by clients (id = the Policy id).
+    /// A VCD edge gateway's T1 exists without a record (id = its `gatewayBacking.backingId`).
+    static let nsxTier1 = "nsxTier1"
+}
+
+/// Credentials of the simulated NSX Manager and ALB controller: the provider personas (user name
+/// without `@System`, or with it) and their passwords.
+enum ProviderCredentials {
+    static func check(_ state: StateView, user: String, password: String) -> Bool {
+        let name = user.hasSuffix("@System") ? String(user.dropLast("@System".count)) : user
+        return state.all(Kind.user).contains { o in
+            guard let u = try? o.decode(SimUser.self) else { return false }
+            return u.provider && u.name == name && u.password == password
+        }
+    }
+
+    /// `(user, password)` of an `Authorization: Basic …` header.
+    static func basic(_ req: HTTPRequestMessage) -> (String, String)? {
+        guard let h = req.headers["Authorization"], h.lowercased().hasPrefix("basic ") else { return nil }
+        guard let d = Data(base64Encoded: String(h.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+              let s = String(data: d, encoding: .utf8), let colon = s.firstIndex(of: ":") else { return nil }
+        return (String(s[..<colon]), String(s[s.index(after: colon)...]))
+    }
+
+    static func encode(_ v: JSONValue, status: Int = 200, headers: HTTPHeaderFields = HTTPHeaderFields()) -> HTTPResponseMessage {
+        var h = headers
+        h["Content-Type"] = "application/json"
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return HTTPResponseMessage(status: status, headers: h, body: (try? enc.encode(v)) ?? Data())
+    }
+}
+
+/// NSX-T Policy API (vcd-wire.md §10): Tier-1 gateways with route advertisement, HTTP Basic auth with
+/// the provider admin's credentials.
+enum NSXRoutes: RouteFamily {
+    static let base = "/policy/api/v1/infra/tier-1s"
+
+    static func register(into t: RouteTable) {
+        t.get(base, .open, "NSX_TIER1_LIST") { ctx in
+            if let denied = authenticate(ctx) { return denied }
+            let list = tier1s(ctx.state)
+            return ProviderCredentials.encode(.object(["results": .array(list), "result_count": .int(list.count),
+                                                       "sort_by": .string("display_name"), "sort_ascending": .bool(true)]))
+        }
+        t.get("\(base)/{id}", .open, "NSX_TIER1_VIEW") { ctx in
+            if let denied = authenticate(ctx) { return denied }
+            guard let t1 = tier1(ctx.state, ctx.param("id")) else { return notFound(ctx.param("id")) }
+            return ProviderCredentials.encode(t1)
+        }
+        t.patch("\(base)/{id}", .open, "NSX_TIER1_PATCH") { ctx in
+            if let denied = authenticate(ctx) { return denied }
+            let id = ctx.param("id")
+            guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
+                return error(400, 255, "The request body is not a valid Tier1 JSON object.")
+            }
+            if let types = input["route_advertisement_types"] {
+                guard case .array(let xs) = types, xs.allSatisfy({ if case .string(let s) = $0 { return allowedTypes.contains(s) }; return false }) else {
+                    return error(400, 255, "Field route_advertisement_types must be an array of \(allowedTypes.sorted().joined(separator: ", ")).")
+                }
+            }
+            guard case .object(var cur) = tier1(ctx.state, id) ?? fresh(id: id, name: id) else { return error(500, 99, "bad state") }
+            for (k, v) in input where !k.hasPrefix("_") && k != "id" && k != "path" { cur[k] = v }
+            let rev: Int
+            if case .int(let r)? = cur["_revision"] { rev = r + 1 } else { rev = 1 }
+            cur["_revision"] = .int(rev)
+            cur["_last_modified_time"] = .int(Int(ctx.now * 1000))
+            let name: String
+            if case .string(let n)? = cur["display_name"] { name = n } else { name = id }
+            if let old = ctx.state.get(id, kind: Kind.nsxTier1) {
+                try ctx.write.update(old, name: name, JSONValue.object(cur))
+            } else {
+                try ctx.write.insert(kind: Kind.nsxTier1, id: id, name: name, JSONValue.object(cur))
+            }
+            return HTTPResponseMessage(status: 200)
+        }
+    }
+
+    static let allowedTypes: Set<String> = ["TIER1_STATIC_ROUTES", "TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP", "TIER1_LB_SNAT",
+                                            "TIER1_DNS_FORWARDER_IP", "TIER1_IPSEC_LOCAL_ENDPOINT"]
+
+    /// 403 as NSX answers bad or missing credentials; nil when the caller is the provider admin.
+    static func authenticate(_ ctx: RequestContext) -> HTTPResponseMessage? {
+        if let (u, p) = ProviderCredentials.basic(ctx.request), ProviderCredentials.check(ctx.state, user: u, password: p) { return nil }
+        return error(403, 403, "The credentials were incorrect or the account specified has been locked.")
+    }
+
+    static func error(_ status: Int, _ code: Int, _ message: String) -> HTTPResponseMessage {
+        ProviderCredentials.encode(.object(["httpStatus": .string(status == 403 ? "FORBIDDEN" : status == 404 ? "NOT_FOUND" : "BAD_REQUEST"),
+                                            "error_code": .int(code), "module_name": .string("common-services"),
+                                            "error_message": .string(message)]), status: status)
+    }
+
+    static func notFound(_ id: String) -> HTTPResponseMessage {
+        error(404, 500090, "The path=[/infra/tier-1s/\(id)] is invalid")
+    }
+
+    /// Every T1: the gateways' ones (as patched) and those created by PATCH.
+    static func tier1s(_ state: StateView) -> [JSONValue] {
+        var ids: [String] = []
+        for gw in state.all(Kind.edgeGateway) {
+            if let b = gw.json.value(at: "gatewayBacking.backingId")?.stringValue { ids.append(b) }
+        }
+        for o in state.all(Kind.nsxTier1) where !ids.contains(o.id) { ids.append(o.id) }
+        return ids.sorted().compactMap { tier1(state, $0) }
+    }
+
+    static func tier1(_ state: StateView, _ id: String) -> JSONValue? {
+        if let o = state.get(id, kind: Kind.nsxTier1) { return o.json }
+        guard let gw = state.all(Kind.edgeGateway).first(where: { $0.json.value(at: "gatewayBacking.backingId")?.stringValue == id }) else { return nil }
+        return fresh(id: id, name: gw.name)
+    }
+
+    static func fresh(id: String, name: String) -> JSONValue {
+        .object([
+            "resource_type": .string("Tier1"), "id": .string(id), "display_name": .string(name),
+            "path": .string("/infra/tier-1s/\(id)"), "relative_path": .string(id), "parent_path": .string("/infra"),
+            "failover_mode": .string("NON_PREEMPTIVE"), "enable_standby_relocation": .bool(false),
+            "route_advertisement_types": .array([.string("TIER1_IPSEC_LOCAL_ENDPOINT")]),
+            "force_whitelisting": .bool(false), "default_rule_logging": .bool(false), "disable_firewall": .bool(false),
+            "pool_allocation": .string("ROUTING"), "unique_id": .string(id), "marked_for_delete": .bool(false),
+            "overridden": .bool(false), "_create_user": .string("admin"), "_last_modified_user": .string("admin"),
+            "_system_owned": .bool(false), "_protection": .string("NOT_PROTECTED"), "_revision": .int(0),
+        ])
+    }
+}
