@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The simulated NSX ALB controller against the real Avi Python SDK (avisdk 32.1.4 from PyPI, in a venv
+# under .build/avisdk-venv): log in with ApiSession, then create, read, update and delete a service
+# engine group with max_se. Prints "N passed, M failed"; exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+PORT=${PORT:-18743}
+VENV=.build/avisdk-venv
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import avi.sdk.avi_api" 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q "avisdk==${AVISDK_VERSION:-32.1.4}" || { echo "pip install avisdk failed"; exit 1; }
+fi
+swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+BIN="$(swift build --show-bin-path)/vcdscript"
+WORK=$(mktemp -d)
+SERVER=""
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; [ -n "$SERVER" ] && wait "$SERVER" 2>/dev/null; rm -rf "$WORK"' EXIT
+STATE="$WORK/state.sqlite"
+"$BIN" sim serve --state "$STATE" --port "$PORT" --task-ms 0 >"$WORK/serve.log" 2>&1 &
+SERVER=$!
+up=0
+for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$PORT/api/versions"; then up=1; break; fi
+    sleep 0.1
+done
+[ "$up" = 1 ] || { echo "server did not start"; cat "$WORK/serve.log"; exit 1; }
+STATUS=$("$BIN" sim status -o json --state "$STATE" --port "$PORT")
+ALB=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["endpoints"]["alb"])')
+PW=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["personas"] if p["provider"]][0]["password"])')
+# The SDK's later calls would honour these CA bundles over Session.verify (external-clients.md §3.1).
+unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
+"$VENV/bin/python" - "$ALB" "$PW" <<'PY'
+import sys
+from avi.sdk.avi_api import ApiSession
+url, pw = sys.argv[1], sys.argv[2]
+passed = failed = 0
+def check(what, cond):
+    global passed, failed
+    if cond: passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what)
+try:
+    api = ApiSession.get_session(url, "administrator", pw, tenant="admin", api_version="22.1.3", verify=False)
+    check("login", True)
+    cloud = api.get("cloud").json()["results"][0]
+    check("cloud listed", cloud.get("vtype") == "CLOUD_NSXT")
+    r = api.post("serviceenginegroup", data={"name": "seg-avisdk", "max_se": 3, "cloud_ref": cloud["url"]})
+    check("create status %s" % r.status_code, r.status_code in (200, 201))
+    seg = api.get_object_by_name("serviceenginegroup", "seg-avisdk")
+    check("read by name", seg is not None and seg.get("max_se") == 3)
+    uuid = seg["uuid"]
+    check("url", seg["url"].endswith("/api/serviceenginegroup/" + uuid))
+    seg["max_se"] = 5
+    r = api.put("serviceenginegroup/" + uuid, data=seg)
+    check("update status %s" % r.status_code, r.status_code == 200)
+    check("read back max_se", api.get("serviceenginegroup/" + uuid).json().get("max_se") == 5)
+    names = [o["name"] for o in api.get_objects_iter("serviceenginegroup", params={"page_size": 2})]
+    check("paged iteration %s" % names, "seg-avisdk" in names and len(names) == 3)
+    r = api.delete_by_name("serviceenginegroup", "seg-avisdk")
+    check("delete status %s" % r.status_code, r.status_code == 204)
+    check("gone", api.get_object_by_name("serviceenginegroup", "seg-avisdk") is None)
+except Exception as e:
+    failed += 1
+    print("FAIL: exception", type(e).__name__, e)
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
