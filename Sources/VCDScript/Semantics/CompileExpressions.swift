@@ -1,5 +1,59 @@
+/// Thrown inside a postfix chain when `?.` meets nil; the outermost node of the chain turns it
+/// into nil, so that `a?.b.c` is nil when `a` is (the whole rest of the chain is skipped).
+struct NilChain: Error {}
+
 extension Compiler {
+    /// True if a postfix chain (members, indexes, calls) holds a `?.` anywhere below `e`.
+    static func chainHasOptional(_ e: Expr) -> Bool {
+        switch e {
+        case let m as MemberExpr: return m.optional || chainHasOptional(m.object)
+        case let i as IndexExpr: return chainHasOptional(i.object)
+        case let c as CallExpr: return chainHasOptional(c.callee)
+        default: return false
+        }
+    }
+
+    /// The object part of a chain node: compiled without the nil-catching wrapper, which only
+    /// the outermost node of the chain gets.
+    func chainPart(_ e: Expr) -> Eval {
+        if e is MemberExpr || e is IndexExpr || e is CallExpr { return chainNode(e) }
+        return expr(e)
+    }
+
     func expr(_ e: Expr) -> Eval {
+        if (e is MemberExpr || e is IndexExpr || e is CallExpr) {
+            let node = chainNode(e)
+            guard Compiler.chainHasOptional(e) else { return node }
+            return { f in
+                do { return try node(f) } catch is NilChain { return .null }
+            }
+        }
+        return plainExpr(e)
+    }
+
+    /// Members, indexes and calls.
+    func chainNode(_ e: Expr) -> Eval {
+        switch e {
+        case let c as CallExpr:
+            return call(c)
+        case let m as MemberExpr:
+            let object = chainPart(m.object)
+            let name = m.name, range = m.nameRange, optional = m.optional
+            return { f in
+                let o = try object(f)
+                if optional, case .null = o { throw NilChain() }
+                return try Members.get(o, name, at: range, vm: f.vm)
+            }
+        case let i as IndexExpr:
+            let object = chainPart(i.object), index = expr(i.index)
+            let range = i.range
+            return { f in try Ops.index(try object(f), try index(f), at: range) }
+        default:
+            return plainExpr(e)
+        }
+    }
+
+    private func plainExpr(_ e: Expr) -> Eval {
         switch e {
         case let l as LiteralExpr:
             let v = l.value
@@ -15,20 +69,6 @@ extension Compiler {
             case .not: return { f in .bool(!(try operand(f)).isTruthy) }
             case .negate: return { f in try Ops.negate(try operand(f), at: range) }
             }
-        case let c as CallExpr:
-            return call(c)
-        case let m as MemberExpr:
-            let object = expr(m.object)
-            let name = m.name, range = m.nameRange, optional = m.optional
-            return { f in
-                let o = try object(f)
-                if optional, case .null = o { return .null }
-                return try Members.get(o, name, at: range, vm: f.vm)
-            }
-        case let i as IndexExpr:
-            let object = expr(i.object), index = expr(i.index)
-            let range = i.range
-            return { f in try Ops.index(try object(f), try index(f), at: range) }
         case let r as RangeExpr:
             let lower = expr(r.lower), upper = expr(r.upper)
             let inclusive = r.inclusive, range = r.range
@@ -219,13 +259,13 @@ extension Compiler {
         }
 
         if let m = c.callee as? MemberExpr {
-            let object = expr(m.object)
+            let object = chainPart(m.object)
             let name = m.name, optional = m.optional
             // The built-in method of each value kind is looked up once, here, not per call.
             let stringMethod = BuiltinMethods.string[name], listMethod = BuiltinMethods.list[name], mapMethod = BuiltinMethods.map[name]
             return { f in
                 let o = try object(f)
-                if optional, case .null = o { return .null }
+                if optional, case .null = o { throw NilChain() }
                 let (pos, nm) = try evalArgs(f)
                 do {
                     let method: ValueMethod?
@@ -245,7 +285,7 @@ extension Compiler {
             }
         }
 
-        let callee = expr(c.callee)
+        let callee = chainPart(c.callee)
         let calleeName = (c.callee as? IdentExpr)?.name
         let push = Compiler.pushArguments(args, range: range)
         var globalIndex = -1
