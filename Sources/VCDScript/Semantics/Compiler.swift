@@ -32,7 +32,24 @@ struct Compiler {
             body[body.count - 1] = ExprStmt(value)
         }
         return CompiledFunction(name: f.name, info: f.info, paramNames: f.params.map(\.name), requiredCount: required, range: f.range,
-                                defaults: defaults, body: inner.statements(body))
+                                defaults: defaults, body: inner.functionBody(body[...]))
+    }
+
+    /// A function body. Leading guards `if cond { return x }` return their value directly (the
+    /// body's value is the function's result), with no return signal to set and clear.
+    func functionBody(_ stmts: ArraySlice<Stmt>) -> Eval {
+        guard stmts.count >= 2, let e = stmts.first as? ExprStmt, let i = e.expr as? IfExpr, i.otherwise == nil,
+              i.then.statements.count == 1, let r = i.then.statements[0] as? ReturnStmt, let valueExpr = r.value,
+              !Compiler.containsReturnSignal(valueExpr) else {
+            return statements(Array(stmts))
+        }
+        let cond = condition(i.condition)
+        let value = expr(valueExpr)
+        let rest = functionBody(stmts.dropFirst())
+        return { f in
+            if try cond(f) { return try value(f) }
+            return try rest(f)
+        }
     }
 
     // MARK: variables
