@@ -51,7 +51,15 @@ final class VM {
     @inline(__always)
     func pop(to from: Int) {
         var i = from
-        while i < sp { stack[i] = .null; i += 1 }
+        while i < sp {
+            // Only references need dropping; scalars may stay (every slot is written before it
+            // is read), which spares a destroy call per slot on every return.
+            switch stack[i] {
+            case .null, .bool, .int, .float, .duration, .range: break
+            default: stack[i] = .null
+            }
+            i += 1
+        }
         sp = from
     }
 
