@@ -48,13 +48,13 @@ public final class Engine: @unchecked Sendable {
     /// The NSX client, or an error saying how to get one.
     public func nsxClient() throws -> NSXClient {
         if let nsx { return nsx }
-        throw EngineError("the NSX-T Policy API is not available on this target", hint: "set NSX_URL with NSX_USER / NSX_PASSWORD, or use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
+        throw EngineError("the NSX-T Policy API is not available on this target", hint: "only the embedded simulator wires an NSX Manager so far; use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
     }
 
     /// The ALB controller client, or an error saying how to get one.
     public func albClient() throws -> ALBClient {
         if let alb { return alb }
-        throw EngineError("the NSX ALB controller API is not available on this target", hint: "set ALB_URL with ALB_USER / ALB_PASSWORD, or import a SEG that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
+        throw EngineError("the NSX ALB controller API is not available on this target", hint: "only the embedded simulator wires an ALB controller so far; import a SEG that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
     }
 
     /// The session for reads of provider-only objects when one exists, else the tenant's.
