@@ -11,7 +11,9 @@ final class NSXALBTests: XCTestCase {
         let before = try alb.serviceEngineGroups()
         XCTAssertTrue(before.contains { $0["name"]?.stringValue == "seg-tenant" })
         XCTAssertEqual(try alb.serviceEngineGroup(named: "seg-tenant").flatMap(ALBClient.maxSE), 2)
+        let w0 = h.sim.counters.writes
         let made = try alb.createServiceEngineGroup(.object(["name": .string("seg-x"), "max_se": .int(3)]))
+        XCTAssertEqual(h.sim.counters.writes, w0 + 1, "ALB writes count")
         let uuid = try XCTUnwrap(made["uuid"]?.stringValue)
         XCTAssertEqual(ALBClient.maxSE(try alb.serviceEngineGroup(uuid: uuid)), 3)
         guard case .object(var body) = made else { return XCTFail() }
@@ -34,7 +36,9 @@ final class NSXALBTests: XCTestCase {
         let nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: h.transport(.nsx), user: "administrator", password: SimHarness.password)
         let t1 = try XCTUnwrap(try nsx.tier1(named: "gw-a"))
         let id = try XCTUnwrap(t1["id"]?.stringValue)
+        let w0 = h.sim.counters.writes
         try nsx.setRouteAdvertisement(tier1: id, types: ["TIER1_NAT", "TIER1_LB_VIP"])
+        XCTAssertEqual(h.sim.counters.writes, w0 + 1, "NSX writes count")
         XCTAssertEqual(Set(NSXClient.routeAdvertisement(try XCTUnwrap(try nsx.tier1(id: id)))), ["TIER1_NAT", "TIER1_LB_VIP"])
         let bad = NSXClient(baseURL: "https://nsx.sim.test", transport: h.transport(.nsx), user: "administrator", password: "wrong")
         XCTAssertThrowsError(try bad.tier1s())
@@ -68,5 +72,21 @@ final class NSXALBTests: XCTestCase {
         XCTAssertTrue(out.contains("~ updated NSX Tier-1 route advertisement gw-b (route_advertisement_types)"), text)
         XCTAssertTrue(out.contains("= unchanged NSX Tier-1 route advertisement gw-b"), text)
         XCTAssertTrue(out.contains { $0.contains("TIER1_LB_VIP") && $0.contains("TIER1_NAT") }, text)
+    }
+
+    /// A SEG missing on the controller: the runbook creates it there with max 2 SEs, imports it
+    /// into VCD, and a second run writes nothing (NSX and ALB writes count).
+    func testRunbookCreatesTheControllerSEGThenChangesNothing() throws {
+        let h = try SimHarness()
+        let runbook = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
+        let first = try h.run("", args: ["seg=seg-k8s"], file: runbook)
+        XCTAssertTrue(first.contains("+ created ALB service engine group seg-k8s"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("+ created service engine group seg-k8s"), first.joined(separator: "\n"))
+        let alb = ALBClient(baseURL: "https://alb.sim.test", transport: h.transport(.alb), user: "administrator", password: SimHarness.password)
+        XCTAssertEqual(try alb.serviceEngineGroup(named: "seg-k8s").flatMap(ALBClient.maxSE), 2)
+        let writes = h.sim.counters.writes
+        let second = try h.run("", args: ["seg=seg-k8s"], file: runbook)
+        XCTAssertEqual(h.sim.counters.writes, writes, second.joined(separator: "\n"))
+        XCTAssertFalse(second.contains { $0.hasPrefix("+") || $0.hasPrefix("~") }, second.joined(separator: "\n"))
     }
 }
