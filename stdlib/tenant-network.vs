@@ -37,7 +37,13 @@ print("tenant network for ${p.org}/${p.vdc} on ${cloud.site}")
 let org = cloud.org(p.org)
 let vdc = org.vdc(p.vdc)
 
-# 1. The dedicated service engine group, imported into VCD (provider side).
+# 1. The dedicated service engine group: on the ALB controller with max 2 service engines,
+#    then imported into VCD (provider side).
+if cloud.alb.available {
+    cloud.alb.serviceEngineGroups.ensure(name: p.seg, maxServiceEngines: 2)
+} else {
+    print("  (no ALB controller on this target: ${p.seg} must exist there with max 2 SEs)")
+}
 cloud.serviceEngineGroups.ensure(name: p.seg, reservationType: "DEDICATED")
 
 # 2. The T1 edge gateway with an IP block for SNAT and LoadBalancer services.
@@ -57,6 +63,12 @@ gw.nat.ensure(name: p.snat, type: "SNAT", external: gw.primaryIP, internal: net.
 
 # 6. Route advertisement on the T1, so the T0 reaches the nodes and the VIPs.
 gw.routeAdvertisement.ensure(enable: true, subnets: [net.subnet])
+#    and in NSX, what the T1 advertises: connected segments, NAT addresses and the LB VIPs.
+if cloud.nsx.available {
+    cloud.nsx.tier1s.ensureRouteAdvertisement(p.gateway, types: ["TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP"])
+} else {
+    print("  (no NSX Manager on this target: set the T1's route advertisement types there)")
+}
 
 print("""
     gateway ${gw.name}: primary ${gw.primaryIP}, vipSubnet ${gw.vipSubnet}

@@ -16,6 +16,10 @@ public final class Engine: @unchecked Sendable {
     /// SEG); nil when the runbook runs with tenant rights only.
     public let provider: VCDClient?
     public var mode: EngineMode
+    /// The NSX-T Policy API of the site (Tier-1 route advertisement); nil when not configured.
+    public var nsx: NSXClient?
+    /// The NSX ALB controller (service engine groups); nil when not configured.
+    public var alb: ALBClient?
     /// Receives `+ created ...` lines and progress.
     public var report: (String) -> Void
     /// Every change decided so far (apply and plan).
@@ -39,6 +43,18 @@ public final class Engine: @unchecked Sendable {
         if tenant.credentials.isProvider { return tenant }
         throw EngineError("\(what) is a provider operation, and this target has no provider (System) session",
                           hint: "connect with a System user as well (connect(..., providerUser:, providerPassword:) or VCD_PROVIDER_USER / VCD_PROVIDER_PASSWORD), or ask your provider to do this step")
+    }
+
+    /// The NSX client, or an error saying how to get one.
+    public func nsxClient() throws -> NSXClient {
+        if let nsx { return nsx }
+        throw EngineError("the NSX-T Policy API is not available on this target", hint: "only the embedded simulator wires an NSX Manager so far; use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
+    }
+
+    /// The ALB controller client, or an error saying how to get one.
+    public func albClient() throws -> ALBClient {
+        if let alb { return alb }
+        throw EngineError("the NSX ALB controller API is not available on this target", hint: "only the embedded simulator wires an ALB controller so far; import a SEG that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
     }
 
     /// The session for reads of provider-only objects when one exists, else the tenant's.

@@ -10,6 +10,8 @@ final class CloudCollection: NativeObject {
     let ensureItem: ((Arguments) throws -> Value)?
     let deleteItem: ((String) throws -> Bool)?
     let scope: String
+    /// The engine behind it, for collection-specific methods.
+    var engine: Engine?
 
     init(type: NativeType, elementKind: String, scope: String, list: @escaping () throws -> [Value], find: ((String) throws -> Value?)? = nil,
          ensure: ((Arguments) throws -> Value)? = nil, delete: ((String) throws -> Bool)? = nil) {

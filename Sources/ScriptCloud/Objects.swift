@@ -68,6 +68,31 @@ enum Objects {
             delete: { n in try k.delete(n) }))
     }
 
+    static func albServiceEngineGroups(_ e: Engine) -> Value {
+        let k = ALBServiceEngineGroups(engine: e)
+        let wrap = { (x: JSONValue, planned: Bool) -> Value in .object(Ref(Types.albServiceEngineGroup, engine: e, value: x, planned: planned)) }
+        let c = CloudCollection(type: Types.albServiceEngineGroups, elementKind: "ALB service engine group", scope: "the ALB controller",
+            list: { try k.list().map { wrap($0, false) } },
+            find: { n in try k.get(n).map { wrap($0, false) } },
+            ensure: { a in
+                let r = try k.ensure(name: try a.string(0), maxServiceEngines: try a.optInt("maxServiceEngines"))
+                return wrap(r.value, r.planned)
+            },
+            delete: { n in let had = try k.get(n) != nil; try k.delete(name: n); return had })
+        c.engine = e
+        return .object(c)
+    }
+
+    static func tier1s(_ e: Engine) -> Value {
+        let k = NSXTier1s(engine: e)
+        let wrap = { (x: JSONValue) -> Value in .object(Ref(Types.tier1, engine: e, value: x)) }
+        let c = CloudCollection(type: Types.tier1s, elementKind: "Tier-1 gateway", scope: "NSX",
+            list: { try k.list().map(wrap) },
+            find: { n in try k.get(n).map(wrap) })
+        c.engine = e
+        return .object(c)
+    }
+
     static func serviceEngineGroups(_ e: Engine) -> Value {
         let k = ServiceEngineGroups(engine: e)
         let wrap = { (x: ServiceEngineGroup, planned: Bool) -> Value in .object(Ref(Types.serviceEngineGroup, engine: e, value: x, planned: planned)) }

@@ -4,8 +4,8 @@ import Foundation
 enum Types {
     static var everything: [NativeType] {
         [cloud, org, vdc, gateway, natRule, loadBalancer, segAssignment, serviceEngineGroup, pool, virtualService, network,
-         computePolicy, routeAdvertisement, albNamespace, nsxNamespace,
-         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies]
+         computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
+         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s]
     }
 
     // MARK: Collections
@@ -255,20 +255,96 @@ enum Types {
         Field<VdcComputePolicy>("sizingOnly", "A sizing policy.") { r, _ in V.b(r.value.isSizingOnly) },
     ], nameOf: { $0.name })
 
-    static func unavailable(_ name: String, _ what: String) -> NativeType {
-        let t = NativeType(name: name, doc: "The \(what) API. Not available on this target yet.")
-        for m in name == "alb" ? ["serviceEngineGroups", "controllers"] : ["tier1s"] {
-            t.property(m, doc: "Not available on this target yet.") { _, _ in
-                throw ScriptError(.host, "cloud.\(name).\(m): the \(what) API is not available on this target yet",
-                                  hint: name == "alb" ? "import a service engine group that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")"
-                                                      : "use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
-            }
+    /// `cloud.alb` and `cloud.nsx`: namespaces over the cloud's engine.
+    final class Namespace: NativeObject {
+        let cloud: CloudObject
+        init(_ type: NativeType, cloud: CloudObject) { self.cloud = cloud; super.init(type: type) }
+    }
+
+    static let albNamespace = { () -> NativeType in
+        let t = NativeType(name: "alb", doc: "The NSX ALB (Avi) controller API of the site: its service engine groups (provider).")
+        t.property("serviceEngineGroups", doc: "Service engine groups on the controller (collection): ensure(name:, maxServiceEngines:).") { o, ctx in
+            let e = try host(ctx) { try (o as! Namespace).cloud.engine() }
+            _ = try host(ctx) { try e.albClient() }
+            return Objects.albServiceEngineGroups(e)
         }
+        t.property("available", doc: "True when this target has an ALB controller configured.") { o, ctx in
+            .bool(try host(ctx) { try (o as! Namespace).cloud.engine() }.alb != nil)
+        }
+        t.describe = { _ in "<alb>" }
         CloudTypes.register(t)
         return t
-    }
-    static let albNamespace = unavailable("alb", "NSX ALB controller")
-    static let nsxNamespace = unavailable("nsx", "NSX-T Policy")
+    }()
+
+    static let nsxNamespace = { () -> NativeType in
+        let t = NativeType(name: "nsx", doc: "The NSX-T Policy API of the site: Tier-1 gateways and their route advertisement (provider).")
+        t.property("tier1s", doc: "Tier-1 gateways (collection; get(name or id)).") { o, ctx in
+            let e = try host(ctx) { try (o as! Namespace).cloud.engine() }
+            _ = try host(ctx) { try e.nsxClient() }
+            return Objects.tier1s(e)
+        }
+        t.property("available", doc: "True when this target has an NSX Manager configured.") { o, ctx in
+            .bool(try host(ctx) { try (o as! Namespace).cloud.engine() }.nsx != nil)
+        }
+        t.describe = { _ in "<nsx>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let albServiceEngineGroups = Collections.type("albServiceEngineGroups", element: "ALB service engine group",
+        doc: "Service engine groups on the NSX ALB controller (provider). ensure creates the group or sets its max service engines; import it into VCD with cloud.serviceEngineGroups.ensure.",
+        ensureParams: [Parameter("name"), Parameter("maxServiceEngines", default: .null, doc: "max_se: how many service engines the group may run")],
+        columns: ["name", "maxServiceEngines", "haMode"])
+
+    static let tier1s = { () -> NativeType in
+        let t = Collections.type("tier1s", element: "Tier-1 gateway", doc: "Tier-1 gateways of NSX-T (Policy API), by display name or id.",
+                                 ensureParams: nil, columns: ["name", "id", "routeAdvertisement"])
+        t.method("ensureRouteAdvertisement", params: [Parameter("name", doc: "the Tier-1's display name or id"),
+                                                      Parameter("types", doc: "route_advertisement_types, e.g. [\"TIER1_CONNECTED\", \"TIER1_NAT\", \"TIER1_LB_VIP\"]")],
+                 doc: "Sets the Tier-1's route advertisement types (idempotent; prints ~ / =). In plan mode a Tier-1 still to be created counts as an update.") { o, a, ctx in
+            let c = o as! CloudCollection
+            let name = try a.string(0)
+            guard let types = try a.optStrings("types") else { throw ScriptError(.argument, "ensureRouteAdvertisement() is missing argument types") }
+            guard let e = c.engine else { throw ScriptError(.host, "no engine") }
+            let r = try host(ctx) { () -> Ensured<[String]> in
+                let k = NSXTier1s(engine: e)
+                if let t1 = try k.get(name) { return try k.ensureRouteAdvertisement(t1, types: types) }
+                guard e.isPlan else { throw EngineError("NSX has no Tier-1 named \(name)", hint: "create the edge gateway first; its Tier-1 carries its name") }
+                return try k.ensureRouteAdvertisement(.object(["id": .string(name), "display_name": .string(name)]), types: types, knownMissing: true)
+            }
+            return V.list(r.value)
+        }
+        return t
+    }()
+
+    static let albServiceEngineGroup = defineType("albServiceEngineGroup", doc: "A service engine group on the NSX ALB controller.",
+                                                  columns: ["name", "maxServiceEngines", "haMode"], fields: [
+        Field<JSONValue>("name", "Its name on the controller.") { r, _ in V.s(r.value["name"]?.stringValue) },
+        Field<JSONValue>("uuid", "Its controller uuid.", known: false) { r, _ in V.s(r.value["uuid"]?.stringValue) },
+        Field<JSONValue>("maxServiceEngines", "max_se: how many service engines it may run.") { r, _ in V.i(ALBClient.maxSE(r.value)) },
+        Field<JSONValue>("haMode", "HA_MODE_SHARED, HA_MODE_SHARED_PAIR or HA_MODE_LEGACY_ACTIVE_STANDBY.") { r, _ in V.s(r.value["ha_mode"]?.stringValue) },
+    ], nameOf: { $0["name"]?.stringValue })
+
+    static let tier1 = { () -> NativeType in
+        let t = defineType("tier1", doc: "A Tier-1 gateway of NSX-T (Policy API).", columns: ["name", "id", "routeAdvertisement"], fields: [
+            Field<JSONValue>("name", "Its display name (a VCD edge gateway's T1 carries the gateway's name).") { r, _ in V.s(r.value["display_name"]?.stringValue) },
+            Field<JSONValue>("id", "Its Policy id.") { r, _ in V.s(r.value["id"]?.stringValue) },
+            Field<JSONValue>("path", "Its Policy path.") { r, _ in V.s(r.value["path"]?.stringValue) },
+        ], nameOf: { $0["display_name"]?.stringValue })
+        t.property("routeAdvertisement", doc: "route_advertisement_types (TIER1_CONNECTED, TIER1_NAT, TIER1_LB_VIP, ...); settable to a list: prints ~ updated or = unchanged.",
+                   get: { o, _ in V.list(NSXClient.routeAdvertisement((o as! Ref<JSONValue>).value)) },
+                   set: { o, v, ctx in
+                       let r = o as! Ref<JSONValue>
+                       guard case .list(let l) = v else { throw ScriptError(.type, "routeAdvertisement must be a list of strings, not \(v.typeName)") }
+                       let types = try l.items.map { x -> String in
+                           guard case .string(let s) = x else { throw ScriptError(.type, "routeAdvertisement must be a list of strings") }
+                           return s
+                       }
+                       let e = try host(ctx) { try NSXTier1s(engine: r.engine).ensureRouteAdvertisement(r.value, types: types) }
+                       if case .object(var j) = r.value { j["route_advertisement_types"] = .array(e.value.map { .string($0) }); r.value = .object(j) }
+                   })
+        return t
+    }()
 
     static let cloud = { () -> NativeType in
         let t = NativeType(name: "cloud", doc: "A connection to a VCD site (or the embedded simulator): its orgs, who you are, provider-side ALB objects.")
@@ -297,8 +373,8 @@ enum Types {
             let c = o as! CloudObject
             return Objects.serviceEngineGroups(try host(ctx) { try c.engine() })
         }
-        t.property("alb", doc: "The NSX ALB controller API (not available on this target yet).") { _, _ in .object(NativeObject(type: Types.albNamespace)) }
-        t.property("nsx", doc: "The NSX-T Policy API (not available on this target yet).") { _, _ in .object(NativeObject(type: Types.nsxNamespace)) }
+        t.property("alb", doc: "The NSX ALB controller API: serviceEngineGroups (an error when the target has no controller).") { o, _ in .object(Namespace(Types.albNamespace, cloud: o as! CloudObject)) }
+        t.property("nsx", doc: "The NSX-T Policy API: tier1s (an error when the target has no NSX Manager).") { o, _ in .object(Namespace(Types.nsxNamespace, cloud: o as! CloudObject)) }
         t.property("plan", doc: "True in plan mode (--plan): changes are recorded, not sent.") { o, ctx in
             let c = o as! CloudObject
             return .bool(try host(ctx) { try c.engine() }.isPlan)

@@ -78,7 +78,15 @@ final class CloudWiring {
         guard r.password != nil || r.apiToken != nil else {
             throw EngineError("the simulator has no persona \(user)@\(org)", hint: "see the personas with: vcdscript sim status")
         }
-        return try ScriptCloud.engine(url: "https://vcd.sim.test", transport: transport, request: r, options: options)
+        let engine = try ScriptCloud.engine(url: "https://vcd.sim.test", transport: transport, request: r, options: options)
+        // The simulator's NSX Manager and ALB controller, as the provider admin.
+        if let admin = personas.first(where: { $0.provider }) {
+            let nsxT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .nsx) }, retry: options.retry, debugSink: options.debugSink)
+            let albT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .alb) }, retry: options.retry, debugSink: options.debugSink)
+            engine.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: nsxT, user: admin.user, password: admin.password)
+            engine.alb = ALBClient(baseURL: "https://alb.sim.test", transport: albT, user: admin.user, password: admin.password)
+        }
+        return engine
     }
 
     func openSimulator() throws -> Simulator {

@@ -22,8 +22,10 @@ final class SimHarness {
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-    var transport: HTTPTransport {
-        TransportStack.wrap(InProcessTransport { [sim] in sim.handle($0, service: .vcd) },
+    var transport: HTTPTransport { transport(.vcd) }
+
+    func transport(_ service: SimService) -> HTTPTransport {
+        TransportStack.wrap(InProcessTransport { [sim] in sim.handle($0, service: service) },
                             retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1),
                             debugSink: { [weak self] line in self?.lock.lock(); self?.debugLog.append(line); self?.lock.unlock() })
     }
@@ -38,6 +40,8 @@ final class SimHarness {
             self?.lock.lock(); self?.output.append(line); self?.lock.unlock()
         }
         e.createRetryDelay = 0.001
+        e.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: transport(.nsx), user: "administrator", password: Self.password)
+        e.alb = ALBClient(baseURL: "https://alb.sim.test", transport: transport(.alb), user: "administrator", password: Self.password)
         return e
     }
 

@@ -14,13 +14,15 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(created.count, 6, first.joined(separator: "\n"))
         XCTAssertTrue(first.contains("+ created edge gateway gw-capvcd on t-tenant"), first.joined(separator: "\n"))
         XCTAssertTrue(first.contains { $0.hasPrefix("~ updated route advertisement gw-capvcd") }, first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("= unchanged ALB service engine group seg-tenant"), first.joined(separator: "\n"))
+        XCTAssertTrue(first.contains("~ updated NSX Tier-1 route advertisement gw-capvcd (route_advertisement_types)"), first.joined(separator: "\n"))
         XCTAssertTrue(first.contains { $0.contains("vipSubnet 203.0.113.0/24") })
         let writesAfterFirst = h.sim.counters.writes
 
         let second = try h.run("", file: runbook)
         XCTAssertEqual(h.sim.counters.writes, writesAfterFirst, "the second run sent a mutating request:\n\(second.joined(separator: "\n"))")
         let changes = second.filter { $0.hasPrefix("+") || $0.hasPrefix("~") || $0.hasPrefix("-") || $0.hasPrefix("=") }
-        XCTAssertEqual(changes.count, 7)
+        XCTAssertEqual(changes.count, 9)
         XCTAssertTrue(changes.allSatisfy { $0.hasPrefix("= unchanged") }, changes.joined(separator: "\n"))
         // Nothing was created twice.
         XCTAssertEqual(h.sim.count(kind: "edgeGateway"), 1)
