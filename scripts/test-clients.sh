@@ -146,7 +146,6 @@ for scheme in http https; do
     if [ $rc -ne 0 ]; then ok "$scheme: vcd login with a wrong password refused (exit $rc)"; else notok "$scheme: vcd login with a wrong password refused" "$out"; fi
 done
 
-# TODO(alb): avisdk (installed above) against the simulated ALB controller API once it exists in this
-# tree (`sim serve` answers 404 on the ALB port for now): login, serviceenginegroup CRUD, paging.
+# avisdk against the simulated ALB controller runs in scripts/test-avisdk.sh.
 
 finish

@@ -168,7 +168,9 @@ public final class Simulator: @unchecked Sendable {
         var response: HTTPResponseMessage
         switch tables[service]!.lookup(method: request.method, path: request.path) {
         case .notFound:
-            let what = service == .vcd ? "" : " (the simulated \(service == .nsx ? "NSX-T Policy API" : "NSX ALB controller API") is not implemented yet)"
+            // NSX and ALB are subsets: say so, so that a client hitting a path we do not simulate
+            // knows it is the simulator's limit, not its own mistake (docs/simulator.md lists them).
+            let what = service == .vcd ? "" : " (the simulated \(service == .nsx ? "NSX-T Policy API" : "NSX ALB controller API") does not cover this path; see docs/simulator.md)"
             response = errorResponse(SimError(404, VCDMinorError.notFound, "No resource at \(request.method) \(request.path)\(what)."), requestID: requestID, request: request)
         case .methodNotAllowed(let allowed):
             response = errorResponse(SimError(405, VCDMinorError.methodNotAllowed, "\(request.method) is not supported on \(request.path)."), requestID: requestID, request: request)

@@ -124,7 +124,7 @@ final class CoreTests: XCTestCase {
         defer { h.close() }
         let r = h.sim.handle(HTTPRequestMessage(method: "GET", target: "/api/versions"), service: .nsx)
         XCTAssertEqual(r.status, 404)
-        XCTAssertTrue(r.text.contains("NSX-T Policy API is not implemented yet"), r.text)
+        XCTAssertTrue(r.text.contains("NSX-T Policy API does not cover this path"), r.text)
         XCTAssertEqual(h.sim.handle(HTTPRequestMessage(method: "PATCH", target: "/api/versions"), service: .vcd).status, 405)
     }
 
