@@ -19,18 +19,26 @@ public struct ConnectRequest {
     /// `VCD_PASSWORD`, `VCD_API_TOKEN`, `VCD_ALLOW_UNVERIFIED_SSL`), plus `VCD_PROVIDER_USER` /
     /// `VCD_PROVIDER_PASSWORD` for a System session beside the tenant one, and `VCD_CA_FILE`.
     public static func fromEnvironment(_ env: [String: String]) -> ConnectRequest {
-        var r = ConnectRequest()
-        func v(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
-        r.url = v("VCD_URL")
-        r.org = v("VCD_ORG")
-        r.user = v("VCD_USER")
-        r.password = v("VCD_PASSWORD")
-        r.apiToken = v("VCD_API_TOKEN")
-        r.providerUser = v("VCD_PROVIDER_USER")
-        r.providerPassword = v("VCD_PROVIDER_PASSWORD")
-        r.caFile = v("VCD_CA_FILE")
-        r.insecure = ["1", "true", "yes"].contains((v("VCD_ALLOW_UNVERIFIED_SSL") ?? "").lowercased())
-        return r
+        ConnectRequest { key in
+            let name = key == "insecure" ? "VCD_ALLOW_UNVERIFIED_SSL" : "VCD_" + key.uppercased()
+            return env[name].flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Fills a request from one source of settings (the environment, a profile). `setting` is
+    /// asked for each key in its profile spelling — `url org user password api_token
+    /// provider_user provider_password ca_file insecure` — and answers nil when it is not set.
+    public init(settings setting: (String) -> String?) {
+        self.init()
+        url = setting("url")
+        org = setting("org")
+        user = setting("user")
+        password = setting("password")
+        apiToken = setting("api_token")
+        providerUser = setting("provider_user")
+        providerPassword = setting("provider_password")
+        caFile = setting("ca_file")
+        insecure = ["1", "true", "yes"].contains((setting("insecure") ?? "").lowercased())
     }
 
     /// Registers every secret with the redactor (before any request or message can carry it).

@@ -59,16 +59,7 @@ public enum Profiles {
             if let e = p[key + "_env"], let v = env[e], !v.isEmpty { return v }
             return nil
         }
-        var r = ConnectRequest()
-        r.url = value("url")
-        r.org = value("org")
-        r.user = value("user")
-        r.password = value("password")
-        r.apiToken = value("api_token")
-        r.providerUser = value("provider_user")
-        r.providerPassword = value("provider_password")
-        r.caFile = value("ca_file")
-        r.insecure = ["true", "yes", "1"].contains((value("insecure") ?? "").lowercased())
+        let r = ConnectRequest(settings: value)
         r.registerSecrets()
         return r
     }
