@@ -132,9 +132,10 @@ keys Tab
 if wait_for 'upper' 1 10 && wait_for 'lower' 1 2 && wait_for 'split' 1 2; then pass '"abc".<TAB> lists string methods'; else fail '"abc".<TAB> lists string methods' "$(shown)"; fi
 typed 'up'
 keys Tab
-typed '()'
+check "a unique method completes with its ( (upper)" 'vcd> "abc".upper('
+typed ')'
 keys Enter
-check_line "a unique member completes (upper) and runs" '"ABC"'
+check_line "the completed method call runs" '"ABC"'
 
 typed 'let marker_value = 4242'
 keys Enter

@@ -10,6 +10,11 @@ struct Completer {
     /// multi-line input (strings and brackets may span lines); `line` is the current line up to
     /// the cursor.
     func candidates(context: String, line: String) -> (word: String, items: [String])? {
+        candidatesWithReceiver(context: context, line: line).map { ($0.word, $0.items) }
+    }
+
+    /// As `candidates`, plus the receiver's value when completing members.
+    private func candidatesWithReceiver(context: String, line: String) -> (word: String, items: [String], receiver: Value?)? {
         let text = Array(context + line)
         let scan = Scan(text)
         if scan.inString || scan.inComment { return nil }
@@ -23,10 +28,10 @@ struct Completer {
         if before == ".", !(start >= 2 && text[start - 2] == ".") {
             var receiver = receiverText(text, end: start - 1)
             if receiver.hasSuffix("?") { receiver.removeLast() }
-            guard !receiver.isEmpty, let value = peekReceiver(receiver) else { return (word, []) }
+            guard !receiver.isEmpty, let value = peekReceiver(receiver) else { return (word, [], nil) }
             let names = unique(interpreter.memberNames(of: value))
                 .filter { $0.hasPrefix(word) && (!$0.hasPrefix("_") || word.hasPrefix("_")) }
-            return (word, names.sorted())
+            return (word, names.sorted(), value)
         }
 
         // Named arguments at the start of an argument of a call.
@@ -39,7 +44,7 @@ struct Completer {
                 if let params = parameterNames(callee) {
                     // Parameter names first: when one matches, only they are offered.
                     items = params.filter { $0.hasPrefix(word) }.map { $0 + ": " }
-                    if word.isEmpty || !items.isEmpty { return (word, items) }
+                    if word.isEmpty || !items.isEmpty { return (word, items, nil) }
                 }
             }
         }
@@ -48,25 +53,43 @@ struct Completer {
         var names = interpreter.visibleNames + Interpreter.keywords
         names = unique(names).filter { $0.hasPrefix(word) && ($0 != "_" || word == "_") }
         if !word.hasPrefix("_") { names = names.filter { !$0.hasPrefix("_") } }
-        return (word, items + names.sorted())
+        return (word, items + names.sorted(), nil)
     }
 
     /// What Tab does: insert the rest of a unique candidate, or the common prefix of several,
     /// or list them.
     func action(context: String, line: String) -> CompletionAction {
-        guard let (word, items) = candidates(context: context, line: line) else {
+        guard let (word, items, receiver) = candidatesWithReceiver(context: context, line: line) else {
             // Tab on an empty line or after spaces indents.
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return .insert("    ") }
             return .none
         }
         if items.isEmpty { return .none }
-        if items.count == 1 { return .insert(String(items[0].dropFirst(word.count))) }
+        if items.count == 1 {
+            // A function or method gets its "(" too.
+            let rest = String(items[0].dropFirst(word.count))
+            return .insert(rest + (isCallable(items[0], on: receiver) ? "(" : ""))
+        }
         let common = commonPrefix(items)
         if common.count > word.count { return .insert(String(common.dropFirst(word.count))) }
         return .list(items)
     }
 
     // MARK: helpers
+
+    /// True when `name` (a global, or a member of `receiver`) is a function or method.
+    private func isCallable(_ name: String, on receiver: Value?) -> Bool {
+        guard let receiver else {
+            guard !Interpreter.keywords.contains(name), let v = interpreter.peek(name) else { return false }
+            switch v {
+            case .function, .builtin: return true
+            default: return false
+            }
+        }
+        // A map key shadows the method of the same name.
+        if case .map(let m) = receiver, m[name] != nil { return false }
+        return interpreter.parameterNames(ofMethod: name, on: receiver) != nil
+    }
 
     private func peekReceiver(_ text: String) -> Value? {
         if let v = interpreter.peek(text) { return v }
