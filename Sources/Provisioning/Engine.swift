@@ -48,13 +48,13 @@ public final class Engine: @unchecked Sendable {
     /// The NSX client, or an error saying how to get one.
     public func nsxClient() throws -> NSXClient {
         if let nsx { return nsx }
-        throw EngineError("the NSX-T Policy API is not available on this target", hint: "only the embedded simulator wires an NSX Manager so far; use the VCD side: gw.routeAdvertisement.ensure(enable: true, subnets: [...])")
+        throw EngineError("the NSX-T Policy API is not available on this target", hint: "set NSXT_MANAGER_HOST, NSXT_USERNAME and NSXT_PASSWORD (or nsx_url, nsx_user, nsx_password_env in the profile, or connect(nsxUrl:, nsxUser:, nsxPassword:)); with `vcdscript sim serve`, `vcdscript sim env` prints them")
     }
 
     /// The ALB controller client, or an error saying how to get one.
     public func albClient() throws -> ALBClient {
         if let alb { return alb }
-        throw EngineError("the NSX ALB controller API is not available on this target", hint: "only the embedded simulator wires an ALB controller so far; import a SEG that exists on the controller: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
+        throw EngineError("the NSX ALB controller API is not available on this target", hint: "set AVI_CONTROLLER, AVI_USERNAME and AVI_PASSWORD (or alb_url, alb_user, alb_password_env in the profile, or connect(albUrl:, albUser:, albPassword:)); with `vcdscript sim serve`, `vcdscript sim env` prints them. Without a controller, import a SEG that exists there: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
     }
 
     /// The session for reads of provider-only objects when one exists, else the tenant's.

@@ -13,21 +13,41 @@ public struct ConnectRequest {
     public var providerPassword: String?
     public var insecure: Bool = false
     public var caFile: String?
+    /// The NSX-T Manager (Policy API), for the steps VCD does not expose (Tier-1 route
+    /// advertisement types). nil: those steps say how to configure it.
+    public var nsxURL: String?
+    public var nsxUser: String?
+    public var nsxPassword: String?
+    /// The NSX ALB (Avi) controller, for controller-side service engine groups.
+    public var albURL: String?
+    public var albUser: String?
+    public var albPassword: String?
     public init() {}
 
     /// The environment as the Terraform VCD provider names it (`VCD_URL`, `VCD_ORG`, `VCD_USER`,
     /// `VCD_PASSWORD`, `VCD_API_TOKEN`, `VCD_ALLOW_UNVERIFIED_SSL`), plus `VCD_PROVIDER_USER` /
     /// `VCD_PROVIDER_PASSWORD` for a System session beside the tenant one, and `VCD_CA_FILE`.
+    /// The NSX-T Manager and the ALB controller as their Terraform providers name them:
+    /// `NSXT_MANAGER_HOST`, `NSXT_USERNAME`, `NSXT_PASSWORD`; `AVI_CONTROLLER`, `AVI_USERNAME`,
+    /// `AVI_PASSWORD` (a bare host name means https).
     public static func fromEnvironment(_ env: [String: String]) -> ConnectRequest {
         ConnectRequest { key in
-            let name = key == "insecure" ? "VCD_ALLOW_UNVERIFIED_SSL" : "VCD_" + key.uppercased()
+            let name = environmentNames[key] ?? "VCD_" + key.uppercased()
             return env[name].flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
+    /// Environment names that do not follow `VCD_<KEY>`.
+    public static let environmentNames = [
+        "insecure": "VCD_ALLOW_UNVERIFIED_SSL",
+        "nsx_url": "NSXT_MANAGER_HOST", "nsx_user": "NSXT_USERNAME", "nsx_password": "NSXT_PASSWORD",
+        "alb_url": "AVI_CONTROLLER", "alb_user": "AVI_USERNAME", "alb_password": "AVI_PASSWORD",
+    ]
+
     /// Fills a request from one source of settings (the environment, a profile). `setting` is
     /// asked for each key in its profile spelling — `url org user password api_token
-    /// provider_user provider_password ca_file insecure` — and answers nil when it is not set.
+    /// provider_user provider_password ca_file insecure nsx_url nsx_user nsx_password alb_url
+    /// alb_user alb_password` — and answers nil when it is not set.
     public init(settings setting: (String) -> String?) {
         self.init()
         url = setting("url")
@@ -39,11 +59,22 @@ public struct ConnectRequest {
         providerPassword = setting("provider_password")
         caFile = setting("ca_file")
         insecure = ["1", "true", "yes"].contains((setting("insecure") ?? "").lowercased())
+        nsxURL = setting("nsx_url").map(Self.siteURL)
+        nsxUser = setting("nsx_user")
+        nsxPassword = setting("nsx_password")
+        albURL = setting("alb_url").map(Self.siteURL)
+        albUser = setting("alb_user")
+        albPassword = setting("alb_password")
+    }
+
+    /// `nsx.lab.example` → `https://nsx.lab.example` (the Terraform providers take host names).
+    public static func siteURL(_ hostOrURL: String) -> String {
+        hostOrURL.contains("://") ? hostOrURL : "https://" + hostOrURL
     }
 
     /// Registers every secret with the redactor (before any request or message can carry it).
     public func registerSecrets(_ redactor: SecretRedactor = .shared) {
-        for s in [password, apiToken, providerPassword].compactMap({ $0 }) where !s.isEmpty { redactor.register(s) }
+        for s in [password, apiToken, providerPassword, nsxPassword, albPassword].compactMap({ $0 }) where !s.isEmpty { redactor.register(s) }
     }
 }
 
@@ -67,7 +98,29 @@ public enum ScriptCloud {
         r.registerSecrets()
         let base = CurlTransport(options: CurlTransportOptions(insecure: r.insecure, caFile: r.caFile))
         let transport = TransportStack.wrap(base, retry: options.retry, debugSink: options.debugSink)
-        return try engine(url: url, transport: transport, request: r, options: options)
+        let e = try engine(url: url, transport: transport, request: r, options: options)
+        try attachNSXAndALB(e, r, transport: transport)
+        return e
+    }
+
+    /// Gives the engine the NSX-T Manager and ALB controller clients the request configures (they
+    /// share the site's transport: the same trust settings, retries and debug log). A URL without
+    /// credentials is an error now rather than a 401 halfway through a runbook.
+    public static func attachNSXAndALB(_ e: Engine, _ r: ConnectRequest, transport: HTTPTransport) throws {
+        if let u = r.nsxURL {
+            guard let user = r.nsxUser, let password = r.nsxPassword else {
+                throw EngineError("the NSX-T Manager \(u) is configured without credentials",
+                                  hint: "set NSXT_USERNAME and NSXT_PASSWORD (or nsx_user / nsx_password_env in the profile)")
+            }
+            e.nsx = NSXClient(baseURL: u, transport: transport, user: user, password: password)
+        }
+        if let u = r.albURL {
+            guard let user = r.albUser, let password = r.albPassword else {
+                throw EngineError("the ALB controller \(u) is configured without credentials",
+                                  hint: "set AVI_USERNAME and AVI_PASSWORD (or alb_user / alb_password_env in the profile)")
+            }
+            e.alb = ALBClient(baseURL: u, transport: transport, user: user, password: password)
+        }
     }
 
     /// An engine over any transport (the executable passes the in-process simulator).
@@ -99,6 +152,10 @@ public enum ScriptCloud {
             Parameter("apiToken", default: .null, doc: "a secret(...)"), Parameter("insecure", default: .bool(false)),
             Parameter("caFile", default: .null), Parameter("providerUser", default: .null), Parameter("providerPassword", default: .null),
             Parameter("profile", default: .null, doc: "a named profile of the config file (refused if others can read it)"),
+            Parameter("nsxUrl", default: .null, doc: "NSX-T Manager (Policy API) URL or host"), Parameter("nsxUser", default: .null),
+            Parameter("nsxPassword", default: .null, doc: "a secret(...)"),
+            Parameter("albUrl", default: .null, doc: "NSX ALB controller URL or host"), Parameter("albUser", default: .null),
+            Parameter("albPassword", default: .null, doc: "a secret(...)"),
         ], doc: "Connects to a site (or the embedded simulator) and returns a cloud object.") { a, ctx in
             if let profile = try a.optString("profile") {
                 let r = try host(ctx) { try Profiles.load(profile) }
@@ -114,6 +171,12 @@ public enum ScriptCloud {
             r.caFile = try a.optString("caFile")
             r.providerUser = try a.optString("providerUser")
             if a.has("providerPassword") { r.providerPassword = try a.credential(8) }
+            r.nsxURL = try a.optString("nsxUrl").map(ConnectRequest.siteURL)
+            r.nsxUser = try a.optString("nsxUser")
+            if a.has("nsxPassword") { r.nsxPassword = try a.credential(12) }
+            r.albURL = try a.optString("albUrl").map(ConnectRequest.siteURL)
+            r.albUser = try a.optString("albUser")
+            if a.has("albPassword") { r.albPassword = try a.credential(15) }
             r.registerSecrets()
             let req = r
             return .object(CloudObject(site: r.url ?? "embedded simulator") { try connector(req) })

@@ -19,7 +19,7 @@ final class OverSocketTests: XCTestCase {
 
     func testRunbookOverLibcurlAgainstSimServe() throws {
         let h = try SimHarness()
-        let server = SimulatorServer(simulator: h.sim, ports: [.vcd: 0])
+        let server = SimulatorServer(simulator: h.sim, ports: [.vcd: 0, .nsx: 0, .alb: 0])
         try Self.blocking { try await server.start() }
         defer { try? Self.blocking { await server.stop() } }
         var r = ConnectRequest()
@@ -29,6 +29,13 @@ final class OverSocketTests: XCTestCase {
         r.password = SimHarness.password
         r.providerUser = "administrator"
         r.providerPassword = SimHarness.password
+        // NSX-T and ALB as a user configures them: from the environment the Terraform providers read.
+        let env = ConnectRequest.fromEnvironment([
+            "NSXT_MANAGER_HOST": server.url(.nsx)!, "NSXT_USERNAME": "administrator", "NSXT_PASSWORD": SimHarness.password,
+            "AVI_CONTROLLER": server.url(.alb)!, "AVI_USERNAME": "administrator", "AVI_PASSWORD": SimHarness.password,
+        ])
+        (r.nsxURL, r.nsxUser, r.nsxPassword) = (env.nsxURL, env.nsxUser, env.nsxPassword)
+        (r.albURL, r.albUser, r.albPassword) = (env.albURL, env.albUser, env.albPassword)
         var debug: [String] = []
         var lines: [String] = []
         var o = EngineOptions()
@@ -44,9 +51,29 @@ final class OverSocketTests: XCTestCase {
         let file = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
         _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
         XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
+        // The controller and NSX steps ran over their own sockets (not skipped).
+        XCTAssertTrue(lines.contains("= unchanged ALB service engine group seg-tenant"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("~ updated NSX Tier-1 route advertisement gw-capvcd (route_advertisement_types)"), lines.joined(separator: "\n"))
+        XCTAssertFalse(lines.contains { $0.contains("no ALB controller on this target") || $0.contains("no NSX Manager on this target") })
+        XCTAssertTrue(debug.contains { $0.contains(server.url(.alb)!) || $0.contains("/api/serviceenginegroup") }, "no ALB request in the debug log")
         XCTAssertFalse(debug.isEmpty)
         let all = (debug + lines).joined(separator: "\n")
         XCTAssertFalse(all.contains(SimHarness.password))
         XCTAssertTrue(all.contains("Authorization: Bearer ********"))
+        XCTAssertTrue(all.contains("Authorization: Basic ********"), "the NSX basic credentials must be redacted")
+    }
+
+    func testNSXOrALBWithoutCredentialsIsAClearError() throws {
+        var r = ConnectRequest.fromEnvironment(["VCD_URL": "http://127.0.0.1:9", "VCD_USER": "u", "VCD_PASSWORD": "p", "AVI_CONTROLLER": "alb.lab.example"])
+        XCTAssertEqual(r.albURL, "https://alb.lab.example")
+        XCTAssertThrowsError(try ScriptCloud.realEngine(r, options: EngineOptions())) { e in
+            XCTAssertTrue("\(e)".contains("ALB controller https://alb.lab.example is configured without credentials"), "\(e)")
+            XCTAssertTrue(((e as? EngineError)?.hint ?? "").contains("AVI_USERNAME"))
+        }
+        r.albURL = nil
+        r.nsxURL = "https://nsx.lab.example"
+        XCTAssertThrowsError(try ScriptCloud.realEngine(r, options: EngineOptions())) { e in
+            XCTAssertTrue(((e as? EngineError)?.hint ?? "").contains("NSXT_USERNAME"), "\(e)")
+        }
     }
 }

@@ -1,0 +1,50 @@
+import ArgumentParser
+import CloudSim
+import Foundation
+
+extension SimCommand {
+    /// `vcdscript sim env`: the environment that points vcdscript (and the Terraform providers,
+    /// which read the same names) at a served simulator, for `eval "$(vcdscript sim env)"`.
+    /// It prints the simulator's own persona passwords, as `sim status` does: they guard nothing
+    /// but a local test world.
+    struct Env: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print export lines for VCD_*, NSXT_* and AVI_* that target `sim serve` (eval \"$(vcdscript sim env)\").")
+        @OptionGroup var state: StateOptions
+        @Option(help: "The tenant org of the VCD_* session.") var org: String = "xav_lab"
+        @Option(help: "The tenant user of the VCD_* session.") var user: String = "administrator"
+
+        func run() throws {
+            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+            let endpoints = sim.recordedEndpoints
+            guard let vcd = endpoints[.vcd] else {
+                throw ValidationError("the simulator at \(state.path) is not being served; start it with: vcdscript sim serve --state \(state.path)")
+            }
+            let personas = sim.personas
+            guard let tenant = personas.first(where: { $0.org == org && $0.user == user }) else {
+                let known = personas.map { "\($0.user)@\($0.org)" }.joined(separator: ", ")
+                throw ValidationError("the simulator has no persona \(user)@\(org) (it has \(known))")
+            }
+            var lines = [("VCD_URL", vcd), ("VCD_ORG", tenant.org), ("VCD_USER", tenant.user), ("VCD_PASSWORD", tenant.password)]
+            if let admin = personas.first(where: { $0.provider }) {
+                lines += [("VCD_PROVIDER_USER", admin.user), ("VCD_PROVIDER_PASSWORD", admin.password)]
+                if let nsx = endpoints[.nsx] {
+                    lines += [("NSXT_MANAGER_HOST", nsx), ("NSXT_USERNAME", admin.user), ("NSXT_PASSWORD", admin.password)]
+                }
+                if let alb = endpoints[.alb] {
+                    lines += [("AVI_CONTROLLER", alb), ("AVI_USERNAME", admin.user), ("AVI_PASSWORD", admin.password)]
+                }
+            }
+            if vcd.hasPrefix("https://") {
+                // A self-signed certificate: trust it explicitly when the server reports one.
+                lines.append(("VCD_ALLOW_UNVERIFIED_SSL", "true"))
+            }
+            for (k, v) in lines { print("export \(k)=\(Self.shellQuoted(v))") }
+        }
+
+        /// Single-quoted for POSIX shells.
+        static func shellQuoted(_ s: String) -> String {
+            "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+    }
+}
