@@ -87,6 +87,9 @@ public struct EngineOptions {
     public var retry: RetryPolicy? = RetryPolicy()
     /// Task progress (`what`, percent), e.g. to a terminal's stderr.
     public var progress: ((String, Int) -> Void)?
+    /// `--timeout`: how long to wait for one VCD task (deploys, gateway creation) before failing
+    /// with a timeout error; nil keeps the client's default (10 minutes).
+    public var taskTimeout: Double?
     public init() {}
 }
 
@@ -138,6 +141,10 @@ public enum ScriptCloud {
         }
         tenant.onTaskProgress = options.progress
         provider?.onTaskProgress = options.progress
+        if let t = options.taskTimeout {
+            tenant.taskTimeout = t
+            provider?.taskTimeout = t
+        }
         return Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report)
     }
 

@@ -10,6 +10,8 @@ final class CloudWiring {
     var plan = false
     var debug = false
     var statePath: String?
+    /// `--timeout`, in seconds: the longest wait for one VCD task.
+    var taskTimeout: Double?
     let env: [String: String]
     private var simulator: Simulator?
     private(set) var cloud: CloudObject!
@@ -33,6 +35,7 @@ final class CloudWiring {
         var o = EngineOptions()
         o.mode = plan ? .plan : .apply
         o.report = output
+        o.taskTimeout = taskTimeout
         if isatty(2) != 0 {
             o.progress = { what, percent in FileHandle.standardError.write(Data("  … \(what): \(percent)%\n".utf8)) }
         }

@@ -25,6 +25,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Write every request and response to stderr, secrets redacted.")
     var debug = false
 
+    @Option(help: "How long to wait for one VCD task before failing: 90s, 20m, 1h (default 10m).")
+    var timeout: TimeoutOption?
+
     @Option(help: "State file of the embedded simulator (default: the one `vcdscript sim` uses).")
     var simState: String?
 
@@ -61,6 +64,7 @@ struct RunCommand: ParsableCommand {
         options.interruptCheck = { vcd_sigint_pending() != 0 }
         let interp = Interpreter(options: options)
         let wiring = CloudWiring(target: target, plan: plan, debug: debug, statePath: simState)
+        wiring.taskTimeout = timeout?.seconds
         wiring.install(into: interp)
         defer { wiring.finish(output: options.output) }
 
@@ -103,3 +107,22 @@ enum Runner {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// A `--timeout` value: a number with a unit (ms, s, m, h), or plain seconds.
+struct TimeoutOption: ExpressibleByArgument {
+    let seconds: Double
+
+    init?(argument: String) {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var text = argument.trimmingCharacters(in: .whitespaces)
+        var scale = 1.0
+        if let (suffix, factor) = units.first(where: { text.hasSuffix($0.0) && Double(text.dropLast($0.0.count)) != nil }) {
+            text.removeLast(suffix.count)
+            scale = factor
+        }
+        guard let n = Double(text), n > 0, n.isFinite else { return nil }
+        seconds = n * scale
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

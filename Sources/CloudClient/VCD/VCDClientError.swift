@@ -77,7 +77,7 @@ public struct VCDTaskError: Error, CustomStringConvertible {
     public var message: String
     public var timedOut: Bool
     public var hint: String {
-        timedOut ? "the task still runs in VCD; raise the timeout or look at the task in the VCD UI, then run again"
+        timedOut ? "the task still runs in VCD; wait longer with --timeout (e.g. --timeout 30m), or look at the task in the VCD UI, then run again"
                  : "fix the cause named above and run again; nothing after this step was done"
     }
     public var description: String { "\(operation): \(message)" }

@@ -1,0 +1,37 @@
+import CloudSim
+import Foundation
+import ScriptCloud
+import XCTest
+
+/// `--timeout` (EngineOptions.taskTimeout) bounds the wait for one VCD task: a gateway whose task
+/// takes seconds of simulated time fails with a timeout error that says what to do.
+final class TaskTimeoutTests: XCTestCase {
+    func testASlowTaskFailsAfterTheTimeoutWithAHint() throws {
+        let dir = NSTemporaryDirectory() + "timeout-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Realistic timing: every task takes 2–8 s of wall-clock time.
+        let sim = try Simulator(statePath: dir + "/s.sqlite", options: SimulatorOptions(realisticTiming: true))
+        try sim.reset(password: SimHarness.password)
+        var r = ConnectRequest()
+        r.org = "xav_lab"
+        r.user = "administrator"
+        r.password = SimHarness.password
+        r.providerUser = "administrator"
+        r.providerPassword = SimHarness.password
+        var o = EngineOptions()
+        o.report = { _ in }
+        o.taskTimeout = 0.3
+        let e = try ScriptCloud.engine(url: "https://vcd.sim.test", transport: InProcessTransport { sim.handle($0, service: .vcd) }, request: r, options: o)
+        XCTAssertEqual(e.tenant.taskTimeout, 0.3)
+        XCTAssertEqual(e.provider?.taskTimeout, 0.3)
+        let interp = Interpreter(options: InterpreterOptions())
+        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+        let result = LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-slow", ipCount: 2)"#) } }
+        XCTAssertThrowsError(try result.get()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("did not end within"), text)
+            XCTAssertTrue(((error as? ScriptError)?.hint ?? "").contains("--timeout"), "\(error)")
+        }
+    }
+}
