@@ -27,6 +27,7 @@ extension Arguments {
         switch self[name] {
         case .null: return nil
         case .string(let s): return s
+        case let v where UnknownValue.isUnknown(v): return knownAfterApply
         case let v: throw ScriptError(.type, "\(function)(): \(name) must be a string, not \(v.typeName)")
         }
     }
@@ -72,5 +73,5 @@ enum V {
     static func i(_ x: Int?) -> Value { x.map { .int($0) } ?? .null }
     static func b(_ x: Bool?) -> Value { x.map { .bool($0) } ?? .null }
     static func list(_ xs: [String]) -> Value { .list(xs.map { .string($0) }) }
-    static let unknown: Value = .string(knownAfterApply)
+    static let unknown: Value = .object(UnknownValue.shared)
 }

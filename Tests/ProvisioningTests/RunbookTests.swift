@@ -39,6 +39,28 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(h.sim.count(kind: "edgeGateway"), 0)
     }
 
+    func testPlanRefusesToBranchOnValuesKnownOnlyAfterApply() throws {
+        let h = try SimHarness()
+        let code = """
+        let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-plan", ipCount: 2)
+        print("primary ${gw.primaryIP}")
+        gw.nat.ensure(name: "snat-plan", type: "SNAT", external: gw.primaryIP, internal: "10.0.0.0/24")
+        if gw.primaryIP == "203.0.113.10" { print("took a branch the real run may not take") }
+        """
+        XCTAssertThrowsError(try h.run(code, mode: .plan)) { error in
+            let e = error as? ScriptError
+            XCTAssertEqual(e?.message, "this value is known only after apply: the plan cannot decide on it", "\(error)")
+            XCTAssertTrue(e?.hint?.contains("run without --plan") ?? false)
+            XCTAssertEqual(e?.range?.line, 4)
+        }
+        // Printing it and passing it on were fine; nothing was written.
+        XCTAssertTrue(h.output.contains("primary (known after apply)"), h.output.joined(separator: "\n"))
+        XCTAssertTrue(h.output.contains("+ create NAT rule snat-plan on gw-plan"), h.output.joined(separator: "\n"))
+        XCTAssertEqual(h.sim.counters.writes, 0)
+        // Applied, the same script decides on the real address.
+        XCTAssertNoThrow(try h.run(code))
+    }
+
     func testParametersFromTheCommandLineAndUpdates() throws {
         let h = try SimHarness()
         try h.run("", file: runbook)

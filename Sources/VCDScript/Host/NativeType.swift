@@ -16,6 +16,11 @@ public final class NativeType {
     public var describe: ((NativeObject) -> String)?
     /// `x in obj`; nil if the type does not support it.
     public var contains: ((NativeObject, Value, CallContext) throws -> Bool)?
+    /// Set for types whose instances stand for a value not known yet (a plan's "known after
+    /// apply"). They print and can be passed on, but deciding on one — a condition, `not`, `and`,
+    /// `or`, a comparison, arithmetic — is a script error with this message and hint, because the
+    /// script would take a branch the real run may not take.
+    public var undecidable: (message: String, hint: String)?
 
     public init(name: String, doc: String = "") {
         self.name = name

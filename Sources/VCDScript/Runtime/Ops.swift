@@ -3,6 +3,7 @@ import Foundation
 /// Operators on values: arithmetic with overflow checks, comparisons, equality, `in`, indexing.
 enum Ops {
     static func typeError(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?) -> ScriptError {
+        if let e = a.undecidableError(at: range) ?? b.undecidableError(at: range) { return e }
         var hint: String? = nil
         if op == .add, case .string = a { hint = "to join text and a \(b.typeName), use interpolation: \"...${x}\" or str(x)" }
         else if op == .add, case .string = b { hint = "to join text and a \(a.typeName), use interpolation: \"${x}...\" or str(x)" }
@@ -35,8 +36,8 @@ enum Ops {
         case .ge: return .bool(try compare(a, b, op, at: range) >= 0)
         case .in: return .bool(try contains(b, a, at: range))
         case .notIn: return .bool(!(try contains(b, a, at: range)))
-        case .and: return a.isTruthy ? b : a
-        case .or: return a.isTruthy ? a : b
+        case .and: return try a.truth(at: range) ? b : a
+        case .or: return try a.truth(at: range) ? a : b
         case .coalesce: if case .null = a { return b }; return a
         }
     }
@@ -178,8 +179,12 @@ enum Ops {
         case (.builtin(let x), .builtin(let y)): return x === y
         case (.secret(let x), .secret(let y)): return x === y
         case (.error(let x), .error(let y)): return x === y
-        case (.object(let x), .object(let y)): return x === y
-        default: return false
+        case (.object(let x), .object(let y)):
+            if let e = a.undecidableError(at: range) ?? b.undecidableError(at: range) { throw e }
+            return x === y
+        default:
+            if let e = a.undecidableError(at: range) ?? b.undecidableError(at: range) { throw e }
+            return false
         }
     }
 

@@ -66,7 +66,7 @@ extension Compiler {
             let operand = expr(u.operand)
             let range = u.range
             switch u.op {
-            case .not: return { f in .bool(!(try operand(f)).isTruthy) }
+            case .not: return { f in .bool(!(try operand(f).truth(at: range))) }
             case .negate: return { f in try Ops.negate(try operand(f), at: range) }
             }
         case let r as RangeExpr:
@@ -153,9 +153,9 @@ extension Compiler {
         let range = b.opRange
         switch b.op {
         case .and:
-            return { f in let l = try left(f); return l.isTruthy ? try right(f) : l }
+            return { f in let l = try left(f); return try l.truth(at: range) ? try right(f) : l }
         case .or:
-            return { f in let l = try left(f); return l.isTruthy ? l : try right(f) }
+            return { f in let l = try left(f); return try l.truth(at: range) ? l : try right(f) }
         case .coalesce:
             return { f in let l = try left(f); if case .null = l { return try right(f) }; return l }
         default:

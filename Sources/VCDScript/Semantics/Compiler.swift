@@ -464,7 +464,8 @@ struct Compiler {
             }
         }
         let value = expr(e)
-        return { f in try value(f).isTruthy }
+        let range = e.range
+        return { f in try value(f).truth(at: range) }
     }
 
     /// True if evaluating `e` could itself execute a `return` (an if-expression holding one), in
