@@ -120,6 +120,12 @@ extension Objects {
             find: { n in try k.find(n).map(wrap) }))
     }
 
+    /// A value read back from the site: a secret again when it is one the redactor knows (a
+    /// password set through setGuestinfo prints as ******** when read, like when it was written).
+    static func maybeSecret(_ v: String) -> Value {
+        !v.isEmpty && SecretRedactor.shared.redact(v) != v ? .secret(SecretRef(v)) : .string(v)
+    }
+
     /// A map argument as (key, value) strings; numbers and booleans are written as text, secrets
     /// are revealed here (on their way to the wire) and registered so logs mask them.
     static func stringPairs(_ a: Arguments, _ function: String) throws -> [(key: String, value: String)] {

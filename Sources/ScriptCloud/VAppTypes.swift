@@ -133,9 +133,9 @@ extension Types {
             F("computerName", "The guest host name.", known: false) { r, _ in V.s(r.value.vm.computerName) },
             F("sizingPolicy", "Its VM sizing policy.", known: false) { r, _ in V.s(r.value.vm.sizingPolicy) },
             F("extraConfig", "ExtraConfig as a map (key → value); set with setExtraConfig({...}).", known: false) { r, _ in
-                .map(r.value.vm.extraConfig.map { ($0.key, .string($0.value)) }) },
+                .map(r.value.vm.extraConfig.map { ($0.key, Objects.maybeSecret($0.value)) }) },
             F("guestinfo", "guestinfo.* ExtraConfig keys without the prefix, as a map; set with setGuestinfo({...}).", known: false) { r, _ in
-                .map(VMs.guestinfo(r.value.vm).map { ($0.key, .string($0.value)) }) },
+                .map(VMs.guestinfo(r.value.vm).map { ($0.key, Objects.maybeSecret($0.value)) }) },
         ], nameOf: { $0.vm.name })
         let actions: [(String, VMs.PowerAction, String)] = [
             ("powerOn", .powerOn, "Powers the VM on and waits; = unchanged when it is on."),

@@ -191,6 +191,61 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertEqual(h.sim.count(kind: "vApp"), 0)
     }
 
+    func testSecretGuestinfoNeverShowsAndVMsRenderAsJSON() throws {
+        let h = try SimHarness()
+        let token = "kubeadm-join-9f8e7d6c5b4a"
+        let out = try h.run(Self.setup + """
+
+        let app = vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["node-1"])
+        let vm = app.vm("node-1")
+        vm.setGuestinfo({"join.token": secret("\(token)"), hostname: "node-1"})
+        print(vm.guestinfo["join.token"], vm.guestinfo["hostname"], type(vm.guestinfo["join.token"]))
+        print(app.vms)
+        """)
+        let all = (out + h.debugLog).joined(separator: "\n")
+        XCTAssertFalse(h.debugLog.isEmpty)
+        XCTAssertFalse(all.contains(token), "the secret leaked:\n\(all)")
+        XCTAssertTrue(out.contains("******** node-1 secret"), out.joined(separator: "\n"))
+        XCTAssertTrue(out.last?.hasPrefix("NAME    POWERSTATE   IP          CPUS  MEMORYMB  GUESTOS") == true, out.last ?? "")
+        // The value did reach the VM: the simulator holds it.
+        XCTAssertTrue(h.sim.requestLog.contains { $0.method == "POST" && $0.path.hasSuffix("/action/reconfigureVm") })
+
+        var options = InterpreterOptions()
+        var lines: [String] = []
+        options.output = { lines.append($0) }
+        options.outputFormat = .json
+        let interp = Interpreter(options: options)
+        let e = h.engine()
+        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
+        _ = try LargeStack.run { Result { try interp.run(source: #"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1"))"#) } }.get()
+        let json = lines.joined(separator: "\n")
+        let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        XCTAssertEqual(doc?["ip"] as? String, "10.0.20.10", json)
+        XCTAssertEqual(doc?["powerState"] as? String, "POWERED_OFF", json)
+        XCTAssertEqual(doc?["name"] as? String, "node-1", json)
+        XCTAssertFalse(json.contains(token), json)
+    }
+
+    func testAFailedTaskIsAnErrorWithTheTaskMessage() throws {
+        let dir = NSTemporaryDirectory() + "taskfail-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sim = try Simulator(statePath: dir + "/s.sqlite", options: SimulatorOptions(fastTaskSeconds: 0, faults: try FaultSpec.parse("taskfail:1,seed:3")))
+        try sim.reset(password: SimHarness.password)
+        let t = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, retry: nil)
+        let c = VCDClient(baseURL: "https://vcd.sim.test", transport: t,
+                          credentials: VCDCredentials(org: "xav_lab", method: .password(user: "administrator", password: SimHarness.password)))
+        let e = Engine(tenant: c) { _ in }
+        let org = try XCTUnwrap(Orgs(engine: e).find("xav_lab"))
+        XCTAssertThrowsError(try Catalogs(engine: e, org: org).ensure(name: "doomed")) { err in
+            let te = err as? VCDTaskError
+            XCTAssertEqual(te?.operation, "create catalog doomed", "\(err)")
+            XCTAssertTrue(te?.message.contains("injected task failure") == true, "\(err)")
+            XCTAssertTrue(te?.message.hasSuffix("(INTERNAL_SERVER_ERROR)") == true || te?.message.contains("(") == true, "\(err)")
+            XCTAssertFalse(te?.message.hasPrefix("[") == true, "the request id was not cleaned off: \(err)")
+        }
+    }
+
     /// Runs a script on an engine whose session goes through `transport`.
     func run(_ h: SimHarness, _ transport: HTTPTransport, _ code: String) throws -> [String] {
         var lines: [String] = []
