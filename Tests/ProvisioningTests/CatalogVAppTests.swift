@@ -117,6 +117,15 @@ final class CatalogVAppTests: XCTestCase {
         """)
         XCTAssertEqual(one, ["~ updated VM node-1 on capi (guestinfo.hostname)", "node-1b 1"])
 
+        // Reset needs a running VM; the error says what to do instead.
+        let reset = try h.run(#"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1").reset().powerState)"#)
+        XCTAssertEqual(reset, ["~ updated VM node-1 on capi (reset)", "POWERED_ON"])
+        XCTAssertThrowsError(try h.run(#"cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-2").reset()"#)) { e in
+            let s = e as? ScriptError
+            XCTAssertEqual(s?.message, "VM node-2 is POWERED_OFF; only a running VM can be reset")
+            XCTAssertEqual(s?.hint, "power it on instead: vm.powerOn()")
+        }
+
         let gone = try h.run("""
         let vdc = cloud.org("xav_lab").vdc("t-tenant")
         print(vdc.vapps.delete("capi"), vdc.vapps.delete("capi"), vdc.vapps.count)
@@ -246,6 +255,25 @@ final class CatalogVAppTests: XCTestCase {
         }
     }
 
+    func testParallelChangesToVMsOfOneVAppAreSerialisedByItsLock() throws {
+        let h = try SimHarness()
+        try h.run(Self.setup + """
+
+        vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["n0", "n1", "n2", "n3"])
+        """)
+        let watch = InFlightTransport(h.transport)
+        let out = try run(h, watch, """
+        let app = cloud.org("xav_lab").vdc("t-tenant").vapp("capi")
+        fn set(name) { fn() { app.vm(name).setGuestinfo({hostname: name}).guestinfo["hostname"] } }
+        print(parallel([set("n0"), set("n1"), set("n2"), set("n3")], limit: 4))
+        """)
+        let text = out.joined(separator: "\n")
+        XCTAssertEqual(out.last, #"["n0", "n1", "n2", "n3"]"#, text)
+        XCTAssertEqual(out.filter { $0.hasPrefix("~ updated VM n") && $0.hasSuffix("on capi (guestinfo.hostname)") }.count, 4, text)
+        XCTAssertEqual(watch.writes, 4)
+        XCTAssertEqual(watch.maxInFlight, 1, "two reconfigures of one vApp ran at once")
+    }
+
     /// Runs a script on an engine whose session goes through `transport`.
     func run(_ h: SimHarness, _ transport: HTTPTransport, _ code: String) throws -> [String] {
         var lines: [String] = []
@@ -301,6 +329,25 @@ final class BreakingTransport: HTTPTransport {
             }
         }
         delivered.append(request.body.count)
+        return try inner.send(request, to: baseURL)
+    }
+}
+
+/// Counts how many changing requests run at once; each is held a little so that overlapping
+/// callers really overlap when nothing serialises them.
+final class InFlightTransport: HTTPTransport, @unchecked Sendable {
+    let inner: HTTPTransport
+    private let lock = NSLock()
+    private var now = 0
+    private(set) var maxInFlight = 0
+    private(set) var writes = 0
+    init(_ inner: HTTPTransport) { self.inner = inner }
+
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        guard request.method == "POST", request.path.hasPrefix("/api/vApp/") else { return try inner.send(request, to: baseURL) }
+        lock.lock(); now += 1; writes += 1; maxInFlight = max(maxInFlight, now); lock.unlock()
+        defer { lock.lock(); now -= 1; lock.unlock() }
+        Thread.sleep(forTimeInterval: 0.05)
         return try inner.send(request, to: baseURL)
     }
 }
