@@ -56,6 +56,16 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertEqual(breaker.delivered, [1024, 1024])
     }
 
+    func testASessionThatExpiresDuringTheUploadLogsInAgain() throws {
+        let h = try SimHarness()
+        let expiring = ExpiringTransport(h.transport)
+        let out = try run(h, expiring, Self.setup + "\nprint(tpl.status)\n")
+        XCTAssertEqual(out.last, "RESOLVED", out.joined(separator: "\n"))
+        XCTAssertEqual(expiring.refused, 1)
+        // One login for each session at the start, one more for the tenant after the 401.
+        XCTAssertEqual(expiring.logins, 3)
+    }
+
     func testAnUploadCutOffMidwayIsResumedByTheNextRun() throws {
         let h = try SimHarness()
         let breaker = BreakingTransport(h.transport, breakAfter: 512, mode: .killed)
@@ -348,6 +358,22 @@ final class InFlightTransport: HTTPTransport, @unchecked Sendable {
         lock.lock(); now += 1; writes += 1; maxInFlight = max(maxInFlight, now); lock.unlock()
         defer { lock.lock(); now -= 1; lock.unlock() }
         Thread.sleep(forTimeInterval: 0.05)
+        return try inner.send(request, to: baseURL)
+    }
+}
+
+/// Answers 401 to the first disk transfer, as a site does when the session expired meanwhile.
+final class ExpiringTransport: HTTPTransport {
+    let inner: HTTPTransport
+    private(set) var refused = 0
+    private(set) var logins = 0
+    init(_ inner: HTTPTransport) { self.inner = inner }
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        if request.method == "POST" && request.path.hasPrefix("/cloudapi/1.0.0/sessions") { logins += 1 }
+        if request.method == "PUT", request.path.hasSuffix(".vmdk"), refused == 0 {
+            refused += 1
+            return HTTPResponseMessage(status: 401)
+        }
         return try inner.send(request, to: baseURL)
     }
 }

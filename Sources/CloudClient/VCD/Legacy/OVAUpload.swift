@@ -35,9 +35,11 @@ extension VCDClient {
                                      operation: "GET \(Self.pathOnly(Self.relativeTarget(templateHref)))", hint: "report it with --debug output")
             }
             let body = try ova.read(ova.descriptor)
-            var h = try sessionHeaders(accept: APIVersion.xmlAccept(try apiVersion()))
-            h["Content-Type"] = LegacyMediaType.ovfDescriptor
-            let r = try transport.send(HTTPRequestMessage(method: "PUT", target: Self.relativeTarget(href), headers: h, body: body), to: baseURL)
+            let r = try withSession { h in
+                var h = h
+                h["Content-Type"] = LegacyMediaType.ovfDescriptor
+                return try transport.send(HTTPRequestMessage(method: "PUT", target: Self.relativeTarget(href), headers: h, body: body), to: baseURL)
+            }
             guard (200..<300).contains(r.status) else { throw VCDClientError.from(r, operation: "PUT descriptor of \(tpl.name)") }
             tpl = try awaitFileList(templateHref, what: what)
         }
@@ -93,17 +95,28 @@ extension VCDClient {
         onSent(at)
         while at < size {
             let count = min(max(1, chunkSize), size - at)
-            var h = try sessionHeaders(accept: APIVersion.xmlAccept(try apiVersion()))
-            h["Content-Type"] = "application/octet-stream"
-            h["Content-Range"] = "bytes \(at)-\(at + count - 1)/\(size)"
-            let req = HTTPRequestMessage(method: "PUT", target: Self.relativeTarget(href), headers: h)
             let piece = FileUpload(path: ova.path, offset: member.offset + UInt64(at), length: UInt64(count))
             let base = at
-            let r = try transport.upload(req, file: piece, to: baseURL) { sent, _ in onSent(base + sent) }
+            let r = try withSession { h in
+                var h = h
+                h["Content-Type"] = "application/octet-stream"
+                h["Content-Range"] = "bytes \(base)-\(base + count - 1)/\(size)"
+                let req = HTTPRequestMessage(method: "PUT", target: Self.relativeTarget(href), headers: h)
+                return try transport.upload(req, file: piece, to: baseURL) { sent, _ in onSent(base + sent) }
+            }
             guard (200..<300).contains(r.status) else { throw VCDClientError.from(r, operation: "PUT \(member.name)") }
             at += count
             onSent(at)
         }
+    }
+
+    /// Sends one transfer request with the session's headers; after a 401 (a session that expired
+    /// during a long upload) logs in again and sends it once more.
+    private func withSession(_ send: (HTTPHeaderFields) throws -> HTTPResponseMessage) throws -> HTTPResponseMessage {
+        let accept = APIVersion.xmlAccept(try apiVersion())
+        let r = try send(try sessionHeaders(accept: accept))
+        guard r.status == 401 else { return r }
+        return try send(try sessionHeaders(accept: accept, relogin: true))
     }
 
     /// After the descriptor: the server lists the files it names (at once here; VCD may take a few
