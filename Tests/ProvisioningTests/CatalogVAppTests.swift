@@ -119,17 +119,39 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertTrue(again.contains("= unchanged vApp capi on t-tenant"), again.joined(separator: "\n"))
         XCTAssertEqual(again.filter { $0 == "= unchanged VM node-1 on capi" }.count, 2, again.joined(separator: "\n"))
 
+        // By names, with one VM more: only that VM is added (recompose), from the same template.
+        let grown = try h.run("""
+        let vdc = cloud.org("xav_lab").vdc("t-tenant")
+        cloud.org("xav_lab").catalog("lab-cat").templates.ensure(name: "test-node", path: "\(Self.ova)")
+        let app = vdc.vapps.ensure(name: "capi", template: "test-node", catalog: "lab-cat", network: "nodes", vms: ["node-1", "node-2", "node-3"])
+        print(app.vms.names, app.vm("node-3").ip, app.vm("node-3").powerState)
+        """)
+        XCTAssertEqual(grown, ["= unchanged template test-node on lab-cat", "~ updated vApp capi on t-tenant (vms +node-3)",
+                               #"["node-1", "node-2", "node-3"] 10.0.20.12 POWERED_OFF"#])
+        let vapp = try h.run("""
+        let app = cloud.org("xav_lab").vdc("t-tenant").vapp("capi")
+        print(app.status)
+        app.powerOn()
+        print(app.status, app.vm("node-3").powerState)
+        app.powerOn()
+        """)
+        XCTAssertEqual(vapp, ["MIXED", "~ updated vApp capi on t-tenant (power on)", "POWERED_ON POWERED_ON", "= unchanged vApp capi on t-tenant"])
+
         // One changed key: only that key is written.
         let one = try h.run("""
         let vm = cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1")
         vm.setGuestinfo({hostname: "node-1b", "userdata.encoding": "base64"})
+        vm.powerOff()
         print(vm.guestinfo["hostname"], len(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vms.where(fn(v) { v.powerState == "POWERED_ON" })))
+        vm.powerOn()
         """)
-        XCTAssertEqual(one, ["~ updated VM node-1 on capi (guestinfo.hostname)", "node-1b 1"])
+        XCTAssertEqual(one, ["~ updated VM node-1 on capi (guestinfo.hostname)", "~ updated VM node-1 on capi (power off)", "node-1b 2",
+                             "~ updated VM node-1 on capi (power on)"])
 
         // Reset needs a running VM; the error says what to do instead.
         let reset = try h.run(#"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1").reset().powerState)"#)
         XCTAssertEqual(reset, ["~ updated VM node-1 on capi (reset)", "POWERED_ON"])
+        try h.run(#"cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-2").powerOff()"#)
         XCTAssertThrowsError(try h.run(#"cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-2").reset()"#)) { e in
             let s = e as? ScriptError
             XCTAssertEqual(s?.message, "VM node-2 is POWERED_OFF; only a running VM can be reset")
@@ -142,6 +164,8 @@ final class CatalogVAppTests: XCTestCase {
         print(cloud.org("xav_lab").catalogs.delete("lab-cat"), cloud.org("xav_lab").catalogs.count)
         """)
         XCTAssertEqual(gone, ["- deleted vApp capi on t-tenant", "true false 0", "- deleted catalog lab-cat on xav_lab", "true 0"])
+        // The running VMs were powered off first (undeploy), as VCD requires before a delete.
+        XCTAssertTrue(h.sim.requestLog.contains { $0.method == "POST" && $0.path.hasSuffix("/action/undeploy") && $0.status == 202 })
         XCTAssertEqual(h.sim.count(kind: "vApp"), 0)
         XCTAssertEqual(h.sim.count(kind: "vm"), 0)
         XCTAssertEqual(h.sim.count(kind: "vAppTemplate"), 0)
