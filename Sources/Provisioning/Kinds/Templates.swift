@@ -20,7 +20,8 @@ public struct Templates {
 
     func read(_ item: LegacyRef) throws -> TemplateInfo? {
         let i = try engine.tenant.getXML(item.href)
-        guard let entity = i.child("Entity")?.attr("href") else { return nil }
+        // Catalogs also hold media (ISO) items: only vApp templates count here.
+        guard let e = i.child("Entity"), let entity = e.attr("href"), e.attr("type").map({ $0 == LegacyMediaType.vAppTemplate }) ?? true else { return nil }
         var t = TemplateInfo(try engine.tenant.getXML(entity), catalogName: catalog.name)
         t.catalogItemHref = item.href
         return t
