@@ -74,8 +74,11 @@ public final class XMLTree: @unchecked Sendable {
         p.delegate = b
         // Namespace processing off: names stay as written and are matched by their local part.
         p.shouldProcessNamespaces = false
-        guard p.parse(), let root = b.root else {
-            throw XMLTreeError(message: "the answer is not well-formed XML (line \(p.lineNumber)): \(p.parserError.map { "\($0)" } ?? "empty document")")
+        // FoundationXML on Linux may answer true for a truncated document (an element left open)
+        // or set an error without failing: all three checks are needed.
+        let ok = p.parse()
+        guard ok, p.parserError == nil, b.stack.isEmpty, let root = b.root else {
+            throw XMLTreeError(message: "the answer is not well-formed XML (line \(p.lineNumber)): \(p.parserError.map { "\($0)" } ?? (b.root == nil ? "empty document" : "truncated document"))")
         }
         return root
     }
