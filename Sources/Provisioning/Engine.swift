@@ -109,6 +109,9 @@ public final class Engine: @unchecked Sendable {
         return try work()
     }
 
+    /// Bytes per PUT of an OVA upload: a broken transfer costs at most one piece.
+    public var uploadChunkSize: Int64 = 64 << 20
+
     /// Seconds to wait before looking again after a create failed in a way that may be transient.
     public var createRetryDelay: Double = 1
     public var createAttempts = 5

@@ -84,7 +84,7 @@ public struct Templates {
     /// Sends the files, reporting progress in steps.
     private func send(_ ova: OVAArchive, to href: String, name: String) throws {
         var lastStep = -1
-        _ = try engine.tenant.uploadOVA(ova, templateHref: href) { p in
+        _ = try engine.tenant.uploadOVA(ova, templateHref: href, chunkSize: engine.uploadChunkSize) { p in
             let pct = p.total > 0 ? Int(p.sent * 100 / p.total) : 100
             if p.resumed { engine.report("  upload of \(name) resumed at \(Self.bytes(p.sent)) of \(Self.bytes(p.total))") }
             let step = pct / max(1, progressStep)
