@@ -9,28 +9,29 @@ final class LegacyClientXMLTests: XCTestCase {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("clients/test-node.ova").path
     }
 
+    static let vmXML = """
+    <?xml version="1.0"?>
+    <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:o="http://schemas.dmtf.org/ovf/envelope/1" xmlns:v="http://www.vmware.com/schema/ovf"
+        name="n&amp;1" status="4" href="https://vcd.example/api/vApp/vm-1">
+      <Link rel="up" href="https://vcd.example/api/vApp/vapp-9" type="application/vnd.vmware.vcloud.vApp+xml"/>
+      <Link rel="power:powerOn" href="https://vcd.example/api/vApp/vm-1/power/action/powerOn"/>
+      <o:VirtualHardwareSection>
+        <v:ExtraConfig v:key="guestinfo.a" v:value="1"/>
+        <ExtraConfig key="disk.enableUUID" value="TRUE"/>
+        <v:ExtraConfig v:key="guestinfo.a" v:value="2"/>
+      </o:VirtualHardwareSection>
+      <o:OperatingSystemSection v:osType="ubuntu64Guest"><o:Description>Ubuntu</o:Description></o:OperatingSystemSection>
+      <NetworkConnectionSection>
+        <PrimaryNetworkConnectionIndex>1</PrimaryNetworkConnectionIndex>
+        <NetworkConnection network="mgmt"><NetworkConnectionIndex>0</NetworkConnectionIndex><IpAddress>192.168.1.5</IpAddress></NetworkConnection>
+        <NetworkConnection network="nodes"><NetworkConnectionIndex>1</NetworkConnectionIndex><IpAddress>10.0.0.7</IpAddress></NetworkConnection>
+      </NetworkConnectionSection>
+      <VmSpecSection><NumCpus>4</NumCpus><MemoryResourceMb><Configured>8192</Configured></MemoryResourceMb></VmSpecSection>
+    </Vm>
+    """
+
     func testTreeMatchesLocalNamesWhateverThePrefix() throws {
-        let xml = """
-        <?xml version="1.0"?>
-        <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:o="http://schemas.dmtf.org/ovf/envelope/1" xmlns:v="http://www.vmware.com/schema/ovf"
-            name="n&amp;1" status="4" href="https://vcd.example/api/vApp/vm-1">
-          <Link rel="up" href="https://vcd.example/api/vApp/vapp-9" type="application/vnd.vmware.vcloud.vApp+xml"/>
-          <Link rel="power:powerOn" href="https://vcd.example/api/vApp/vm-1/power/action/powerOn"/>
-          <o:VirtualHardwareSection>
-            <v:ExtraConfig v:key="guestinfo.a" v:value="1"/>
-            <ExtraConfig key="disk.enableUUID" value="TRUE"/>
-            <v:ExtraConfig v:key="guestinfo.a" v:value="2"/>
-          </o:VirtualHardwareSection>
-          <o:OperatingSystemSection v:osType="ubuntu64Guest"><o:Description>Ubuntu</o:Description></o:OperatingSystemSection>
-          <NetworkConnectionSection>
-            <PrimaryNetworkConnectionIndex>1</PrimaryNetworkConnectionIndex>
-            <NetworkConnection network="mgmt"><NetworkConnectionIndex>0</NetworkConnectionIndex><IpAddress>192.168.1.5</IpAddress></NetworkConnection>
-            <NetworkConnection network="nodes"><NetworkConnectionIndex>1</NetworkConnectionIndex><IpAddress>10.0.0.7</IpAddress></NetworkConnection>
-          </NetworkConnectionSection>
-          <VmSpecSection><NumCpus>4</NumCpus><MemoryResourceMb><Configured>8192</Configured></MemoryResourceMb></VmSpecSection>
-        </Vm>
-        """
-        let t = try XMLTree.parse(Data(xml.utf8))
+        let t = try XMLTree.parse(Data(Self.vmXML.utf8))
         XCTAssertEqual(t.attr("name"), "n&1")
         XCTAssertEqual(t.link(rel: "up", type: "application/vnd.vmware.vcloud.vApp+xml")?.href, "https://vcd.example/api/vApp/vapp-9")
         XCTAssertNil(t.link(rel: "up", type: "application/vnd.vmware.vcloud.vm+xml"))
@@ -106,12 +107,38 @@ final class LegacyClientXMLTests: XCTestCase {
     }
 
     func testBodiesEscapeTheirValues() throws {
-        let body = LegacyBodies.extraConfig(vmName: "a\"b", [("guestinfo.x", "<&>\"'")])
+        let vm = try XMLTree.parse(Data(Self.vmXML.utf8))
+        let body = LegacyBodies.extraConfig(vm: vm, [("guestinfo.x", "<&>\"'")])
         let t = try XMLTree.parse(Data(body.utf8))
-        XCTAssertEqual(t.attr("name"), "a\"b")
-        let e = try XCTUnwrap(t.child("VirtualHardwareSection")?.child("ExtraConfig"))
-        XCTAssertEqual(e.attr("key"), "guestinfo.x")
-        XCTAssertEqual(e.attr("value"), "<&>\"'")
+        XCTAssertEqual(t.attr("name"), "n&1")
+        // The VM's own prefixes are kept and declared.
+        XCTAssertTrue(body.contains("<o:VirtualHardwareSection>") && body.contains("<v:ExtraConfig o:required=\"false\" v:key=\"guestinfo.x\""), body)
+        XCTAssertTrue(body.contains("xmlns:o=\"http://schemas.dmtf.org/ovf/envelope/1\""), body)
+        // Only the new entry: the VM's existing ExtraConfig is not sent back.
+        let hw = try XCTUnwrap(t.child("VirtualHardwareSection"))
+        XCTAssertEqual(hw.all("ExtraConfig").map { $0.attr("key") }, ["guestinfo.x"])
+        XCTAssertEqual(hw.all("ExtraConfig").first?.attr("value"), "<&>\"'")
         XCTAssertEqual(try XMLTree.parse(Data(LegacyBodies.adminCatalog(name: "c<1>", description: "d&").utf8)).attr("name"), "c<1>")
+    }
+
+    func testReconfigureBodyCarriesTheHardwareItems() throws {
+        let doc = """
+        <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf"
+            xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" name="n1">
+          <ovf:VirtualHardwareSection ovf:transport="">
+            <ovf:Info>Virtual hardware requirements</ovf:Info>
+            <ovf:Item><rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>2</rasd:VirtualQuantity></ovf:Item>
+            <ovf:Item><rasd:ResourceType>10</rasd:ResourceType><rasd:Connection xmlns:vcloud="http://www.vmware.com/vcloud/v1.5" vcloud:ipAddress="10.0.0.5">nodes</rasd:Connection></ovf:Item>
+            <vmw:ExtraConfig vmw:key="old" vmw:value="1"/>
+          </ovf:VirtualHardwareSection>
+        </Vm>
+        """
+        let body = LegacyBodies.extraConfig(vm: try XMLTree.parse(Data(doc.utf8)), [("guestinfo.a", "b")])
+        let hw = try XCTUnwrap(try XMLTree.parse(Data(body.utf8)).child("VirtualHardwareSection"))
+        XCTAssertEqual(hw.all("Item").count, 2, body)
+        XCTAssertEqual(hw.all("Item").last?.child("Connection")?.attr("ipAddress"), "10.0.0.5", body)
+        XCTAssertEqual(hw.value("Info"), "Virtual hardware requirements")
+        XCTAssertEqual(hw.all("ExtraConfig").compactMap { $0.attr("key") }, ["guestinfo.a"])
+        XCTAssertTrue(body.contains("xmlns:rasd="), body)
     }
 }

@@ -60,15 +60,16 @@ public struct VMs {
         }
     }
 
-    /// Sets ExtraConfig keys: only keys whose value differs are written (one reconfigure with just
-    /// those); `= unchanged` when none does. Keys not named are kept.
+    /// Sets ExtraConfig keys: only keys whose value differs are written (one reconfigure carrying
+    /// the VM's hardware items and just those keys); `= unchanged` when none does. Keys not named are kept.
     public func setExtraConfig(_ vm: VMInfo, _ entries: [(key: String, value: String)]) throws -> Ensured<VMInfo> {
         for (k, _) in entries where k.isEmpty || k.contains(where: { $0.isWhitespace }) {
             throw EngineError("invalid ExtraConfig key \"\(k)\"", hint: "keys are dotted words without spaces, e.g. guestinfo.userdata")
         }
         guard !vm.href.isEmpty else { return try planned(vm, "extraConfig \(entries.map(\.key).joined(separator: ", "))") }
         return try engine.withVAppLock(lockKey) {
-            let now = try read(vm)
+            let doc = try engine.tenant.getXML(vm.href)
+            let now = VMInfo(doc)
             var changed: [(key: String, value: String)] = []
             for kv in entries where now.extraConfigValue(kv.key) != kv.value {
                 changed.removeAll { $0.key == kv.key }
@@ -80,7 +81,7 @@ public struct VMs {
             }
             let change = Change(.update, kind: Self.kind, name: vm.name, fields: changed.map(\.key), scope: vapp.name)
             try engine.mutate(change) {
-                try engine.tenant.changeXML("POST", now.href + "/action/reconfigureVm", body: LegacyBodies.extraConfig(vmName: now.name, changed),
+                try engine.tenant.changeXML("POST", now.href + "/action/reconfigureVm", body: LegacyBodies.extraConfig(vm: doc, changed),
                                             contentType: LegacyMediaType.vm, what: "set ExtraConfig of VM \(vm.name)")
             }
             return Ensured(engine.isPlan ? now : try read(now), change)

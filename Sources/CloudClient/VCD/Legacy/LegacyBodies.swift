@@ -81,12 +81,31 @@ public enum LegacyBodies {
         header + "<UndeployVAppParams xmlns=\"\(vcloud)\">\n<UndeployPowerAction>powerOff</UndeployPowerAction>\n</UndeployVAppParams>\n"
     }
 
-    /// A `Vm` for `reconfigureVm` carrying only ExtraConfig entries: VCD upserts them and keeps
-    /// the keys it is not sent, so only the changed keys are written.
-    public static func extraConfig(vmName: String, _ entries: [(key: String, value: String)]) -> String {
-        var s = header + "<Vm xmlns=\"\(vcloud)\" xmlns:ovf=\"\(ovf)\" xmlns:vmw=\"\(vmw)\" name=\"\(e(vmName))\">\n"
-        s += "<ovf:VirtualHardwareSection>\n<ovf:Info>Virtual hardware requirements</ovf:Info>\n"
-        for kv in entries { s += "<vmw:ExtraConfig ovf:required=\"false\" vmw:key=\"\(e(kv.key))\" vmw:value=\"\(e(kv.value))\"/>\n" }
-        return s + "</ovf:VirtualHardwareSection>\n</Vm>\n"
+    /// A `Vm` for `reconfigureVm` that adds or changes ExtraConfig entries. Like CAPVCD (vcd-wire.md
+    /// §8.5) it re-sends the VM's `VirtualHardwareSection` items as they are, so that VCD does not
+    /// read a missing item as a removed device, plus **only** the entries to write (VCD upserts
+    /// them and keeps the others). `vm` is the VM document as just read.
+    public static func extraConfig(vm: XMLTree, _ entries: [(key: String, value: String)]) -> String {
+        var s = header + "<Vm"
+        // The VM's own namespace declarations, so the copied section keeps its prefixes.
+        for (k, v) in vm.attributes.sorted(by: { $0.key < $1.key }) where k == "xmlns" || k.hasPrefix("xmlns:") { s += " \(k)=\"\(e(v))\"" }
+        if vm.prefix(for: vcloud) == nil { s += " xmlns:vcloud=\"\(vcloud)\"" }
+        let ovfP = vm.prefix(for: ovf) ?? "ovf", vmwP = vm.prefix(for: vmw) ?? "vmw"
+        if vm.prefix(for: ovf) == nil { s += " xmlns:ovf=\"\(ovf)\"" }
+        if vm.prefix(for: vmw) == nil { s += " xmlns:vmw=\"\(vmw)\"" }
+        func q(_ p: String, _ n: String) -> String { p.isEmpty ? n : "\(p):\(n)" }
+        s += " name=\"\(e(vm.attr("name") ?? ""))\">\n"
+        let hw = vm.child("VirtualHardwareSection")
+        let tag = hw?.qname ?? q(ovfP, "VirtualHardwareSection")
+        s += "<\(tag)>\n"
+        if let hw {
+            for c in hw.children where c.name != "ExtraConfig" { s += c.serialized() + "\n" }
+        } else {
+            s += "<\(q(ovfP, "Info"))>Virtual hardware requirements</\(q(ovfP, "Info"))>\n"
+        }
+        for kv in entries {
+            s += "<\(q(vmwP, "ExtraConfig")) \(q(ovfP, "required"))=\"false\" \(q(vmwP, "key"))=\"\(e(kv.key))\" \(q(vmwP, "value"))=\"\(e(kv.value))\"/>\n"
+        }
+        return s + "</\(tag)>\n</Vm>\n"
     }
 }

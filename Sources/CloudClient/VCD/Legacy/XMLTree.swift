@@ -67,6 +67,29 @@ public final class XMLTree: @unchecked Sendable {
     /// The first link with this `rel` (and type).
     public func link(rel: String, type: String? = nil) -> XMLLink? { links(rel: rel, type: type).first }
 
+    /// The element as XML text, names and attributes as written (so the namespace prefixes it
+    /// uses must be declared by whoever embeds it). Elements with children drop their
+    /// whitespace; leaf text is escaped.
+    public func serialized(skipping skip: (XMLTree) -> Bool = { _ in false }) -> String {
+        var s = "<" + qname
+        for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { s += " \(k)=\"\(XMLEscape.text(v))\"" }
+        let kids = children.filter { !skip($0) }
+        if kids.isEmpty {
+            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return s + (t.isEmpty ? "/>" : ">\(XMLEscape.text(t))</\(qname)>")
+        }
+        return s + ">" + kids.map { $0.serialized(skipping: skip) }.joined() + "</\(qname)>"
+    }
+
+    /// The prefix this element declares for a namespace URI (`""` for the default one), if any.
+    public func prefix(for namespace: String) -> String? {
+        for (k, v) in attributes where v == namespace {
+            if k == "xmlns" { return "" }
+            if k.hasPrefix("xmlns:") { return String(k.dropFirst(6)) }
+        }
+        return nil
+    }
+
     /// Parses a document; throws `XMLTreeError` with the parser's line when it is not well-formed.
     public static func parse(_ data: Data) throws -> XMLTree {
         let p = XMLParser(data: data)
