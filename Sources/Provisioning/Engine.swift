@@ -7,7 +7,7 @@ public enum EngineMode: Sendable {
 }
 
 /// One engine per target: a tenant session, an optional provider session for provider-only steps,
-/// the mutation gate, the plan, per-gateway locks. Kinds (`Kinds/`) build on it.
+/// the mutation gate, the plan, per-gateway and per-vApp locks. Kinds (`Kinds/`) build on it.
 public final class Engine: @unchecked Sendable {
     /// The session most work goes through (the tenant persona, or the provider when that is all
     /// there is).
@@ -27,6 +27,7 @@ public final class Engine: @unchecked Sendable {
 
     private let lock = NSLock()
     private var gatewayLocks: [String: NSLock] = [:]
+    private var vappLocks: [String: NSLock] = [:]
 
     public init(tenant: VCDClient, provider: VCDClient? = nil, mode: EngineMode = .apply, report: @escaping (String) -> Void = { print($0) }) {
         self.tenant = tenant
@@ -94,6 +95,22 @@ public final class Engine: @unchecked Sendable {
         l.lock(); defer { l.unlock() }
         return try work()
     }
+
+    /// Runs `work` holding the lock of one vApp (its href or id): power changes, reconfigures and
+    /// deletes of a vApp and its VMs are serialised, because VCD answers BUSY_ENTITY while a task
+    /// runs on the vApp or one of its VMs. Nil (an object not created yet): no lock.
+    public func withVAppLock<T>(_ vappKey: String?, _ work: () throws -> T) rethrows -> T {
+        guard let vappKey else { return try work() }
+        lock.lock()
+        let l = vappLocks[vappKey] ?? NSLock()
+        vappLocks[vappKey] = l
+        lock.unlock()
+        l.lock(); defer { l.unlock() }
+        return try work()
+    }
+
+    /// Bytes per PUT of an OVA upload: a broken transfer costs at most one piece.
+    public var uploadChunkSize: Int64 = 64 << 20
 
     /// Seconds to wait before looking again after a create failed in a way that may be transient.
     public var createRetryDelay: Double = 1

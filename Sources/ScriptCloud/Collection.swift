@@ -3,7 +3,7 @@ import Foundation
 /// A uniform collection: `for x in c`, `.list()`, `.count`, `.names`, `.get(name)`, `.find(name)`,
 /// `.where(fn)`, `.ensure(name: …)`, `.delete(name)`. What it holds is given by closures; the
 /// `ensure` parameters and docs come from the collection's type.
-final class CloudCollection: NativeObject {
+class CloudCollection: NativeObject {
     let elementKind: String
     let listItems: () throws -> [Value]
     let findItem: ((String) throws -> Value?)?
@@ -12,6 +12,8 @@ final class CloudCollection: NativeObject {
     let scope: String
     /// The engine behind it, for collection-specific methods.
     var engine: Engine?
+    /// The hint when `get` finds nothing in an empty collection (default: create it with ensure).
+    var emptyHint: ((String) -> String)?
 
     init(type: NativeType, elementKind: String, scope: String, list: @escaping () throws -> [Value], find: ((String) throws -> Value?)? = nil,
          ensure: ((Arguments) throws -> Value)? = nil, delete: ((String) throws -> Bool)? = nil) {
@@ -34,7 +36,7 @@ final class CloudCollection: NativeObject {
         if let v = try find(name, ctx: ctx) { return v }
         let names = try host(ctx) { try listItems() }.compactMap { CloudCollection.name(of: $0, ctx: ctx) }
         let e = ScriptError(.key, "no \(elementKind) named \(name) in \(scope)",
-                            hint: names.isEmpty ? "there is none yet; create it with .ensure(name: \"\(name)\", ...)" : "known: \(names.prefix(10).joined(separator: ", "))")
+                            hint: names.isEmpty ? (emptyHint?(name) ?? "there is none yet; create it with .ensure(name: \"\(name)\", ...)") : "known: \(names.prefix(10).joined(separator: ", "))")
         e.suggestion = Collections.closest(name, names)
         throw e
     }

@@ -5,7 +5,9 @@ enum Types {
     static var everything: [NativeType] {
         [cloud, org, vdc, gateway, natRule, loadBalancer, segAssignment, serviceEngineGroup, pool, virtualService, network,
          computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
-         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s]
+         catalog, template, vapp, vm,
+         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s,
+         catalogs, templates, vapps, vms]
     }
 
     // MARK: Collections
@@ -55,7 +57,12 @@ enum Types {
             Field<Org>("enabled", "Whether it is enabled.") { r, _ in V.b(r.value.isEnabled) },
             Field<Org>("vdcCount", "How many VDCs it has.") { r, _ in V.i(r.value.orgVdcCount) },
             Field<Org>("vdcs", "Its VDCs (collection).") { r, _ in Objects.vdcs(r.engine, r.value) },
+            Field<Org>("catalogs", "Its catalogs (collection).") { r, _ in Objects.catalogs(r.engine, r.value) },
         ], nameOf: { $0.name })
+        t.method("catalog", params: [Parameter("name")], doc: "The catalog named `name` (same as catalogs.get(name)).") { o, a, ctx in
+            let r = o as! Ref<Org>
+            return try Objects.get(Objects.catalogs(r.engine, r.value), try a.string(0), ctx)
+        }
         t.method("vdc", params: [Parameter("name")], doc: "The VDC named `name` (same as vdcs.get(name)).") { o, a, ctx in
             let r = o as! Ref<Org>
             return try Objects.get(Objects.vdcs(r.engine, r.value), try a.string(0), ctx)
@@ -72,7 +79,12 @@ enum Types {
             Field<Vdc>("gateways", "Edge gateways (collection).") { r, _ in Objects.gateways(r.engine, r.value) },
             Field<Vdc>("networks", "Org VDC networks (collection).") { r, _ in Objects.networks(r.engine, r.value) },
             Field<Vdc>("computePolicies", "Compute policies (collection).") { r, _ in Objects.computePolicies(r.engine, r.value) },
+            Field<Vdc>("vapps", "vApps (collection).") { r, _ in Objects.vapps(r.engine, r.value) },
         ], nameOf: { $0.name })
+        t.method("vapp", params: [Parameter("name")], doc: "The vApp named `name`.") { o, a, ctx in
+            let r = o as! Ref<Vdc>
+            return try Objects.get(Objects.vapps(r.engine, r.value), try a.string(0), ctx)
+        }
         t.method("gateway", params: [Parameter("name")], doc: "The edge gateway named `name`.") { o, a, ctx in
             let r = o as! Ref<Vdc>
             return try Objects.get(Objects.gateways(r.engine, r.value), try a.string(0), ctx)

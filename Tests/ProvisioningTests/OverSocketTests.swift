@@ -76,4 +76,38 @@ final class OverSocketTests: XCTestCase {
             XCTAssertTrue(((e as? EngineError)?.hint ?? "").contains("NSXT_USERNAME"), "\(e)")
         }
     }
+
+    func testOVAUploadAndVAppOverLibcurlAgainstSimServe() throws {
+        let h = try SimHarness()
+        let server = SimulatorServer(simulator: h.sim, ports: [.vcd: 0])
+        try Self.blocking { try await server.start() }
+        defer { try? Self.blocking { await server.stop() } }
+        var r = ConnectRequest()
+        r.url = server.url(.vcd)
+        r.org = "xav_lab"
+        r.user = "administrator"
+        r.password = SimHarness.password
+        r.providerUser = "administrator"
+        r.providerPassword = SimHarness.password
+        var lines: [String] = []
+        var o = EngineOptions()
+        o.report = { lines.append($0) }
+        let e = try ScriptCloud.realEngine(r, options: o)
+        e.createRetryDelay = 0.001
+        // Pieces smaller than the disk: libcurl streams three ranges of the OVA file.
+        e.uploadChunkSize = 700
+        var options = InterpreterOptions()
+        options.output = { lines.append($0) }
+        let interp = Interpreter(options: options)
+        ScriptCloud.install(interp, cloud: CloudObject(site: r.url!) { e }) { _ in e }
+        _ = try LargeStack.run { Result { try interp.run(source: CatalogVAppTests.setup + """
+
+        let app = vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["node-1"], powerOn: true)
+        print(tpl.status, app.vm("node-1").powerState, app.vm("node-1").ip)
+        """) } }.get()
+        XCTAssertEqual(lines.last, "RESOLVED POWERED_ON 10.0.20.10", lines.joined(separator: "\n"))
+        let pieces = h.sim.requestLog.filter { $0.method == "PUT" && $0.path.hasSuffix(".vmdk") }
+        XCTAssertEqual(pieces.count, 3)
+        XCTAssertTrue(pieces.allSatisfy { $0.status == 200 })
+    }
 }

@@ -148,7 +148,8 @@ public final class VCDClient: @unchecked Sendable {
 
     /// Sends a JSON request with the session, version and tenant context; logs in first and once
     /// more after a 401. Returns the response whatever its status.
-    public func send(_ method: String, _ target: String, body: Data? = nil, accept: String? = nil) throws -> HTTPResponseMessage {
+    /// `contentType`: the body's media type (default JSON; legacy XML requests name theirs).
+    public func send(_ method: String, _ target: String, body: Data? = nil, accept: String? = nil, contentType: String? = nil) throws -> HTTPResponseMessage {
         let v = try apiVersion()
         lock.lock(); var t = token; lock.unlock()
         if t == nil { try login(); lock.lock(); t = token; lock.unlock() }
@@ -157,7 +158,7 @@ public final class VCDClient: @unchecked Sendable {
             h["Accept"] = accept ?? APIVersion.jsonAccept(v)
             h["Authorization"] = "Bearer \(t ?? "")"
             if let ctx = tenantContext { h[VCDHeader.tenantContext] = ctx }
-            if body != nil { h["Content-Type"] = MediaType.json }
+            if body != nil { h["Content-Type"] = contentType ?? MediaType.json }
             let r = try transport.send(HTTPRequestMessage(method: method, target: target, headers: h, body: body ?? Data()), to: baseURL)
             if r.status == 401 && attempt == 0 {
                 try login()
@@ -167,6 +168,19 @@ public final class VCDClient: @unchecked Sendable {
             return r
         }
         fatalError("unreachable")
+    }
+
+    /// The headers of an authenticated request (logs in first if needed): for requests the
+    /// client sends itself through the transport, such as file uploads.
+    func sessionHeaders(accept: String, relogin: Bool = false) throws -> HTTPHeaderFields {
+        if relogin { try login() }
+        lock.lock(); var t = token; lock.unlock()
+        if t == nil { try login(); lock.lock(); t = token; lock.unlock() }
+        var h = HTTPHeaderFields()
+        h["Accept"] = accept
+        h["Authorization"] = "Bearer \(t ?? "")"
+        if let ctx = tenantContext { h[VCDHeader.tenantContext] = ctx }
+        return h
     }
 
     /// Sends and throws `VCDClientError` for error statuses.
