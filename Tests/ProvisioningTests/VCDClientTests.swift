@@ -103,7 +103,7 @@ final class VCDClientTests: XCTestCase {
         XCTAssertThrowsError(try EdgeGateways(engine: e, vdc: vdc).ensure(EdgeGatewaySpec(name: "gw-slow"))) { err in
             let t = err as! VCDTaskError
             XCTAssertTrue(t.timedOut)
-            XCTAssertTrue(t.hint.contains("raise the timeout"))
+            XCTAssertTrue(t.hint.contains("--timeout"))
         }
     }
 }

@@ -31,6 +31,12 @@ final class UndecidableTests: XCTestCase {
         XCTAssertEqual(out, ["(known after apply) ip (known after apply) (known after apply) 2 (known after apply) unknown"])
     }
 
+    func testPartsOfItAreUnknownToo() throws {
+        XCTAssertEqual(try run("print(u[0], u.first, u.split(\".\")[1], u.anything.deeper)"),
+                       ["(known after apply) (known after apply) (known after apply) (known after apply)"])
+        XCTAssertThrowsError(try run("if u[0] == \"x\" { print(1) }"))
+    }
+
     func testPassingItOnIsNoDecision() throws {
         // `and` yields its right side without looking at it.
         XCTAssertEqual(try run("print(true and u)"), ["(known after apply)"])

@@ -171,6 +171,8 @@ enum Calls {
                 let v = try Members.get(receiver, name, at: range, vm: vm)
                 return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
             }
+            // Derived from a value not known yet: also not known yet (`ip.split(".")`).
+            if o.nativeType.undecidable != nil { return receiver }
             throw Members.unknownMember(receiver, name, at: range)
         case .map(let m):
             if let method = BuiltinMethods.map[name] {

@@ -62,6 +62,8 @@ enum Members {
                     try m.body(o, a, ctx)
                 })
             }
+            // A part of a value not known yet is not known yet either (`gw.allocatedIPs.first`).
+            if o.nativeType.undecidable != nil { return v }
             throw unknownMember(v, name, at: range)
         case .list(let l):
             switch name {

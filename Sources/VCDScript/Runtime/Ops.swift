@@ -300,6 +300,8 @@ enum Ops {
         case (.list, _), (.string, _):
             throw ScriptError(.type, "\(o.typeName) indexes must be integers or ranges, not \(i.typeName)", at: range)
         default:
+            // An element of a value not known yet is not known yet either (`gw.allocatedIPs[0]`).
+            if case .object(let x) = o, x.nativeType.undecidable != nil { return o }
             throw ScriptError(.type, "a \(o.typeName) cannot be indexed", at: range)
         }
     }
