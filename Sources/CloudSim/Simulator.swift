@@ -120,10 +120,11 @@ public final class Simulator: @unchecked Sendable {
     }
 
     /// Records where a server listens (shown by `sim status`); nil clears it when the server stops.
-    public func recordEndpoints(_ endpoints: [SimService: String]?) throws {
+    public func recordEndpoints(_ endpoints: [SimService: String]?, certificate: String? = nil) throws {
         try worldLock.write {
             let tx = WriteTx(base: world, now: clock.now())
             for s in SimService.allCases { tx.setMeta("endpoint.\(s.rawValue)", endpoints?[s] ?? "") }
+            tx.setMeta("endpoint.certificate", endpoints == nil ? "" : certificate ?? "")
             try store.commit(upserts: [], deletions: [], meta: tx.metaChanges, wipe: false)
             world.apply(tx)
         }
@@ -136,6 +137,11 @@ public final class Simulator: @unchecked Sendable {
             for s in SimService.allCases { if let v = world.meta("endpoint.\(s.rawValue)"), !v.isEmpty { out[s] = v } }
             return out
         }
+    }
+
+    /// The certificate file the running HTTPS server presents (nil when none runs or it serves HTTP).
+    public var recordedCertificate: String? {
+        worldLock.read { world.meta("endpoint.certificate").flatMap { $0.isEmpty ? nil : $0 } }
     }
 
     /// `PRAGMA integrity_check` of the state file ("ok" when sound).
