@@ -72,7 +72,9 @@ public final class SimulatorServer: @unchecked Sendable {
             guard let p = await it.next() else {
                 let reason: String
                 if case .failure(let e) = await task.result { reason = "\(e)" } else { reason = "the listener stopped" }
-                await stop()
+                // Endpoints are not recorded yet: those of another server on this state stay as they are.
+                await stopListeners()
+                lock.withLock { ports = [:] }
                 throw SimulatorServerError.failedToBind(service, port, reason)
             }
             lock.withLock { ports[service] = p }
@@ -92,11 +94,15 @@ public final class SimulatorServer: @unchecked Sendable {
     /// Stops every listener.
     public func stop() async {
         flushTask?.cancel()
+        await stopListeners()
+        try? simulator.recordEndpoints(nil)
+        try? simulator.flush()
+    }
+
+    private func stopListeners() async {
         for t in tasks { t.cancel() }
         for t in tasks { _ = try? await t.value }
         tasks = []
-        try? simulator.recordEndpoints(nil)
-        try? simulator.flush()
     }
 
     /// Waits until the listeners stop (cancel the calling task to stop them).
