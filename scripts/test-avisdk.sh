@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The simulated NSX ALB controller against the real Avi Python SDK (avisdk 32.1.4 from PyPI, in a venv
 # under .build/avisdk-venv): log in with ApiSession, then create, read, update and delete a service
-# engine group with max_se; over HTTP, then over HTTPS (`sim serve --tls`, the SDK verifying the
+# engine group with max_se (PUT and PATCH); over HTTP, then over HTTPS (`sim serve --tls`, the SDK verifying the
 # simulator's certificate as its CA file). Prints "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,6 +74,9 @@ try:
     r = api.put("serviceenginegroup/" + uuid, data=seg)
     check("update status %s" % r.status_code, r.status_code == 200)
     check("read back max_se", api.get("serviceenginegroup/" + uuid).json().get("max_se") == 5)
+    r = api.patch("serviceenginegroup/" + uuid, data={"replace": {"max_se": 7}})
+    check("patch status %s" % r.status_code, r.status_code == 200 and r.json().get("max_se") == 7)
+    check("read back patched max_se", api.get("serviceenginegroup/" + uuid).json().get("max_se") == 7)
     names = [o["name"] for o in api.get_objects_iter("serviceenginegroup", params={"page_size": 2})]
     check("paged iteration %s" % names, "seg-avisdk" in names and len(names) == 3)
     r = api.delete_by_name("serviceenginegroup", "seg-avisdk")

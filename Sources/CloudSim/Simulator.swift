@@ -23,6 +23,8 @@ public final class Simulator: @unchecked Sendable {
     private(set) var world: WorldState
     let worldLock = RWLock()
     let sessions = SessionRegistry()
+    /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
+    let albActivity = ALBSessionActivity(startedAt: Date().timeIntervalSince1970)
     private(set) var tasks: TaskService!
     let faultInjector: FaultInjector?
     private var tables: [SimService: RouteTable] = [:]
