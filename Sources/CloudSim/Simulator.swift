@@ -121,7 +121,8 @@ public final class Simulator: @unchecked Sendable {
         statsLock.lock(); persistedStats = s; lastFlush = Date(); statsLock.unlock()
     }
 
-    /// Records where a server listens (shown by `sim status`); nil clears it when the server stops.
+    /// Records where a server listens and, for HTTPS, the certificate it presents (shown by
+    /// `sim status`); nil clears both when the server stops.
     public func recordEndpoints(_ endpoints: [SimService: String]?, certificate: String? = nil) throws {
         try worldLock.write {
             let tx = WriteTx(base: world, now: clock.now())
