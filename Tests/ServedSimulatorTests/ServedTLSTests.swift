@@ -219,6 +219,36 @@ final class ServedTLSTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: SimulatorTLSFiles.directory(forState: statePath) + "/cert.pem"))
     }
+
+    func testAFailingOpenSSLIsReportedWithItsMessageAndLeavesNoFiles() throws {
+        // An `openssl` that fails the way a broken install would.
+        let tools = dir + "/tools"
+        try FileManager.default.createDirectory(atPath: tools, withIntermediateDirectories: true)
+        let fake = tools + "/openssl"
+        try Data("#!/bin/sh\necho '.....+++++' >&2\necho 'req: unable to load config' >&2\nexit 3\n".utf8).write(to: URL(fileURLWithPath: fake))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        XCTAssertThrowsError(try SimulatorTLSFiles.selfSigned(forState: statePath, environment: ["PATH": tools])) { e in
+            guard case .opensslFailed(let tool, let status, let output)? = e as? SimulatorTLSError else { return XCTFail("\(e)") }
+            XCTAssertEqual(tool, fake)
+            XCTAssertEqual(status, 3)
+            XCTAssertEqual(output, "req: unable to load config")
+            XCTAssertTrue("\(e)".contains("--cert FILE --key FILE"), "\(e)")
+        }
+        let tlsDir = SimulatorTLSFiles.directory(forState: statePath)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tlsDir), [], "no half-made pair is left behind")
+    }
+
+    func testACertificateWithoutItsKeyIsMadeAgain() throws {
+        let made = try SimulatorTLSFiles.selfSigned(forState: statePath)
+        let before = try Data(contentsOf: URL(fileURLWithPath: made.certificate))
+        try FileManager.default.removeItem(atPath: made.key)
+        let again = try SimulatorTLSFiles.selfSigned(forState: statePath)
+        XCTAssertEqual(again, made)
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: again.certificate)), before)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: again.key))
+        let server = try serve()
+        XCTAssertEqual(try transport { $0.caFile = again.certificate }.send(versions, to: try XCTUnwrap(server.url(.vcd))).status, 200)
+    }
 }
 
 /// The `name` of any listed object.
