@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // `sim serve --tls`: HummingbirdTLS is built on it (and so on BoringSSL); named for NIOSSLContext.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
     ],
     targets: [
         // System libraries, with static-inline shims for the C variadics Swift cannot call.
@@ -42,13 +44,16 @@ let package = Package(
         ),
         // Wire types shared by the simulator and the client: Codable bodies, URNs, media types.
         .target(name: "CloudWire"),
-        // The embedded simulator: store, router, handlers, clock, faults, served over Hummingbird.
+        // The embedded simulator: store, router, handlers, clock, faults, served over Hummingbird (HTTP or TLS).
         .target(
             name: "CloudSim",
             dependencies: [
                 "CloudWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -75,6 +80,8 @@ let package = Package(
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
         .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire"]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
+        // The served simulator over HTTPS, reached through the libcurl transport.
+        .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim"]),
     ],
     swiftLanguageModes: [.v5]

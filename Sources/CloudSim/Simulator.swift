@@ -23,6 +23,8 @@ public final class Simulator: @unchecked Sendable {
     private(set) var world: WorldState
     let worldLock = RWLock()
     let sessions = SessionRegistry()
+    /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
+    let albActivity = ALBSessionActivity(startedAt: Date().timeIntervalSince1970)
     private(set) var tasks: TaskService!
     let faultInjector: FaultInjector?
     private var tables: [SimService: RouteTable] = [:]
@@ -119,11 +121,13 @@ public final class Simulator: @unchecked Sendable {
         statsLock.lock(); persistedStats = s; lastFlush = Date(); statsLock.unlock()
     }
 
-    /// Records where a server listens (shown by `sim status`); nil clears it when the server stops.
-    public func recordEndpoints(_ endpoints: [SimService: String]?) throws {
+    /// Records where a server listens and, for HTTPS, the certificate it presents (shown by
+    /// `sim status`); nil clears both when the server stops.
+    public func recordEndpoints(_ endpoints: [SimService: String]?, certificate: String? = nil) throws {
         try worldLock.write {
             let tx = WriteTx(base: world, now: clock.now())
             for s in SimService.allCases { tx.setMeta("endpoint.\(s.rawValue)", endpoints?[s] ?? "") }
+            tx.setMeta("endpoint.certificate", endpoints == nil ? "" : certificate ?? "")
             try store.commit(upserts: [], deletions: [], meta: tx.metaChanges, wipe: false)
             world.apply(tx)
         }
@@ -136,6 +140,11 @@ public final class Simulator: @unchecked Sendable {
             for s in SimService.allCases { if let v = world.meta("endpoint.\(s.rawValue)"), !v.isEmpty { out[s] = v } }
             return out
         }
+    }
+
+    /// The certificate file the running HTTPS server presents (nil when none runs or it serves HTTP).
+    public var recordedCertificate: String? {
+        worldLock.read { world.meta("endpoint.certificate").flatMap { $0.isEmpty ? nil : $0 } }
     }
 
     /// `PRAGMA integrity_check` of the state file ("ok" when sound).

@@ -24,22 +24,34 @@ struct SimCommand: ParsableCommand {
 
         @OptionGroup var state: StateOptions
         @Option(help: "VCD port (NSX-T and ALB take the next two). 0 picks free ports.") var port: Int = 18443
-        @Flag(help: "Serve HTTPS with a self-signed certificate kept beside the state (not available yet).") var tls = false
+        @Flag(help: "Serve HTTPS on every port, with a self-signed certificate made on first use (needs openssl) and kept in tls/ beside the state.")
+        var tls = false
+        @Option(help: "Serve HTTPS with this PEM certificate instead (with --key; implies --tls).") var cert: String?
+        @Option(help: "The unencrypted PEM private key of --cert.") var key: String?
         @Option(help: "Fault injection, e.g. 503:0.1,BUSY_ENTITY:0.05,latency:20ms,taskfail:0.1,seed:42") var faults: String?
         @Flag(help: "Tasks take seconds of (virtual) time instead of advancing on every read.") var realistic = false
         @Option(help: "Duration of a task in fast mode, in milliseconds.") var taskMs: Double = 20
 
+        func validate() throws {
+            if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together: the certificate and its private key.") }
+        }
+
         func run() throws {
-            if tls {
-                throw ValidationError("--tls is not available yet: the simulator serves plain HTTP on 127.0.0.1 (see docs/simulator.md).")
-            }
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)
             let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0] : [.vcd: port, .nsx: port + 1, .alb: port + 2]
-            let server = SimulatorServer(simulator: sim, ports: ports)
+            var files: SimulatorTLSFiles?
+            if let cert, let key {
+                files = SimulatorTLSFiles(certificate: URL(fileURLWithPath: cert).standardizedFileURL.path,
+                                          key: URL(fileURLWithPath: key).standardizedFileURL.path)
+            } else if tls {
+                files = try SimulatorTLSFiles.selfSigned(forState: state.path)
+            }
+            let server = SimulatorServer(simulator: sim, ports: ports, tls: files)
             try blocking { try await server.start() }
             for s in SimService.allCases { print("\(s.rawValue): \(server.url(s) ?? "-")") }
+            if let files { print("certificate: \(files.certificate) (clients: trust it as their CA file, or skip verification)") }
             print("state: \(state.path)")
             print("personas and passwords: vcdscript sim status --state \(state.path)")
             fflush(stdout)
@@ -74,6 +86,7 @@ struct SimCommand: ParsableCommand {
                 endpoints: Dictionary(uniqueKeysWithValues: SimService.allCases.enumerated().map { i, s in
                     (s.rawValue, sim.recordedEndpoints[s] ?? "http://127.0.0.1:\(port + i)") }),
                 serving: !sim.recordedEndpoints.isEmpty,
+                certificate: Self.certificate(sim, state: state.path),
                 personas: sim.personas,
                 counters: sim.counters)
             if output == "json" {
@@ -83,9 +96,17 @@ struct SimCommand: ParsableCommand {
             } else {
                 print("state:     \(report.state) (integrity \(report.integrity))\(report.serving ? ", served" : ", not served")")
                 for s in SimService.allCases { print("\(s.rawValue):".padding(toLength: 11, withPad: " ", startingAt: 0) + (report.endpoints[s.rawValue] ?? "")) }
+                if let c = report.certificate { print("cert:      \(c)") }
                 for p in report.personas { print("persona:   \(p.user)@\(p.org)  password \(p.password)  role \(p.role)") }
                 print("counters:  reads \(report.counters.reads), writes \(report.counters.writes), auth \(report.counters.auth)")
             }
+        }
+
+        /// The running HTTPS server's certificate, else the self-signed one a `--tls` start would reuse.
+        static func certificate(_ sim: Simulator, state: String) -> String? {
+            if let c = sim.recordedCertificate { return c }
+            let beside = SimulatorTLSFiles.directory(forState: state) + "/cert.pem"
+            return FileManager.default.fileExists(atPath: beside) ? beside : nil
         }
     }
 
@@ -108,6 +129,7 @@ struct StatusReport: Codable {
     var integrity: String
     var endpoints: [String: String]
     var serving: Bool
+    var certificate: String?
     var personas: [Persona]
     var counters: SimCounters
 }

@@ -36,8 +36,12 @@ extension SimCommand {
                 }
             }
             if vcd.hasPrefix("https://") {
-                // A self-signed certificate: trust it explicitly when the server reports one.
-                lines.append(("VCD_ALLOW_UNVERIFIED_SSL", "true"))
+                // Trust exactly the simulator's certificate; verification stays on.
+                if let cert = Status.certificate(sim, state: state.path) {
+                    lines.append(("VCD_CA_FILE", cert))
+                } else {
+                    lines.append(("VCD_ALLOW_UNVERIFIED_SSL", "true"))
+                }
             }
             for (k, v) in lines { print("export \(k)=\(Self.shellQuoted(v))") }
         }

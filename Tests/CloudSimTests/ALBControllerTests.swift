@@ -166,3 +166,74 @@ final class ALBControllerTests: XCTestCase {
         XCTAssertEqual(c.call("DELETE", "/api/serviceenginegroup/\(uuid)").status, 204)
     }
 }
+
+/// Idle expiry of controller sessions and the partial update (PATCH) of service engine groups.
+extension ALBControllerTests {
+    func testIdleSessionExpiresAfterFifteenMinutesOfTheVirtualClock() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let c = inProcess(h)
+        let login = c.login()
+        XCTAssertEqual((c.obj(login)["controller"] as? [String: Any])?["api_idle_timeout"] as? Int, 15)
+        // Each request restarts the idle time: 14 + 14 minutes with a request in between is fine.
+        h.sim.clock.advance(seconds: 14 * 60)
+        XCTAssertEqual(c.call("GET", "/api/serviceenginegroup").status, 200)
+        h.sim.clock.advance(seconds: 14 * 60)
+        XCTAssertEqual(c.call("GET", "/api/cloud").status, 200)
+        // Another session, idle all along, has expired by now; the used one has not.
+        let idle = inProcess(h)
+        XCTAssertEqual(idle.login().status, 200)
+        h.sim.clock.advance(seconds: 15 * 60 + 1)
+        let expired = idle.call("GET", "/api/cloud")
+        XCTAssertEqual(expired.status, 401)
+        XCTAssertEqual(idle.obj(expired)["detail"] as? String, "Authentication credentials were not provided.")
+        XCTAssertEqual(c.call("GET", "/api/cloud").status, 401, "idle for more than 15 minutes as well")
+        // Writes and logout need a live session too; a new login works and purges the expired ones.
+        XCTAssertEqual(c.call("POST", "/api/serviceenginegroup", json: ["name": "seg-late"]).status, 401)
+        XCTAssertEqual(c.call("POST", "/logout").status, 401)
+        XCTAssertEqual(h.sim.count(kind: "albSession"), 2)
+        XCTAssertEqual(c.login().status, 200)
+        XCTAssertEqual(h.sim.count(kind: "albSession"), 1)
+        XCTAssertEqual(c.call("GET", "/api/cloud").status, 200)
+    }
+
+    func testPatchAddReplaceDeleteOnAServiceEngineGroup() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let c = inProcess(h)
+        XCTAssertEqual(c.login().status, 200)
+        let created = c.call("POST", "/api/serviceenginegroup", json: ["name": "seg-patch", "max_se": 2, "se_name_prefix": "lab",
+                                                                       "vcenters": [["vcenter_ref": "vc-1"]]])
+        XCTAssertEqual(created.status, 201, created.text)
+        let uuid = c.obj(created)["uuid"] as! String
+        let path = "/api/serviceenginegroup/\(uuid)"
+
+        let replaced = c.call("PATCH", path, json: ["replace": ["max_se": 4, "max_vs_per_se": 5]])
+        XCTAssertEqual(replaced.status, 200, replaced.text)
+        XCTAssertEqual(c.obj(replaced)["max_se"] as? Int, 4)
+        XCTAssertEqual(c.obj(replaced)["se_name_prefix"] as? String, "lab", "fields not named are kept")
+        let read = c.obj(c.call("GET", path))
+        XCTAssertEqual(read["max_se"] as? Int, 4)
+        XCTAssertEqual(read["max_vs_per_se"] as? Int, 5)
+
+        let added = c.call("PATCH", path, json: ["add": ["vcenters": [["vcenter_ref": "vc-2"]], "vcenter_folder": "f1"]])
+        XCTAssertEqual(added.status, 200, added.text)
+        XCTAssertEqual((c.obj(added)["vcenters"] as? [[String: Any]])?.compactMap { $0["vcenter_ref"] as? String }, ["vc-1", "vc-2"])
+        XCTAssertEqual(c.obj(added)["vcenter_folder"] as? String, "f1")
+
+        let deleted = c.call("PATCH", path, json: ["delete": ["vcenters": [["vcenter_ref": "vc-1"]], "se_name_prefix": "lab"]])
+        XCTAssertEqual(deleted.status, 200, deleted.text)
+        XCTAssertEqual((c.obj(deleted)["vcenters"] as? [[String: Any]])?.compactMap { $0["vcenter_ref"] as? String }, ["vc-2"])
+        XCTAssertEqual(c.obj(deleted)["se_name_prefix"] as? String, "Avi", "a deleted field is back to its default")
+        XCTAssertEqual(c.obj(c.call("GET", path))["max_se"] as? Int, 4)
+
+        // Refusals: unknown operation, invalid values, name clash, no CSRF token.
+        XCTAssertEqual(c.call("PATCH", path, json: ["merge": ["max_se": 1]]).status, 400)
+        XCTAssertEqual(c.call("PATCH", path, json: ["replace": ["max_se": -1]]).status, 400)
+        XCTAssertEqual(c.call("PATCH", path, json: ["replace": ["name": "Default-Group"]]).status, 409)
+        XCTAssertEqual(c.call("PATCH", path, json: ["delete": ["name": "seg-patch"]]).status, 400)
+        XCTAssertEqual(c.call("PATCH", path, json: ["replace": ["max_se": 1]], csrfHeader: "").status, 403)
+        XCTAssertEqual(c.call("PATCH", "/api/serviceenginegroup/serviceenginegroup-nope", json: ["replace": ["max_se": 1]]).status, 404)
+        XCTAssertEqual(c.obj(c.call("GET", path))["max_se"] as? Int, 4, "refused patches change nothing")
+    }
+}

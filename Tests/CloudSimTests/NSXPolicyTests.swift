@@ -61,4 +61,41 @@ final class NSXPolicyTests: XCTestCase {
         XCTAssertEqual(none.status, 403)
         XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s", user: "administrator@System").status, 200)
     }
+
+    func testStaleRevisionIsRefusedWith412OnPatchAndPut() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let t1 = makeGateway(h)
+        let path = "/policy/api/v1/infra/tier-1s/\(t1)"
+        XCTAssertEqual(h.json(nsx(h, "GET", path))["_revision"] as? Int, 0)
+        // A PATCH with the current revision passes and bumps it; one without a revision merges as before.
+        XCTAssertEqual(nsx(h, "PATCH", path, json: ["description": "a", "_revision": 0]).status, 200)
+        XCTAssertEqual(nsx(h, "PATCH", path, json: ["description": "b"]).status, 200)
+        XCTAssertEqual(h.json(nsx(h, "GET", path))["_revision"] as? Int, 2)
+
+        // Someone else changed it since revision 1 was read: 412 with NSX's error body, nothing changes.
+        let stale = nsx(h, "PATCH", path, json: ["description": "c", "_revision": 1])
+        XCTAssertEqual(stale.status, 412, stale.text)
+        let e = h.json(stale)
+        XCTAssertEqual(e["httpStatus"] as? String, "PRECONDITION_FAILED")
+        XCTAssertEqual(e["error_code"] as? Int, 604)
+        XCTAssertTrue((e["error_message"] as? String ?? "").contains("modified by somebody else"), stale.text)
+        XCTAssertEqual(h.json(nsx(h, "GET", path))["description"] as? String, "b")
+
+        // PUT replaces the object and must carry the current revision (none or a stale one: 412).
+        XCTAssertEqual(nsx(h, "PUT", path, json: ["display_name": "gw-nsx", "route_advertisement_types": ["TIER1_NAT"]]).status, 412)
+        XCTAssertEqual(nsx(h, "PUT", path, json: ["display_name": "gw-nsx", "_revision": 1]).status, 412)
+        let put = nsx(h, "PUT", path, json: ["display_name": "gw-nsx", "route_advertisement_types": ["TIER1_NAT"], "_revision": 2])
+        XCTAssertEqual(put.status, 200, put.text)
+        let after = h.json(put)
+        XCTAssertEqual(after["_revision"] as? Int, 3)
+        XCTAssertEqual(after["route_advertisement_types"] as? [String], ["TIER1_NAT"])
+        XCTAssertNil(after["description"], "PUT replaces: fields not sent are gone")
+        XCTAssertEqual(after["id"] as? String, t1)
+        XCTAssertEqual(h.json(nsx(h, "GET", path))["_revision"] as? Int, 3)
+        // PUT of a T1 that does not exist creates it.
+        let created = nsx(h, "PUT", "/policy/api/v1/infra/tier-1s/t1-new", json: ["display_name": "t1-new"])
+        XCTAssertEqual(created.status, 200, created.text)
+        XCTAssertEqual(h.json(created)["_revision"] as? Int, 1)
+    }
 }

@@ -1,11 +1,6 @@
 import CloudWire
 import Foundation
 
-extension Kind {
-    /// A login session of the simulated ALB controller (id = the `sessionid` cookie).
-    static let albSession = "albSession"
-}
-
 /// A SEG of the controller as stored (kind `albImportableSEG`): the fields VCD's importable list
 /// reads, plus the controller's own fields (`avi`, Avi wire names).
 struct ALBSEGRecord: Codable {
@@ -14,12 +9,6 @@ struct ALBSEGRecord: Codable {
     var haMode: String
     var maxVirtualServices: Int
     var avi: [String: JSONValue]?
-}
-
-struct ALBSessionRecord: Codable {
-    var id: String
-    var csrftoken: String
-    var user: String
 }
 
 /// The NSX ALB (Avi) controller API (vcd-wire.md §11, external-clients.md §3): `/login` → `csrftoken`
@@ -34,6 +23,7 @@ enum ALBRoutes: RouteFamily {
             guard let user, let password, ProviderCredentials.check(ctx.state, user: user, password: password) else {
                 return err(401, "Invalid credentials")
             }
+            purgeExpiredSessions(ctx)
             let sid = hex(16), csrf = hex(16)
             try ctx.write.insert(kind: Kind.albSession, id: sid, name: user, ALBSessionRecord(id: sid, csrftoken: csrf, user: user))
             var h = HTTPHeaderFields()
@@ -44,7 +34,7 @@ enum ALBRoutes: RouteFamily {
                 "version": .object(["Version": .string(version), "build": .int(9051), "Tag": .string("\(version)-9051"),
                                     "min_version": .string("15.2"), "ProductName": .string("Avi Cloud Controller")]),
                 "session_cookie_name": .string("sessionid"),
-                "controller": .object(["api_idle_timeout": .int(15)]),
+                "controller": .object(["api_idle_timeout": .int(Int(ALBSessionActivity.idleTimeout / 60))]),
             ]), headers: h)
         }
         t.post("/logout", .open, "ALB_LOGOUT", effect: .auth) { ctx in
@@ -91,18 +81,20 @@ enum ALBRoutes: RouteFamily {
         t.put("\(seg)/{uuid}", .open, "ALB_SEG_UPDATE") { ctx in
             if let denied = writer(ctx) { return denied }
             guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
-            guard case .object(var input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
+            guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
                 return err(400, "Invalid JSON body.")
             }
-            guard case .string(let name)? = input["name"], !name.isEmpty else { return err(400, "Field name is required.") }
-            if name != o.name, ctx.state.children(Kind.albImportableSEG, of: o.parentId ?? "").contains(where: { $0.name == name }) {
-                return err(409, "Service Engine Group with this Name, Tenant and Cloud already exist.")
+            return try replaceSEG(ctx, o, with: input)
+        }
+        t.patch("\(seg)/{uuid}", .open, "ALB_SEG_PATCH") { ctx in
+            if let denied = writer(ctx) { return denied }
+            guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
+            guard let body = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else { return err(400, "Invalid JSON body.") }
+            guard case .object(let current) = try renderSEG(ctx, o) else { return err(500, "bad state") }
+            switch ALBPatch.apply(body, to: current) {
+            case .success(let patched): return try replaceSEG(ctx, o, with: patched)
+            case .failure(let e): return err(400, e.message)
             }
-            if case .string(let c)? = input["cloud_ref"], lastComponent(c) != o.parentId { return err(400, "Cannot change the cloud of a Service Engine Group.") }
-            if let bad = validate(input) { return err(400, bad) }
-            for k in ["uuid", "url", "cloud_ref", "tenant_ref", "_last_modified"] { input[k] = nil }
-            let n = try ctx.write.update(o, name: name, record(id: o.id, name: name, avi: input))
-            return ProviderCredentials.encode(try renderSEG(ctx, n))
         }
         t.delete("\(seg)/{uuid}", .open, "ALB_SEG_DELETE") { ctx in
             if let denied = writer(ctx) { return denied }
@@ -145,50 +137,18 @@ enum ALBRoutes: RouteFamily {
         return (out["username"], out["password"])
     }
 
-    static func cookies(_ req: HTTPRequestMessage) -> [String: String] {
-        var out: [String: String] = [:]
-        for (n, v) in req.headers where n.lowercased() == "cookie" {
-            for part in v.split(separator: ";") {
-                let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if kv.count == 2, !kv[1].isEmpty, out[kv[0]] == nil { out[kv[0]] = kv[1] }
-            }
+    /// The body of a full update (PUT, or the object a PATCH produced) checked and stored; 200 with the object.
+    static func replaceSEG(_ ctx: RequestContext, _ o: StoredObject, with given: [String: JSONValue]) throws -> HTTPResponseMessage {
+        var input = given
+        guard case .string(let name)? = input["name"], !name.isEmpty else { return err(400, "Field name is required.") }
+        if name != o.name, ctx.state.children(Kind.albImportableSEG, of: o.parentId ?? "").contains(where: { $0.name == name }) {
+            return err(409, "Service Engine Group with this Name, Tenant and Cloud already exist.")
         }
-        return out
-    }
-
-    static func session(_ ctx: RequestContext) -> StoredObject? {
-        let c = cookies(ctx.request)
-        for name in ["sessionid", "avi-sessionid"] {
-            if let id = c[name], let s = ctx.state.get(id, kind: Kind.albSession) { return s }
-        }
-        return nil
-    }
-
-    static func csrf(_ ctx: RequestContext, _ s: StoredObject) -> HTTPResponseMessage? {
-        let expected = s.json["csrftoken"]?.stringValue
-        guard let given = ctx.request.headers["X-CSRFToken"], given == expected else {
-            return err(403, "CSRF Failed: CSRF token missing or incorrect.", key: "detail")
-        }
-        return nil
-    }
-
-    static func versionCheck(_ ctx: RequestContext) -> HTTPResponseMessage? {
-        guard let v = ctx.request.headers["X-Avi-Version"] else { return nil }
-        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count < 2 || parts.count > 4 || !parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
-            return err(400, "Invalid version \(v)")
-        }
-        return nil
-    }
-
-    static func reader(_ ctx: RequestContext) -> HTTPResponseMessage? {
-        guard session(ctx) != nil else { return err(401, "Authentication credentials were not provided.", key: "detail") }
-        return versionCheck(ctx)
-    }
-
-    static func writer(_ ctx: RequestContext) -> HTTPResponseMessage? {
-        guard let s = session(ctx) else { return err(401, "Authentication credentials were not provided.", key: "detail") }
-        return csrf(ctx, s) ?? versionCheck(ctx)
+        if case .string(let c)? = input["cloud_ref"], lastComponent(c) != o.parentId { return err(400, "Cannot change the cloud of a Service Engine Group.") }
+        if let bad = validate(input) { return err(400, bad) }
+        for k in ["uuid", "url", "cloud_ref", "tenant_ref", "_last_modified"] { input[k] = nil }
+        let n = try ctx.write.update(o, name: name, record(id: o.id, name: name, avi: input))
+        return ProviderCredentials.encode(try renderSEG(ctx, n))
     }
 
     // MARK: Answers

@@ -53,31 +53,53 @@ enum NSXRoutes: RouteFamily {
             return ProviderCredentials.encode(t1)
         }
         t.patch("\(base)/{id}", .open, "NSX_TIER1_PATCH") { ctx in
-            if let denied = authenticate(ctx) { return denied }
-            let id = ctx.param("id")
-            guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
-                return error(400, 255, "The request body is not a valid Tier1 JSON object.")
-            }
-            if let types = input["route_advertisement_types"] {
-                guard case .array(let xs) = types, xs.allSatisfy({ if case .string(let s) = $0 { return allowedTypes.contains(s) }; return false }) else {
-                    return error(400, 255, "Field route_advertisement_types must be an array of \(allowedTypes.sorted().joined(separator: ", ")).")
-                }
-            }
-            guard case .object(var cur) = tier1(ctx.state, id) ?? fresh(id: id, name: id) else { return error(500, 99, "bad state") }
-            for (k, v) in input where !k.hasPrefix("_") && k != "id" && k != "path" { cur[k] = v }
-            let rev: Int
-            if case .int(let r)? = cur["_revision"] { rev = r + 1 } else { rev = 1 }
-            cur["_revision"] = .int(rev)
-            cur["_last_modified_time"] = .int(Int(ctx.now * 1000))
-            let name: String
-            if case .string(let n)? = cur["display_name"] { name = n } else { name = id }
-            if let old = ctx.state.get(id, kind: Kind.nsxTier1) {
-                try ctx.write.update(old, name: name, JSONValue.object(cur))
-            } else {
-                try ctx.write.insert(kind: Kind.nsxTier1, id: id, name: name, JSONValue.object(cur))
-            }
-            return HTTPResponseMessage(status: 200)
+            try write(ctx, replace: false)
         }
+        t.put("\(base)/{id}", .open, "NSX_TIER1_UPDATE") { ctx in
+            try write(ctx, replace: true)
+        }
+    }
+
+    /// PATCH (merge the given fields; 200, no body) or PUT (the given fields replace the object's;
+    /// 200 with the object). Either creates a missing T1. `_revision` is NSX's optimistic lock: a PATCH
+    /// that sends one, and every PUT of an existing T1, must send the current one, else 412.
+    static func write(_ ctx: RequestContext, replace: Bool) throws -> HTTPResponseMessage {
+        if let denied = authenticate(ctx) { return denied }
+        let id = ctx.param("id")
+        guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
+            return error(400, 255, "The request body is not a valid Tier1 JSON object.")
+        }
+        if let types = input["route_advertisement_types"] {
+            guard case .array(let xs) = types, xs.allSatisfy({ if case .string(let s) = $0 { return allowedTypes.contains(s) }; return false }) else {
+                return error(400, 255, "Field route_advertisement_types must be an array of \(allowedTypes.sorted().joined(separator: ", ")).")
+            }
+        }
+        let existing = tier1(ctx.state, id)
+        guard case .object(var cur) = existing ?? fresh(id: id, name: id) else { return error(500, 99, "bad state") }
+        let current: Int
+        if case .int(let r)? = cur["_revision"] { current = r } else { current = 0 }
+        if existing != nil {
+            let given: Int? = { if case .int(let r)? = input["_revision"] { return r }; return nil }()
+            if input["_revision"] != nil || replace, given != current {
+                return error(412, 604, "The object Tier1 [/infra/tier-1s/\(id)] was modified by somebody else: _revision \(given.map(String.init) ?? "(none)") is not the current \(current). GET it and retry.")
+            }
+        }
+        if replace {
+            // Only the server's own fields survive a PUT; the rest is what the client sent.
+            cur = cur.filter { $0.key.hasPrefix("_") || ["id", "path", "relative_path", "parent_path", "unique_id", "resource_type"].contains($0.key) }
+        }
+        for (k, v) in input where !k.hasPrefix("_") && k != "id" && k != "path" { cur[k] = v }
+        cur["_revision"] = .int(current + 1)
+        cur["_last_modified_time"] = .int(Int(ctx.now * 1000))
+        let name: String
+        if case .string(let n)? = cur["display_name"] { name = n } else { name = id }
+        if case .string = cur["display_name"] {} else { cur["display_name"] = .string(id) }
+        if let old = ctx.state.get(id, kind: Kind.nsxTier1) {
+            try ctx.write.update(old, name: name, JSONValue.object(cur))
+        } else {
+            try ctx.write.insert(kind: Kind.nsxTier1, id: id, name: name, JSONValue.object(cur))
+        }
+        return replace ? ProviderCredentials.encode(.object(cur)) : HTTPResponseMessage(status: 200)
     }
 
     static let allowedTypes: Set<String> = ["TIER1_STATIC_ROUTES", "TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP", "TIER1_LB_SNAT",
@@ -90,7 +112,8 @@ enum NSXRoutes: RouteFamily {
     }
 
     static func error(_ status: Int, _ code: Int, _ message: String) -> HTTPResponseMessage {
-        ProviderCredentials.encode(.object(["httpStatus": .string(status == 403 ? "FORBIDDEN" : status == 404 ? "NOT_FOUND" : "BAD_REQUEST"),
+        let text = [403: "FORBIDDEN", 404: "NOT_FOUND", 412: "PRECONDITION_FAILED", 500: "INTERNAL_SERVER_ERROR"][status] ?? "BAD_REQUEST"
+        return ProviderCredentials.encode(.object(["httpStatus": .string(text),
                                             "error_code": .int(code), "module_name": .string("common-services"),
                                             "error_message": .string(message)]), status: status)
     }

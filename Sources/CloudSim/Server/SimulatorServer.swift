@@ -2,37 +2,47 @@ import CloudWire
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
-/// The simulator served over HTTP on 127.0.0.1 only: one listener per service (VCD, NSX, ALB),
-/// each a Hummingbird application whose single responder hands every request to
-/// `Simulator.process`, so the served and in-process paths share all behaviour.
+/// The simulator served over HTTP or HTTPS on 127.0.0.1 only: one listener per service (VCD, NSX,
+/// ALB), each a Hummingbird application whose single responder hands every request to
+/// `Simulator.process`, so the served and in-process paths share all behaviour. With `tls`, every
+/// listener speaks TLS (swift-nio-ssl) with that certificate and key.
 public final class SimulatorServer: @unchecked Sendable {
     public let simulator: Simulator
     /// The only address the simulator listens on.
     public static let host = "127.0.0.1"
     /// Bound ports, known once `start()` returned.
     public private(set) var ports: [SimService: Int] = [:]
-    /// `http` or `https` (when a TLS terminator fronts the listeners, the ports it reports).
-    public let scheme: String
+    /// `https` when serving TLS, else `http`.
+    public var scheme: String { tls == nil ? "http" : "https" }
+    /// The certificate and key every listener presents; nil for plain HTTP.
+    public let tls: SimulatorTLSFiles?
     private let requested: [SimService: Int]
     private var tasks: [Task<Void, Error>] = []
     private let lock = NSLock()
     private var flushTask: Task<Void, Never>?
 
     /// `ports`: wanted port per service, 0 for an ephemeral one. Services left out are not served.
-    public init(simulator: Simulator, ports: [SimService: Int] = [.vcd: 0, .nsx: 0, .alb: 0], scheme: String = "http") {
+    /// `tls`: serve HTTPS with this pair (checked by `start()`), or plain HTTP when nil.
+    public init(simulator: Simulator, ports: [SimService: Int] = [.vcd: 0, .nsx: 0, .alb: 0], tls: SimulatorTLSFiles? = nil) {
         self.simulator = simulator
         requested = ports
-        self.scheme = scheme
+        self.tls = tls
     }
 
     /// Base URL of a service as clients reach it.
     public func url(_ service: SimService) -> String? { ports[service].map { "\(scheme)://\(Self.host):\($0)" } }
 
-    /// Starts every listener and returns once all are bound.
+    /// Starts every listener and returns once all are bound. Throws `SimulatorTLSError` when the
+    /// certificate or key cannot be used, `SimulatorServerError` when a port cannot be bound.
     public func start() async throws {
+        let server: HTTPServerBuilder
+        if let tls { server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls)) } else { server = .http1() }
         var logger = Logger(label: "vcdscript.sim.server")
         // Hummingbird logs an error for every connection a stop cancels; only critical ones matter here.
         logger.logLevel = .critical
@@ -45,21 +55,33 @@ public final class SimulatorServer: @unchecked Sendable {
             }
             let app = Application(
                 responder: responder,
+                server: server,
                 configuration: .init(address: .hostname(Self.host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     bound.continuation.yield(channel.localAddress?.port ?? port)
                     bound.continuation.finish()
                 },
                 logger: logger)
-            let task = Task { try await app.run() }
+            let task = Task {
+                // A listener that cannot start ends the stream, so `start()` does not wait forever.
+                defer { bound.continuation.finish() }
+                try await app.run()
+            }
             tasks.append(task)
             var it = bound.stream.makeAsyncIterator()
-            guard let p = await it.next() else { throw SimulatorServerError.failedToBind(service, port) }
+            guard let p = await it.next() else {
+                let reason: String
+                if case .failure(let e) = await task.result { reason = "\(e)" } else { reason = "the listener stopped" }
+                // Endpoints are not recorded yet: those of another server on this state stay as they are.
+                await stopListeners()
+                lock.withLock { ports = [:] }
+                throw SimulatorServerError.failedToBind(service, port, reason)
+            }
             lock.withLock { ports[service] = p }
         }
         var urls: [SimService: String] = [:]
         for s in ports.keys { urls[s] = url(s) }
-        try simulator.recordEndpoints(urls)
+        try simulator.recordEndpoints(urls, certificate: tls?.certificate)
         // Counters reach the state file every few seconds while serving, so `sim status` sees them.
         flushTask = Task { [simulator] in
             while !Task.isCancelled {
@@ -72,11 +94,15 @@ public final class SimulatorServer: @unchecked Sendable {
     /// Stops every listener.
     public func stop() async {
         flushTask?.cancel()
+        await stopListeners()
+        try? simulator.recordEndpoints(nil)
+        try? simulator.flush()
+    }
+
+    private func stopListeners() async {
         for t in tasks { t.cancel() }
         for t in tasks { _ = try? await t.value }
         tasks = []
-        try? simulator.recordEndpoints(nil)
-        try? simulator.flush()
     }
 
     /// Waits until the listeners stop (cancel the calling task to stop them).
@@ -84,6 +110,26 @@ public final class SimulatorServer: @unchecked Sendable {
         await withTaskCancellationHandler {
             for t in tasks { _ = try? await t.value }
         } onCancel: { [tasks] in tasks.forEach { $0.cancel() } }
+    }
+
+    /// The server side of TLS: the PEM chain and key, checked now so that a bad file or a key that
+    /// does not belong to the certificate is an error of `start()`, naming the file (never its contents).
+    static func tlsConfiguration(_ files: SimulatorTLSFiles) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do { chain = try NIOSSLCertificate.fromPEMFile(files.certificate) } catch {
+            throw SimulatorTLSError.badCertificate(path: files.certificate)
+        }
+        guard !chain.isEmpty else { throw SimulatorTLSError.badCertificate(path: files.certificate) }
+        let key: NIOSSLPrivateKey
+        do { key = try NIOSSLPrivateKey(file: files.key, format: .pem) } catch {
+            throw SimulatorTLSError.badKey(path: files.key)
+        }
+        let config = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        // BoringSSL checks that the key belongs to the leaf certificate when the context is made.
+        do { _ = try NIOSSLContext(configuration: config) } catch {
+            throw SimulatorTLSError.unusablePair(certificate: files.certificate, key: files.key)
+        }
+        return config
     }
 
     static func respond(sim: Simulator, service: SimService, scheme: String, request: Request) async throws -> Response {
@@ -94,7 +140,7 @@ public final class SimulatorServer: @unchecked Sendable {
         if headers["Host"] == nil, let a = request.head.authority { headers["Host"] = a }
         let message = HTTPRequestMessage(method: request.method.rawValue, target: request.head.path ?? "/", headers: headers,
                                          body: Data(buffer: body))
-        // A TLS front on 127.0.0.1 (Tests/clients/tls_front.py) says the client spoke https.
+        // A TLS terminator in front of a plain listener says the client spoke https.
         let proto = headers["X-Forwarded-Proto"].flatMap { $0 == "https" || $0 == "http" ? $0 : nil } ?? scheme
         let base = headers["Host"].map { "\(proto)://\($0)" }
         // Simulator calls are short and synchronous; injected latency is awaited, not slept.
@@ -111,10 +157,11 @@ public final class SimulatorServer: @unchecked Sendable {
 
 /// Why the server could not start.
 public enum SimulatorServerError: Error, CustomStringConvertible {
-    case failedToBind(SimService, Int)
+    /// The listener of a service did not start on that port (0: an ephemeral one), and why.
+    case failedToBind(SimService, Int, String)
     public var description: String {
         switch self {
-        case .failedToBind(let s, let p): return "could not listen for \(s.rawValue) on 127.0.0.1:\(p)"
+        case .failedToBind(let s, let p, let why): return "could not listen for \(s.rawValue) on 127.0.0.1:\(p): \(why)"
         }
     }
 }

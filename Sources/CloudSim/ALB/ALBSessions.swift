@@ -1,0 +1,110 @@
+import CloudWire
+import Foundation
+
+extension Kind {
+    /// A login session of the simulated ALB controller (id = the `sessionid` cookie).
+    static let albSession = "albSession"
+}
+
+struct ALBSessionRecord: Codable {
+    var id: String
+    var csrftoken: String
+    var user: String
+}
+
+/// When each ALB controller session was last used, on the virtual clock. Kept in memory (reads
+/// have no write transaction to record it in); a session never used since this simulator started
+/// counts from its login or from the start, whichever is later, so a restart forgives idle time.
+final class ALBSessionActivity: @unchecked Sendable {
+    /// The controller's default `api_idle_timeout`: 15 minutes.
+    static let idleTimeout: Double = 15 * 60
+
+    private let lock = NSLock()
+    private var lastUsed: [String: Double] = [:]
+    private let startedAt: Double
+
+    init(startedAt: Double) { self.startedAt = startedAt }
+
+    /// True when the session was used within the idle timeout before `now`; then `now` becomes
+    /// its last use. An expired session is forgotten.
+    func touch(_ id: String, created: Double, now: Double) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        let last = max(lastUsed[id] ?? created, created, startedAt)
+        guard now - last <= Self.idleTimeout else {
+            lastUsed[id] = nil
+            return false
+        }
+        lastUsed[id] = max(now, last)
+        return true
+    }
+
+    /// True when the session has been idle longer than the timeout (it is not touched).
+    func isExpired(_ id: String, created: Double, now: Double) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return now - max(lastUsed[id] ?? created, created, startedAt) > Self.idleTimeout
+    }
+
+    func forget(_ id: String) { lock.lock(); lastUsed[id] = nil; lock.unlock() }
+}
+
+/// The controller's session rules (vcd-wire.md §11.1): `sessionid` (or `avi-sessionid`) cookie,
+/// `X-CSRFToken` equal to the `csrftoken` cookie on writes, idle sessions expire.
+extension ALBRoutes {
+    static func cookies(_ req: HTTPRequestMessage) -> [String: String] {
+        var out: [String: String] = [:]
+        for (n, v) in req.headers where n.lowercased() == "cookie" {
+            for part in v.split(separator: ";") {
+                let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if kv.count == 2, !kv[1].isEmpty, out[kv[0]] == nil { out[kv[0]] = kv[1] }
+            }
+        }
+        return out
+    }
+
+    /// The caller's live session; nil when the cookie names none or the session was idle longer than
+    /// `api_idle_timeout` (the controller then answers 401 as if there were no session).
+    static func session(_ ctx: RequestContext) -> StoredObject? {
+        let c = cookies(ctx.request)
+        for name in ["sessionid", "avi-sessionid"] {
+            if let id = c[name], let s = ctx.state.get(id, kind: Kind.albSession) {
+                return ctx.sim.albActivity.touch(s.id, created: s.created, now: ctx.now) ? s : nil
+            }
+        }
+        return nil
+    }
+
+    /// Deletes the sessions idle past the timeout (run at each login, so they do not pile up).
+    static func purgeExpiredSessions(_ ctx: RequestContext) {
+        for s in ctx.state.all(Kind.albSession) where ctx.sim.albActivity.isExpired(s.id, created: s.created, now: ctx.now) {
+            ctx.write.delete(s.id)
+            ctx.sim.albActivity.forget(s.id)
+        }
+    }
+
+    static func csrf(_ ctx: RequestContext, _ s: StoredObject) -> HTTPResponseMessage? {
+        let expected = s.json["csrftoken"]?.stringValue
+        guard let given = ctx.request.headers["X-CSRFToken"], given == expected else {
+            return err(403, "CSRF Failed: CSRF token missing or incorrect.", key: "detail")
+        }
+        return nil
+    }
+
+    static func versionCheck(_ ctx: RequestContext) -> HTTPResponseMessage? {
+        guard let v = ctx.request.headers["X-Avi-Version"] else { return nil }
+        let parts = v.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count < 2 || parts.count > 4 || !parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            return err(400, "Invalid version \(v)")
+        }
+        return nil
+    }
+
+    static func reader(_ ctx: RequestContext) -> HTTPResponseMessage? {
+        guard session(ctx) != nil else { return err(401, "Authentication credentials were not provided.", key: "detail") }
+        return versionCheck(ctx)
+    }
+
+    static func writer(_ ctx: RequestContext) -> HTTPResponseMessage? {
+        guard let s = session(ctx) else { return err(401, "Authentication credentials were not provided.", key: "detail") }
+        return csrf(ctx, s) ?? versionCheck(ctx)
+    }
+}
