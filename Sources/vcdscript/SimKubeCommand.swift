@@ -64,11 +64,18 @@ struct SimKubeCommand: ParsableCommand {
         @Argument(help: "Cluster name.") var name: String
         @Option(help: "Base URL of the Kubernetes service (default: where `sim serve` listens, else http://127.0.0.1:PORT+3).") var server: String?
         @Option(help: "VCD port of `sim serve` when it is not running (Kubernetes is on PORT+3).") var port: Int = 18443
+        @Option(help: "PEM file of the certificate (or CA) of an https server, embedded as certificate-authority-data.")
+        var certificateAuthority: String?
+        @Flag(help: "Write insecure-skip-tls-verify: true (an https server with a certificate nobody signed).") var insecureSkipTlsVerify = false
 
         func run() throws {
             let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
             let base = server ?? sim.recordedEndpoints[.kube] ?? "http://127.0.0.1:\(port + 3)"
-            do { print(try sim.kubeconfig(cluster: name, server: base), terminator: "") } catch let e as KubeClusterError {
+            let pem = try certificateAuthority.map { try String(contentsOfFile: $0, encoding: .utf8) }
+            do {
+                print(try sim.kubeconfig(cluster: name, server: base, certificateAuthorityPEM: pem, insecureSkipTLSVerify: insecureSkipTlsVerify),
+                      terminator: "")
+            } catch let e as KubeClusterError {
                 throw ValidationError(e.description)
             }
         }

@@ -71,13 +71,18 @@ extension Simulator {
 
     /// A kubeconfig (YAML) for `cluster` reached at `server`, the base URL of the `.kube` service
     /// (`http://127.0.0.1:18446`); the cluster's path is appended. It holds the cluster's token:
-    /// write it to a file only the user reads.
-    public func kubeconfig(cluster: String, server: String) throws -> String {
+    /// write it to a file only the user reads. For an `https` server, `certificateAuthorityPEM`
+    /// (the server certificate or its CA) goes in as `certificate-authority-data`, or
+    /// `insecureSkipTLSVerify` turns verification off. kubectl (client-go) sends the token only over
+    /// https; the Python client sends it over http too.
+    public func kubeconfig(cluster: String, server: String, certificateAuthorityPEM: String? = nil,
+                           insecureSkipTLSVerify: Bool = false) throws -> String {
         guard let rec = worldLock.read({ KubeStore.cluster(world, cluster) }) else {
             throw KubeClusterError(description: "no Kubernetes cluster named \"\(cluster)\"")
         }
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
-        return KubeConfigFile.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: rec.token)
+        return KubeConfigFile.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: rec.token,
+                                   caData: certificateAuthorityPEM.map { Data($0.utf8).base64EncodedString() }, insecure: insecureSkipTLSVerify)
     }
 
     /// Runs `body` in one write transaction committed to the store (outside any request).
@@ -99,15 +104,18 @@ enum KubeConfigFile {
         String(decoding: KubeJSON.encode(.string(s)), as: UTF8.self)
     }
 
-    static func yaml(cluster: String, server: String, token: String) -> String {
+    static func yaml(cluster: String, server: String, token: String, caData: String? = nil, insecure: Bool = false) -> String {
         let user = "\(cluster)-admin", context = "\(cluster)-admin@\(cluster)"
+        var tls = ""
+        if let caData { tls += "\n    certificate-authority-data: \(quoted(caData))" }
+        if insecure { tls += "\n    insecure-skip-tls-verify: true" }
         return """
             apiVersion: v1
             kind: Config
             clusters:
             - name: \(quoted(cluster))
               cluster:
-                server: \(quoted(server))
+                server: \(quoted(server))\(tls)
             contexts:
             - name: \(quoted(context))
               context:

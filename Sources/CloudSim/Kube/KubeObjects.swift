@@ -23,6 +23,13 @@ struct KubeRequest {
         if r.namespaced && target.name != nil && target.namespace == nil { throw KubeError.noSuchPath }
         let req = KubeRequest(ctx: ctx, cluster: cluster, catalog: catalog, r: r, target: target)
         let what = "\(ctx.request.method) \(r.qualified)"
+        if target.subresource == "scale", let spec = r.scale, let name = target.name {
+            switch req.method {
+            case "GET": return KubeJSON.response(try req.scaleObject(name, spec))
+            case "PUT", "PATCH": return try req.rescale(name, spec)
+            default: throw KubeError.methodNotAllowed(req.method, "\(what)/scale")
+            }
+        }
         if let sub = target.subresource {
             guard sub == "status", r.hasStatus, let name = target.name else { throw KubeError.noSuchPath }
             switch req.method {

@@ -21,6 +21,8 @@ struct KubeResource: Equatable {
     var returnsDeleted: Bool = false
     /// Defined by a CRD (not built in).
     var custom: Bool = false
+    /// The `scale` subresource: where replicas live (dotted paths without the leading dot).
+    var scale: KubeScaleSpec? = nil
 
     /// Keeps `metadata.generation`, bumped when anything but metadata and status changes: every
     /// custom resource and the built-ins with a spec a controller acts on (not configmaps, secrets,
@@ -28,6 +30,18 @@ struct KubeResource: Equatable {
     var tracksGeneration: Bool {
         custom || ["deployments", "replicasets", "daemonsets", "statefulsets", "jobs", "cronjobs", "ingresses",
                    "networkpolicies", "poddisruptionbudgets", "customresourcedefinitions"].contains(plural)
+    }
+
+    /// Why `name` is not a valid name for this type, or nil. Namespaces are DNS labels, RBAC objects
+    /// path segments (`system:controller:x` is fine), everything else DNS subdomains.
+    func nameProblem(_ name: String) -> String? {
+        if group == "rbac.authorization.k8s.io" {
+            if name.isEmpty { return "name or generateName is required" }
+            if name == "." || name == ".." { return "may not be '\(name)'" }
+            for bad in ["/", "%"] where name.contains(bad) { return "may not contain '\(bad)'" }
+            return nil
+        }
+        return KubeMeta.nameProblem(name, label: group.isEmpty && plural == "namespaces")
     }
 
     /// `apps/v1`, or `v1` for the core group.
@@ -53,6 +67,11 @@ struct KubeResource: Equatable {
             out.append(.object(["name": .string("\(plural)/status"), "singularName": .string(""), "namespaced": .bool(namespaced),
                                 "kind": .string(kind), "verbs": .array(["get", "patch", "update"].map { .string($0) })]))
         }
+        if scale != nil {
+            out.append(.object(["name": .string("\(plural)/scale"), "singularName": .string(""), "namespaced": .bool(namespaced),
+                                "group": .string("autoscaling"), "version": .string("v1"), "kind": .string("Scale"),
+                                "verbs": .array(["get", "patch", "update"].map { .string($0) })]))
+        }
         return out
     }
 }
@@ -64,6 +83,12 @@ enum KubeBuiltins {
                           short: [String] = [], status: Bool = false, returnsDeleted: Bool = false, categories: [String] = []) -> KubeResource {
         KubeResource(group: group, version: version, kind: kind, plural: plural, singular: kind.lowercased(), namespaced: namespaced,
                      shortNames: short, categories: categories, hasStatus: status, returnsDeleted: returnsDeleted)
+    }
+
+    private static func scalable(_ r: KubeResource) -> KubeResource {
+        var out = r
+        out.scale = KubeScaleSpec(specReplicas: "spec.replicas", statusReplicas: "status.replicas", labelSelector: nil)
+        return out
     }
 
     static let all: [KubeResource] = [
@@ -80,10 +105,10 @@ enum KubeBuiltins {
         r("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", short: ["pvc"], status: true),
         r("", "v1", "ResourceQuota", "resourcequotas", short: ["quota"], status: true),
         r("", "v1", "LimitRange", "limitranges", short: ["limits"]),
-        r("apps", "v1", "Deployment", "deployments", short: ["deploy"], status: true, categories: ["all"]),
-        r("apps", "v1", "ReplicaSet", "replicasets", short: ["rs"], status: true, categories: ["all"]),
+        scalable(r("apps", "v1", "Deployment", "deployments", short: ["deploy"], status: true, categories: ["all"])),
+        scalable(r("apps", "v1", "ReplicaSet", "replicasets", short: ["rs"], status: true, categories: ["all"])),
         r("apps", "v1", "DaemonSet", "daemonsets", short: ["ds"], status: true, categories: ["all"]),
-        r("apps", "v1", "StatefulSet", "statefulsets", short: ["sts"], status: true, categories: ["all"]),
+        scalable(r("apps", "v1", "StatefulSet", "statefulsets", short: ["sts"], status: true, categories: ["all"])),
         r("batch", "v1", "Job", "jobs", status: true, categories: ["all"]),
         r("batch", "v1", "CronJob", "cronjobs", short: ["cj"], status: true, categories: ["all"]),
         r("rbac.authorization.k8s.io", "v1", "Role", "roles"),
@@ -135,8 +160,14 @@ struct KubeCatalog {
         return versions.compactMap { v in
             guard let name = v["name"]?.stringValue, v["served"] != .bool(false) else { return nil }
             let status = v["subresources"]?["status"] != nil
+            var scale: KubeScaleSpec? = nil
+            if let s = v["subresources"]?["scale"], let spec = s["specReplicasPath"]?.stringValue, let st = s["statusReplicasPath"]?.stringValue {
+                func path(_ p: String) -> String { p.hasPrefix(".") ? String(p.dropFirst()) : p }
+                scale = KubeScaleSpec(specReplicas: path(spec), statusReplicas: path(st), labelSelector: s["labelSelectorPath"]?.stringValue.map(path))
+            }
             return KubeResource(group: group, version: name, kind: kind, plural: plural, singular: singular.isEmpty ? kind.lowercased() : singular,
-                                namespaced: namespaced, shortNames: short, categories: categories, hasStatus: status, returnsDeleted: true, custom: true)
+                                namespaced: namespaced, shortNames: short, categories: categories, hasStatus: status, returnsDeleted: true,
+                                custom: true, scale: scale)
         }
     }
 

@@ -60,7 +60,12 @@ enum KubeRoutes: RouteFamily {
         case .group(let g): return KubeJSON.response(try KubeDiscovery.group(KubeCatalog(state: ctx.state, cluster: cluster.name), g))
         case .groupVersion(let g, let v):
             return KubeJSON.response(try KubeDiscovery.resourceList(KubeCatalog(state: ctx.state, cluster: cluster.name), group: g, version: v))
-        case .openapi, .resource: throw KubeError.noSuchPath
+        case .openapi(let parts):
+            let catalog = KubeCatalog(state: ctx.state, cluster: cluster.name)
+            guard parts.first == "v3" else { throw KubeError.noSuchPath }
+            if parts.count == 1 { return KubeJSON.response(KubeOpenAPI.root(catalog, cluster: cluster.name)) }
+            return KubeJSON.response(try KubeOpenAPI.document(catalog, Array(parts.dropFirst()), cluster: cluster))
+        case .resource: throw KubeError.noSuchPath
         }
     }
 

@@ -57,7 +57,7 @@ extension KubeRequest {
             KubeMeta.set(&o, "name", .string(name))
         }
         guard !name.isEmpty else { throw invalidName("", "name or generateName is required") }
-        if let why = KubeMeta.nameProblem(name, label: r.plural == "namespaces") { throw invalidName(name, why) }
+        if let why = r.nameProblem(name) { throw invalidName(name, why) }
         if KubeStore.get(ctx.state, cluster: clusterName, r, namespace: namespace, name: name) != nil {
             throw KubeError.alreadyExists(r, name)
         }
@@ -200,7 +200,7 @@ extension KubeRequest {
         var o = input
         try requireNamespace()
         let name = KubeMeta.name(o)
-        if let why = KubeMeta.nameProblem(name, label: r.plural == "namespaces") { throw invalidName(name, why) }
+        if let why = r.nameProblem(name) { throw invalidName(name, why) }
         KubeMeta.set(&o, "uid", .string(UUID().uuidString.lowercased()))
         KubeMeta.set(&o, "creationTimestamp", .string(KubeMeta.timestamp(ctx.now)))
         KubeMeta.set(&o, "resourceVersion", nil)

@@ -1,0 +1,75 @@
+import CloudWire
+import Foundation
+import XCTest
+@testable import CloudSim
+
+/// The scale subresource, the minimal OpenAPI v3 kubectl reads, and per-type name rules.
+final class KubeSubresourceTests: XCTestCase {
+    func testScaleSubresource() throws {
+        try kubeBothWays { h in
+            let p = "/apis/apps/v1/namespaces/default/deployments"
+            XCTAssertEqual(h.call("POST", p, json: ["metadata": ["name": "web"], "spec": ["replicas": 1, "selector": ["matchLabels": ["app": "web"]]]]).status, 201)
+            let s = h.json(h.call("GET", "\(p)/web/scale"))
+            XCTAssertEqual(s["kind"] as? String, "Scale")
+            XCTAssertEqual(s["apiVersion"] as? String, "autoscaling/v1")
+            XCTAssertEqual((s["spec"] as? [String: Any])?["replicas"] as? Int, 1)
+            XCTAssertEqual((s["status"] as? [String: Any])?["selector"] as? String, "app=web")
+            let r = h.call("PATCH", "\(p)/web/scale", json: ["spec": ["replicas": 4]], contentType: "application/merge-patch+json")
+            XCTAssertEqual(r.status, 200, r.text)
+            XCTAssertEqual((h.json(r)["spec"] as? [String: Any])?["replicas"] as? Int, 4)
+            let d = h.json(h.call("GET", "\(p)/web"))
+            XCTAssertEqual((d["spec"] as? [String: Any])?["replicas"] as? Int, 4)
+            XCTAssertEqual((d["metadata"] as? [String: Any])?["generation"] as? Int, 2)
+            h.assertStatus(h.call("PUT", "\(p)/web/scale", json: ["spec": ["replicas": -1]]), 422, "Invalid")
+            h.assertStatus(h.call("GET", "/api/v1/namespaces/default/configmaps/x/scale"), 404, "NotFound")
+            let apps = h.json(h.call("GET", "/apis/apps/v1"))["resources"] as? [[String: Any]] ?? []
+            XCTAssertEqual(apps.first { $0["name"] as? String == "deployments/scale" }?["kind"] as? String, "Scale")
+        }
+    }
+
+    func testCRDScaleSubresource() throws {
+        try kubeBothWays { h in
+            var crd = KubeCRDTests.crd(plural: "pools")
+            var spec = crd["spec"] as! [String: Any]
+            spec["versions"] = [["name": "v1", "served": true, "storage": true,
+                                 "subresources": ["status": [:], "scale": ["specReplicasPath": ".spec.size", "statusReplicasPath": ".status.size",
+                                                                          "labelSelectorPath": ".status.selector"]]]]
+            crd["spec"] = spec
+            XCTAssertEqual(h.call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd).status, 201)
+            let p = "/apis/example.com/v1/namespaces/default/pools"
+            XCTAssertEqual(h.call("POST", p, json: ["metadata": ["name": "a"], "spec": ["size": 2]]).status, 201)
+            let r = h.call("PUT", "\(p)/a/scale", json: ["spec": ["replicas": 5]])
+            XCTAssertEqual(r.status, 200, r.text)
+            XCTAssertEqual(((h.json(h.call("GET", "\(p)/a"))["spec"] as? [String: Any])?["size"] as? Int), 5)
+        }
+    }
+
+    func testOpenAPIv3NamesPatchOperations() throws {
+        try kubeBothWays { h in
+            let root = h.json(h.call("GET", "/openapi/v3"))
+            let paths = root["paths"] as? [String: Any] ?? [:]
+            let apps = (paths["apis/apps/v1"] as? [String: Any])?["serverRelativeURL"] as? String ?? ""
+            XCTAssertTrue(apps.hasPrefix("/clusters/mgmt/openapi/v3/apis/apps/v1?hash="), apps)
+            var req = HTTPRequestMessage(method: "GET", target: apps)
+            req.headers["Authorization"] = "Bearer \(h.token)"
+            let doc = h.json(h.send(req))
+            let item = (doc["paths"] as? [String: Any])?["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"] as? [String: Any]
+            let patch = item?["patch"] as? [String: Any]
+            XCTAssertEqual((patch?["x-kubernetes-group-version-kind"] as? [String: Any])?["kind"] as? String, "Deployment")
+            XCTAssertEqual((patch?["parameters"] as? [[String: Any]])?.first?["name"] as? String, "fieldValidation")
+            XCTAssertNotNil((h.json(h.call("GET", "/openapi/v3/api/v1"))["paths"] as? [String: Any])?["/api/v1/nodes/{name}"])
+            h.assertStatus(h.call("GET", "/openapi/v2"), 404, "NotFound")
+            h.assertStatus(h.call("GET", "/openapi/v3/apis/nope/v1"), 404, "NotFound")
+        }
+    }
+
+    func testNameRulesPerType() throws {
+        try kubeBothWays { h in
+            let rbac = "/apis/rbac.authorization.k8s.io/v1/clusterroles"
+            XCTAssertEqual(h.call("POST", rbac, json: ["metadata": ["name": "system:controller:x"], "rules": []]).status, 201)
+            h.assertStatus(h.call("POST", rbac, json: ["metadata": ["name": "a/b"]]), 422, "Invalid")
+            h.assertStatus(h.call("POST", "/api/v1/namespaces", json: ["metadata": ["name": "a.b"]]), 422, "Invalid")
+            XCTAssertEqual(h.call("POST", "/api/v1/namespaces/default/configmaps", json: ["metadata": ["name": "a.b"]]).status, 201)
+        }
+    }
+}

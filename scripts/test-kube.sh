@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The simulated Kubernetes API (`sim serve`, PORT+3) against real clients: the Python `kubernetes`
+# client from PyPI (31.0.0, venv under .build/kube-venv) over http, and kubectl when it is on PATH,
+# over https through Tests/clients/tls_front.py (client-go sends bearer tokens only over https)
+# with the generated certificate in the kubeconfig. Manifests are the fixtures of CAPVCD and the
+# cloud provider. Prints "tests: N passed, M failed"; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
+PORT=${PORT:-18943}
+KPORT=$((PORT + 3))
+FIX=${FIXTURES:-$ROOT/../shared/fixtures}
+[ -d "$FIX" ] || FIX=/work/shared/fixtures
+VENV=$ROOT/.build/kube-venv
+PASS=0; FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
+notok() { FAIL=$((FAIL + 1)); echo "not ok - $1${2:+: $2}"; }
+finish() { echo "tests: $PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; exit $?; }
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import kubernetes" 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q "kubernetes==${KUBERNETES_CLIENT_VERSION:-31.0.0}" || { notok "pip install kubernetes"; finish; }
+fi
+swift build --product vcdscript >/dev/null 2>&1 || { notok "swift build"; finish; }
+BIN="$(swift build --show-bin-path)/vcdscript"
+WORK=$(mktemp -d)
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT
+STATE="$WORK/state.sqlite"
+
+# Clusters are created on a stopped state, then served.
+"$BIN" sim kube create mgmt --state "$STATE" >/dev/null && ok "sim kube create" || notok "sim kube create"
+"$BIN" sim kube create mgmt --state "$STATE" >/dev/null 2>&1 && notok "duplicate cluster refused" || ok "duplicate cluster refused"
+"$BIN" sim serve --state "$STATE" --port "$PORT" --task-ms 0 >"$WORK/serve.log" 2>&1 &
+PIDS+=("$!")
+up=0
+for _ in $(seq 1 100); do
+    if curl -s -o /dev/null "http://127.0.0.1:$KPORT/clusters/mgmt/version"; then up=1; break; fi
+    sleep 0.1
+done
+[ "$up" = 1 ] || { notok "sim serve" "$(cat "$WORK/serve.log")"; finish; }
+grep -q "^kube: http://127.0.0.1:$KPORT" "$WORK/serve.log" && ok "kube served on PORT+3" || notok "kube served on PORT+3" "$(cat "$WORK/serve.log")"
+"$BIN" sim kube list --state "$STATE" | grep -q "^mgmt " && ok "sim kube list" || notok "sim kube list"
+
+( umask 077; "$BIN" sim kube kubeconfig mgmt --state "$STATE" >"$WORK/kubeconfig" ) && ok "kubeconfig (http)" || notok "kubeconfig (http)"
+TOKEN=$("$VENV/bin/python" -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1]))["users"][0]["user"]["token"])' "$WORK/kubeconfig")
+code=$(curl -s -o "$WORK/401.json" -w '%{http_code}' "http://127.0.0.1:$KPORT/clusters/mgmt/api/v1/namespaces")
+[ "$code" = 401 ] && grep -q '"reason":"Unauthorized"' "$WORK/401.json" && ok "no token: 401 Status" || notok "no token: 401 Status" "$code $(cat "$WORK/401.json")"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$KPORT/clusters/mgmt/api/v1/namespaces")
+[ "$code" = 200 ] && ok "token: 200" || notok "token: 200" "$code"
+
+# One CRD from CAPVCD's infrastructure components, and objects from the v1beta2 quickstart.
+"$VENV/bin/python" - "$FIX/capvcd/infrastructure-components-1.3.2.yaml" "$FIX/capvcd/capi-quickstart-v1beta2-1.3.2.yaml" "$WORK" <<'PY'
+import sys, yaml
+comps, quick, work = sys.argv[1:4]
+crds = [d for d in yaml.safe_load_all(open(comps)) if d and d.get("kind") == "CustomResourceDefinition"]
+yaml.safe_dump(next(d for d in crds if d["metadata"]["name"].startswith("vcdclusters.")), open(f"{work}/vcdcluster-crd.yaml", "w"))
+yaml.safe_dump_all(crds, open(f"{work}/crds.yaml", "w"))
+objs = [d for d in yaml.safe_load_all(open(quick)) if d and d.get("kind") in ("Secret", "VCDCluster", "VCDMachineTemplate")]
+yaml.safe_dump_all(objs, open(f"{work}/objects.yaml", "w"))
+PY
+[ -s "$WORK/crds.yaml" ] && ok "fixtures split" || notok "fixtures split"
+
+out=$(cd "$WORK" && timeout 300 "$VENV/bin/python" "$ROOT/Tests/clients/kube_python_suite.py" "$WORK/kubeconfig" "$WORK/vcdcluster-crd.yaml" 2>&1)
+rc=$?
+while IFS= read -r line; do
+    case "$line" in
+        "ok "*) ok "python: ${line#ok }" ;;
+        "not ok "*) notok "python: ${line#not ok }" ;;
+        *) [ -n "$line" ] && echo "#   $line" ;;
+    esac
+done <<<"$out"
+[ $rc = 0 ] && ok "python suite ran to the end" || notok "python suite ran to the end" "exit $rc"
+
+if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" \
+        -keyout "$WORK/key.pem" -out "$WORK/cert.pem" >/dev/null 2>&1
+    python3 "$ROOT/Tests/clients/tls_front.py" "$KPORT" "$WORK/cert.pem" "$WORK/key.pem" >"$WORK/front.log" 2>&1 &
+    PIDS+=("$!")
+    URL=""
+    for _ in $(seq 1 100); do URL=$(head -1 "$WORK/front.log" 2>/dev/null | grep '^https://'); [ -n "$URL" ] && break; sleep 0.1; done
+    ( umask 077; "$BIN" sim kube kubeconfig mgmt --state "$STATE" --server "$URL" --certificate-authority "$WORK/cert.pem" >"$WORK/kubeconfig-https" )
+    export KUBECONFIG="$WORK/kubeconfig-https"
+    KC=(kubectl --cache-dir "$WORK/kcache" --request-timeout 30s)
+    # kc NAME EXPECT ARGS...: passes if kubectl exits 0 and its output contains EXPECT.
+    kc() {
+        local name=$1 expect=$2; shift 2
+        local o; o=$("${KC[@]}" "$@" 2>&1)
+        if [ $? -eq 0 ] && grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; else notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"; fi
+    }
+    kc "version" "Server Version: v1.29.2" version
+    kc "get namespaces" "kube-system" get namespaces
+    kc "apply cloud provider manifest" "deployment.apps/vmware-cloud-director-ccm created" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
+    kc "apply again is unchanged" "deployment.apps/vmware-cloud-director-ccm unchanged" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
+    kc "get deployment" "vmware-cloud-director-ccm" get deployment -n kube-system
+    kc "get clusterrole (name with colons)" "system:cloud-controller-manager" get clusterrole
+    kc "scale deployment" "scaled" scale deployment vmware-cloud-director-ccm -n kube-system --replicas=2
+    kc "replicas after scale" "^2$" get deployment vmware-cloud-director-ccm -n kube-system -o jsonpath='{.spec.replicas}'
+    kc "apply CAPVCD CRDs" "vcdmachinetemplates.infrastructure.cluster.x-k8s.io created" apply -f "$WORK/crds.yaml"
+    kc "CRD in api-resources" "VCDCluster" api-resources --api-group=infrastructure.cluster.x-k8s.io
+    kc "apply quickstart objects" "vcdcluster.infrastructure.cluster.x-k8s.io/capi-cluster created" apply -f "$WORK/objects.yaml"
+    kc "get vcdclusters" "capi-cluster" get vcdclusters
+    kc "label custom object" "labeled" label vcdcluster capi-cluster env=lab
+    kc "select by label" "capi-cluster" get vcdclusters -l env=lab -o name
+    kc "server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
+    kc "delete quickstart objects" "deleted" delete -f "$WORK/objects.yaml"
+    kc "delete cloud provider manifest" "deployment.apps \"vmware-cloud-director-ccm\" deleted" delete -f "$FIX/k8s/cloud-director-ccm.yaml"
+    o=$("${KC[@]}" get deployment vmware-cloud-director-ccm -n kube-system 2>&1)
+    grep -q 'NotFound' <<<"$o" && ok "kubectl: deleted deployment is NotFound" || notok "kubectl: deleted deployment is NotFound" "$o"
+    o=$("${KC[@]}" --token wrong get namespaces 2>&1)
+    grep -qi 'Unauthorized\|provide credentials' <<<"$o" && ok "kubectl: wrong token refused" || notok "kubectl: wrong token refused" "$o"
+else
+    echo "# kubectl or openssl not on PATH: kubectl checks skipped"
+fi
+
+# The token never reaches the server's output.
+grep -qF "$TOKEN" "$WORK/serve.log" && notok "token not in server output" || ok "token not in server output"
+finish
