@@ -32,6 +32,7 @@ STATE="$WORK/state.sqlite"
 # Clusters are created on a stopped state, then served.
 "$BIN" sim kube create mgmt --state "$STATE" >/dev/null && ok "sim kube create" || notok "sim kube create"
 "$BIN" sim kube create mgmt --state "$STATE" >/dev/null 2>&1 && notok "duplicate cluster refused" || ok "duplicate cluster refused"
+"$BIN" sim kube create work --kubernetes-version v1.32.0 --state "$STATE" >/dev/null && ok "sim kube create (v1.32.0)" || notok "sim kube create (v1.32.0)"
 "$BIN" sim serve --state "$STATE" --port "$PORT" --task-ms 0 >"$WORK/serve.log" 2>&1 &
 PIDS+=("$!")
 up=0
@@ -80,36 +81,44 @@ if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; the
     PIDS+=("$!")
     URL=""
     for _ in $(seq 1 100); do URL=$(head -1 "$WORK/front.log" 2>/dev/null | grep '^https://'); [ -n "$URL" ] && break; sleep 0.1; done
-    ( umask 077; "$BIN" sim kube kubeconfig mgmt --state "$STATE" --server "$URL" --certificate-authority "$WORK/cert.pem" >"$WORK/kubeconfig-https" )
-    export KUBECONFIG="$WORK/kubeconfig-https"
-    KC=(kubectl --cache-dir "$WORK/kcache" --request-timeout 30s)
+    # kubectl_suite CLUSTER VERSION: the same checks against a cluster reporting VERSION (kubectl
+    # dispatchers pick a client of the server's minor version: 1.29 and 1.32 are both covered).
+    kubectl_suite() {
+        local cl=$1 ver=$2
+        ( umask 077; "$BIN" sim kube kubeconfig "$cl" --state "$STATE" --server "$URL" --certificate-authority "$WORK/cert.pem" >"$WORK/kubeconfig-$cl" )
+        export KUBECONFIG="$WORK/kubeconfig-$cl"
+        KC=(kubectl --cache-dir "$WORK/kcache-$cl" --request-timeout 30s)
+        kc "$cl: version" "Server Version: $ver" version
+        kc "$cl: get namespaces" "kube-system" get namespaces
+        kc "$cl: apply cloud provider manifest" "deployment.apps/vmware-cloud-director-ccm created" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
+        kc "$cl: apply again is unchanged" "deployment.apps/vmware-cloud-director-ccm unchanged" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
+        kc "$cl: get deployment" "vmware-cloud-director-ccm" get deployment -n kube-system
+        kc "$cl: get clusterrole (name with colons)" "system:cloud-controller-manager" get clusterrole
+        kc "$cl: scale deployment" "scaled" scale deployment vmware-cloud-director-ccm -n kube-system --replicas=2
+        kc "$cl: replicas after scale" "^2$" get deployment vmware-cloud-director-ccm -n kube-system -o jsonpath='{.spec.replicas}'
+        kc "$cl: apply CAPVCD CRDs" "vcdmachinetemplates.infrastructure.cluster.x-k8s.io created" apply -f "$WORK/crds.yaml"
+        kc "$cl: CRD in api-resources" "VCDCluster" api-resources --api-group=infrastructure.cluster.x-k8s.io
+        kc "$cl: apply quickstart objects" "vcdcluster.infrastructure.cluster.x-k8s.io/capi-cluster created" apply -f "$WORK/objects.yaml"
+        kc "$cl: get vcdclusters" "capi-cluster" get vcdclusters
+        kc "$cl: label custom object" "labeled" label vcdcluster capi-cluster env=lab
+        kc "$cl: select by label" "capi-cluster" get vcdclusters -l env=lab -o name
+        kc "$cl: server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
+        kc "$cl: delete quickstart objects" "deleted" delete -f "$WORK/objects.yaml"
+        kc "$cl: delete cloud provider manifest" "deployment.apps \"vmware-cloud-director-ccm\" deleted" delete -f "$FIX/k8s/cloud-director-ccm.yaml"
+        local o
+        o=$("${KC[@]}" get deployment vmware-cloud-director-ccm -n kube-system 2>&1)
+        grep -q 'NotFound' <<<"$o" && ok "kubectl: $cl: deleted deployment is NotFound" || notok "kubectl: $cl: deleted deployment is NotFound" "$o"
+        o=$("${KC[@]}" --token wrong get namespaces 2>&1)
+        grep -qi 'Unauthorized\|provide credentials' <<<"$o" && ok "kubectl: $cl: wrong token refused" || notok "kubectl: $cl: wrong token refused" "$o"
+    }
     # kc NAME EXPECT ARGS...: passes if kubectl exits 0 and its output contains EXPECT.
     kc() {
         local name=$1 expect=$2; shift 2
         local o; o=$("${KC[@]}" "$@" 2>&1)
         if [ $? -eq 0 ] && grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; else notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"; fi
     }
-    kc "version" "Server Version: v1.29.2" version
-    kc "get namespaces" "kube-system" get namespaces
-    kc "apply cloud provider manifest" "deployment.apps/vmware-cloud-director-ccm created" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
-    kc "apply again is unchanged" "deployment.apps/vmware-cloud-director-ccm unchanged" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
-    kc "get deployment" "vmware-cloud-director-ccm" get deployment -n kube-system
-    kc "get clusterrole (name with colons)" "system:cloud-controller-manager" get clusterrole
-    kc "scale deployment" "scaled" scale deployment vmware-cloud-director-ccm -n kube-system --replicas=2
-    kc "replicas after scale" "^2$" get deployment vmware-cloud-director-ccm -n kube-system -o jsonpath='{.spec.replicas}'
-    kc "apply CAPVCD CRDs" "vcdmachinetemplates.infrastructure.cluster.x-k8s.io created" apply -f "$WORK/crds.yaml"
-    kc "CRD in api-resources" "VCDCluster" api-resources --api-group=infrastructure.cluster.x-k8s.io
-    kc "apply quickstart objects" "vcdcluster.infrastructure.cluster.x-k8s.io/capi-cluster created" apply -f "$WORK/objects.yaml"
-    kc "get vcdclusters" "capi-cluster" get vcdclusters
-    kc "label custom object" "labeled" label vcdcluster capi-cluster env=lab
-    kc "select by label" "capi-cluster" get vcdclusters -l env=lab -o name
-    kc "server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
-    kc "delete quickstart objects" "deleted" delete -f "$WORK/objects.yaml"
-    kc "delete cloud provider manifest" "deployment.apps \"vmware-cloud-director-ccm\" deleted" delete -f "$FIX/k8s/cloud-director-ccm.yaml"
-    o=$("${KC[@]}" get deployment vmware-cloud-director-ccm -n kube-system 2>&1)
-    grep -q 'NotFound' <<<"$o" && ok "kubectl: deleted deployment is NotFound" || notok "kubectl: deleted deployment is NotFound" "$o"
-    o=$("${KC[@]}" --token wrong get namespaces 2>&1)
-    grep -qi 'Unauthorized\|provide credentials' <<<"$o" && ok "kubectl: wrong token refused" || notok "kubectl: wrong token refused" "$o"
+    kubectl_suite mgmt v1.29.2
+    kubectl_suite work v1.32.0
 else
     echo "# kubectl or openssl not on PATH: kubectl checks skipped"
 fi

@@ -170,7 +170,7 @@ public final class Simulator: @unchecked Sendable {
         switch tables[service]!.lookup(method: request.method, path: request.path) {
         case .notFound where service == .kube, .methodNotAllowed where service == .kube:
             // Kubernetes clients expect a `Status` object, not VCD's error body.
-            response = KubeRoutes.unknownPath(request)
+            response = KubeRoutes.unrouted(request)
         case .notFound:
             // NSX and ALB are subsets: say so, so that a client hitting a path we do not simulate
             // knows it is the simulator's limit, not its own mistake (docs/simulator.md lists them).

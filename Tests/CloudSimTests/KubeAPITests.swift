@@ -41,6 +41,8 @@ final class KubeAPITests: XCTestCase {
             h.assertStatus(h.call("GET", "/api/v1/widgets"), 404, "NotFound")
             h.assertStatus(h.call("GET", "/nothing/here"), 404, "NotFound")
             h.assertStatus(h.call("POST", "/api/v1", json: [:]), 405, "MethodNotAllowed")
+            h.assertStatus(h.call("OPTIONS", "/api/v1/namespaces"), 405, "MethodNotAllowed")
+            h.assertStatus(h.call("GET", "/a/b/c/d/e/f/g/h/i/j/k"), 404, "NotFound")
         }
     }
 

@@ -31,9 +31,11 @@ enum KubeRoutes: RouteFamily {
         }
     }
 
-    /// The answer to a path the route table does not know (fewer or more segments).
-    static func unknownPath(_ request: HTTPRequestMessage) -> HTTPResponseMessage {
-        KubeError.noSuchPath.response
+    /// The answer to a request the route table does not route: a method no Kubernetes path takes
+    /// (405), or a path outside `/clusters/{name}/...` or deeper than any API path (404).
+    static func unrouted(_ request: HTTPRequestMessage) -> HTTPResponseMessage {
+        if !methods.contains(request.method) { return KubeError.methodNotAllowed(request.method, request.path).response }
+        return KubeError.noSuchPath.response
     }
 
     private static func dispatch(_ ctx: RequestContext) throws -> HTTPResponseMessage {
