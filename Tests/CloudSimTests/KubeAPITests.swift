@@ -170,6 +170,9 @@ final class KubeAPITests: XCTestCase {
             h.assertStatus(h.call("GET", "/apis/apps/v1/namespaces/team/deployments/web"), 404, "NotFound")
             XCTAssertEqual(h.names(h.call("GET", "/api/v1/configmaps")), ["keep"])
             XCTAssertEqual(h.call("POST", "/api/v1/namespaces", json: ["metadata": ["name": "team"]]).status, 201, "the name is free again")
+            let sys = h.call("DELETE", "/api/v1/namespaces/kube-system")
+            h.assertStatus(sys, 403, "Forbidden")
+            XCTAssertEqual(h.json(sys)["message"] as? String, "namespaces \"kube-system\" is forbidden: this namespace may not be deleted")
         }
     }
 
@@ -276,7 +279,11 @@ final class KubeAPITests: XCTestCase {
     func testFinalizersHoldDeletion() throws {
         try kubeBothWays { h in
             let p = "/api/v1/namespaces/default/secrets"
-            XCTAssertEqual(h.call("POST", p, json: ["metadata": ["name": "s", "finalizers": ["example.com/hold"]], "stringData": ["a": "b"]]).status, 201)
+            let c = h.call("POST", p, json: ["metadata": ["name": "s", "finalizers": ["example.com/hold"]], "stringData": ["a": "b"]])
+            XCTAssertEqual(c.status, 201)
+            XCTAssertEqual(h.json(c)["data"] as? [String: String], ["a": "Yg=="], "stringData is stored as base64 data")
+            XCTAssertNil(h.json(c)["stringData"])
+            XCTAssertEqual(h.json(c)["type"] as? String, "Opaque")
             let d = h.call("DELETE", "\(p)/s")
             XCTAssertEqual(d.status, 200, d.text)
             XCTAssertNotNil(h.meta(h.call("GET", "\(p)/s"))["deletionTimestamp"], "held by its finalizer")

@@ -82,6 +82,18 @@ extension KubeRequest {
             var labels = KubeMeta.labels(o).mapValues { JSONValue.string($0) }
             labels["kubernetes.io/metadata.name"] = .string(KubeMeta.name(o))
             KubeMeta.set(&o, "labels", .object(labels))
+        case ("", "secrets"):
+            // `stringData` is write-only: merged into `data` as base64, as the apiserver does.
+            var data: [String: JSONValue] = [:]
+            if case .object(let d)? = o["data"] { data = d }
+            if case .object(let sd)? = o["stringData"] {
+                for (k, v) in sd { data[k] = .string(Data((v.stringValue ?? "").utf8).base64EncodedString()) }
+            }
+            KubeMeta.setTop(&o, "stringData", nil)
+            if !data.isEmpty { KubeMeta.setTop(&o, "data", .object(data)) }
+            if o["type"] == nil { KubeMeta.setTop(&o, "type", .string("Opaque")) }
+        case ("", "services"):
+            if o["spec"]?["type"] == nil { o = KubePatch.merge(o, .object(["spec": .object(["type": .string("ClusterIP")])])) }
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             try KubeCRDs.validate(o)
             if let old, KubeCRDs.storageKey(old) != KubeCRDs.storageKey(o) {
@@ -235,6 +247,10 @@ extension KubeRequest {
                 if !dryRun { o = try KubeStore.put(tx, cluster: clusterName, r, o) }
             }
             return KubeJSON.response(present(o))
+        }
+        if r.group.isEmpty && r.plural == "namespaces" && ["default", "kube-system", "kube-public"].contains(name) {
+            throw KubeError(403, "Forbidden", "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
+                            details: KubeError.detailsOf(r, name: name))
         }
         if !dryRun { try cascade(obj) }
         if r.group.isEmpty && r.plural == "namespaces" {
