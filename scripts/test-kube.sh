@@ -89,7 +89,7 @@ if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; the
         export KUBECONFIG="$WORK/kubeconfig-$cl"
         KC=(kubectl --cache-dir "$WORK/kcache-$cl" --request-timeout 30s)
         kc "$cl: version" "Server Version: $ver" version
-        kc "$cl: get namespaces" "kube-system" get namespaces
+        kc "$cl: get namespaces (server-side table)" "kube-system *Active" get namespaces
         kc "$cl: apply cloud provider manifest" "deployment.apps/vmware-cloud-director-ccm created" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
         kc "$cl: apply again is unchanged" "deployment.apps/vmware-cloud-director-ccm unchanged" apply -f "$FIX/k8s/cloud-director-ccm.yaml"
         kc "$cl: get deployment" "vmware-cloud-director-ccm" get deployment -n kube-system

@@ -73,3 +73,73 @@ final class KubeSubresourceTests: XCTestCase {
         }
     }
 }
+
+/// Server-side printing (`as=Table`) and refused body formats.
+final class KubeTableTests: XCTestCase {
+    static let tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+
+    func get(_ h: KubeHarness, _ path: String) -> [String: Any] {
+        var r = HTTPRequestMessage(method: "GET", target: "/clusters/mgmt\(path)")
+        r.headers["Authorization"] = "Bearer \(h.token)"
+        r.headers["Accept"] = Self.tableAccept
+        return h.json(h.send(r))
+    }
+
+    func testTables() throws {
+        try kubeBothWays { h in
+            let t = get(h, "/api/v1/namespaces")
+            XCTAssertEqual(t["kind"] as? String, "Table")
+            XCTAssertEqual(t["apiVersion"] as? String, "meta.k8s.io/v1")
+            XCTAssertEqual((t["columnDefinitions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["Name", "Status", "Age"])
+            let rows = t["rows"] as? [[String: Any]] ?? []
+            XCTAssertEqual(rows.count, 4)
+            XCTAssertEqual((rows.first?["cells"] as? [Any])?.prefix(2).compactMap { $0 as? String }, ["default", "Active"])
+            let obj = rows.first?["object"] as? [String: Any]
+            XCTAssertEqual(obj?["kind"] as? String, "PartialObjectMetadata")
+            XCTAssertEqual((obj?["metadata"] as? [String: Any])?["name"] as? String, "default")
+            XCTAssertEqual(h.call("POST", "/api/v1/namespaces/default/services", json: [
+                "metadata": ["name": "lb"], "spec": ["type": "LoadBalancer", "ports": [["port": 80, "nodePort": 30080]]]]).status, 201)
+            let svc = get(h, "/api/v1/namespaces/default/services/lb")
+            let cells = (svc["rows"] as? [[String: Any]])?.first?["cells"] as? [Any] ?? []
+            XCTAssertEqual(cells.prefix(5).compactMap { $0 as? String }, ["lb", "LoadBalancer", "<none>", "<pending>", "80:30080/TCP"])
+            XCTAssertEqual(cells.count, 6, "and the age")
+            // A CRD's printer columns.
+            var crd = KubeCRDTests.crd(plural: "boxes")
+            var spec = crd["spec"] as! [String: Any]
+            spec["versions"] = [["name": "v1", "served": true, "storage": true,
+                                 "additionalPrinterColumns": [["name": "Phase", "type": "string", "jsonPath": ".status.phase"],
+                                                              ["name": "Size", "type": "integer", "jsonPath": ".spec.size"]]]]
+            crd["spec"] = spec
+            XCTAssertEqual(h.call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd).status, 201)
+            XCTAssertEqual(h.call("POST", "/apis/example.com/v1/namespaces/default/boxes", json: ["metadata": ["name": "b"], "spec": ["size": 3],
+                                                                                                   "status": ["phase": "Ready"]]).status, 201)
+            let b = get(h, "/apis/example.com/v1/namespaces/default/boxes")
+            XCTAssertEqual((b["columnDefinitions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["Name", "Phase", "Size"])
+            let bc = (b["rows"] as? [[String: Any]])?.first?["cells"] as? [Any] ?? []
+            XCTAssertEqual(bc.first as? String, "b")
+            XCTAssertEqual(bc.dropFirst().first as? String, "Ready")
+            XCTAssertEqual(bc.last as? Int, 3)
+        }
+    }
+
+    func testAgeLikeKubectl() {
+        let t0 = ISO8601DateFormatter().date(from: "2024-01-01T00:00:00Z")!.timeIntervalSince1970
+        let ts = "2024-01-01T00:00:00Z"
+        XCTAssertEqual(KubeTable.age(ts, now: t0 + 45), "45s")
+        XCTAssertEqual(KubeTable.age(ts, now: t0 + 310), "5m10s")
+        XCTAssertEqual(KubeTable.age(ts, now: t0 + 3 * 3600), "3h")
+        XCTAssertEqual(KubeTable.age(ts, now: t0 + 52 * 3600), "2d4h")
+        XCTAssertEqual(KubeTable.age("garbage", now: t0), "<unknown>")
+    }
+
+    func testProtobufAndYAMLBodiesAre415() throws {
+        try kubeBothWays { h in
+            for type in ["application/vnd.kubernetes.protobuf", "application/yaml"] {
+                var r = HTTPRequestMessage(method: "POST", target: "/clusters/mgmt/api/v1/namespaces/default/configmaps", body: Data("k8s\u{0}\u{1}".utf8))
+                r.headers["Authorization"] = "Bearer \(h.token)"
+                r.headers["Content-Type"] = type
+                h.assertStatus(h.send(r), 415, "UnsupportedMediaType")
+            }
+        }
+    }
+}

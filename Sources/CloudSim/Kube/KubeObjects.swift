@@ -80,7 +80,19 @@ struct KubeRequest {
     // MARK: Reads
 
     func get(_ name: String) throws -> HTTPResponseMessage {
-        KubeJSON.response(present(try existing(name).json))
+        let o = present(try existing(name).json)
+        if target.subresource == nil, let v = KubeTable.requested(ctx.request) { return KubeJSON.response(table([o], version: v)) }
+        return KubeJSON.response(o)
+    }
+
+    /// `objects` as a `Table` (kubectl's server-side printing).
+    func table(_ objects: [JSONValue], version: String) -> JSONValue {
+        var crd: JSONValue? = nil
+        if r.custom {
+            crd = KubeStore.get(ctx.state, cluster: clusterName, KubeBuiltins.crds, namespace: "", name: "\(r.plural).\(r.group)")?.json
+        }
+        return KubeTable.table(r, crd: crd, objects: objects, version: version, resourceVersion: KubeStore.currentRV(ctx.state, cluster: clusterName),
+                               includeObject: ctx.request.query("includeObject"), now: ctx.now)
     }
 
     /// Objects of the collection that pass `labelSelector` and `fieldSelector`.
@@ -99,8 +111,10 @@ struct KubeRequest {
         let watch = ctx.request.query("watch")
         if watch == "1" || watch == "true" {
             var body = Data()
+            let tableVersion = KubeTable.requested(ctx.request)
             for o in items {
-                body.append(KubeJSON.encode(.object(["type": .string("ADDED"), "object": o])))
+                let object = tableVersion.map { table([o], version: $0) } ?? o
+                body.append(KubeJSON.encode(.object(["type": .string("ADDED"), "object": object])))
                 body.append(0x0A)
             }
             var h = HTTPHeaderFields()
@@ -121,6 +135,10 @@ struct KubeRequest {
             meta["remainingItemCount"] = .int(items.count - l)
             items = Array(items.prefix(l))
         }
+        if let v = KubeTable.requested(ctx.request), case .object(var t) = table(items, version: v) {
+            t["metadata"] = .object(meta)
+            return KubeJSON.response(.object(t))
+        }
         return KubeJSON.response(.object([
             "kind": .string("\(r.kind)List"), "apiVersion": .string(r.apiVersion),
             "metadata": .object(meta), "items": .array(items),
@@ -129,12 +147,13 @@ struct KubeRequest {
 
     // MARK: Bodies
 
-    /// The request body as a JSON object. YAML bodies are refused (415): clients send JSON.
+    /// The request body as a JSON object. Other formats are refused (415): clients send JSON.
     func bodyObject() throws -> JSONValue {
         let type = ctx.request.headers["Content-Type"] ?? ""
         guard !ctx.request.body.isEmpty else { throw KubeError.badRequest("the request has no body; send the object as JSON") }
         guard let v = try? JSONValue.parse(ctx.request.body) else {
-            if type.contains("yaml") { throw KubeError.unsupportedMediaType(type, accepted: ["application/json"]) }
+            // Protobuf, CBOR and YAML bodies are not decoded: 415 tells clients to send JSON.
+            if !type.isEmpty && !type.contains("json") { throw KubeError.unsupportedMediaType(type, accepted: ["application/json"]) }
             throw KubeError.badRequest("the body is not valid JSON (Content-Type \(type.isEmpty ? "none" : type))")
         }
         guard case .object = v else { throw KubeError.badRequest("the body must be a JSON object (an API object with apiVersion, kind and metadata)") }
