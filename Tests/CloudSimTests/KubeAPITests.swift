@@ -172,6 +172,7 @@ final class KubeAPITests: XCTestCase {
             XCTAssertEqual(h.call("POST", "/api/v1/namespaces", json: ["metadata": ["name": "team"]]).status, 201, "the name is free again")
             let sys = h.call("DELETE", "/api/v1/namespaces/kube-system")
             h.assertStatus(sys, 403, "Forbidden")
+            h.assertStatus(h.call("DELETE", "/api/v1/namespaces"), 405, "MethodNotAllowed")
             XCTAssertEqual(h.json(sys)["message"] as? String, "namespaces \"kube-system\" is forbidden: this namespace may not be deleted")
         }
     }

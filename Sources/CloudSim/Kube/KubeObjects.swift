@@ -53,7 +53,7 @@ struct KubeRequest {
         case "POST":
             if r.namespaced && target.namespace == nil { throw KubeError.methodNotAllowed(req.method, what) }
             return try req.create()
-        case "DELETE": return try req.deleteCollection()
+        case "DELETE" where r.verbs.contains("deletecollection"): return try req.deleteCollection()
         default: throw KubeError.methodNotAllowed(req.method, what)
         }
     }

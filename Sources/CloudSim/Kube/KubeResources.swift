@@ -54,11 +54,14 @@ struct KubeResource: Equatable {
 
     static let allVerbs = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
 
+    /// Namespaces cannot be deleted as a collection (the apiserver does not offer it either).
+    var verbs: [String] { group.isEmpty && plural == "namespaces" ? Self.allVerbs.filter { $0 != "deletecollection" } : Self.allVerbs }
+
     /// The `APIResource` entries discovery lists: the type, then its status subresource.
     var discovery: [JSONValue] {
         var main: [String: JSONValue] = [
             "name": .string(plural), "singularName": .string(singular), "namespaced": .bool(namespaced),
-            "kind": .string(kind), "verbs": .array(Self.allVerbs.map { .string($0) }),
+            "kind": .string(kind), "verbs": .array(verbs.map { .string($0) }),
         ]
         if !shortNames.isEmpty { main["shortNames"] = .array(shortNames.map { .string($0) }) }
         if !categories.isEmpty { main["categories"] = .array(categories.map { .string($0) }) }
