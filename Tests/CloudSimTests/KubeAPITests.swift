@@ -212,6 +212,15 @@ final class KubeAPITests: XCTestCase {
             let ev = (try? JSONSerialization.jsonObject(with: Data(lines[0].utf8))) as? [String: Any] ?? [:]
             XCTAssertEqual(ev["type"] as? String, "ADDED")
             XCTAssertEqual(((ev["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String, "a")
+            // From a resourceVersion: only what changed since, as MODIFIED.
+            let listRV = h.rv(h.call("GET", p))
+            XCTAssertEqual(h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)").body.count, 0, "nothing changed since the list")
+            XCTAssertEqual(h.call("PATCH", "\(p)/b", json: ["data": ["x": "1"]], contentType: "application/merge-patch+json").status, 200)
+            let since = h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)").text.split(separator: "\n")
+            XCTAssertEqual(since.count, 1)
+            let mod = (try? JSONSerialization.jsonObject(with: Data(since[0].utf8))) as? [String: Any] ?? [:]
+            XCTAssertEqual(mod["type"] as? String, "MODIFIED")
+            XCTAssertEqual(((mod["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String, "b")
             // deletecollection by label.
             let dc = h.call("DELETE", "\(p)?labelSelector=tier%3Dweb")
             XCTAssertEqual(h.names(dc), ["a", "c"])

@@ -104,17 +104,24 @@ struct KubeRequest {
         }
     }
 
-    /// A list (`limit`/`continue` paged), or with `watch=1|true` the current objects as `ADDED`
-    /// events, after which the stream ends (no live watch: clients re-list and watch again).
+    /// A list (`limit`/`continue` paged), or with `watch=1|true` a stream of events that ends at
+    /// once (no live watch: clients watch again): from `resourceVersion` N > 0, the objects changed
+    /// since N as `MODIFIED` (informers treat it as an upsert; deletions since N are not replayed);
+    /// without one (or "0"), the current objects as `ADDED`.
     func list() throws -> HTTPResponseMessage {
         var items = try selected().map(present)
         let watch = ctx.request.query("watch")
         if watch == "1" || watch == "true" {
             var body = Data()
             let tableVersion = KubeTable.requested(ctx.request)
+            var type = "ADDED"
+            if let since = ctx.request.query("resourceVersion").flatMap(Int.init), since > 0 {
+                type = "MODIFIED"
+                items = items.filter { ((KubeMeta.field($0, "resourceVersion")?.stringValue).flatMap(Int.init) ?? 0) > since }
+            }
             for o in items {
                 let object = tableVersion.map { table([o], version: $0) } ?? o
-                body.append(KubeJSON.encode(.object(["type": .string("ADDED"), "object": object])))
+                body.append(KubeJSON.encode(.object(["type": .string(type), "object": object])))
                 body.append(0x0A)
             }
             var h = HTTPHeaderFields()
