@@ -2,7 +2,8 @@
 # The simulated Kubernetes API (`sim serve`, PORT+3) against real clients: the Python `kubernetes`
 # client from PyPI (31.0.0, venv under .build/kube-venv) over http, and kubectl when it is on PATH,
 # over https through Tests/clients/tls_front.py (client-go sends bearer tokens only over https)
-# with the generated certificate in the kubeconfig. Manifests are the fixtures of CAPVCD and the
+# with the generated certificate in the kubeconfig; kubectl 1.32's typed `create`/`expose` send
+# protobuf bodies. Manifests are the fixtures of CAPVCD and the
 # cloud provider. Prints "tests: N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -103,6 +104,12 @@ if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; the
         kc "$cl: label custom object" "labeled" label vcdcluster capi-cluster env=lab
         kc "$cl: select by label" "capi-cluster" get vcdclusters -l env=lab -o name
         kc "$cl: server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
+        kc "$cl: create deployment" "deployment.apps/web created" create deployment web --image=nginx:1.27 --port=80 --replicas=2
+        kc "$cl: expose as LoadBalancer" "service/web exposed" expose deployment web --port=80 --target-port=8080 --type=LoadBalancer
+        kc "$cl: service pending an external IP" "web *LoadBalancer.*<pending> *80/TCP" get service web
+        kc "$cl: create configmap" "configmap/literal created" create configmap literal --from-literal=a=b
+        kc "$cl: create secret (data base64)" '{"a":"Yg=="}' create secret generic pw --from-literal=a=b --dry-run=server -o jsonpath='{.data}'
+        kc "$cl: delete created objects" "deleted" delete deployment/web service/web configmap/literal
         kc "$cl: delete quickstart objects" "deleted" delete -f "$WORK/objects.yaml"
         kc "$cl: delete cloud provider manifest" "deployment.apps \"vmware-cloud-director-ccm\" deleted" delete -f "$FIX/k8s/cloud-director-ccm.yaml"
         local o

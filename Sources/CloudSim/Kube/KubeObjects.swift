@@ -154,10 +154,16 @@ struct KubeRequest {
 
     // MARK: Bodies
 
-    /// The request body as a JSON object. Other formats are refused (415): clients send JSON.
+    /// The request body as a JSON object, or a protobuf one of a type `KubeProto` knows. Other
+    /// formats are refused (415).
     func bodyObject() throws -> JSONValue {
         let type = ctx.request.headers["Content-Type"] ?? ""
         guard !ctx.request.body.isEmpty else { throw KubeError.badRequest("the request has no body; send the object as JSON") }
+        if type.contains("protobuf") {
+            do { return try KubeProto.decode(ctx.request.body) } catch let e as KubeProto.Undecodable {
+                throw KubeError.unsupportedMediaType("\(type): \(e.why)", accepted: ["application/json"])
+            }
+        }
         guard let v = try? JSONValue.parse(ctx.request.body) else {
             // Protobuf, CBOR and YAML bodies are not decoded: 415 tells clients to send JSON.
             if !type.isEmpty && !type.contains("json") { throw KubeError.unsupportedMediaType(type, accepted: ["application/json"]) }
