@@ -4,6 +4,10 @@ Kubernetes protobuf messages that kubectl's typed `create` commands send, read f
 `generated.proto` files of k8s.io/api and k8s.io/apimachinery.
 
 Usage: gen-kube-proto.py OUT.swift API_COMMIT APIMACHINERY_COMMIT FILE.proto...
+  with, from checkouts of both repositories at those commits: core/v1, apps/v1, batch/v1, rbac/v1
+  generated.proto (k8s.io/api) and pkg/apis/meta/v1, pkg/runtime, pkg/util/intstr, pkg/api/resource
+  generated.proto (k8s.io/apimachinery). Field numbers never change between releases, so a newer
+  checkout only adds fields.
 Only messages reachable from the roots below are written. Well-known messages (Time, MicroTime,
 Duration, IntOrString, Quantity, RawExtension, FieldsV1, Unknown) are decoded by hand in
 KubeProto.swift and are left out.
