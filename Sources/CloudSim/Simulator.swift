@@ -50,6 +50,7 @@ public final class Simulator: @unchecked Sendable {
         VCDRoutes.register(into: tables[.vcd]!)
         NSXRoutes.register(into: tables[.nsx]!)
         ALBRoutes.register(into: tables[.alb]!)
+        KubeRoutes.register(into: tables[.kube]!)
         if world.meta(Seed.markerKey) == nil {
             try reseed(password: options.initialPassword)
         }
@@ -176,6 +177,9 @@ public final class Simulator: @unchecked Sendable {
         var effect: Effect? = nil
         var response: HTTPResponseMessage
         switch tables[service]!.lookup(method: request.method, path: request.path) {
+        case .notFound where service == .kube, .methodNotAllowed where service == .kube:
+            // Kubernetes clients expect a `Status` object, not VCD's error body.
+            response = KubeRoutes.unrouted(request)
         case .notFound:
             // NSX and ALB are subsets: say so, so that a client hitting a path we do not simulate
             // knows it is the simulator's limit, not its own mistake (docs/simulator.md lists them).

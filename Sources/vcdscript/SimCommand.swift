@@ -8,7 +8,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "The embedded VCD / NSX-T / NSX ALB simulator.",
-        subcommands: [Serve.self, Status.self, Reset.self, Env.self])
+        subcommands: [Serve.self, Status.self, Reset.self, Env.self, SimKubeCommand.self])
 
     /// Options shared by every subcommand.
     struct StateOptions: ParsableArguments {
@@ -20,10 +20,10 @@ struct SimCommand: ParsableCommand {
 
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the simulator on 127.0.0.1: VCD on PORT, NSX-T on PORT+1, ALB on PORT+2.")
+            abstract: "Serve the simulator on 127.0.0.1: VCD on PORT, NSX-T on PORT+1, ALB on PORT+2, Kubernetes on PORT+3.")
 
         @OptionGroup var state: StateOptions
-        @Option(help: "VCD port (NSX-T and ALB take the next two). 0 picks free ports.") var port: Int = 18443
+        @Option(help: "VCD port (NSX-T, ALB and Kubernetes take the next three). 0 picks free ports.") var port: Int = 18443
         @Flag(help: "Serve HTTPS on every port, with a self-signed certificate made on first use (needs openssl) and kept in tls/ beside the state.")
         var tls = false
         @Option(help: "Serve HTTPS with this PEM certificate instead (with --key; implies --tls).") var cert: String?
@@ -40,7 +40,8 @@ struct SimCommand: ParsableCommand {
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)
-            let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0] : [.vcd: port, .nsx: port + 1, .alb: port + 2]
+            let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0, .kube: 0]
+                : [.vcd: port, .nsx: port + 1, .alb: port + 2, .kube: port + 3]
             var files: SimulatorTLSFiles?
             if let cert, let key {
                 files = SimulatorTLSFiles(certificate: URL(fileURLWithPath: cert).standardizedFileURL.path,
@@ -76,7 +77,7 @@ struct SimCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Endpoints, personas (with passwords) and request counters.")
         @OptionGroup var state: StateOptions
         @Option(name: .shortAndLong, help: "Output format: text or json.") var output: String = "text"
-        @Option(help: "VCD port the server uses (NSX-T and ALB take the next two).") var port: Int = 18443
+        @Option(help: "VCD port the server uses (NSX-T, ALB and Kubernetes take the next three).") var port: Int = 18443
 
         func run() throws {
             let sim = try Simulator(statePath: state.path, options: SimulatorOptions())

@@ -16,7 +16,8 @@ public struct SimulatorOptions: Sendable {
     public var initialPassword: String?
 
     public init(realisticTiming: Bool = false, fastTaskSeconds: Double = 0.02, faults: FaultSpec? = nil,
-                baseURLs: [SimService: String] = [.vcd: "https://vcd.sim.test", .nsx: "https://nsx.sim.test", .alb: "https://alb.sim.test"],
+                baseURLs: [SimService: String] = [.vcd: "https://vcd.sim.test", .nsx: "https://nsx.sim.test", .alb: "https://alb.sim.test",
+                                                  .kube: "https://kube.sim.test"],
                 initialPassword: String? = nil) {
         self.realisticTiming = realisticTiming
         self.fastTaskSeconds = fastTaskSeconds
@@ -26,10 +27,11 @@ public struct SimulatorOptions: Sendable {
     }
 }
 
-/// The three endpoints of the simulated world. In the real world they are three hosts whose paths
-/// collide (`/api/...`), so each has its own route table.
+/// The endpoints of the simulated world. In the real world they are separate hosts whose paths
+/// collide (`/api/...`), so each has its own route table. `kube` serves the simulated Kubernetes
+/// clusters, one per path prefix `/clusters/{name}`.
 public enum SimService: String, CaseIterable, Sendable {
-    case vcd, nsx, alb
+    case vcd, nsx, alb, kube
 }
 
 /// Counters of the request log.

@@ -1,0 +1,140 @@
+import CloudWire
+import Foundation
+
+extension Kind {
+    /// A simulated Kubernetes cluster (`KubeClusterRecord`); id `k8s/<name>`.
+    static let kubeCluster = "kubeCluster"
+    /// One Kubernetes object of a cluster, body = the object's JSON; id
+    /// `k8s/<cluster>/<group|core>/<plural>/<namespace>/<name>`, parent = its collection
+    /// (`k8s/<cluster>/<group|core>/<plural>`) so that a list reads one index entry.
+    static let kubeObject = "kubeObject"
+}
+
+/// A simulated cluster as stored. `token` is the bearer token its API accepts: a secret, never
+/// logged (the request log keeps method, path and status only) and never in `description`.
+struct KubeClusterRecord: Codable, CustomStringConvertible {
+    var name: String
+    var kubernetesVersion: String
+    var token: String
+    var uid: String
+    var creationTimestamp: String
+
+    var description: String { "KubeCluster(\(name), \(kubernetesVersion))" }
+}
+
+/// Where Kubernetes objects live in the simulator's store, and the per-cluster `resourceVersion`
+/// counter (a meta value, so it survives restarts and only grows, like etcd's revision).
+enum KubeStore {
+    static func clusterID(_ name: String) -> String { "k8s/\(name)" }
+    static func collectionID(_ cluster: String, _ r: KubeResource) -> String { "k8s/\(cluster)/\(r.storageKey)" }
+    static func objectID(_ cluster: String, _ r: KubeResource, namespace: String, name: String) -> String {
+        "\(collectionID(cluster, r))/\(namespace)/\(name)"
+    }
+
+    static func cluster(_ state: StateView, _ name: String) -> KubeClusterRecord? {
+        try? state.get(clusterID(name), kind: Kind.kubeCluster)?.decode(KubeClusterRecord.self)
+    }
+
+    /// Objects of a type, in the apiserver's order (namespace, then name); only `namespace`'s when given.
+    static func list(_ state: StateView, cluster: String, _ r: KubeResource, namespace: String? = nil) -> [StoredObject] {
+        state.children(Kind.kubeObject, of: collectionID(cluster, r))
+            .filter { namespace == nil || KubeMeta.namespace($0.json) == namespace }
+            .sorted { (KubeMeta.namespace($0.json), $0.name) < (KubeMeta.namespace($1.json), $1.name) }
+    }
+
+    static func get(_ state: StateView, cluster: String, _ r: KubeResource, namespace: String, name: String) -> StoredObject? {
+        state.get(objectID(cluster, r, namespace: namespace, name: name), kind: Kind.kubeObject)
+    }
+
+    private static func rvKey(_ cluster: String) -> String { "kube.rv.\(cluster)" }
+
+    /// The cluster's latest resourceVersion (what a list reports).
+    static func currentRV(_ state: StateView, cluster: String) -> String { state.meta(rvKey(cluster)) ?? "1" }
+
+    /// Takes the next resourceVersion for a change in this transaction.
+    static func nextRV(_ tx: WriteTx, cluster: String) -> String {
+        let next = (Int(tx.meta(rvKey(cluster)) ?? "1") ?? 1) + 1
+        tx.setMeta(rvKey(cluster), String(next))
+        return String(next)
+    }
+
+    /// Writes an object (insert or replace) with a new resourceVersion; returns the stored JSON.
+    @discardableResult
+    static func put(_ tx: WriteTx, cluster: String, _ r: KubeResource, _ object: JSONValue) throws -> JSONValue {
+        var o = object
+        KubeMeta.set(&o, "resourceVersion", .string(nextRV(tx, cluster: cluster)))
+        let ns = KubeMeta.namespace(o), name = KubeMeta.name(o)
+        let id = objectID(cluster, r, namespace: ns, name: name)
+        if let old = tx.get(id, kind: Kind.kubeObject) {
+            try tx.update(old, o)
+        } else {
+            try tx.insert(kind: Kind.kubeObject, id: id, parent: collectionID(cluster, r), name: name, o)
+        }
+        return o
+    }
+
+    /// Deletes an object; a deletion takes a resourceVersion too, as in etcd.
+    static func remove(_ tx: WriteTx, cluster: String, _ o: StoredObject) throws {
+        _ = nextRV(tx, cluster: cluster)
+        tx.delete(o.id)
+    }
+
+    /// Every object of a cluster (cluster deletion).
+    static func allObjects(_ state: StateView, cluster: String) -> [StoredObject] {
+        let prefix = "k8s/\(cluster)/"
+        return state.all(Kind.kubeObject).filter { $0.id.hasPrefix(prefix) }
+    }
+}
+
+/// Reading and writing `metadata` of an object held as `JSONValue`.
+enum KubeMeta {
+    static func field(_ o: JSONValue, _ key: String) -> JSONValue? { o["metadata"]?[key] }
+    static func name(_ o: JSONValue) -> String { field(o, "name")?.stringValue ?? "" }
+    static func namespace(_ o: JSONValue) -> String { field(o, "namespace")?.stringValue ?? "" }
+    static func labels(_ o: JSONValue) -> [String: String] {
+        guard case .object(let l)? = field(o, "labels") else { return [:] }
+        return l.compactMapValues(\.stringValue)
+    }
+
+    /// Sets (or with nil removes) `metadata.<key>`, creating `metadata` if needed.
+    static func set(_ o: inout JSONValue, _ key: String, _ value: JSONValue?) {
+        guard case .object(var top) = o else { return }
+        var meta: [String: JSONValue] = [:]
+        if case .object(let m)? = top["metadata"] { meta = m }
+        meta[key] = value
+        top["metadata"] = .object(meta)
+        o = .object(top)
+    }
+
+    /// Sets (or removes) a top-level member.
+    static func setTop(_ o: inout JSONValue, _ key: String, _ value: JSONValue?) {
+        guard case .object(var top) = o else { return }
+        top[key] = value
+        o = .object(top)
+    }
+
+    /// RFC 3339 in seconds, as `creationTimestamp` is written.
+    static func timestamp(_ t: Double) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date(timeIntervalSince1970: t.rounded(.down)))
+    }
+
+    /// DNS-1123 subdomain (most names) or label (namespaces): the apiserver's rule and message.
+    static func nameProblem(_ name: String, label: Bool) -> String? {
+        let chars = Array(name.utf8)
+        func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
+        var ok = !chars.isEmpty && chars.count <= (label ? 63 : 253) && alnum(chars.first!) && alnum(chars.last!)
+        if ok {
+            for (i, c) in chars.enumerated() {
+                if alnum(c) || c == 45 { continue }
+                if c == 46, !label, alnum(chars[i - 1]), alnum(chars[i + 1]) { continue }
+                ok = false
+            }
+        }
+        if ok { return nil }
+        return label
+            ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+            : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
+    }
+}
