@@ -25,7 +25,7 @@ final class ServedTLSTests: XCTestCase {
     private var statePath: String { dir + "/state.sqlite" }
 
     /// A served simulator on the test's state file, over HTTPS with the pair beside the state unless `tls` says otherwise.
-    private func serve(tls: SimulatorTLSFiles?? = .none, ports: [SimService: Int] = [.vcd: 0, .nsx: 0, .alb: 0]) throws -> SimulatorServer {
+    private func serve(tls: SimulatorTLSFiles?? = .none, ports: [SimService: Int] = SimulatorServer.everyService) throws -> SimulatorServer {
         let sim = try Simulator(statePath: statePath, options: SimulatorOptions(fastTaskSeconds: 0))
         if sim.personas.first?.password != Self.password { try sim.reset(password: Self.password) }
         let files: SimulatorTLSFiles?

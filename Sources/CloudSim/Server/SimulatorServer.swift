@@ -29,7 +29,10 @@ public final class SimulatorServer: @unchecked Sendable {
 
     /// `ports`: wanted port per service, 0 for an ephemeral one. Services left out are not served.
     /// `tls`: serve HTTPS with this pair (checked by `start()`), or plain HTTP when nil.
-    public init(simulator: Simulator, ports: [SimService: Int] = [.vcd: 0, .nsx: 0, .alb: 0], tls: SimulatorTLSFiles? = nil) {
+    /// Every service on an ephemeral port.
+    public static var everyService: [SimService: Int] { Dictionary(uniqueKeysWithValues: SimService.allCases.map { ($0, 0) }) }
+
+    public init(simulator: Simulator, ports: [SimService: Int] = SimulatorServer.everyService, tls: SimulatorTLSFiles? = nil) {
         self.simulator = simulator
         requested = ports
         self.tls = tls
