@@ -49,6 +49,24 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertNil(try LargeStack.run { Result { try i.evaluateREPL("let y = 1") } }.get())
     }
 
+    func testAFunctionDeclaredAgainInTheREPLIsTheOneCalled() throws {
+        let i = interpreter()
+        // A script's functions are bound for the lean call path; declaring one again in the
+        // REPL must still reach callers compiled before.
+        _ = try run("fn g() { 1 }\nfn h() { g() }", in: i)
+        XCTAssertEqual(Formatter.repr(try run("h()", in: i)), "1")
+        _ = try LargeStack.run { Result { try i.evaluateREPL("fn g() { 2 }") } }.get()
+        XCTAssertEqual(try LargeStack.run { Result { try i.evaluateREPL("h()") } }.get().map { Formatter.repr($0) }, "2")
+        _ = try LargeStack.run { Result { try i.evaluateREPL("var g = fn() { 3 }") } }.get()
+        XCTAssertEqual(try LargeStack.run { Result { try i.evaluateREPL("h()") } }.get().map { Formatter.repr($0) }, "3")
+        _ = try LargeStack.run { Result { try i.evaluateREPL("g = fn() { 4 }") } }.get()
+        XCTAssertEqual(try LargeStack.run { Result { try i.evaluateREPL("h()") } }.get().map { Formatter.repr($0) }, "4")
+        _ = try LargeStack.run { Result { try i.evaluateREPL("g = 5") } }.get()
+        XCTAssertThrowsError(try LargeStack.run { Result { try i.evaluateREPL("h()") } }.get()) {
+            XCTAssertEqual(($0 as? ScriptError)?.kind, .type, "\($0)")
+        }
+    }
+
     func testStepLimitStopsLoopsAndCannotBeCaught() {
         let i = interpreter { $0.maxSteps = 10_000 }
         let e = runError("try { while true { } } catch e { print(\"caught\") }", in: i)

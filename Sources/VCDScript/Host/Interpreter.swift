@@ -123,7 +123,7 @@ public final class Interpreter {
         let depth = vm.depth
         defer { vm.pop(to: base); vm.depth = depth; vm.signal = .none }
         for (index, proto) in hoisted {
-            module.globals.store.values[index] = .function(Closure(proto: proto, captured: cells))
+            module.globals.store.bind(function: Closure(proto: proto, captured: cells), at: index, fixed: !allowRedeclare)
         }
         let mark = vm.defers.count
         do {

@@ -70,6 +70,44 @@ enum Calls {
         }
     }
 
+    /// The lean call: a function without cells or defers, given exactly its parameters by
+    /// position, which are on the stack at `base`. Counts no reference on the way in.
+    @inline(__always)
+    static func enter(_ c: Closure, base: Int, vm: VM) throws -> Value {
+        let p = c.proto
+        if p.needsCellFrame || p.hasDefer { return try invoke(c, base: base, argc: p.paramCount, vm: vm) }
+        vm.depth += 1
+        let top = base + p.slotCount
+        if vm.depth > vm.maxCallDepth || top > vm.capacity {
+            vm.depth -= 1
+            return try invoke(c, base: base, argc: p.paramCount, vm: vm)
+        }
+        vm.sp = top
+        vm.steps &+= 1
+        if vm.steps & 1023 == 0 {
+            do { try vm.checkInterrupt() } catch { vm.pop(to: base); vm.depth -= 1; throw error }
+        }
+        var result: Value
+        do {
+            result = try p.body(Frame(base: vm.stack + base, cells: nil, captured: c.captured, vm: vm))
+        } catch let e as ScriptError {
+            vm.pop(to: base); vm.depth -= 1
+            vm.signal = .none
+            if e.traceback.isEmpty { e.traceback.append(TraceFrame(function: p.displayName, range: e.range)) }
+            throw e
+        } catch {
+            vm.pop(to: base); vm.depth -= 1
+            throw error
+        }
+        vm.pop(to: base); vm.depth -= 1
+        if vm.signal == .returned {
+            swap(&result, &vm.returnValue)
+            vm.returnValue = .null
+            vm.signal = .none
+        }
+        return result
+    }
+
     /// Calls any callable value with positional and named arguments.
     static func callValue(_ fv: Value, args: [Value], named: [(name: String, value: Value)], vm: VM,
                           range: SourceRange?, calleeName: String? = nil) throws -> Value {

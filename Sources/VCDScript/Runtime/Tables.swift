@@ -1,6 +1,33 @@
 /// The values of a module's globals. Compiled code holds this object and indexes it directly.
 final class GlobalStore {
     var values: ContiguousArray<Value> = []
+    /// For each global made by a top-level `fn` that can never be declared again (a script or an
+    /// imported module, not the REPL), its function, unretained: calls read it without counting a
+    /// reference. Nil for every other global.
+    private(set) var functions: ContiguousArray<Unmanaged<Closure>?> = []
+    /// Keeps alive every function that `functions` points to, for as long as the store lives.
+    private var pinned: [Closure] = []
+
+    /// Adds the slot of a new global.
+    func append() {
+        values.append(.null)
+        functions.append(nil)
+    }
+
+    /// Binds a top-level function. `fixed`: the name can never be declared again, so calls may
+    /// take the function without counting a reference.
+    func bind(function c: Closure, at i: Int, fixed: Bool) {
+        values[i] = .function(c)
+        if fixed {
+            pinned.append(c)
+            functions[i] = Unmanaged.passUnretained(c)
+        } else {
+            functions[i] = nil
+        }
+    }
+
+    /// A global declared again (REPL): its old function no longer stands for the name.
+    func forget(_ i: Int) { functions[i] = nil }
 }
 
 /// A module's global names: top-level declarations of the file (or of every REPL input so far).
@@ -20,6 +47,7 @@ final class GlobalTable {
     @discardableResult
     func declare(_ name: String, mutable: Bool, range: SourceRange?, predeclared isHost: Bool = false) -> Int {
         if let i = indexByName[name] {
+            store.forget(i)
             infos[i].mutable = mutable
             infos[i].declRange = range
             return i
@@ -28,7 +56,7 @@ final class GlobalTable {
         names.append(name)
         indexByName[name] = i
         infos.append(GlobalInfo(name: name, mutable: mutable, declRange: range))
-        store.values.append(.null)
+        store.append()
         if isHost { predeclared.insert(name) }
         return i
     }

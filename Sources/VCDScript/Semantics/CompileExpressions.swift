@@ -291,6 +291,16 @@ extension Compiler {
         var globalIndex = -1
         if let id = c.callee as? IdentExpr, case .global(let g) = id.binding { globalIndex = g }
         let globalStore = globals
+        if globalIndex >= 0, named.isEmpty, argc <= 2 {
+            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: { f in
+                let (pos, nm) = try evalArgs(f)
+                do {
+                    return try Calls.callValue(globalStore.values[globalIndex], args: pos, named: nm, vm: f.vm, range: range, calleeName: calleeName)
+                } catch let e as ScriptError {
+                    throw Errors.addFrame(e, function: caller, range: range)
+                }
+            })
+        }
         return { f in
             let fv = globalIndex >= 0 ? globalStore.values[globalIndex] : try callee(f)
             let vm = f.vm
@@ -314,6 +324,62 @@ extension Compiler {
                 return try Calls.callValue(fv, args: pos, named: nm, vm: vm, range: range, calleeName: calleeName)
             } catch let e as ScriptError {
                 throw Errors.addFrame(e, function: caller, range: range)
+            }
+        }
+    }
+
+    /// A call by name of a global with up to two positional arguments. When the name is a
+    /// top-level `fn` of a script (never declared again), the function is taken from the store
+    /// without counting a reference, and its arguments go straight into their stack slots.
+    /// Anything else takes `general`.
+    private func topLevelFunctionCall(_ index: Int, args: [Code], range: SourceRange, caller: String,
+                                      general: @escaping Eval) -> Eval {
+        let store = globals
+        let argc = args.count
+        @inline(__always)
+        func enter(_ f: Frame, _ u: Unmanaged<Closure>, _ base: Int) throws -> Value {
+            do {
+                unowned(unsafe) let vm = f.vm
+                return try u._withUnsafeGuaranteedRef { try Calls.enter($0, base: base, vm: vm) }
+            } catch let e as ScriptError {
+                throw Errors.addFrame(e, function: caller, range: range)
+            }
+        }
+        @inline(__always)
+        func takes(_ u: Unmanaged<Closure>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.proto.paramCount == n } }
+        switch argc {
+        case 0:
+            return { f in
+                guard let u = store.functions[index], takes(u, 0) else { return try general(f) }
+                return try enter(f, u, f.vm.sp)
+            }
+        case 1:
+            let c0 = args[0]
+            return { f in
+                guard let u = store.functions[index], takes(u, 1) else { return try general(f) }
+                unowned(unsafe) let vm = f.vm
+                let v0 = try c0.run(f)
+                let base = vm.sp
+                if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: range) }
+                vm.stack[base] = v0
+                vm.sp = base + 1
+                return try enter(f, u, base)
+            }
+        default:
+            let c0 = args[0], c1 = args[1]
+            return { f in
+                guard let u = store.functions[index], takes(u, 2) else { return try general(f) }
+                unowned(unsafe) let vm = f.vm
+                let v0 = try c0.run(f)
+                let base = vm.sp
+                if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: range) }
+                vm.stack[base] = v0
+                vm.sp = base + 1
+                let v1: Value
+                do { v1 = try c1.run(f) } catch { vm.pop(to: base); throw error }
+                vm.stack[base + 1] = v1
+                vm.sp = base + 2
+                return try enter(f, u, base)
             }
         }
     }
