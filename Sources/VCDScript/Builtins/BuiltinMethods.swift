@@ -47,6 +47,15 @@ enum BuiltinMethods {
     private static func l(_ v: Value) -> ListRef { if case .list(let l) = v { return l }; return ListRef() }
     private static func mp(_ v: Value) -> MapRef { if case .map(let m) = v { return m }; return MapRef() }
 
+    /// The number of fill characters for padding to `width`; past a gigabyte of text it is an
+    /// error, as for `*` on strings, rather than a string cut short.
+    private static func padding(_ count: Int, width: Int) throws -> Int {
+        guard count < 1 << 30 else {
+            throw ScriptError(.value, "cannot pad a string to \(width) characters", hint: "the widest a string may grow this way is \(1 << 30) characters")
+        }
+        return count
+    }
+
     private static func mutableList(_ v: Value, _ ctx: CallContext) throws -> ListRef {
         let list = l(v)
         if list.frozen { throw Ops.frozenError(at: ctx.range) }
@@ -106,12 +115,12 @@ enum BuiltinMethods {
         m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, _ in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             guard str.count < w, let ch = fill.first else { return v }
-            return .string(String(repeating: ch, count: min(w - str.count, 1 << 20)) + str)
+            return .string(String(repeating: ch, count: try padding(w - str.count, width: w)) + str)
         },
         m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, _ in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             guard str.count < w, let ch = fill.first else { return v }
-            return .string(str + String(repeating: ch, count: min(w - str.count, 1 << 20)))
+            return .string(str + String(repeating: ch, count: try padding(w - str.count, width: w)))
         },
         m("reversed", "The characters in reverse order.") { v, _, _ in .string(String(s(v).reversed())) },
         m("format", [], variadic: true, "Fills {} placeholders with the arguments in order: \"{} of {}\".format(1, 2).") { v, a, ctx in

@@ -234,8 +234,20 @@ struct Compiler {
         case let t as TryStmt:
             return tryCatch(t)
         case let d as DeferStmt:
-            let body = block(d.body)
-            return { f in f.vm.defers.append((f, body)); return .null }
+            let proto = function(d.function)
+            let range = d.range, owner = functionName
+            return { f in
+                // The closure is made now, with the cells current now; it runs when the function ends.
+                let deferred = Closure(proto: proto, captured: f.cells?.snapshot())
+                f.vm.defers.append((f, { f in
+                    do {
+                        return try Calls.callValue(.function(deferred), args: [], named: [], vm: f.vm, range: range)
+                    } catch let e as ScriptError {
+                        throw Errors.addFrame(e, function: owner, range: range)
+                    }
+                }))
+                return .null
+            }
         case let i as ImportStmt:
             let st = storeTarget(i.target)
             let module = self.module

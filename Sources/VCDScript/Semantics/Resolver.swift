@@ -231,10 +231,9 @@ struct Resolver {
             }
         case let d as DeferStmt:
             scope.info.hasDefer = true
-            let savedLoops = scope.loopDepth
-            scope.loopDepth = 0 // break inside defer cannot leave the surrounding loop
-            block(d.body)
-            scope.loopDepth = savedLoops
+            // Resolved as a nested function: `break` inside cannot leave the surrounding loop,
+            // and the locals it uses become cells that each iteration declares afresh.
+            function(d.function)
         case let i as ImportStmt:
             if case .global = i.target { return }
             error(.syntax, "import is only allowed at the top level of a file", at: i.range, hint: "move the import to the top of the file")

@@ -239,7 +239,14 @@ final class TryStmt: Stmt {
 
 final class DeferStmt: Stmt {
     let body: BlockStmt
-    init(body: BlockStmt, range: SourceRange) { self.body = body; super.init(range: range) }
+    /// The body as a function without parameters: a defer captures the variables it uses as a
+    /// closure made at that point does, so one made in a loop sees its own iteration's variables.
+    let function: FunctionExpr
+    init(body: BlockStmt, range: SourceRange) {
+        self.body = body
+        self.function = FunctionExpr(name: "defer", params: [], body: body, range: range)
+        super.init(range: range)
+    }
 }
 
 final class ImportStmt: Stmt {
