@@ -53,6 +53,34 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" 
 [ "$code" = 200 ] && ok "token: 200" || notok "token: 200" "$code"
 
 # One CRD from CAPVCD's infrastructure components, and objects from the v1beta2 quickstart.
+# Without the shared fixtures (a machine that has only the clone), a CRD of the same shape written
+# here stands in, and the kubectl checks that apply recorded manifests are skipped.
+if [ ! -d "$FIX/capvcd" ]; then
+    echo "note: no fixtures at $FIX; the CRD checks use the suite's own VCDCluster CRD"
+    cat >"$WORK/vcdcluster-crd.yaml" <<'CRD'
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: vcdclusters.infrastructure.cluster.x-k8s.io
+spec:
+  group: infrastructure.cluster.x-k8s.io
+  names: {kind: VCDCluster, listKind: VCDClusterList, plural: vcdclusters, singular: vcdcluster}
+  scope: Namespaced
+  versions:
+  - name: v1beta2
+    served: true
+    storage: true
+    subresources: {status: {}}
+    schema:
+      openAPIV3Schema:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+CRD
+    cp "$WORK/vcdcluster-crd.yaml" "$WORK/crds.yaml"
+    ok "CRD prepared (no fixtures)"
+    KUBECTL_FIXTURES=0
+else
+KUBECTL_FIXTURES=1
 "$VENV/bin/python" - "$FIX/capvcd/infrastructure-components-1.3.2.yaml" "$FIX/capvcd/capi-quickstart-v1beta2-1.3.2.yaml" "$WORK" <<'PY'
 import sys, yaml
 comps, quick, work = sys.argv[1:4]
@@ -63,6 +91,7 @@ objs = [d for d in yaml.safe_load_all(open(quick)) if d and d.get("kind") in ("S
 yaml.safe_dump_all(objs, open(f"{work}/objects.yaml", "w"))
 PY
 [ -s "$WORK/crds.yaml" ] && ok "fixtures split" || notok "fixtures split"
+fi
 
 out=$(cd "$WORK" && timeout 300 "$VENV/bin/python" "$ROOT/Tests/clients/kube_python_suite.py" "$WORK/kubeconfig" "$WORK/vcdcluster-crd.yaml" 2>&1)
 rc=$?
@@ -75,7 +104,7 @@ while IFS= read -r line; do
 done <<<"$out"
 [ $rc = 0 ] && ok "python suite ran to the end" || notok "python suite ran to the end" "exit $rc"
 
-if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
     # client-go sends tokens only over https: the same state served again with --tls.
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     PIDS=()
@@ -132,7 +161,7 @@ if command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; the
     kubectl_suite mgmt v1.29.2
     kubectl_suite work v1.32.0
 else
-    echo "# kubectl or openssl not on PATH: kubectl checks skipped"
+    echo "# kubectl checks skipped (they need kubectl, openssl and the shared fixtures)"
 fi
 
 # The token never reaches the server's output.
