@@ -8,7 +8,12 @@ import XCTest
 /// RDE schemas). What is compared is the *shape*: every key the simulator sends must exist in the
 /// real object with the same JSON type (object / array / string / number / bool), recursively, arrays
 /// by their first element; references (`url`, `*_ref`) must be URLs of the same kind of object.
-/// Keys the real object has and the simulator lacks are allowed (listed below where a flow needs them).
+/// Keys the real object has and the simulator lacks are allowed, and none of them is read by a client
+/// of these APIs: CAPVCD and CPI create load balancers through VCD's cloudapi (vcd-wire.md §5.7–5.8), not
+/// the controller; avisdk reads `results`, `next`, `name`, `uuid`, `url`, `max_se` (external-clients.md
+/// §3.3); vcdscript's own clients (Sources/CloudClient/NSXALB) read `results`, `next`, `name`, `max_se`,
+/// `error`/`detail` from ALB and `results`, `id`, `display_name`, `route_advertisement_types`,
+/// `error_message` from NSX. All of those are sent, so no missing key is listed.
 ///
 /// The fixtures live outside the package (`<package root>/../shared/fixtures`). When the folder is
 /// missing these tests FAIL (not skip): a green run must mean the comparison happened.
@@ -81,9 +86,6 @@ final class FixtureFidelityTests: XCTestCase {
         // NSX-T objects are named by Policy paths on a real controller (/infra/sites/…/transport-zones/…).
         let tz = cloud.value(at: "nsxt_configuration.data_network_config.transport_zone")?.stringValue ?? ""
         XCTAssertTrue(tz.hasPrefix("/infra/sites/"), "transport zone is a Policy path: \(tz)")
-        // Not sent by the simulator although the real cloud has them, and no flow here reads them
-        // (VCD reads the cloud through its own API; CAPVCD/CPI never talk to the controller):
-        // nsxt_url, nsxt_credentials_ref, management_network_config, ipam/dns_provider_ref, mtu, license_*.
     }
 
     func testALBPoolVirtualServiceAndVsVipMatchFixtures() throws {
@@ -106,8 +108,6 @@ final class FixtureFidelityTests: XCTestCase {
         assertReferences(pool, like: realPool, kind: "pool", "pool")
         XCTAssertEqual(pool["lb_algorithm"]?.stringValue, "LB_ALGORITHM_ROUND_ROBIN", "the VCD pool's algorithm")
         XCTAssertEqual(pool["default_server_port"], .int(6443))
-        // Not sent: servers[] (the VCD pool's members), cloud_ref, health_monitor_refs, vrf_ref,
-        // _last_modified. No CAPVCD/CPI/avisdk flow reads a pool from the controller.
 
         // A virtual service VCD created. `pool_ref` is in none of the recorded VSs (AKO's L7 shards
         // and its L4 VS reach pools through pool groups / L4 policy sets), but it is the VS field of
@@ -125,8 +125,6 @@ final class FixtureFidelityTests: XCTestCase {
         XCTAssertEqual(vs["pool_ref"]?.stringValue, "https://alb.sim.test/api/pool/\(poolUUID)")
         XCTAssertNotNil(vs["se_group_ref"], "the VS of an imported SEG names it")
         XCTAssertEqual(vs["name"]?.stringValue, vcdVS.name)
-        // Not sent: services[] (ports), cloud_ref, vrf_context_ref, application_profile_ref, type,
-        // traffic_enabled, _last_modified. No flow here reads the VS from the controller.
 
         let vips = try decode(c.call("GET", "/api/vsvip"))
         assertShape(vips, like: envelopeOf(vipFixture), "GET /api/vsvip")
@@ -137,8 +135,6 @@ final class FixtureFidelityTests: XCTestCase {
         assertReferences(vip, like: realVip, kind: "vsvip", "vsvip")
         XCTAssertEqual(vip.value(at: "vip")?.arrayValue?.first?.value(at: "ip_address.addr")?.stringValue, vcdVS.vip)
         XCTAssertEqual(vs["vsvip_ref"]?.stringValue, "https://alb.sim.test/api/vsvip/\(vipUUID)", "the VS points at its vsvip")
-        // Not sent: cloud_ref, vrf_context_ref, dns_info, east_west_placement, vip[].enabled,
-        // vip[].auto_allocate_*; none is read by the flows here.
     }
 
     // MARK: NSX-T Policy API
@@ -178,8 +174,6 @@ final class FixtureFidelityTests: XCTestCase {
         XCTAssertNotNil(listJSON["results"]?.arrayValue, "results is required")
         // Segments (segments.json) and LB objects (lb-config-export.json) are not simulated; NSX's
         // answer for them is the error body below.
-        // Not sent on a Tier1: _create_time, _last_modified_time (until the first write),
-        // ipv6_profile_paths; nothing in CAPVCD/CPI/VCD reads them.
     }
 
     func testNSXErrorBodiesMatchFixture() throws {
