@@ -184,9 +184,14 @@ public final class Simulator: @unchecked Sendable {
             // NSX and ALB are subsets: say so, so that a client hitting a path we do not simulate
             // knows it is the simulator's limit, not its own mistake (docs/simulator.md lists them).
             let what = service == .vcd ? "" : " (the simulated \(service == .nsx ? "NSX-T Policy API" : "NSX ALB controller API") does not cover this path; see docs/simulator.md)"
-            response = errorResponse(SimError(404, VCDMinorError.notFound, "No resource at \(request.method) \(request.path)\(what)."), requestID: requestID, request: request)
+            let message = "No resource at \(request.method) \(request.path)\(what)."
+            // NSX clients read NSX's error body (httpStatus, error_code, module_name, error_message).
+            response = service == .nsx ? NSXRoutes.error(404, 404, message)
+                : errorResponse(SimError(404, VCDMinorError.notFound, message), requestID: requestID, request: request)
         case .methodNotAllowed(let allowed):
-            response = errorResponse(SimError(405, VCDMinorError.methodNotAllowed, "\(request.method) is not supported on \(request.path)."), requestID: requestID, request: request)
+            let message = "\(request.method) is not supported on \(request.path)."
+            response = service == .nsx ? NSXRoutes.error(405, 405, message)
+                : errorResponse(SimError(405, VCDMinorError.methodNotAllowed, message), requestID: requestID, request: request)
             response.headers["Allow"] = allowed.joined(separator: ", ")
         case .found(let route, let params):
             effect = route.effect

@@ -249,11 +249,19 @@ enum ALBRoutes: RouteFamily {
         return .object(out)
     }
 
+    /// The cloud as a 20.1.5+ controller answers it (fixture `alb/cloud-nsxt.json`): the data transport
+    /// zone under `nsxt_configuration.data_network_config`, named by its Policy path (the top-level
+    /// `nsxt_configuration.transport_zone` of 20.1.1 is gone).
     static func renderCloud(_ ctx: RequestContext) -> [JSONValue] {
         ctx.state.all(Kind.albImportableCloud).map { o in
-            .object(["name": .string(o.name), "uuid": .string(o.id), "url": .string("\(ctx.base)/api/cloud/\(o.id)"),
-                     "vtype": .string("CLOUD_NSXT"), "dhcp_enabled": .bool(true), "tenant_ref": tenantRef(ctx),
-                     "nsxt_configuration": .object(["transport_zone": o.json["transportZoneName"] ?? .null])])
+            var nsxt: [String: JSONValue] = [:]
+            if let tz = o.json["transportZoneName"]?.stringValue {
+                nsxt["data_network_config"] = .object(["tz_type": .string("OVERLAY"),
+                                                       "transport_zone": .string("/infra/sites/default/enforcement-points/default/transport-zones/\(tz)")])
+            }
+            return .object(["name": .string(o.name), "uuid": .string(o.id), "url": .string("\(ctx.base)/api/cloud/\(o.id)"),
+                            "vtype": .string("CLOUD_NSXT"), "dhcp_enabled": .bool(true), "tenant_ref": tenantRef(ctx),
+                            "nsxt_configuration": .object(nsxt)])
         }
     }
 
@@ -266,7 +274,9 @@ enum ALBRoutes: RouteFamily {
             let u = aviUUID("pool", o)
             return .object(["name": .string(o.name), "uuid": .string(u), "url": .string("\(ctx.base)/api/pool/\(u)"),
                             "enabled": o.json["enabled"] ?? .bool(true), "default_server_port": o.json["defaultPort"] ?? .int(80),
-                            "lb_algorithm": .string("LB_ALGORITHM_LEAST_CONNECTIONS"), "tenant_ref": tenantRef(ctx)])
+                            // VCD's algorithm names are Avi's without the prefix (vcd-wire.md §11.5).
+                            "lb_algorithm": .string("LB_ALGORITHM_\(o.json["algorithm"]?.stringValue ?? "LEAST_CONNECTIONS")"),
+                            "tenant_ref": tenantRef(ctx)])
         }
     }
 

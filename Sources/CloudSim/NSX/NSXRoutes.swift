@@ -112,7 +112,7 @@ enum NSXRoutes: RouteFamily {
     }
 
     static func error(_ status: Int, _ code: Int, _ message: String) -> HTTPResponseMessage {
-        let text = [403: "FORBIDDEN", 404: "NOT_FOUND", 412: "PRECONDITION_FAILED", 500: "INTERNAL_SERVER_ERROR"][status] ?? "BAD_REQUEST"
+        let text = [403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 412: "PRECONDITION_FAILED", 500: "INTERNAL_SERVER_ERROR"][status] ?? "BAD_REQUEST"
         return ProviderCredentials.encode(.object(["httpStatus": .string(text),
                                             "error_code": .int(code), "module_name": .string("common-services"),
                                             "error_message": .string(message)]), status: status)

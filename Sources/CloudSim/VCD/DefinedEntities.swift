@@ -195,11 +195,18 @@ enum DefinedEntities: RouteFamily {
     }
 }
 
-/// A small JSON-schema check for resolve: `type`, `required`, `properties`, `items`, `enum`.
-/// Enough to tell a well-formed CAPVCD entity from a broken one; not a full validator.
+/// A small JSON-schema check for resolve: `type`, `required`, `properties`, `items`, `enum`, and
+/// local `$ref`s (`#/definitions/…`, which CAPVCD's schemas use for `k8sNetwork`; remote ones are
+/// not fetched). Enough to tell a well-formed CAPVCD entity from a broken one; not a full validator.
 enum SchemaCheck {
-    static func validate(_ value: JSONValue, schema: JSONValue, path: String = "") -> [String] {
+    static func validate(_ value: JSONValue, schema: JSONValue, path: String = "", root: JSONValue? = nil, hops: Int = 0) -> [String] {
         guard case .object(let s) = schema else { return [] }
+        let root = root ?? schema
+        if let ref = s["$ref"]?.stringValue {
+            // A chain of $refs that never reaches a schema (`#` naming itself) is cut short.
+            guard ref.hasPrefix("#/"), hops < 16, let target = pointer(ref, in: root) else { return [] }
+            return validate(value, schema: target, path: path, root: root, hops: hops + 1)
+        }
         var problems: [String] = []
         let here = path.isEmpty ? "entity" : path
         if let t = s["type"]?.stringValue, !matches(value, t) {
@@ -211,13 +218,22 @@ enum SchemaCheck {
                 for r in req.compactMap(\.stringValue) where obj[r] == nil { problems.append("\(here).\(r) is required") }
             }
             if case .object(let props)? = s["properties"] {
-                for (k, sub) in props { if let v = obj[k] { problems += validate(v, schema: sub, path: "\(here).\(k)") } }
+                for (k, sub) in props { if let v = obj[k] { problems += validate(v, schema: sub, path: "\(here).\(k)", root: root) } }
             }
         }
         if case .array(let items) = value, let itemSchema = s["items"] {
-            for (i, v) in items.enumerated() { problems += validate(v, schema: itemSchema, path: "\(here)[\(i)]") }
+            for (i, v) in items.enumerated() { problems += validate(v, schema: itemSchema, path: "\(here)[\(i)]", root: root) }
         }
         return problems
+    }
+
+    /// The schema a JSON pointer (`#/definitions/k8sNetwork`) names inside the root schema.
+    private static func pointer(_ ref: String, in root: JSONValue) -> JSONValue? {
+        var cur: JSONValue? = root
+        for part in ref.dropFirst(2).split(separator: "/", omittingEmptySubsequences: false) {
+            cur = cur?[String(part).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")]
+        }
+        return cur
     }
 
     private static func matches(_ v: JSONValue, _ type: String) -> Bool {
