@@ -15,8 +15,10 @@ import XCTest
 /// `error`/`detail` from ALB and `results`, `id`, `display_name`, `route_advertisement_types`,
 /// `error_message` from NSX. All of those are sent, so no missing key is listed.
 ///
-/// The fixtures live outside the package (`<package root>/../shared/fixtures`). When the folder is
-/// missing these tests FAIL (not skip): a green run must mean the comparison happened.
+/// The fixtures live outside the package (`<package root>/../shared/fixtures`). A machine with only
+/// the clone skips these tests with a message saying so (as LegacyXMLTests does);
+/// `VCDSCRIPT_REQUIRE_FIXTURES=1` makes a missing folder a failure instead. A missing file inside a
+/// folder that is there is always a failure.
 final class FixtureFidelityTests: XCTestCase {
 
     // MARK: ALB (Avi) controller
@@ -516,7 +518,8 @@ enum Fixture {
 
     static func json(_ relative: String, file: StaticString = #filePath, line: UInt = #line) throws -> JSONValue {
         guard FileManager.default.fileExists(atPath: root.path) else {
-            let m = "fixtures folder not found at \(root.path): these tests compare the simulator with recorded payloads and cannot pass without them"
+            let m = "fixtures folder not found at \(root.path): these tests compare the simulator with recorded payloads"
+            if ProcessInfo.processInfo.environment["VCDSCRIPT_REQUIRE_FIXTURES"] != "1" { throw XCTSkip(m) }
             XCTFail(m, file: file, line: line)
             throw Missing(description: m)
         }

@@ -47,11 +47,12 @@ enum BuiltinMethods {
     private static func l(_ v: Value) -> ListRef { if case .list(let l) = v { return l }; return ListRef() }
     private static func mp(_ v: Value) -> MapRef { if case .map(let m) = v { return m }; return MapRef() }
 
-    /// The number of fill characters for padding to `width`; past a gigabyte of text it is an
+    /// The number of fill characters for padding to `width`; past `Ops.maxRepeatedBytes` it is an
     /// error, as for `*` on strings, rather than a string cut short.
     private static func padding(_ count: Int, width: Int) throws -> Int {
-        guard count < 1 << 30 else {
-            throw ScriptError(.value, "cannot pad a string to \(width) characters", hint: "the widest a string may grow this way is \(1 << 30) characters")
+        guard count <= Ops.maxRepeatedBytes else {
+            throw ScriptError(.value, "cannot pad a string to \(width) characters",
+                              hint: "a string made by repetition or padding may hold at most \(Ops.maxRepeatedBytes) bytes")
         }
         return count
     }

@@ -2,6 +2,11 @@ import Foundation
 
 /// Operators on values: arithmetic with overflow checks, comparisons, equality, `in`, indexing.
 enum Ops {
+    /// The largest string `*`, `repeat` and the padding methods make in one step (64 MiB). One
+    /// native step cannot be interrupted, so it must stay short: a gigabyte took seconds, and the
+    /// next native (a decoder, a regex) as long again.
+    static let maxRepeatedBytes = 1 << 26
+
     static func typeError(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?) -> ScriptError {
         if let e = a.undecidableError(at: range) ?? b.undecidableError(at: range) { return e }
         var hint: String? = nil
@@ -77,8 +82,9 @@ enum Ops {
         case (.string(let x), .string(let y)) where op == .add:
             return .string(x + y)
         case (.string(let s), .int(let n)) where op == .mul:
-            guard n >= 0, n.multipliedReportingOverflow(by: max(1, s.utf8.count)).overflow == false, n * s.utf8.count < 1 << 30 else {
-                throw ScriptError(.value, "cannot repeat a string \(n) times", at: range)
+            guard n >= 0, n.multipliedReportingOverflow(by: max(1, s.utf8.count)).overflow == false, n * s.utf8.count <= Ops.maxRepeatedBytes else {
+                throw ScriptError(.value, "cannot repeat a string \(n) times", at: range,
+                                  hint: "a string made by repetition or padding may hold at most \(Ops.maxRepeatedBytes) bytes")
             }
             return .string(String(repeating: s, count: n))
         case (.list(let x), .list(let y)) where op == .add:
