@@ -142,7 +142,7 @@ public struct KubeObjects {
             if Date() >= deadline {
                 var finalizers: [String] = []
                 if case .array(let f)? = o["metadata"]?["finalizers"] { finalizers = f.compactMap(\.stringValue) }
-                throw EngineError("\(kindName) \(label(name)) is still there \(Int(kube.deleteTimeout)) s after its deletion"
+                throw EngineError("\(kindName) \(label(name)) is still there \(String(format: "%g", kube.deleteTimeout)) s after its deletion"
                                   + (finalizers.isEmpty ? "" : " (finalizers: \(finalizers.joined(separator: ", ")))"),
                                   hint: finalizers.isEmpty ? "the cluster is slow to delete it; look at it with kubectl describe"
                                                            : "a controller must remove those finalizers; is it running? (kubectl get \(resource.plural) \(name) -o yaml)")
