@@ -431,6 +431,28 @@ final class KubeTests: XCTestCase {
         XCTAssertEqual(out.first, "v1.29.2 \(base)/clusters/wc")
         XCTAssertEqual(Array(out.dropFirst()), ["+ created configmap default/over-tls", "= unchanged configmap default/over-tls", "{a: \"1\"}"])
         XCTAssertEqual(k.recorder.requests, [], "this test must go over the socket, not in-process")
+        // A client certificate and key (the server does not ask for one here) go to libcurl as
+        // blobs: a good pair is used without harm, a broken one stops the handshake.
+        let token = try XCTUnwrap(KubeConfig.load(path: path).resolve().token)
+        let certData = try Data(contentsOf: URL(fileURLWithPath: tls.certificate)).base64EncodedString()
+        let keyData = try Data(contentsOf: URL(fileURLWithPath: tls.key)).base64EncodedString()
+        func mtls(cert: String, key: String) -> String {
+            """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: wc, cluster: {server: "\(base)/clusters/wc", certificate-authority-data: "\(Data(pem.utf8).base64EncodedString())"}}]
+            users: [{name: u, user: {token: "\(token)", client-certificate-data: "\(cert)", client-key-data: "\(key)"}}]
+            contexts: [{name: c, context: {cluster: wc, user: u}}]
+            current-context: c
+            """
+        }
+        try k.write(mtls(cert: certData, key: keyData), to: path)
+        XCTAssertEqual(try k.run("print(kube.connect(kubeconfig: \"\(path)\").version)"), ["v1.29.2"])
+        try k.write(mtls(cert: Data("not a certificate".utf8).base64EncodedString(), key: keyData), to: path)
+        let bad = k.failure("kube.connect(kubeconfig: \"\(path)\").version")
+        XCTAssertTrue(bad?.message.contains("TLS") == true, bad?.message ?? "")
+        XCTAssertFalse(bad?.message.contains(token) == true)
+
         // Without the CA data, verification fails with the transport's hint.
         try k.write(try k.h.sim.kubeconfig(cluster: "wc", server: base), to: path)
         let e = k.failure("kube.connect(kubeconfig: \"\(path)\").version")
