@@ -94,8 +94,18 @@ public struct KubeObjects {
 
     /// Create-or-update: `create` builds the full object when it is missing; `diff` compares the
     /// live one with the spec and answers nil when equal, else the patch of the differing fields.
+    /// A create that finds the object made meanwhile (`AlreadyExists`), or an update the server
+    /// refuses as stale (`Conflict`), is decided once more from a fresh read.
     public func ensure(_ name: String, create: () throws -> JSONValue, diff: (JSONValue) throws -> KubeUpdate?) throws -> Ensured<JSONValue> {
         guard !name.isEmpty else { throw EngineError("a \(kindName) needs a name", hint: "ensure(name: \"…\")") }
+        do {
+            return try ensureOnce(name, create: create, diff: diff)
+        } catch let e as KubeError where e.reason == "AlreadyExists" || e.reason == "Conflict" {
+            return try ensureOnce(name, create: create, diff: diff)
+        }
+    }
+
+    func ensureOnce(_ name: String, create: () throws -> JSONValue, diff: (JSONValue) throws -> KubeUpdate?) throws -> Ensured<JSONValue> {
         if let live = try find(name) {
             guard let u = try diff(live) else {
                 kube.gate.unchanged(kind: kindName, name: label(name))

@@ -459,3 +459,42 @@ final class KubeTests: XCTestCase {
         XCTAssertTrue(e?.message.contains("is not trusted") == true, e?.message ?? "")
     }
 }
+
+final class KubeReadTests: XCTestCase {
+    func testPodsNodesGetAndNamespaces() throws {
+        let k = try KubeHarness()
+        let out = try k.run("""
+            let k = kube.connect(kubeconfig: KC)
+            k.namespaces.ensure(name: "apps", labels: {team: "a"})
+            k.namespaces.ensure(name: "apps", labels: {team: "a"})
+            k.namespaces.ensure(name: "apps", labels: {team: "b"})
+            let a = k.withNamespace("apps")
+            a.apply("apiVersion: v1\\nkind: Pod\\nmetadata:\\n  name: p1\\nspec:\\n  containers:\\n  - name: c\\n    image: busybox\\n")
+            print(a.pods)
+            print(k.pods.count, k.pods.inNamespace("apps").names, a.pods.get("p1").images, a.pods.get("p1").phase)
+            print(k.nodes.count)
+            print(k.get("Pod", "p1", namespace: "apps").namespace, k.get("Deployment", "nope"))
+            print(a.pods.delete("p1"), a.pods.delete("p1"))
+            try { a.pods.get("p2") } catch e { print(e.message) }
+            print(k.namespaces.get("apps").labels.team)
+            print(k.namespaces.delete("apps"), k.namespaces.find("apps"))
+            try { k.namespaces.delete("default") } catch e { print(e.message) }
+            """)
+        let text = out.joined(separator: "\n")
+        XCTAssertTrue(out.contains("+ created namespace apps"), text)
+        XCTAssertTrue(out.contains("= unchanged namespace apps"), text)
+        XCTAssertTrue(out.contains("~ updated namespace apps (labels.team)"), text)
+        XCTAssertTrue(out.contains("+ created pod apps/p1"), text)
+        XCTAssertTrue(text.contains("NAME  READY  PHASE    RESTARTS  AGE\np1    0/1    Pending  0"), text)
+        XCTAssertTrue(out.contains("0 [\"p1\"] [\"busybox\"] Pending"), text)
+        XCTAssertTrue(out.contains("0"), text)
+        XCTAssertTrue(out.contains("apps nil"), text)
+        XCTAssertTrue(out.contains("- deleted pod apps/p1"), text)
+        XCTAssertTrue(out.contains("true false"), text)
+        XCTAssertTrue(out.contains("no pod named p2 in namespace apps"), text)
+        XCTAssertTrue(out.contains("b"), text)
+        XCTAssertTrue(out.contains("- deleted namespace apps"), text)
+        XCTAssertTrue(out.contains("true nil"), text)
+        XCTAssertTrue(out.contains { $0.contains("Forbidden") && $0.contains("may not be deleted") }, text)
+    }
+}
