@@ -62,12 +62,21 @@ final class CloudWiring {
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
         var kube = KubeWiring(gate: gate)
+        // A kubeconfig whose server is https://kube.sim.test (`sim kube kubeconfig NAME --embedded`)
+        // reaches the clusters of this run's embedded simulator in-process, like `cloud` does.
+        kube.transport = { [self] r in
+            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost, let sim = try? self.openSimulator() else { return nil }
+            return InProcessTransport { sim.handle($0, service: .kube) }
+        }
         if debug { kube.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         ScriptCloud.install(interp, cloud: cloud, kube: kube) { [self] r in
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
     }
+
+    /// The host name that means "the embedded simulator's Kubernetes API" in a kubeconfig.
+    static let embeddedKubeHost = "kube.sim.test"
 
     /// The embedded simulator's engine: the tenant org admin of `xav_lab` and the System
     /// administrator side by side (the lab's runbooks need both).
