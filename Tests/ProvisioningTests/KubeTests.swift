@@ -358,6 +358,29 @@ final class KubeTests: XCTestCase {
         XCTAssertEqual(stored["data"]?["user"]?.stringValue, Data("admin".utf8).base64EncodedString())
     }
 
+    func testSecretsReadFromTheClusterAreMaskedInTheDebugLog() throws {
+        let k = try KubeHarness()
+        // Made by someone else: its values were never registered before this run reads them.
+        let value = "made-elsewhere-\(UUID().uuidString)"
+        let b64 = Data(value.utf8).base64EncodedString()
+        let token = try XCTUnwrap(KubeConfig.load(path: k.kubeconfig).resolve().token)
+        let body = #"{"apiVersion":"v1","kind":"Secret","metadata":{"name":"other"},"data":{"tls.key":"\#(b64)"}}"#
+        let r = k.h.sim.handle(HTTPRequestMessage(method: "POST", target: "/clusters/wc/api/v1/namespaces/default/secrets",
+                                                  headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"], body: Data(body.utf8)),
+                               service: .kube)
+        XCTAssertEqual(r.status, 201)
+        let out = try k.run("""
+            let k = kube.connect(kubeconfig: KC)
+            print(k.secrets.get("other").keys, k.secrets.count)
+            print(k.secrets.get("other").data)
+            """)
+        XCTAssertEqual(out, ["[\"tls.key\"] 1", "{\"tls.key\": ********}"])
+        let log = k.debug.joined(separator: "\n")
+        XCTAssertTrue(log.contains("\"tls.key\":\"********\""), log)
+        XCTAssertFalse(log.contains(b64), log)
+        XCTAssertFalse(log.contains(value), log)
+    }
+
     func testKubeconfigParsing() throws {
         let dir = NSTemporaryDirectory() + "kc-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
