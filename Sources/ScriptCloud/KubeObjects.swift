@@ -9,7 +9,7 @@ public struct KubeWiring {
     public var debugSink: ((String) -> Void)?
     public var retry: RetryPolicy? = RetryPolicy()
     public var transport: ((ResolvedKubeConfig) -> HTTPTransport?)?
-    /// Where a kubeconfig path without a folder is looked for, and `KUBECONFIG`.
+    /// The environment `KUBECONFIG` and `HOME` are read from (the default kubeconfig).
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Seconds `delete` waits for an object to be gone.
     public var deleteTimeout: Double = 120

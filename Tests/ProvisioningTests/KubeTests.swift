@@ -476,6 +476,10 @@ final class KubeTests: XCTestCase {
         XCTAssertTrue(bad?.message.contains("TLS") == true, bad?.message ?? "")
         XCTAssertFalse(bad?.message.contains(token) == true)
 
+        // insecure-skip-tls-verify: no CA needed.
+        try k.write(try k.h.sim.kubeconfig(cluster: "wc", server: base, insecureSkipTLSVerify: true), to: path)
+        XCTAssertEqual(try k.run("print(kube.connect(kubeconfig: \"\(path)\").configMaps.names)"), ["[\"over-tls\"]"])
+
         // Without the CA data, verification fails with the transport's hint.
         try k.write(try k.h.sim.kubeconfig(cluster: "wc", server: base), to: path)
         let e = k.failure("kube.connect(kubeconfig: \"\(path)\").version")
