@@ -116,7 +116,8 @@ public struct KubeObjects {
             let updated = try kube.gate.mutate(change) {
                 try client.send("PATCH", path, body: u.patch, contentType: u.contentType, what: "update \(kindName) \(label(name))")
             }
-            return Ensured(updated ?? live, change)
+            // Plan mode: the object as the patch would leave it.
+            return Ensured(updated ?? KubeJSONPath.merged(live, u.patch), change)
         }
         let body = try create()
         let change = Change(.create, kind: kindName, name: label(name))
@@ -177,6 +178,34 @@ public enum KubeJSONPath {
     /// The keys of `spec` whose values differ in `live` (a subset check).
     public static func differingKeys(_ spec: [String: String], _ live: [String: String]) -> [String] {
         spec.keys.sorted().filter { live[$0] != spec[$0] }
+    }
+
+    /// `patch` merged into `object`, as the server would (near enough to show a plan): maps merge,
+    /// null removes, lists of maps with names merge by name, other lists are replaced; `$patch`
+    /// directives are dropped.
+    public static func merged(_ object: JSONValue, _ patch: JSONValue) -> JSONValue {
+        switch (object, patch) {
+        case (.object(var o), .object(let p)):
+            for (k, v) in p where !k.hasPrefix("$") {
+                if v == .null { o.removeValue(forKey: k) } else { o[k] = o[k].map { merged($0, v) } ?? merged(.object([:]), v) }
+            }
+            return .object(o)
+        case (.array(let a), .array(let p)):
+            let items = p.filter { $0["$patch"] == nil }
+            guard !items.isEmpty, items.allSatisfy({ $0["name"]?.stringValue != nil }) else { return .array(items.map { merged(.object([:]), $0) }) }
+            var out = a
+            for x in items {
+                if let i = out.firstIndex(where: { $0["name"] == x["name"] }) { out[i] = merged(out[i], x) } else { out.append(x) }
+            }
+            return .array(out)
+        case (.object, _), (.array, _), (_, .object), (_, .array):
+            // Different shapes: the patch's, with its directives dropped.
+            if case .object = patch { return merged(.object([:]), patch) }
+            if case .array = patch { return merged(.array([]), patch) }
+            return patch
+        default:
+            return patch
+        }
     }
 
     /// `a.b.c` set in an object, creating maps on the way.

@@ -140,6 +140,18 @@ final class KubeTests: XCTestCase {
         XCTAssertTrue(out.contains("web (known after apply)"), out.joined(separator: "\n"))
         XCTAssertEqual(k.recorder.writes, [])
         XCTAssertNil(try k.stored("/apis/apps/v1/namespaces/default/deployments/web"))
+
+        // An update planned shows the object as it would be; nothing is sent.
+        try k.run("""
+            kube.connect(kubeconfig: KC).deployments.ensure(name: "web", image: "nginx", replicas: 2)
+            """)
+        k.recorder.reset()
+        let planned = try k.run("""
+            let d = kube.connect(kubeconfig: KC).deployments.ensure(name: "web", image: "nginx:1.27", replicas: 4)
+            print(d.replicas, d.image, d.images)
+            """, mode: .plan)
+        XCTAssertEqual(planned, ["~ update deployment default/web (replicas, image)", "4 nginx:1.27 [\"nginx:1.27\"]"])
+        XCTAssertEqual(k.recorder.writes, [])
     }
 
     func testExposeCreatesAServiceSelectingTheDeploymentsPods() throws {
