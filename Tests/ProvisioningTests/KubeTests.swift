@@ -537,3 +537,20 @@ final class KubeReadTests: XCTestCase {
         XCTAssertTrue(out.contains { $0.contains("Forbidden") && $0.contains("may not be deleted") }, text)
     }
 }
+
+final class KubeDiffTests: XCTestCase {
+    func testManifestDifferencesIgnoreServerDefaultsAndCanonicalQuantities() {
+        let spec: JSONValue = ["spec": ["replicas": 2, "template": ["spec": ["containers": [["name": "c", "image": "nginx",
+            "resources": ["requests": ["cpu": .double(0.5), "memory": "1024Mi"], "limits": ["cpu": 1]]]]]]],
+            "metadata": ["labels": ["version": "1.20"]]]
+        let live: JSONValue = ["spec": ["replicas": 2, "revisionHistoryLimit": 10, "template": ["spec": ["containers": [["name": "c", "image": "nginx",
+            "imagePullPolicy": "Always", "resources": ["requests": ["cpu": "500m", "memory": "1Gi"], "limits": ["cpu": "1"]]]]]]],
+            "metadata": ["labels": ["version": "1.20"], "uid": "x"]]
+        XCTAssertEqual(KubeJSONPath.differences(spec, live), [])
+        var changed = live
+        KubeJSONPath.set(&changed, ["metadata", "labels", "version"], "1.2")
+        XCTAssertEqual(KubeJSONPath.differences(spec, changed), ["metadata.labels.version"], "labels are text, not quantities")
+        KubeJSONPath.set(&changed, ["spec", "replicas"], 3)
+        XCTAssertEqual(KubeJSONPath.differences(spec, changed), ["metadata.labels.version", "spec.replicas"])
+    }
+}

@@ -57,7 +57,7 @@ public struct KubeServices {
             var d = Diff()
             let lp = Self.firstPort(live)
             d.check("type", spec.type, live["spec"]?["type"]?.stringValue ?? "ClusterIP")
-            if let sel = spec.selector, sel != KubeJSONPath.stringMap(live["spec"]?["selector"]) { d.check("selector", 1, 0) }
+            d.check("selector", spec.selector, KubeJSONPath.stringMap(live["spec"]?["selector"]))
             var livePort: Int? = nil
             if case .int(let p)? = lp?["port"] { livePort = p }
             d.check("port", spec.port, livePort)
