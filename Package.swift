@@ -57,15 +57,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Transports (libcurl, in-process) and the VCD / NSX / ALB clients.
+        // Transports (libcurl, in-process) and the VCD / NSX / ALB / Kubernetes clients.
         .target(
             name: "CloudClient",
-            dependencies: ["CloudWire", "CCurl", "CSupport", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CloudWire", "CCurl", "CSupport", .product(name: "Logging", package: "swift-log"),
+                           // Kubeconfig files and multi-document manifests.
+                           .product(name: "Yams", package: "Yams")]
         ),
         // The provisioning engine: ensure / diff / plan, waits, locks.
         .target(name: "Provisioning", dependencies: ["CloudClient"]),
         // Engine objects as script types.
-        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning"]),
+        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning", .product(name: "Yams", package: "Yams")]),
         // The command line, the REPL, the runner and `sim serve`: wires everything together.
         .executableTarget(
             name: "vcdscript",

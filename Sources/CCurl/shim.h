@@ -15,4 +15,12 @@ static inline CURLcode vcd_curl_getinfo_double(CURL *h, CURLINFO i, double *v) {
 static inline CURLcode vcd_curl_getinfo_str(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode vcd_curl_setopt_seekfn(CURL *h, curl_seek_callback f) { return curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, f); }
 static inline CURLcode vcd_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
+/* A PEM blob (CA bundle, client certificate or key) copied into libcurl: nothing on disk. */
+static inline CURLcode vcd_curl_setopt_blob(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob b;
+    b.data = (void *)data;
+    b.len = len;
+    b.flags = CURL_BLOB_COPY;
+    return curl_easy_setopt(h, o, &b);
+}
 #endif

@@ -15,28 +15,38 @@ public final class Engine: @unchecked Sendable {
     /// A System session for provider-only steps (create a gateway, enable ALB, import or assign a
     /// SEG); nil when the runbook runs with tenant rights only.
     public let provider: VCDClient?
-    public var mode: EngineMode
+    /// The one mutation gate (plan or apply, the report, the changes so far). A Kubernetes
+    /// connection of the same run shares it (`KubeEngine`), so one plan covers both.
+    public let gate: MutationGate
+    public var mode: EngineMode {
+        get { gate.mode }
+        set { gate.mode = newValue }
+    }
     /// The NSX-T Policy API of the site (Tier-1 route advertisement); nil when not configured.
     public var nsx: NSXClient?
     /// The NSX ALB controller (service engine groups); nil when not configured.
     public var alb: ALBClient?
     /// Receives `+ created ...` lines and progress.
-    public var report: (String) -> Void
+    public var report: (String) -> Void {
+        get { gate.report }
+        set { gate.report = newValue }
+    }
     /// Every change decided so far (apply and plan).
-    public private(set) var changes: [Change] = []
+    public var changes: [Change] { gate.changes }
 
     private let lock = NSLock()
     private var gatewayLocks: [String: NSLock] = [:]
     private var vappLocks: [String: NSLock] = [:]
 
-    public init(tenant: VCDClient, provider: VCDClient? = nil, mode: EngineMode = .apply, report: @escaping (String) -> Void = { print($0) }) {
+    /// `gate`: a gate shared with other engines of the run (then `mode` and `report` are its own).
+    public init(tenant: VCDClient, provider: VCDClient? = nil, mode: EngineMode = .apply, report: @escaping (String) -> Void = { print($0) },
+                gate: MutationGate? = nil) {
         self.tenant = tenant
         self.provider = provider
-        self.mode = mode
-        self.report = report
+        self.gate = gate ?? MutationGate(mode: mode, report: report)
     }
 
-    public var isPlan: Bool { mode == .plan }
+    public var isPlan: Bool { gate.isPlan }
 
     /// The session for a provider-only operation, or an error saying what to do.
     public func providerSession(for what: String) throws -> VCDClient {
@@ -63,26 +73,12 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: The mutation gate
 
-    /// The ONE gate every mutation goes through. Records `change`; in apply mode runs `work` and
-    /// reports the line; in plan mode reports the planned line and runs nothing.
+    /// The ONE gate every mutation goes through (`MutationGate.mutate`).
     @discardableResult
-    public func mutate<T>(_ change: Change, _ work: () throws -> T) throws -> T? {
-        lock.lock(); changes.append(change); lock.unlock()
-        if isPlan {
-            report(change.line(planned: true))
-            return nil
-        }
-        let v = try work()
-        report(change.line(planned: false))
-        return v
-    }
+    public func mutate<T>(_ change: Change, _ work: () throws -> T) throws -> T? { try gate.mutate(change, work) }
 
     /// Records and reports an `= unchanged` line.
-    public func unchanged(kind: String, name: String, scope: String? = nil) {
-        let c = Change(.unchanged, kind: kind, name: name, scope: scope)
-        lock.lock(); changes.append(c); lock.unlock()
-        report(c.line(planned: isPlan))
-    }
+    public func unchanged(kind: String, name: String, scope: String? = nil) { gate.unchanged(kind: kind, name: name, scope: scope) }
 
     /// Runs `work` holding the lock of one gateway: changes under one gateway are serialised
     /// (VCD answers BUSY_ENTITY to concurrent ones).
@@ -143,11 +139,7 @@ public final class Engine: @unchecked Sendable {
     }
 
     /// Counts of the changes so far, by action.
-    public var summary: String {
-        lock.lock(); defer { lock.unlock() }
-        let n = { (a: Change.Action) in self.changes.filter { $0.action == a }.count }
-        return "\(n(.create)) to create, \(n(.update)) to update, \(n(.delete)) to delete, \(n(.unchanged)) unchanged"
-    }
+    public var summary: String { gate.summary }
 }
 
 /// A failure of the engine itself (a missing prerequisite, a missing session), with a hint.

@@ -16,6 +16,10 @@ func host<T>(_ ctx: CallContext, _ work: () throws -> T) throws -> T {
         throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
     } catch let e as OVAError {
         throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
+    } catch let e as KubeError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
+    } catch let e as KubeConfigError {
+        throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
     } catch let e as TransportError {
         throw ScriptError(.host, SecretRedactor.shared.redact(e.summary), hint: e.hint)
     } catch {

@@ -90,6 +90,9 @@ public struct EngineOptions {
     /// `--timeout`: how long to wait for one VCD task (deploys, gateway creation) before failing
     /// with a timeout error; nil keeps the client's default (10 minutes).
     public var taskTimeout: Double?
+    /// The run's mutation gate, shared with `kube.connect` (nil: the engine makes its own from
+    /// `mode` and `report`).
+    public var gate: MutationGate?
     public init() {}
 }
 
@@ -145,14 +148,19 @@ public enum ScriptCloud {
             tenant.taskTimeout = t
             provider?.taskTimeout = t
         }
-        return Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report)
+        return Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report, gate: options.gate)
     }
 
     /// Predeclares `cloud` and `connect(...)`. `connector` opens an engine for a request (the
     /// executable decides what no URL means: the embedded simulator).
-    public static func install(_ interp: Interpreter, cloud: CloudObject, connector: @escaping (ConnectRequest) throws -> Engine) {
+    /// Predeclares `kube` too: `kube.connect(kubeconfig:, context:)`, with `kube`'s gate (when it
+    /// has none: a gate of its own in apply mode, reporting to the interpreter's output).
+    public static func install(_ interp: Interpreter, cloud: CloudObject, kube: KubeWiring = KubeWiring(),
+                               connector: @escaping (ConnectRequest) throws -> Engine) {
         _ = Types.everything
         interp.define("cloud", .object(cloud))
+        let output = interp.options.output
+        interp.define("kube", .object(KubeNamespaceObject(wiring: kube, gate: kube.gate ?? MutationGate(mode: .apply, report: { output($0) }))))
         interp.define(NativeFunction("connect", params: [
             Parameter("url", default: .null, doc: "site URL; none: the embedded simulator"),
             Parameter("org", default: .null), Parameter("user", default: .null), Parameter("password", default: .null, doc: "a secret(...)"),

@@ -7,7 +7,7 @@ enum Types {
          computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
          catalog, template, vapp, vm,
          orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s,
-         catalogs, templates, vapps, vms]
+         catalogs, templates, vapps, vms] + KubeTypes.everything
     }
 
     // MARK: Collections

@@ -31,10 +31,15 @@ final class CloudWiring {
         return (env["VCD_URL"] ?? "").isEmpty
     }
 
+    /// The run's one mutation gate: the VCD engine and every `kube.connect` share it.
+    private(set) var gate: MutationGate?
+
     func options(output: @escaping (String) -> Void) -> EngineOptions {
         var o = EngineOptions()
         o.mode = plan ? .plan : .apply
         o.report = output
+        // One plan for the whole run: `cloud`, connect(...) and kube.connect(...) share the gate.
+        o.gate = gate
         o.taskTimeout = taskTimeout
         if isatty(2) != 0 {
             o.progress = { what, percent in FileHandle.standardError.write(Data("  … \(what): \(percent)%\n".utf8)) }
@@ -45,6 +50,8 @@ final class CloudWiring {
 
     func install(into interp: Interpreter) {
         let output = interp.options.output
+        let gate = MutationGate(mode: plan ? .plan : .apply, report: output)
+        self.gate = gate
         let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
         cloud = CloudObject(site: site) { [self] in
             if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
@@ -54,11 +61,22 @@ final class CloudWiring {
             }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
-        ScriptCloud.install(interp, cloud: cloud) { [self] r in
+        var kube = KubeWiring(gate: gate)
+        // A kubeconfig whose server is https://kube.sim.test (`sim kube kubeconfig NAME --embedded`)
+        // reaches the clusters of this run's embedded simulator in-process, like `cloud` does.
+        kube.transport = { [self] r in
+            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost, let sim = try? self.openSimulator() else { return nil }
+            return InProcessTransport { sim.handle($0, service: .kube) }
+        }
+        if debug { kube.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+        ScriptCloud.install(interp, cloud: cloud, kube: kube) { [self] r in
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
     }
+
+    /// The host name that means "the embedded simulator's Kubernetes API" in a kubeconfig.
+    static let embeddedKubeHost = "kube.sim.test"
 
     /// The embedded simulator's engine: the tenant org admin of `xav_lab` and the System
     /// administrator side by side (the lab's runbooks need both).
@@ -104,7 +122,7 @@ final class CloudWiring {
 
     /// After the script: the plan summary, and the simulator's counters on disk.
     func finish(output: (String) -> Void) {
-        if plan, let e = cloud?.engineIfOpened { output("Plan: \(e.summary). Nothing was changed (--plan).") }
+        if plan, let g = gate, !g.changes.isEmpty || cloud?.engineIfOpened != nil { output("Plan: \(g.summary). Nothing was changed (--plan).") }
         try? simulator?.flush()
     }
 }

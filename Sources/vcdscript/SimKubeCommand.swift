@@ -67,9 +67,17 @@ struct SimKubeCommand: ParsableCommand {
         @Option(help: "PEM file of the certificate (or CA) of an https server, embedded as certificate-authority-data (default for `sim serve --tls`: its certificate).")
         var certificateAuthority: String?
         @Flag(help: "Write insecure-skip-tls-verify: true (an https server with a certificate nobody signed).") var insecureSkipTlsVerify = false
+        @Flag(help: "Name the embedded simulator (https://kube.sim.test): vcdscript scripts run on the same --state reach the cluster in-process, without `sim serve` (other tools cannot use it).")
+        var embedded = false
 
         func run() throws {
             let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+            if embedded {
+                do {
+                    print(try sim.kubeconfig(cluster: name, server: "https://" + CloudWiring.embeddedKubeHost), terminator: "")
+                } catch let e as KubeClusterError { throw ValidationError(e.description) }
+                return
+            }
             let base = server ?? sim.recordedEndpoints[.kube] ?? "http://127.0.0.1:\(port + 3)"
             // Served over https: trust the simulator's own certificate unless told otherwise.
             var caFile = certificateAuthority

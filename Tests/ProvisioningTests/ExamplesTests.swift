@@ -6,7 +6,8 @@ import XCTest
 /// Every runbook in `examples/` runs against a fresh in-process simulator, as documentation that
 /// runs. A header line `# ci-args: …` gives its arguments (paths relative to the package root),
 /// `# ci-needs: X.vs` runs a bundled stdlib runbook first, and each `# ci-expect: text` must appear
-/// in what it printed. A second run must then change nothing.
+/// in what it printed, `# ci-kube: NAME` gives it a simulated Kubernetes cluster (`{kubeconfig}` in
+/// its arguments). A second run must then change nothing.
 final class ExamplesTests: XCTestCase {
     func testEveryExampleRunsAndIsIdempotent() throws {
         let root = SimHarness.packageRoot
@@ -23,11 +24,19 @@ final class ExamplesTests: XCTestCase {
                     return line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
                 }
             }
+            let h = try SimHarness()
+            // `# ci-kube: NAME`: a simulated Kubernetes cluster, its kubeconfig (reached in-process)
+            // given to the arguments as {kubeconfig}.
+            var kubeconfig = ""
+            for cluster in header("ci-kube") {
+                try h.sim.createKubeCluster(name: cluster)
+                kubeconfig = h.dir + "/\(cluster).kubeconfig"
+                try Data(try h.sim.kubeconfig(cluster: cluster, server: SimHarness.kubeServer).utf8).write(to: URL(fileURLWithPath: kubeconfig))
+            }
             let args = (header("ci-args").first ?? "").split(separator: " ").map { a -> String in
                 let candidate = root + "/" + a
-                return FileManager.default.fileExists(atPath: candidate) ? candidate : String(a)
+                return FileManager.default.fileExists(atPath: candidate) ? candidate : String(a).replacingOccurrences(of: "{kubeconfig}", with: kubeconfig)
             }
-            let h = try SimHarness()
             for needed in header("ci-needs") { try h.run("", file: root + "/stdlib/" + needed) }
             let out: [String]
             do {

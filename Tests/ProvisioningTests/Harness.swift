@@ -7,6 +7,8 @@ import XCTest
 /// to it in-process (no socket).
 final class SimHarness {
     static let password = "Pw-9f3K-not-for-print"
+    /// The server of kubeconfigs for this simulator's Kubernetes clusters (in-process).
+    static let kubeServer = "https://kube.sim.test"
     let dir: String
     let sim: Simulator
     var debugLog: [String] = []
@@ -53,7 +55,11 @@ final class SimHarness {
         options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let interp = Interpreter(options: options)
         let e = engine(mode: mode)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }) { _ in e }
+        // Kubeconfigs naming https://kube.sim.test reach this simulator's clusters in-process.
+        let kube = KubeWiring(gate: e.gate, transport: { [sim] r in
+            r.server.hasPrefix(SimHarness.kubeServer) ? InProcessTransport { sim.handle($0, service: .kube) } : nil
+        })
+        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: kube) { _ in e }
         interp.define("args", .list(args.map { .string($0) }))
         if let file {
             _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()

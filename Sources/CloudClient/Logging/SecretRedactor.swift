@@ -11,7 +11,8 @@ import CloudWire
 /// * in any text: JSON members, form/query fields and XML elements or attributes whose *name*
 ///   mentions password, passwd, secret, token, authorization, cookie, private key, api key,
 ///   passphrase or credential (also inside JSON that was itself escaped into a JSON string);
-///   `Basic`/`Bearer` credentials; JWTs; PEM private key blocks; `user:password@` in URLs;
+///   `Basic`/`Bearer` credentials; JWTs; PEM private key blocks; `user:password@` in URLs; the
+///   values of a Kubernetes Secret's `data` and `stringData` (JSON with `"kind": "Secret"`);
 /// * every string registered with `register(_:)` at run time (say, the password the user typed),
 ///   also in its percent-encoded and JSON-escaped forms. Strings shorter than 3 characters are
 ///   not registered: blanking every "a" would make the log unreadable and hide nothing real.
@@ -65,7 +66,27 @@ public final class SecretRedactor: @unchecked Sendable {
             s = s.replacingOccurrences(of: secret, with: Self.mask)
         }
         for rule in Self.rules { s = rule.apply(s) }
+        if s.contains("Secret") { s = Self.maskKubernetesSecretData(s) }
         return s
+    }
+
+    private static let kubeSecretKind = try! NSRegularExpression(pattern: "\"kind\"\\s*:\\s*\"Secret(List)?\"")
+    private static let kubeSecretData = try! NSRegularExpression(pattern: "\"(data|stringData)\"\\s*:\\s*\\{[^{}]*\\}")
+    private static let kubeDataValue = try! NSRegularExpression(pattern: "(\"(?:[^\"\\\\]|\\\\.)*\"\\s*:\\s*\")(?:[^\"\\\\]|\\\\.)*(\")")
+
+    /// A Kubernetes Secret (or SecretList) in JSON, read before its values could be registered (a
+    /// `GET` of secrets in the `--debug` log): every value of its `data` and `stringData` masked.
+    static func maskKubernetesSecretData(_ text: String) -> String {
+        let whole = NSRange(text.startIndex..., in: text)
+        guard kubeSecretKind.firstMatch(in: text, range: whole) != nil else { return text }
+        var out = text
+        for m in kubeSecretData.matches(in: text, range: whole).reversed() {
+            guard let r = Range(m.range, in: out) else { continue }
+            let block = String(out[r])
+            let masked = kubeDataValue.stringByReplacingMatches(in: block, range: NSRange(block.startIndex..., in: block), withTemplate: "$1" + mask + "$2")
+            out.replaceSubrange(r, with: masked)
+        }
+        return out
     }
 
     /// One header value, redacted according to its field name, then by the text rules.

@@ -150,6 +150,16 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         _ = vcd_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, options.insecure ? 0 : 1)
         _ = vcd_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, options.insecure ? 0 : 2)
         if let ca = options.caFile { _ = vcd_curl_setopt_str(h, CURLOPT_CAINFO, ca) }
+        // PEM bytes (kubeconfig *-data fields) go to libcurl as blobs it copies: nothing on disk.
+        if let pem = options.caPEM { Self.setBlob(h, CURLOPT_CAINFO_BLOB, pem) }
+        if let cert = options.clientCertificatePEM {
+            Self.setBlob(h, CURLOPT_SSLCERT_BLOB, cert)
+            _ = vcd_curl_setopt_str(h, CURLOPT_SSLCERTTYPE, "PEM")
+        }
+        if let key = options.clientKeyPEM {
+            Self.setBlob(h, CURLOPT_SSLKEY_BLOB, key)
+            _ = vcd_curl_setopt_str(h, CURLOPT_SSLKEYTYPE, "PEM")
+        }
         if let proxy = options.proxy { _ = vcd_curl_setopt_str(h, CURLOPT_PROXY, proxy) }
         if let noProxy = options.noProxy { _ = vcd_curl_setopt_str(h, CURLOPT_NOPROXY, noProxy) }
     }
@@ -219,6 +229,11 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
         // (a server that ignores Expect would cost a second per request).
         if !isFileUpload { append("Expect:") }
         return list
+    }
+
+    /// Sets a blob option; libcurl copies the bytes (`CURL_BLOB_COPY`) before this returns.
+    private static func setBlob(_ h: UnsafeMutableRawPointer, _ option: CURLoption, _ data: Data) {
+        data.withUnsafeBytes { raw in _ = vcd_curl_setopt_blob(h, option, raw.baseAddress, raw.count) }
     }
 
     private static func millis(_ seconds: Double) -> Int {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How `CurlTransport` reaches a site: TLS trust, proxy, timeouts.
 ///
 /// The defaults are the safe ones: certificates verified against the system store, proxies taken
@@ -10,6 +12,14 @@ public struct CurlTransportOptions: Sendable, Equatable {
     /// A PEM file of CA certificates to trust instead of the system store (a lab's CA, or the
     /// self-signed certificate itself). Verification stays on.
     public var caFile: String? = nil
+    /// PEM CA certificates to trust, given as bytes (a kubeconfig's `certificate-authority-data`);
+    /// handed to libcurl as `CURLOPT_CAINFO_BLOB`, never written to disk. Verification stays on.
+    public var caPEM: Data? = nil
+    /// A client certificate (PEM) and its unencrypted private key (PEM) for mutual TLS (a
+    /// kubeconfig's `client-certificate(-data)` / `client-key(-data)`); copied into libcurl as
+    /// `CURLOPT_SSLCERT_BLOB` / `CURLOPT_SSLKEY_BLOB`, never written to disk. Both or neither.
+    public var clientCertificatePEM: Data? = nil
+    public var clientKeyPEM: Data? = nil
     /// `nil`: use the proxy environment variables. `""`: no proxy at all, whatever the environment
     /// says. Otherwise a proxy URL such as `http://proxy.example:3128`.
     public var proxy: String? = nil
@@ -33,7 +43,8 @@ public struct CurlTransportOptions: Sendable, Equatable {
 
     public init(insecure: Bool = false, caFile: String? = nil, proxy: String? = nil, noProxy: String? = nil,
                 connectTimeout: Double = 15, totalTimeout: Double? = 300, uploadTimeout: Double? = nil,
-                stallTimeout: Double? = 60, userAgent: String = "vcdscript", maxIdleHandles: Int = 8) {
+                stallTimeout: Double? = 60, userAgent: String = "vcdscript", maxIdleHandles: Int = 8,
+                caPEM: Data? = nil, clientCertificatePEM: Data? = nil, clientKeyPEM: Data? = nil) {
         self.insecure = insecure
         self.caFile = caFile
         self.proxy = proxy
@@ -44,5 +55,8 @@ public struct CurlTransportOptions: Sendable, Equatable {
         self.stallTimeout = stallTimeout
         self.userAgent = userAgent
         self.maxIdleHandles = maxIdleHandles
+        self.caPEM = caPEM
+        self.clientCertificatePEM = clientCertificatePEM
+        self.clientKeyPEM = clientKeyPEM
     }
 }

@@ -1,0 +1,268 @@
+import Foundation
+import Yams
+
+/// A kubeconfig file as kubectl reads it: clusters, users, contexts and the current context.
+/// Only what a client needs to reach one cluster is kept; `resolve(context:)` turns one context
+/// into a server, TLS trust and credentials, with an error that names the file and the entry when
+/// something is missing.
+public struct KubeConfig {
+    public struct Cluster {
+        public var name: String
+        public var server: String?
+        /// `certificate-authority-data`, decoded (PEM bytes).
+        public var caData: Data?
+        /// `certificate-authority`, a path (relative paths are relative to the kubeconfig).
+        public var caFile: String?
+        public var insecureSkipTLSVerify = false
+        public var proxyURL: String?
+    }
+
+    public struct User {
+        public var name: String
+        public var token: String?
+        public var tokenFile: String?
+        public var clientCertificateData: Data?
+        public var clientCertificate: String?
+        public var clientKeyData: Data?
+        public var clientKey: String?
+        public var username: String?
+        public var password: String?
+        /// `exec` (credential plugins) or `auth-provider`: not supported yet.
+        public var unsupported: String?
+    }
+
+    public struct Context {
+        public var name: String
+        public var cluster: String
+        public var user: String
+        public var namespace: String?
+    }
+
+    public var clusters: [Cluster] = []
+    public var users: [User] = []
+    public var contexts: [Context] = []
+    public var currentContext: String?
+    /// Where it was read from (for messages and relative paths).
+    public var source: String
+    public var directory: String
+
+    /// Every secret in the file (token, password, key, cert data), to register with the redactor.
+    public var secrets: [String] {
+        users.flatMap { u -> [String] in
+            [u.token, u.password, u.clientKeyData.map { String(decoding: $0, as: UTF8.self) }].compactMap { $0 }
+        }
+    }
+
+    /// The default kubeconfig: `$KUBECONFIG` (its first file), else `~/.kube/config`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let k = environment["KUBECONFIG"], !k.isEmpty, let first = k.split(separator: ":").first { return String(first) }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.kube/config"
+    }
+
+    /// Reads and parses a kubeconfig file (`~` expanded).
+    public static func load(path: String) throws -> KubeConfig {
+        let full = (path as NSString).expandingTildeInPath
+        guard FileManager.default.fileExists(atPath: full) else {
+            throw KubeConfigError("no kubeconfig at \(path)", hint: "pass kubeconfig: \"path/to/kubeconfig\" (for the simulator: vcdscript sim kube kubeconfig NAME > kc)")
+        }
+        guard let text = try? String(contentsOfFile: full, encoding: .utf8) else {
+            throw KubeConfigError("cannot read the kubeconfig \(path)", hint: "check that the file is readable and UTF-8 text")
+        }
+        return try parse(text, source: path, directory: (full as NSString).deletingLastPathComponent)
+    }
+
+    /// Parses kubeconfig YAML. `source` names it in messages.
+    public static func parse(_ text: String, source: String = "kubeconfig", directory: String = FileManager.default.currentDirectoryPath) throws -> KubeConfig {
+        let loaded: Any?
+        do {
+            loaded = try Yams.load(yaml: text)
+        } catch {
+            let why = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
+            throw KubeConfigError("the kubeconfig \(source) is not valid YAML: \(why)", hint: "check its indentation (kubectl config view --kubeconfig \(source) shows what kubectl reads)")
+        }
+        guard let root = loaded as? [String: Any] else {
+            throw KubeConfigError("the kubeconfig \(source) is not a YAML map (kind: Config)", hint: "a kubeconfig has clusters:, users:, contexts: and current-context:")
+        }
+        if let kind = root["kind"] as? String, kind != "Config" {
+            throw KubeConfigError("the kubeconfig \(source) has kind: \(kind), not Config", hint: "is this a manifest rather than a kubeconfig?")
+        }
+        var c = KubeConfig(source: source, directory: directory)
+        c.currentContext = (root["current-context"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+        func entries(_ key: String, _ inner: String) throws -> [(String, [String: Any])] {
+            guard let v = root[key] else { return [] }
+            if v is NSNull { return [] }
+            guard let list = v as? [Any] else { throw KubeConfigError("the kubeconfig \(source): \(key) must be a list", hint: nil) }
+            return try list.enumerated().map { i, e in
+                guard let m = e as? [String: Any], let name = m["name"] as? String else {
+                    throw KubeConfigError("the kubeconfig \(source): entry \(i + 1) of \(key) has no name", hint: "each entry is - name: ... with a \(inner): map")
+                }
+                return (name, m[inner] as? [String: Any] ?? [:])
+            }
+        }
+        func data(_ m: [String: Any], _ key: String, _ what: String) throws -> Data? {
+            guard let s = m[key] as? String, !s.isEmpty else { return nil }
+            guard let d = Data(base64Encoded: s.filter { !$0.isWhitespace }) else {
+                throw KubeConfigError("the kubeconfig \(source): \(key) of \(what) is not base64", hint: "the *-data fields hold base64 of the PEM text")
+            }
+            return d
+        }
+        for (name, m) in try entries("clusters", "cluster") {
+            c.clusters.append(Cluster(name: name, server: m["server"] as? String, caData: try data(m, "certificate-authority-data", "cluster \(name)"),
+                                      caFile: m["certificate-authority"] as? String, insecureSkipTLSVerify: Self.bool(m["insecure-skip-tls-verify"]),
+                                      proxyURL: m["proxy-url"] as? String))
+        }
+        for (name, m) in try entries("users", "user") {
+            var u = User(name: name)
+            u.token = (m["token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            u.tokenFile = m["tokenFile"] as? String ?? m["token-file"] as? String
+            u.clientCertificateData = try data(m, "client-certificate-data", "user \(name)")
+            u.clientCertificate = m["client-certificate"] as? String
+            u.clientKeyData = try data(m, "client-key-data", "user \(name)")
+            u.clientKey = m["client-key"] as? String
+            u.username = m["username"] as? String
+            u.password = m["password"] as? String
+            if m["exec"] != nil { u.unsupported = "an exec credential plugin (\((m["exec"] as? [String: Any])?["command"] as? String ?? "exec"))" }
+            if m["auth-provider"] != nil { u.unsupported = "an auth-provider (\((m["auth-provider"] as? [String: Any])?["name"] as? String ?? "?"))" }
+            c.users.append(u)
+        }
+        for (name, m) in try entries("contexts", "context") {
+            c.contexts.append(Context(name: name, cluster: m["cluster"] as? String ?? "", user: m["user"] as? String ?? "",
+                                      namespace: (m["namespace"] as? String).flatMap { $0.isEmpty ? nil : $0 }))
+        }
+        return c
+    }
+
+    static func bool(_ v: Any?) -> Bool {
+        if let b = v as? Bool { return b }
+        if let s = v as? String { return ["true", "yes", "1"].contains(s.lowercased()) }
+        return false
+    }
+
+    /// A path from the file, relative to its folder, `~` expanded.
+    func path(_ p: String) -> String {
+        let e = (p as NSString).expandingTildeInPath
+        return e.hasPrefix("/") ? e : directory + "/" + e
+    }
+
+    /// One context made concrete: where to go, what to trust, who to be.
+    public func resolve(context name: String? = nil) throws -> ResolvedKubeConfig {
+        let names = contexts.map(\.name)
+        guard let wanted = name ?? currentContext else {
+            throw KubeConfigError("the kubeconfig \(source) has no current-context, and no context was given",
+                                  hint: names.isEmpty ? "the file defines no contexts" : "pass context: one of \(names.joined(separator: ", "))")
+        }
+        guard let ctx = contexts.first(where: { $0.name == wanted }) else {
+            throw KubeConfigError("the kubeconfig \(source) has no context named \(wanted)",
+                                  hint: names.isEmpty ? "the file defines no contexts" : "known contexts: \(names.joined(separator: ", "))")
+        }
+        guard let cl = clusters.first(where: { $0.name == ctx.cluster }) else {
+            throw KubeConfigError("context \(wanted) of the kubeconfig \(source) names cluster \(ctx.cluster.isEmpty ? "(none)" : ctx.cluster), which the file does not define",
+                                  hint: "known clusters: \(clusters.map(\.name).joined(separator: ", "))")
+        }
+        guard let server = cl.server, !server.isEmpty else {
+            throw KubeConfigError("cluster \(cl.name) of the kubeconfig \(source) has no server", hint: "add server: https://HOST:6443")
+        }
+        guard let user = users.first(where: { $0.name == ctx.user }) else {
+            throw KubeConfigError("context \(wanted) of the kubeconfig \(source) names user \(ctx.user.isEmpty ? "(none)" : ctx.user), which the file does not define",
+                                  hint: "known users: \(users.map(\.name).joined(separator: ", "))")
+        }
+        if let why = user.unsupported {
+            throw KubeConfigError("user \(user.name) of the kubeconfig \(source) authenticates with \(why): not supported yet",
+                                  hint: "use a kubeconfig with a token or a client certificate (e.g. a ServiceAccount token, or clusterctl get kubeconfig)")
+        }
+        var r = ResolvedKubeConfig(contextName: wanted, clusterName: cl.name, userName: user.name, server: server,
+                                   namespace: ctx.namespace ?? "default")
+        r.insecure = cl.insecureSkipTLSVerify
+        r.caPEM = cl.caData
+        if r.caPEM == nil, let f = cl.caFile {
+            guard let d = FileManager.default.contents(atPath: path(f)) else {
+                throw KubeConfigError("cannot read certificate-authority \(f) of cluster \(cl.name)", hint: "the path is relative to the kubeconfig's folder")
+            }
+            r.caPEM = d
+        }
+        r.token = user.token
+        if r.token == nil, let f = user.tokenFile {
+            guard let d = FileManager.default.contents(atPath: path(f)) else {
+                throw KubeConfigError("cannot read tokenFile \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
+            }
+            r.token = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        r.clientCertificatePEM = user.clientCertificateData
+        if r.clientCertificatePEM == nil, let f = user.clientCertificate {
+            guard let d = FileManager.default.contents(atPath: path(f)) else {
+                throw KubeConfigError("cannot read client-certificate \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
+            }
+            r.clientCertificatePEM = d
+        }
+        r.clientKeyPEM = user.clientKeyData
+        if r.clientKeyPEM == nil, let f = user.clientKey {
+            guard let d = FileManager.default.contents(atPath: path(f)) else {
+                throw KubeConfigError("cannot read client-key \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
+            }
+            r.clientKeyPEM = d
+        }
+        if (r.clientCertificatePEM == nil) != (r.clientKeyPEM == nil) {
+            throw KubeConfigError("user \(user.name) of the kubeconfig \(source) has a client certificate without its key (or a key without its certificate)",
+                                  hint: "give both client-certificate(-data) and client-key(-data)")
+        }
+        if let u = user.username, let p = user.password { r.basic = (u, p) }
+        if r.token == nil && r.clientCertificatePEM == nil && r.basic == nil {
+            throw KubeConfigError("user \(user.name) of the kubeconfig \(source) has no credentials (token, tokenFile or client certificate)",
+                                  hint: "add token: or client-certificate-data: and client-key-data:")
+        }
+        return r
+    }
+}
+
+/// One context of a kubeconfig, made concrete.
+public struct ResolvedKubeConfig {
+    public var contextName: String
+    public var clusterName: String
+    public var userName: String
+    /// The API server's base URL, with any path prefix (`https://127.0.0.1:18446/clusters/wc`).
+    public var server: String
+    /// The context's namespace, else `default`.
+    public var namespace: String
+    public var insecure = false
+    public var caPEM: Data?
+    public var token: String?
+    public var clientCertificatePEM: Data?
+    public var clientKeyPEM: Data?
+    public var basic: (user: String, password: String)?
+
+    public init(contextName: String, clusterName: String, userName: String, server: String, namespace: String) {
+        self.contextName = contextName
+        self.clusterName = clusterName
+        self.userName = userName
+        self.server = server
+        self.namespace = namespace
+    }
+
+    /// Registers the token, password and private key with the redactor.
+    public func registerSecrets(_ redactor: SecretRedactor = .shared) {
+        for s in [token, basic?.password, clientKeyPEM.map { String(decoding: $0, as: UTF8.self) }].compactMap({ $0 }) where !s.isEmpty {
+            redactor.register(s)
+        }
+    }
+
+    /// libcurl settings for this cluster (trust, client certificate).
+    public func curlOptions(_ base: CurlTransportOptions = CurlTransportOptions()) -> CurlTransportOptions {
+        var o = base
+        o.insecure = insecure
+        o.caPEM = caPEM
+        o.clientCertificatePEM = clientCertificatePEM
+        o.clientKeyPEM = clientKeyPEM
+        return o
+    }
+}
+
+/// A kubeconfig that cannot be used, saying which file and which entry.
+public struct KubeConfigError: Error, CustomStringConvertible {
+    public var message: String
+    public var hint: String?
+    public init(_ message: String, hint: String?) {
+        self.message = message
+        self.hint = hint
+    }
+    public var description: String { message }
+}
