@@ -7,6 +7,10 @@ struct ValueMethod {
     let variadic: Bool
     let doc: String
     let body: (Value, Arguments, CallContext) throws -> Value
+    /// `type.name`, for messages; made once with the table rather than on every call.
+    var qualifiedName = ""
+    /// Every parameter given: the common call, bound without building arrays.
+    var allGiven: [Bool] = []
 
     var signature: String { Parameter.signature(name, params, variadic: variadic) }
 }
@@ -24,14 +28,23 @@ enum BuiltinMethods {
 
     static func call(_ m: ValueMethod, _ receiver: Value, args: [Value], named: [(name: String, value: Value)], ctx: CallContext) throws -> Value {
         let a: Arguments
-        do {
-            a = try Arguments.bind(function: "\(receiver.typeName).\(m.name)", params: m.params, variadic: m.variadic, positional: args, named: named)
-        } catch let e as ScriptError { e.range = e.range ?? ctx.range; throw e }
+        if named.isEmpty, !m.variadic, args.count == m.params.count {
+            a = Arguments(function: m.qualifiedName, values: args, given: m.allGiven, rest: [], named: [], params: m.params)
+        } else {
+            do {
+                a = try Arguments.bind(function: m.qualifiedName, params: m.params, variadic: m.variadic, positional: args, named: named)
+            } catch let e as ScriptError { e.range = e.range ?? ctx.range; throw e }
+        }
         return try Calls.runNative(vm: ctx.vm, range: ctx.range) { try m.body(receiver, a, ctx) }
     }
 
-    private static func make(_ list: [ValueMethod]) -> [String: ValueMethod] {
-        Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
+    private static func make(_ typeName: String, _ list: [ValueMethod]) -> [String: ValueMethod] {
+        Dictionary(uniqueKeysWithValues: list.map { m in
+            var m = m
+            m.qualifiedName = "\(typeName).\(m.name)"
+            m.allGiven = [Bool](repeating: true, count: m.params.count)
+            return (m.name, m)
+        })
     }
 
     private static func m(_ name: String, _ params: [Parameter] = [], variadic: Bool = false, _ doc: String,
@@ -65,7 +78,7 @@ enum BuiltinMethods {
 
     // MARK: strings
 
-    static let string: [String: ValueMethod] = make([
+    static let string: [String: ValueMethod] = make("string", [
         m("upper", "The string in upper case.") { v, _, _ in .string(s(v).uppercased()) },
         m("lower", "The string in lower case.") { v, _, _ in .string(s(v).lowercased()) },
         m("trim", [Parameter("chars", default: .null, doc: "characters to remove; blanks by default")], "Removes blanks (or the given characters) at both ends.") { v, a, _ in
@@ -145,7 +158,7 @@ enum BuiltinMethods {
 
     // MARK: lists
 
-    static let list: [String: ValueMethod] = make([
+    static let list: [String: ValueMethod] = make("list", [
         m("append", [Parameter("item")], "Adds an item at the end.") { v, a, ctx in try mutableList(v, ctx).items.append(a[0]); return .null },
         m("extend", [Parameter("items")], "Adds every item of another list at the end.") { v, a, ctx in
             let other = try a.list(0).items
@@ -247,7 +260,7 @@ enum BuiltinMethods {
 
     // MARK: maps
 
-    static let map: [String: ValueMethod] = make([
+    static let map: [String: ValueMethod] = make("map", [
         m("keys", "The keys, in insertion order.") { v, _, _ in .list(ListRef(mp(v).entries.keys.map(\.value))) },
         m("values", "The values, in insertion order.") { v, _, _ in .list(ListRef(Array(mp(v).entries.values))) },
         m("items", "[key, value] pairs.") { v, _, _ in .list(ListRef(mp(v).entries.map { .list(ListRef([$0.key.value, $0.value])) })) },
