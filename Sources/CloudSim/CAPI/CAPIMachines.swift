@@ -80,8 +80,11 @@ extension CAPIReconciler {
 
     func ensureMachineSet(_ md: JSONValue, cluster: String) throws -> JSONValue {
         let ns = KubeMeta.namespace(md), mdName = KubeMeta.name(md)
+        // The MachineSet of the deployment (found by label: after a move the deployment has a new uid).
+        if let ms = KO.list(tx, m, CAPIRes.machineSets, ns).first(where: {
+            KubeMeta.labels($0)["cluster.x-k8s.io/deployment-name"] == mdName && KO.str($0, "spec.clusterName") == cluster
+        }) { return ms }
         let msName = "\(mdName)-\(KO.suffix((KubeMeta.field(md, "uid")?.stringValue ?? mdName) + "/ms"))"
-        if let ms = KO.get(tx, m, CAPIRes.machineSets, ns, msName) { return ms }
         var md2 = md
         KubeMeta.set(&md2, "labels", KO.labels(md, adding: [CAPIRes.clusterNameLabel: cluster]))
         try KO.save(tx, m, CAPIRes.machineDeployments, old: md, md2)
