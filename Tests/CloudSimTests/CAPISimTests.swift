@@ -12,13 +12,18 @@ final class CAPISimTests: XCTestCase {
 
     func kube(_ h: Harness, _ cluster: String, _ method: String, _ path: String, json: Any? = nil,
               contentType: String = "application/json") -> HTTPResponseMessage {
+        kube(h.sim, cluster, method, path, json: json, contentType: contentType)
+    }
+
+    func kube(_ sim: Simulator, _ cluster: String, _ method: String, _ path: String, json: Any? = nil,
+              contentType: String = "application/json") -> HTTPResponseMessage {
         var hd = HTTPHeaderFields()
-        let token = KubeHarness.token(in: (try? h.sim.kubeconfig(cluster: cluster, server: "https://kube.sim.test")) ?? "")
+        let token = KubeHarness.token(in: (try? sim.kubeconfig(cluster: cluster, server: "https://kube.sim.test")) ?? "")
         hd["Authorization"] = "Bearer \(token)"
         hd["Accept"] = "application/json"
         var body = Data()
         if let json { body = try! JSONSerialization.data(withJSONObject: json); hd["Content-Type"] = contentType }
-        return h.sim.handle(HTTPRequestMessage(method: method, target: "/clusters/\(cluster)\(path)", headers: hd, body: body), service: .kube)
+        return sim.handle(HTTPRequestMessage(method: method, target: "/clusters/\(cluster)\(path)", headers: hd, body: body), service: .kube)
     }
 
     func obj(_ r: HTTPResponseMessage) -> [String: Any] { (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:] }
@@ -386,6 +391,13 @@ final class CAPISimTests: XCTestCase {
         }
         XCTAssertEqual(h.sim.count(kind: Kind.vm) - vmsBefore, 4)
         XCTAssertEqual(items(kube(h, "capi1", "GET", "/api/v1/nodes")).count, 4)
+        // Deleting the MachineDeployment takes its MachineSet, machines, VMs and nodes with it.
+        XCTAssertEqual(kube(h, "capi1", "DELETE", "\(Self.capi)/machinedeployments/capi1-md-0").status, 200)
+        poll(h, "capi1", "\(Self.capi)/machines") { self.items($0).count == 1 }
+        XCTAssertEqual(items(kube(h, "capi1", "GET", "\(Self.capi)/machinesets")).count, 0)
+        XCTAssertEqual(h.sim.count(kind: Kind.vm) - vmsBefore, 1)
+        XCTAssertEqual(items(kube(h, "capi1", "GET", "/api/v1/nodes")).count, 1)
+        XCTAssertEqual(phase(kube(h, "capi1", "GET", "\(Self.capi)/clusters/capi1")), "Provisioned")
 
         // Deleting the Cluster removes everything it made in VCD and the workload cluster.
         // (The management cluster is the workload cluster itself after this pivot: delete it back in kind.)
@@ -466,5 +478,31 @@ final class CAPISimTests: XCTestCase {
         h.sim.advanceClusterAPI()
         let after = h.sim.capiRead { KO.get($0, "kind", CAPIRes.clusters, "default", "held") }
         XCTAssertEqual(after?["status"]?["phase"]?.stringValue, "Pending", "one pass of the controllers when the simulator is asked")
+    }
+
+    /// With realistic timing, polls alone do not move a phase: virtual time must pass. The state
+    /// written by a fast simulator mid-provisioning is taken over by a reopened (realistic) one.
+    func testRealisticTimingAndReopenMidProvisioning() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "slow", workers: 1))
+        poll(h, "kind", "\(Self.capi)/clusters/slow") { self.phase($0) == "Provisioning" }
+        let sim = try Simulator(statePath: h.sim.statePath, options: SimulatorOptions(realisticTiming: true))
+        let path = "\(Self.capi)/clusters/slow"
+        let machinesPath = "\(Self.capi)/machines"
+        for _ in 0..<30 { _ = kube(sim, "kind", "GET", path) }
+        XCTAssertEqual(phase(kube(sim, "kind", "GET", path)), "Provisioning")
+        XCTAssertFalse(items(kube(sim, "kind", "GET", machinesPath)).contains { status($0)["phase"] as? String == "Running" },
+                       "no machine runs without virtual time")
+        var steps = 0
+        while phase(kube(sim, "kind", "GET", path)) != "Provisioned" && steps < 200 {
+            sim.clock.advance(seconds: 5)
+            steps += 1
+        }
+        XCTAssertEqual(phase(kube(sim, "kind", "GET", path)), "Provisioned")
+        XCTAssertGreaterThan(steps * 5, 60, "minutes of virtual time, as a real cluster takes")
+        XCTAssertEqual(items(kube(sim, "kind", "GET", machinesPath)).filter { status($0)["phase"] as? String == "Running" }.count, 2)
     }
 }

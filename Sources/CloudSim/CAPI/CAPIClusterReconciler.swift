@@ -123,6 +123,9 @@ final class CAPIReconciler {
         }
         var templates: [String] = [KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName]
         for md in machineDeployments(ns, name) { if let t = KO.str(md, "spec.template.spec.infrastructureRef.name") { templates.append(t) } }
+        if KubeStore.cluster(tx, name) != nil {
+            throw CAPIFailure(reason: "ClusterNameInUse", message: "a Kubernetes cluster named \(name) already exists in the simulator: the workload cluster needs that name")
+        }
         let site = try CAPVCDInfra.resolve(tx, spec: vc["spec"])
         for t in templates {
             guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { return try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found") }

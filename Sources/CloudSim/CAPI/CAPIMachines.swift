@@ -43,6 +43,15 @@ extension CAPIReconciler {
                                        "cluster.x-k8s.io/set-name": KubeMeta.name(ms)],
                               namePrefix: KubeMeta.name(ms)))
         }
+        try keepEndpoint(cl, rec)
+        // MachineSets whose deployment is gone lose their machines, then go (ownerReference GC).
+        let mdNames = Set(machineDeployments(ns, name).map(KubeMeta.name))
+        for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
+            guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
+            let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
+            for mach in owned { try removeMachine(mach, record: rec, updatePool: false) }
+            try KO.remove(tx, m, CAPIRes.machineSets, ms)
+        }
         var rec = rec
         var failure: CAPIFailure? = nil
         for pool in pools {
@@ -76,6 +85,21 @@ extension CAPIReconciler {
         if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
         try updateControlPlanePool(ns, name, rec)
         try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
+    }
+
+    /// The endpoint stays what CAPVCD chose even if the objects are re-applied without it.
+    func keepEndpoint(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
+        let endpoint: JSONValue = .object(["host": .string(rec.vip), "port": .int(6443)])
+        if cl["spec"]?["controlPlaneEndpoint"] != endpoint {
+            try KO.save(tx, m, CAPIRes.clusters, old: cl, KO.merge(cl, ["spec": .object(["controlPlaneEndpoint": endpoint])]))
+        }
+        let (infraName, _) = refs(cl)
+        if let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), infraName), !KO.deleting(vc) {
+            var n = vc
+            if vc["spec"]?["controlPlaneEndpoint"] != endpoint { n = KO.merge(n, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
+            KO.addFinalizer(&n, Self.vcdClusterFinalizer)
+            try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, n)
+        }
     }
 
     func ensureMachineSet(_ md: JSONValue, cluster: String) throws -> JSONValue {
