@@ -2,6 +2,9 @@ import CloudWire
 import Foundation
 import XCTest
 @testable import CloudSim
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The simulated Cluster API + CAPVCD: clusterctl init, a cluster applied to a management cluster
 /// reaching Provisioned with its VCD side effects (vApp, VMs, RDE, control-plane virtual service),
@@ -23,8 +26,32 @@ final class CAPISimTests: XCTestCase {
         hd["Accept"] = "application/json"
         var body = Data()
         if let json { body = try! JSONSerialization.data(withJSONObject: json); hd["Content-Type"] = contentType }
-        return sim.handle(HTTPRequestMessage(method: method, target: "/clusters/\(cluster)\(path)", headers: hd, body: body), service: .kube)
+        let req = HTTPRequestMessage(method: method, target: "/clusters/\(cluster)\(path)", headers: hd, body: body)
+        guard let base = socketBase else { return sim.handle(req, service: .kube) }
+        var r = URLRequest(url: URL(string: base + req.target)!)
+        r.httpMethod = method
+        for (n, v) in req.headers { r.setValue(v, forHTTPHeaderField: n) }
+        if !body.isEmpty { r.httpBody = body }
+        let sem = DispatchSemaphore(value: 0)
+        let box = ResponseBox()
+        URLSession.shared.dataTask(with: r) { data, resp, err in
+            if let h = resp as? HTTPURLResponse {
+                var headers = HTTPHeaderFields()
+                for (k, v) in h.allHeaderFields { headers.add("\(k)", "\(v)") }
+                box.value = HTTPResponseMessage(status: h.statusCode, headers: headers, body: data ?? Data())
+            } else {
+                box.value = HTTPResponseMessage(status: -1, body: Data("\(String(describing: err))".utf8))
+            }
+            sem.signal()
+        }.resume()
+        sem.wait()
+        return box.value
     }
+
+    final class ResponseBox: @unchecked Sendable { var value = HTTPResponseMessage(status: 0) }
+
+    /// When set, Kubernetes calls go over a loopback socket to a `SimulatorServer` (as kubectl's do).
+    var socketBase: String? = nil
 
     func obj(_ r: HTTPResponseMessage) -> [String: Any] { (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:] }
     func items(_ r: HTTPResponseMessage) -> [[String: Any]] { obj(r)["items"] as? [[String: Any]] ?? [] }
@@ -246,8 +273,10 @@ final class CAPISimTests: XCTestCase {
 
         // Pending → Provisioning → Provisioned, within a few hundred polls of wall time well under a second each.
         var phases: [String] = []
+        var polls = 0
         let started = Date()
         let cl = poll(h, "kind", "\(Self.capi)/clusters/capi1") { r in
+            polls += 1
             let p = phase(r)
             if phases.last != p { phases.append(p) }
             return p == "Provisioned" || p == "Failed"
@@ -256,6 +285,7 @@ final class CAPISimTests: XCTestCase {
         XCTAssertEqual(phases, ["Pending", "Provisioning", "Provisioned"].filter { phases.contains($0) })
         XCTAssertTrue(phases.contains("Provisioning"), "\(phases)")
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertLessThan(polls, 60, "a few polls with the fast clock")
         let st = status(obj(cl))
         XCTAssertEqual(st["infrastructureReady"] as? Bool, true)
         XCTAssertEqual(st["controlPlaneReady"] as? Bool, true)
@@ -504,5 +534,30 @@ final class CAPISimTests: XCTestCase {
         XCTAssertEqual(phase(kube(sim, "kind", "GET", path)), "Provisioned")
         XCTAssertGreaterThan(steps * 5, 60, "minutes of virtual time, as a real cluster takes")
         XCTAssertEqual(items(kube(sim, "kind", "GET", machinesPath)).filter { status($0)["phase"] as? String == "Running" }.count, 2)
+    }
+
+    /// Over a real socket (the path kubectl takes): the server's requests drive the controllers too.
+    func testOverSocket() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try world(h)
+        try install(h, "kind")
+        let server = SimulatorServer(simulator: h.sim, ports: [.kube: 0])
+        try Harness.blocking { try await server.start() }
+        defer { try? Harness.blocking { await server.stop() }; socketBase = nil }
+        socketBase = server.url(.kube)!
+        apply(h, "kind", manifests(name: "net1", workers: 1))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/net1") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Provisioned", cl.text)
+        let vip = ((obj(cl)["spec"] as? [String: Any])?["controlPlaneEndpoint"] as? [String: Any])?["host"] as? String ?? ""
+        XCTAssertEqual(h.sim.kubeCluster(atEndpoint: vip, port: 6443), "net1")
+        XCTAssertEqual(items(kube(h, "net1", "GET", "/api/v1/nodes")).count, 2)
+        XCTAssertEqual(kube(h, "net1", "POST", "/api/v1/namespaces/default/services", json: [
+            "apiVersion": "v1", "kind": "Service", "metadata": ["name": "web"],
+            "spec": ["type": "LoadBalancer", "ports": [["port": 443, "protocol": "TCP"]]]]).status, 201)
+        poll(h, "net1", "/api/v1/namespaces/default/services/web") { r in
+            (((self.status(self.obj(r))["loadBalancer"] as? [String: Any])?["ingress"] as? [[String: Any]])?.first?["ip"] as? String) != nil
+        }
+        XCTAssertEqual(h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant)).count, 2)
     }
 }

@@ -5,11 +5,16 @@ import Foundation
 /// (the request then sees the new state), and when the simulator is asked (`advanceClusterAPI()`).
 /// No thread outlives a request; every pass is a transaction of the same SQLite state.
 extension Simulator {
-    /// The hook of `process` for `.kube` requests (`/clusters/<name>/...`).
-    func advanceClusterAPI(kubePath: String) {
-        let parts = RouteTable.split(kubePath)
+    /// The hook of `process` for `.kube` requests (`/clusters/<name>/...`): a request that carries
+    /// the cluster's token lets its controllers take a step (an anonymous one does not).
+    func advanceClusterAPI(for request: HTTPRequestMessage) {
+        let parts = RouteTable.split(request.path)
         guard parts.count >= 2, parts[0] == "clusters" else { return }
-        advanceClusterAPI(in: parts[1])
+        let authenticated = capiRead { s -> Bool in
+            guard request.headers["Authorization"] != nil, let rec = KubeStore.cluster(s, parts[1]) else { return false }
+            return (try? KubeRoutes.authenticate(request, rec, publicPath: false)) != nil
+        }
+        if authenticated { advanceClusterAPI(in: parts[1]) }
     }
 
     /// One pass of the controllers that run in `cluster`: the Cluster API + CAPVCD controllers if
