@@ -160,7 +160,7 @@ final class CAPISimTests: XCTestCase {
         let ns = "default"
         let cred = ["username": Data("capvcd".utf8).base64EncodedString(), "password": Data("secret".utf8).base64EncodedString(), "refreshToken": ""]
         let machineSpec: [String: Any] = ["catalog": "cse", "template": template, "sizingPolicy": "capvcd-small", "placementPolicy": "",
-                                          "storageProfile": "vsan-default", "diskSize": 21474836480, "enableNvidiaGPU": false]
+                                          "storageProfile": "vsan-default", "diskSize": "30Gi", "enableNvidiaGPU": false]
         let nodeReg: [String: Any] = ["criSocket": "/run/containerd/containerd.sock", "kubeletExtraArgs": ["cloud-provider": "external"]]
         return [
             ("/api/v1/namespaces/\(ns)/secrets", ["apiVersion": "v1", "kind": "Secret", "metadata": ["name": "capi-user-credentials", "namespace": ns],
@@ -348,6 +348,8 @@ final class CAPISimTests: XCTestCase {
         let vms = h.sim.capiRead { s in s.children(Kind.vm, of: vapps[0].id).compactMap { try? $0.decode(XVM.self) } }
         XCTAssertEqual(vms.map(\.name).sorted(), nodeNames)
         XCTAssertTrue(vms.allSatisfy { $0.status == 4 && $0.extraConfig[key: "guestinfo.userdata"] != nil && $0.sizingPolicy == "capvcd-small" })
+        XCTAssertEqual(Set(vms.map(\.diskMb)), [30720], "diskSize 30Gi")
+        XCTAssertEqual(Set(vms.map(\.cpus)), [2], "sizing policy capvcd-small")
         let vss = h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant))
         XCTAssertEqual(vss.count, 1)
         let cpVS = vss[0]

@@ -369,7 +369,7 @@ extension CAPIReconciler {
             nodePools.append(.object([
                 "name": .string(KubeMeta.name(pool.controlPlane ? kcp : pool.owner)), "desiredReplicas": .int(pool.desired), "availableReplicas": .int(ready),
                 "sizingPolicy": .string(KO.str(vmt, "sizingPolicy") ?? ""), "placementPolicy": .string(KO.str(vmt, "placementPolicy") ?? ""),
-                "storageProfile": .string(KO.str(vmt, "storageProfile") ?? ""), "diskSizeMb": .int((KO.int(vmt, "diskSize") ?? 0) / (1024 * 1024)),
+                "storageProfile": .string(KO.str(vmt, "storageProfile") ?? ""), "diskSizeMb": .int((KO.bytes(vmt, "diskSize") ?? 0) / (1024 * 1024)),
                 "nvidiaGpuEnabled": .bool(false),
             ]))
             let selector = pool.labels.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: ",")

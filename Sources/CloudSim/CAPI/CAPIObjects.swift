@@ -91,6 +91,19 @@ enum KO {
         }
     }
 
+    /// A byte count written as an integer or a Kubernetes quantity ("20Gi", "20G", "20480Mi").
+    static func bytes(_ o: JSONValue?, _ path: String) -> Int? {
+        if let i = int(o, path) { return i }
+        guard let s = str(o, path)?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
+        let units: [(String, Int)] = [("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("Ti", 1 << 40),
+                                      ("k", 1000), ("M", 1_000_000), ("G", 1_000_000_000), ("T", 1_000_000_000_000)]
+        for (u, f) in units where s.hasSuffix(u) {
+            guard let n = Double(s.dropLast(u.count)) else { return nil }
+            return Int(n * Double(f))
+        }
+        return Double(s).map { Int($0) }
+    }
+
     static func annotations(_ o: JSONValue) -> [String: String] {
         guard case .object(let a)? = KubeMeta.field(o, "annotations") else { return [:] }
         return a.compactMapValues(\.stringValue)

@@ -214,7 +214,7 @@ enum CAPVCDInfra {
         }
         guard let vmObj = tx.children(Kind.vm, of: vapp.id).first(where: { $0.name == name }) else { throw fail("VMCreationFailed", "VM \(name) was not created") }
         var vm = try vmObj.decode(XVM.self)
-        if let disk = KO.int(machineSpec, "diskSize"), disk > 0 { vm.diskMb = max(vm.diskMb, disk / (1024 * 1024)) }
+        if let disk = KO.bytes(machineSpec, "diskSize"), disk > 0 { vm.diskMb = max(vm.diskMb, disk / (1024 * 1024)) }
         let script = """
             #cloud-config
             runcmd:

@@ -38,10 +38,10 @@ enum CPIServices {
             }
             if sim.tasks.isBusy(rec.gatewayId, now: tx.now) { continue }
             var s = try assignNodePorts(tx, w, svc)
+            var pools: [String] = [], vss: [String] = []
             do {
                 var vip = KO.str(s, "spec.loadBalancerIP") ?? ""
                 if vip.isEmpty { vip = try CAPVCDInfra.freeVIP(tx, gatewayId: rec.gatewayId, vipSubnet: rec.vipSubnet) }
-                var pools: [String] = [], vss: [String] = []
                 let uid = String((KubeMeta.field(s, "uid")?.stringValue ?? name).prefix(8))
                 for p in ports(s) {
                     let base = "\(name)-\(ns)-\(uid)-\(p.name.isEmpty ? String(p.port) : p.name)"
@@ -58,8 +58,10 @@ enum CPIServices {
                 KubeMeta.setTop(&s, "status", .object(["loadBalancer": .object(["ingress": .array([.object(["ip": .string(vip)])])])]))
                 try KO.save(tx, w, CAPIRes.services, old: old, s)
             } catch let f as CAPIFailure {
+                try undo(tx, pools, vss)
                 try warn(tx, w, s, f.message)
             } catch let e as SimError {
+                try undo(tx, pools, vss)
                 try warn(tx, w, s, e.message)
             }
         }
@@ -103,6 +105,11 @@ enum CPIServices {
         }
         let workers = nodes.filter { KubeMeta.labels($0)["node-role.kubernetes.io/control-plane"] == nil }
         return (workers.isEmpty ? nodes : workers).compactMap(ip).sorted()
+    }
+
+    /// A Service whose second port was refused keeps nothing of the first.
+    static func undo(_ tx: WriteTx, _ pools: [String], _ vss: [String]) throws {
+        for (i, p) in pools.enumerated() { try CAPVCDInfra.deleteLB(tx, poolId: p, vsId: vss.indices.contains(i) ? vss[i] : nil) }
     }
 
     static func teardown(_ tx: WriteTx, _ r: CPIRecord, id: String) throws {
