@@ -124,7 +124,7 @@ final class CAPISimTests: XCTestCase {
 
     /// The lab's tenant side: gateway t1 with 8 addresses, routed network k8s-net (static pool, DNS)
     /// with an SNAT rule, template cse/ubuntu-k8s; with `alb`, load balancing on and seg-tenant assigned.
-    func world(_ h: Harness, alb: Bool = true) throws -> World {
+    func world(_ h: Harness, alb: Bool = true, snat: Bool = true) throws -> World {
         let gw = h.createGateway("t1", ips: 8)
         var seg: String? = nil
         if alb {
@@ -148,8 +148,10 @@ final class CAPISimTests: XCTestCase {
             "subnets": ["values": [["gateway": "192.168.10.1", "prefixLength": 24, "dnsServer1": "198.51.100.53",
                                     "ipRanges": ["values": [["startAddress": "192.168.10.10", "endAddress": "192.168.10.40"]]]]]]]), token: h.tenant)
         XCTAssertEqual(s, "success")
-        h.waitTask(h.call("POST", "/cloudapi/1.0.0/edgeGateways/\(gw)/nat/rules", token: h.tenant, json: [
-            "name": "snat-k8s", "type": "SNAT", "externalAddresses": h.allocated(gw)[0], "internalAddresses": "192.168.10.0/24"]), token: h.tenant)
+        if snat {
+            h.waitTask(h.call("POST", "/cloudapi/1.0.0/edgeGateways/\(gw)/nat/rules", token: h.tenant, json: [
+                "name": "snat-k8s", "type": "SNAT", "externalAddresses": h.allocated(gw)[0], "internalAddresses": "192.168.10.0/24"]), token: h.tenant)
+        }
         try upload(h, token: h.tenant, catalog: "cse", item: "ubuntu-k8s")
         return World(gw: gw, seg: seg)
     }
@@ -561,5 +563,33 @@ final class CAPISimTests: XCTestCase {
             (((self.status(self.obj(r))["loadBalancer"] as? [String: Any])?["ingress"] as? [[String: Any]])?.first?["ip"] as? String) != nil
         }
         XCTAssertEqual(h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant)).count, 2)
+    }
+
+    /// Without SNAT the node's bootstrap hangs in the network phase (the simulated guest): the
+    /// Machine stays Provisioned with the guest's reason, the RDE lists the error, no Provisioned.
+    func testBootstrapStopsWithoutSNAT() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h, snat: false)
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "nosnat", workers: 1))
+        let machines = poll(h, "kind", "\(Self.capi)/machines") { r in
+            self.items(r).contains { m in
+                ((self.status(m)["conditions"] as? [[String: Any]]) ?? []).contains { $0["reason"] as? String == "BootstrapFailed" }
+            }
+        }
+        let cp = try XCTUnwrap(items(machines).first)
+        XCTAssertEqual(status(cp)["phase"] as? String, "Provisioned")
+        let ready = ((status(cp)["conditions"] as? [[String: Any]]) ?? []).first { $0["type"] as? String == "Ready" }
+        XCTAssertTrue((ready?["message"] as? String ?? "").contains("no SNAT rule"), "\(String(describing: ready))")
+        for _ in 0..<20 { _ = kube(h, "kind", "GET", "\(Self.capi)/clusters/nosnat") }
+        let cl = obj(kube(h, "kind", "GET", "\(Self.capi)/clusters/nosnat"))
+        XCTAssertEqual(status(cl)["phase"] as? String, "Provisioning")
+        XCTAssertEqual(status(cl)["controlPlaneReady"] as? Bool, false)
+        XCTAssertNil(h.sim.kubeCluster(atEndpoint: ((cl["spec"] as? [String: Any])?["controlPlaneEndpoint"] as? [String: Any])?["host"] as? String ?? "", port: 6443))
+        let vc = obj(kube(h, "kind", "GET", "\(Self.infra)/vcdclusters/nosnat"))
+        let rde = h.json(h.call("GET", "/cloudapi/1.0.0/entities/\(status(vc)["infraId"] as? String ?? "")", token: h.provider))
+        let errors = (((rde["entity"] as? [String: Any])?["status"] as? [String: Any])?["capvcd"] as? [String: Any])?["errorSet"] as? [[String: Any]] ?? []
+        XCTAssertEqual(errors.first?["name"] as? String, "VCDMachineScriptExecutionError")
     }
 }
