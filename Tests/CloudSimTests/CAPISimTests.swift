@@ -592,4 +592,33 @@ final class CAPISimTests: XCTestCase {
         let errors = (((rde["entity"] as? [String: Any])?["status"] as? [String: Any])?["capvcd"] as? [String: Any])?["errorSet"] as? [[String: Any]] ?? []
         XCTAssertEqual(errors.first?["name"] as? String, "VCDMachineScriptExecutionError")
     }
+
+    /// A Cluster removed behind the controllers' back (no finalizer): its machines, VCDCluster,
+    /// kubeconfig and everything in VCD go as garbage; a PUT without the finalizer gets it back.
+    func testClusterGoneWithoutFinalizerIsCollected() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try world(h)
+        try install(h, "kind")
+        let vmsBefore = h.sim.count(kind: Kind.vm)
+        apply(h, "kind", manifests(name: "gc", workers: 1))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/gc") { self.phase($0) == "Provisioned" }
+        var body = obj(cl)
+        var meta = body["metadata"] as! [String: Any]
+        meta["finalizers"] = [String]()
+        body["metadata"] = meta
+        let put = kube(h, "kind", "PUT", "\(Self.capi)/clusters/gc", json: body)
+        XCTAssertEqual(put.status, 200, put.text)
+        let again = obj(kube(h, "kind", "GET", "\(Self.capi)/clusters/gc"))
+        XCTAssertEqual((again["metadata"] as? [String: Any])?["finalizers"] as? [String], ["cluster.cluster.x-k8s.io"])
+        try h.sim.capiWrite { tx in
+            if let o = KubeStore.get(tx, cluster: "kind", CAPIRes.clusters, namespace: "default", name: "gc") { try KubeStore.remove(tx, cluster: "kind", o) }
+        }
+        XCTAssertEqual(items(kube(h, "kind", "GET", "\(Self.capi)/machines")).count, 0)
+        XCTAssertEqual(items(kube(h, "kind", "GET", "\(Self.infra)/vcdclusters")).count, 0)
+        XCTAssertEqual(h.sim.count(kind: Kind.vm), vmsBefore)
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vApp).count }, 0)
+        XCTAssertFalse(h.sim.kubeClusters.contains { $0.name == "gc" })
+        XCTAssertEqual(h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant)).count, 0)
+    }
 }

@@ -255,6 +255,24 @@ final class CAPIReconciler {
         if let o = KubeStore.get(tx, cluster: m, CAPIRes.clusters, namespace: ns, name: name) { try KubeStore.remove(tx, cluster: m, o) }
     }
 
+    /// A Cluster gone without its finalizer (removed behind the controllers' back): what it owned
+    /// goes as garbage collection and the VCDCluster's finalizer would take it: machines, machine
+    /// sets, the VCDCluster, the kubeconfig secret, and everything in VCD.
+    func collectOrphan(_ r: CAPIClusterRecord) throws {
+        guard KO.get(tx, m, CAPIRes.clusters, r.namespace, r.name) == nil else { return }
+        for mach in KO.list(tx, m, CAPIRes.machines, r.namespace) where KO.str(mach, "spec.clusterName") == r.name {
+            try removeMachine(mach, record: r, updatePool: false)
+        }
+        for ms in KO.list(tx, m, CAPIRes.machineSets, r.namespace) where KO.str(ms, "spec.clusterName") == r.name {
+            try KO.remove(tx, m, CAPIRes.machineSets, ms)
+        }
+        for vc in KO.list(tx, m, CAPIRes.vcdClusters, r.namespace) where KubeMeta.labels(vc)[CAPIRes.clusterNameLabel] == r.name {
+            try KO.remove(tx, m, CAPIRes.vcdClusters, vc)
+        }
+        if let s = KO.get(tx, m, CAPIRes.secrets, r.namespace, "\(r.name)-kubeconfig") { try KO.remove(tx, m, CAPIRes.secrets, s) }
+        try Self.teardownVCD(sim, tx, r)
+    }
+
     /// Removes what VCD holds for a cluster, and its workload cluster and record.
     static func teardownVCD(_ sim: Simulator, _ tx: WriteTx, _ r: CAPIClusterRecord) throws {
         for o in tx.children(Kind.capiRecord, of: CPIRecord.parent(r.name)) {

@@ -20,12 +20,18 @@ extension Simulator {
     /// One pass of the controllers that run in `cluster`: the Cluster API + CAPVCD controllers if
     /// installed there, and the cloud provider if it is a workload cluster made by CAPVCD.
     func advanceClusterAPI(in cluster: String) {
-        let (keys, workload) = capiRead { s -> ([(String, String)], CAPIClusterRecord?) in
-            guard KubeStore.cluster(s, cluster) != nil else { return ([], nil) }
-            let keys = CAPIComponents.controllersRun(s, cluster)
-                ? KubeStore.list(s, cluster: cluster, CAPIRes.clusters).map { (KubeMeta.namespace($0.json), $0.name) } : []
+        let (keys, workload, orphans) = capiRead { s -> ([(String, String)], CAPIClusterRecord?, [CAPIClusterRecord]) in
+            guard KubeStore.cluster(s, cluster) != nil else { return ([], nil, []) }
+            let runs = CAPIComponents.controllersRun(s, cluster)
+            let keys = runs ? KubeStore.list(s, cluster: cluster, CAPIRes.clusters).map { (KubeMeta.namespace($0.json), $0.name) } : []
             let rec = s.get(CAPIClusterRecord.id(cluster), kind: Kind.capiRecord).flatMap { try? $0.decode(CAPIClusterRecord.self) }
-            return (keys, rec)
+            let orphans = runs ? s.children(Kind.capiRecord, of: "capi/clusters").compactMap { try? $0.decode(CAPIClusterRecord.self) }.filter {
+                $0.management == cluster && KubeStore.get(s, cluster: cluster, CAPIRes.clusters, namespace: $0.namespace, name: $0.name) == nil
+            } : []
+            return (keys, rec, orphans)
+        }
+        for r in orphans {
+            _ = try? capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).collectOrphan(r) }
         }
         for (ns, name) in keys {
             var failure: CAPIFailure? = nil

@@ -90,9 +90,11 @@ extension CAPIReconciler {
     /// The endpoint stays what CAPVCD chose even if the objects are re-applied without it.
     func keepEndpoint(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
         let endpoint: JSONValue = .object(["host": .string(rec.vip), "port": .int(6443)])
-        if cl["spec"]?["controlPlaneEndpoint"] != endpoint {
-            try KO.save(tx, m, CAPIRes.clusters, old: cl, KO.merge(cl, ["spec": .object(["controlPlaneEndpoint": endpoint])]))
-        }
+        var c = cl
+        if cl["spec"]?["controlPlaneEndpoint"] != endpoint { c = KO.merge(c, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
+        // A PUT without the finalizer gets it back, as the cluster controller adds it on every reconcile.
+        KO.addFinalizer(&c, Self.clusterFinalizer)
+        try KO.save(tx, m, CAPIRes.clusters, old: cl, c)
         let (infraName, _) = refs(cl)
         if let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), infraName), !KO.deleting(vc) {
             var n = vc
