@@ -243,7 +243,7 @@ final class CAPIReconciler {
         }
         let (infraName, cpName) = refs(cl)
         for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name {
-            try removeMachine(mach, record: record, updatePool: false)
+            try removeMachine(mach, record: record)
         }
         for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks] {
             for o in KO.list(tx, m, r, ns) where KO.str(o, "spec.clusterName") == name { try KO.remove(tx, m, r, o) }
@@ -261,7 +261,7 @@ final class CAPIReconciler {
     func collectOrphan(_ r: CAPIClusterRecord) throws {
         guard KO.get(tx, m, CAPIRes.clusters, r.namespace, r.name) == nil else { return }
         for mach in KO.list(tx, m, CAPIRes.machines, r.namespace) where KO.str(mach, "spec.clusterName") == r.name {
-            try removeMachine(mach, record: r, updatePool: false)
+            try removeMachine(mach, record: r)
         }
         for ms in KO.list(tx, m, CAPIRes.machineSets, r.namespace) where KO.str(ms, "spec.clusterName") == r.name {
             try KO.remove(tx, m, CAPIRes.machineSets, ms)

@@ -49,7 +49,7 @@ extension CAPIReconciler {
         for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
             guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
             let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
-            for mach in owned { try removeMachine(mach, record: rec, updatePool: false) }
+            for mach in owned { try removeMachine(mach, record: rec) }
             try KO.remove(tx, m, CAPIRes.machineSets, ms)
         }
         var rec = rec
@@ -173,7 +173,7 @@ extension CAPIReconciler {
     /// One step of one Machine.
     func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
-        if KO.deleting(mach) { try removeMachine(mach, record: rec, updatePool: true); return }
+        if KO.deleting(mach) { try removeMachine(mach, record: rec); return }
         let phase = mach["status"]?["phase"]?.stringValue ?? "Pending"
         let last = mach["status"]?["lastUpdated"]?.stringValue
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
@@ -332,7 +332,7 @@ extension CAPIReconciler {
     }
 
     /// Deletes a machine's VM, node and objects.
-    func removeMachine(_ mach: JSONValue, record rec: CAPIClusterRecord?, updatePool: Bool) throws {
+    func removeMachine(_ mach: JSONValue, record rec: CAPIClusterRecord?) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
         if let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) { CAPVCDInfra.deleteVM(tx, vmId) }
         if let rec, KubeStore.cluster(tx, rec.name) != nil, let node = KO.get(tx, rec.name, CAPIRes.nodes, "", name) {

@@ -318,9 +318,9 @@ enum CAPVCDEntity {
 
     /// The newest capvcdCluster type of the world.
     static func existingType(_ state: StateView) -> StoredObject? {
-        state.all(Kind.entityType).filter { $0.id.hasPrefix("urn:vcloud:type:vmware:capvcdCluster:") }
-            .max { KubeVersion.priority("v" + ($0.json["version"]?.stringValue ?? "")) < KubeVersion.priority("v" + ($1.json["version"]?.stringValue ?? ""))
-                || ($0.json["version"]?.stringValue ?? "") < ($1.json["version"]?.stringValue ?? "") }
+        func parts(_ o: StoredObject) -> [Int] { (o.json["version"]?.stringValue ?? "").split(separator: ".").map { Int($0) ?? 0 } }
+        return state.all(Kind.entityType).filter { $0.id.hasPrefix("urn:vcloud:type:vmware:capvcdCluster:") }
+            .max { parts($0).lexicographicallyPrecedes(parts($1)) }
     }
 
     static func body(name: String, site: CAPVCDInfra.Site, siteURL: String, phase: String, kubernetes: String, uid: String,
