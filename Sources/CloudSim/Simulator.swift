@@ -172,6 +172,8 @@ public final class Simulator: @unchecked Sendable {
     /// server can wait without blocking a thread.
     func process(_ request: HTTPRequestMessage, service: SimService, baseURL: String?) -> (HTTPResponseMessage, Double) {
         let started = Date()
+        // The simulated Cluster API controllers run when a cluster's Kubernetes API is called.
+        if service == .kube { advanceClusterAPI(for: request) }
         let requestID = Self.newRequestID()
         let base = baseURL ?? options.baseURLs[service] ?? "https://\(service.rawValue).sim.test"
         var effect: Effect? = nil

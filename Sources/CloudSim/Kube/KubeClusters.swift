@@ -24,40 +24,46 @@ extension Simulator {
             throw KubeClusterError(description: "invalid Kubernetes version \"\(kubernetesVersion)\" (expected e.g. v1.29.2)")
         }
         let version = kubernetesVersion.hasPrefix("v") ? kubernetesVersion : "v" + kubernetesVersion
-        return try kubeWrite { tx in
-            if KubeStore.cluster(tx, name) != nil { throw KubeClusterError(description: "a Kubernetes cluster named \"\(name)\" already exists") }
-            var bytes = [UInt8](repeating: 0, count: 32)
-            var g = SystemRandomNumberGenerator()
-            for i in bytes.indices { bytes[i] = g.next() }
-            let token = "sim-" + bytes.map { String(format: "%02x", $0) }.joined()
-            let rec = KubeClusterRecord(name: name, kubernetesVersion: version, token: token, uid: UUID().uuidString.lowercased(),
-                                        creationTimestamp: KubeMeta.timestamp(tx.now))
-            try tx.insert(kind: Kind.kubeCluster, id: KubeStore.clusterID(name), name: name, rec)
-            for ns in KubeBuiltins.initialNamespaces {
-                let o: JSONValue = .object([
-                    "apiVersion": .string("v1"), "kind": .string("Namespace"),
-                    "metadata": .object(["name": .string(ns), "uid": .string(UUID().uuidString.lowercased()),
-                                         "creationTimestamp": .string(rec.creationTimestamp),
-                                         "labels": .object(["kubernetes.io/metadata.name": .string(ns)])]),
-                    "spec": .object(["finalizers": .array([.string("kubernetes")])]),
-                    "status": .object(["phase": .string("Active")]),
-                ])
-                try KubeStore.put(tx, cluster: name, KubeBuiltins.namespaces, o)
-            }
-            return KubeClusterInfo(name: name, kubernetesVersion: version, creationTimestamp: rec.creationTimestamp)
+        return try kubeWrite { tx in try Self.insertKubeCluster(tx, name: name, version: version) }
+    }
+
+    /// Creates a cluster inside a write transaction (the simulated Cluster API makes workload clusters).
+    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String) throws -> KubeClusterInfo {
+        if KubeStore.cluster(tx, name) != nil { throw KubeClusterError(description: "a Kubernetes cluster named \"\(name)\" already exists") }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var g = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = g.next() }
+        let token = "sim-" + bytes.map { String(format: "%02x", $0) }.joined()
+        let rec = KubeClusterRecord(name: name, kubernetesVersion: version, token: token, uid: UUID().uuidString.lowercased(),
+                                    creationTimestamp: KubeMeta.timestamp(tx.now))
+        try tx.insert(kind: Kind.kubeCluster, id: KubeStore.clusterID(name), name: name, rec)
+        for ns in KubeBuiltins.initialNamespaces {
+            let o: JSONValue = .object([
+                "apiVersion": .string("v1"), "kind": .string("Namespace"),
+                "metadata": .object(["name": .string(ns), "uid": .string(UUID().uuidString.lowercased()),
+                                     "creationTimestamp": .string(rec.creationTimestamp),
+                                     "labels": .object(["kubernetes.io/metadata.name": .string(ns)])]),
+                "spec": .object(["finalizers": .array([.string("kubernetes")])]),
+                "status": .object(["phase": .string("Active")]),
+            ])
+            try KubeStore.put(tx, cluster: name, KubeBuiltins.namespaces, o)
         }
+        return KubeClusterInfo(name: name, kubernetesVersion: version, creationTimestamp: rec.creationTimestamp)
+    }
+
+    /// Removes a cluster and its objects inside a write transaction.
+    static func removeKubeCluster(_ tx: WriteTx, name: String) throws {
+        guard let rec = tx.get(KubeStore.clusterID(name), kind: Kind.kubeCluster) else {
+            throw KubeClusterError(description: "no Kubernetes cluster named \"\(name)\"")
+        }
+        for o in KubeStore.allObjects(tx, cluster: name) { tx.delete(o.id) }
+        tx.delete(rec.id)
+        tx.setMeta("kube.rv.\(name)", "")
     }
 
     /// Deletes a cluster and every object in it.
     public func deleteKubeCluster(name: String) throws {
-        try kubeWrite { tx in
-            guard let rec = tx.get(KubeStore.clusterID(name), kind: Kind.kubeCluster) else {
-                throw KubeClusterError(description: "no Kubernetes cluster named \"\(name)\"")
-            }
-            for o in KubeStore.allObjects(tx, cluster: name) { tx.delete(o.id) }
-            tx.delete(rec.id)
-            tx.setMeta("kube.rv.\(name)", "")
-        }
+        try kubeWrite { tx in try Self.removeKubeCluster(tx, name: name) }
     }
 
     /// The simulated clusters, in creation order.

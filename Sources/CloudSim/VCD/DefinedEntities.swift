@@ -71,7 +71,7 @@ enum DefinedEntities: RouteFamily {
 
     static func etag(_ o: StoredObject) -> String { "\"\(o.version)-\(String(o.updated.bitPattern, radix: 36))\"" }
 
-    private static func createType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+    static func createType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         var type = try ctx.body(DefinedEntityType.self)
         let vendor = try Cloud.required(type.vendor, "vendor")
         let nss = try Cloud.required(type.nss, "nss")

@@ -62,7 +62,7 @@ enum VirtualServices: RouteFamily {
         }
     }
 
-    private static func linkPool(_ tx: WriteTx, poolId: String?, vs: OpenAPIReference, add: Bool) throws {
+    static func linkPool(_ tx: WriteTx, poolId: String?, vs: OpenAPIReference, add: Bool) throws {
         guard let poolId, let o = tx.get(poolId, kind: Kind.lbPool) else { return }
         var pool = try o.decode(LoadBalancerPool.self)
         var refs = (pool.virtualServiceRefs ?? []).filter { $0.id != vs.id }

@@ -1,0 +1,224 @@
+import CloudWire
+import Foundation
+
+/// `clusterctl init`: the components of the Cluster API core, kubeadm bootstrap and control-plane
+/// providers, and of CAPVCD, as clusterctl leaves them in a cluster: cert-manager, one namespace per
+/// provider, the CRDs, the controller Deployments (Available at once: there is no image to pull),
+/// and clusterctl's `Provider` inventory objects. The simulated controllers run in a cluster as long
+/// as the Deployments of the core and CAPVCD controllers are there.
+enum CAPIComponents {
+    struct Provider {
+        var name: String
+        var type: String
+        var namespace: String
+        var deployment: String
+        var crds: [(group: String, kind: String, plural: String, versions: [String], scale: Bool)]
+    }
+
+    static let certManagerVersion = "v1.11.0"
+
+    static let core = Provider(name: "cluster-api", type: "CoreProvider", namespace: "capi-system", deployment: "capi-controller-manager", crds: [
+        (CAPIRes.core, "Cluster", "clusters", ["v1beta1"], false),
+        (CAPIRes.core, "Machine", "machines", ["v1beta1"], false),
+        (CAPIRes.core, "MachineSet", "machinesets", ["v1beta1"], true),
+        (CAPIRes.core, "MachineDeployment", "machinedeployments", ["v1beta1"], true),
+        (CAPIRes.core, "MachineHealthCheck", "machinehealthchecks", ["v1beta1"], false),
+        (CAPIRes.core, "ClusterClass", "clusterclasses", ["v1beta1"], false),
+        (CAPIRes.core, "MachinePool", "machinepools", ["v1beta1"], true),
+    ])
+    static let bootstrap = Provider(name: "kubeadm", type: "BootstrapProvider", namespace: "capi-kubeadm-bootstrap-system",
+                                    deployment: "capi-kubeadm-bootstrap-controller-manager", crds: [
+        (CAPIRes.bootstrap, "KubeadmConfig", "kubeadmconfigs", ["v1beta1"], false),
+        (CAPIRes.bootstrap, "KubeadmConfigTemplate", "kubeadmconfigtemplates", ["v1beta1"], false),
+    ])
+    static let controlPlane = Provider(name: "kubeadm", type: "ControlPlaneProvider", namespace: "capi-kubeadm-control-plane-system",
+                                       deployment: "capi-kubeadm-control-plane-controller-manager", crds: [
+        (CAPIRes.controlPlane, "KubeadmControlPlane", "kubeadmcontrolplanes", ["v1beta1"], true),
+        (CAPIRes.controlPlane, "KubeadmControlPlaneTemplate", "kubeadmcontrolplanetemplates", ["v1beta1"], false),
+    ])
+    static let vcd = Provider(name: "vcd", type: "InfrastructureProvider", namespace: "capvcd-system", deployment: "capvcd-controller-manager", crds: [
+        (CAPIRes.infra, "VCDCluster", "vcdclusters", ["v1beta1", "v1beta2"], false),
+        (CAPIRes.infra, "VCDMachine", "vcdmachines", ["v1beta1", "v1beta2"], false),
+        (CAPIRes.infra, "VCDMachineTemplate", "vcdmachinetemplates", ["v1beta1", "v1beta2"], false),
+        (CAPIRes.infra, "VCDClusterTemplate", "vcdclustertemplates", ["v1beta2"], false),
+    ])
+
+    /// clusterctl's names: `cluster-api`, `bootstrap-kubeadm`, `control-plane-kubeadm`, `infrastructure-vcd`.
+    static func inventoryName(_ p: Provider) -> String {
+        switch p.type {
+        case "CoreProvider": return p.name
+        case "BootstrapProvider": return "bootstrap-\(p.name)"
+        case "ControlPlaneProvider": return "control-plane-\(p.name)"
+        default: return "infrastructure-\(p.name)"
+        }
+    }
+
+    static let providerCRD = (group: "clusterctl.cluster.x-k8s.io", kind: "Provider", plural: "providers", versions: ["v1alpha3"], scale: false)
+
+    /// "cluster-api:v1.4.0" → ("cluster-api", "v1.4.0"); a bare version or name is accepted.
+    static func parse(_ spec: String, defaultName: String) throws -> (String, String) {
+        let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+        var name = defaultName, version = ""
+        if parts.count == 2 { name = parts[0].isEmpty ? defaultName : parts[0]; version = parts[1] } else if let p = parts.first {
+            if p.first == "v" || p.first?.isNumber == true { version = p } else { name = p }
+        }
+        if version.isEmpty { version = "v1.4.0" }
+        if !version.hasPrefix("v") { version = "v" + version }
+        guard version.range(of: #"^v\d+\.\d+\.\d+"#, options: .regularExpression) != nil else {
+            throw KubeClusterError(description: "invalid provider version in \"\(spec)\" (expected e.g. \(defaultName):v1.4.0)")
+        }
+        return (name, version)
+    }
+
+    static func crd(_ c: (group: String, kind: String, plural: String, versions: [String], scale: Bool), provider: String) -> JSONValue {
+        let versions: [JSONValue] = c.versions.enumerated().map { i, v in
+            var sub: [String: JSONValue] = ["status": .object([:])]
+            if c.scale {
+                sub["scale"] = .object(["specReplicasPath": .string(".spec.replicas"), "statusReplicasPath": .string(".status.replicas"),
+                                        "labelSelectorPath": .string(".status.selector")])
+            }
+            return .object([
+                "name": .string(v), "served": .bool(true), "storage": .bool(i == c.versions.count - 1),
+                "schema": .object(["openAPIV3Schema": .object(["type": .string("object"), "x-kubernetes-preserve-unknown-fields": .bool(true)])]),
+                "subresources": .object(sub),
+            ])
+        }
+        return .object([
+            "apiVersion": .string("apiextensions.k8s.io/v1"), "kind": .string("CustomResourceDefinition"),
+            "metadata": .object(["name": .string("\(c.plural).\(c.group)"),
+                                 "labels": .object(["cluster.x-k8s.io/provider": .string(provider), "clusterctl.cluster.x-k8s.io": .string("")])]),
+            "spec": .object([
+                "group": .string(c.group), "scope": .string("Namespaced"),
+                "names": .object(["kind": .string(c.kind), "listKind": .string("\(c.kind)List"), "plural": .string(c.plural),
+                                  "singular": .string(c.kind.lowercased()),
+                                  "categories": .array(c.group == "clusterctl.cluster.x-k8s.io" ? [] : [.string("cluster-api")])]),
+                "versions": .array(versions),
+            ]),
+        ])
+    }
+
+    static func ensureNamespace(_ tx: WriteTx, _ cluster: String, _ ns: String, labels: [String: String] = [:]) throws {
+        if KO.get(tx, cluster, CAPIRes.namespaces, "", ns) != nil { return }
+        var l = labels
+        l["kubernetes.io/metadata.name"] = ns
+        try KO.create(tx, cluster, CAPIRes.namespaces, .object([
+            "metadata": .object(["name": .string(ns), "labels": .object(l.mapValues { .string($0) })]),
+            "spec": .object(["finalizers": .array([.string("kubernetes")])]), "status": .object(["phase": .string("Active")]),
+        ]))
+    }
+
+    static func ensureCRD(_ tx: WriteTx, _ cluster: String, _ o: JSONValue) throws {
+        let name = KubeMeta.name(o)
+        if KO.get(tx, cluster, KubeBuiltins.crds, "", name) != nil { return }
+        try KubeCRDs.validate(o)
+        var crd = o
+        KubeCRDs.establish(&crd, old: nil, now: tx.now)
+        try KO.create(tx, cluster, KubeBuiltins.crds, crd)
+    }
+
+    /// A controller Deployment, Available with one ready replica.
+    static func ensureDeployment(_ tx: WriteTx, _ cluster: String, ns: String, name: String, image: String, provider: String) throws {
+        if KO.get(tx, cluster, CAPIRes.deployments, ns, name) != nil { return }
+        let labels: JSONValue = .object(["control-plane": .string("controller-manager"), "cluster.x-k8s.io/provider": .string(provider)])
+        let t = JSONValue.string(KubeMeta.timestamp(tx.now))
+        try KO.create(tx, cluster, CAPIRes.deployments, .object([
+            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels]),
+            "spec": .object([
+                "replicas": .int(1), "selector": .object(["matchLabels": labels]),
+                "template": .object(["metadata": .object(["labels": labels]),
+                                     "spec": .object(["containers": .array([.object(["name": .string("manager"), "image": .string(image)])])])]),
+            ]),
+            "status": .object([
+                "observedGeneration": .int(1), "replicas": .int(1), "updatedReplicas": .int(1), "readyReplicas": .int(1), "availableReplicas": .int(1),
+                "conditions": .array([
+                    .object(["type": .string("Available"), "status": .string("True"), "reason": .string("MinimumReplicasAvailable"),
+                             "message": .string("Deployment has minimum availability."), "lastTransitionTime": t, "lastUpdateTime": t]),
+                    .object(["type": .string("Progressing"), "status": .string("True"), "reason": .string("NewReplicaSetAvailable"),
+                             "message": .string("ReplicaSet \"\(name)-\(KO.suffix(name, length: 10))\" has successfully progressed."),
+                             "lastTransitionTime": t, "lastUpdateTime": t]),
+                ]),
+            ]),
+        ]))
+    }
+
+    /// Installs one provider; false when it was there already.
+    static func install(_ tx: WriteTx, _ cluster: String, _ p: Provider, version: String, image: String) throws -> Bool {
+        let inventory = inventoryName(p)
+        let present = KO.get(tx, cluster, CAPIRes.deployments, p.namespace, p.deployment) != nil
+        try ensureNamespace(tx, cluster, p.namespace, labels: ["cluster.x-k8s.io/provider": inventory, "clusterctl.cluster.x-k8s.io": ""])
+        for c in p.crds { try ensureCRD(tx, cluster, crd(c, provider: inventory)) }
+        try ensureCRD(tx, cluster, crd(providerCRD, provider: "clusterctl"))
+        try ensureDeployment(tx, cluster, ns: p.namespace, name: p.deployment, image: "\(image):\(version)", provider: inventory)
+        let providers = KubeCatalog.resources(ofCRD: crd(providerCRD, provider: "clusterctl"))[0]
+        if KO.get(tx, cluster, providers, p.namespace, inventory) == nil {
+            try KO.create(tx, cluster, providers, .object([
+                "metadata": .object(["name": .string(inventory), "namespace": .string(p.namespace),
+                                     "labels": .object(["cluster.x-k8s.io/provider": .string(inventory), "clusterctl.cluster.x-k8s.io": .string("")])]),
+                "providerName": .string(p.name), "type": .string(p.type), "version": .string(version),
+            ]))
+        }
+        return !present
+    }
+
+    static func installed(_ state: StateView, _ cluster: String, _ p: Provider) -> Bool {
+        KO.get(state, cluster, CAPIRes.deployments, p.namespace, p.deployment) != nil
+    }
+
+    /// Whether the simulated CAPI core and CAPVCD controllers run in `cluster`.
+    static func controllersRun(_ state: StateView, _ cluster: String) -> Bool {
+        installed(state, cluster, core) && installed(state, cluster, controlPlane) && installed(state, cluster, vcd)
+    }
+
+    static func line(_ p: Provider, _ version: String, new: Bool) -> String {
+        let what = "Provider=\(inventoryName(p)) Version=\(version) TargetNamespace=\(p.namespace)"
+        return new ? "Installing \(what)" : "Skipping installing \(what): already installed"
+    }
+}
+
+extension Simulator {
+    /// `clusterctl init` in simulated Kubernetes cluster `cluster`: cert-manager, the Cluster API
+    /// core provider (`core`, e.g. "cluster-api:v1.4.0"), the kubeadm bootstrap and control-plane
+    /// providers: namespaces, CRDs, controller Deployments (Available) and clusterctl's Provider
+    /// objects. Idempotent: what is there already is left alone. One line per component.
+    public func installClusterAPI(cluster: String, core: String, bootstrap: String, controlPlane: String) throws -> [String] {
+        let (_, coreVersion) = try CAPIComponents.parse(core, defaultName: "cluster-api")
+        let (_, bootstrapVersion) = try CAPIComponents.parse(bootstrap, defaultName: "kubeadm")
+        let (_, cpVersion) = try CAPIComponents.parse(controlPlane, defaultName: "kubeadm")
+        return try capiWrite { tx in
+            guard KubeStore.cluster(tx, cluster) != nil else { throw KubeClusterError(description: "no Kubernetes cluster named \"\(cluster)\"") }
+            var lines: [String] = []
+            let cm = KO.get(tx, cluster, CAPIRes.deployments, "cert-manager", "cert-manager") == nil
+            try CAPIComponents.ensureNamespace(tx, cluster, "cert-manager")
+            for d in ["cert-manager", "cert-manager-cainjector", "cert-manager-webhook"] {
+                try CAPIComponents.ensureDeployment(tx, cluster, ns: "cert-manager", name: d, image: "quay.io/jetstack/\(d)", provider: "cert-manager")
+            }
+            lines.append(cm ? "Installing cert-manager Version=\(CAPIComponents.certManagerVersion)"
+                : "Skipping installing cert-manager Version=\(CAPIComponents.certManagerVersion): already installed")
+            for (p, v, image) in [(CAPIComponents.core, coreVersion, "registry.k8s.io/cluster-api/cluster-api-controller"),
+                                  (CAPIComponents.bootstrap, bootstrapVersion, "registry.k8s.io/cluster-api/kubeadm-bootstrap-controller"),
+                                  (CAPIComponents.controlPlane, cpVersion, "registry.k8s.io/cluster-api/kubeadm-control-plane-controller")] {
+                let new = try CAPIComponents.install(tx, cluster, p, version: v, image: image)
+                lines.append(CAPIComponents.line(p, v, new: new))
+            }
+            return lines
+        }
+    }
+
+    /// CAPVCD (infrastructure provider "vcd") in `cluster`: namespace capvcd-system, the CRDs
+    /// vcdclusters, vcdmachines, vcdmachinetemplates .infrastructure.cluster.x-k8s.io, the controller
+    /// Deployment capvcd-controller-manager. Registers the RDE type vmware:capvcdCluster:1.1.0 in VCD
+    /// if the world has no capvcdCluster type. Requires `installClusterAPI` first.
+    public func installCAPVCD(cluster: String, version: String) throws -> [String] {
+        let (_, v) = try CAPIComponents.parse(version, defaultName: "vcd")
+        return try capiWrite { tx in
+            guard KubeStore.cluster(tx, cluster) != nil else { throw KubeClusterError(description: "no Kubernetes cluster named \"\(cluster)\"") }
+            guard CAPIComponents.installed(tx, cluster, CAPIComponents.core) else {
+                throw KubeClusterError(description: "the Cluster API core provider is not installed in cluster \"\(cluster)\": run installClusterAPI (clusterctl init) first")
+            }
+            let new = try CAPIComponents.install(tx, cluster, CAPIComponents.vcd, version: v, image: "projects.registry.vmware.com/vmware-cloud-director/cluster-api-provider-cloud-director")
+            var lines = [CAPIComponents.line(CAPIComponents.vcd, v, new: new)]
+            if try CAPVCDEntity.registerType(self, tx) { lines.append("Registered entity type \(CAPVCDEntity.typeID) in VCD") }
+            return lines
+        }
+    }
+}

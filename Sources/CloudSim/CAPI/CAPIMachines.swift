@@ -1,0 +1,449 @@
+import CloudWire
+import Foundation
+
+/// Machines: the kubeadm control plane adds its machines one at a time (the first initializes the
+/// cluster), each MachineDeployment keeps a MachineSet whose machines come once the control plane is
+/// initialized. A Machine goes Pending → Provisioning (VM created in the cluster's vApp, bootstrap
+/// ExtraConfig set, powered on) → Provisioned (VM running, addresses known) → Running (the guest's
+/// bootstrap phases all succeeded: the node joins the workload cluster). A guest whose bootstrap
+/// stops (no SNAT, stripped ExtraConfig…) keeps its Machine Provisioned with the guest's reason.
+extension CAPIReconciler {
+    struct Pool {
+        var owner: JSONValue
+        var ownerResource: KubeResource
+        var controlPlane: Bool
+        var desired: Int
+        var template: String
+        var version: String
+        var labels: [String: String]
+        var namePrefix: String
+    }
+
+    func machines(_ ns: String, _ cluster: String, label: String, value: String) -> [JSONValue] {
+        KO.list(tx, m, CAPIRes.machines, ns).filter { KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)[label] == value }
+    }
+
+    func reconcileMachines(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
+        let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
+        let (_, cpName) = refs(cl)
+        guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else { return }
+        let version = KO.str(kcp, "spec.version") ?? "v1.27.5"
+        var pools: [Pool] = [Pool(owner: kcp, ownerResource: CAPIRes.kubeadmControlPlanes, controlPlane: true,
+                                  desired: KO.int(kcp, "spec.replicas") ?? 1,
+                                  template: KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName, version: version,
+                                  labels: [CAPIRes.clusterNameLabel: name, "cluster.x-k8s.io/control-plane": "", "cluster.x-k8s.io/control-plane-name": cpName],
+                                  namePrefix: cpName)]
+        for md in machineDeployments(ns, name) {
+            let mdName = KubeMeta.name(md)
+            let ms = try ensureMachineSet(md, cluster: name)
+            pools.append(Pool(owner: ms, ownerResource: CAPIRes.machineSets, controlPlane: false, desired: KO.int(md, "spec.replicas") ?? 1,
+                              template: KO.str(md, "spec.template.spec.infrastructureRef.name") ?? mdName,
+                              version: KO.str(md, "spec.template.spec.version") ?? version,
+                              labels: [CAPIRes.clusterNameLabel: name, "cluster.x-k8s.io/deployment-name": mdName,
+                                       "cluster.x-k8s.io/set-name": KubeMeta.name(ms)],
+                              namePrefix: KubeMeta.name(ms)))
+        }
+        try keepEndpoint(cl, rec)
+        // MachineSets whose deployment is gone lose their machines, then go (ownerReference GC).
+        let mdNames = Set(machineDeployments(ns, name).map(KubeMeta.name))
+        for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
+            guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
+            let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
+            for mach in owned { try removeMachine(mach, record: rec) }
+            try KO.remove(tx, m, CAPIRes.machineSets, ms)
+        }
+        var rec = rec
+        var failure: CAPIFailure? = nil
+        for pool in pools {
+            let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
+            var list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
+            // Scale down: the newest go first.
+            let live = list.filter { !KO.deleting($0) }
+            if live.count > pool.desired {
+                for extra in live.sorted(by: { (KubeMeta.field($0, "creationTimestamp")?.stringValue ?? "", KubeMeta.name($0)) > (KubeMeta.field($1, "creationTimestamp")?.stringValue ?? "", KubeMeta.name($1)) }).prefix(live.count - pool.desired) {
+                    var e = extra
+                    KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
+                    try KO.save(tx, m, CAPIRes.machines, old: extra, e)
+                }
+                list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
+            }
+            // Scale up: the control plane one machine at a time, workers once it is initialized.
+            let count = list.filter { !KO.deleting($0) }.count
+            if count < pool.desired {
+                if pool.controlPlane {
+                    let allRunning = list.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+                    if count == 0 || (allRunning && rec.workloadCreated) { try createMachine(pool, ns: ns, cluster: name, index: list.count) }
+                } else if rec.workloadCreated {
+                    for i in 0..<(pool.desired - count) { try createMachine(pool, ns: ns, cluster: name, index: list.count + i) }
+                }
+                list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
+            }
+            for mach in list {
+                do { try advanceMachine(mach, pool: pool, record: &rec) } catch let f as CAPIFailure { failure = failure ?? f }
+            }
+        }
+        if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
+        try updateControlPlanePool(ns, name, rec)
+        try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
+    }
+
+    /// The endpoint stays what CAPVCD chose even if the objects are re-applied without it.
+    func keepEndpoint(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
+        let endpoint: JSONValue = .object(["host": .string(rec.vip), "port": .int(6443)])
+        var c = cl
+        if cl["spec"]?["controlPlaneEndpoint"] != endpoint { c = KO.merge(c, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
+        // A PUT without the finalizer gets it back, as the cluster controller adds it on every reconcile.
+        KO.addFinalizer(&c, Self.clusterFinalizer)
+        try KO.save(tx, m, CAPIRes.clusters, old: cl, c)
+        let (infraName, _) = refs(cl)
+        if let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), infraName), !KO.deleting(vc) {
+            var n = vc
+            if vc["spec"]?["controlPlaneEndpoint"] != endpoint { n = KO.merge(n, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
+            KO.addFinalizer(&n, Self.vcdClusterFinalizer)
+            try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, n)
+        }
+    }
+
+    func ensureMachineSet(_ md: JSONValue, cluster: String) throws -> JSONValue {
+        let ns = KubeMeta.namespace(md), mdName = KubeMeta.name(md)
+        // The MachineSet of the deployment (found by label: after a move the deployment has a new uid).
+        if let ms = KO.list(tx, m, CAPIRes.machineSets, ns).first(where: {
+            KubeMeta.labels($0)["cluster.x-k8s.io/deployment-name"] == mdName && KO.str($0, "spec.clusterName") == cluster
+        }) { return ms }
+        let msName = "\(mdName)-\(KO.suffix((KubeMeta.field(md, "uid")?.stringValue ?? mdName) + "/ms"))"
+        var md2 = md
+        KubeMeta.set(&md2, "labels", KO.labels(md, adding: [CAPIRes.clusterNameLabel: cluster]))
+        try KO.save(tx, m, CAPIRes.machineDeployments, old: md, md2)
+        return try KO.create(tx, m, CAPIRes.machineSets, .object([
+            "metadata": .object(["name": .string(msName), "namespace": .string(ns),
+                                 "labels": .object([CAPIRes.clusterNameLabel: .string(cluster), "cluster.x-k8s.io/deployment-name": .string(mdName)]),
+                                 "ownerReferences": .array([ownerRef(md, CAPIRes.machineDeployments)])]),
+            "spec": .object([
+                "clusterName": .string(cluster), "replicas": md["spec"]?["replicas"] ?? .int(1),
+                "selector": .object(["matchLabels": .object([CAPIRes.clusterNameLabel: .string(cluster), "cluster.x-k8s.io/deployment-name": .string(mdName)])]),
+                "template": md["spec"]?["template"] ?? .object([:]),
+            ]),
+        ]))
+    }
+
+    func ownerRef(_ o: JSONValue, _ r: KubeResource) -> JSONValue {
+        .object(["apiVersion": .string(r.apiVersion), "kind": .string(r.kind), "name": .string(KubeMeta.name(o)),
+                 "uid": KubeMeta.field(o, "uid") ?? .string(""), "controller": .bool(true), "blockOwnerDeletion": .bool(true)])
+    }
+
+    func createMachine(_ pool: Pool, ns: String, cluster: String, index: Int) throws {
+        var n = index
+        var name = ""
+        repeat {
+            name = "\(pool.namePrefix)-\(KO.suffix("\(KubeMeta.field(pool.owner, "uid")?.stringValue ?? "")/\(n)"))"
+            n += 1
+        } while KO.get(tx, m, CAPIRes.machines, ns, name) != nil
+        let labels: JSONValue = .object(pool.labels.mapValues { .string($0) })
+        let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)
+        let bootstrapSpec = pool.controlPlane ? (pool.owner["spec"]?["kubeadmConfigSpec"] ?? .object([:]))
+            : (KO.get(tx, m, CAPIRes.kubeadmConfigTemplates, ns, KO.str(pool.owner, "spec.template.spec.bootstrap.configRef.name") ?? "")?["spec"]?["template"]?["spec"] ?? .object([:]))
+        try KO.create(tx, m, CAPIRes.kubeadmConfigs, .object([
+            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels]),
+            "spec": bootstrapSpec,
+            "status": .object(["ready": .bool(true), "dataSecretName": .string(name)]),
+        ]))
+        try KO.create(tx, m, CAPIRes.vcdMachines, .object([
+            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
+                                 "finalizers": .array([.string("vcdmachine.infrastructure.cluster.x-k8s.io")])]),
+            "spec": vmt?["spec"]?["template"]?["spec"] ?? .object([:]),
+            "status": .object(["ready": .bool(false)]),
+        ]))
+        try KO.create(tx, m, CAPIRes.machines, .object([
+            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
+                                 "finalizers": .array([.string(Self.machineFinalizer)]),
+                                 "ownerReferences": .array([ownerRef(pool.owner, pool.ownerResource)])]),
+            "spec": .object([
+                "clusterName": .string(cluster), "version": .string(pool.version),
+                "bootstrap": .object(["configRef": .object(["apiVersion": .string(CAPIRes.kubeadmConfigs.apiVersion), "kind": .string("KubeadmConfig"),
+                                                            "name": .string(name), "namespace": .string(ns)]),
+                                      "dataSecretName": .string(name)]),
+                "infrastructureRef": .object(["apiVersion": .string(CAPIRes.vcdMachines.apiVersion), "kind": .string("VCDMachine"),
+                                              "name": .string(name), "namespace": .string(ns)]),
+            ]),
+            "status": .object(["phase": .string("Pending"), "bootstrapReady": .bool(true), "infrastructureReady": .bool(false),
+                               "lastUpdated": .string(KubeMeta.timestamp(now))]),
+        ]))
+    }
+
+    /// One step of one Machine.
+    func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord) throws {
+        let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
+        if KO.deleting(mach) { try removeMachine(mach, record: rec); return }
+        let phase = mach["status"]?["phase"]?.stringValue ?? "Pending"
+        let last = mach["status"]?["lastUpdated"]?.stringValue
+        func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
+            var n = KO.merge(mach, ["status": .object(fields.merging(["lastUpdated": .string(KubeMeta.timestamp(now))]) { a, _ in a })])
+            if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
+            try KO.save(tx, m, CAPIRes.machines, old: mach, n)
+        }
+        func setVCDMachine(_ status: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
+            guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, name) else { return }
+            var n = KO.merge(vm, ["status": .object(status)])
+            if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
+            try KO.save(tx, m, CAPIRes.vcdMachines, old: vm, n)
+        }
+        let ctx = sim.controllerContext(tx, orgId: rec.orgId, user: rec.user)
+        switch phase {
+        case "Pending":
+            guard elapsed(since: last, atLeast: 5) else { return }
+            let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)
+            let spec = vmt?["spec"]?["template"]?["spec"]
+            do {
+                let tpl = try CAPVCDInfra.template(tx, orgId: rec.orgId, spec: spec)
+                let vmId = try CAPVCDInfra.createVM(sim, tx, vappId: rec.vappId, name: name, template: tpl, machineSpec: spec,
+                                                    controlPlane: pool.controlPlane, user: rec.user)
+                let pid = CAPVCDInfra.providerID(vmId)
+                try setVCDMachine(["ready": .bool(false), "template": .string(tpl.name)], spec: ["providerID": .string(pid)])
+                try setStatus(["phase": .string("Provisioning"), "conditions": KO.conditions(mach, [
+                    KO.condition("Ready", false, reason: "WaitingForInfrastructure", message: "VM \(name) is powering on", now: now, severity: "Info"),
+                    KO.condition("BootstrapReady", true, now: now),
+                    KO.condition("InfrastructureReady", false, reason: "WaitingForInfrastructure", now: now, severity: "Info"),
+                ])], spec: ["providerID": .string(pid)])
+            } catch let f as CAPIFailure {
+                try setStatus(["phase": .string("Failed"), "failureReason": .string("CreateError"), "failureMessage": .string(f.message)])
+                throw f
+            }
+        case "Provisioning":
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let vm = CAPVCDInfra.vm(tx, vmId) else {
+                return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
+                                      "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
+            }
+            guard vm.status == 4, elapsed(since: last, atLeast: 20) else { return }
+            let ip = vm.nics.first?.ip ?? ""
+            let addresses: JSONValue = .array([.object(["type": .string("InternalIP"), "address": .string(ip)]),
+                                               .object(["type": .string("Hostname"), "address": .string(vm.computerName)])])
+            try setVCDMachine(["ready": .bool(true), "addresses": addresses, "bootstrapped": .bool(false)])
+            try setStatus(["phase": .string("Provisioned"), "infrastructureReady": .bool(true), "addresses": addresses,
+                           "conditions": KO.conditions(mach, [
+                            KO.condition("Ready", false, reason: "WaitingForNodeRef", message: "bootstrap of \(name) in progress", now: now, severity: "Info"),
+                            KO.condition("BootstrapReady", true, now: now),
+                            KO.condition("InfrastructureReady", true, now: now),
+                           ])])
+        case "Provisioned":
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let vm = CAPVCDInfra.vm(tx, vmId) else {
+                return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
+                                      "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
+            }
+            let keys = Guest.keys(ctx, vm)
+            if keys[key: Guest.failureKey] == "1" {
+                let why = keys[key: Guest.failureReasonKey] ?? "the bootstrap script failed"
+                try setVCDMachine(["ready": .bool(true), "bootstrapped": .bool(false),
+                                   "conditions": .array([KO.condition("BootstrapExecSucceeded", false, reason: "BootstrapExecError", message: why, now: now, severity: "Error")])])
+                let n = KO.merge(mach, ["status": .object(["conditions": KO.conditions(mach, [
+                    KO.condition("Ready", false, reason: "BootstrapFailed", message: why, now: now, severity: "Error"),
+                    KO.condition("BootstrapReady", true, now: now),
+                    KO.condition("InfrastructureReady", true, now: now),
+                ])])])
+                try KO.save(tx, m, CAPIRes.machines, old: mach, n)
+                try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
+                    var errs = e["status"]?["capvcd"]?["errorSet"]?.arrayValue ?? []
+                    if !errs.contains(where: { $0["additionalDetails"]?["machine"]?.stringValue == name }) {
+                        errs.append(.object(["name": .string("VCDMachineScriptExecutionError"), "occurredAt": .string(KubeMeta.timestamp(now)),
+                                             "additionalDetails": .object(["machine": .string(name), "error": .string(why)])]))
+                        e = KubePatch.merge(e, .object(["status": .object(["capvcd": .object(["errorSet": .array(errs)])])]))
+                    }
+                }
+                return
+            }
+            guard Guest.finished(ctx, vm) else { return }
+            if !rec.workloadCreated {
+                guard pool.controlPlane else { return }
+                try createWorkloadCluster(ns: ns, record: &rec, version: pool.version)
+            }
+            let node = try ensureNode(cluster: rec.name, name: name, vm: vm, controlPlane: pool.controlPlane, version: KO.str(mach, "spec.version") ?? pool.version)
+            try setVCDMachine(["ready": .bool(true), "bootstrapped": .bool(true),
+                               "conditions": .array([KO.condition("BootstrapExecSucceeded", true, now: now)])])
+            try setStatus(["phase": .string("Running"), "bootstrapReady": .bool(true), "infrastructureReady": .bool(true),
+                           "nodeRef": .object(["apiVersion": .string("v1"), "kind": .string("Node"), "name": .string(name),
+                                               "uid": KubeMeta.field(node, "uid") ?? .string("")]),
+                           "nodeInfo": node["status"]?["nodeInfo"] ?? .object([:]),
+                           "conditions": KO.conditions(mach, [
+                            KO.condition("Ready", true, now: now),
+                            KO.condition("BootstrapReady", true, now: now),
+                            KO.condition("InfrastructureReady", true, now: now),
+                            KO.condition("NodeHealthy", true, now: now),
+                           ])])
+        default:
+            return
+        }
+    }
+
+    /// The workload cluster comes up with the first control-plane node: a simulated Kubernetes
+    /// cluster named like the Cluster, and the `<cluster>-kubeconfig` secret naming VIP:6443.
+    func createWorkloadCluster(ns: String, record rec: inout CAPIClusterRecord, version: String) throws {
+        if KubeStore.cluster(tx, rec.name) == nil {
+            let v = version.range(of: #"^v?\d+\.\d+\.\d+"#, options: .regularExpression) != nil ? version : "v1.27.5"
+            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v)
+        }
+        rec.workloadCreated = true
+        try saveRecord(rec)
+        try writeKubeconfigSecret(ns: ns, record: rec)
+    }
+
+    func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {
+        guard let k = KubeStore.cluster(tx, rec.name) else { return }
+        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: "https://\(rec.vip):6443", token: k.token)
+        let data: JSONValue = .object(["value": .string(Data(yaml.utf8).base64EncodedString())])
+        var owner: [JSONValue] = []
+        if let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name) { owner = [ownerRef(cl, CAPIRes.clusters)] }
+        if let old = KO.get(tx, m, CAPIRes.secrets, ns, "\(rec.name)-kubeconfig") {
+            try KO.save(tx, m, CAPIRes.secrets, old: old, KO.merge(old, ["data": data]))
+            return
+        }
+        try KO.create(tx, m, CAPIRes.secrets, .object([
+            "metadata": .object(["name": .string("\(rec.name)-kubeconfig"), "namespace": .string(ns),
+                                 "labels": .object([CAPIRes.clusterNameLabel: .string(rec.name)]), "ownerReferences": .array(owner)]),
+            "type": .string("cluster.x-k8s.io/secret"),
+            "data": data,
+        ]))
+    }
+
+    /// A Ready Node in the workload cluster for a machine.
+    @discardableResult
+    func ensureNode(cluster: String, name: String, vm: XVM, controlPlane: Bool, version: String) throws -> JSONValue {
+        if let n = KO.get(tx, cluster, CAPIRes.nodes, "", name) { return n }
+        var labels: [String: JSONValue] = ["kubernetes.io/hostname": .string(name), "kubernetes.io/os": .string("linux"),
+                                           "kubernetes.io/arch": .string("amd64"), "beta.kubernetes.io/os": .string("linux")]
+        if controlPlane { labels["node-role.kubernetes.io/control-plane"] = .string("") }
+        let t = JSONValue.string(KubeMeta.timestamp(now))
+        let ip = vm.nics.first?.ip ?? ""
+        return try KO.create(tx, cluster, CAPIRes.nodes, .object([
+            "metadata": .object(["name": .string(name), "labels": .object(labels),
+                                 "annotations": .object(["cluster.x-k8s.io/cluster-name": .string(cluster), "cluster.x-k8s.io/machine": .string(name)])]),
+            "spec": .object(["providerID": .string(CAPVCDInfra.providerID(vm.id)),
+                             "taints": .array(controlPlane ? [.object(["key": .string("node-role.kubernetes.io/control-plane"), "effect": .string("NoSchedule")])] : [])]),
+            "status": .object([
+                "conditions": .array([.object(["type": .string("Ready"), "status": .string("True"), "reason": .string("KubeletReady"),
+                                               "message": .string("kubelet is posting ready status"), "lastHeartbeatTime": t, "lastTransitionTime": t])]),
+                "addresses": .array([.object(["type": .string("InternalIP"), "address": .string(ip)]),
+                                     .object(["type": .string("Hostname"), "address": .string(name)])]),
+                "nodeInfo": .object(["kubeletVersion": .string(version), "kubeProxyVersion": .string(version), "operatingSystem": .string("linux"),
+                                     "architecture": .string("amd64"), "osImage": .string(vm.osDescription ?? "Ubuntu 22.04 LTS"),
+                                     "containerRuntimeVersion": .string("containerd://1.6.18")]),
+                "capacity": .object(["cpu": .string(String(vm.cpus)), "memory": .string("\(vm.memoryMb * 1024)Ki"), "pods": .string("110")]),
+                "allocatable": .object(["cpu": .string(String(vm.cpus)), "memory": .string("\(vm.memoryMb * 1024)Ki"), "pods": .string("110")]),
+            ]),
+        ]))
+    }
+
+    /// Deletes a machine's VM, node and objects.
+    func removeMachine(_ mach: JSONValue, record rec: CAPIClusterRecord?) throws {
+        let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
+        if let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) { CAPVCDInfra.deleteVM(tx, vmId) }
+        if let rec, KubeStore.cluster(tx, rec.name) != nil, let node = KO.get(tx, rec.name, CAPIRes.nodes, "", name) {
+            try KO.remove(tx, rec.name, CAPIRes.nodes, node)
+        }
+        for r in [CAPIRes.vcdMachines, CAPIRes.kubeadmConfigs] {
+            if let o = KO.get(tx, m, r, ns, name) { try KO.remove(tx, m, r, o) }
+        }
+        try KO.remove(tx, m, CAPIRes.machines, mach)
+    }
+
+    /// The control-plane pool holds the addresses of the Running control-plane machines.
+    func updateControlPlanePool(_ ns: String, _ cluster: String, _ rec: CAPIClusterRecord) throws {
+        guard let poolId = rec.poolId else { return }
+        let ips = KO.list(tx, m, CAPIRes.machines, ns).filter {
+            KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
+                && $0["status"]?["phase"]?.stringValue == "Running" && !KO.deleting($0)
+        }.compactMap { m -> String? in
+            (m["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
+        }.sorted()
+        try CAPVCDInfra.setMembers(sim, tx, poolId: poolId, members: ips, port: 6443)
+    }
+
+    /// Status of the control plane, the deployments, the Cluster and the RDE from the machines.
+    func aggregate(_ cl: JSONValue, kcp: JSONValue, pools: [Pool], record rec: CAPIClusterRecord, failure: CAPIFailure?) throws {
+        let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
+        var allRunning = true
+        var cpReady = false
+        var nodePools: [JSONValue] = []
+        for pool in pools {
+            let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
+            let list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner)).filter { !KO.deleting($0) }
+            let ready = list.filter { $0["status"]?["phase"]?.stringValue == "Running" }.count
+            if ready != pool.desired || list.count != pool.desired { allRunning = false }
+            let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)?["spec"]?["template"]?["spec"]
+            nodePools.append(.object([
+                "name": .string(KubeMeta.name(pool.controlPlane ? kcp : pool.owner)), "desiredReplicas": .int(pool.desired), "availableReplicas": .int(ready),
+                "sizingPolicy": .string(KO.str(vmt, "sizingPolicy") ?? ""), "placementPolicy": .string(KO.str(vmt, "placementPolicy") ?? ""),
+                "storageProfile": .string(KO.str(vmt, "storageProfile") ?? ""), "diskSizeMb": .int((KO.bytes(vmt, "diskSize") ?? 0) / (1024 * 1024)),
+                "nvidiaGpuEnabled": .bool(false),
+            ]))
+            let selector = pool.labels.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: ",")
+            if pool.controlPlane {
+                cpReady = ready == pool.desired && list.count == pool.desired
+                let n = KO.merge(kcp, ["status": .object([
+                    "replicas": .int(list.count), "readyReplicas": .int(ready), "updatedReplicas": .int(list.count),
+                    "unavailableReplicas": .int(list.count - ready), "initialized": .bool(rec.workloadCreated), "ready": .bool(ready > 0),
+                    "version": .string(pool.version), "selector": .string(selector),
+                    "observedGeneration": KubeMeta.field(kcp, "generation") ?? .int(1),
+                    "conditions": KO.conditions(kcp, [
+                        KO.condition("Ready", cpReady, reason: cpReady ? "" : "ScalingUp", message: cpReady ? "" : "\(ready) of \(pool.desired) control plane machines ready", now: now, severity: "Info"),
+                        KO.condition("Available", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForKubeadmInit", now: now, severity: "Info"),
+                        KO.condition("MachinesReady", ready == list.count && !list.isEmpty, reason: ready == list.count ? "" : "WaitingForNodeRef", now: now, severity: "Info"),
+                    ]),
+                ])])
+                try KO.save(tx, m, CAPIRes.kubeadmControlPlanes, old: kcp, n)
+            } else {
+                let ms = pool.owner
+                let msStatus: [String: JSONValue] = ["replicas": .int(list.count), "readyReplicas": .int(ready), "availableReplicas": .int(ready),
+                                                     "fullyLabeledReplicas": .int(list.count), "selector": .string(selector),
+                                                     "observedGeneration": KubeMeta.field(ms, "generation") ?? .int(1)]
+                if let cur = KO.get(tx, m, CAPIRes.machineSets, ns, KubeMeta.name(ms)) {
+                    try KO.save(tx, m, CAPIRes.machineSets, old: cur, KO.merge(cur, ["status": .object(msStatus)]))
+                }
+                if let mdName = pool.labels["cluster.x-k8s.io/deployment-name"], let md = KO.get(tx, m, CAPIRes.machineDeployments, ns, mdName) {
+                    let phase = list.count < pool.desired ? "ScalingUp" : list.count > pool.desired ? "ScalingDown" : (ready == pool.desired ? "Running" : "ScalingUp")
+                    let n = KO.merge(md, ["status": .object(msStatus.merging([
+                        "updatedReplicas": .int(list.count), "unavailableReplicas": .int(max(0, pool.desired - ready)), "phase": .string(phase),
+                        "conditions": KO.conditions(md, [KO.condition("Ready", phase == "Running", reason: phase == "Running" ? "" : "WaitingForAvailableMachines", now: now, severity: "Info"),
+                                                         KO.condition("Available", ready >= pool.desired, reason: ready >= pool.desired ? "" : "WaitingForAvailableMachines", now: now, severity: "Info")]),
+                    ]) { _, b in b })])
+                    try KO.save(tx, m, CAPIRes.machineDeployments, old: md, n)
+                }
+            }
+        }
+        guard let cur = KO.get(tx, m, CAPIRes.clusters, ns, name) else { return }
+        let provisioned = rec.workloadCreated && cpReady && allRunning
+        var status: [String: JSONValue] = [
+            "infrastructureReady": .bool(true), "controlPlaneReady": .bool(cpReady),
+            "phase": .string(provisioned ? "Provisioned" : "Provisioning"),
+            "observedGeneration": KubeMeta.field(cur, "generation") ?? .int(1),
+            "conditions": KO.conditions(cur, [
+                provisioned ? KO.condition("Ready", true, now: now)
+                    : KO.condition("Ready", false, reason: rec.workloadCreated ? "WaitingForMachines" : "WaitingForControlPlane",
+                                   message: rec.workloadCreated ? "waiting for all machines to run" : "waiting for the control plane to be initialized",
+                                   now: now, severity: "Info"),
+                KO.condition("InfrastructureReady", true, now: now),
+                KO.condition("ControlPlaneInitialized", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
+                KO.condition("ControlPlaneReady", cpReady, reason: cpReady ? "" : "WaitingForControlPlane", now: now, severity: "Info"),
+            ]),
+        ]
+        if let f = failure {
+            status["phase"] = .string("Failed")
+            status["failureReason"] = .string("CreateError")
+            status["failureMessage"] = .string(f.message)
+            status["conditions"] = KO.conditions(cur, [
+                KO.condition("Ready", false, reason: f.reason, message: f.message, now: now, severity: "Error"),
+                KO.condition("InfrastructureReady", true, now: now),
+                KO.condition("ControlPlaneInitialized", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
+                KO.condition("ControlPlaneReady", cpReady, reason: cpReady ? "" : "WaitingForControlPlane", now: now, severity: "Info"),
+            ])
+        }
+        try KO.save(tx, m, CAPIRes.clusters, old: cur, KO.merge(cur, ["status": .object(status)]))
+        let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
+        try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
+            e = KubePatch.merge(e, .object(["status": .object(["capvcd": .object([
+                "phase": .string(phase), "nodePool": .array(nodePools),
+                "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
+                "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
+                                             "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
+            ])])]))
+        }
+    }
+}
