@@ -64,10 +64,13 @@ final class CloudWiring {
         var kube = KubeWiring(gate: gate)
         // A kubeconfig whose server is https://kube.sim.test (`sim kube kubeconfig NAME --embedded`)
         // reaches the clusters of this run's embedded simulator in-process, like `cloud` does.
+        // So does a workload cluster's control-plane endpoint (VIP:6443) that the simulated CAPVCD chose.
         kube.transport = { [self] r in
-            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost, let sim = try? self.openSimulator() else { return nil }
-            return InProcessTransport { sim.handle($0, service: .kube) }
+            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost || self.usesSimulator, let sim = try? self.openSimulator() else { return nil }
+            return SimClusterTooling.transport(sim, server: r.server)
         }
+        // kind and clusterctl: the simulator's clusters and providers (the real binaries for a real site).
+        if usesSimulator { kube.clusters = SimClusterTooling { [self] in try self.openSimulator() } }
         if debug { kube.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         ScriptCloud.install(interp, cloud: cloud, kube: kube) { [self] r in
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
