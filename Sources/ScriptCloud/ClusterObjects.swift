@@ -199,7 +199,9 @@ enum ClusterBridge {
                 return .object(KindCluster(name: name, env: env, planned: done == nil))
             },
             delete: { n in
-                guard try env.tooling.kindClusters().contains(n) else { return false }
+                let plannedHere = env.gate.isPlan && env.gate.changes.contains { $0.action == .create && $0.kind == "kind cluster" && $0.name == n }
+                let exists = try env.tooling.kindClusters().contains(n)
+                guard plannedHere || exists else { return false }
                 try env.gate.mutate(Change(.delete, kind: "kind cluster", name: n)) { try env.tooling.kindDelete(name: n) }
                 return true
             })
