@@ -112,7 +112,7 @@ final class ClusterHarness {
     }
 
     @discardableResult
-    func run(_ code: String, mode: EngineMode = .apply, tooling other: ClusterTooling? = nil) throws -> [String] {
+    func run(_ code: String, mode: EngineMode = .apply, tooling other: ClusterTooling? = nil, args: [String] = [], file: String? = nil) throws -> [String] {
         output = []
         var options = InterpreterOptions()
         options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
@@ -126,7 +126,12 @@ final class ClusterHarness {
         wiring.clusters = other ?? tooling
         let e = h.engine(mode: mode)
         ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: wiring) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        interp.define("args", .list(args.map { .string($0) }))
+        if let file {
+            _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        } else {
+            _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        }
         return output
     }
 
@@ -449,6 +454,27 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(e.message, "kind is not installed (not found on PATH)")
     }
 
+    /// stdlib/lab-setup.vs in plan mode: every layer is planned, nothing is sent to VCD or Kubernetes.
+    func testLabSetupPlansTheWholeLabAndSendsNothing() throws {
+        let c = try ClusterHarness()
+        let root = SimHarness.packageRoot
+        let writes = c.h.sim.counters.writes
+        let out = try c.run("", mode: .plan, args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"],
+                            file: root + "/stdlib/lab-setup.vs")
+        // The VCD engine reports to the harness's output, Kubernetes and kind to the gate's.
+        let all = c.h.output + out
+        let text = all.joined(separator: "\n")
+        for line in ["+ create edge gateway gw-capvcd on t-tenant", "+ create template ubuntu-20.04-kube-v1.22.5+vmware.1 on home", "+ create kind cluster capvcd",
+                     "+ create CAPVCD provider on kind cluster capvcd (vcd:v1.3.2)", "+ create machinedeployment capi-cluster-md0",
+                     "+ create deployment default/test-lb", "+ create Cluster API objects of namespace default moved from kind cluster capvcd to cluster capi-cluster",
+                     "- delete kind cluster capvcd"] {
+            XCTAssertTrue(all.contains(line), "missing \(line) in:\n\(text)")
+        }
+        XCTAssertEqual(c.recorder.writes, [])
+        XCTAssertEqual(c.h.sim.counters.writes, writes, "plan mode changed the simulator")
+        XCTAssertEqual(c.tooling.calls, [])
+    }
+
     /// The whole lab against the simulated Cluster API and CAPVCD controllers (branch capvcd-sim):
     /// skipped until they are there.
     func testEndToEndWithTheSimulatedControllers() throws {
@@ -464,28 +490,23 @@ final class ClusterTests: XCTestCase {
         let c = try ClusterHarness()
         let sim = c.h.sim
         let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
-        // The lab's tenant network and a template come from the runbooks (stdlib/lab-setup.vs).
-        let out = try c.run("""
-            let org = cloud.org("xav_lab")
-            let vdc = org.vdcs.list()[0]
-            let net = vdc.networks.list()[0]
-            let gw = vdc.gateways.list()[0]
-            let tpl = org.catalogs.list()[0].templates.list()[0]
-            let mgmt = kind.clusters.ensure(name: "capvcd")
-            mgmt.clusterctl.init()
-            mgmt.capvcd.install(version: "v1.3.2", site: cloud.site, org: org, vdc: vdc, network: net, vipSubnet: gw.vipSubnet, credentials: cloud.credentials)
-            let wc = mgmt.clusters.ensure(name: "capi-cluster", template: tpl, controlPlane: 1, workers: 1, kubernetes: "v1.22.5+vmware.1", sshKey: "ssh-rsa AAAA x")
-            wc.waitFor("Provisioned", timeout: 2m)
-            print(wc.describe())
-            print(wc.kube.nodes.count)
-            wc.kube.deployments.ensure(name: "test-lb", image: "containous/whoami", replicas: 1)
-            wc.pivot(from: mgmt)
-            print(wc.management.name)
-            kind.clusters.delete("capvcd")
-            """, tooling: tooling)
-        XCTAssertEqual(out.last, "- deleted kind cluster capvcd", out.joined(separator: "\n"))
-        XCTAssertTrue(out.contains("2"), out.joined(separator: "\n"))
-        XCTAssertTrue(out.contains("capi-cluster"), out.joined(separator: "\n"))
+        let root = SimHarness.packageRoot
+        let args = ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "timeout=2"]
+        // ensure → Provisioned → wc.kube works (a LoadBalancer service) → pivot → kind cluster deleted.
+        let out = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
+        let text = (c.h.output + out).joined(separator: "\n")
+        XCTAssertTrue(out.contains("- deleted kind cluster capvcd"), text)
+        XCTAssertTrue(out.contains { $0.hasPrefix("cluster capi-cluster: Provisioned, endpoint ") && $0.hasSuffix("managed by capi-cluster") }, text)
+        XCTAssertTrue(text.contains("└─Machine/capi-cluster-md0-"), text)
+        XCTAssertFalse(sim.kubeClusters.contains { $0.name == "capvcd" })
+        XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/apps/v1/namespaces/default/deployments/test-lb"))
+        XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/cluster.x-k8s.io/v1beta1/namespaces/default/clusters/capi-cluster"),
+                        "after the pivot the workload cluster holds its own Cluster object")
+        // A second run changes nothing: the pivot is done, the kubeconfig reaches the cluster.
+        c.h.output = []
+        let again = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
+        let all = c.h.output + again
+        XCTAssertFalse(all.contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, all.joined(separator: "\n"))
     }
 }
 
