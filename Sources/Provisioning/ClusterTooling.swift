@@ -65,14 +65,15 @@ public final class ProcessClusterTooling: ClusterTooling {
         throw EngineError("\(tool) is not installed (not found on PATH)", hint: Self.installHints[tool] ?? "install \(tool) and put it on PATH")
     }
 
-    /// Runs `tool args`; its standard output as lines, or an error with its standard error.
+    /// Runs `tool args`; its standard output as lines (with `withProgress`, also the lines of its
+    /// standard error that say what it installed or moved), or an error with its standard error.
     @discardableResult
-    func run(_ tool: String, _ args: [String]) throws -> [String] {
+    func run(_ tool: String, _ args: [String], withProgress: Bool = false, extraEnvironment: [String: String] = [:]) throws -> [String] {
         let exe = try locate(tool)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
         p.arguments = args
-        p.environment = environment
+        p.environment = environment.merging(extraEnvironment) { _, new in new }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -81,8 +82,22 @@ public final class ProcessClusterTooling: ClusterTooling {
         let errBox = Box()
         let group = DispatchGroup()
         group.enter()
+        let progress = self.progress
+        // Standard error as it comes (kind and clusterctl report there), line by line to `progress`.
         DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            let h = err.fileHandleForReading
+            var pending = Data()
+            while true {
+                let chunk = h.availableData
+                if chunk.isEmpty { break }
+                errBox.data.append(chunk)
+                pending.append(chunk)
+                while let nl = pending.firstIndex(of: 0x0A) {
+                    let line = String(decoding: pending[pending.startIndex..<nl], as: UTF8.self)
+                    pending.removeSubrange(pending.startIndex...nl)
+                    if !line.isEmpty { progress?(SecretRedactor.shared.redact(line)) }
+                }
+            }
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -91,13 +106,12 @@ public final class ProcessClusterTooling: ClusterTooling {
         p.waitUntilExit()
         let lines = String(decoding: outData, as: UTF8.self).split(separator: "\n").map(String.init)
         let errLines = String(decoding: errData, as: UTF8.self).split(separator: "\n").map(String.init)
-        for l in errLines { progress?(l) }
         guard p.terminationStatus == 0 else {
             let detail = SecretRedactor.shared.redact(errLines.suffix(5).joined(separator: "\n"))
-            throw EngineError("\(tool) \(args.prefix(3).joined(separator: " ")) failed (exit \(p.terminationStatus))\(detail.isEmpty ? "" : ": \(detail)")",
+            throw EngineError("\(tool) \(args.joined(separator: " ")) failed (exit \(p.terminationStatus))\(detail.isEmpty ? "" : ": \(detail)")",
                               hint: "run the same command by hand to see all its output")
         }
-        return lines + errLines.filter { $0.contains("Installing") || $0.contains("Moving") }
+        return withProgress ? lines + errLines.filter { $0.contains("Installing") || $0.contains("Moving") } : lines
     }
 
     /// Writes `kubeconfig` to a 0600 temporary file for the duration of `body`.
@@ -130,20 +144,22 @@ public final class ProcessClusterTooling: ClusterTooling {
 
     public func clusterctlInit(_ cluster: ClusterAccess, core: String, bootstrap: String, controlPlane: String) throws -> [String] {
         try withKubeconfigFile(cluster.kubeconfig) { f in
-            try run("clusterctl", ["init", "--kubeconfig", f, "--core", core, "--bootstrap", bootstrap, "--control-plane", controlPlane, "--wait-providers"])
+            try run("clusterctl", ["init", "--kubeconfig", f, "--core", core, "--bootstrap", bootstrap, "--control-plane", controlPlane, "--wait-providers"], withProgress: true)
         }
     }
 
     public func installInfrastructure(_ cluster: ClusterAccess, provider: String, version: String) throws -> [String] {
         try withKubeconfigFile(cluster.kubeconfig) { f in
-            try run("clusterctl", ["init", "--kubeconfig", f, "--infrastructure", "\(provider):\(version)", "--wait-providers"])
+            // CAPVCD's components need ClusterResourceSets (the CPI, CSI and CNI of its clusters).
+            try run("clusterctl", ["init", "--kubeconfig", f, "--infrastructure", "\(provider):\(version)", "--wait-providers"], withProgress: true,
+                    extraEnvironment: ["EXP_CLUSTER_RESOURCE_SET": "true"])
         }
     }
 
     public func move(from: ClusterAccess, to: ClusterAccess, namespace: String) throws -> [String] {
         try withKubeconfigFile(from.kubeconfig) { f in
             try withKubeconfigFile(to.kubeconfig) { t in
-                try run("clusterctl", ["move", "--kubeconfig", f, "--to-kubeconfig", t, "--namespace", namespace])
+                try run("clusterctl", ["move", "--kubeconfig", f, "--to-kubeconfig", t, "--namespace", namespace], withProgress: true)
             }
         }
     }

@@ -70,7 +70,14 @@ final class CloudWiring {
             return SimClusterTooling.transport(sim, server: r.server)
         }
         // kind and clusterctl: the simulator's clusters and providers (the real binaries for a real site).
-        if usesSimulator { kube.clusters = SimClusterTooling { [self] in try self.openSimulator() } }
+        if usesSimulator {
+            kube.clusters = SimClusterTooling { [self] in try self.openSimulator() }
+        } else {
+            let real = ProcessClusterTooling(environment: env)
+            // kind and clusterctl take minutes: their progress on a terminal's stderr.
+            if isatty(2) != 0 { real.progress = { line in FileHandle.standardError.write(Data("  … \(line)\n".utf8)) } }
+            kube.clusters = real
+        }
         if debug { kube.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         ScriptCloud.install(interp, cloud: cloud, kube: kube) { [self] r in
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
