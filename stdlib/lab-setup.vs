@@ -110,7 +110,7 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
     wc.waitFor("Provisioned", timeout: int(p.timeout) * 60)
     print(wc.describe())
     if not cloud.plan {
-        write(p.kubeconfig, wc.kubeconfig)
+        write(p.kubeconfig, wc.kubeconfig, mode: 384)   # 0600: it holds the cluster's credentials
         print("kubeconfig of ${wc.name} written to ${p.kubeconfig}")
     }
     k = wc.kube
