@@ -269,6 +269,7 @@ enum ClusterBridge {
             ensure: nil,
             delete: { n in try CAPIClusters(kube: try m.engine(), namespace: ns).delete(n) })
         c.managed = m
+        c.namespace = ns
         return .object(c)
     }
 
@@ -365,11 +366,21 @@ enum ClusterBridge {
         if let s = try a.optString("diskSize") { spec.diskSize = s }
         if let s = try a.optString("podCIDR") { spec.podCIDR = s }
         if let s = try a.optString("serviceCIDR") { spec.serviceCIDR = s }
+        if let s = try a.optString("controlPlaneEndpoint") { spec.controlPlaneHost = s.split(separator: ":").first.map(String.init) }
         if case .password(_, let p) = creds.method { SecretRedactor.shared.register(p) }
         if case .apiToken(let t) = creds.method { SecretRedactor.shared.register(t) }
         let finalSpec = spec
         let r = try host(ctx) { try CAPIClusters(kube: try m.engine(), namespace: ns).ensure(finalSpec) }
         return .object(WorkloadCluster(name: clusterName, namespace: ns, management: m, value: r.value, planned: r.planned || m.planned))
+    }
+
+    /// Deletes a Cluster and waits up to `timeout` for its controllers to remove it.
+    static func deleteCluster(_ m: ManagedCluster, namespace: String, name: String, timeout: Double) throws -> Bool {
+        let k = try m.engine()
+        let slow = KubeEngine(client: k.client, gate: k.gate)
+        slow.deleteTimeout = timeout
+        slow.pollInterval = max(k.pollInterval, timeout > 60 ? 2 : k.pollInterval)
+        return try CAPIClusters(kube: slow, namespace: namespace).delete(name)
     }
 
     static func timeout(_ a: Arguments, _ name: String, default d: Double) throws -> Double {
@@ -424,4 +435,5 @@ enum ClusterBridge {
 /// The workload clusters of one management cluster (its `clusters`).
 final class CAPIClusterCollection: CloudCollection {
     var managed: ManagedCluster?
+    var namespace = "default"
 }

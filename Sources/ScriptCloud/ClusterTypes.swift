@@ -133,17 +133,19 @@ enum ClusterTypes {
             Parameter("placementPolicy", default: .null), Parameter("storageProfile", default: .null),
             Parameter("diskSize", default: .null, doc: "default 20Gi"), Parameter("podCIDR", default: .null, doc: "default 100.96.0.0/11"),
             Parameter("serviceCIDR", default: .null, doc: "default 100.64.0.0/13"),
+            Parameter("controlPlaneEndpoint", default: .null, doc: "a fixed VIP for the API server (host, port 6443); default CAPVCD picks one in vipSubnet"),
         ], doc: "Applies the objects of CAPVCD's cluster template for these parameters (Secret capi-user-credentials, Cluster, VCDCluster, VCDMachineTemplate ×2, KubeadmControlPlane, KubeadmConfigTemplate, MachineDeployment): + created / ~ updated (fields) / = unchanged per object, nothing sent when they match; returns the cluster (wait for it with waitFor).") { o, a, ctx in
             let c = o as! CAPIClusterCollection
             guard let m = c.managed else { throw ScriptError(.host, "this collection cannot create clusters") }
             return try ClusterBridge.ensureCluster(m, a, ctx)
         }
-        t.method("delete", params: [Parameter("name")],
+        t.method("delete", params: [Parameter("name"), Parameter("timeout", default: .duration(30 * 60 * 1_000_000_000), doc: "how long to wait for it to be gone")],
                  doc: "Deletes the Cluster (its controllers delete its machines, VMs, virtual services and RDE) and waits until it is gone; true if it existed.") { o, a, ctx in
-            let c = o as! CloudCollection
-            guard let del = c.deleteItem else { throw ScriptError(.host, "clusters cannot be deleted here") }
+            let c = o as! CAPIClusterCollection
+            guard let m = c.managed else { throw ScriptError(.host, "clusters cannot be deleted here") }
             let name = try a.string(0)
-            return .bool(try host(ctx) { try del(name) })
+            let timeout = try ClusterBridge.timeout(a, "timeout", default: 1800)
+            return .bool(try host(ctx) { try ClusterBridge.deleteCluster(m, namespace: c.namespace, name: name, timeout: timeout) })
         }
         return t
     }()

@@ -257,6 +257,12 @@ final class ClusterTests: XCTestCase {
         spec.credentialsOrg = "System"
         XCTAssertEqual(CAPI.manifests(spec)[0]["data"]?["username"]?.stringValue, Data("system/administrator".utf8).base64EncodedString())
 
+        // A fixed control-plane VIP goes into VCDCluster.spec.controlPlaneEndpoint.
+        var fixed = spec
+        fixed.controlPlaneHost = "192.0.2.10"
+        XCTAssertEqual(CAPI.manifests(fixed)[2].value(at: "spec.controlPlaneEndpoint"), .object(["host": "192.0.2.10", "port": 6443]))
+        XCTAssertNil(vcd.value(at: "spec.controlPlaneEndpoint"))
+
         // The fixture template: the same kinds and names, and every field path we set exists there.
         let path = SimHarness.packageRoot + "/../shared/fixtures/capvcd/cluster-template-v1beta2-1.3.2.yaml"
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw XCTSkip("no fixture at \(path)") }
