@@ -139,6 +139,12 @@ enum ClusterTypes {
             guard let m = c.managed else { throw ScriptError(.host, "this collection cannot create clusters") }
             return try ClusterBridge.ensureCluster(m, a, ctx)
         }
+        t.property("namespace", doc: "The namespace it lists.") { o, _ in .string((o as! CAPIClusterCollection).namespace) }
+        t.method("inNamespace", params: [Parameter("name")], doc: "The same collection in another namespace.") { o, a, _ in
+            let c = o as! CAPIClusterCollection
+            guard let m = c.managed else { return .object(c) }
+            return ClusterBridge.capiClusters(m, namespace: try a.string(0))
+        }
         t.method("delete", params: [Parameter("name"), Parameter("timeout", default: .duration(30 * 60 * 1_000_000_000), doc: "how long to wait for it to be gone")],
                  doc: "Deletes the Cluster (its controllers delete its machines, VMs, virtual services and RDE) and waits until it is gone; true if it existed.") { o, a, ctx in
             let c = o as! CAPIClusterCollection

@@ -203,6 +203,8 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(again, ["= unchanged kind cluster capvcd", "= unchanged Cluster API providers on kind cluster capvcd", "= unchanged CAPVCD provider on kind cluster capvcd"])
         XCTAssertEqual(c.tooling.calls.count, 3, "a second run must not call the tooling again")
         XCTAssertEqual(try c.run(#"print(kind.clusters.get("capvcd").capvcd.installed)"#), ["true"])
+        XCTAssertEqual(try c.run("let m = kind.clusters.get(\"capvcd\")\nprint(m.clusters.namespace, m.clusters.inNamespace(\"team-a\").namespace, m.clusters.count)"),
+                       ["default team-a 0"])
     }
 
     func testGeneratedObjectsFollowTheCAPVCDTemplate() throws {
