@@ -114,14 +114,17 @@ public final class ProcessClusterTooling: ClusterTooling {
         return withProgress ? lines + errLines.filter { $0.contains("Installing") || $0.contains("Moving") } : lines
     }
 
-    /// Writes `kubeconfig` to a 0600 temporary file for the duration of `body`.
-    func withKubeconfigFile<T>(_ kubeconfig: String, _ body: (String) throws -> T) throws -> T {
-        let path = NSTemporaryDirectory() + "vcdscript-kubeconfig-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw EngineError("cannot write a temporary kubeconfig at \(path)", hint: "check TMPDIR")
-        }
+    /// Writes `kubeconfig` to a temporary file that only the user can read (created 0600, never
+    /// wider) for the duration of `body`, and removes it afterwards.
+    public func withKubeconfigFile<T>(_ kubeconfig: String, _ body: (String) throws -> T) throws -> T {
+        let dir = environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
+        let path = (dir as NSString).appendingPathComponent("vcdscript-kubeconfig-" + UUID().uuidString)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw EngineError("cannot write a temporary kubeconfig at \(path)", hint: "check TMPDIR") }
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try Data(kubeconfig.utf8).write(to: URL(fileURLWithPath: path))
+        let h = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        try h.write(contentsOf: Data(kubeconfig.utf8))
+        try h.close()
         return try body(path)
     }
 

@@ -454,6 +454,15 @@ final class ClusterTests: XCTestCase {
         XCTAssertThrowsError(try t.clusterctlInit(ClusterAccess(name: "x", kubeconfig: ""), core: "cluster-api", bootstrap: "kubeadm", controlPlane: "kubeadm")) { e in
             XCTAssertEqual((e as? EngineError)?.message, "clusterctl is not installed (not found on PATH)")
         }
+        // A kubeconfig goes to the tools in a 0600 file, removed afterwards.
+        var seen = ""
+        try t.withKubeconfigFile("token: abc\n") { path in
+            seen = path
+            let attrs = try FileManager.default.attributesOfItem(atPath: path)
+            XCTAssertEqual((attrs[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+            XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "token: abc\n")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: seen))
         // Through a script: a host error with the hint.
         let c = try ClusterHarness()
         let e = try XCTUnwrap({ () -> ScriptError? in
