@@ -399,7 +399,7 @@ enum ClusterBridge {
             return .object(w)
         }
         let report = w.env.gate.report
-        let v = try host(ctx) { try w.capi.waitFor(w.name, phase: phase, timeout: timeout, progress: report) }
+        let v = try host(ctx) { try w.capi.waitFor(w.name, phase: phase, timeout: timeout, checkpoint: { try ctx.checkInterrupt() }, progress: report) }
         w.value = v
         return .object(w)
     }

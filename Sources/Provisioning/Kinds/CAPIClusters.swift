@@ -262,7 +262,11 @@ public struct CAPIClusters {
     /// Polls the Cluster until its phase is `phase` (`Failed` raises with its failureMessage; a
     /// timeout names the last phase and conditions). `progress` gets one line per change of the
     /// phase, the conditions or the machines' phases.
-    public func waitFor(_ name: String, phase wanted: String, timeout: Double, progress: (String) -> Void) throws -> JSONValue {
+    /// Reads every `interval` seconds (default 20 × the engine's poll interval: 5 s); `checkpoint`
+    /// runs between reads (the script's Ctrl-C).
+    public func waitFor(_ name: String, phase wanted: String, timeout: Double, interval: Double? = nil,
+                        checkpoint: () throws -> Void = {}, progress: (String) -> Void) throws -> JSONValue {
+        let every = interval ?? kube.pollInterval * 20
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         var lastCluster: JSONValue?
@@ -286,7 +290,11 @@ public struct CAPIClusters {
                 throw EngineError("cluster \(namespace)/\(name) is still \(phaseNow) after \(Self.seconds(timeout)), not \(wanted); conditions: \(Self.conditionsText(lastCluster))",
                                   hint: "look at its machines and conditions with describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)")
             }
-            Thread.sleep(forTimeInterval: kube.pollInterval)
+            let next = min(Date().addingTimeInterval(every), deadline)
+            while Date() < next {
+                try checkpoint()
+                Thread.sleep(forTimeInterval: min(0.05, max(0.001, next.timeIntervalSinceNow)))
+            }
         }
     }
 
