@@ -195,8 +195,11 @@ enum ClusterBridge {
                     env.gate.unchanged(kind: "kind cluster", name: name)
                     return .object(KindCluster(name: name, env: env, planned: false))
                 }
-                let done = try env.gate.mutate(Change(.create, kind: "kind cluster", name: name)) { try env.tooling.kindCreate(name: name, kubernetes: version) }
-                return .object(KindCluster(name: name, env: env, planned: done == nil))
+                let made: Bool? = try env.gate.mutate(Change(.create, kind: "kind cluster", name: name)) {
+                    try env.tooling.kindCreate(name: name, kubernetes: version)
+                    return true
+                }
+                return .object(KindCluster(name: name, env: env, planned: made == nil))
             },
             delete: { n in
                 let plannedHere = env.gate.isPlan && env.gate.changes.contains { $0.action == .create && $0.kind == "kind cluster" && $0.name == n }
