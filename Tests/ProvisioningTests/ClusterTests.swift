@@ -183,6 +183,8 @@ final class ClusterTests: XCTestCase {
         // Its kubeconfig is a secret value.
         try c.run(#"kind.clusters.ensure(name: "capvcd")"#)
         XCTAssertEqual(try c.run(#"print(kind.clusters.get("capvcd").kubeconfig)"#), ["********"])
+        XCTAssertEqual(try c.run("print(cloud.credentials)\nprint(cloud.credentials.user, cloud.credentials.method, cloud.site)"),
+                       ["<credentials administrator@xav_lab password ********>", "administrator password https://vcd.sim.test"])
         let e = c.failure(#"kind.clusters.get("capvdc")"#)
         XCTAssertEqual(e?.suggestion, "capvcd")
     }
