@@ -97,7 +97,9 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
     # A previous run pivoted and deleted the kind cluster: the workload cluster manages itself.
     print("  (kind cluster ${p.kind} is gone and ${p.kubeconfig} is there: the pivot was done)")
     k = kube.connect(kubeconfig: p.kubeconfig)
-    print(k.get("Cluster", p.cluster, apiVersion: "cluster.x-k8s.io/v1beta1").status)
+    let own = k.get("Cluster", p.cluster, apiVersion: "cluster.x-k8s.io/v1beta1")
+    if own == nil { throw error("STATE", "${p.kubeconfig} reaches a cluster without its Cluster object ${p.cluster}: was the pivot interrupted? Delete ${p.kubeconfig} to start again with a kind cluster") }
+    print("cluster ${p.cluster}: ${own.status.phase}, managed by itself")
 } else {
     mgmt = kind.clusters.ensure(name: p.kind)
     mgmt.clusterctl.init(core: p.core, bootstrap: p.bootstrap, controlPlane: p.controlPlane)

@@ -494,6 +494,30 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(c.tooling.calls, [])
     }
 
+    /// stdlib/lab-setup.vs after a pivot (kind cluster gone, the kubeconfig written): it goes to the
+    /// workload cluster with that kubeconfig and does not make a kind cluster again.
+    func testLabSetupAfterThePivotUsesTheWrittenKubeconfig() throws {
+        let c = try ClusterHarness()
+        let sim = c.h.sim
+        try sim.createKubeCluster(name: "capi-cluster")
+        try ClusterFixtures.installCRDs(sim, cluster: "capi-cluster", ClusterFixtures.capiCRDs)
+        try ClusterFixtures.send(sim, "capi-cluster", "POST", "/apis/cluster.x-k8s.io/v1beta1/namespaces/default/clusters", .object([
+            "apiVersion": "cluster.x-k8s.io/v1beta1", "kind": "Cluster", "metadata": .object(["name": "capi-cluster"]),
+            "spec": .object([:]), "status": .object(["phase": "Provisioned"]),
+        ]))
+        let kubeconfig = c.h.dir + "/wc.kubeconfig"
+        try Data(try sim.kubeconfig(cluster: "capi-cluster", server: SimHarness.kubeServer).utf8).write(to: URL(fileURLWithPath: kubeconfig))
+        let root = SimHarness.packageRoot
+        let out = try c.run("", args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)"],
+                            file: root + "/stdlib/lab-setup.vs")
+        let text = out.joined(separator: "\n")
+        XCTAssertTrue(out.contains("cluster capi-cluster: Provisioned, managed by itself"), text)
+        XCTAssertTrue(out.contains("+ created deployment default/test-lb"), text)
+        XCTAssertFalse(text.contains("+ created kind cluster"), text)
+        XCTAssertEqual(c.tooling.calls, [])
+        XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/apps/v1/namespaces/default/deployments/test-lb"))
+    }
+
     /// The whole lab against the simulated Cluster API and CAPVCD controllers (branch capvcd-sim):
     /// skipped until they are there.
     func testEndToEndWithTheSimulatedControllers() throws {
