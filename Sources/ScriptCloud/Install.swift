@@ -160,7 +160,9 @@ public enum ScriptCloud {
         _ = Types.everything
         interp.define("cloud", .object(cloud))
         let output = interp.options.output
-        interp.define("kube", .object(KubeNamespaceObject(wiring: kube, gate: kube.gate ?? MutationGate(mode: .apply, report: { output($0) }))))
+        let kubeGate = kube.gate ?? MutationGate(mode: .apply, report: { output($0) })
+        interp.define("kube", .object(KubeNamespaceObject(wiring: kube, gate: kubeGate)))
+        interp.define("kind", .object(KindNamespaceObject(env: ClusterEnv(wiring: kube, gate: kubeGate, tooling: kube.clusters ?? ProcessClusterTooling(), cloud: cloud))))
         interp.define(NativeFunction("connect", params: [
             Parameter("url", default: .null, doc: "site URL; none: the embedded simulator"),
             Parameter("org", default: .null), Parameter("user", default: .null), Parameter("password", default: .null, doc: "a secret(...)"),

@@ -13,6 +13,11 @@ public struct KubeWiring {
     public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// Seconds `delete` waits for an object to be gone.
     public var deleteTimeout: Double = 120
+    /// kind and clusterctl for the `kind` namespace and the Cluster API types (nil: the real
+    /// binaries, `ProcessClusterTooling`).
+    public var clusters: ClusterTooling?
+    /// Seconds between two reads while waiting (nil: the engine's default).
+    public var pollInterval: Double?
     public init(gate: MutationGate? = nil, debugSink: ((String) -> Void)? = nil, transport: ((ResolvedKubeConfig) -> HTTPTransport?)? = nil) {
         self.gate = gate
         self.debugSink = debugSink
@@ -299,24 +304,31 @@ enum KubeObjectsBridge {
             let resolved = try config.resolve(context: contextName)
             var r = resolved
             if let nsOverride { r.namespace = nsOverride }
-            let base: HTTPTransport
-            if let t = wiring.transport?(r) {
-                base = t
-            } else {
-                let scheme = URLComponents(string: r.server)?.scheme?.lowercased()
-                guard scheme == "https" || scheme == "http" else {
-                    throw KubeConfigError("the server of cluster \(r.clusterName) in \(path) is not an http(s) URL: \(r.server)", hint: "e.g. server: https://10.0.0.10:6443")
-                }
-                var o = r.curlOptions()
-                o.connectTimeout = 15
-                base = CurlTransport(options: o)
-            }
-            let transport = TransportStack.wrap(base, retry: wiring.retry, debugSink: wiring.debugSink)
-            let engine = KubeEngine(client: KubeClient(r, transport: transport), gate: gate)
-            engine.deleteTimeout = wiring.deleteTimeout
-            return engine
+            return try engine(r, source: path, wiring: wiring, gate: gate)
         }
         return .object(KubeConnection(kube: k, namespace: k.namespace, kubeconfig: path))
+    }
+
+    /// A Kubernetes engine for a resolved kubeconfig context: the wiring's transport for its
+    /// server (the cluster tooling's first: simulated clusters in-process), else libcurl.
+    static func engine(_ r: ResolvedKubeConfig, source: String, wiring: KubeWiring, gate: MutationGate) throws -> KubeEngine {
+        let base: HTTPTransport
+        if let t = wiring.clusters?.transport(forServer: r.server) ?? wiring.transport?(r) {
+            base = t
+        } else {
+            let scheme = URLComponents(string: r.server)?.scheme?.lowercased()
+            guard scheme == "https" || scheme == "http" else {
+                throw KubeConfigError("the server of cluster \(r.clusterName) in \(source) is not an http(s) URL: \(r.server)", hint: "e.g. server: https://10.0.0.10:6443")
+            }
+            var o = r.curlOptions()
+            o.connectTimeout = 15
+            base = CurlTransport(options: o)
+        }
+        let transport = TransportStack.wrap(base, retry: wiring.retry, debugSink: wiring.debugSink)
+        let engine = KubeEngine(client: KubeClient(r, transport: transport), gate: gate)
+        engine.deleteTimeout = wiring.deleteTimeout
+        if let p = wiring.pollInterval { engine.pollInterval = p }
+        return engine
     }
 
     /// `k.expose(deployment:, port:, targetPort:, type:)`: a Service selecting the deployment's pods.

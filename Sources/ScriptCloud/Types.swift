@@ -7,7 +7,7 @@ enum Types {
          computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
          catalog, template, vapp, vm,
          orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s,
-         catalogs, templates, vapps, vms] + KubeTypes.everything
+         catalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
     }
 
     // MARK: Collections
@@ -360,7 +360,15 @@ enum Types {
 
     static let cloud = { () -> NativeType in
         let t = NativeType(name: "cloud", doc: "A connection to a VCD site (or the embedded simulator): its orgs, who you are, provider-side ALB objects.")
-        t.property("site", doc: "The site URL.") { o, _ in .string((o as! CloudObject).site) }
+        t.property("site", doc: "The site URL (CAPVCD's site); on the embedded simulator its in-process URL.") { o, ctx in
+            let c = o as! CloudObject
+            if c.site.contains("://") { return .string(c.site) }
+            return .string(try host(ctx) { try c.engine() }.tenant.baseURL)
+        }
+        t.property("credentials", doc: "The session's login (user and password, or API token) as a credentials value that never prints its secret: capvcd.install(credentials:) makes CAPVCD's secret from it.") { o, ctx in
+            let c = o as! CloudObject
+            return .object(CredentialsObject(try host(ctx) { try c.engine() }.tenant.credentials))
+        }
         t.property("apiVersion", doc: "The negotiated API version.") { o, ctx in
             let c = o as! CloudObject
             return .string(try host(ctx) { try c.engine().tenant.apiVersion() })

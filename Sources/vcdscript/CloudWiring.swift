@@ -64,9 +64,19 @@ final class CloudWiring {
         var kube = KubeWiring(gate: gate)
         // A kubeconfig whose server is https://kube.sim.test (`sim kube kubeconfig NAME --embedded`)
         // reaches the clusters of this run's embedded simulator in-process, like `cloud` does.
+        // So does a workload cluster's control-plane endpoint (VIP:6443) that the simulated CAPVCD chose.
         kube.transport = { [self] r in
-            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost, let sim = try? self.openSimulator() else { return nil }
-            return InProcessTransport { sim.handle($0, service: .kube) }
+            guard URLComponents(string: r.server)?.host == Self.embeddedKubeHost || self.usesSimulator, let sim = try? self.openSimulator() else { return nil }
+            return SimClusterTooling.transport(sim, server: r.server)
+        }
+        // kind and clusterctl: the simulator's clusters and providers (the real binaries for a real site).
+        if usesSimulator {
+            kube.clusters = SimClusterTooling { [self] in try self.openSimulator() }
+        } else {
+            let real = ProcessClusterTooling(environment: env)
+            // kind and clusterctl take minutes: their progress on a terminal's stderr.
+            if isatty(2) != 0 { real.progress = { line in FileHandle.standardError.write(Data("  … \(line)\n".utf8)) } }
+            kube.clusters = real
         }
         if debug { kube.debugSink = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) } }
         ScriptCloud.install(interp, cloud: cloud, kube: kube) { [self] r in

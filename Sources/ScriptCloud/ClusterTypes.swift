@@ -1,0 +1,252 @@
+import Foundation
+
+/// The Cluster API script types: `kind` (management clusters), `clusterctl`, `capvcd`, the
+/// workload clusters of a management cluster and their machines, and `cloud.credentials`.
+enum ClusterTypes {
+    static var everything: [NativeType] {
+        [kindNamespace, kindClusters, kindCluster, clusterctl, capvcd, capiClusters, capiCluster, capiMachine, credentials]
+    }
+
+    static let credentials = { () -> NativeType in
+        let t = NativeType(name: "credentials", doc: "A VCD login (user and password, or an API refresh token) as cloud.credentials gives it: it never prints its secret; CAPVCD's capi-user-credentials secret is made from it.")
+        func c(_ o: NativeObject) -> CredentialsObject { o as! CredentialsObject }
+        t.property("user", doc: "The user name (nil for an API token).") { o, _ in V.s(c(o).user) }
+        t.property("org", doc: "The org it logs in to.") { o, _ in .string(c(o).credentials.org) }
+        t.property("method", doc: "password or apiToken.") { o, _ in .string(c(o).user == nil ? "apiToken" : "password") }
+        t.describe = { o in
+            let x = c(o)
+            return x.user.map { "<credentials \($0)@\(x.credentials.org) password \(SecretRef.masked)>" } ?? "<credentials API token \(SecretRef.masked) for \(x.credentials.org)>"
+        }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let kindNamespace = { () -> NativeType in
+        let t = NativeType(name: "kind", doc: "kind clusters (Kubernetes in Docker), the local management clusters of Cluster API: kind.clusters.ensure(name:).")
+        t.property("clusters", doc: "The kind clusters (collection): ensure(name:, kubernetes:), delete(name).") { o, _ in
+            ClusterBridge.kindClusters((o as! KindNamespaceObject).env)
+        }
+        t.describe = { _ in "<kind>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let kindClusters = Collections.type("kindClusters", element: "kind cluster",
+        doc: "The kind clusters of this machine (kind get clusters); on the embedded simulator, its simulated Kubernetes clusters.",
+        ensureParams: [Parameter("name"), Parameter("kubernetes", default: .null, doc: "the node image's Kubernetes version, e.g. v1.27.3; default kind's")],
+        ensureDoc: "Creates the kind cluster if there is none of that name (kind create cluster); prints + created / = unchanged and returns it.")
+
+    /// Members of every cluster the Cluster API tooling works on (kind and workload clusters).
+    static func managedMembers(_ t: NativeType) {
+        func m(_ o: NativeObject) -> ManagedCluster { o as! ManagedCluster }
+        t.property("kubeconfig", doc: "Its kubeconfig (YAML), a secret value: it prints as ********; write(path, it) writes the text.") { o, ctx in
+            let x = m(o)
+            if x.planned { return V.unknown }
+            return .secret(SecretRef(try host(ctx) { try x.kubeconfigText() }))
+        }
+        t.property("kube", doc: "The cluster's Kubernetes API (a kubeConnection: deployments, services, apply, ...).") { o, ctx in
+            let x = m(o)
+            let k = try host(ctx) { try x.engine() }
+            return .object(KubeConnection(kube: k, namespace: "default", kubeconfig: "<kubeconfig of \(x.label)>"))
+        }
+        t.property("clusterctl", doc: "clusterctl on this cluster: init(core:, bootstrap:, controlPlane:).") { o, _ in
+            .object(ProviderObject(clusterctl, m(o)))
+        }
+        t.property("capvcd", doc: "The CAPVCD infrastructure provider on this cluster: install(version:, site:, org:, vdc:, network:, vipSubnet:, credentials:).") { o, _ in
+            .object(ProviderObject(capvcd, m(o)))
+        }
+        t.property("clusters", doc: "The Cluster API workload clusters this cluster manages (collection, namespace default): ensure(name:, template:, ...), delete(name).") { o, _ in
+            let x = m(o)
+            return ClusterBridge.capiClusters(x, namespace: x.clustersNamespace)
+        }
+        t.property("plan", doc: "True when it does not exist yet (plan mode): nothing is read from it or sent to it.") { o, _ in .bool(m(o).planned) }
+    }
+
+    static let kindCluster = { () -> NativeType in
+        let t = NativeType(name: "kindCluster", doc: "A kind cluster: a Cluster API management cluster once clusterctl.init and capvcd.install have run on it.")
+        t.property("name", doc: "Its name.") { o, _ in .string((o as! KindCluster).name) }
+        managedMembers(t)
+        t.columns = ["name"]
+        t.describe = { o in "<kindCluster \((o as! KindCluster).name)>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let clusterctl = { () -> NativeType in
+        let t = NativeType(name: "clusterctl", doc: "clusterctl on one cluster (the Cluster API providers).")
+        t.method("init", params: [Parameter("core", default: .string("cluster-api:v1.4.0"), doc: "the core provider, name:version"),
+                                  Parameter("bootstrap", default: .string("kubeadm:v1.4.0"), doc: "the bootstrap provider"),
+                                  Parameter("controlPlane", default: .string("kubeadm:v1.4.0"), doc: "the control-plane provider")],
+                 doc: "Installs the Cluster API core, bootstrap and control-plane providers (clusterctl init) unless Cluster API is there; prints + created / = unchanged and returns the installed components, one line each.") { o, a, ctx in
+            let p = o as! ProviderObject
+            let core = try a.string(0), bootstrap = try a.string(1), cp = try a.string(2)
+            return V.list(try host(ctx) { try ClusterBridge.clusterctlInit(p.cluster, core: core, bootstrap: bootstrap, controlPlane: cp) })
+        }
+        t.describe = { o in "<clusterctl of \((o as! ProviderObject).cluster.label)>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let capvcd = { () -> NativeType in
+        let t = NativeType(name: "capvcd", doc: "The Cluster API provider for VCD (CAPVCD) on one cluster.")
+        t.property("installed", doc: "Whether CAPVCD's CRDs are there.") { o, ctx in
+            let p = o as! ProviderObject
+            if p.cluster.planned { return .bool(false) }
+            return .bool(try host(ctx) { try ClusterBridge.crdExists(try p.cluster.engine(), "vcdclusters.infrastructure.cluster.x-k8s.io") })
+        }
+        t.method("install", params: [Parameter("version", default: .string("v1.3.2"), doc: "CAPVCD's release, e.g. v1.3.2"),
+                                     Parameter("site", default: .null, doc: "the VCD URL (cloud.site); default the cloud's"),
+                                     Parameter("org", default: .null, doc: "org object or name; default the cloud's org"),
+                                     Parameter("vdc", default: .null, doc: "VDC object or name"),
+                                     Parameter("network", default: .null, doc: "the org VDC network (object or name) of the clusters' VMs"),
+                                     Parameter("vipSubnet", default: .null, doc: "the external subnet for control-plane and LoadBalancer VIPs (gateway.vipSubnet)"),
+                                     Parameter("credentials", default: .null, doc: "cloud.credentials (default), or secret(refresh token)")],
+                 doc: "Installs CAPVCD (clusterctl init --infrastructure vcd:VERSION) unless it is there (Cluster API must be: clusterctl.init first); the VCD settings become the defaults of clusters.ensure in this run. Prints + created / = unchanged and returns the installed components.") { o, a, ctx in
+            let p = o as! ProviderObject
+            let version = try a.string(0)
+            let env = p.cluster.env
+            env.defaults = try ClusterBridge.settings(a, ctx, env, fn: "install")
+            return V.list(try host(ctx) { try ClusterBridge.capvcdInstall(p.cluster, version: version) })
+        }
+        t.describe = { o in "<capvcd of \((o as! ProviderObject).cluster.label)>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let capiClusters = { () -> NativeType in
+        let t = Collections.type("capiClusters", element: "Cluster API cluster",
+            doc: "The Cluster API clusters (Cluster objects) of a namespace of a management cluster.", ensureParams: nil)
+        t.method("ensure", params: [
+            Parameter("name"),
+            Parameter("template", doc: "the TKGm vApp template (a template object, or its name with catalog:)"),
+            Parameter("controlPlane", default: .int(1), doc: "control-plane machines"),
+            Parameter("workers", default: .int(1), doc: "worker machines"),
+            Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the template's kubernetesVersion"),
+            Parameter("sshKey", default: .null, doc: "an SSH public key for user root (read(\"~/.ssh/id_rsa.pub\"))"),
+            Parameter("namespace", default: .null, doc: "default the collection's (default)"),
+            Parameter("catalog", default: .null, doc: "the template's catalog when template is a name"),
+            Parameter("org", default: .null, doc: "default capvcd.install's"), Parameter("vdc", default: .null, doc: "default capvcd.install's"),
+            Parameter("network", default: .null, doc: "default capvcd.install's"), Parameter("vipSubnet", default: .null, doc: "default capvcd.install's"),
+            Parameter("site", default: .null, doc: "default capvcd.install's, else the cloud's"),
+            Parameter("credentials", default: .null, doc: "default capvcd.install's, else cloud.credentials"),
+            Parameter("sizingPolicy", default: .null, doc: "a VM sizing policy (object or name) for every machine"),
+            Parameter("placementPolicy", default: .null), Parameter("storageProfile", default: .null),
+            Parameter("diskSize", default: .null, doc: "default 20Gi"), Parameter("podCIDR", default: .null, doc: "default 100.96.0.0/11"),
+            Parameter("serviceCIDR", default: .null, doc: "default 100.64.0.0/13"),
+            Parameter("controlPlaneEndpoint", default: .null, doc: "a fixed VIP for the API server (host, port 6443); default CAPVCD picks one in vipSubnet"),
+        ], doc: "Applies the objects of CAPVCD's cluster template for these parameters (Secret capi-user-credentials, Cluster, VCDCluster, VCDMachineTemplate ×2, KubeadmControlPlane, KubeadmConfigTemplate, MachineDeployment): + created / ~ updated (fields) / = unchanged per object, nothing sent when they match; returns the cluster (wait for it with waitFor).") { o, a, ctx in
+            let c = o as! CAPIClusterCollection
+            guard let m = c.managed else { throw ScriptError(.host, "this collection cannot create clusters") }
+            return try ClusterBridge.ensureCluster(m, a, ctx)
+        }
+        t.property("namespace", doc: "The namespace it lists.") { o, _ in .string((o as! CAPIClusterCollection).namespace) }
+        t.method("inNamespace", params: [Parameter("name")], doc: "The same collection in another namespace.") { o, a, _ in
+            let c = o as! CAPIClusterCollection
+            guard let m = c.managed else { return .object(c) }
+            return ClusterBridge.capiClusters(m, namespace: try a.string(0))
+        }
+        t.method("delete", params: [Parameter("name"), Parameter("timeout", default: .duration(30 * 60 * 1_000_000_000), doc: "how long to wait for it to be gone")],
+                 doc: "Deletes the Cluster (its controllers delete its machines, VMs, virtual services and RDE) and waits until it is gone; true if it existed.") { o, a, ctx in
+            let c = o as! CAPIClusterCollection
+            guard let m = c.managed else { throw ScriptError(.host, "clusters cannot be deleted here") }
+            let name = try a.string(0)
+            let timeout = try ClusterBridge.timeout(a, "timeout", default: 1800)
+            return .bool(try host(ctx) { try ClusterBridge.deleteCluster(m, namespace: c.namespace, name: name, timeout: timeout) })
+        }
+        return t
+    }()
+
+    static func js(_ w: WorkloadCluster, _ path: String) -> JSONValue? { w.value.value(at: path) }
+
+    static let capiCluster = { () -> NativeType in
+        let t = NativeType(name: "capiCluster", doc: "A Cluster API workload cluster (a Cluster of a management cluster), as last read; refresh() reads it again.")
+        func w(_ o: NativeObject) -> WorkloadCluster { o as! WorkloadCluster }
+        func unknownIfPlanned(_ o: NativeObject, _ v: () throws -> Value) rethrows -> Value { w(o).planned ? V.unknown : try v() }
+        t.property("name", doc: "Its name.") { o, _ in .string(w(o).name) }
+        t.property("namespace", doc: "The namespace of its Cluster object.") { o, _ in .string(w(o).namespace) }
+        t.property("phase", doc: "status.phase: Pending, Provisioning, Provisioned, Deleting, Failed.") { o, _ in
+            unknownIfPlanned(o) { .string(CAPIClusters.phase(w(o).value)) } }
+        t.property("ready", doc: "Whether its Ready condition is True.") { o, _ in unknownIfPlanned(o) { .bool(CAPIClusters.ready(w(o).value)) } }
+        t.property("infrastructureReady", doc: "status.infrastructureReady.") { o, _ in unknownIfPlanned(o) { .bool(js(w(o), "status.infrastructureReady") == .bool(true)) } }
+        t.property("controlPlaneReady", doc: "status.controlPlaneReady.") { o, _ in unknownIfPlanned(o) { .bool(js(w(o), "status.controlPlaneReady") == .bool(true)) } }
+        t.property("failureMessage", doc: "status.failureMessage, or nil.") { o, _ in unknownIfPlanned(o) { V.s(js(w(o), "status.failureMessage")?.stringValue) } }
+        t.property("conditions", doc: "status.conditions, as maps {type, status, reason, message}.") { o, _ in
+            unknownIfPlanned(o) { KubeObjectsBridge.value(js(w(o), "status.conditions") ?? .array([])) } }
+        t.property("controlPlaneEndpoint", doc: "host:port of its API server (the VIP CAPVCD chose), or nil before there is one.") { o, ctx in
+            let x = w(o)
+            if x.planned { return V.unknown }
+            if let h = js(x, "spec.controlPlaneEndpoint.host")?.stringValue, !h.isEmpty {
+                return .string("\(h):\(js(x, "spec.controlPlaneEndpoint.port")?.scalarText ?? "6443")")
+            }
+            let infra = try host(ctx) { try x.capi.get(CAPI.infrastructure, "VCDCluster", x.name) }
+            guard let h = infra?.value(at: "spec.controlPlaneEndpoint.host")?.stringValue, !h.isEmpty else { return .null }
+            return .string("\(h):\(infra?.value(at: "spec.controlPlaneEndpoint.port")?.scalarText ?? "6443")")
+        }
+        t.property("machines", doc: "Its Machine objects (a list; prints as a table with phase, version and node).") { o, ctx in
+            let x = w(o)
+            if x.planned { return .list([]) }
+            let k = try host(ctx) { try x.management.engine() }
+            let ms = try host(ctx) { try x.capi.machines(x.name) }
+            return .list(ms.map { .object(KubeRef(capiMachine, kube: k, value: $0)) })
+        }
+        t.property("nodes", doc: "The nodes of the workload cluster itself (its Kubernetes API), a list.") { o, ctx in
+            let x = w(o)
+            if x.planned { return .list([]) }
+            let k = try host(ctx) { try x.engine() }
+            let nodes = try host(ctx) { try KubeNodes(kube: k).objects.list() }
+            return .list(nodes.map { .object(KubeRef(KubeTypes.node, kube: k, value: $0)) })
+        }
+        t.property("management", doc: "The cluster that manages it (a kind cluster; itself after pivot).") { o, _ in .object(w(o).management) }
+        t.property("yaml", doc: "The Cluster object as YAML.") { o, _ in .string(KubeObjectsBridge.yaml(w(o).value)) }
+        managedMembers(t)
+        t.method("refresh", doc: "Reads the Cluster again; returns it.") { o, _, ctx in
+            try host(ctx) { try w(o).refresh() }
+            return .object(o)
+        }
+        t.method("waitFor", params: [Parameter("phase", default: .string("Provisioned"), doc: "the phase to reach"),
+                                     Parameter("timeout", default: .duration(30 * 60 * 1_000_000_000), doc: "a duration, e.g. 30m")],
+                 doc: "Polls the Cluster until its phase is `phase`, printing a line whenever the phase, the conditions or the machines change. A Failed cluster raises an error with its failureMessage; a timeout names the last phase and conditions. Returns the cluster.") { o, a, ctx in
+            try ClusterBridge.waitFor(w(o), phase: try a.string(0), timeout: try ClusterBridge.timeout(a, "timeout", default: 1800), ctx: ctx)
+        }
+        t.method("describe", doc: "A clusterctl describe-like tree: the Cluster, its VCDCluster, control plane, machine deployments and machines, with READY and phase.") { o, _, ctx in
+            let x = w(o)
+            if x.planned { return .string("Cluster/\(x.name)  \(knownAfterApply)") }
+            return .string(try host(ctx) { try x.capi.describe(x.name) })
+        }
+        t.method("pivot", params: [Parameter("from", doc: "the management cluster that holds its Cluster API objects now (a kind cluster)"),
+                                   Parameter("core", default: .null, doc: "default as clusterctl.init had it"),
+                                   Parameter("bootstrap", default: .null), Parameter("controlPlane", default: .null),
+                                   Parameter("version", default: .null, doc: "CAPVCD's; default as capvcd.install had it")],
+                 doc: "Makes the cluster manage itself: clusterctl init and CAPVCD on it, then clusterctl move of its namespace's Cluster API objects from `from`. Prints what it did (= when already done); returns the cluster.") { o, a, ctx in
+            guard case .object(let f as ManagedCluster) = a["from"] else {
+                throw ScriptError(.type, "pivot(): from must be the management cluster (kind.clusters.get(...)), not \(a["from"].typeName)")
+            }
+            return try ClusterBridge.pivot(w(o), from: f, a, ctx)
+        }
+        t.columns = ["name", "namespace", "phase", "ready", "controlPlaneEndpoint"]
+        t.describe = { o in "<capiCluster \(w(o).namespace)/\(w(o).name)>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
+    static let capiMachine = KubeTypes.define("capiMachine", doc: "A Cluster API Machine (one VM of a workload cluster).",
+                                              columns: ["name", "phase", "version", "nodeName", "address", "age"], fields: [
+        KubeTypes.F("phase", "status.phase: Pending, Provisioning, Provisioned, Running, Deleting, Failed.", known: false) { V.s($0.value.value(at: "status.phase")?.stringValue ?? "Pending") },
+        KubeTypes.F("version", "spec.version (Kubernetes).") { V.s($0.value.value(at: "spec.version")?.stringValue) },
+        KubeTypes.F("nodeName", "status.nodeRef.name: its node in the workload cluster.", known: false) { V.s($0.value.value(at: "status.nodeRef.name")?.stringValue) },
+        KubeTypes.F("address", "Its first address (status.addresses).", known: false) { r in
+            guard case .array(let a)? = r.value.value(at: "status.addresses") else { return .null }
+            return V.s(a.first?["address"]?.stringValue)
+        },
+        KubeTypes.F("cluster", "spec.clusterName.") { V.s($0.value.value(at: "spec.clusterName")?.stringValue) },
+    ])
+}
+
+/// `x.clusterctl` and `x.capvcd`: the provider operations on one cluster.
+final class ProviderObject: NativeObject {
+    let cluster: ManagedCluster
+    init(_ type: NativeType, _ cluster: ManagedCluster) {
+        self.cluster = cluster
+        super.init(type: type)
+    }
+}
