@@ -518,18 +518,8 @@ final class ClusterTests: XCTestCase {
         XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/apps/v1/namespaces/default/deployments/test-lb"))
     }
 
-    /// The whole lab against the simulated Cluster API and CAPVCD controllers (branch capvcd-sim):
-    /// skipped until they are there.
+    /// The whole lab against the simulated Cluster API and CAPVCD controllers.
     func testEndToEndWithTheSimulatedControllers() throws {
-        let h = try SimHarness()
-        try h.sim.createKubeCluster(name: "probe")
-        do {
-            _ = try h.sim.installClusterAPI(cluster: "probe", core: "cluster-api:v1.4.0", bootstrap: "kubeadm:v1.4.0", controlPlane: "kubeadm:v1.4.0")
-            _ = try h.sim.installCAPVCD(cluster: "probe", version: "v1.3.2")
-        } catch where "\(error)".contains("not simulated yet") {
-            throw XCTSkip("needs the simulated CAPVCD controllers (branch capvcd-sim)")
-        }
-        try h.sim.deleteKubeCluster(name: "probe")
         let c = try ClusterHarness()
         let sim = c.h.sim
         let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
