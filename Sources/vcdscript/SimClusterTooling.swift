@@ -36,12 +36,40 @@ final class SimClusterTooling: ClusterTooling {
     static func transport(_ sim: Simulator, server: String) -> HTTPTransport? {
         guard let u = URLComponents(string: server), let host = u.host else { return nil }
         if host == CloudWiring.embeddedKubeHost { return InProcessTransport { sim.handle($0, service: .kube) } }
-        guard let name = sim.kubeCluster(atEndpoint: host, port: u.port ?? 443) else { return nil }
+        guard let name = sim.kubeCluster(atEndpoint: host, port: u.port ?? 443) else {
+            // An address of the simulated world is data: nothing ever connects to it.
+            return SimulatedAddress.isSimulated(host) ? RefusedSimulatedEndpoint(endpoint: "\(host):\(u.port ?? 443)") : nil
+        }
         let prefix = "/clusters/" + name
         return InProcessTransport { req in
             var r = req
             if !r.target.hasPrefix(prefix + "/") { r.target = prefix + r.target }
             return sim.handle(r, service: .kube)
         }
+    }
+}
+
+/// The addresses the simulated world is built from: the documentation ranges of RFC 5737, from
+/// which the seeded world takes its external networks and so every VIP. A kubeconfig naming one
+/// of them while no simulated cluster answers there (a kubeconfig left by another simulator state)
+/// must fail here, not open a socket to an address that only exists as data.
+enum SimulatedAddress {
+    static let ranges: [(base: UInt32, mask: UInt32)] = [(0xC000_0200, 0xFFFF_FF00), (0xC633_6400, 0xFFFF_FF00), (0xCB00_7100, 0xFFFF_FF00)]
+
+    static func isSimulated(_ host: String) -> Bool {
+        let parts = host.split(separator: ".").compactMap { UInt32($0) }
+        guard parts.count == 4, parts.allSatisfy({ $0 < 256 }) else { return false }
+        let v = parts.reduce(UInt32(0)) { $0 << 8 | $1 }
+        return ranges.contains { v & $0.mask == $0.base }
+    }
+}
+
+/// Answers every request for an endpoint of the simulated world that no simulated cluster serves.
+final class RefusedSimulatedEndpoint: HTTPTransport {
+    let endpoint: String
+    init(endpoint: String) { self.endpoint = endpoint }
+    func send(_ request: HTTPRequestMessage, to baseURL: String) throws -> HTTPResponseMessage {
+        throw EngineError("no simulated Kubernetes cluster answers at \(endpoint), an address of the simulated world (nothing connects to it)",
+                          hint: "the kubeconfig comes from another simulator state or from a cluster deleted since; get one with `vcdscript sim kube kubeconfig NAME --embedded`, or delete the file to start again")
     }
 }
