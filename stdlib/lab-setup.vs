@@ -10,8 +10,9 @@
 #   vcdscript lab-setup.vs sshKey=~/.ssh/lab.pub workers=2 keepKind=true
 #   vcdscript --plan lab-setup.vs
 #
-# On the embedded simulator, give the small test OVA: ova=Tests/clients/test-node.ova
-# (kind and clusterctl are then the simulator's; on a real site, the kind and clusterctl binaries).
+# On the embedded simulator it runs with no setup: the simulator provides its node image
+# (cloud.simulator.nodeImage) when the template is missing, and kind and clusterctl are the
+# simulator's; on a real site, the template (or ova=) and the kind and clusterctl binaries.
 #
 # Parameters (key=value on the command line; defaults from the blog's lab):
 let defaults = {
@@ -29,7 +30,7 @@ let defaults = {
     snat: "snat-capvcd-nodes",
     catalog: "home",                      # the catalog of the node image
     template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
-    ova: "",                              # an OVA to upload as the template (empty: it must be in the catalog)
+    ova: "",                              # an OVA to upload as the template (empty: it must be in the catalog; the embedded simulator provides one)
     kind: "capvcd",                       # the kind bootstrap cluster
     core: "cluster-api:v1.4.0",           # the blog used cluster-api:v0.4.2 with CAPVCD 0.5.x
     bootstrap: "kubeadm:v1.4.0",
@@ -41,6 +42,7 @@ let defaults = {
     workers: "1",
     sshKey: "~/.ssh/id_rsa.pub",          # public key for root on the nodes (skipped if the file is missing)
     timeout: "30",                        # minutes to wait for the cluster
+    addressTimeout: "120",                # seconds to wait for the LoadBalancer service's address (0: do not wait)
     kubeconfig: "capi-cluster.kubeconfig",# where the workload cluster's kubeconfig is written
     keepKind: "false",                    # true: keep the kind cluster after the pivot
 }
@@ -75,13 +77,18 @@ if cloud.nsx.available {
     cloud.nsx.tier1s.ensureRouteAdvertisement(p.gateway, types: ["TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP"])
 }
 
-# 2. The Kubernetes node image: uploaded from ova=, else already in the catalog.
+# 2. The Kubernetes node image: uploaded from ova=, else already in the catalog, else (on the
+#    embedded simulator only) the simulator's own node image.
 let cat = org.catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
 var tpl = cat.templates.find(p.template)
 if p.ova != "" {
     tpl = cat.upload(path: p.ova, name: p.template)
+} else if tpl == nil and cloud.simulator != nil {
+    let image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
+    print("  (no template ${p.template} in catalog ${p.catalog}: the embedded simulator provides its node image ${image})")
+    tpl = cat.upload(path: image, name: p.template)
 } else if tpl == nil {
-    throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it (on the simulator: ova=Tests/clients/test-node.ova), or template=NAME of one there")
+    throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")
 }
 
 # 3. The kind bootstrap cluster, Cluster API and CAPVCD on it. After a pivot the workload cluster
@@ -97,7 +104,10 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
     # A previous run pivoted and deleted the kind cluster: the workload cluster manages itself.
     print("  (kind cluster ${p.kind} is gone and ${p.kubeconfig} is there: the pivot was done)")
     k = kube.connect(kubeconfig: p.kubeconfig)
-    let own = k.get("Cluster", p.cluster, apiVersion: "cluster.x-k8s.io/v1beta1")
+    var own = nil
+    try { own = k.get("Cluster", p.cluster, apiVersion: "cluster.x-k8s.io/v1beta1") } catch err {
+        throw error("STATE", "${p.kubeconfig} (from an earlier run?) does not reach cluster ${p.cluster}: ${err.message}. Delete ${p.kubeconfig} (or give kubeconfig=FILE) to start again with a kind cluster")
+    }
     if own == nil { throw error("STATE", "${p.kubeconfig} reaches a cluster without its Cluster object ${p.cluster}: was the pivot interrupted? Delete ${p.kubeconfig} to start again with a kind cluster") }
     print("cluster ${p.cluster}: ${own.status.phase}, managed by itself")
 } else {
@@ -121,6 +131,10 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
 # 5. A LoadBalancer service in the workload cluster (CPI: a VIP of the gateway through ALB).
 let d = k.deployments.ensure(name: "test-lb", image: "containous/whoami", replicas: 3)
 let svc = k.expose(deployment: d, port: 8080, targetPort: 80, type: "LoadBalancer")
+if int(p.addressTimeout) > 0 {
+    # The cloud provider (CPI) gives the service a VIP of the gateway on its next pass.
+    try { svc.waitForAddress(timeout: int(p.addressTimeout)) } catch err { print("  (${err.message})") }
+}
 print("service ${svc.name}: ${svc.externalIP}")
 
 # 6. The pivot: the workload cluster gets Cluster API and CAPVCD and its own objects; then the

@@ -254,6 +254,31 @@ enum KubeObjectsBridge {
         return wrap(KubeTypes.service, k)(r.value, r.planned)
     }
 
+    /// Polls a LoadBalancer service until it has an address (or fails after `timeout` seconds).
+    static func waitForAddress(_ r: KubeRef, timeout: Double, ctx: CallContext) throws -> Value {
+        guard r.value["spec"]?["type"]?.stringValue == "LoadBalancer" else { return .object(r) }
+        let label = "\(r.namespace.map { "\($0)/" } ?? "")\(r.name)"
+        if r.planned {
+            r.kube.gate.report("  (plan) would wait up to \(CAPIClusters.seconds(timeout)) for the address of service \(label)")
+            return .object(r)
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        let objects = KubeServices(kube: r.kube, namespace: r.namespace ?? r.kube.namespace).objects
+        while KubeServices.externalIP(r.value) == "<pending>" {
+            if Date() >= deadline {
+                throw ScriptError(.host, "service \(label) has no load balancer address \(CAPIClusters.seconds(timeout)) after it was asked for",
+                                  hint: "the cluster's cloud provider (CPI) assigns it: is it running? kubectl describe service \(r.name) shows its events")
+            }
+            try ctx.checkInterrupt()
+            Thread.sleep(forTimeInterval: min(r.kube.pollInterval, max(0, deadline.timeIntervalSinceNow)))
+            guard let fresh = try host(ctx, { try objects.find(r.name) }) else {
+                throw ScriptError(.host, "service \(label) is gone while waiting for its address")
+            }
+            r.value = fresh
+        }
+        return .object(r)
+    }
+
     static func services(_ k: KubeEngine, _ ns: String) -> Value {
         let kind = KubeServices(kube: k, namespace: ns)
         return collection(KubeTypes.services, element: "service", kube: k, namespace: ns, objects: kind.objects, elementType: KubeTypes.service,

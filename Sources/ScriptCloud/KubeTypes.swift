@@ -262,7 +262,16 @@ enum KubeTypes {
         F("available", "status.availableReplicas.", known: false) { r in .int(KubeDeployments.int(r.value["status"]?["availableReplicas"])) },
     ])
 
-    static let service = define("kubeService", doc: "A Kubernetes service.", columns: ["name", "type", "clusterIP", "externalIP", "portList", "age"], fields: [
+    static let service = { () -> NativeType in
+        let t = serviceFields
+        t.method("waitForAddress", params: [Parameter("timeout", default: .duration(2 * 60 * 1_000_000_000), doc: "a duration, e.g. 2m")],
+                 doc: "For a LoadBalancer service: reads it again until the load balancer (the cloud provider) has given it an address (status.loadBalancer.ingress), then returns it with externalIP set; an error after the timeout. Other types return at once; in plan mode nothing is read.") { o, a, ctx in
+            try KubeObjectsBridge.waitForAddress(o as! KubeRef, timeout: try ClusterBridge.timeout(a, "timeout", default: 120), ctx: ctx)
+        }
+        return t
+    }()
+
+    static let serviceFields = define("kubeService", doc: "A Kubernetes service.", columns: ["name", "type", "clusterIP", "externalIP", "portList", "age"], fields: [
         F("type", "ClusterIP, NodePort or LoadBalancer.") { V.s($0.value["spec"]?["type"]?.stringValue ?? "ClusterIP") },
         F("clusterIP", "Its cluster address.", known: false) { V.s($0.value["spec"]?["clusterIP"]?.stringValue ?? "<none>") },
         F("externalIP", "The load balancer's address; <pending> for a LoadBalancer without one yet.", known: false) { .string(KubeServices.externalIP($0.value)) },

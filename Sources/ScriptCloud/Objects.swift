@@ -174,12 +174,15 @@ enum Objects {
 /// `cloud`: a site and a lazily opened engine (nothing connects until the script uses it).
 public final class CloudObject: NativeObject {
     public let site: String
+    /// What the embedded simulator offers beyond its APIs (`cloud.simulator`); nil on a real site.
+    public let simulator: SimulatorServices?
     private let factory: () throws -> Engine
     private var made: Engine?
     private let lock = NSLock()
 
-    public init(site: String, engine factory: @escaping () throws -> Engine) {
+    public init(site: String, simulator: SimulatorServices? = nil, engine factory: @escaping () throws -> Engine) {
         self.site = site
+        self.simulator = simulator
         self.factory = factory
         super.init(type: Types.cloud)
     }
@@ -194,4 +197,29 @@ public final class CloudObject: NativeObject {
 
     /// The engine if the script used the cloud (for the plan summary).
     public var engineIfOpened: Engine? { lock.lock(); defer { lock.unlock() }; return made }
+}
+
+/// What the embedded simulator provides to scripts as `cloud.simulator` (the executable wires it
+/// to CloudSim; ScriptCloud does not know the simulator). A real site has none.
+public protocol SimulatorServices: AnyObject {
+    /// The path of an OVA node image for template `name` (nil: the lab's default) with Kubernetes
+    /// version `kubernetes` (nil: the one the name ends with), written into the simulator's state
+    /// folder unless it is there already.
+    func nodeImage(name: String?, kubernetes: String?) throws -> String
+}
+
+/// `SimulatorServices` from closures.
+public final class SimulatorHooks: SimulatorServices {
+    private let makeNodeImage: (String?, String?) throws -> String
+    public init(nodeImage: @escaping (String?, String?) throws -> String) { makeNodeImage = nodeImage }
+    public func nodeImage(name: String?, kubernetes: String?) throws -> String { try makeNodeImage(name, kubernetes) }
+}
+
+/// `cloud.simulator`: the embedded simulator's services.
+final class SimulatorObject: NativeObject {
+    let services: SimulatorServices
+    init(_ services: SimulatorServices) {
+        self.services = services
+        super.init(type: Types.simulator)
+    }
 }

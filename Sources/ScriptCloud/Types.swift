@@ -5,7 +5,7 @@ enum Types {
     static var everything: [NativeType] {
         [cloud, org, vdc, gateway, natRule, loadBalancer, segAssignment, serviceEngineGroup, pool, virtualService, network,
          computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
-         catalog, template, vapp, vm,
+         catalog, template, vapp, vm, simulator,
          orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s,
          catalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
     }
@@ -273,6 +273,24 @@ enum Types {
         init(_ type: NativeType, cloud: CloudObject) { self.cloud = cloud; super.init(type: type) }
     }
 
+    static let simulator = { () -> NativeType in
+        let t = NativeType(name: "simulator", doc: "The embedded simulator's own services (cloud.simulator; nil on a real site).")
+        t.method("nodeImage", params: [Parameter("name", default: .null, doc: "the template name; default ubuntu-20.04-kube-v1.22.5+vmware.1"),
+                                       Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the version the name ends with (…-kube-v1.22.5+vmware.1)")],
+                 doc: "The path of a small OVA node image (descriptor with the Kubernetes version, OS and a 20 GiB disk; manifest; placeholder disk) for that template, written into the simulator's state folder unless it is there already: give it to catalog.upload(path:, name:).") { o, a, ctx in
+            let s = (o as! SimulatorObject).services
+            let name = try a.optString("name"), kubernetes = try a.optString("kubernetes")
+            return .string(try host(ctx) {
+                do { return try s.nodeImage(name: name, kubernetes: kubernetes) } catch let e as ScriptError { throw e } catch {
+                    throw ScriptError(.host, "\(error)", hint: "give a template name ending in -kube-vX.Y.Z (e.g. ubuntu-20.04-kube-v1.22.5+vmware.1), or kubernetes:")
+                }
+            })
+        }
+        t.describe = { _ in "<simulator>" }
+        CloudTypes.register(t)
+        return t
+    }()
+
     static let albNamespace = { () -> NativeType in
         let t = NativeType(name: "alb", doc: "The NSX ALB (Avi) controller API of the site: its service engine groups (provider).")
         t.property("serviceEngineGroups", doc: "Service engine groups on the controller (collection): ensure(name:, maxServiceEngines:).") { o, ctx in
@@ -403,6 +421,9 @@ enum Types {
             let c = o as! CloudObject
             let e = try host(ctx) { try c.engine() }
             return V.list(e.changes.map { $0.line(planned: e.isPlan) })
+        }
+        t.property("simulator", doc: "The embedded simulator's own services (nodeImage(...)); nil on a real site.") { o, _ in
+            (o as! CloudObject).simulator.map { .object(SimulatorObject($0)) } ?? .null
         }
         t.method("org", params: [Parameter("name")], doc: "The org named `name`.") { o, a, ctx in
             let c = o as! CloudObject

@@ -53,7 +53,11 @@ final class CloudWiring {
         let gate = MutationGate(mode: plan ? .plan : .apply, report: output)
         self.gate = gate
         let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
-        cloud = CloudObject(site: site) { [self] in
+        // On the embedded simulator, `cloud.simulator` offers its node image (nil on a real site).
+        let services: SimulatorServices? = usesSimulator ? SimulatorHooks { [self] name, kubernetes in
+            try self.openSimulator().nodeImage(name: name, kubernetes: kubernetes)
+        } : nil
+        cloud = CloudObject(site: site, simulator: services) { [self] in
             if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
             var r = ConnectRequest.fromEnvironment(self.env)
             if let t = self.target {

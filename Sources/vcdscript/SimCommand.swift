@@ -8,7 +8,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "The embedded VCD / NSX-T / NSX ALB simulator.",
-        subcommands: [Serve.self, Status.self, Reset.self, Env.self, SimKubeCommand.self])
+        subcommands: [Serve.self, Status.self, Reset.self, Env.self, SimKubeCommand.self, NodeOVA.self])
 
     /// Options shared by every subcommand.
     struct StateOptions: ParsableArguments {
@@ -120,6 +120,26 @@ struct SimCommand: ParsableCommand {
             let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
             try sim.reset(password: password)
             print("reset \(state.path): \(sim.personas.count) personas\(password == nil ? " with new random passwords" : "")")
+        }
+    }
+}
+
+extension SimCommand {
+    /// `vcdscript sim node-ova FILE`: the simulator's node image, to upload by hand or elsewhere.
+    struct NodeOVA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "node-ova",
+            abstract: "Write the simulator's node image: a small OVA shaped like a Cluster API node image (Kubernetes version, OS, 20 GiB disk), for catalog.upload.")
+
+        @Option(help: "Kubernetes version, e.g. v1.22.5+vmware.1 (default: the one --name ends with).") var kubernetes: String?
+        @Option(help: "Template name (default ubuntu-20.04-kube-v1.22.5+vmware.1, or ubuntu-20.04-kube-VERSION with --kubernetes).") var name: String?
+        @Argument(help: "The .ova file to write.") var file: String
+
+        func run() throws {
+            let image: NodeImage
+            do { image = try NodeImage(name: name, kubernetes: kubernetes) } catch let e as NodeImageError { throw ValidationError(e.description) }
+            try image.write(to: file)
+            print("\(file): node image \(image.name), Kubernetes \(image.kubernetes), \(image.distroTitle), \(image.diskGiB) GiB disk (\(image.ova.count) bytes)")
         }
     }
 }

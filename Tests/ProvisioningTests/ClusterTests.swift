@@ -102,6 +102,8 @@ final class ClusterHarness {
     let recorder: RecordingTransport
     let tooling: RecordingClusterTooling
     var output: [String] = []
+    /// `cloud.simulator` as the executable wires it on the embedded simulator (false: a real site's nil).
+    var simulatorServices = true
     private let lock = NSLock()
 
     init() throws {
@@ -125,7 +127,9 @@ final class ClusterHarness {
         wiring.pollInterval = 0.01
         wiring.clusters = other ?? tooling
         let e = h.engine(mode: mode)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: wiring) { _ in e }
+        let sim = h.sim
+        let services = simulatorServices ? SimulatorHooks { name, kubernetes in try sim.nodeImage(name: name, kubernetes: kubernetes) } : nil
+        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test", simulator: services) { e }, kube: wiring) { _ in e }
         interp.define("args", .list(args.map { .string($0) }))
         if let file {
             _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
@@ -478,11 +482,12 @@ final class ClusterTests: XCTestCase {
         let c = try ClusterHarness()
         let root = SimHarness.packageRoot
         let writes = c.h.sim.counters.writes
-        let out = try c.run("", mode: .plan, args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"],
+        let out = try c.run("", mode: .plan, args: ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"],
                             file: root + "/stdlib/lab-setup.vs")
         // The VCD engine reports to the harness's output, Kubernetes and kind to the gate's.
         let all = c.h.output + out
         let text = all.joined(separator: "\n")
+        XCTAssertTrue(all.contains { $0.hasPrefix("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the embedded simulator provides its node image ") }, text)
         for line in ["+ create edge gateway gw-capvcd on t-tenant", "+ create template ubuntu-20.04-kube-v1.22.5+vmware.1 on home", "+ create kind cluster capvcd",
                      "+ create CAPVCD provider on kind cluster capvcd (vcd:v1.3.2)", "+ create machinedeployment capi-cluster-md0",
                      "+ create deployment default/test-lb", "+ create Cluster API objects of namespace default moved from kind cluster capvcd to cluster capi-cluster",
@@ -508,26 +513,36 @@ final class ClusterTests: XCTestCase {
         let kubeconfig = c.h.dir + "/wc.kubeconfig"
         try Data(try sim.kubeconfig(cluster: "capi-cluster", server: SimHarness.kubeServer).utf8).write(to: URL(fileURLWithPath: kubeconfig))
         let root = SimHarness.packageRoot
-        let out = try c.run("", args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)"],
+        // That cluster has no cloud provider: its LoadBalancer service stays <pending> (addressTimeout=0: no wait).
+        let out = try c.run("", args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)", "addressTimeout=0"],
                             file: root + "/stdlib/lab-setup.vs")
         let text = out.joined(separator: "\n")
         XCTAssertTrue(out.contains("cluster capi-cluster: Provisioned, managed by itself"), text)
         XCTAssertTrue(out.contains("+ created deployment default/test-lb"), text)
+        XCTAssertTrue(out.contains("service test-lb: <pending>"), text)
         XCTAssertFalse(text.contains("+ created kind cluster"), text)
         XCTAssertEqual(c.tooling.calls, [])
         XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/apps/v1/namespaces/default/deployments/test-lb"))
     }
 
-    /// The whole lab against the simulated Cluster API and CAPVCD controllers.
+    /// The whole lab against the simulated Cluster API and CAPVCD controllers, with no setup: no
+    /// ova= (the simulator's node image is uploaded), the service's address printed on the first run.
     func testEndToEndWithTheSimulatedControllers() throws {
         let c = try ClusterHarness()
         let sim = c.h.sim
         let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
         let root = SimHarness.packageRoot
-        let args = ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "timeout=2"]
+        let args = ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "timeout=2"]
         // ensure → Provisioned → wc.kube works (a LoadBalancer service) → pivot → kind cluster deleted.
         let out = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
         let text = (c.h.output + out).joined(separator: "\n")
+        let image = c.h.dir + "/node-images/ubuntu-20.04-kube-v1.22.5-vmware.1.ova"
+        XCTAssertTrue(out.contains("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the embedded simulator provides its node image \(image))"), text)
+        XCTAssertTrue(c.h.output.contains("+ created template ubuntu-20.04-kube-v1.22.5+vmware.1 on home"), text)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: image))
+        let serviceLine = try XCTUnwrap(out.first { $0.hasPrefix("service test-lb: ") }, text)
+        XCTAssertNotNil(serviceLine.range(of: #"^service test-lb: \d+\.\d+\.\d+\.\d+$"#, options: .regularExpression), "not an address: \(serviceLine)\n\(text)")
+        XCTAssertTrue(out.contains { $0.hasPrefix("lab ready: gateway gw-capvcd") }, text)
         XCTAssertTrue(out.contains("- deleted kind cluster capvcd"), text)
         XCTAssertTrue(out.contains { $0.hasPrefix("cluster capi-cluster: Provisioned, endpoint ") && $0.hasSuffix("managed by capi-cluster") }, text)
         XCTAssertTrue(text.contains("└─Machine/capi-cluster-md0-"), text)
@@ -537,9 +552,49 @@ final class ClusterTests: XCTestCase {
                         "after the pivot the workload cluster holds its own Cluster object")
         // A second run changes nothing: the pivot is done, the kubeconfig reaches the cluster.
         c.h.output = []
+        let writes = sim.counters.writes
         let again = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
         let all = c.h.output + again
-        XCTAssertFalse(all.contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, all.joined(separator: "\n"))
+        let againText = all.joined(separator: "\n")
+        XCTAssertFalse(all.contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, againText)
+        XCTAssertFalse(again.contains { $0.contains("the embedded simulator provides its node image") }, "the template is there: " + againText)
+        XCTAssertTrue(again.contains(serviceLine), againText)
+        XCTAssertTrue(again.contains { $0.hasPrefix("lab ready: ") }, againText)
+        XCTAssertEqual(sim.counters.writes, writes, "the second run wrote to VCD:\n\(againText)")
+    }
+
+    /// On a real site (no cloud.simulator) a missing template without ova= is an error that says
+    /// what to do; the embedded simulator's image is not offered.
+    func testLabSetupWithoutTheTemplateOnARealSiteAsksForTheOVA() throws {
+        let c = try ClusterHarness()
+        c.simulatorServices = false
+        let root = SimHarness.packageRoot
+        XCTAssertThrowsError(try c.run("", args: ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"], file: root + "/stdlib/lab-setup.vs")) { e in
+            let s = e as? ScriptError
+            XCTAssertEqual(s?.message, "no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)", "\(e)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: c.h.dir + "/node-images"))
+        XCTAssertEqual(try c.run("print(cloud.simulator)"), ["nil"])
+    }
+
+    /// cloud.simulator.nodeImage(...) on the embedded simulator: an OVA in its state folder that
+    /// catalog.upload takes, with the template metadata of a CAPI node image.
+    func testTheSimulatorsNodeImageUploadsAsATemplate() throws {
+        let c = try ClusterHarness()
+        let out = try c.run("""
+            print(cloud.simulator)
+            let path = cloud.simulator.nodeImage(name: "ubuntu-2004-kube-v1.21.8")
+            print(path)
+            let cat = cloud.org("xav_lab").catalogs.ensure(name: "imgs")
+            let tpl = cat.upload(path: path, name: "ubuntu-2004-kube-v1.21.8")
+            print(tpl.status, tpl.kubernetesVersion, tpl.version, tpl.osType, tpl.cpus, tpl.memoryMB, tpl.vms)
+            print(cloud.simulator.nodeImage() == cloud.simulator.nodeImage(name: "ubuntu-20.04-kube-v1.22.5+vmware.1", kubernetes: "v1.22.5+vmware.1"))
+            try { cloud.simulator.nodeImage(name: "my-node") } catch err { print(err.message) }
+            """)
+        XCTAssertEqual(out, ["<simulator>", c.h.dir + "/node-images/ubuntu-2004-kube-v1.21.8.ova",
+                             "RESOLVED v1.21.8 v1.21.8 ubuntu64Guest 2 2048 [\"ubuntu-2004-kube-v1.21.8\"]", "true",
+                             "cannot tell the Kubernetes version of my-node: give it (e.g. v1.22.5+vmware.1), or a name like ubuntu-20.04-kube-v1.22.5+vmware.1"],
+                       out.joined(separator: "\n"))
     }
 }
 
