@@ -82,6 +82,8 @@ enum Ops {
         case (.string(let x), .string(let y)) where op == .add:
             return .string(x + y)
         case (.string(let s), .int(let n)) where op == .mul:
+            // The empty string repeated any number of times is empty: no loop over n.
+            if s.isEmpty, n >= 0 { return .string("") }
             guard n >= 0, n.multipliedReportingOverflow(by: max(1, s.utf8.count)).overflow == false, n * s.utf8.count <= Ops.maxRepeatedBytes else {
                 throw ScriptError(.value, "cannot repeat a string \(n) times", at: range,
                                   hint: "a string made by repetition or padding may hold at most \(Ops.maxRepeatedBytes) bytes")
