@@ -225,6 +225,12 @@ enum ClusterTypes {
         }
         t.columns = ["name", "namespace", "phase", "ready", "controlPlaneEndpoint"]
         t.describe = { o in "<capiCluster \(w(o).namespace)/\(w(o).name)>" }
+        // On its own in the REPL, a cluster shows as its describe() tree.
+        t.display = { o, ctx in
+            let x = w(o)
+            if x.planned { return "Cluster/\(x.name)  \(knownAfterApply)" }
+            return try host(ctx) { try x.capi.describe(x.name) }
+        }
         CloudTypes.register(t)
         return t
     }()

@@ -93,6 +93,19 @@ final class HostAPITests: XCTestCase {
         XCTAssertEqual(out, ["NAME  LBENABLED\na     false\nbbbb  false"])
     }
 
+    func testADisplayHookShowsALoneValueInTextOnly() throws {
+        let t = NativeType(name: "tree", doc: "A test type shown as a tree.")
+        t.describe = { _ in "<tree>" }
+        t.display = { _, _ in "root\n└─leaf" }
+        let v = Value.object(NativeObject(type: t))
+        let interp = Interpreter(options: InterpreterOptions())
+        let ctx = CallContext(vm: interp.vm, range: nil)
+        XCTAssertEqual(Display.render(v, format: .text, ctx: ctx), "root\n└─leaf")
+        XCTAssertEqual(Display.render(v, format: .table, ctx: ctx), "root\n└─leaf")
+        XCTAssertEqual(Formatter.str(v), "<tree>", "str() and print() keep the one-line form")
+        XCTAssertNotEqual(Display.render(v, format: .json, ctx: ctx), "root\n└─leaf")
+    }
+
     func testHelpAndDirListDocumentedMembers() throws {
         let out = try run("help(gw)\nprint(dir(gw))", gateways: [Gateway(name: "a", ips: [])])
         XCTAssertTrue(out[0].contains("gateway: A test edge gateway."))

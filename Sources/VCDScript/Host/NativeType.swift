@@ -14,6 +14,10 @@ public final class NativeType {
     public var columns: [String] = []
     /// A one-line text for `str()` and table cells; defaults to `<type name>`.
     public var describe: ((NativeObject) -> String)?
+    /// How a value of this type shows on its own in text output (the REPL's auto-print, `-o
+    /// table`), when a line is not enough: a tree for a cluster. nil: `describe`, or the table of
+    /// its items for a collection.
+    public var display: ((NativeObject, CallContext) throws -> String)?
     /// `x in obj`; nil if the type does not support it.
     public var contains: ((NativeObject, Value, CallContext) throws -> Bool)?
     /// Set for types whose instances stand for a value not known yet (a plan's "known after

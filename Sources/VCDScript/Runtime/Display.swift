@@ -8,6 +8,10 @@ public enum Display {
            let it = o.nativeType.iterate, let ctx, let items = try? it(o, ctx) {
             v = .list(ListRef(items))
         }
+        if format == .text || format == .table, case .object(let o) = v, let show = o.nativeType.display, let ctx,
+           let text = try? show(o, ctx) {
+            return text
+        }
         switch format {
         case .text:
             if let t = table(v, ctx: ctx) { return t }
