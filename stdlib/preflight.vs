@@ -75,10 +75,26 @@ fn rangeSize(ranges) {
     return n
 }
 
+# The network of an address with its prefix: "192.168.10.1/24" → "192.168.10.0/24".
+fn network(c) {
+    let parts = str(c).split("/")
+    let bits = if len(parts) > 1 { int(parts[1]) } else { 32 }
+    var size = 1
+    for i in range(32 - bits) { size = size * 2 }
+    var n = ipNumber(parts[0])
+    n = n - n % size
+    var octets = []
+    for i in range(4) {
+        octets.insert(0, str(n % 256))
+        n = n / 256
+    }
+    return ".".join(octets) + "/" + str(bits)
+}
+
 # Two CIDRs overlap when one holds the other's first address (CIDR blocks nest or are disjoint).
 fn overlaps(a, b) {
-    let x = cidr(a)
-    let y = cidr(b)
+    let x = cidr(network(a))
+    let y = cidr(network(b))
     return x.contains(y.host(1)) or y.contains(x.host(1)) or x.contains(y.gateway) or y.contains(x.gateway)
 }
 
@@ -152,7 +168,7 @@ fn run(p) {
     try { gw = vdc.gateways.find(p.gateway) } catch err { }
     var labVS = 0
     if gw != nil {
-        for vs in gw.virtualServices { if vs.name.contains(p.cluster) or vs.name.contains(p.gateway) { labVS = labVS + 1 } }
+        for vs in gw.virtualServices { if vs.name.contains(p.cluster) or vs.name.startsWith("ingress-vs-test-lb-") { labVS = labVS + 1 } }
     }
     let needVS = max(0, plannedVS - labVS)
     var seg = nil
@@ -220,7 +236,7 @@ fn run(p) {
     if net != nil { poolRanges = net.pool }
     let poolSize = rangeSize(poolRanges)
     var poolOutside = []
-    let nodeNet = cidr(p.cidr)
+    let nodeNet = cidr(network(p.cidr))
     for r in poolRanges { for a in str(r).split("-") { if not nodeNet.contains(a.trim()) { poolOutside.append(a) } } }
     if len(poolOutside) > 0 {
         add("static pool", "FAIL", "pool ${poolRanges} is not inside ${p.cidr}: ${poolOutside}", "give pool=FIRST-LAST inside cidr=")
@@ -272,7 +288,7 @@ fn run(p) {
     if tpl != nil {
         if tpl.status != "RESOLVED" {
             add("template", "FAIL", "${p.catalog}/${p.template} is ${tpl.status}", "delete it and upload it again (ova=FILE.ova)")
-        } else if tpl.kubernetesVersion != nil and tpl.kubernetesVersion != p.kubernetes {
+        } else if tpl.kubernetesVersion != nil and str(tpl.kubernetesVersion).split("+")[0] != p.kubernetes.split("+")[0] {
             add("template", "FAIL", "${p.catalog}/${p.template} has Kubernetes ${tpl.kubernetesVersion}, kubernetes=${p.kubernetes}",
                 "give kubernetes=${tpl.kubernetesVersion} or template= of a ${p.kubernetes} image")
         } else {
@@ -308,7 +324,7 @@ fn run(p) {
         }
     }
     for d in dnsServers {
-        for dk in ["172.17.0.0/16", "172.18.0.0/16"] { if cidr(dk).contains(d) { clashes.append("DNS server ${d} ∩ Docker ${dk}") } }
+        for dk in ["172.17.0.0/16", "172.18.0.0/16"] { if cidr(dk).contains(str(d)) { clashes.append("DNS server ${d} ∩ Docker ${dk}") } }
     }
     if len(clashes) == 0 {
         add("CIDR overlaps", "ok", "none between ${len(ranges)} ranges (node network, VIPs, pods, services, Docker 172.17/16, kind 172.18/16)", "")

@@ -12,7 +12,8 @@
 # cluster first (clusterctl move, the reverse of the pivot), else through the kind cluster directly;
 # (3) the kind cluster is deleted; (4) with network=true or all=true, the tenant layer: NAT rule,
 # network, SEG assignment, load balancing, gateway; with all=true also the template, the catalog if
-# empty, and the SEG in VCD and on the ALB controller. Every delete of something missing is quiet.
+# empty, and the SEG imported into VCD (the ALB controller's SEG is the provider's and stays). Every
+# delete of something missing is quiet.
 # (5) A leak report (#15, #16, #19): virtual services, pools, NAT rules, vApps and allocated IPs
 # left on the gateway/VDC that belong to the lab (the lab's gateway, names with the cluster's
 # prefix), as a table; exit code 1 when something the lab created is still there.
@@ -39,8 +40,10 @@ let net0 = vdc.networks.find(p.network)
 
 # 1-2. The workload cluster: its LoadBalancer services, then the cluster itself.
 var w = nil
+var unreachable = false
 try { w = kind.selfManaged(p.cluster, kubeconfig: p.kubeconfig) } catch err {
-    print("  (${p.kubeconfig} does not reach cluster ${p.cluster}: ${err.message})")
+    unreachable = true
+    print("  (${p.kubeconfig} does not reach cluster ${p.cluster}: ${err.message}; the file is kept)")
 }
 var mgmt = kind.clusters.find(p.kind)
 if w == nil and mgmt != nil and mgmt.capvcd.installed { w = mgmt.clusters.find(p.cluster) }
@@ -65,7 +68,7 @@ if w != nil {
     }
     mgmt.clusters.delete(p.cluster, timeout: int(p.timeout) * 60)
 }
-if exists(p.kubeconfig) {
+if exists(p.kubeconfig) and not unreachable {
     sh("rm", "-f", p.kubeconfig)
     print("- deleted file ${p.kubeconfig}")
 }
@@ -73,25 +76,33 @@ if exists(p.kubeconfig) {
 # 3. The kind cluster.
 kind.clusters.delete(p.kind)
 
-# 4. The tenant layer (network=true / all=true), in the reverse order of lab-setup.
+# 4. The tenant layer (network=true / all=true), in the reverse order of lab-setup. A step that
+#    fails (something still uses the object) is reported and the others go on: the leak report says
+#    what is left.
+var problems = []
+fn step(what, work) {
+    try { work() } catch err {
+        problems.append(what)
+        print("  (${what}: ${err.message})")
+    }
+}
 if network {
     let gw = vdc.gateways.find(p.gateway)
-    if gw != nil { gw.nat.delete(p.snat) }
-    vdc.networks.delete(p.network)
+    if gw != nil { step("NAT rule ${p.snat}", fn() { gw.nat.delete(p.snat) }) }
+    step("network ${p.network}", fn() { vdc.networks.delete(p.network) })
     if gw != nil {
-        gw.serviceEngineGroups.delete(p.seg)
-        if gw.loadBalancer.enabled { gw.loadBalancer.disable() }
-        vdc.gateways.delete(p.gateway)
+        step("SEG assignment ${p.seg}", fn() { gw.serviceEngineGroups.delete(p.seg) })
+        step("load balancing of ${p.gateway}", fn() { if gw.loadBalancer.enabled { gw.loadBalancer.disable() } })
+        step("gateway ${p.gateway}", fn() { vdc.gateways.delete(p.gateway) })
     }
 }
 if all {
     let cat = org.catalogs.find(p.catalog)
     if cat != nil {
-        cat.templates.delete(p.template)
-        if cat.templates.count == 0 { org.catalogs.delete(p.catalog) }
+        step("template ${p.template}", fn() { cat.templates.delete(p.template) })
+        step("catalog ${p.catalog}", fn() { if cat.templates.count == 0 { org.catalogs.delete(p.catalog) } })
     }
-    cloud.serviceEngineGroups.delete(p.seg)
-    if cloud.alb.available { cloud.alb.serviceEngineGroups.delete(p.seg) }
+    step("SEG ${p.seg} in VCD", fn() { cloud.serviceEngineGroups.delete(p.seg) })
 }
 
 # 5. The leak report: what the lab made that is still there.
