@@ -98,6 +98,7 @@ check "lab-setup stops on a FAIL with exit 1 and the failures" '[ $rcl = 1 ] && 
 check "lab-setup stopped before any write ($w0 → $w2)" '[ "$w0" = "$w2" ] && ! grep -Eq "^[+~-] " "$WORK/pf5.txt"'
 (cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" preflight.vs >"$WORK/pf6.txt" 2>&1); rcb=$?
 check "preflight after the lab is built exits 0" '[ $rcb = 0 ] || { cat "$WORK/pf6.txt"; false; }'
+check "preflight after the lab: RDE type registered, IP budget with SNAT-only IPs" 'grep -q "ok   capvcdCluster RDE type: registered: \[\"urn:vcloud:type:vmware:capvcdCluster:" "$WORK/pf6.txt" && grep -q "ok   IP budget: .*SNAT-only: \[" "$WORK/pf6.txt"'
 (cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" preflight.vs kubernetes=v1.99.0 >"$WORK/pf7.txt" 2>&1); rct=$?
 check "preflight: a template of another Kubernetes version FAILs" '[ $rct = 1 ] && grep -q "FAIL template: .* has Kubernetes v1.22.5[^,]*, kubernetes=v1.99.0" "$WORK/pf7.txt"'
 

@@ -18,11 +18,12 @@
 # the Kubernetes version of kubernetes= (#25, #20 partly); CIDR overlaps of the node network, VIP
 # subnet, ALB service network, pod/service CIDRs, DNS server and Docker/kind 172.17/16, 172.18/16
 # (#27); kind and clusterctl on PATH on a real site; pivot needs workers ≥ 1 (#33); orphaned DNAT
-# rules on the gateway (#16).
+# rules on the gateway (#16);
+# capvcdCluster RDE type registered and its versions (#3, #36; cloud.entityTypes).
 #
 # Not observable with the current types (so not checked; do them by hand on a real site):
-#   - the capvcdCluster RDE type registered, its versions and rights bundle (#3, #36): the types
-#     expose no defined-entity type listing yet;
+#   - the RDE type's rights bundle published to the org, and a compatibility matrix of RDE versions
+#     vs CAPVCD release vs VCD API version (#3, #36): versions are listed, not judged;
 #   - the user's rights (#1, #2) and the "Preserve ExtraConfig Elements during OVA Import and
 #     Export" right (#21): no rights listing;
 #   - the OVA's cloud-init datasource (guestinfo vs OVF) and tools timeout (#20, #24): only
@@ -146,6 +147,21 @@ fn run(p) {
         return findings
     }
     add("org/vdc", "ok", "${p.org}/${p.vdc} (${vdc.allocationType})", "")
+
+    # CAPVCD's RDE type (#3, #36): vmware:capvcdCluster registered and visible to the session.
+    try {
+        let rde = cloud.entityTypes.where(fn(t) { t.nss == "capvcdCluster" })
+        if len(rde) > 0 {
+            add("capvcdCluster RDE type", "ok", "registered: ${rde.map(fn(t) { t.id })}", "")
+        } else if sim {
+            add("capvcdCluster RDE type", "ok", "not registered yet: CAPVCD ${p.capvcd} registers vmware:capvcdCluster when it is installed", "")
+        } else {
+            add("capvcdCluster RDE type", "warn", "vmware:capvcdCluster is not registered or not visible to ${cloud.user}",
+                "register it (CAPVCD registers it at start with a provider account) and publish its rights bundle to ${p.org} with Full Control for the cluster author's role")
+        }
+    } catch err {
+        add("capvcdCluster RDE type", "warn", "entity types not readable: ${err.message}", "grant the role the right to view defined entity types")
+    }
 
     # ALB controller and its SEG (#8, #9).
     if cloud.alb.available {

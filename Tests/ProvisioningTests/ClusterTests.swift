@@ -621,6 +621,7 @@ final class ClusterTests: XCTestCase {
             XCTAssertTrue(pf.contains { $0.hasPrefix("  ok   \(check): ") }, "no ok \(check) in:\n\(pfText)")
         }
         XCTAssertTrue(pf.contains("  ok   gateway: gw-capvcd to be created by lab-setup with 8 IPs (1 for SNAT, 2 VIPs planned)"), pfText)
+        XCTAssertTrue(pf.contains("  ok   capvcdCluster RDE type: not registered yet: CAPVCD v1.3.2 registers vmware:capvcdCluster when it is installed"), pfText)
         XCTAssertEqual(sim.counters.writes, writes0, "preflight wrote")
 
         XCTAssertThrowsError(try c.run("", tooling: tooling, args: args + ["cidr=172.18.0.1/24", "pool=172.18.0.10-172.18.0.100"], file: root + "/stdlib/preflight.vs")) { e in
@@ -636,6 +637,11 @@ final class ClusterTests: XCTestCase {
 
         _ = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
         XCTAssertNotEqual(try c.run(inventory, tooling: tooling), seeded)
+        // After the lab: every check ok, the RDE type CAPVCD registered is listed with its version.
+        let built = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/preflight.vs")
+        XCTAssertEqual(built.last, "preflight: ready for lab-setup", built.joined(separator: "\n"))
+        XCTAssertTrue(built.contains { $0.hasPrefix("  ok   capvcdCluster RDE type: registered: [\"urn:vcloud:type:vmware:capvcdCluster:") }, built.joined(separator: "\n"))
+        XCTAssertTrue(built.contains { $0.hasPrefix("  ok   IP budget: ") && $0.contains("SNAT-only: [") }, built.joined(separator: "\n"))
         c.h.output = []
         let td = try c.run("", tooling: tooling, args: args + ["all=true"], file: root + "/stdlib/teardown.vs")
         let tdAll = c.h.output + td
