@@ -73,7 +73,8 @@ print("gateways", v.gateways.names, "networks", v.networks.names, "vapps", v.vap
 print("catalogs", o.catalogs.names, "segs", cloud.serviceEngineGroups.names, "kind", kind.clusters.names)
 for c in o.catalogs { print("catalog", c.name, c.templates.names) }
 for g in v.gateways { print("gateway", g.name, g.nat.names, g.virtualServices.names, g.pools.names, g.usedIPs, g.serviceEngineGroups.names, g.loadBalancer.enabled) }
-if cloud.alb.available { print("alb segs", cloud.alb.serviceEngineGroups.names) }' 2>&1)
+if cloud.alb.available { print("alb segs", cloud.alb.serviceEngineGroups.names) }
+if cloud.nsx.available { print("tier1s", cloud.nsx.tier1s.names) }' 2>&1)
 }
 seeded=$(inventory "$HOME3")
 w0=$(writes "$HOME3")

@@ -122,6 +122,11 @@ if gw != nil {
     if network { leak("gateway", gw.name, vdc.name, "${gw.status}") }
 }
 if network and vdc.networks.find(p.network) != nil { leak("network", p.network, vdc.name, "") }
+if network and gw == nil and cloud.nsx.available {
+    var t1 = nil
+    try { t1 = cloud.nsx.tier1s.find(p.gateway) } catch err { }
+    if t1 != nil { leak("NSX Tier-1", t1.name, "NSX", "left by the gateway ${p.gateway}") }
+}
 for v in vdc.vapps {
     if v.name.startsWith(p.cluster) { leak("vApp", v.name, vdc.name, "${v.vmCount} VMs, ${v.status}") }
 }

@@ -610,6 +610,8 @@ final class ClusterTests: XCTestCase {
             let o = cloud.org("xav_lab")
             let v = o.vdc("t-tenant")
             print(v.gateways.names, v.networks.names, v.vapps.names, o.catalogs.names, cloud.serviceEngineGroups.names, kind.clusters.names)
+            for g in v.gateways { print(g.name, g.nat.names, g.virtualServices.names, g.pools.names, g.serviceEngineGroups.names) }
+            print(cloud.nsx.tier1s.names)
             """
         let seeded = try c.run(inventory, tooling: tooling)
         let writes0 = sim.counters.writes
