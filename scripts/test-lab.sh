@@ -122,5 +122,15 @@ check "lab-setup after teardown builds the lab again" '[ $rc3 = 0 ] && grep -q "
 (cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" teardown.vs >"$WORK/td3.txt" 2>&1); rct3=$?
 check "teardown (cluster only) keeps the tenant network, no leak" '[ $rct3 = 0 ] && grep -q "tenant network kept" "$WORK/td3.txt" && ! grep -q "deleted edge gateway" "$WORK/td3.txt" || { tail -20 "$WORK/td3.txt"; false; }'
 
+# 8. Partial state (#15): only the tenant layer (tenant-network.vs), then teardown all=true; a stale
+#    kubeconfig of a deleted cluster is removed quietly.
+HOME4="$WORK/home4"; mkdir -p "$HOME4" "$WORK/partial"
+VCDSCRIPT_HOME="$HOME4" "$BIN" sim reset >/dev/null 2>&1
+(cd "$WORK/partial" && VCDSCRIPT_HOME="$HOME4" "$BIN" tenant-network.vs >/dev/null 2>&1)
+echo "stale" > "$WORK/partial/capi-cluster.kubeconfig"
+(cd "$WORK/partial" && VCDSCRIPT_HOME="$HOME4" "$BIN" teardown.vs all=true >"$WORK/td4.txt" 2>&1); rct4=$?
+check "teardown all=true after a half-built lab (tenant layer only) exits 0, no leak" '[ $rct4 = 0 ] && grep -q "^teardown done: nothing of the lab is left" "$WORK/td4.txt" || { cat "$WORK/td4.txt"; false; }'
+check "the half-built lab is gone, a stale kubeconfig removed" '[ "$(inventory "$HOME4")" = "$seeded" ] && [ ! -e "$WORK/partial/capi-cluster.kubeconfig" ]'
+
 echo "lab: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -42,8 +42,9 @@ let net0 = vdc.networks.find(p.network)
 var w = nil
 var unreachable = false
 try { w = kind.selfManaged(p.cluster, kubeconfig: p.kubeconfig) } catch err {
-    unreachable = true
-    print("  (${p.kubeconfig} does not reach cluster ${p.cluster}: ${err.message}; the file is kept)")
+    # A cluster whose vApp is gone is deleted: its kubeconfig is stale and goes below.
+    unreachable = vdc.vapps.find(p.cluster) != nil
+    if unreachable { print("  (${p.kubeconfig} does not reach cluster ${p.cluster}: ${err.message}; the file is kept)") }
 }
 var mgmt = kind.clusters.find(p.kind)
 if w == nil and mgmt != nil and mgmt.capvcd.installed { w = mgmt.clusters.find(p.cluster) }
