@@ -5,7 +5,9 @@
 # cluster Provisioned, a LoadBalancer service with an address, pivot, kind cluster deleted), that a
 # second run changes nothing and sends no write, that --plan on a fresh simulator writes nothing,
 # that a kubeconfig left by another simulator state is refused without any connection, and that no
-# password or token reaches the output. Prints "N passed, M failed"; exits non-zero on any failure.
+# password or token reaches the output; that preflight.vs passes on a fresh simulator with no write and
+# FAILs on broken prerequisites (lab-setup then stops before any write); that teardown.vs all=true
+# leaves the world as seeded and a second teardown is quiet. Prints "N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
@@ -59,6 +61,76 @@ while IFS= read -r s; do
 done <<<"$PW
 $TOKEN"
 check "no password or token in the output" '[ $leak = 0 ]'
+
+# 5. preflight.vs: on a fresh simulator it passes with no write, and what lab-setup makes is "to be created".
+HOME3="$WORK/home3"; mkdir -p "$HOME3" "$WORK/pf"
+VCDSCRIPT_HOME="$HOME3" "$BIN" sim reset >/dev/null 2>&1
+inventory() {
+    (cd "$WORK/pf" && VCDSCRIPT_HOME="$1" "$BIN" -e '
+let o = cloud.org("xav_lab")
+let v = o.vdc("t-tenant")
+print("gateways", v.gateways.names, "networks", v.networks.names, "vapps", v.vapps.names)
+print("catalogs", o.catalogs.names, "segs", cloud.serviceEngineGroups.names, "kind", kind.clusters.names)
+for c in o.catalogs { print("catalog", c.name, c.templates.names) }
+for g in v.gateways { print("gateway", g.name, g.nat.names, g.virtualServices.names, g.pools.names, g.usedIPs, g.serviceEngineGroups.names, g.loadBalancer.enabled) }
+if cloud.alb.available { print("alb segs", cloud.alb.serviceEngineGroups.names) }
+if cloud.nsx.available { print("tier1s", cloud.nsx.tier1s.names) }' 2>&1)
+}
+seeded=$(inventory "$HOME3")
+w0=$(writes "$HOME3")
+(cd "$WORK/pf" && VCDSCRIPT_HOME="$HOME3" "$BIN" preflight.vs >"$WORK/pf1.txt" 2>&1); rcf=$?
+w1=$(writes "$HOME3")
+check "preflight on a fresh simulator exits 0" '[ $rcf = 0 ] || { cat "$WORK/pf1.txt"; false; }'
+check "preflight: no FAIL, ready" '! grep -q "FAIL" "$WORK/pf1.txt" && grep -q "^preflight: ready for lab-setup" "$WORK/pf1.txt"'
+check "preflight: what lab-setup makes is to be created, not FAIL" 'grep -q "gw-capvcd to be created by lab-setup" "$WORK/pf1.txt" && grep -q "ok   SNAT: .*to be created by lab-setup" "$WORK/pf1.txt"'
+check "preflight: sessions, SEG capacity, IP budget, pool, CIDRs, pivot checked" 'for c in sessions "SEG capacity" gateway "static pool" DNS "CIDR overlaps" template pivot; do grep -q "ok   $c: " "$WORK/pf1.txt" || exit 1; done'
+check "preflight sends no write ($w0 → $w1)" '[ "$w0" = "$w1" ]'
+
+# 6. A broken prerequisite FAILs, and lab-setup stops before any write.
+(cd "$WORK/pf" && VCDSCRIPT_HOME="$HOME3" "$BIN" preflight.vs cidr=172.18.0.1/24 pool=172.18.0.10-172.18.0.100 >"$WORK/pf2.txt" 2>&1); rcc=$?
+check "preflight: a node network in kind's 172.18/16 FAILs (exit 1)" '[ $rcc = 1 ] && grep -q "FAIL CIDR overlaps: node network 172.18.0.1/24 ∩ kind network 172.18.0.0/16" "$WORK/pf2.txt"'
+(cd "$WORK/pf" && VCDSCRIPT_HOME="$HOME3" "$BIN" preflight.vs workers=0 >"$WORK/pf3.txt" 2>&1); rcw=$?
+check "preflight: workers=0 FAILs for the pivot (exit 1)" '[ $rcw = 1 ] && grep -q "FAIL pivot: workers=0" "$WORK/pf3.txt"'
+(cd "$WORK/pf" && VCDSCRIPT_HOME="$HOME3" "$BIN" preflight.vs ipCount=2 pool=192.168.10.10-192.168.10.11 >"$WORK/pf4.txt" 2>&1); rci=$?
+check "preflight: IP budget and pool size FAIL" '[ $rci = 1 ] && grep -q "FAIL gateway: ipCount=2" "$WORK/pf4.txt" && grep -q "FAIL static pool: 2 addresses" "$WORK/pf4.txt"'
+(cd "$WORK/pf" && VCDSCRIPT_HOME="$HOME3" "$BIN" lab-setup.vs workers=0 >"$WORK/pf5.txt" 2>&1); rcl=$?
+w2=$(writes "$HOME3")
+check "lab-setup stops on a FAIL with exit 1 and the failures" '[ $rcl = 1 ] && grep -q "check(s) FAIL, nothing was changed" "$WORK/pf5.txt" && grep -q "  - pivot: workers=0" "$WORK/pf5.txt"'
+check "lab-setup stopped before any write ($w0 → $w2)" '[ "$w0" = "$w2" ] && ! grep -Eq "^[+~-] " "$WORK/pf5.txt"'
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" preflight.vs >"$WORK/pf6.txt" 2>&1); rcb=$?
+check "preflight after the lab is built exits 0" '[ $rcb = 0 ] || { cat "$WORK/pf6.txt"; false; }'
+check "preflight after the lab: RDE type registered, IP budget with SNAT-only IPs" 'grep -q "ok   capvcdCluster RDE type: registered: \[\"urn:vcloud:type:vmware:capvcdCluster:" "$WORK/pf6.txt" && grep -q "ok   IP budget: .*SNAT-only: \[" "$WORK/pf6.txt"'
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" preflight.vs kubernetes=v1.99.0 >"$WORK/pf7.txt" 2>&1); rct=$?
+check "preflight: a template of another Kubernetes version FAILs" '[ $rct = 1 ] && grep -q "FAIL template: .* has Kubernetes v1.22.5[^,]*, kubernetes=v1.99.0" "$WORK/pf7.txt"'
+
+# 7. teardown.vs all=true after the lab: the world as seeded, no leak; a second teardown is quiet.
+w3=$(writes "$HOME1")
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" teardown.vs all=true >"$WORK/td1.txt" 2>&1); rct1=$?
+check "teardown all=true exits 0 with no leak" '[ $rct1 = 0 ] && grep -q "^teardown done: nothing of the lab is left" "$WORK/td1.txt" || { tail -30 "$WORK/td1.txt"; false; }'
+order() { grep -n -E "$1" "$WORK/td1.txt" | head -1 | cut -d: -f1; }
+check "teardown order: LoadBalancer service, moved back, cluster, kind cluster, gateway" '[ -n "$(order "^- deleted edge gateway gw-capvcd")" ] && [ "$(order "^- deleted service default/test-lb")" -lt "$(order "moved from cluster capi-cluster to kind cluster capvcd")" ] && [ "$(order "moved from cluster capi-cluster")" -lt "$(order "^- deleted cluster default/capi-cluster")" ] && [ "$(order "^- deleted cluster default/capi-cluster")" -lt "$(order "^- deleted kind cluster capvcd")" ] && [ "$(order "^- deleted kind cluster capvcd")" -lt "$(order "^- deleted edge gateway gw-capvcd")" ]'
+check "teardown: kubeconfig removed" '[ ! -e "$RUN/capi-cluster.kubeconfig" ]'
+after_td=$(inventory "$HOME1")
+check "teardown all=true leaves the world as seeded" '[ "$seeded" = "$after_td" ] || { diff <(echo "$seeded") <(echo "$after_td"); false; }'
+w4=$(writes "$HOME1")
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" teardown.vs all=true >"$WORK/td2.txt" 2>&1); rct2=$?
+w5=$(writes "$HOME1")
+check "second teardown exits 0 and is quiet" '[ $rct2 = 0 ] && ! grep -Eq "^ *[+~-] " "$WORK/td2.txt" || { cat "$WORK/td2.txt"; false; }'
+check "second teardown sends no write ($w4 → $w5)" '[ "$w4" = "$w5" ] && [ "$w3" != "$w4" ]'
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" lab-setup.vs >"$WORK/lab3.txt" 2>&1); rc3=$?
+check "lab-setup after teardown builds the lab again" '[ $rc3 = 0 ] && grep -q "^lab ready" "$WORK/lab3.txt" || { tail -20 "$WORK/lab3.txt"; false; }'
+(cd "$RUN" && VCDSCRIPT_HOME="$HOME1" "$BIN" teardown.vs >"$WORK/td3.txt" 2>&1); rct3=$?
+check "teardown (cluster only) keeps the tenant network, no leak" '[ $rct3 = 0 ] && grep -q "tenant network kept" "$WORK/td3.txt" && ! grep -q "deleted edge gateway" "$WORK/td3.txt" || { tail -20 "$WORK/td3.txt"; false; }'
+
+# 8. Partial state (#15): only the tenant layer (tenant-network.vs), then teardown all=true; a stale
+#    kubeconfig of a deleted cluster is removed quietly.
+HOME4="$WORK/home4"; mkdir -p "$HOME4" "$WORK/partial"
+VCDSCRIPT_HOME="$HOME4" "$BIN" sim reset >/dev/null 2>&1
+(cd "$WORK/partial" && VCDSCRIPT_HOME="$HOME4" "$BIN" tenant-network.vs >/dev/null 2>&1)
+echo "stale" > "$WORK/partial/capi-cluster.kubeconfig"
+(cd "$WORK/partial" && VCDSCRIPT_HOME="$HOME4" "$BIN" teardown.vs all=true >"$WORK/td4.txt" 2>&1); rct4=$?
+check "teardown all=true after a half-built lab (tenant layer only) exits 0, no leak" '[ $rct4 = 0 ] && grep -q "^teardown done: nothing of the lab is left" "$WORK/td4.txt" || { cat "$WORK/td4.txt"; false; }'
+check "the half-built lab is gone, a stale kubeconfig removed" '[ "$(inventory "$HOME4")" = "$seeded" ] && [ ! -e "$WORK/partial/capi-cluster.kubeconfig" ]'
 
 echo "lab: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -9,12 +9,18 @@
 #   vcdscript lab-setup.vs ova=ubuntu-2004-kube-v1.22.5.ova  # upload the node OVA first
 #   vcdscript lab-setup.vs sshKey=~/.ssh/lab.pub workers=2 keepKind=true
 #   vcdscript --plan lab-setup.vs
+#   vcdscript lab-setup.vs preflight=false                   # skip the preflight checks
+#
+# Before any change it runs the checks of preflight.vs (reads only): a FAIL stops it with the list
+# of failures (exit code 1). teardown.vs undoes the lab.
 #
 # On the embedded simulator it runs with no setup: the simulator provides its node image
 # (cloud.simulator.nodeImage) when the template is missing, and kind and clusterctl are the
 # simulator's; on a real site, the template (or ova=) and the kind and clusterctl binaries.
 #
 # Parameters (key=value on the command line; defaults from the blog's lab):
+import "preflight" as preflight
+
 let defaults = {
     org: "xav_lab",                       # tenant org
     vdc: "t-tenant",                      # org VDC
@@ -45,6 +51,9 @@ let defaults = {
     addressTimeout: "120",                # seconds to wait for the LoadBalancer service's address (0: do not wait)
     kubeconfig: "capi-cluster.kubeconfig",# where the workload cluster's kubeconfig is written
     keepKind: "false",                    # true: keep the kind cluster after the pivot
+    preflight: "true",                    # false: skip the preflight checks (preflight.vs)
+    podCIDR: "100.96.0.0/11",             # the workload cluster's pod and service CIDRs
+    serviceCIDR: "100.64.0.0/13",
 }
 
 var p = {}
@@ -58,6 +67,17 @@ for a in args {
 }
 
 print("CAPVCD lab for ${p.org}/${p.vdc} on ${cloud.site}")
+
+# 0. Preflight: the prerequisites lab-setup cannot fix by itself, checked before any change.
+if p.preflight != "false" {
+    print("preflight:")
+    let failed = preflight.report(preflight.run(p.copy()))
+    if len(failed) > 0 {
+        print("preflight: ${len(failed)} check(s) FAIL, nothing was changed:")
+        for f in failed { print("  - ${f.check}: ${f.detail} (fix: ${f.fix})") }
+        exit(1)
+    }
+}
 let org = cloud.org(p.org)
 let vdc = org.vdc(p.vdc)
 
@@ -118,7 +138,8 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
 
     # 4. The workload cluster, from CAPVCD's cluster template; its kubeconfig written out.
     wc = mgmt.clusters.ensure(name: p.cluster, template: tpl, catalog: p.catalog, controlPlane: int(p.controlPlaneCount),
-                              workers: int(p.workers), kubernetes: p.kubernetes, sshKey: sshKey)
+                              workers: int(p.workers), kubernetes: p.kubernetes, sshKey: sshKey,
+                              podCIDR: p.podCIDR, serviceCIDR: p.serviceCIDR)
     wc.waitFor("Provisioned", timeout: int(p.timeout) * 60)
     print(wc.describe())
     if not cloud.plan {

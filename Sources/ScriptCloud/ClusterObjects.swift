@@ -113,6 +113,54 @@ final class KindCluster: ManagedCluster {
     }
 }
 
+/// A cluster reached only through a kubeconfig file: used to find a self-managed workload cluster.
+final class KubeconfigFileCluster: ManagedCluster {
+    let text: String
+    init(name: String, text: String, env: ClusterEnv) {
+        self.text = text
+        super.init(type: ClusterTypes.kindCluster, name: name, env: env, planned: false)
+    }
+    override var label: String { "cluster \(name)" }
+    override func kubeconfigText() throws -> String { text }
+}
+
+extension ClusterBridge {
+    /// `kind.selfManaged(name, kubeconfig:)`: the workload cluster `name` whose Cluster object is in
+    /// the cluster the kubeconfig file reaches (after a pivot); nil when the file is missing or the
+    /// Cluster object is not there. Reads only.
+    static func selfManaged(_ env: ClusterEnv, name: String, kubeconfig path: String, namespace: String) throws -> Value {
+        let file = (path as NSString).expandingTildeInPath
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return .null }
+        SecretRedactor.shared.register(text)
+        let reach = KubeconfigFileCluster(name: name, text: text, env: env)
+        guard let value = try CAPIClusters(kube: try reach.engine(), namespace: namespace).find(name) else { return .null }
+        let w = WorkloadCluster(name: name, namespace: namespace, management: reach, value: value, planned: false)
+        w.kubeconfigCache = text
+        w.management = w
+        return .object(w)
+    }
+
+    /// The reverse of pivot: clusterctl move of the namespace's Cluster API objects from `w` to `to`.
+    static func unpivot(_ w: WorkloadCluster, to: ManagedCluster, _ ctx: CallContext) throws -> Value {
+        try host(ctx) {
+            if w.planned || to.planned {
+                _ = try w.env.gate.mutate(Change(.create, kind: "Cluster API objects", name: "of namespace \(w.namespace) moved from \(w.label) to \(to.label)")) { [String]() }
+            } else if try CAPIClusters(kube: try to.engine(), namespace: w.namespace).find(w.name) != nil,
+                      try w.management === to || CAPIClusters(kube: try w.engine(), namespace: w.namespace).find(w.name) == nil {
+                w.env.gate.unchanged(kind: "Cluster API objects", name: "of namespace \(w.namespace) on \(to.label)")
+            } else {
+                let fromAccess = try w.access(), toAccess = try to.access()
+                let lines = try w.env.gate.mutate(Change(.create, kind: "Cluster API objects", name: "of namespace \(w.namespace) moved from \(w.label) to \(to.label)")) {
+                    try w.env.tooling.move(from: fromAccess, to: toAccess, namespace: w.namespace)
+                }
+                for l in lines ?? [] { w.env.gate.report("  " + l) }
+            }
+        }
+        w.management = to
+        return .object(w)
+    }
+}
+
 /// A Cluster API workload cluster (a Cluster object of a management cluster).
 final class WorkloadCluster: ManagedCluster {
     /// The cluster whose Cluster API objects describe it (itself after `pivot`).
@@ -131,7 +179,7 @@ final class WorkloadCluster: ManagedCluster {
 
     var capi: CAPIClusters { get throws { CAPIClusters(kube: try management.engine(), namespace: namespace) } }
 
-    private var kubeconfigCache: String?
+    var kubeconfigCache: String?
 
     override func kubeconfigText() throws -> String {
         if let kubeconfigCache { return kubeconfigCache }

@@ -26,6 +26,14 @@ enum ClusterTypes {
         t.property("clusters", doc: "The kind clusters (collection): ensure(name:, kubernetes:), delete(name).") { o, _ in
             ClusterBridge.kindClusters((o as! KindNamespaceObject).env)
         }
+        t.method("selfManaged", params: [Parameter("name", doc: "the workload cluster's name"),
+                                         Parameter("kubeconfig", doc: "the kubeconfig file of the workload cluster (lab-setup.vs writes it)"),
+                                         Parameter("namespace", default: .string("default"))],
+                 doc: "The Cluster API workload cluster `name` that manages itself after a pivot, reached through its kubeconfig file (reads only); nil when the file is missing or the cluster holds no Cluster object of that name. unpivot(to:) moves it back to a kind cluster, which can then delete it.") { o, a, ctx in
+            let env = (o as! KindNamespaceObject).env
+            let name = try a.string(0), path = try a.string(1), ns = try a.string(2)
+            return try host(ctx) { try ClusterBridge.selfManaged(env, name: name, kubeconfig: path, namespace: ns) }
+        }
         t.describe = { _ in "<kind>" }
         CloudTypes.register(t)
         return t
@@ -222,6 +230,13 @@ enum ClusterTypes {
                 throw ScriptError(.type, "pivot(): from must be the management cluster (kind.clusters.get(...)), not \(a["from"].typeName)")
             }
             return try ClusterBridge.pivot(w(o), from: f, a, ctx)
+        }
+        t.method("unpivot", params: [Parameter("to", doc: "the management cluster to move to (a kind cluster with clusterctl.init and capvcd.install done)")],
+                 doc: "The reverse of pivot (before deleting a self-managed cluster): clusterctl move of its namespace's Cluster API objects from where they are to `to`; = when `to` has them already. Returns the cluster, now managed by `to`.") { o, a, ctx in
+            guard case .object(let t as ManagedCluster) = a["to"] else {
+                throw ScriptError(.type, "unpivot(): to must be a management cluster (kind.clusters.ensure(...)), not \(a["to"].typeName)")
+            }
+            return try ClusterBridge.unpivot(w(o), to: t, ctx)
         }
         t.columns = ["name", "namespace", "phase", "ready", "controlPlaneEndpoint"]
         t.describe = { o in "<capiCluster \(w(o).namespace)/\(w(o).name)>" }

@@ -164,6 +164,12 @@ enum Objects {
             delete: { n in try k.delete(n) }))
     }
 
+    static func entityTypes(_ e: Engine) -> Value {
+        let k = DefinedEntityTypes(engine: e)
+        return .object(CloudCollection(type: Types.entityTypes, elementKind: "entity type", scope: "the site",
+            list: { try k.list().map { .object(Ref(Types.entityType, engine: e, value: $0)) } }))
+    }
+
     static func computePolicies(_ e: Engine, _ vdc: Vdc) -> Value {
         let k = ComputePolicies(engine: e, vdc: vdc)
         return .object(CloudCollection(type: Types.computePolicies, elementKind: "compute policy", scope: "VDC \(vdc.name ?? "")",

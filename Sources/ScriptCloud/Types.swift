@@ -4,9 +4,9 @@ import Foundation
 enum Types {
     static var everything: [NativeType] {
         [cloud, org, vdc, gateway, natRule, loadBalancer, segAssignment, serviceEngineGroup, pool, virtualService, network,
-         computePolicy, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
+         computePolicy, entityType, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
          catalog, template, vapp, vm, simulator,
-         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, albServiceEngineGroups, tier1s,
+         orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, entityTypes, albServiceEngineGroups, tier1s,
          catalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
     }
 
@@ -46,6 +46,8 @@ enum Types {
                        Parameter("dnsSuffix", default: .null), Parameter("description", default: .null)])
     static let computePolicies = Collections.type("computePolicies", element: "compute policy",
         doc: "Compute (sizing) policies published to a VDC (read-only).", ensureParams: nil)
+    static let entityTypes = Collections.type("entityTypes", element: "entity type",
+        doc: "Runtime defined entity types visible to the session (read-only), e.g. CAPVCD's vmware:capvcdCluster; named nss (capvcdCluster).", ensureParams: nil)
 
     // MARK: Objects
 
@@ -259,6 +261,17 @@ enum Types {
         Field<OrgVdcNetwork>("status", "REALIZED when usable.", known: false) { r, _ in V.s(r.value.status) },
     ], nameOf: { $0.name })
 
+    static let entityType = defineType("entityType", doc: "A runtime defined entity type (RDE type), e.g. vmware:capvcdCluster:1.2.0.",
+                                       columns: ["name", "vendor", "nss", "version", "readonly"], fields: [
+        Field<DefinedEntityType>("name", "Its nss (the name collections find it by), e.g. capvcdCluster.") { r, _ in V.s(r.value.nss) },
+        Field<DefinedEntityType>("id", "Its URN (urn:vcloud:type:vendor:nss:version).") { r, _ in V.s(r.value.id) },
+        Field<DefinedEntityType>("displayName", "Its display name.") { r, _ in V.s(r.value.name) },
+        Field<DefinedEntityType>("vendor", "Its vendor, e.g. vmware.") { r, _ in V.s(r.value.vendor) },
+        Field<DefinedEntityType>("nss", "Its namespace-specific string, e.g. capvcdCluster.") { r, _ in V.s(r.value.nss) },
+        Field<DefinedEntityType>("version", "Its version, e.g. 1.2.0.") { r, _ in V.s(r.value.version) },
+        Field<DefinedEntityType>("readonly", "Whether it is read-only.") { r, _ in V.b(r.value.readonly) },
+    ], nameOf: { $0.nss })
+
     static let computePolicy = defineType("computePolicy", doc: "A VDC compute (sizing) policy.", columns: ["name", "cpus", "memoryMB", "sizingOnly"], fields: [
         Field<VdcComputePolicy>("name", "Its name.") { r, _ in V.s(r.value.name) },
         Field<VdcComputePolicy>("id", "Its URN.") { r, _ in V.s(r.value.id) },
@@ -406,6 +419,10 @@ enum Types {
         t.property("orgs", doc: "Orgs (collection).") { o, ctx in
             let c = o as! CloudObject
             return Objects.orgs(try host(ctx) { try c.engine() })
+        }
+        t.property("entityTypes", doc: "Runtime defined entity types the session sees (read-only collection, by nss: entityTypes.find(\"capvcdCluster\")): CAPVCD's RDE type must be registered.") { o, ctx in
+            let c = o as! CloudObject
+            return Objects.entityTypes(try host(ctx) { try c.engine() })
         }
         t.property("serviceEngineGroups", doc: "Service engine groups imported into VCD (collection; provider).") { o, ctx in
             let c = o as! CloudObject

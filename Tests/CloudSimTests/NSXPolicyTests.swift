@@ -50,6 +50,20 @@ final class NSXPolicyTests: XCTestCase {
         XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s/nope").status, 404)
     }
 
+    /// Deleting a VCD edge gateway deletes its Tier-1 in NSX, also once NSX stored it (a PATCH of
+    /// its route advertisement): no T1 is left behind by a teardown.
+    func testTier1GoesWithItsGateway() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let gw = h.createGateway("gw-gone")
+        let t1 = (h.json(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(gw)", token: h.provider))["gatewayBacking"] as! [String: Any])["backingId"] as! String
+        XCTAssertEqual(nsx(h, "PATCH", "/policy/api/v1/infra/tier-1s/\(t1)", json: ["route_advertisement_types": ["TIER1_LB_VIP"]]).status, 200)
+        let d = h.call("DELETE", "/cloudapi/1.0.0/edgeGateways/\(gw)", token: h.provider)
+        XCTAssertTrue([200, 202, 204].contains(d.status), d.text)
+        XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s/\(t1)").status, 404)
+        XCTAssertEqual(h.json(nsx(h, "GET", "/policy/api/v1/infra/tier-1s"))["result_count"] as? Int, 0)
+    }
+
     func testWrongCredentialsAre403() throws {
         let h = try Harness(overSocket: false)
         defer { h.close() }

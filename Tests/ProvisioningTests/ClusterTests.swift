@@ -569,12 +569,100 @@ final class ClusterTests: XCTestCase {
         let c = try ClusterHarness()
         c.simulatorServices = false
         let root = SimHarness.packageRoot
-        XCTAssertThrowsError(try c.run("", args: ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"], file: root + "/stdlib/lab-setup.vs")) { e in
+        XCTAssertThrowsError(try c.run("", args: ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "preflight=false"], file: root + "/stdlib/lab-setup.vs")) { e in
             let s = e as? ScriptError
             XCTAssertEqual(s?.message, "no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)", "\(e)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: c.h.dir + "/node-images"))
         XCTAssertEqual(try c.run("print(cloud.simulator)"), ["nil"])
+    }
+
+    /// With the preflight (the default), the same missing template is a FAIL found before any
+    /// change: lab-setup lists it and exits 1, nothing written.
+    func testLabSetupStopsOnAPreflightFailureBeforeAnyWrite() throws {
+        let c = try ClusterHarness()
+        c.simulatorServices = false
+        let root = SimHarness.packageRoot
+        let writes = c.h.sim.counters.writes
+        XCTAssertThrowsError(try c.run("", args: ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig"], file: root + "/stdlib/lab-setup.vs")) { e in
+            XCTAssertEqual((e as? ExitRequest)?.code, 1, "\(e)")
+        }
+        let text = c.output.joined(separator: "\n")
+        XCTAssertTrue(c.output.contains { $0.hasPrefix("  FAIL template: no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home") }, text)
+        XCTAssertTrue(c.output.contains { $0.hasPrefix("preflight: ") && $0.hasSuffix("check(s) FAIL, nothing was changed:") }, text)
+        XCTAssertTrue(c.output.contains { $0.hasPrefix("  - template: ") }, text)
+        XCTAssertFalse((c.h.output + c.output).contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, text)
+        XCTAssertEqual(c.h.sim.counters.writes, writes, "the preflight or lab-setup wrote:\n\(text)")
+        XCTAssertEqual(c.tooling.calls, [])
+    }
+
+    /// preflight.vs on a fresh simulator: every prerequisite ok (what lab-setup makes "to be
+    /// created"), no write; a broken prerequisite (node network in kind's 172.18/16, workers=0)
+    /// FAILs and lab-setup stops before any write. Then the lab, teardown.vs all=true (the world
+    /// as seeded, no leak), and a second teardown that changes nothing.
+    func testPreflightAndTeardownWithTheSimulatedControllers() throws {
+        let c = try ClusterHarness()
+        let sim = c.h.sim
+        let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
+        let root = SimHarness.packageRoot
+        let args = ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "timeout=2"]
+        let inventory = """
+            let o = cloud.org("xav_lab")
+            let v = o.vdc("t-tenant")
+            print(v.gateways.names, v.networks.names, v.vapps.names, o.catalogs.names, cloud.serviceEngineGroups.names, kind.clusters.names)
+            for g in v.gateways { print(g.name, g.nat.names, g.virtualServices.names, g.pools.names, g.serviceEngineGroups.names) }
+            print(cloud.nsx.tier1s.names)
+            """
+        let seeded = try c.run(inventory, tooling: tooling)
+        let writes0 = sim.counters.writes
+        let pf = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/preflight.vs")
+        let pfText = pf.joined(separator: "\n")
+        XCTAssertEqual(pf.last, "preflight: ready for lab-setup", pfText)
+        XCTAssertFalse(pfText.contains("FAIL"), pfText)
+        for check in ["sessions", "SEG capacity", "gateway", "static pool", "SNAT", "CIDR overlaps", "template", "pivot"] {
+            XCTAssertTrue(pf.contains { $0.hasPrefix("  ok   \(check): ") }, "no ok \(check) in:\n\(pfText)")
+        }
+        XCTAssertTrue(pf.contains("  ok   gateway: gw-capvcd to be created by lab-setup with 8 IPs (1 for SNAT, 2 VIPs planned)"), pfText)
+        XCTAssertTrue(pf.contains("  ok   capvcdCluster RDE type: not registered yet: CAPVCD v1.3.2 registers vmware:capvcdCluster when it is installed"), pfText)
+        XCTAssertEqual(sim.counters.writes, writes0, "preflight wrote")
+
+        XCTAssertThrowsError(try c.run("", tooling: tooling, args: args + ["cidr=172.18.0.1/24", "pool=172.18.0.10-172.18.0.100"], file: root + "/stdlib/preflight.vs")) { e in
+            XCTAssertEqual((e as? ExitRequest)?.code, 1, "\(e)")
+        }
+        XCTAssertTrue(c.output.contains { $0.hasPrefix("  FAIL CIDR overlaps: node network 172.18.0.1/24 ∩ kind network 172.18.0.0/16") }, c.output.joined(separator: "\n"))
+        XCTAssertThrowsError(try c.run("", tooling: tooling, args: args + ["workers=0"], file: root + "/stdlib/lab-setup.vs")) { e in
+            XCTAssertEqual((e as? ExitRequest)?.code, 1, "\(e)")
+        }
+        XCTAssertTrue(c.output.contains("  - pivot: workers=0: the pivot target needs at least one schedulable worker (fix: give workers=1 or more)"), c.output.joined(separator: "\n"))
+        XCTAssertEqual(sim.counters.writes, writes0, "lab-setup wrote before stopping on the preflight")
+        XCTAssertFalse(sim.kubeClusters.contains { $0.name == "capvcd" }, "lab-setup made the kind cluster before stopping")
+
+        _ = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
+        XCTAssertNotEqual(try c.run(inventory, tooling: tooling), seeded)
+        // After the lab: every check ok, the RDE type CAPVCD registered is listed with its version.
+        let built = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/preflight.vs")
+        XCTAssertEqual(built.last, "preflight: ready for lab-setup", built.joined(separator: "\n"))
+        XCTAssertTrue(built.contains { $0.hasPrefix("  ok   capvcdCluster RDE type: registered: [\"urn:vcloud:type:vmware:capvcdCluster:") }, built.joined(separator: "\n"))
+        XCTAssertTrue(built.contains { $0.hasPrefix("  ok   IP budget: ") && $0.contains("SNAT-only: [") }, built.joined(separator: "\n"))
+        c.h.output = []
+        let td = try c.run("", tooling: tooling, args: args + ["all=true"], file: root + "/stdlib/teardown.vs")
+        let tdAll = c.h.output + td
+        let tdText = tdAll.joined(separator: "\n")
+        XCTAssertEqual(td.last, "teardown done: nothing of the lab is left", tdText)
+        for line in ["- deleted service default/test-lb", "- deleted cluster default/capi-cluster", "- deleted kind cluster capvcd",
+                     "- deleted edge gateway gw-capvcd on t-tenant"] {
+            XCTAssertTrue(tdAll.contains(line), "missing \(line) in:\n\(tdText)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: c.h.dir + "/wc.kubeconfig"))
+        XCTAssertEqual(try c.run(inventory, tooling: tooling), seeded, tdText)
+
+        c.h.output = []
+        let writes1 = sim.counters.writes
+        let again = try c.run("", tooling: tooling, args: args + ["all=true"], file: root + "/stdlib/teardown.vs")
+        let againAll = c.h.output + again
+        XCTAssertEqual(again.last, "teardown done: nothing of the lab is left")
+        XCTAssertFalse(againAll.contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, againAll.joined(separator: "\n"))
+        XCTAssertEqual(sim.counters.writes, writes1, "the second teardown wrote")
     }
 
     /// cloud.simulator.nodeImage(...) on the embedded simulator: an OVA in its state folder that

@@ -217,6 +217,8 @@ enum EdgeGateways: RouteFamily {
             for c in tx.children(kind, of: o.id) { tx.delete(c.id) }
         }
         for a in tx.all(Kind.segAssignment) where a.parentId == o.id { tx.delete(a.id) }
+        // Its Tier-1 goes with it in NSX (a stored one carries route advertisement set through NSX).
+        if let t1 = o.json.value(at: "gatewayBacking.backingId")?.stringValue, tx.get(t1, kind: Kind.nsxTier1) != nil { tx.delete(t1) }
         tx.delete(o.id)
         return try ctx.accepted(operation: "Deleting edge gateway \(o.name) (\(o.id))", operationName: "deleteEdgeGateway",
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: o.name), lock: o.id)

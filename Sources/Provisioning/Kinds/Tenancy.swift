@@ -36,3 +36,14 @@ public struct ComputePolicies {
     }
     public func find(_ name: String) throws -> VdcComputePolicy? { try list().first { $0.name == name } }
 }
+
+/// The runtime defined entity types of the site (`/cloudapi/1.0.0/entityTypes`), read-only: CAPVCD's
+/// `vmware:capvcdCluster` type must be registered (and visible to the user) before clusters are made.
+public struct DefinedEntityTypes {
+    public let engine: Engine
+    public init(engine: Engine) { self.engine = engine }
+
+    public func list() throws -> [DefinedEntityType] {
+        try engine.tenant.list("\(Lookup.prefix)/entityTypes")
+    }
+}

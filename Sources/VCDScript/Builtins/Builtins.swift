@@ -310,6 +310,10 @@ enum Builtins {
             try Concurrency.sleep(nanos: nanos, ctx: ctx)
             return .null
         },
+        f("isMain", [], "True when called from the script being run, false from an imported module: a module that is also a script (stdlib/preflight.vs) runs its own part only then.") { _, ctx in
+            guard let file = ctx.range?.file.name, let main = ctx.interpreter.main else { return .bool(false) }
+            return .bool(file == main.name)
+        },
         f("exit", [Parameter("code", default: .int(0))], "Ends the script with an exit code.") { a, _ in
             throw ExitRequest(code: Int32(truncatingIfNeeded: try a.int(0)))
         },
