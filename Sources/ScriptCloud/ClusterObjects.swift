@@ -141,6 +141,16 @@ extension ClusterBridge {
     }
 
     /// The reverse of pivot: clusterctl move of the namespace's Cluster API objects from `w` to `to`.
+    /// `clusterctl move` of the cluster's namespace from one management cluster to another, through
+    /// the mutation gate, with clusterctl's lines reported under the change.
+    static func move(_ w: WorkloadCluster, from: ManagedCluster, to: ManagedCluster) throws {
+        let fromAccess = try from.access(), toAccess = try to.access()
+        let lines = try w.env.gate.mutate(Change(.create, kind: "Cluster API objects", name: "of namespace \(w.namespace) moved from \(from.label) to \(to.label)")) {
+            try w.env.tooling.move(from: fromAccess, to: toAccess, namespace: w.namespace)
+        }
+        for l in lines ?? [] { w.env.gate.report("  " + l) }
+    }
+
     static func unpivot(_ w: WorkloadCluster, to: ManagedCluster, _ ctx: CallContext) throws -> Value {
         try host(ctx) {
             if w.planned || to.planned {
@@ -149,11 +159,7 @@ extension ClusterBridge {
                       try w.management === to || CAPIClusters(kube: try w.engine(), namespace: w.namespace).find(w.name) == nil {
                 w.env.gate.unchanged(kind: "Cluster API objects", name: "of namespace \(w.namespace) on \(to.label)")
             } else {
-                let fromAccess = try w.access(), toAccess = try to.access()
-                let lines = try w.env.gate.mutate(Change(.create, kind: "Cluster API objects", name: "of namespace \(w.namespace) moved from \(w.label) to \(to.label)")) {
-                    try w.env.tooling.move(from: fromAccess, to: toAccess, namespace: w.namespace)
-                }
-                for l in lines ?? [] { w.env.gate.report("  " + l) }
+                try move(w, from: w, to: to)
             }
         }
         w.management = to
@@ -471,11 +477,7 @@ enum ClusterBridge {
                try CAPIClusters(kube: try from.engine(), namespace: w.namespace).find(w.name) == nil {
                 w.env.gate.unchanged(kind: "Cluster API objects", name: "of namespace \(w.namespace) on \(w.label)")
             } else {
-                let fromAccess = try from.access(), toAccess = try w.access()
-                let lines = try w.env.gate.mutate(Change(.create, kind: "Cluster API objects", name: "of namespace \(w.namespace) moved from \(from.label) to \(w.label)")) {
-                    try w.env.tooling.move(from: fromAccess, to: toAccess, namespace: w.namespace)
-                }
-                for l in lines ?? [] { w.env.gate.report("  " + l) }
+                try move(w, from: from, to: w)
             }
         }
         w.management = w
