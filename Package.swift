@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         // `sim serve --tls`: HummingbirdTLS is built on it (and so on BoringSSL); named for NIOSSLContext.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
+        // SHA-256 for the simulator's OVA manifests (already in the graph through TLS).
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // System libraries, with static-inline shims for the C variadics Swift cannot call.
@@ -54,6 +56,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

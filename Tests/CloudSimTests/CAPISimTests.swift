@@ -276,7 +276,6 @@ final class CAPISimTests: XCTestCase {
         // Pending → Provisioning → Provisioned, within a few hundred polls of wall time well under a second each.
         var phases: [String] = []
         var polls = 0
-        let started = Date()
         let cl = poll(h, "kind", "\(Self.capi)/clusters/capi1") { r in
             polls += 1
             let p = phase(r)
@@ -286,7 +285,7 @@ final class CAPISimTests: XCTestCase {
         XCTAssertEqual(phase(cl), "Provisioned", cl.text)
         XCTAssertEqual(phases, ["Pending", "Provisioning", "Provisioned"].filter { phases.contains($0) })
         XCTAssertTrue(phases.contains("Provisioning"), "\(phases)")
-        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        // Counted in polls, not seconds: the machines are shared and noisy.
         XCTAssertLessThan(polls, 60, "a few polls with the fast clock")
         let st = status(obj(cl))
         XCTAssertEqual(st["infrastructureReady"] as? Bool, true)

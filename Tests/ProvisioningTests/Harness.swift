@@ -73,3 +73,17 @@ final class SimHarness {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 }
+
+/// The script error `body` throws; a test failure (and nil) when it throws none, or another error.
+func scriptError(file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void) -> ScriptError? {
+    do {
+        try body()
+        XCTFail("expected an error", file: file, line: line)
+        return nil
+    } catch let e as ScriptError {
+        return e
+    } catch {
+        XCTFail("not a script error: \(error)", file: file, line: line)
+        return nil
+    }
+}

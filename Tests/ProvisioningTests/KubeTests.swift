@@ -65,16 +65,7 @@ final class KubeHarness {
 
     /// The script error of running `code`.
     func failure(_ code: String, file: StaticString = #filePath, line: UInt = #line) -> ScriptError? {
-        do {
-            try run(code)
-            XCTFail("expected an error", file: file, line: line)
-            return nil
-        } catch let e as ScriptError {
-            return e
-        } catch {
-            XCTFail("not a script error: \(error)", file: file, line: line)
-            return nil
-        }
+        scriptError(file: file, line: line) { try run(code) }
     }
 
     /// An object as the simulated apiserver holds it.

@@ -144,6 +144,16 @@ public struct KubeConfig {
         return e.hasPrefix("/") ? e : directory + "/" + e
     }
 
+    /// The bytes of a file a kubeconfig entry names (`certificate-authority`, `tokenFile`,
+    /// `client-certificate`, `client-key`), or an error naming the entry and the path.
+    func file(_ p: String, _ field: String, of owner: String) throws -> Data {
+        guard let d = FileManager.default.contents(atPath: path(p)) else {
+            throw KubeConfigError("cannot read \(field) \(p) of \(owner) (looked at \(path(p)))",
+                                  hint: "a relative path is taken from the kubeconfig's folder, \(directory)")
+        }
+        return d
+    }
+
     /// One context made concrete: where to go, what to trust, who to be.
     public func resolve(context name: String? = nil) throws -> ResolvedKubeConfig {
         let names = contexts.map(\.name)
@@ -173,34 +183,12 @@ public struct KubeConfig {
         var r = ResolvedKubeConfig(contextName: wanted, clusterName: cl.name, userName: user.name, server: server,
                                    namespace: ctx.namespace ?? "default")
         r.insecure = cl.insecureSkipTLSVerify
-        r.caPEM = cl.caData
-        if r.caPEM == nil, let f = cl.caFile {
-            guard let d = FileManager.default.contents(atPath: path(f)) else {
-                throw KubeConfigError("cannot read certificate-authority \(f) of cluster \(cl.name)", hint: "the path is relative to the kubeconfig's folder")
-            }
-            r.caPEM = d
+        r.caPEM = try cl.caData ?? cl.caFile.map { try file($0, "certificate-authority", of: "cluster \(cl.name)") }
+        r.token = try user.token ?? user.tokenFile.map {
+            String(decoding: try file($0, "tokenFile", of: "user \(user.name)"), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        r.token = user.token
-        if r.token == nil, let f = user.tokenFile {
-            guard let d = FileManager.default.contents(atPath: path(f)) else {
-                throw KubeConfigError("cannot read tokenFile \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
-            }
-            r.token = String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        r.clientCertificatePEM = user.clientCertificateData
-        if r.clientCertificatePEM == nil, let f = user.clientCertificate {
-            guard let d = FileManager.default.contents(atPath: path(f)) else {
-                throw KubeConfigError("cannot read client-certificate \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
-            }
-            r.clientCertificatePEM = d
-        }
-        r.clientKeyPEM = user.clientKeyData
-        if r.clientKeyPEM == nil, let f = user.clientKey {
-            guard let d = FileManager.default.contents(atPath: path(f)) else {
-                throw KubeConfigError("cannot read client-key \(f) of user \(user.name)", hint: "the path is relative to the kubeconfig's folder")
-            }
-            r.clientKeyPEM = d
-        }
+        r.clientCertificatePEM = try user.clientCertificateData ?? user.clientCertificate.map { try file($0, "client-certificate", of: "user \(user.name)") }
+        r.clientKeyPEM = try user.clientKeyData ?? user.clientKey.map { try file($0, "client-key", of: "user \(user.name)") }
         if (r.clientCertificatePEM == nil) != (r.clientKeyPEM == nil) {
             throw KubeConfigError("user \(user.name) of the kubeconfig \(source) has a client certificate without its key (or a key without its certificate)",
                                   hint: "give both client-certificate(-data) and client-key(-data)")
