@@ -314,6 +314,13 @@ final class KubeTests: XCTestCase {
         try k.write(exec, to: dir + "/exec")
         e = k.failure("kube.connect(kubeconfig: \"\(dir)/exec\")")
         XCTAssertTrue(e?.message.contains("exec credential plugin (aws-iam-authenticator): not supported yet") == true, e?.message ?? "")
+
+        // A file an entry names that is not there: the entry, the path looked at, the folder.
+        try k.write(exec.replacingOccurrences(of: "{exec: {command: aws-iam-authenticator, apiVersion: client.authentication.k8s.io/v1}}", with: "{tokenFile: sa-token}"),
+                    to: dir + "/token-file")
+        e = k.failure("kube.connect(kubeconfig: \"\(dir)/token-file\").version")
+        XCTAssertTrue(e?.message.contains("cannot read tokenFile sa-token of user u (looked at \(dir)/sa-token)") == true, e?.message ?? "")
+        XCTAssertTrue(e?.hint?.contains("taken from the kubeconfig's folder, \(dir)") == true, e?.hint ?? "")
     }
 
     func testRefusedTokenGivesTheHintAndNeverShowsTheToken() throws {
