@@ -75,8 +75,9 @@ let package = Package(
         .executableTarget(
             name: "vcdscript",
             dependencies: [
-                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CEditLine", "CSupport",
+                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CloudWire", "Provisioning", "CEditLine", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: fastInterpreter

@@ -51,6 +51,7 @@ public final class Simulator: @unchecked Sendable {
         NSXRoutes.register(into: tables[.nsx]!)
         ALBRoutes.register(into: tables[.alb]!)
         KubeRoutes.register(into: tables[.kube]!)
+        HostRoutes.register(into: tables[.kube]!)
         if world.meta(Seed.markerKey) == nil {
             try reseed(password: options.initialPassword)
         }

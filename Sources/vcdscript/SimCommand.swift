@@ -8,7 +8,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "The embedded VCD / NSX-T / NSX ALB simulator.",
-        subcommands: [Serve.self, Status.self, Reset.self, Env.self, SimKubeCommand.self, NodeOVA.self])
+        subcommands: [Serve.self, Status.self, Reset.self, Env.self, Tools.self, SimKubeCommand.self, NodeOVA.self])
 
     /// Options shared by every subcommand.
     struct StateOptions: ParsableArguments {

@@ -44,6 +44,10 @@ extension SimCommand {
                 }
             }
             for (k, v) in lines { print("export \(k)=\(Self.shellQuoted(v))") }
+            // The simulator's kind and clusterctl, beside the state, first on PATH.
+            let bin = ((state.path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("bin")
+            let folder = try Tools.install(into: bin, statePath: state.state)
+            print("export PATH=\(Self.shellQuoted(folder)):\"$PATH\"")
         }
 
         /// Single-quoted for POSIX shells.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CloudSim
+import CloudWire
 import Foundation
 
 /// `vcdscript sim kube`: the simulated Kubernetes clusters (served by `sim serve` on PORT+3 at
@@ -10,50 +11,56 @@ struct SimKubeCommand: ParsableCommand {
         abstract: "Simulated Kubernetes clusters: create, delete, list, kubeconfig.",
         subcommands: [Create.self, Delete.self, List.self, Kubeconfig.self])
 
-    /// A running `sim serve` keeps the world in memory: changes made beside it by another process
-    /// would not be seen until it restarts, so they are refused.
-    static func refuseWhileServed(_ sim: Simulator, _ path: String) throws {
-        if !sim.recordedEndpoints.isEmpty {
-            throw ValidationError("the simulator at \(path) is being served; stop `sim serve` first (clusters are created on a stopped state)")
-        }
+    /// The world of `--state`: through its running `sim serve` if one answers, else on the file.
+    static func world(_ state: SimCommand.StateOptions) -> SimWorld {
+        var env = ProcessInfo.processInfo.environment
+        env["VCDSCRIPT_SIM_STATE"] = state.path
+        return SimWorld(environment: env)
+    }
+
+    /// One request to the simulated container host, its error body as a usage error.
+    static func host(_ state: SimCommand.StateOptions, _ method: String, _ target: String, body: JSONValue? = nil, expect: Set<Int>) throws -> HTTPResponseMessage {
+        let r: HTTPResponseMessage
+        do { r = try world(state).host(method, target, body: body) } catch let e as ToolError { throw ValidationError(e.message) }
+        guard expect.contains(r.status) else { throw ValidationError(SimWorld.hostMessage(r)) }
+        return r
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a cluster (stop `sim serve` first).")
+        static let configuration = CommandConfiguration(abstract: "Create a cluster (also while `sim serve` runs).")
         @OptionGroup var state: SimCommand.StateOptions
         @Argument(help: "Cluster name (a DNS label).") var name: String
         @Option(help: "Kubernetes version the cluster reports.") var kubernetesVersion: String = "v1.29.2"
 
         func run() throws {
-            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
-            try SimKubeCommand.refuseWhileServed(sim, state.path)
-            do {
-                let c = try sim.createKubeCluster(name: name, kubernetesVersion: kubernetesVersion)
-                print("created Kubernetes cluster \(c.name) (\(c.kubernetesVersion)); kubeconfig: vcdscript sim kube kubeconfig \(c.name) --state \(state.path)")
-            } catch let e as KubeClusterError { throw ValidationError(e.description) }
+            let r = try SimKubeCommand.host(state, "POST", HostPaths.clusters, body: .object(["name": .string(name), "kubernetesVersion": .string(kubernetesVersion)]),
+                                            expect: [201])
+            let version = (try? JSONValue.parse(r.body))?["kubernetesVersion"]?.stringValue ?? kubernetesVersion
+            print("created Kubernetes cluster \(name) (\(version)); kubeconfig: vcdscript sim kube kubeconfig \(name) --state \(state.path)")
         }
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a cluster and its objects (stop `sim serve` first).")
+        static let configuration = CommandConfiguration(abstract: "Delete a cluster and its objects (also while `sim serve` runs).")
         @OptionGroup var state: SimCommand.StateOptions
         @Argument(help: "Cluster name.") var name: String
 
         func run() throws {
-            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
-            try SimKubeCommand.refuseWhileServed(sim, state.path)
-            do { try sim.deleteKubeCluster(name: name) } catch let e as KubeClusterError { throw ValidationError(e.description) }
+            _ = try SimKubeCommand.host(state, "DELETE", HostPaths.cluster(name), expect: [204])
             print("deleted Kubernetes cluster \(name)")
         }
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the clusters.")
+        static let configuration = CommandConfiguration(abstract: "List the clusters of the container host (kind's and `sim kube create`'s).")
         @OptionGroup var state: SimCommand.StateOptions
 
         func run() throws {
-            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
-            for c in sim.kubeClusters { print("\(c.name)  \(c.kubernetesVersion)  created \(c.creationTimestamp)") }
+            let r = try SimKubeCommand.host(state, "GET", HostPaths.clusters, expect: [200])
+            guard case .array(let items)? = (try? JSONValue.parse(r.body))?["items"] else { return }
+            for c in items {
+                print("\(c["name"]?.stringValue ?? "")  \(c["kubernetesVersion"]?.stringValue ?? "")  created \(c["creationTimestamp"]?.stringValue ?? "")")
+            }
         }
     }
 

@@ -3,7 +3,6 @@ import Foundation
 import VCDScript
 
 /// `vcdscript`: runs a script, `-e` code, checks files, serves the simulator, or opens the REPL.
-@main
 struct VCDScriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vcdscript",
@@ -17,4 +16,17 @@ struct VCDScriptCommand: ParsableCommand {
         subcommands: [RunCommand.self, CheckCommand.self, SimCommand.self],
         defaultSubcommand: RunCommand.self
     )
+}
+
+/// The process's entry: `kind` and `clusterctl` when started under those names (the simulator's
+/// tools), else the vcdscript command line.
+@main
+enum EntryPoint {
+    static func main() {
+        let argv = CommandLine.arguments
+        if let program = ToolEntry.program(for: argv.first ?? "") {
+            exit(program(Array(argv.dropFirst())))
+        }
+        VCDScriptCommand.main()
+    }
 }

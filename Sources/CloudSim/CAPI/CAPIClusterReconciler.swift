@@ -53,6 +53,13 @@ final class CAPIReconciler {
     func reconcile(_ ns: String, _ name: String) throws {
         guard var cl = KO.get(tx, m, CAPIRes.clusters, ns, name), !Self.paused(cl) else { return }
         let rec = record(name)
+        if let (_, r) = rec, r.management != m || r.namespace != ns, adoptsMoved(cl, r) {
+            // Moved here by `clusterctl move`: these controllers own it from now on.
+            var adopted = r
+            adopted.management = m
+            try saveRecord(adopted)
+            return
+        }
         if let (_, r) = rec, r.management != m || r.namespace != ns {
             // Another management cluster made a cluster of this name: refuse, as VCD refuses the duplicate vApp.
             if KO.deleting(cl) { try deleteCluster(cl, record: nil); return }
@@ -85,6 +92,18 @@ final class CAPIReconciler {
             return
         }
         try reconcileMachines(cl, r)
+    }
+
+    /// Whether `cl` is the cluster of record `r` moved here (`clusterctl move`): same namespace, its
+    /// VCDCluster names the RDE the controllers made, and the management cluster that made it no
+    /// longer has an unpaused Cluster of that name. CAPVCD finds its infrastructure again the same
+    /// way, through the RDE id the moved VCDCluster carries.
+    func adoptsMoved(_ cl: JSONValue, _ r: CAPIClusterRecord) -> Bool {
+        guard r.namespace == KubeMeta.namespace(cl), let rde = r.rdeId,
+              let vc = KO.get(tx, m, CAPIRes.vcdClusters, r.namespace, refs(cl).infra),
+              KO.str(vc, "status.infraId") == rde || KO.str(vc, "spec.rdeId") == rde else { return false }
+        guard let old = KO.get(tx, r.management, CAPIRes.clusters, r.namespace, r.name) else { return true }
+        return Self.paused(old)
     }
 
     /// Names a Cluster refers to.

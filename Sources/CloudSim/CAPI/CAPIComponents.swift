@@ -7,7 +7,7 @@ import Foundation
 /// and clusterctl's `Provider` inventory objects. The simulated controllers run in a cluster as long
 /// as the Deployments of the core and CAPVCD controllers are there.
 enum CAPIComponents {
-    struct Provider {
+    struct Provider: Sendable {
         var name: String
         var type: String
         var namespace: String
@@ -97,12 +97,18 @@ enum CAPIComponents {
         ])
     }
 
-    static func ensureNamespace(_ tx: WriteTx, _ cluster: String, _ ns: String, labels: [String: String] = [:]) throws {
-        if KO.get(tx, cluster, CAPIRes.namespaces, "", ns) != nil { return }
+    static func namespaceObject(_ ns: String, labels: [String: String]) -> JSONValue {
         var l = labels
         l["kubernetes.io/metadata.name"] = ns
-        try KO.create(tx, cluster, CAPIRes.namespaces, .object([
+        return .object([
+            "apiVersion": .string("v1"), "kind": .string("Namespace"),
             "metadata": .object(["name": .string(ns), "labels": .object(l.mapValues { .string($0) })]),
+        ])
+    }
+
+    static func ensureNamespace(_ tx: WriteTx, _ cluster: String, _ ns: String, labels: [String: String] = [:]) throws {
+        if KO.get(tx, cluster, CAPIRes.namespaces, "", ns) != nil { return }
+        try KO.create(tx, cluster, CAPIRes.namespaces, KO.merge(namespaceObject(ns, labels: labels), [
             "spec": .object(["finalizers": .array([.string("kubernetes")])]), "status": .object(["phase": .string("Active")]),
         ]))
     }
@@ -116,18 +122,25 @@ enum CAPIComponents {
         try KO.create(tx, cluster, KubeBuiltins.crds, crd)
     }
 
-    /// A controller Deployment, Available with one ready replica.
-    static func ensureDeployment(_ tx: WriteTx, _ cluster: String, ns: String, name: String, image: String, provider: String) throws {
-        if KO.get(tx, cluster, CAPIRes.deployments, ns, name) != nil { return }
+    /// A controller Deployment as a provider's components declare it (one replica, no status).
+    static func deploymentObject(ns: String, name: String, image: String, provider: String) -> JSONValue {
         let labels: JSONValue = .object(["control-plane": .string("controller-manager"), "cluster.x-k8s.io/provider": .string(provider)])
-        let t = JSONValue.string(KubeMeta.timestamp(tx.now))
-        try KO.create(tx, cluster, CAPIRes.deployments, .object([
+        return .object([
+            "apiVersion": .string("apps/v1"), "kind": .string("Deployment"),
             "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels]),
             "spec": .object([
                 "replicas": .int(1), "selector": .object(["matchLabels": labels]),
                 "template": .object(["metadata": .object(["labels": labels]),
                                      "spec": .object(["containers": .array([.object(["name": .string("manager"), "image": .string(image)])])])]),
             ]),
+        ])
+    }
+
+    /// A controller Deployment, Available with one ready replica (made inside the simulator).
+    static func ensureDeployment(_ tx: WriteTx, _ cluster: String, ns: String, name: String, image: String, provider: String) throws {
+        if KO.get(tx, cluster, CAPIRes.deployments, ns, name) != nil { return }
+        let t = JSONValue.string(KubeMeta.timestamp(tx.now))
+        try KO.create(tx, cluster, CAPIRes.deployments, KO.merge(deploymentObject(ns: ns, name: name, image: image, provider: provider), [
             "status": .object([
                 "observedGeneration": .int(1), "replicas": .int(1), "updatedReplicas": .int(1), "readyReplicas": .int(1), "availableReplicas": .int(1),
                 "conditions": .array([
@@ -141,6 +154,29 @@ enum CAPIComponents {
         ]))
     }
 
+    /// clusterctl's inventory object for a provider.
+    static func inventoryObject(_ p: Provider, version: String) -> JSONValue {
+        let inventory = inventoryName(p)
+        return .object([
+            "apiVersion": .string("clusterctl.cluster.x-k8s.io/v1alpha3"), "kind": .string("Provider"),
+            "metadata": .object(["name": .string(inventory), "namespace": .string(p.namespace),
+                                 "labels": .object(["cluster.x-k8s.io/provider": .string(inventory), "clusterctl.cluster.x-k8s.io": .string("")])]),
+            "providerName": .string(p.name), "type": .string(p.type), "version": .string(version),
+        ])
+    }
+
+    /// Everything a provider's components hold, in an order they can be created in: its namespace,
+    /// its CRDs and clusterctl's Provider CRD, the controller Deployment, the inventory object.
+    static func manifests(_ p: Provider, version: String, image: String) -> [JSONValue] {
+        let inventory = inventoryName(p)
+        var out: [JSONValue] = [namespaceObject(p.namespace, labels: ["cluster.x-k8s.io/provider": inventory, "clusterctl.cluster.x-k8s.io": ""])]
+        out += p.crds.map { crd($0, provider: inventory) }
+        out.append(crd(providerCRD, provider: "clusterctl"))
+        out.append(deploymentObject(ns: p.namespace, name: p.deployment, image: "\(image):\(version)", provider: inventory))
+        out.append(inventoryObject(p, version: version))
+        return out
+    }
+
     /// Installs one provider; false when it was there already.
     static func install(_ tx: WriteTx, _ cluster: String, _ p: Provider, version: String, image: String) throws -> Bool {
         let inventory = inventoryName(p)
@@ -151,11 +187,7 @@ enum CAPIComponents {
         try ensureDeployment(tx, cluster, ns: p.namespace, name: p.deployment, image: "\(image):\(version)", provider: inventory)
         let providers = KubeCatalog.resources(ofCRD: crd(providerCRD, provider: "clusterctl"))[0]
         if KO.get(tx, cluster, providers, p.namespace, inventory) == nil {
-            try KO.create(tx, cluster, providers, .object([
-                "metadata": .object(["name": .string(inventory), "namespace": .string(p.namespace),
-                                     "labels": .object(["cluster.x-k8s.io/provider": .string(inventory), "clusterctl.cluster.x-k8s.io": .string("")])]),
-                "providerName": .string(p.name), "type": .string(p.type), "version": .string(version),
-            ]))
+            try KO.create(tx, cluster, providers, inventoryObject(p, version: version))
         }
         return !present
     }

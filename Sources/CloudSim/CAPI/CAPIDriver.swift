@@ -27,8 +27,14 @@ extension Simulator {
             let rec = s.get(CAPIClusterRecord.id(cluster), kind: Kind.capiRecord).flatMap { try? $0.decode(CAPIClusterRecord.self) }
             let orphans = runs ? s.children(Kind.capiRecord, of: "capi/clusters").compactMap { try? $0.decode(CAPIClusterRecord.self) }.filter {
                 $0.management == cluster && KubeStore.get(s, cluster: cluster, CAPIRes.clusters, namespace: $0.namespace, name: $0.name) == nil
+                    && !Self.movedElsewhere(s, $0)
             } : []
             return (keys, rec, orphans)
+        }
+        // CAPVCD needs its RDE type in VCD; the simulated installation registers it on its first run
+        // when the provider has not (as a provider admin or CSE would have before).
+        if capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
+            _ = try? capiWrite { tx in try CAPVCDEntity.registerType(self, tx) }
         }
         for r in orphans {
             _ = try? capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).collectOrphan(r) }
@@ -50,6 +56,15 @@ extension Simulator {
         }
         if let rec = workload, rec.workloadCreated {
             _ = try? capiWrite { tx in try CPIServices.reconcile(self, tx, cluster: cluster, record: rec) }
+        }
+    }
+
+    /// A Cluster gone from its management cluster is an orphan to clean up, unless `clusterctl move`
+    /// took it to another cluster (a Cluster of that name and namespace is there, waiting to be
+    /// adopted by that cluster's controllers).
+    static func movedElsewhere(_ s: StateView, _ r: CAPIClusterRecord) -> Bool {
+        s.all(Kind.kubeCluster).compactMap { try? $0.decode(KubeClusterRecord.self) }.contains {
+            $0.name != r.management && KubeStore.get(s, cluster: $0.name, CAPIRes.clusters, namespace: r.namespace, name: r.name) != nil
         }
     }
 

@@ -26,6 +26,8 @@ extension CAPIReconciler {
     func reconcileMachines(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         let (_, cpName) = refs(cl)
+        // The kubeconfig follows where the workload cluster's API can be reached now (served or not).
+        if rec.workloadCreated { try writeKubeconfigSecret(ns: ns, record: rec) }
         guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else { return }
         let version = KO.str(kcp, "spec.version") ?? "v1.27.5"
         var pools: [Pool] = [Pool(owner: kcp, ownerResource: CAPIRes.kubeadmControlPlanes, controlPlane: true,
@@ -278,7 +280,7 @@ extension CAPIReconciler {
     func createWorkloadCluster(ns: String, record rec: inout CAPIClusterRecord, version: String) throws {
         if KubeStore.cluster(tx, rec.name) == nil {
             let v = version.range(of: #"^v?\d+\.\d+\.\d+"#, options: .regularExpression) != nil ? version : "v1.27.5"
-            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v)
+            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v, madeBy: "capvcd")
         }
         rec.workloadCreated = true
         try saveRecord(rec)
@@ -287,7 +289,8 @@ extension CAPIReconciler {
 
     func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {
         guard let k = KubeStore.cluster(tx, rec.name) else { return }
-        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: "https://\(rec.vip):6443", token: k.token)
+        let (server, ca) = workloadServer(rec)
+        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: server, token: k.token, caData: ca)
         let data: JSONValue = .object(["value": .string(Data(yaml.utf8).base64EncodedString())])
         var owner: [JSONValue] = []
         if let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name) { owner = [ownerRef(cl, CAPIRes.clusters)] }
@@ -301,6 +304,21 @@ extension CAPIReconciler {
             "type": .string("cluster.x-k8s.io/secret"),
             "data": data,
         ]))
+    }
+
+    /// Where clients reach a workload cluster's API. In the simulated world it is the control-plane
+    /// VIP on 6443, an address nothing connects to: vcdscript's in-process transport maps it to the
+    /// cluster. While the simulator is served, the kubeconfig names the served Kubernetes listener on
+    /// loopback instead (with the served certificate as its CA over https), as kind's kubeconfig
+    /// names the port Docker forwards, so that kubectl and other programs reach the cluster.
+    func workloadServer(_ rec: CAPIClusterRecord) -> (server: String, caData: String?) {
+        guard let base = tx.meta("endpoint.kube"), !base.isEmpty else { return ("https://\(rec.vip):6443", nil) }
+        var ca: String? = nil
+        if base.hasPrefix("https://"), let file = tx.meta("endpoint.certificate"), !file.isEmpty,
+           let pem = try? String(contentsOfFile: file, encoding: .utf8) {
+            ca = Data(pem.utf8).base64EncodedString()
+        }
+        return ("\(base)/clusters/\(rec.name)", ca)
     }
 
     /// A Ready Node in the workload cluster for a machine.

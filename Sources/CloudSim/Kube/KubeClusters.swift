@@ -28,14 +28,14 @@ extension Simulator {
     }
 
     /// Creates a cluster inside a write transaction (the simulated Cluster API makes workload clusters).
-    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String) throws -> KubeClusterInfo {
+    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String, madeBy: String? = nil) throws -> KubeClusterInfo {
         if KubeStore.cluster(tx, name) != nil { throw KubeClusterError(description: "a Kubernetes cluster named \"\(name)\" already exists") }
         var bytes = [UInt8](repeating: 0, count: 32)
         var g = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = g.next() }
         let token = "sim-" + bytes.map { String(format: "%02x", $0) }.joined()
         let rec = KubeClusterRecord(name: name, kubernetesVersion: version, token: token, uid: UUID().uuidString.lowercased(),
-                                    creationTimestamp: KubeMeta.timestamp(tx.now))
+                                    creationTimestamp: KubeMeta.timestamp(tx.now), madeBy: madeBy)
         try tx.insert(kind: Kind.kubeCluster, id: KubeStore.clusterID(name), name: name, rec)
         for ns in KubeBuiltins.initialNamespaces {
             let o: JSONValue = .object([

@@ -18,6 +18,9 @@ struct KubeClusterRecord: Codable, CustomStringConvertible {
     var token: String
     var uid: String
     var creationTimestamp: String
+    /// Who made it: nil for clusters of the container host (kind, `sim kube create`), `capvcd` for
+    /// the workload clusters the simulated CAPVCD makes on VMs.
+    var madeBy: String? = nil
 
     var description: String { "KubeCluster(\(name), \(kubernetesVersion))" }
 }
