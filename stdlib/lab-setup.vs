@@ -105,7 +105,7 @@ if p.ova != "" {
     tpl = cat.upload(path: p.ova, name: p.template)
 } else if tpl == nil and cloud.simulator != nil {
     let image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
-    print("  (no template ${p.template} in catalog ${p.catalog}: the embedded simulator provides its node image ${image})")
+    print("  (no template ${p.template} in catalog ${p.catalog}: the simulator provides its node image ${image})")
     tpl = cat.upload(path: image, name: p.template)
 } else if tpl == nil {
     throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")

@@ -349,8 +349,17 @@ fn run(p) {
     }
 
     # The tooling: kind and clusterctl (the simulator brings its own).
-    if sim {
+    if sim and not cloud.simulator.served {
         add("kind, clusterctl", "ok", "the embedded simulator's", "")
+    } else if sim {
+        # A served simulator is reached like a real site: its own kind and clusterctl must be on PATH.
+        var missingTools = []
+        for tool in ["kind", "clusterctl"] { if onPath(tool) == nil { missingTools.append(tool) } }
+        if len(missingTools) == 0 {
+            add("kind, clusterctl", "ok", "kind and clusterctl on PATH (the served simulator's: ${onPath("kind")})", "")
+        } else {
+            add("kind, clusterctl", "FAIL", "not on PATH: ${missingTools}", "eval \"$(vcdscript sim env)\" (or vcdscript sim tools DIR) puts the simulator's kind and clusterctl on PATH")
+        }
     } else {
         var missingTools = []
         for tool in ["kind", "clusterctl", "docker"] { if onPath(tool) == nil { missingTools.append(tool) } }

@@ -212,12 +212,19 @@ public protocol SimulatorServices: AnyObject {
     /// version `kubernetes` (nil: the one the name ends with), written into the simulator's state
     /// folder unless it is there already.
     func nodeImage(name: String?, kubernetes: String?) throws -> String
+    /// True when the simulator is reached over the wire (`sim serve`, like a real site), false when
+    /// it is embedded in this process.
+    var served: Bool { get }
 }
 
 /// `SimulatorServices` from closures.
 public final class SimulatorHooks: SimulatorServices {
     private let makeNodeImage: (String?, String?) throws -> String
-    public init(nodeImage: @escaping (String?, String?) throws -> String) { makeNodeImage = nodeImage }
+    public let served: Bool
+    public init(served: Bool = false, nodeImage: @escaping (String?, String?) throws -> String) {
+        self.served = served
+        makeNodeImage = nodeImage
+    }
     public func nodeImage(name: String?, kubernetes: String?) throws -> String { try makeNodeImage(name, kubernetes) }
 }
 

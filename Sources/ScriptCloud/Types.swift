@@ -287,7 +287,10 @@ enum Types {
     }
 
     static let simulator = { () -> NativeType in
-        let t = NativeType(name: "simulator", doc: "The embedded simulator's own services (cloud.simulator; nil on a real site).")
+        let t = NativeType(name: "simulator", doc: "The simulator's own services (cloud.simulator; nil on a real site).")
+        t.property("served", doc: "true when the simulator is reached over the wire (`sim serve`, through the real-site path with its kind and clusterctl on PATH); false when embedded in this process.") { o, _ in
+            .bool((o as! SimulatorObject).services.served)
+        }
         t.method("nodeImage", params: [Parameter("name", default: .null, doc: "the template name; default ubuntu-20.04-kube-v1.22.5+vmware.1"),
                                        Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the version the name ends with (…-kube-v1.22.5+vmware.1)")],
                  doc: "The path of a small OVA node image (descriptor with the Kubernetes version, OS and a 20 GiB disk; manifest; placeholder disk) for that template, written into the simulator's state folder unless it is there already: give it to catalog.upload(path:, name:).") { o, a, ctx in
@@ -439,7 +442,7 @@ enum Types {
             let e = try host(ctx) { try c.engine() }
             return V.list(e.changes.map { $0.line(planned: e.isPlan) })
         }
-        t.property("simulator", doc: "The embedded simulator's own services (nodeImage(...)); nil on a real site.") { o, _ in
+        t.property("simulator", doc: "The simulator's own services (nodeImage(...), served), embedded or served by `sim serve` on this machine; nil on a real site.") { o, _ in
             (o as! CloudObject).simulator.map { .object(SimulatorObject($0)) } ?? .null
         }
         t.method("org", params: [Parameter("name")], doc: "The org named `name`.") { o, a, ctx in

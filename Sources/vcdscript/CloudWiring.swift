@@ -54,9 +54,14 @@ final class CloudWiring {
         self.gate = gate
         let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
         // On the embedded simulator, `cloud.simulator` offers its node image (nil on a real site).
-        let services: SimulatorServices? = usesSimulator ? SimulatorHooks { [self] name, kubernetes in
+        var services: SimulatorServices? = usesSimulator ? SimulatorHooks { [self] name, kubernetes in
             try self.openSimulator().nodeImage(name: name, kubernetes: kubernetes)
         } : nil
+        // A site that is this machine's served simulator (`eval "$(vcdscript sim env)"`): the real
+        // path all the way, and the simulator's node image is there to upload over the wire.
+        if !usesSimulator, let state = servedSimulatorState() {
+            services = SimulatorHooks(served: true) { name, kubernetes in try Simulator.nodeImage(forState: state, name: name, kubernetes: kubernetes) }
+        }
         cloud = CloudObject(site: site, simulator: services) { [self] in
             if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
             var r = ConnectRequest.fromEnvironment(self.env)
@@ -87,6 +92,16 @@ final class CloudWiring {
             if r.url == nil || r.url == "sim" { return try self.simulatorEngine(options: self.options(output: output), request: r) }
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
+    }
+
+    /// The state of the local `sim serve` that the named site is (its VCD endpoint), if any.
+    func servedSimulatorState() -> String? {
+        let url = target.flatMap { $0.hasPrefix("http") ? $0 : nil } ?? env["VCD_URL"] ?? ""
+        guard !url.isEmpty else { return nil }
+        let state = statePath ?? env["VCDSCRIPT_SIM_STATE"].flatMap { $0.isEmpty ? nil : $0 } ?? Simulator.defaultStatePath(environment: env)
+        guard let vcd = SimServedEndpoints.read(statePath: state).endpoints[.vcd] else { return nil }
+        func trimmed(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
+        return trimmed(url) == trimmed(vcd) || trimmed(url) == trimmed(vcd) + "/api" ? state : nil
     }
 
     /// The host name that means "the embedded simulator's Kubernetes API" in a kubeconfig.

@@ -193,4 +193,15 @@ final class EvaluatorTests: XCTestCase {
         XCTAssertNoThrow(try i.check(source: "print(1)", name: "c"))
         XCTAssertEqual(printed, [])
     }
+
+    func testShTakesItsNamedArgumentsAfterTheVariadicOnes() throws {
+        // check: false returns a failing program's code instead of throwing; input: reaches stdin.
+        let failed = try run(#"sh("sh", "-c", "echo out; exit 3", check: false)"#)
+        XCTAssertEqual(Formatter.repr(failed), #"{stdout: "out\n", stderr: "", code: 3}"#)
+        XCTAssertEqual(Formatter.repr(try run(#"sh("cat", input: "fed").stdout"#)), #""fed""#)
+        XCTAssertNotNil(runError(#"sh("sh", "-c", "exit 3")"#), "check defaults to true")
+        let e = runError(#"sh("true", chek: false)"#)
+        XCTAssertEqual(e?.message, "sh() has no parameter named chek")
+        XCTAssertEqual(e?.suggestion, "check")
+    }
 }

@@ -70,6 +70,24 @@ enum CAPIComponents {
         return (name, version)
     }
 
+    /// The columns `kubectl get` shows for the Cluster API kinds, as their CRDs declare them.
+    static let printerColumns: [String: [(String, String, String)]] = [
+        "Cluster": [("Phase", "string", ".status.phase"), ("Age", "date", ".metadata.creationTimestamp"), ("Version", "string", ".spec.topology.version")],
+        "Machine": [("Cluster", "string", ".spec.clusterName"), ("NodeName", "string", ".status.nodeRef.name"), ("ProviderID", "string", ".spec.providerID"),
+                    ("Phase", "string", ".status.phase"), ("Age", "date", ".metadata.creationTimestamp"), ("Version", "string", ".spec.version")],
+        "MachineSet": [("Cluster", "string", ".spec.clusterName"), ("Replicas", "integer", ".status.replicas"), ("Ready", "integer", ".status.readyReplicas"),
+                       ("Available", "integer", ".status.availableReplicas"), ("Age", "date", ".metadata.creationTimestamp"), ("Version", "string", ".spec.template.spec.version")],
+        "MachineDeployment": [("Cluster", "string", ".spec.clusterName"), ("Replicas", "integer", ".status.replicas"), ("Ready", "integer", ".status.readyReplicas"),
+                              ("Updated", "integer", ".status.updatedReplicas"), ("Unavailable", "integer", ".status.unavailableReplicas"),
+                              ("Phase", "string", ".status.phase"), ("Age", "date", ".metadata.creationTimestamp"), ("Version", "string", ".spec.template.spec.version")],
+        "KubeadmControlPlane": [("Initialized", "boolean", ".status.initialized"), ("API Server Available", "boolean", ".status.ready"),
+                                ("Replicas", "integer", ".status.replicas"), ("Ready", "integer", ".status.readyReplicas"),
+                                ("Updated", "integer", ".status.updatedReplicas"), ("Unavailable", "integer", ".status.unavailableReplicas"),
+                                ("Age", "date", ".metadata.creationTimestamp"), ("Version", "string", ".spec.version")],
+        "VCDCluster": [("Ready", "boolean", ".status.ready"), ("Age", "date", ".metadata.creationTimestamp")],
+        "VCDMachine": [("Ready", "boolean", ".status.ready"), ("ProviderID", "string", ".spec.providerID"), ("Age", "date", ".metadata.creationTimestamp")],
+    ]
+
     static func crd(_ c: (group: String, kind: String, plural: String, versions: [String], scale: Bool), provider: String) -> JSONValue {
         let versions: [JSONValue] = c.versions.enumerated().map { i, v in
             var sub: [String: JSONValue] = ["status": .object([:])]
@@ -77,8 +95,13 @@ enum CAPIComponents {
                 sub["scale"] = .object(["specReplicasPath": .string(".spec.replicas"), "statusReplicasPath": .string(".status.replicas"),
                                         "labelSelectorPath": .string(".status.selector")])
             }
+            var columns: [JSONValue] = []
+            for (name, type, path) in printerColumns[c.kind] ?? [] {
+                columns.append(.object(["name": .string(name), "type": .string(type), "jsonPath": .string(path)]))
+            }
             return .object([
                 "name": .string(v), "served": .bool(true), "storage": .bool(i == c.versions.count - 1),
+                "additionalPrinterColumns": .array(columns),
                 "schema": .object(["openAPIV3Schema": .object(["type": .string("object"), "x-kubernetes-preserve-unknown-fields": .bool(true)])]),
                 "subresources": .object(sub),
             ])

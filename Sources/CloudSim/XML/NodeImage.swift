@@ -234,8 +234,19 @@ extension Simulator {
     /// The path of the node image for template `name` (Kubernetes version `kubernetes`, else from
     /// the name) in `nodeImageDirectory`, written there unless that file already holds these bytes.
     public func nodeImage(name: String? = nil, kubernetes: String? = nil) throws -> String {
+        try Self.nodeImage(directory: nodeImageDirectory, name: name, kubernetes: kubernetes)
+    }
+
+    /// The same for the simulator of `statePath` when another process serves it (`sim serve`): the
+    /// file is written beside that state, for a client to upload over the wire.
+    public static func nodeImage(forState statePath: String, name: String? = nil, kubernetes: String? = nil) throws -> String {
+        try nodeImage(directory: ((statePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("node-images"),
+                      name: name, kubernetes: kubernetes)
+    }
+
+    static func nodeImage(directory: String, name: String?, kubernetes: String?) throws -> String {
         let image = try NodeImage(name: name, kubernetes: kubernetes)
-        let path = (nodeImageDirectory as NSString).appendingPathComponent(image.baseName + ".ova")
+        let path = (directory as NSString).appendingPathComponent(image.baseName + ".ova")
         if let existing = FileManager.default.contents(atPath: path), existing == image.ova { return path }
         try image.write(to: path)
         return path

@@ -54,7 +54,7 @@ enum Concurrency {
             if tasks.count <= 1 || limit == 1 { return .list(ListRef(try tasks.map { try ctx.call($0, []) })) }
             return .list(ListRef(try runParallel(tasks, limit: limit, ctx: ctx)))
         },
-        NativeFunction("sh", params: [Parameter("command")], variadic: true,
+        NativeFunction("sh", params: [Parameter("command")], variadic: true, keywords: ["timeout", "check", "input"],
                        doc: "Runs a program with arguments (no shell); returns {stdout, stderr, code}. Named: timeout, check (default true: a non-zero exit is an error), input.") { a, ctx in
             try Shell.run(a, ctx)
         },

@@ -35,13 +35,17 @@ public final class NativeFunction {
     public let params: [Parameter]?
     /// Extra positional arguments are allowed and passed in `Arguments.rest`.
     public let variadic: Bool
+    /// Named-only arguments of a variadic function (`sh(cmd, args…, check: false)`), passed in
+    /// `Arguments.named`: they cannot be given by position, which the variadic part takes.
+    public let keywords: [String]
     let body: (Arguments, CallContext) throws -> Value
 
-    public init(_ name: String, params: [Parameter]?, variadic: Bool = false, doc: String = "",
+    public init(_ name: String, params: [Parameter]?, variadic: Bool = false, keywords: [String] = [], doc: String = "",
                 _ body: @escaping (Arguments, CallContext) throws -> Value) {
         self.name = name
         self.params = params
         self.variadic = variadic
+        self.keywords = keywords
         self.doc = doc
         self.body = body
     }
@@ -62,6 +66,15 @@ extension Parameter {
         }
         if variadic { parts.append("...") }
         return "\(name)(\(parts.joined(separator: ", ")))"
+    }
+}
+
+extension NativeFunction {
+    /// `name(a, ..., k:)`: with the named-only arguments.
+    public var fullSignature: String {
+        guard let params else { return "\(name)(...)" }
+        let base = Parameter.signature(name, params, variadic: variadic)
+        return keywords.isEmpty ? base : String(base.dropLast()) + ", " + keywords.map { "\($0):" }.joined(separator: ", ") + ")"
     }
 }
 
@@ -165,8 +178,9 @@ public struct Arguments {
 
     /// Matches call arguments to `params`. Errors name the function, the parameter, and the
     /// closest known name for a misspelt one.
-    static func bind(function: String, params: [Parameter], variadic: Bool, positional: [Value],
+    static func bind(function: String, params: [Parameter], variadic: Bool, keywords: [String] = [], positional: [Value],
                      named: [(name: String, value: Value)]) throws -> Arguments {
+        var passed: [(name: String, value: Value)] = []
         var values = [Value](repeating: .null, count: params.count)
         var given = [Bool](repeating: false, count: params.count)
         var rest: [Value] = []
@@ -177,8 +191,13 @@ public struct Arguments {
             }
         }
         for (name, v) in named {
+            if keywords.contains(name), !params.contains(where: { $0.name == name }) {
+                if passed.contains(where: { $0.name == name }) { throw ScriptError(.argument, "\(function)(): argument \(name) is given twice") }
+                passed.append((name, v))
+                continue
+            }
             guard let i = params.firstIndex(where: { $0.name == name }) else {
-                let names = params.map(\.name)
+                let names = params.map(\.name) + keywords
                 let e = ScriptError(.argument, "\(function)() has no parameter named \(name)",
                                     hint: names.isEmpty ? "it takes no named arguments" : "its parameters are: \(names.joined(separator: ", "))")
                 e.suggestion = Spelling.closest(to: name, in: names)
@@ -195,7 +214,7 @@ public struct Arguments {
             }
             values[i] = d.value
         }
-        return Arguments(function: function, values: values, given: given, rest: rest, named: [], params: params)
+        return Arguments(function: function, values: values, given: given, rest: rest, named: passed, params: params)
     }
 
     static func raw(function: String, positional: [Value], named: [(name: String, value: Value)]) -> Arguments {

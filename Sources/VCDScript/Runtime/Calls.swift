@@ -156,7 +156,7 @@ enum Calls {
             let a: Arguments
             do {
                 if let params = nf.params {
-                    a = try Arguments.bind(function: nf.name, params: params, variadic: nf.variadic, positional: args, named: named)
+                    a = try Arguments.bind(function: nf.name, params: params, variadic: nf.variadic, keywords: nf.keywords, positional: args, named: named)
                 } else {
                     a = Arguments.raw(function: nf.name, positional: args, named: named)
                 }
