@@ -30,19 +30,19 @@ enum CAPVCDClusterTemplate {
 
             """
         let userContext = v05 ? """
-                userContext:
-                  username: "${VCD_USERNAME}"
-                  password: "${VCD_PASSWORD}"
-                  refreshToken: "${VCD_REFRESH_TOKEN:=}"
+              userContext:
+                username: "${VCD_USERNAME}"
+                password: "${VCD_PASSWORD}"
+                refreshToken: "${VCD_REFRESH_TOKEN:=}"
             """ : """
-                userContext:
-                  secretRef:
-                    name: capi-user-credentials
-                    namespace: ${TARGET_NAMESPACE}
-                loadBalancerConfigSpec:
-                  vipSubnet: "${VCD_VIP_CIDR}"
-                rdeId: "${VCD_RDE_ID:=}"
-                useAsManagementCluster: false
+              userContext:
+                secretRef:
+                  name: capi-user-credentials
+                  namespace: ${TARGET_NAMESPACE}
+              loadBalancerConfigSpec:
+                vipSubnet: "${VCD_VIP_CIDR}"
+              rdeId: "${VCD_RDE_ID:=}"
+              useAsManagementCluster: false
             """
         let policies = v05 ? """
                   computePolicy: "${VCD_CONTROL_PLANE_SIZING_POLICY:=}"
