@@ -89,6 +89,8 @@ let package = Package(
         // The served simulator over HTTPS, reached through the libcurl transport.
         .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),
         .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim"]),
+        // The simulator's kind and clusterctl (the executable's Tools/), run in-process on a state.
+        .testTarget(name: "SimToolsTests", dependencies: ["vcdscript", "CloudSim", "CloudClient", "CloudWire", .product(name: "Yams", package: "Yams")]),
     ],
     swiftLanguageModes: [.v5]
 )
