@@ -476,7 +476,7 @@ final class ClusterTests: XCTestCase {
         // The VCD engine reports to the harness's output, Kubernetes and kind to the gate's.
         let all = c.h.output + out
         let text = all.joined(separator: "\n")
-        XCTAssertTrue(all.contains { $0.hasPrefix("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the embedded simulator provides its node image ") }, text)
+        XCTAssertTrue(all.contains { $0.hasPrefix("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the simulator provides its node image ") }, text)
         for line in ["+ create edge gateway gw-capvcd on t-tenant", "+ create template ubuntu-20.04-kube-v1.22.5+vmware.1 on home", "+ create kind cluster capvcd",
                      "+ create CAPVCD provider on kind cluster capvcd (vcd:v1.3.2)", "+ create machinedeployment capi-cluster-md0",
                      "+ create deployment default/test-lb", "+ create Cluster API objects of namespace default moved from kind cluster capvcd to cluster capi-cluster",
@@ -526,7 +526,7 @@ final class ClusterTests: XCTestCase {
         let out = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
         let text = (c.h.output + out).joined(separator: "\n")
         let image = c.h.dir + "/node-images/ubuntu-20.04-kube-v1.22.5-vmware.1.ova"
-        XCTAssertTrue(out.contains("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the embedded simulator provides its node image \(image))"), text)
+        XCTAssertTrue(out.contains("  (no template ubuntu-20.04-kube-v1.22.5+vmware.1 in catalog home: the simulator provides its node image \(image))"), text)
         XCTAssertTrue(c.h.output.contains("+ created template ubuntu-20.04-kube-v1.22.5+vmware.1 on home"), text)
         XCTAssertTrue(FileManager.default.fileExists(atPath: image))
         let serviceLine = try XCTUnwrap(out.first { $0.hasPrefix("service test-lb: ") }, text)
@@ -546,7 +546,7 @@ final class ClusterTests: XCTestCase {
         let all = c.h.output + again
         let againText = all.joined(separator: "\n")
         XCTAssertFalse(all.contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, againText)
-        XCTAssertFalse(again.contains { $0.contains("the embedded simulator provides its node image") }, "the template is there: " + againText)
+        XCTAssertFalse(again.contains { $0.contains("the simulator provides its node image") }, "the template is there: " + againText)
         XCTAssertTrue(again.contains(serviceLine), againText)
         XCTAssertTrue(again.contains { $0.hasPrefix("lab ready: ") }, againText)
         XCTAssertEqual(sim.counters.writes, writes, "the second run wrote to VCD:\n\(againText)")
