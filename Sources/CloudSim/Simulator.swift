@@ -179,6 +179,8 @@ public final class Simulator: @unchecked Sendable {
         let base = baseURL ?? options.baseURLs[service] ?? "https://\(service.rawValue).sim.test"
         var effect: Effect? = nil
         var response: HTTPResponseMessage
+        // Drawn only for authenticated Kubernetes API calls (anonymous /version and health checks pass).
+        let kubeFault = service == .kube && request.headers["Authorization"] != nil ? faultInjector?.drawHTTPStatus() : nil
         switch tables[service]!.lookup(method: request.method, path: request.path) {
         case .notFound where service == .kube, .methodNotAllowed where service == .kube:
             // Kubernetes clients expect a `Status` object, not VCD's error body.
@@ -196,6 +198,10 @@ public final class Simulator: @unchecked Sendable {
             response = service == .nsx ? NSXRoutes.error(405, 405, message)
                 : errorResponse(SimError(405, VCDMinorError.methodNotAllowed, message), requestID: requestID, request: request)
             response.headers["Allow"] = allowed.joined(separator: ", ")
+        case .found(let route, _) where kubeFault != nil && route.operation == KubeRoutes.operation:
+            // `--faults` reaches the clusters' APIs too, as Status objects a Kubernetes client retries on.
+            effect = route.effect
+            response = KubeRoutes.injectedFault(kubeFault!)
         case .found(let route, let params):
             effect = route.effect
             response = run(route, params: params, request: request, base: base, requestID: requestID)

@@ -107,6 +107,15 @@ final class FaultInjector {
         return nil
     }
 
+    /// An HTTP status to answer a Kubernetes API request with, if one is drawn: only the faults
+    /// given as statuses (`503:0.1`); VCD's minor error codes mean nothing to a Kubernetes client.
+    func drawHTTPStatus() -> Int? {
+        for (code, rate) in spec.errors where rate > 0 {
+            if let status = Int(code), next() < rate { return status }
+        }
+        return nil
+    }
+
     func drawLatency() -> Double { spec.latency + (spec.jitter > 0 ? next() * spec.jitter : 0) }
 
     func drawTaskFailure() -> Bool { spec.taskFailureRate > 0 && next() < spec.taskFailureRate }

@@ -14,9 +14,21 @@ enum KubeRoutes: RouteFamily {
         for depth in 1...8 {
             let pattern = "/clusters/{cluster}" + (1...depth).map { "/{s\($0)}" }.joined()
             for m in methods {
-                t.add(Route(m, pattern, access: .open, effect: m == "GET" ? .read : .write, operation: "KUBE_API", handler: handle))
+                t.add(Route(m, pattern, access: .open, effect: m == "GET" ? .read : .write, operation: operation, handler: handle))
             }
         }
+    }
+
+    /// The operation name of the Kubernetes API routes (the request log, fault injection).
+    static let operation = "KUBE_API"
+
+    /// The answer to a call that an injected fault (`sim serve --faults 503:0.1`) refuses: the
+    /// apiserver's Status for that code; 429 and 503 carry `Retry-After` as the apiserver sends them.
+    static func injectedFault(_ status: Int) -> HTTPResponseMessage {
+        let reasons = [429: "TooManyRequests", 500: "InternalError", 503: "ServiceUnavailable", 504: "Timeout", 409: "Conflict"]
+        var r = KubeError(status, reasons[status] ?? "InternalError", "injected fault: HTTP \(status)").response
+        if status == 429 || status == 503 { r.headers["Retry-After"] = "1" }
+        return r
     }
 
     static func handle(_ ctx: RequestContext) throws -> HTTPResponseMessage {

@@ -71,11 +71,15 @@ final class SimWorld {
         return h
     }
 
+    /// Retries as kubectl and clusterctl do (429, 503 with Retry-After, connection errors): a served
+    /// simulator with `--faults` refuses some calls on purpose.
+    static func retrying(_ t: HTTPTransport) -> HTTPTransport { TransportStack.wrap(t, retry: RetryPolicy()) }
+
     /// The Kubernetes service (clusters and container host): its transport and base URL.
     func kubeService() throws -> (transport: HTTPTransport, base: String) {
-        if let base = servedKube { return (curl(base), base) }
+        if let base = servedKube { return (Self.retrying(curl(base)), base) }
         let s = try openSimulator()
-        return (InProcessTransport { s.handle($0, service: .kube) }, "https://" + SimWorld.embeddedHost)
+        return (Self.retrying(InProcessTransport { s.handle($0, service: .kube) }), "https://" + SimWorld.embeddedHost)
     }
 
     /// One request to the container host (`/host/v1/...`).
@@ -116,7 +120,7 @@ final class SimWorld {
                 // The served listener, as the kubeconfig names it: its own TLS settings apply.
                 var o = config.curlOptions()
                 if o.caPEM == nil, !o.insecure, base.hasPrefix("https://") { o.caFile = servedCertificate }
-                return KubeClient(config, transport: CurlTransport(options: o))
+                return KubeClient(config, transport: Self.retrying(CurlTransport(options: o)))
             }
             // The same cluster through whichever way reaches this world now (a kubeconfig made
             // while it was served, used after the server stopped, or one naming the embedded host).
@@ -127,11 +131,11 @@ final class SimWorld {
         if port == 6443, servedKube == nil, let name = try openSimulator().kubeCluster(atEndpoint: host, port: port) {
             let s = try openSimulator()
             let prefix = "/clusters/" + name
-            let t = InProcessTransport { req in
+            let t = Self.retrying(InProcessTransport { req in
                 var r = req
                 if !r.target.hasPrefix(prefix + "/") { r.target = prefix + r.target }
                 return s.handle(r, service: .kube)
-            }
+            })
             config.registerSecrets()
             return KubeClient(server: "https://\(host):6443", transport: t, token: config.token, namespace: config.namespace, contextName: config.contextName)
         }
