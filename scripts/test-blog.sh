@@ -159,5 +159,15 @@ o=$(clusterctl frob 2>&1); rc=$?
 check "clusterctl: unknown command → exit 1" '[ $rc = 1 ] && grep -q "unknown command \"frob\" for \"clusterctl\"" <<<"$o"'
 
 stop_sim
+
+# C. The lab over the wire on a simulator that refuses 5% of all calls (VCD, NSX, ALB and the
+#    clusters' Kubernetes APIs): every client retries as the real ones do, and the lab comes up.
+export VCDSCRIPT_HOME="$WORK/home/faulted"
+start_sim https "$VCDSCRIPT_HOME/sim/state.sqlite" "$((PORT + 20))" "$WORK/serve-faults.log" --faults 503:0.05,seed:11 || { echo "0 passed, 1 failed"; exit 1; }
+eval "$("$BIN" sim env)"
+mkdir -p "$WORK/faulted" && cd "$WORK/faulted"
+timeout 300 "$BIN" lab-setup.vs >"$WORK/lab-faults.txt" 2>&1; rc=$?
+check "C: lab-setup over the wire with --faults 503:0.05 (VCD, NSX, ALB, Kubernetes) completes" '[ $rc = 0 ] && grep -q "^lab ready" "$WORK/lab-faults.txt" || { tail -15 "$WORK/lab-faults.txt"; false; }'
+stop_sim
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
