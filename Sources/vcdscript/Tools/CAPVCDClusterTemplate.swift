@@ -10,6 +10,20 @@ enum CAPVCDClusterTemplate {
         var defaultValue: String?
     }
 
+    /// The kubelet registration every node of a CAPVCD cluster gets (external cloud provider).
+    static let nodeRegistration = """
+        nodeRegistration:
+          criSocket: /run/containerd/containerd.sock
+          kubeletExtraArgs:
+            eviction-hard: nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%
+            cloud-provider: external
+        """
+
+    /// `text` with every line indented by `n` spaces.
+    static func indented(_ text: String, _ n: Int) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { String(repeating: " ", count: n) + $0 }.joined(separator: "\n")
+    }
+
     static func text(forVersion version: String) -> String {
         let v05 = version.hasPrefix("v0.5.") || version.hasPrefix("0.5.")
         let v10 = version.hasPrefix("v1.0.") || version.hasPrefix("1.0.")
@@ -139,17 +153,9 @@ enum CAPVCDClusterTemplate {
                   sshAuthorizedKeys:
                   - "${SSH_PUBLIC_KEY:=}"
                 initConfiguration:
-                  nodeRegistration:
-                    criSocket: /run/containerd/containerd.sock
-                    kubeletExtraArgs:
-                      eviction-hard: nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%
-                      cloud-provider: external
+            \(indented(nodeRegistration, 6))
                 joinConfiguration:
-                  nodeRegistration:
-                    criSocket: /run/containerd/containerd.sock
-                    kubeletExtraArgs:
-                      eviction-hard: nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%
-                      cloud-provider: external
+            \(indented(nodeRegistration, 6))
               machineTemplate:
                 infrastructureRef:
                   apiVersion: infrastructure.cluster.x-k8s.io/\(infra)
@@ -184,11 +190,7 @@ enum CAPVCDClusterTemplate {
                     sshAuthorizedKeys:
                     - "${SSH_PUBLIC_KEY:=}"
                   joinConfiguration:
-                    nodeRegistration:
-                      criSocket: /run/containerd/containerd.sock
-                      kubeletExtraArgs:
-                        eviction-hard: nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%
-                        cloud-provider: external
+            \(indented(nodeRegistration, 8))
             ---
             apiVersion: cluster.x-k8s.io/\(capi)
             kind: MachineDeployment

@@ -14,34 +14,7 @@ struct ClusterctlTool {
 
     init(arguments: [String]) { self.arguments = arguments }
 
-    func run() -> Int32 {
-        do {
-            try dispatch()
-            return 0
-        } catch let e as CommandLineFlags.UsageError {
-            ToolOutput.err("Error: \(e.message)")
-            return 1
-        } catch let e as ToolError {
-            ToolOutput.err("Error: \(e.message)")
-            if let h = e.hint { ToolOutput.err(h) }
-            return 1
-        } catch let e as KubeError {
-            ToolOutput.err("Error: \(e.message)")
-            return 1
-        } catch let e as KubeConfigError {
-            ToolOutput.err("Error: \(e.message)")
-            return 1
-        } catch let e as KubeClusterError {
-            ToolOutput.err("Error: \(e.description)")
-            return 1
-        } catch let e as TransportError {
-            ToolOutput.err("Error: \(e.summary)")
-            return 1
-        } catch {
-            ToolOutput.err("Error: \(error)")
-            return 1
-        }
-    }
+    func run() -> Int32 { ToolRun.exitCode(prefix: "Error: ") { try dispatch() } }
 
     static let usage = """
         Get started with Cluster API using clusterctl to create a management cluster,

@@ -13,22 +13,7 @@ struct KindTool {
     init(arguments: [String]) { self.arguments = arguments }
 
     /// Runs the command line; the process's exit code.
-    func run() -> Int32 {
-        do {
-            try dispatch()
-            return 0
-        } catch let e as CommandLineFlags.UsageError {
-            ToolOutput.err("ERROR: \(e.message)")
-            return 1
-        } catch let e as ToolError {
-            ToolOutput.err("ERROR: \(e.message)")
-            if let h = e.hint { ToolOutput.err(h) }
-            return 1
-        } catch {
-            ToolOutput.err("ERROR: \(error)")
-            return 1
-        }
-    }
+    func run() -> Int32 { ToolRun.exitCode(prefix: "ERROR: ") { try dispatch() } }
 
     static let usage = """
         kind creates and manages local Kubernetes clusters using Docker container 'nodes'

@@ -1,3 +1,5 @@
+import CloudClient
+import CloudSim
 import Foundation
 
 /// The simulator's `kind` and `clusterctl` are the vcdscript binary started under those names
@@ -21,5 +23,32 @@ enum ToolOutput {
     }
     static func err(_ s: String) {
         FileHandle.standardError.write(Data((s.hasSuffix("\n") ? s : s + "\n").utf8))
+    }
+}
+
+/// Runs a tool's command and maps its errors to the program's exit code and error line: kind says
+/// `ERROR: …`, clusterctl `Error: …`; both exit 1 on any failure (bad usage included), as cobra does.
+enum ToolRun {
+    static func exitCode(prefix: String, _ body: () throws -> Void) -> Int32 {
+        do {
+            try body()
+            return 0
+        } catch let e as ToolError {
+            ToolOutput.err(prefix + e.message)
+            if let h = e.hint { ToolOutput.err(h) }
+        } catch let e as CommandLineFlags.UsageError {
+            ToolOutput.err(prefix + e.message)
+        } catch let e as KubeError {
+            ToolOutput.err(prefix + e.message)
+        } catch let e as KubeConfigError {
+            ToolOutput.err(prefix + e.message)
+        } catch let e as KubeClusterError {
+            ToolOutput.err(prefix + e.description)
+        } catch let e as TransportError {
+            ToolOutput.err(prefix + e.summary)
+        } catch {
+            ToolOutput.err(prefix + "\(error)")
+        }
+        return 1
     }
 }
