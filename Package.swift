@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
         // The served simulator over HTTPS, reached through the libcurl transport.
         .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim", "vcdscript"]),
         // The simulator's kind and clusterctl (the executable's Tools/), run in-process on a state.
         .testTarget(name: "SimToolsTests", dependencies: ["vcdscript", "CloudSim", "CloudClient", "CloudWire", .product(name: "Yams", package: "Yams")]),
     ],

@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+@testable import vcdscript
 
 /// A ClusterTooling that records its calls: kind clusters are the simulator's Kubernetes clusters,
 /// clusterctl init / CAPVCD install create the providers' CRDs (no controllers), move is recorded.
@@ -675,27 +676,30 @@ final class ClusterTests: XCTestCase {
     }
 }
 
-/// The simulator's tooling as the executable wires it (Sources/vcdscript/SimClusterTooling.swift):
-/// the contract's Simulator APIs; workload-cluster endpoints reached in-process.
+/// The simulator's tooling as the executable wires it (Sources/vcdscript/SimClusterTooling.swift,
+/// the same kind and clusterctl as the programs `sim tools` installs), with the requests to the
+/// harness's Kubernetes server recorded.
 final class SimulatorClusterTooling: ClusterTooling {
     let sim: Simulator
     let recorder: HTTPTransport
+    let tools: SimClusterTooling
     init(sim: Simulator, recorder: HTTPTransport) {
         self.sim = sim
         self.recorder = recorder
+        tools = SimClusterTooling { sim }
     }
-    func kindClusters() throws -> [String] { sim.kubeClusters.map(\.name) }
-    func kindCreate(name: String, kubernetes: String?) throws { try sim.createKubeCluster(name: name) }
-    func kindDelete(name: String) throws { try sim.deleteKubeCluster(name: name) }
-    func kindKubeconfig(name: String) throws -> String { try sim.kubeconfig(cluster: name, server: SimHarness.kubeServer) }
+    func kindClusters() throws -> [String] { try tools.kindClusters() }
+    func kindCreate(name: String, kubernetes: String?) throws { try tools.kindCreate(name: name, kubernetes: kubernetes) }
+    func kindDelete(name: String) throws { try tools.kindDelete(name: name) }
+    func kindKubeconfig(name: String) throws -> String { try tools.kindKubeconfig(name: name) }
     func clusterctlInit(_ cluster: ClusterAccess, core: String, bootstrap: String, controlPlane: String) throws -> [String] {
-        try sim.installClusterAPI(cluster: cluster.name, core: core, bootstrap: bootstrap, controlPlane: controlPlane)
+        try tools.clusterctlInit(cluster, core: core, bootstrap: bootstrap, controlPlane: controlPlane)
     }
     func installInfrastructure(_ cluster: ClusterAccess, provider: String, version: String) throws -> [String] {
-        try sim.installCAPVCD(cluster: cluster.name, version: version)
+        try tools.installInfrastructure(cluster, provider: provider, version: version)
     }
     func move(from: ClusterAccess, to: ClusterAccess, namespace: String) throws -> [String] {
-        try sim.moveClusterAPI(from: from.name, to: to.name, namespace: namespace)
+        try tools.move(from: from, to: to, namespace: namespace)
     }
     func transport(forServer server: String) -> HTTPTransport? {
         if server.hasPrefix(SimHarness.kubeServer) { return recorder }
