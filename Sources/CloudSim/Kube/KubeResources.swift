@@ -125,6 +125,8 @@ enum KubeBuiltins {
         r("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", namespaced: false,
           categories: ["api-extensions"]),
         r("coordination.k8s.io", "v1", "Lease", "leases"),
+        // Stored apart from core events (the apiserver converts between the two; clients write one or the other).
+        r("events.k8s.io", "v1", "Event", "events", short: ["ev"]),
         r("storage.k8s.io", "v1", "StorageClass", "storageclasses", namespaced: false, short: ["sc"], returnsDeleted: true),
         r("networking.k8s.io", "v1", "Ingress", "ingresses", short: ["ing"], status: true),
         r("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", short: ["netpol"]),
