@@ -66,14 +66,8 @@ struct KubeRequest {
     /// The namespace of an object path ("" for cluster-scoped types).
     var namespace: String { r.namespaced ? (target.namespace ?? "") : "" }
 
-    /// An object as served at the requested version (custom resources are stored once for all
-    /// versions; only `apiVersion` differs, as with the `None` conversion strategy).
-    func present(_ o: JSONValue) -> JSONValue {
-        var out = o
-        KubeMeta.setTop(&out, "apiVersion", .string(r.apiVersion))
-        KubeMeta.setTop(&out, "kind", .string(r.kind))
-        return out
-    }
+    /// An object as served at the requested version (`KubeResource.present`).
+    func present(_ o: JSONValue) -> JSONValue { r.present(o) }
 
     func existing(_ name: String) throws -> StoredObject {
         guard let o = KubeStore.get(ctx.state, cluster: clusterName, r, namespace: namespace, name: name) else {

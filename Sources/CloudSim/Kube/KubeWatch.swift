@@ -124,9 +124,7 @@ final class KubeWatch: @unchecked Sendable {
 
     /// An object event: the object presented at the watched version, or as a one-row `Table`.
     func line(_ type: KubeWatchEvent.EventType, _ stored: JSONValue) -> Data {
-        var o = stored
-        KubeMeta.setTop(&o, "apiVersion", .string(resource.apiVersion))
-        KubeMeta.setTop(&o, "kind", .string(resource.kind))
+        var o = resource.present(stored)
         if let v = tableVersion {
             let rv = KubeMeta.field(o, "resourceVersion")?.stringValue ?? String(cursor)
             o = KubeTable.table(resource, crd: crd, objects: [o], version: v, resourceVersion: rv, includeObject: includeObject, now: clock.now())
