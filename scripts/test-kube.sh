@@ -137,6 +137,29 @@ if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command 
         kc "$cl: get vcdclusters" "capi-cluster" get vcdclusters
         kc "$cl: label custom object" "labeled" label vcdcluster capi-cluster env=lab
         kc "$cl: select by label" "capi-cluster" get vcdclusters -l env=lab -o name
+        # Watches: each command holds a watch open while a background write changes what it waits for.
+        local bg o
+        kcw "$cl: wait for a jsonpath (namespace Active)" "namespace/default condition met" wait --for=jsonpath='{.status.phase}'=Active ns/default --timeout=20s
+        ( sleep 3; "${KC[@]}" patch vcdcluster capi-cluster --subresource=status --type=merge \
+            -p '{"status":{"conditions":[{"type":"Ready","status":"True","lastTransitionTime":"2024-01-01T00:00:00Z"}]}}' >/dev/null 2>&1 ) &
+        bg=$!
+        kcw "$cl: wait for a condition of a custom resource patched meanwhile" "condition met" wait --for=condition=Ready vcdcluster/capi-cluster --timeout=20s
+        wait "$bg"
+        kc "$cl: create a configmap to delete" "configmap/doomed created" create configmap doomed
+        ( sleep 3; "${KC[@]}" delete configmap doomed >/dev/null 2>&1 ) &
+        bg=$!
+        kcw "$cl: wait for a deletion made meanwhile" "condition met" wait --for=delete configmap/doomed --timeout=20s
+        wait "$bg"
+        # get -w: the object is created once kubectl's watch request is answered (its -v=6 log line),
+        # so only the watch can show it.
+        timeout 10 "${KC[@]}" get configmaps -w -v=6 >"$WORK/getw-$cl" 2>"$WORK/getw-$cl.log" &
+        bg=$!
+        for _ in $(seq 1 80); do grep -q "watch=true.* 200 OK" "$WORK/getw-$cl.log" && break; sleep 0.1; done
+        "${KC[@]}" create configmap watched >/dev/null 2>&1
+        wait "$bg"
+        o=$(cat "$WORK/getw-$cl" "$WORK/getw-$cl.log" | grep -v "round_trippers\|loader.go")
+        grep -q "^watched " <<<"$o" && ok "kubectl: $cl: get -w shows an object created meanwhile" || notok "kubectl: $cl: get -w shows an object created meanwhile" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"
+        kc "$cl: delete the watched configmap" "deleted" delete configmap watched
         kc "$cl: server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
         kc "$cl: create deployment" "deployment.apps/web created" create deployment web --image=nginx:1.27 --port=80 --replicas=2
         kc "$cl: expose as LoadBalancer" "service/web exposed" expose deployment web --port=80 --target-port=8080 --type=LoadBalancer
@@ -156,6 +179,12 @@ if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command 
     kc() {
         local name=$1 expect=$2; shift 2
         local o; o=$("${KC[@]}" "$@" 2>&1)
+        if [ $? -eq 0 ] && grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; else notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"; fi
+    }
+    # kcw NAME EXPECT ARGS...: kc for a command that watches, bounded by `timeout 40`.
+    kcw() {
+        local name=$1 expect=$2; shift 2
+        local o; o=$(timeout 40 "${KC[@]}" "$@" 2>&1)
         if [ $? -eq 0 ] && grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; else notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"; fi
     }
     kubectl_suite mgmt v1.29.2

@@ -23,6 +23,8 @@ public final class Simulator: @unchecked Sendable {
     private(set) var world: WorldState
     let worldLock = RWLock()
     let sessions = SessionRegistry()
+    /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).
+    let watchHub = KubeWatchHub()
     /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
     let albActivity = ALBSessionActivity(startedAt: Date().timeIntervalSince1970)
     private(set) var tasks: TaskService!
@@ -43,7 +45,7 @@ public final class Simulator: @unchecked Sendable {
         self.statePath = statePath
         self.options = options
         store = try Store(path: statePath)
-        world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta())
+        world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta(), watchHub: watchHub)
         faultInjector = options.faults.map(FaultInjector.init)
         tasks = TaskService(sim: self)
         for s in SimService.allCases { tables[s] = RouteTable() }
@@ -71,9 +73,16 @@ public final class Simulator: @unchecked Sendable {
     // MARK: Public API
 
     /// Answers one request addressed to `service`. Blocks for injected latency.
+    ///
+    /// A Kubernetes watch (`GET …?watch=true`) answers at once with the events available now (the
+    /// current objects as `ADDED`, or the events after its resourceVersion) and a closing
+    /// `BOOKMARK` when `allowWatchBookmarks` asked for one, then ends: in-process nothing can wait
+    /// for later changes; clients watch again from the bookmark. Served, the stream stays open.
     public func handle(_ request: HTTPRequestMessage, service: SimService) -> HTTPResponseMessage {
-        let (response, delay) = process(request, service: service, baseURL: nil)
-        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        let answer = process(request, service: service, baseURL: nil)
+        if answer.delay > 0 { Thread.sleep(forTimeInterval: answer.delay) }
+        var response = answer.response
+        if let w = answer.watch, w.bookmarks { response.body.append(w.bookmark()) }
         return response
     }
 
@@ -169,9 +178,18 @@ public final class Simulator: @unchecked Sendable {
 
     // MARK: Processing
 
-    /// Answers a request and says how long to hold the answer back (injected latency), so the
-    /// server can wait without blocking a thread.
-    func process(_ request: HTTPRequestMessage, service: SimService, baseURL: String?) -> (HTTPResponseMessage, Double) {
+    /// What `process` answers: the response, how long to hold it back (injected latency) so the
+    /// server can wait without blocking a thread, and the watch a Kubernetes watch request opened.
+    struct Answer {
+        var response: HTTPResponseMessage
+        var delay: Double
+        /// Set for a served watch to stream after `response`'s body (nil once the stream is over,
+        /// e.g. after a 410 `ERROR` event).
+        var watch: KubeWatch?
+    }
+
+    /// Answers a request (see `Answer`).
+    func process(_ request: HTTPRequestMessage, service: SimService, baseURL: String?) -> Answer {
         let started = Date()
         // The simulated Cluster API controllers run when a cluster's Kubernetes API is called.
         if service == .kube { advanceClusterAPI(for: request) }
@@ -179,6 +197,7 @@ public final class Simulator: @unchecked Sendable {
         let base = baseURL ?? options.baseURLs[service] ?? "https://\(service.rawValue).sim.test"
         var effect: Effect? = nil
         var response: HTTPResponseMessage
+        var watch: KubeWatch? = nil
         // Drawn only for authenticated Kubernetes API calls (anonymous /version and health checks pass).
         let kubeFault = service == .kube && request.headers["Authorization"] != nil ? faultInjector?.drawHTTPStatus() : nil
         switch tables[service]!.lookup(method: request.method, path: request.path) {
@@ -204,37 +223,38 @@ public final class Simulator: @unchecked Sendable {
             response = KubeRoutes.injectedFault(kubeFault!)
         case .found(let route, let params):
             effect = route.effect
-            response = run(route, params: params, request: request, base: base, requestID: requestID)
+            (response, watch) = run(route, params: params, request: request, base: base, requestID: requestID)
         }
         response.headers[VCDHeader.requestID] = requestID
         let latency = faultInjector?.drawLatency() ?? 0
         record(service: service, request: request, response: response, effect: effect, seconds: Date().timeIntervalSince(started))
-        return (response, latency)
+        return Answer(response: response, delay: latency, watch: watch)
     }
 
-    private func run(_ route: Route, params: [String: String], request: HTTPRequestMessage, base: String, requestID: String) -> HTTPResponseMessage {
+    private func run(_ route: Route, params: [String: String], request: HTTPRequestMessage, base: String,
+                     requestID: String) -> (HTTPResponseMessage, KubeWatch?) {
         var session: AuthSession? = nil
         if case .open = route.access {} else {
             guard let token = SessionRegistry.token(of: request), let s = resolve(token: token) else {
-                return errorResponse(SimError(401, VCDMinorError.unauthorized, "This operation is denied: the request carries no valid session or token."),
-                                     requestID: requestID, request: request)
+                return (errorResponse(SimError(401, VCDMinorError.unauthorized, "This operation is denied: the request carries no valid session or token."),
+                                      requestID: requestID, request: request), nil)
             }
             session = s
             switch route.access {
             case .right(let r) where !s.holds(r), .provider(let r) where !s.isProvider:
-                return errorResponse(.forbidden(rights: [r], operation: route.operation, target: request.path), requestID: requestID, request: request)
+                return (errorResponse(.forbidden(rights: [r], operation: route.operation, target: request.path), requestID: requestID, request: request), nil)
             default: break
             }
         }
         if route.effect != .auth, case .open = route.access {} else if route.effect != .auth, let e = faultInjector?.drawError() {
-            return errorResponse(e, requestID: requestID, request: request)
+            return (errorResponse(e, requestID: requestID, request: request), nil)
         }
         do {
             if route.effect == .read {
                 return try worldLock.read {
                     let ctx = RequestContext(sim: self, request: request, params: params, session: session, state: world, tx: nil,
                                              base: base, requestID: requestID, route: route)
-                    return try route.handler(ctx)
+                    return (try route.handler(ctx), ctx.watch)
                 }
             }
             let (resp, after) = try worldLock.write { () throws -> (HTTPResponseMessage, [() -> Void]) in
@@ -257,12 +277,12 @@ public final class Simulator: @unchecked Sendable {
                 return (resp, [])
             }
             after.forEach { $0() }
-            return resp
+            return (resp, nil)
         } catch let e as SimError {
-            return errorResponse(e, requestID: requestID, request: request)
+            return (errorResponse(e, requestID: requestID, request: request), nil)
         } catch {
             logger.error("simulator failure on \(request.method) \(request.path): \(error)")
-            return errorResponse(SimError(500, VCDMinorError.internalError, "The simulator failed: \(error)"), requestID: requestID, request: request)
+            return (errorResponse(SimError(500, VCDMinorError.internalError, "The simulator failed: \(error)"), requestID: requestID, request: request), nil)
         }
     }
 
@@ -369,7 +389,7 @@ public final class Simulator: @unchecked Sendable {
             try Seed.build(tx, password: password)
             Self.putCounters(tx, SimCounters())
             try store.commit(upserts: tx.upserts, deletions: [], meta: tx.metaChanges, wipe: true)
-            world = WorldState(objects: [], meta: [:])
+            world = WorldState(objects: [], meta: [:], watchHub: watchHub)
             world.apply(tx)
             roleRightsCache = [:]
         }

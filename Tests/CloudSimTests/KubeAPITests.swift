@@ -205,18 +205,19 @@ final class KubeAPITests: XCTestCase {
             let list = h.json(h.call("GET", p))
             XCTAssertEqual(list["kind"] as? String, "ConfigMapList")
             XCTAssertEqual(list["apiVersion"] as? String, "v1")
-            // watch: the current objects as ADDED events, one JSON document per line.
-            let w = h.call("GET", "\(p)?watch=1&fieldSelector=metadata.name%3Da")
+            // watch: the current objects as ADDED events, one JSON document per line (served, the
+            // stream stays open until timeoutSeconds; KubeWatchTests covers the live part).
+            let w = h.call("GET", "\(p)?watch=1&fieldSelector=metadata.name%3Da&timeoutSeconds=1")
             let lines = w.text.split(separator: "\n")
             XCTAssertEqual(lines.count, 1, w.text)
             let ev = (try? JSONSerialization.jsonObject(with: Data(lines[0].utf8))) as? [String: Any] ?? [:]
             XCTAssertEqual(ev["type"] as? String, "ADDED")
             XCTAssertEqual(((ev["object"] as? [String: Any])?["metadata"] as? [String: Any])?["name"] as? String, "a")
-            // From a resourceVersion: only what changed since, as MODIFIED.
+            // From a resourceVersion: the events since.
             let listRV = h.rv(h.call("GET", p))
-            XCTAssertEqual(h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)").body.count, 0, "nothing changed since the list")
+            XCTAssertEqual(h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)&timeoutSeconds=1").body.count, 0, "nothing changed since the list")
             XCTAssertEqual(h.call("PATCH", "\(p)/b", json: ["data": ["x": "1"]], contentType: "application/merge-patch+json").status, 200)
-            let since = h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)").text.split(separator: "\n")
+            let since = h.call("GET", "\(p)?watch=true&resourceVersion=\(listRV)&timeoutSeconds=1").text.split(separator: "\n")
             XCTAssertEqual(since.count, 1)
             let mod = (try? JSONSerialization.jsonObject(with: Data(since[0].utf8))) as? [String: Any] ?? [:]
             XCTAssertEqual(mod["type"] as? String, "MODIFIED")

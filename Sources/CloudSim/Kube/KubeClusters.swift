@@ -58,7 +58,7 @@ extension Simulator {
         }
         for o in KubeStore.allObjects(tx, cluster: name) { tx.delete(o.id) }
         tx.delete(rec.id)
-        tx.setMeta("kube.rv.\(name)", "")
+        tx.setMeta(KubeStore.rvKey(name), "")
     }
 
     /// Deletes a cluster and every object in it.

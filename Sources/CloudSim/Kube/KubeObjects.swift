@@ -23,6 +23,10 @@ struct KubeRequest {
         if r.namespaced && target.name != nil && target.namespace == nil { throw KubeError.noSuchPath }
         let req = KubeRequest(ctx: ctx, cluster: cluster, catalog: catalog, r: r, target: target)
         let what = "\(ctx.request.method) \(r.qualified)"
+        if target.watchPath {
+            guard req.method == "GET", target.subresource == nil else { throw KubeError.noSuchPath }
+            return try req.watch(name: target.name)
+        }
         if target.subresource == "scale", let spec = r.scale, let name = target.name {
             switch req.method {
             case "GET": return KubeJSON.response(try req.scaleObject(name, spec))
@@ -41,6 +45,7 @@ struct KubeRequest {
         }
         if let name = target.name {
             switch req.method {
+            case "GET" where KubeWatchRequest.asked(ctx.request): return try req.watch(name: name)
             case "GET": return try req.get(name)
             case "PUT": return try req.update(name, statusOnly: false)
             case "PATCH": return try req.patch(name, statusOnly: false)
@@ -61,14 +66,8 @@ struct KubeRequest {
     /// The namespace of an object path ("" for cluster-scoped types).
     var namespace: String { r.namespaced ? (target.namespace ?? "") : "" }
 
-    /// An object as served at the requested version (custom resources are stored once for all
-    /// versions; only `apiVersion` differs, as with the `None` conversion strategy).
-    func present(_ o: JSONValue) -> JSONValue {
-        var out = o
-        KubeMeta.setTop(&out, "apiVersion", .string(r.apiVersion))
-        KubeMeta.setTop(&out, "kind", .string(r.kind))
-        return out
-    }
+    /// An object as served at the requested version (`KubeResource.present`).
+    func present(_ o: JSONValue) -> JSONValue { r.present(o) }
 
     func existing(_ name: String) throws -> StoredObject {
         guard let o = KubeStore.get(ctx.state, cluster: clusterName, r, namespace: namespace, name: name) else {
@@ -95,39 +94,21 @@ struct KubeRequest {
                                includeObject: ctx.request.query("includeObject"), now: ctx.now)
     }
 
-    /// Objects of the collection that pass `labelSelector` and `fieldSelector`.
-    func selected() throws -> [JSONValue] {
-        let labels = try ctx.request.query("labelSelector").map(LabelSelector.init)
-        let fields = try ctx.request.query("fieldSelector").map { try FieldSelector($0, custom: r.custom) }
-        return KubeStore.list(ctx.state, cluster: clusterName, r, namespace: target.namespace).map(\.json).filter { o in
-            (labels?.matches(KubeMeta.labels(o)) ?? true) && (fields?.matches(o) ?? true)
-        }
+    /// What the request selects (`labelSelector`, `fieldSelector`, the path's namespace).
+    func selection(name: String? = nil) throws -> KubeSelection {
+        try KubeSelection(ctx.request, namespace: target.namespace, name: name, custom: r.custom)
     }
 
-    /// A list (`limit`/`continue` paged), or with `watch=1|true` a stream of events that ends at
-    /// once (no live watch: clients watch again): from `resourceVersion` N > 0, the objects changed
-    /// since N as `MODIFIED` (informers treat it as an upsert; deletions since N are not replayed);
-    /// without one (or "0"), the current objects as `ADDED`.
+    /// Objects of the collection that pass `labelSelector` and `fieldSelector`.
+    func selected() throws -> [JSONValue] {
+        let s = try selection()
+        return KubeStore.list(ctx.state, cluster: clusterName, r, namespace: target.namespace).map(\.json).filter(s.matches)
+    }
+
+    /// A list (`limit`/`continue` paged), or with `watch=1|true` a watch (`KubeRequest.watch`).
     func list() throws -> HTTPResponseMessage {
+        if KubeWatchRequest.asked(ctx.request) { return try watch(name: nil) }
         var items = try selected().map(present)
-        let watch = ctx.request.query("watch")
-        if watch == "1" || watch == "true" {
-            var body = Data()
-            let tableVersion = KubeTable.requested(ctx.request)
-            var type = "ADDED"
-            if let since = ctx.request.query("resourceVersion").flatMap(Int.init), since > 0 {
-                type = "MODIFIED"
-                items = items.filter { ((KubeMeta.field($0, "resourceVersion")?.stringValue).flatMap(Int.init) ?? 0) > since }
-            }
-            for o in items {
-                let object = tableVersion.map { table([o], version: $0) } ?? o
-                body.append(KubeJSON.encode(.object(["type": .string(type), "object": object])))
-                body.append(0x0A)
-            }
-            var h = HTTPHeaderFields()
-            h["Content-Type"] = "application/json"
-            return HTTPResponseMessage(status: 200, headers: h, body: body)
-        }
         var meta: [String: JSONValue] = ["resourceVersion": .string(KubeStore.currentRV(ctx.state, cluster: clusterName))]
         var offset = 0
         if let c = ctx.request.query("continue"), !c.isEmpty {

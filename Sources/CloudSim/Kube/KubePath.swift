@@ -40,8 +40,15 @@ enum KubePath: Equatable {
 
     /// The part after the group version. `namespaces/{ns}/status|finalize` are the namespace's own
     /// subresources; any other third segment after `namespaces/{ns}` is a namespaced resource.
-    private static func target(group: String, version: String, _ p: [String]) -> KubePath? {
+    /// A leading `watch/` is the deprecated watch form (`/api/v1/watch/namespaces/ns/pods`), still
+    /// served by the apiserver.
+    private static func target(group: String, version: String, _ parts: [String]) -> KubePath? {
         var t = KubeTarget(group: group, version: version, namespace: nil, plural: "", name: nil, subresource: nil)
+        var p = parts
+        if p.count >= 2, p[0] == "watch" {
+            t.watchPath = true
+            p.removeFirst()
+        }
         let namespacedForm = p.count >= 3 && p[0] == "namespaces" && !(group.isEmpty && p.count == 3 && ["status", "finalize"].contains(p[2]))
         if namespacedForm {
             t.namespace = p[1]
@@ -68,4 +75,6 @@ struct KubeTarget: Equatable {
     var plural: String
     var name: String?
     var subresource: String?
+    /// Reached through the deprecated `/watch/` prefix: a watch whatever the query says.
+    var watchPath = false
 }

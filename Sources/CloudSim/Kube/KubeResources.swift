@@ -44,6 +44,16 @@ struct KubeResource: Equatable {
         return KubeMeta.nameProblem(name, label: group.isEmpty && plural == "namespaces")
     }
 
+    /// An object as served at this version (custom resources are stored once for all versions;
+    /// only `apiVersion` differs, as with the `None` conversion strategy). GET, lists and watch
+    /// events all present objects through here.
+    func present(_ o: JSONValue) -> JSONValue {
+        var out = o
+        KubeMeta.setTop(&out, "apiVersion", .string(apiVersion))
+        KubeMeta.setTop(&out, "kind", .string(kind))
+        return out
+    }
+
     /// `apps/v1`, or `v1` for the core group.
     var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
     /// `deployments.apps`, or `configmaps`: how the apiserver names a type in messages.
@@ -125,6 +135,8 @@ enum KubeBuiltins {
         r("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration", "validatingwebhookconfigurations", namespaced: false,
           categories: ["api-extensions"]),
         r("coordination.k8s.io", "v1", "Lease", "leases"),
+        // Stored apart from core events (the apiserver converts between the two; clients write one or the other).
+        r("events.k8s.io", "v1", "Event", "events", short: ["ev"]),
         r("storage.k8s.io", "v1", "StorageClass", "storageclasses", namespaced: false, short: ["sc"], returnsDeleted: true),
         r("networking.k8s.io", "v1", "Ingress", "ingresses", short: ["ing"], status: true),
         r("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", short: ["netpol"]),

@@ -94,3 +94,27 @@ struct FieldSelector {
         }
     }
 }
+
+/// What a list or a watch selects among a type's objects: its namespace (nil: all), a single name
+/// (a watch of one object), `labelSelector` and `fieldSelector`.
+struct KubeSelection {
+    var namespace: String?
+    var name: String?
+    var labels: LabelSelector?
+    var fields: FieldSelector?
+
+    /// The selection of a request; malformed selectors are 400, as the apiserver answers them.
+    init(_ request: HTTPRequestMessage, namespace: String?, name: String? = nil, custom: Bool) throws {
+        self.namespace = namespace
+        self.name = name
+        labels = try request.query("labelSelector").map(LabelSelector.init)
+        fields = try request.query("fieldSelector").map { try FieldSelector($0, custom: custom) }
+    }
+
+    /// Whether `o` (an object as stored) is selected.
+    func matches(_ o: JSONValue) -> Bool {
+        if let namespace, KubeMeta.namespace(o) != namespace { return false }
+        if let name, KubeMeta.name(o) != name { return false }
+        return (labels?.matches(KubeMeta.labels(o)) ?? true) && (fields?.matches(o) ?? true)
+    }
+}

@@ -49,7 +49,8 @@ enum KubeStore {
         state.get(objectID(cluster, r, namespace: namespace, name: name), kind: Kind.kubeObject)
     }
 
-    private static func rvKey(_ cluster: String) -> String { "kube.rv.\(cluster)" }
+    private static let rvPrefix = "kube.rv."
+    static func rvKey(_ cluster: String) -> String { rvPrefix + cluster }
 
     /// The cluster's latest resourceVersion (what a list reports).
     static func currentRV(_ state: StateView, cluster: String) -> String { state.meta(rvKey(cluster)) ?? "1" }
@@ -62,24 +63,43 @@ enum KubeStore {
     }
 
     /// Writes an object (insert or replace) with a new resourceVersion; returns the stored JSON.
+    /// Every object write of the simulator passes here (requests and the simulated controllers),
+    /// so this is where the write becomes a watch event (published when the transaction commits).
     @discardableResult
     static func put(_ tx: WriteTx, cluster: String, _ r: KubeResource, _ object: JSONValue) throws -> JSONValue {
         var o = object
-        KubeMeta.set(&o, "resourceVersion", .string(nextRV(tx, cluster: cluster)))
+        let rv = nextRV(tx, cluster: cluster)
+        KubeMeta.set(&o, "resourceVersion", .string(rv))
         let ns = KubeMeta.namespace(o), name = KubeMeta.name(o)
         let id = objectID(cluster, r, namespace: ns, name: name)
-        if let old = tx.get(id, kind: Kind.kubeObject) {
+        let old = tx.get(id, kind: Kind.kubeObject)
+        if let old {
             try tx.update(old, o)
         } else {
             try tx.insert(kind: Kind.kubeObject, id: id, parent: collectionID(cluster, r), name: name, o)
         }
+        tx.kubeEvents.append(KubeWatchEvent(type: old == nil ? .added : .modified, resourceVersion: Int(rv) ?? 0, cluster: cluster,
+                                            storageKey: r.storageKey, namespace: ns, object: o, previous: old?.json))
         return o
     }
 
-    /// Deletes an object; a deletion takes a resourceVersion too, as in etcd.
+    /// Deletes an object; a deletion takes a resourceVersion too, as in etcd, and the `DELETED`
+    /// event carries the object's last state with that resourceVersion (what the apiserver sends).
     static func remove(_ tx: WriteTx, cluster: String, _ o: StoredObject) throws {
-        _ = nextRV(tx, cluster: cluster)
+        let rv = nextRV(tx, cluster: cluster)
         tx.delete(o.id)
+        var last = o.json
+        KubeMeta.set(&last, "resourceVersion", .string(rv))
+        let prefix = "k8s/\(cluster)/"
+        let key = o.parentId.map { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : $0 } ?? ""
+        tx.kubeEvents.append(KubeWatchEvent(type: .deleted, resourceVersion: Int(rv) ?? 0, cluster: cluster, storageKey: key,
+                                            namespace: KubeMeta.namespace(last), object: last, previous: nil))
+    }
+
+    /// Clusters whose resourceVersion counter this transaction resets (the cluster was deleted):
+    /// their watch history no longer means anything.
+    static func clustersReset(in tx: WriteTx) -> [String] {
+        tx.metaChanges.compactMap { k, v in k.hasPrefix(rvPrefix) && v.isEmpty ? String(k.dropFirst(rvPrefix.count)) : nil }
     }
 
     /// Every object of a cluster (cluster deletion).

@@ -19,6 +19,9 @@ final class RequestContext {
     let route: Route
     /// Work to run once the transaction is committed (session map, task index).
     var afterCommit: [() -> Void] = []
+    /// A Kubernetes watch this request opened (`GET …?watch=true`): its first events are the
+    /// response body; a server goes on streaming the rest (`KubeWatchStream`).
+    var watch: KubeWatch?
 
     init(sim: Simulator, request: HTTPRequestMessage, params: [String: String], session: AuthSession?, state: StateView,
          tx: WriteTx?, base: String, requestID: String, route: Route) {

@@ -10,8 +10,9 @@ import NIOSSL
 
 /// The simulator served over HTTP or HTTPS on 127.0.0.1 only: one listener per service (VCD, NSX,
 /// ALB), each a Hummingbird application whose single responder hands every request to
-/// `Simulator.process`, so the served and in-process paths share all behaviour. With `tls`, every
-/// listener speaks TLS (swift-nio-ssl) with that certificate and key.
+/// `Simulator.process`, so the served and in-process paths share all behaviour; a Kubernetes watch
+/// then goes on streaming its live events (`KubeWatchStream`). With `tls`, every listener speaks
+/// TLS (swift-nio-ssl) with that certificate and key.
 public final class SimulatorServer: @unchecked Sendable {
     public let simulator: Simulator
     /// The only address the simulator listens on.
@@ -45,7 +46,9 @@ public final class SimulatorServer: @unchecked Sendable {
     /// certificate or key cannot be used, `SimulatorServerError` when a port cannot be bound.
     public func start() async throws {
         let server: HTTPServerBuilder
-        if let tls { server = try .tls(.http1(), tlsConfiguration: try Self.tlsConfiguration(tls)) } else { server = .http1() }
+        // Every connection gets a hang-up detector, which a long answer (a watch) asks whether its client left.
+        let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [HangUpDetector()]))
+        if let tls { server = try .tls(http1, tlsConfiguration: try Self.tlsConfiguration(tls)) } else { server = http1 }
         var logger = Logger(label: "vcdscript.sim.server")
         // Hummingbird logs an error for every connection a stop cancels; only critical ones matter here.
         logger.logLevel = .critical
@@ -53,8 +56,8 @@ public final class SimulatorServer: @unchecked Sendable {
             let bound = AsyncStream<Int>.makeStream()
             let sim = simulator
             let scheme = self.scheme
-            let responder = CallbackResponder<BasicRequestContext> { request, _ in
-                try await Self.respond(sim: sim, service: service, scheme: scheme, request: request)
+            let responder = CallbackResponder<ConnectionContext> { request, context in
+                try await Self.respond(sim: sim, service: service, scheme: scheme, request: request, channel: context.channel)
             }
             let app = Application(
                 responder: responder,
@@ -135,7 +138,7 @@ public final class SimulatorServer: @unchecked Sendable {
         return config
     }
 
-    static func respond(sim: Simulator, service: SimService, scheme: String, request: Request) async throws -> Response {
+    static func respond(sim: Simulator, service: SimService, scheme: String, request: Request, channel: any Channel) async throws -> Response {
         var req = request
         let body = try await req.collectBody(upTo: 64 << 20)
         var headers = HTTPHeaderFields()
@@ -147,14 +150,34 @@ public final class SimulatorServer: @unchecked Sendable {
         let proto = headers["X-Forwarded-Proto"].flatMap { $0 == "https" || $0 == "http" ? $0 : nil } ?? scheme
         let base = headers["Host"].map { "\(proto)://\($0)" }
         // Simulator calls are short and synchronous; injected latency is awaited, not slept.
-        let (response, delay) = sim.process(message, service: service, baseURL: base)
-        if delay > 0 { try await Task.sleep(nanoseconds: UInt64(delay * 1e9)) }
+        let answer = sim.process(message, service: service, baseURL: base)
+        if answer.delay > 0 { try await Task.sleep(nanoseconds: UInt64(answer.delay * 1e9)) }
+        let response = answer.response
         var fields = HTTPFields()
         for (name, value) in response.headers {
             if let n = HTTPField.Name(name) { fields.append(HTTPField(name: n, value: value)) }
         }
+        if let watch = answer.watch, response.status == 200 {
+            // A watch: its first events, then the live ones, in a chunked body without a length.
+            let hangUp = try? await channel.pipeline.handler(type: HangUpDetector.self).get()
+            let body = KubeWatchStream.body(sim: sim, watch: watch, initial: response.body,
+                                            isOpen: { channel.isActive && !(hangUp?.hungUp ?? false) })
+            return Response(status: .ok, headers: fields, body: body)
+        }
         return Response(status: HTTPResponse.Status(code: response.status), headers: fields,
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+}
+
+/// Hummingbird's basic context plus the connection, so that a long answer (a Kubernetes watch)
+/// can tell when its client has gone.
+struct ConnectionContext: Hummingbird.RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

@@ -36,8 +36,11 @@ final class WorldState: StateView {
     private(set) var childIndex: [String: [String]] = [:]
     private(set) var metaValues: [String: String] = [:]
     private(set) var lastSeq: Int64 = 0
+    /// Where committed Kubernetes changes are announced (watch history); nil for a world nobody watches.
+    let watchHub: KubeWatchHub?
 
-    init(objects: [StoredObject], meta: [String: String]) {
+    init(objects: [StoredObject], meta: [String: String], watchHub: KubeWatchHub? = nil) {
+        self.watchHub = watchHub
         for o in objects { insertOrReplace(o) }
         metaValues = meta
     }
@@ -71,7 +74,9 @@ final class WorldState: StateView {
         if let p = o.parentId { childIndex["\(p)|\(o.kind)"]?.removeAll { $0 == id } }
     }
 
-    /// Applies a committed transaction.
+    /// Applies a committed transaction. Every commit passes here (requests, controllers, cluster
+    /// commands), which makes it the one place where Kubernetes watch events become visible: only
+    /// once their transaction is in SQLite, never for one that was abandoned.
     func apply(_ tx: WriteTx) {
         if tx.wiped { objects = [:]; kindIndex = [:]; childIndex = [:]; metaValues = [:] }
         for id in tx.order {
@@ -80,6 +85,7 @@ final class WorldState: StateView {
             }
         }
         for (k, v) in tx.metaChanges { metaValues[k] = v }
+        watchHub?.publish(tx)
     }
 }
 
@@ -92,6 +98,9 @@ final class WriteTx: StateView {
     fileprivate(set) var order: [String] = []
     fileprivate(set) var metaChanges: [String: String] = [:]
     fileprivate(set) var wiped = false
+    /// Kubernetes object changes of this transaction in resourceVersion order (`KubeStore.put` and
+    /// `remove` add them); published to watches when the transaction is applied, dropped with it otherwise.
+    var kubeEvents: [KubeWatchEvent] = []
     private var seq: Int64
     let now: Double
 
@@ -183,6 +192,7 @@ final class WriteTx: StateView {
         changes = [:]
         order = []
         metaChanges = [:]
+        kubeEvents = []
         seq = base.lastSeq
     }
 
@@ -192,6 +202,7 @@ final class WriteTx: StateView {
         changes = [:]
         order = []
         metaChanges = [:]
+        kubeEvents = []
         seq = 0
     }
 
