@@ -101,13 +101,13 @@ clusterctl generate cluster capi-cluster --kubernetes-version v1.22.5+vmware.1 -
 check "B: clusterctl generate cluster (CAPVCD's template variables from the environment)" '[ $rc = 0 ] && grep -q "kind: VCDCluster" "$WORK/capi-cluster.yaml" || { cat "$WORK/generate.err"; false; }'
 o=$("${KC[@]}" apply -f "$WORK/capi-cluster.yaml" 2>&1)
 check "B: kubectl apply -f the cluster manifest" 'grep -q "cluster.cluster.x-k8s.io/capi-cluster created" <<<"$o" || { echo "$o"; false; }'
-phase=""
-for _ in $(seq 1 60); do
-    o=$("${KC[@]}" get cluster capi-cluster 2>&1)
-    grep -q Provisioned <<<"$o" && { phase=Provisioned; break; }
-    sleep 0.2
-done
-check "B: kubectl get cluster shows PHASE Provisioned" '[ "$phase" = Provisioned ] && grep -q "PHASE" <<<"$o" || { echo "$o"; false; }'
+# kubectl wait watches the Cluster: the open watch alone lets the simulated controllers run.
+o=$(timeout 90 "${KC[@]}" wait --for=jsonpath='{.status.phase}'=Provisioned cluster/capi-cluster --timeout=60s 2>&1); rc=$?
+check "B: kubectl wait --for=jsonpath='{.status.phase}'=Provisioned cluster/capi-cluster" '[ $rc = 0 ] && grep -q "condition met" <<<"$o" || { echo "$o"; false; }'
+o=$("${KC[@]}" get cluster 2>&1)
+check "B: kubectl get cluster shows PHASE Provisioned" 'grep -q "PHASE" <<<"$o" && grep -q "capi-cluster .*Provisioned" <<<"$o" || { echo "$o"; false; }'
+o=$(timeout 15 "${KC[@]}" get cluster -w --request-timeout 3s 2>&1)
+check "B: kubectl get cluster -w streams the cluster" 'grep -q "capi-cluster .*Provisioned" <<<"$o" || { echo "$o"; false; }'
 o=$(clusterctl describe cluster capi-cluster 2>&1)
 check "B: clusterctl describe cluster capi-cluster" 'grep -q "Cluster/capi-cluster" <<<"$o" && grep -q "Machine/" <<<"$o" || { echo "$o"; false; }'
 "${KC[@]}" -n default get secret capi-cluster-kubeconfig -o json | python3 -c 'import json,sys,base64; sys.stdout.write(base64.b64decode(json.load(sys.stdin)["data"]["value"]).decode())' >"$WORK/capi-cluster-kubeconfig.conf"
