@@ -218,6 +218,13 @@ final class CAPVCD05Tests: XCTestCase, CAPITestWorld {
         XCTAssertEqual(row.first as? String, "capi-cluster")
         XCTAssertTrue(row.contains { $0 as? String == "Provisioned" }, "\(row)")
 
+        // The CRDs of clusterctl's v0.4.2 declare columns and short names on v1alpha4 too (`kubectl get md`).
+        let mdCRD = obj(kube(h, "capvcd", "GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/machinedeployments.cluster.x-k8s.io"))
+        let mdSpec = mdCRD["spec"] as? [String: Any] ?? [:]
+        XCTAssertEqual((mdSpec["names"] as? [String: Any])?["shortNames"] as? [String], ["md"])
+        let v1alpha4 = (mdSpec["versions"] as? [[String: Any]] ?? []).first { $0["name"] as? String == "v1alpha4" }
+        XCTAssertTrue((v1alpha4?["additionalPrinterColumns"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "Phase" })
+
         // Machines: one control plane, one worker, Running, on VMs with the computePolicy's sizing.
         let machines = items(kube(h, "capvcd", "GET", "\(Self.capi)/machines"))
         XCTAssertEqual(machines.count, 2)
