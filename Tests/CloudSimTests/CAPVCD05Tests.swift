@@ -377,6 +377,48 @@ final class CAPVCD05Tests: XCTestCase, CAPITestWorld {
         XCTAssertEqual(h.sim.capiRead { $0.all(Kind.natRule).filter { $0.json["ruleType"]?.stringValue == "DNAT" }.count }, 0)
     }
 
+    /// With `vmware:capvcdCluster:1.0.0` registered (the schema the blog applies before installing),
+    /// 0.5.x keeps a RESOLVED RDE whose id prefixes the load balancer's names, and removes it with the
+    /// cluster. A 1.x-only type (1.1.0) is not used by 0.5.x.
+    func testRDEOfType100WhenRegistered() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try world(h)
+        func t(_ type: String) -> [String: Any] { ["type": type] }
+        let schema: [String: Any] = [
+            "type": "object", "required": ["kind", "spec", "metadata", "apiVersion"],
+            "properties": [
+                "kind": ["type": "string", "enum": ["CAPVCDCluster"]], "apiVersion": t("string"),
+                "metadata": ["type": "object", "required": ["orgName", "virtualDataCenterName", "name", "site"],
+                             "properties": ["orgName": t("string"), "virtualDataCenterName": t("string"), "name": t("string"), "site": t("string")]],
+                "spec": ["type": "object", "properties": [
+                    "settings": ["type": "object", "properties": ["ovdcNetwork": t("string")]],
+                    "distribution": ["type": "object", "required": ["version"], "properties": ["version": t("string")]]]],
+                "status": ["type": "object", "properties": ["phase": t("string"), "kubernetes": t("string"), "capvcdVersion": t("string")]],
+            ]]
+        let r = h.call("POST", "/cloudapi/1.0.0/entityTypes", token: h.provider, json: [
+            "name": "CAPVCD Cluster", "vendor": "vmware", "nss": "capvcdCluster", "version": "1.0.0", "schema": schema, "readonly": false])
+        XCTAssertEqual(r.status, 201, r.text)
+        try install(h, "capvcd")
+        apply(h, "capvcd", try quickstart())
+        let cl = poll(h, "capvcd", "\(Self.capi)/clusters/capi-cluster") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Provisioned", cl.text)
+        let infraId = status(obj(kube(h, "capvcd", "GET", "\(Self.infra)/vcdclusters/capi-cluster")))["infraId"] as? String ?? ""
+        XCTAssertTrue(infraId.hasPrefix("urn:vcloud:entity:vmware:capvcdCluster:"), infraId)
+        let rde = h.json(h.call("GET", "/cloudapi/1.0.0/entities/\(infraId)", token: h.provider))
+        XCTAssertEqual(rde["entityType"] as? String, "urn:vcloud:type:vmware:capvcdCluster:1.0.0")
+        XCTAssertEqual(rde["state"] as? String, "RESOLVED")
+        let entity = rde["entity"] as? [String: Any] ?? [:]
+        XCTAssertEqual(entity["apiVersion"] as? String, "capvcd.vmware.com/v1.0")
+        XCTAssertEqual((entity["status"] as? [String: Any])?["phase"] as? String, "Ready")
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.entityType).filter { $0.id.hasPrefix("urn:vcloud:type:vmware:capvcdCluster:") }.count }, 1,
+                       "0.5.x registers no type of its own")
+        XCTAssertEqual(natRules(h, w.gw).first { $0["ruleType"] as? String == "DNAT" }?["name"] as? String, "dnat-capi-cluster-\(infraId)-tcp")
+        XCTAssertEqual(kube(h, "capvcd", "DELETE", "\(Self.capi)/clusters/capi-cluster").status, 200)
+        poll(h, "capvcd", "\(Self.capi)/clusters/capi-cluster") { $0.status == 404 }
+        XCTAssertEqual(h.call("GET", "/cloudapi/1.0.0/entities/\(infraId)", token: h.provider).status, 404)
+    }
+
     /// The pivot: CAPI v0.4.2 and the same CAPVCD config in the workload cluster, then the move;
     /// the workload cluster's own controllers adopt the cluster and act on it (scaling the workers).
     func testPivotIntoTheWorkloadCluster() throws {
