@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // The simulated CAPVCD 0.5.x reads its controller_manager_config.yaml as the real one does.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Transports (libcurl, in-process) and the VCD / NSX / ALB / Kubernetes clients.
@@ -84,7 +86,7 @@ let package = Package(
         ),
 
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
-        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire"]),
+        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
         // The served simulator over HTTPS, reached through the libcurl transport.
         .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),

@@ -11,11 +11,14 @@ final class CAPIReconciler {
     let tx: WriteTx
     /// The management cluster whose controllers run.
     let m: String
+    /// The CAPVCD controller of the management cluster, as it started (or failed to).
+    let capvcd: CAPVCDRuntime
 
-    init(sim: Simulator, tx: WriteTx, management: String) {
+    init(sim: Simulator, tx: WriteTx, management: String, capvcd: CAPVCDRuntime = .v1) {
         self.sim = sim
         self.tx = tx
         self.m = management
+        self.capvcd = capvcd
     }
 
     var now: Double { tx.now }
@@ -68,7 +71,12 @@ final class CAPIReconciler {
             }
             return
         }
-        if KO.deleting(cl) { try deleteCluster(cl, record: rec?.1); return }
+        if KO.deleting(cl) {
+            // A CAPVCD that did not start removes nothing: the VCDCluster's finalizer holds.
+            if case .notRunning(let f) = capvcd { try controllerDown(cl, f, deleting: true); return }
+            try deleteCluster(cl, record: rec?.1)
+            return
+        }
         let phase = cl["status"]?["phase"]?.stringValue
         if phase == "Failed" { return }
         if phase == nil {
@@ -87,10 +95,12 @@ final class CAPIReconciler {
             try KO.save(tx, m, CAPIRes.clusters, old: old, cl)
             return
         }
-        guard let (_, r) = rec else {
-            try createInfrastructure(cl)
-            return
+        switch capvcd {
+        case .notRunning(let f): return try controllerDown(cl, f, deleting: false)
+        case .v05(let config): if rec == nil { return try createInfrastructure05(cl, config) }
+        case .v1: if rec == nil { return try createInfrastructure(cl) }
         }
+        guard let (_, r) = rec else { return }
         try reconcileMachines(cl, r)
     }
 
@@ -132,24 +142,42 @@ final class CAPIReconciler {
 
     /// The VCDCluster controller's first reconcile: everything in VCD the cluster needs before any
     /// machine: RDE, vApp, control-plane VIP with its pool and virtual service.
-    func createInfrastructure(_ cl: JSONValue) throws {
+    /// What the VCDCluster controller reads before acting: the VCDCluster, the KubeadmControlPlane
+    /// and the names of the cluster's VCDMachineTemplates; nil (after a waiting condition) while
+    /// one is missing. Throws when the workload cluster's name is taken.
+    func infrastructureInputs(_ cl: JSONValue) throws -> (vc: JSONValue, kcp: JSONValue, templates: [String])? {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
-        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return }
         let (infraName, cpName) = refs(cl)
-        guard let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) else { return try waiting(cl, "VCDCluster \(ns)/\(infraName) not found") }
+        guard let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) else { try waiting(cl, "VCDCluster \(ns)/\(infraName) not found"); return nil }
         guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else {
-            return try waiting(cl, "KubeadmControlPlane \(ns)/\(cpName) not found")
+            try waiting(cl, "KubeadmControlPlane \(ns)/\(cpName) not found")
+            return nil
         }
         var templates: [String] = [KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName]
         for md in machineDeployments(ns, name) { if let t = KO.str(md, "spec.template.spec.infrastructureRef.name") { templates.append(t) } }
         if KubeStore.cluster(tx, name) != nil {
             throw CAPIFailure(reason: "ClusterNameInUse", message: "a Kubernetes cluster named \(name) already exists in the simulator: the workload cluster needs that name")
         }
-        let site = try CAPVCDInfra.resolve(tx, spec: vc["spec"])
+        return (vc, kcp, templates)
+    }
+
+    /// Checks every VCDMachineTemplate's catalog and template; false (after a waiting condition)
+    /// while a template object is missing.
+    func templatesResolve(_ cl: JSONValue, _ templates: [String], orgId: String) throws -> Bool {
+        let ns = KubeMeta.namespace(cl)
         for t in templates {
-            guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { return try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found") }
-            _ = try CAPVCDInfra.template(tx, orgId: site.org.id, spec: vmt["spec"]?["template"]?["spec"])
+            guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found"); return false }
+            _ = try CAPVCDInfra.template(tx, orgId: orgId, spec: vmt["spec"]?["template"]?["spec"])
         }
+        return true
+    }
+
+    func createInfrastructure(_ cl: JSONValue) throws {
+        let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
+        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return }
+        guard let (vc, kcp, templates) = try infrastructureInputs(cl) else { return }
+        let site = try CAPVCDInfra.resolve(tx, spec: vc["spec"])
+        guard try templatesResolve(cl, templates, orgId: site.org.id) else { return }
         // A change in progress on the gateway: CAPVCD retries later (BUSY_ENTITY).
         if sim.tasks.isBusy(site.gateway.id, now: now) { return }
         let user = credentialsUser(ns, vc)
@@ -191,6 +219,12 @@ final class CAPIReconciler {
             ]),
         ])])
         try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, newVC)
+        try markInfrastructureReady(cl, endpoint: endpoint)
+    }
+
+    /// The Cluster once its infrastructure is ready: the endpoint, phase Provisioning, waiting
+    /// for the control plane.
+    func markInfrastructureReady(_ cl: JSONValue, endpoint: JSONValue) throws {
         var c = KO.merge(cl, ["spec": .object(["controlPlaneEndpoint": endpoint])])
         c = KO.merge(c, ["status": .object([
             "phase": .string("Provisioning"), "infrastructureReady": .bool(true),
@@ -301,6 +335,7 @@ final class CAPIReconciler {
             tx.delete(o.id)
         }
         try CAPVCDInfra.deleteLB(tx, poolId: r.poolId, vsId: r.vsId)
+        try CAPVCDInfra.deleteNATRule(tx, r.natRuleId)
         CAPVCDInfra.deleteVApp(tx, r.vappId)
         if let id = r.rdeId, tx.get(id, kind: Kind.entity) != nil { tx.delete(id) }
         if KubeStore.cluster(tx, r.name) != nil { try Simulator.removeKubeCluster(tx, name: r.name) }

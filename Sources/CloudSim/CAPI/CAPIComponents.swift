@@ -88,6 +88,12 @@ enum CAPIComponents {
         "VCDMachine": [("Ready", "boolean", ".status.ready"), ("ProviderID", "string", ".spec.providerID"), ("Age", "date", ".metadata.creationTimestamp")],
     ]
 
+    /// The short names the Cluster API CRDs declare (`kubectl get md`, `kubectl get kcp`).
+    static let shortNames: [String: [String]] = [
+        "Cluster": ["cl"], "Machine": ["ma"], "MachineSet": ["ms"], "MachineDeployment": ["md"], "MachineHealthCheck": ["mhc"],
+        "MachinePool": ["mp"], "ClusterClass": ["cc"], "KubeadmControlPlane": ["kcp"],
+    ]
+
     static func crd(_ c: (group: String, kind: String, plural: String, versions: [String], scale: Bool), provider: String) -> JSONValue {
         let versions: [JSONValue] = c.versions.enumerated().map { i, v in
             var sub: [String: JSONValue] = ["status": .object([:])]
@@ -114,6 +120,7 @@ enum CAPIComponents {
                 "group": .string(c.group), "scope": .string("Namespaced"),
                 "names": .object(["kind": .string(c.kind), "listKind": .string("\(c.kind)List"), "plural": .string(c.plural),
                                   "singular": .string(c.kind.lowercased()),
+                                  "shortNames": .array((shortNames[c.kind] ?? []).map { .string($0) }),
                                   "categories": .array(c.group == "clusterctl.cluster.x-k8s.io" ? [] : [.string("cluster-api")])]),
                 "versions": .array(versions),
             ]),

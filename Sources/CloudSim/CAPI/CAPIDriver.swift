@@ -31,9 +31,13 @@ extension Simulator {
             } : []
             return (keys, rec, orphans)
         }
-        // CAPVCD needs its RDE type in VCD; the simulated installation registers it on its first run
-        // when the provider has not (as a provider admin or CSE would have before).
-        if capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
+        // Which CAPVCD runs there, and whether it could start (0.5.x reads its configuration).
+        let capvcd = capiRead { s in CAPIComponents.controllersRun(s, cluster) ? CAPVCDRuntime.of(self, s, cluster: cluster) : .v1 }
+        if capvcd.is05 { _ = try? capiWrite { tx in try CAPVCDRuntime.reportDeployment(tx, cluster: cluster, capvcd) } }
+        // CAPVCD 1.x needs its RDE type in VCD; the simulated installation registers it on its first
+        // run when the provider has not (as a provider admin or CSE would have before). 0.5.x
+        // uses type 1.0.0 only if someone registered it, and does without otherwise.
+        if !capvcd.is05, capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
             _ = try? capiWrite { tx in try CAPVCDEntity.registerType(self, tx) }
         }
         for r in orphans {
@@ -42,7 +46,7 @@ extension Simulator {
         for (ns, name) in keys {
             var failure: CAPIFailure? = nil
             do {
-                try capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).reconcile(ns, name) }
+                try capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster, capvcd: capvcd).reconcile(ns, name) }
             } catch let f as CAPIFailure {
                 failure = f
             } catch let e as SimError where e.minor != VCDMinorError.busyEntity {

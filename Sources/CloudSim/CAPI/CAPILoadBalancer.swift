@@ -26,8 +26,12 @@ extension CAPVCDInfra {
 
     /// Creates a pool of `members` on `port` and a TCP (L4) virtual service `vip:ports` with the
     /// API's checks. Returns (pool id, virtual service id).
+    /// `style` is what the caller's release sends: 1.x (the default) least connections and the
+    /// profile `System-L4-Application`; 0.5.x round robin with client-IP persistence and a profile
+    /// named `System-HTTP` of type L4 (VCD goes by the type).
     static func createLB(_ sim: Simulator, _ tx: WriteTx, orgId: String, user: String, gatewayId: String, segId: String, name: String,
-                         vip: String, servicePort: Int, members: [String], memberPort: Int, poolName: String? = nil) throws -> (String, String) {
+                         vip: String, servicePort: Int, members: [String], memberPort: Int, poolName: String? = nil,
+                         style: LBStyle = .capvcd1) throws -> (String, String) {
         let ctx = sim.controllerContext(tx, orgId: orgId, user: user)
         let (gw, gwBody) = try EdgeGateways.forChange(ctx, gatewayId)
         try GatewayLoadBalancerAPI.requireEnabled(tx, gw)
@@ -36,7 +40,12 @@ extension CAPVCDInfra {
         pool.enabled = true
         pool.defaultPort = memberPort
         pool.gracefulTimeoutPeriod = 0
-        pool.algorithm = "LEAST_CONNECTIONS"
+        pool.algorithm = style == .capvcd05 ? "ROUND_ROBIN" : "LEAST_CONNECTIONS"
+        if style == .capvcd05 {
+            var persistence = PoolPersistenceProfile()
+            persistence.type = "CLIENT_IP"
+            pool.persistenceProfile = persistence
+        }
         pool.gatewayRef = Cloud.ref(gw)
         pool.healthMonitors = [PoolHealthMonitor(type: "TCP")]
         pool.members = members.map { member($0, memberPort) }
@@ -52,7 +61,7 @@ extension CAPVCDInfra {
         vs.gatewayRef = Cloud.ref(gw)
         vs.loadBalancerPoolRef = OpenAPIReference(name: pool.name, id: poolId)
         vs.serviceEngineGroupRef = OpenAPIReference(name: nil, id: segId)
-        vs.applicationProfile = ApplicationProfile(name: "System-L4-Application", type: "L4", systemDefined: true)
+        vs.applicationProfile = ApplicationProfile(name: style == .capvcd05 ? "System-HTTP" : "System-L4-Application", type: "L4", systemDefined: true)
         var port = ServicePort()
         port.portStart = servicePort
         port.sslEnabled = false
@@ -66,6 +75,9 @@ extension CAPVCDInfra {
         try GatewayIPs.refresh(tx, gatewayId: gw.id)
         return (poolId, vsId)
     }
+
+    /// The request bodies of one CAPVCD release's load balancer calls.
+    enum LBStyle { case capvcd1, capvcd05 }
 
     static func member(_ ip: String, _ port: Int) -> PoolMember {
         var m = PoolMember()

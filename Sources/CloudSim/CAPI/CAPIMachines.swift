@@ -102,6 +102,11 @@ extension CAPIReconciler {
             var n = vc
             if vc["spec"]?["controlPlaneEndpoint"] != endpoint { n = KO.merge(n, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
             KO.addFinalizer(&n, Self.vcdClusterFinalizer)
+            // Ready again after a CAPVCD that could not start has started (controllerDown).
+            if vc["status"]?["ready"] == .bool(false) {
+                n = KO.merge(n, ["status": .object(["ready": .bool(true), "conditions": KO.conditions(vc, [
+                    KO.condition("Ready", true, now: now), KO.condition("LoadBalancerAvailable", true, now: now)])])])
+            }
             try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, n)
         }
     }
@@ -242,6 +247,8 @@ extension CAPIReconciler {
                     KO.condition("InfrastructureReady", true, now: now),
                 ])])])
                 try KO.save(tx, m, CAPIRes.machines, old: mach, n)
+                // CAPVCD 0.5.x keeps no error set in its RDE.
+                if rec.isCAPVCD05 { return }
                 try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
                     var errs = e["status"]?["capvcd"]?["errorSet"]?.arrayValue ?? []
                     if !errs.contains(where: { $0["additionalDetails"]?["machine"]?.stringValue == name }) {
@@ -388,7 +395,7 @@ extension CAPIReconciler {
             let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)?["spec"]?["template"]?["spec"]
             nodePools.append(.object([
                 "name": .string(KubeMeta.name(pool.controlPlane ? kcp : pool.owner)), "desiredReplicas": .int(pool.desired), "availableReplicas": .int(ready),
-                "sizingPolicy": .string(KO.str(vmt, "sizingPolicy") ?? ""), "placementPolicy": .string(KO.str(vmt, "placementPolicy") ?? ""),
+                "sizingPolicy": .string(CAPVCDInfra.sizingPolicy(vmt) ?? ""), "placementPolicy": .string(KO.str(vmt, "placementPolicy") ?? ""),
                 "storageProfile": .string(KO.str(vmt, "storageProfile") ?? ""), "diskSizeMb": .int((KO.bytes(vmt, "diskSize") ?? 0) / (1024 * 1024)),
                 "nvidiaGpuEnabled": .bool(false),
             ]))
@@ -454,6 +461,11 @@ extension CAPIReconciler {
             ])
         }
         try KO.save(tx, m, CAPIRes.clusters, old: cur, KO.merge(cur, ["status": .object(status)]))
+        if rec.isCAPVCD05 {
+            return try CAPVCD05Entity.updateStatus(tx, id: rec.rdeId, provisioned: provisioned,
+                                                   clusterPhase: provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning",
+                                                   endpoint: rec.vip, port: 6443)
+        }
         let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
         try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
             e = KubePatch.merge(e, .object(["status": .object(["capvcd": .object([

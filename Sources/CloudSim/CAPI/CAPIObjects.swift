@@ -36,6 +36,7 @@ enum CAPIRes {
     static let services = builtin("services")
     static let namespaces = builtin("namespaces")
     static let deployments = builtin("deployments")
+    static let configMaps = builtin("configmaps")
 
     static let clusterNameLabel = "cluster.x-k8s.io/cluster-name"
     static let pausedAnnotation = "cluster.x-k8s.io/paused"
@@ -193,6 +194,13 @@ struct CAPIClusterRecord: Codable {
     var rdeId: String?
     var workloadCreated: Bool = false
     var site: String = ""
+    /// "0.5" for a cluster made by CAPVCD 0.5.x (nil: 1.x), which the teardown and RDE follow.
+    var release: String? = nil
+    /// 0.5.x one-arm mode: the DNAT rule from `vip` to `internalVip`, where the virtual service listens.
+    var natRuleId: String? = nil
+    var internalVip: String? = nil
+
+    var isCAPVCD05: Bool { release == "0.5" }
 
     static func id(_ name: String) -> String { "capi/cluster/\(name)" }
 }

@@ -97,7 +97,7 @@ enum CAPVCDInfra {
             <NetworkAdapterType>VMXNET3</NetworkAdapterType></NetworkConnection></NetworkConnectionSection></InstantiationParams>
             """
         if let sp = KO.str(machineSpec, "storageProfile"), !sp.isEmpty { params += "<StorageProfile name=\"\(XMLText.escape(sp))\"/>" }
-        if let sizing = KO.str(machineSpec, "sizingPolicy"), !sizing.isEmpty {
+        if let sizing = sizingPolicy(machineSpec) {
             guard let pol = tx.all(Kind.computePolicy).first(where: { $0.name == sizing && $0.parentId == app.vdcId }) else {
                 throw fail("SizingPolicyNotFound", "unable to find VM sizing policy \"\(sizing)\" in virtual datacenter of the cluster")
             }
@@ -134,6 +134,12 @@ enum CAPVCDInfra {
             try tx.update(tx.get(vapp.id)!, a)
         }
         return vmObj.id
+    }
+
+    /// The VM sizing policy a machine spec names: `sizingPolicy` (1.x) or `computePolicy`
+    /// (0.5.x, v1alpha4); nil when neither is set.
+    static func sizingPolicy(_ machineSpec: JSONValue?) -> String? {
+        [KO.str(machineSpec, "sizingPolicy"), KO.str(machineSpec, "computePolicy")].compactMap { $0 }.first { !$0.isEmpty }
     }
 
     static func vm(_ tx: WriteTx, _ id: String) -> XVM? { tx.get(id, kind: Kind.vm).flatMap { try? $0.decode(XVM.self) } }

@@ -36,6 +36,15 @@ enum OAuthTokens: RouteFamily {
         return HTTPResponseMessage(status: status, headers: h, body: body ?? Data())
     }
 
+    /// The user an API token's refresh token stands for, when it belongs to `org` (as the token
+    /// exchange at `/oauth/tenant/{org}/token` or `/oauth/provider/token` requires), or nil.
+    static func user(_ state: StateView, refreshToken: String, org: String) -> SimUser? {
+        guard !refreshToken.isEmpty,
+              let rec = state.all(Kind.apiToken).compactMap({ try? $0.decode(APITokenRecord.self) }).first(where: { $0.refreshToken == refreshToken }),
+              rec.orgName.caseInsensitiveCompare(org) == .orderedSame else { return nil }
+        return state.get(rec.userId).flatMap { try? $0.decode(SimUser.self) }
+    }
+
     private static func grant(_ ctx: RequestContext, org: String) throws -> HTTPResponseMessage {
         let form = HTTPRequestMessage(method: "GET", target: "/?" + String(decoding: ctx.request.body, as: UTF8.self))
         let tx = ctx.write

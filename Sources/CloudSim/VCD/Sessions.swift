@@ -41,9 +41,7 @@ enum Sessions: RouteFamily {
         }
         let tx = ctx.write
         let denied = SimError(401, VCDMinorError.unauthorized, "Invalid credentials for \(cred.user)@\(cred.org).")
-        guard let org = tx.all(Kind.org).first(where: { $0.name.caseInsensitiveCompare(cred.org) == .orderedSame }) else { throw denied }
-        guard let userObj = tx.children(Kind.user, of: org.id).first(where: { $0.name == cred.user }),
-              let user = try? userObj.decode(SimUser.self), user.password == cred.password else { throw denied }
+        guard let user = authenticate(tx, user: cred.user, org: cred.org, password: cred.password) else { throw denied }
         if let provider, provider != user.provider {
             throw SimError(401, VCDMinorError.unauthorized, provider
                 ? "\(cred.org) is not the System org: log in at /cloudapi/1.0.0/sessions."
@@ -60,6 +58,15 @@ enum Sessions: RouteFamily {
             return ctx.xml(sessionXML(ctx, auth), type: MediaType.session, headers: h)
         }
         return try ctx.json(info(ctx, auth), headers: h)
+    }
+
+    /// The user whose name, org (case-insensitive, as VCD compares org names) and password match,
+    /// or nil: the one rule for every login, the simulated controllers' included.
+    static func authenticate(_ state: StateView, user: String, org: String, password: String) -> SimUser? {
+        guard let o = state.all(Kind.org).first(where: { $0.name.caseInsensitiveCompare(org) == .orderedSame }),
+              let userObj = state.children(Kind.user, of: o.id).first(where: { $0.name == user }),
+              let u = try? userObj.decode(SimUser.self), u.password == password else { return nil }
+        return u
     }
 
     /// Creates and stores a session for `user` (also used by the token exchange).
