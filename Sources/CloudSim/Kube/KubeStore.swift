@@ -18,6 +18,9 @@ struct KubeClusterRecord: Codable, CustomStringConvertible {
     var token: String
     var uid: String
     var creationTimestamp: String
+    /// What made the cluster, which decides its system workloads and address ranges
+    /// (`KubeClusterFlavor`); nil for clusters stored before flavours existed (no system pods).
+    var flavor: KubeClusterFlavor? = nil
 
     var description: String { "KubeCluster(\(name), \(kubernetesVersion))" }
 }

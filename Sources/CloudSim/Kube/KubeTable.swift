@@ -23,7 +23,8 @@ enum KubeTable {
                       includeObject: String?, now: Double) -> JSONValue {
         let cols = columns(r, crd: crd)
         let defs: [JSONValue] = cols.map { c in
-            .object(["name": .string(c.name), "type": .string(c.type), "format": .string(c.format), "description": .string(""), "priority": .int(0)])
+            .object(["name": .string(c.name), "type": .string(c.type), "format": .string(c.format), "description": .string(""),
+                     "priority": .int(wideColumns.contains(c.name) ? 1 : 0)])
         }
         let rows: [JSONValue] = objects.map { o in
             var row: [String: JSONValue] = ["cells": .array(cols.map { $0.cell(o, now) })]
@@ -93,8 +94,14 @@ enum KubeTable {
                         if case .array(let ss)? = o["status"]?["containerStatuses"] { ready = ss.filter { $0["ready"] == .bool(true) }.count }
                         return .string("\(ready)/\(total)")
                     }),
-                    ("Status", "string", "", { o, _ in .string(text(o["status"]?["phase"]).isEmpty ? "Pending" : text(o["status"]?["phase"])) }),
-                    ("Restarts", "string", "", { _, _ in .string("0") }), ageColumn]
+                    ("Status", "string", "", { o, _ in .string(podStatus(o)) }),
+                    ("Restarts", "string", "", { o, _ in
+                        .string(String((o["status"]?["containerStatuses"]?.arrayValue ?? []).reduce(0) { $0 + (Int(text($1["restartCount"])) ?? 0) }))
+                    }), ageColumn,
+                    ("IP", "string", "", { o, _ in orNone(text(o["status"]?["podIP"])) }),
+                    ("Node", "string", "", { o, _ in orNone(text(o["spec"]?["nodeName"])) }),
+                    ("Nominated Node", "string", "", { o, _ in orNone(text(o["status"]?["nominatedNodeName"])) }),
+                    ("Readiness Gates", "string", "", { _, _ in .string("<none>") })]
         case ("", "nodes"):
             return [name,
                     ("Status", "string", "", { o, _ in
@@ -112,6 +119,19 @@ enum KubeTable {
         default:
             return [name, ageColumn]
         }
+    }
+
+    /// Columns kubectl shows only with `-o wide` (priority 1).
+    static let wideColumns: Set<String> = ["IP", "Node", "Nominated Node", "Readiness Gates"]
+
+    /// kubectl's STATUS of a pod: a waiting container's reason (`ContainerCreating`), else the phase.
+    private static func podStatus(_ o: JSONValue) -> String {
+        if KubeMeta.field(o, "deletionTimestamp") != nil { return "Terminating" }
+        for c in o["status"]?["containerStatuses"]?.arrayValue ?? [] {
+            if let reason = c["state"]?["waiting"]?["reason"]?.stringValue, !reason.isEmpty { return reason }
+        }
+        let phase = text(o["status"]?["phase"])
+        return phase.isEmpty ? "Pending" : phase
     }
 
     private static func count(_ v: JSONValue?) -> Int { if case .object(let o)? = v { return o.count }; return 0 }
