@@ -238,10 +238,11 @@ final class CAPISimTests: XCTestCase {
                                "Installing Provider=cluster-api Version=v1.4.0 TargetNamespace=capi-system",
                                "Installing Provider=bootstrap-kubeadm Version=v1.4.0 TargetNamespace=capi-kubeadm-bootstrap-system",
                                "Installing Provider=control-plane-kubeadm Version=v1.4.0 TargetNamespace=capi-kubeadm-control-plane-system"])
-        let rv = kube(h, "kind", "GET", "/api/v1/namespaces").text
+        // The namespaces themselves (the list's resourceVersion moves with the cluster's own controllers).
+        let before = NSArray(array: items(kube(h, "kind", "GET", "/api/v1/namespaces")))
         let again = try h.sim.installClusterAPI(cluster: "kind", core: "cluster-api:v1.4.0", bootstrap: "kubeadm:v1.4.0", controlPlane: "kubeadm:v1.4.0")
         XCTAssertTrue(again.allSatisfy { $0.hasPrefix("Skipping") }, "\(again)")
-        XCTAssertEqual(kube(h, "kind", "GET", "/api/v1/namespaces").text, rv, "a second init changes nothing")
+        XCTAssertEqual(NSArray(array: items(kube(h, "kind", "GET", "/api/v1/namespaces"))), before, "a second init changes nothing")
         XCTAssertEqual(try h.sim.installCAPVCD(cluster: "kind", version: "v1.3.2"),
                        ["Installing Provider=infrastructure-vcd Version=v1.3.2 TargetNamespace=capvcd-system",
                         "Registered entity type urn:vcloud:type:vmware:capvcdCluster:1.1.0 in VCD"])
@@ -341,6 +342,19 @@ final class CAPISimTests: XCTestCase {
         XCTAssertTrue(items(nodes).allSatisfy { n in
             ((status(n)["conditions"] as? [[String: Any]]) ?? []).contains { $0["type"] as? String == "Ready" && $0["status"] as? String == "True" }
         })
+        // The workload cluster's own controllers run what a CAPVCD cluster runs: static pods on the
+        // control plane, kube-proxy and Antrea on every node, the CSI node plugin on the workers.
+        let system = poll(h, "capi1", "/api/v1/namespaces/kube-system/pods") { r in
+            !self.items(r).isEmpty && self.items(r).allSatisfy { self.status($0)["phase"] as? String == "Running" }
+                && self.items(r).filter { self.name($0).hasPrefix("antrea-agent-") }.count == 3
+        }
+        let systemNames = items(system).map(name)
+        XCTAssertTrue(systemNames.contains("etcd-\(nodeNames.first { $0.hasPrefix("capi1-control-plane-") } ?? "")"), "\(systemNames)")
+        for prefix in ["vmware-cloud-director-ccm-", "csi-vcd-controllerplugin-", "antrea-controller-"] {
+            XCTAssertEqual(systemNames.filter { $0.hasPrefix(prefix) }.count, 1, prefix)
+        }
+        XCTAssertEqual(systemNames.filter { $0.hasPrefix("csi-vcd-nodeplugin-") }.count, 2, "workers only")
+        XCTAssertEqual(systemNames.filter { $0.hasPrefix("coredns-") }.count, 2)
 
         // VCD: the vApp with three powered-on VMs from the template, the control-plane virtual service and pool.
         XCTAssertEqual(h.sim.count(kind: Kind.vm) - vmsBefore, 3)

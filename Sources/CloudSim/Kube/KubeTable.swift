@@ -86,6 +86,31 @@ enum KubeTable {
                     ("Ready", "string", "", { o, _ in .string("\(n(o, "readyReplicas"))/\(text(o["spec"]?["replicas"]).isEmpty ? "1" : text(o["spec"]?["replicas"]))") }),
                     ("Up-to-date", "integer", "", { o, _ in .int(Int(n(o, "updatedReplicas")) ?? 0) }),
                     ("Available", "integer", "", { o, _ in .int(Int(n(o, "availableReplicas")) ?? 0) }), ageColumn]
+        case ("apps", "replicasets"):
+            func n(_ o: JSONValue, _ k: String) -> JSONValue { .int(Int(text(o["status"]?[k])) ?? 0) }
+            return [name,
+                    ("Desired", "integer", "", { o, _ in .int(Int(text(o["spec"]?["replicas"])) ?? 1) }),
+                    ("Current", "integer", "", { o, _ in n(o, "replicas") }),
+                    ("Ready", "integer", "", { o, _ in n(o, "readyReplicas") }), ageColumn]
+        case ("apps", "daemonsets"):
+            func n(_ o: JSONValue, _ k: String) -> JSONValue { .int(Int(text(o["status"]?[k])) ?? 0) }
+            return [name,
+                    ("Desired", "integer", "", { o, _ in n(o, "desiredNumberScheduled") }),
+                    ("Current", "integer", "", { o, _ in n(o, "currentNumberScheduled") }),
+                    ("Ready", "integer", "", { o, _ in n(o, "numberReady") }),
+                    ("Up-to-date", "integer", "", { o, _ in n(o, "updatedNumberScheduled") }),
+                    ("Available", "integer", "", { o, _ in n(o, "numberAvailable") }),
+                    ("Node Selector", "string", "", { o, _ in
+                        guard case .object(let s)? = o["spec"]?["template"]?["spec"]?["nodeSelector"], !s.isEmpty else { return .string("<none>") }
+                        return .string(s.keys.sorted().map { "\($0)=\(text(s[$0]))" }.joined(separator: ","))
+                    }), ageColumn]
+        case ("apps", "statefulsets"):
+            return [name,
+                    ("Ready", "string", "", { o, _ in
+                        .string("\(Int(text(o["status"]?["readyReplicas"])) ?? 0)/\(text(o["spec"]?["replicas"]).isEmpty ? "1" : text(o["spec"]?["replicas"]))")
+                    }), ageColumn]
+        case ("", "endpoints"):
+            return [name, ("Endpoints", "string", "", { o, _ in .string(endpoints(o)) }), ageColumn]
         case ("", "pods"):
             return [name,
                     ("Ready", "string", "", { o, _ in
@@ -119,6 +144,19 @@ enum KubeTable {
         default:
             return [name, ageColumn]
         }
+    }
+
+    /// `10.244.0.5:80,10.244.0.6:80 + 1 more...`, as kubectl abbreviates endpoints.
+    private static func endpoints(_ o: JSONValue) -> String {
+        var all: [String] = []
+        for s in o["subsets"]?.arrayValue ?? [] {
+            let ports = (s["ports"]?.arrayValue ?? []).map { text($0["port"]) }
+            for a in s["addresses"]?.arrayValue ?? [] {
+                if ports.isEmpty { all.append(text(a["ip"])) } else { all += ports.map { "\(text(a["ip"])):\($0)" } }
+            }
+        }
+        if all.isEmpty { return "<none>" }
+        return all.prefix(3).joined(separator: ",") + (all.count > 3 ? " + \(all.count - 3) more..." : "")
     }
 
     /// Columns kubectl shows only with `-o wide` (priority 1).

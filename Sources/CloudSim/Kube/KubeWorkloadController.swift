@@ -2,13 +2,21 @@ import CloudWire
 import Foundation
 
 extension Simulator {
-    /// One pass of a cluster's own controllers (`KubeWorkloads.pass`) in its own transaction.
-    /// Called from `advanceClusterAPI(in:)`, so it runs before every authenticated request to the
-    /// cluster's API and on `advanceClusterAPI()`. A cluster in which nothing changed since the last
-    /// pass that found nothing to do is skipped after one read.
+    /// One pass of a cluster's own controllers (`KubeWorkloads.pass`) in its own transaction,
+    /// committed like a request's. Called from `advanceClusterAPI(in:)`, so it runs before every
+    /// authenticated request to the cluster's API and on `advanceClusterAPI()`. A cluster in which
+    /// nothing changed since the last pass that found nothing to do is skipped after one read; that
+    /// mark is kept in the in-memory world only (not committed: a pass that writes nothing costs no
+    /// disk write, and after a restart the first pass simply runs).
     func advanceWorkloads(in cluster: String) {
         if capiRead({ KubeWorkloads.quiet($0, cluster: cluster) }) { return }
-        _ = try? capiWrite { tx in try KubeWorkloads.pass(tx, cluster: cluster) }
+        try? worldLock.write {
+            let tx = WriteTx(base: world, now: clock.now())
+            if try KubeWorkloads.pass(tx, cluster: cluster) {
+                try store.commit(upserts: tx.upserts, deletions: tx.deletions, meta: tx.metaChanges, wipe: false)
+            }
+            world.apply(tx)
+        }
     }
 }
 
@@ -24,9 +32,11 @@ extension Simulator {
 enum KubeWorkloads {
     /// One pass: each controller acts once, in the order a change flows (owners before what they
     /// own, scheduling before status), so a new Deployment has its pods bound after one pass and
-    /// Running and Available after the next.
-    static func pass(_ tx: WriteTx, cluster: String) throws {
-        guard let rec = KubeStore.cluster(tx, cluster) else { return }
+    /// Running and Available after the next. Returns whether an object was written; when none
+    /// was, the transaction holds only the quiet mark.
+    @discardableResult
+    static func pass(_ tx: WriteTx, cluster: String) throws -> Bool {
+        guard let rec = KubeStore.cluster(tx, cluster) else { return false }
         let before = KubeStore.currentRV(tx, cluster: cluster)
         let p = KubeControllerPass(tx: tx, record: rec)
         try KubeGarbageCollector.run(p)
@@ -41,9 +51,9 @@ enum KubeWorkloads {
         try KubeStatefulSetController.updateStatus(p)
         try KubeDeploymentController.updateStatus(p)
         try KubeEndpointsController.run(p)
-        if KubeStore.currentRV(tx, cluster: cluster) == before, let m = marker(tx, cluster: cluster), tx.meta(quietKey(cluster)) != m {
-            tx.setMeta(quietKey(cluster), m)
-        }
+        guard KubeStore.currentRV(tx, cluster: cluster) == before else { return true }
+        if let m = marker(tx, cluster: cluster), tx.meta(quietKey(cluster)) != m { tx.setMeta(quietKey(cluster), m) }
+        return false
     }
 
     private static func quietKey(_ cluster: String) -> String { "kube.workloads.quiet.\(cluster)" }
