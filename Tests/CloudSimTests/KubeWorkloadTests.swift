@@ -374,6 +374,15 @@ final class KubeWorkloadTests: XCTestCase {
         XCTAssertNil(object(KubeTypes.endpoints, "default", "web"), "endpoints go with their service")
     }
 
+    /// The arithmetic RFC 3339 timestamps agree with Foundation's formatter (leap days, centuries).
+    func testTimestampsMatchTheFormatter() {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        for t in [0, 59, 86_399, 951_782_400, 951_868_799, 1_709_251_199, 1_709_251_200, 1_700_000_000.7, 4_102_444_800, 4_107_542_399, -1, -86_401] as [Double] {
+            XCTAssertEqual(KubeMeta.timestamp(t), f.string(from: Date(timeIntervalSince1970: t.rounded(.down))), "\(t)")
+        }
+    }
+
     // MARK: CAPVCD flavour
 
     func testCAPVCDWorkloadClusterRunsItsAddOnsOnceNodesJoin() throws {

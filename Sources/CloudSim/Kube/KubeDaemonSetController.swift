@@ -29,7 +29,9 @@ enum KubeDaemonSetController {
         return spec
     }
 
-    static func hash(_ ds: JSONValue) -> String { KubeNames.templateHash(ds["spec"]?["template"] ?? .null) }
+    static func hash(_ p: KubeControllerPass, _ ds: JSONValue) -> String {
+        p.hash(of: ds) { KubeNames.templateHash(ds["spec"]?["template"] ?? .null) }
+    }
 
     /// The nodes the daemon set should run on (`running`: those where a pod it has may stay, such
     /// as a node tainted `NoSchedule` after the pod came).
@@ -44,7 +46,7 @@ enum KubeDaemonSetController {
     }
 
     static func sync(_ p: KubeControllerPass, _ ds: JSONValue, nodes: [JSONValue]) throws {
-        let ns = KubeMeta.namespace(ds), revision = hash(ds)
+        let ns = KubeMeta.namespace(ds), revision = hash(p, ds)
         var wanted = eligible(ds, nodes: nodes)
         let staying = Set(eligible(ds, nodes: nodes, running: true))
         var byNode: [String: [JSONValue]] = [:]
@@ -100,7 +102,7 @@ enum KubeDaemonSetController {
     static func updateStatus(_ p: KubeControllerPass) throws {
         let nodes = p.list(KubeTypes.nodes)
         for ds in p.list(KubeTypes.daemonSets) where !KubeFields.deleting(ds) {
-            let revision = hash(ds)
+            let revision = hash(p, ds)
             let pods = p.pods(ownedBy: ds).filter(KubePods.active)
             let staying = Set(eligible(ds, nodes: nodes, running: true))
             let wanted = Set(eligible(ds, nodes: nodes)).union(pods.compactMap(KubeScheduler.targetNode).filter(staying.contains))

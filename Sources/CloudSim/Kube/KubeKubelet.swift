@@ -24,8 +24,11 @@ enum KubeKubelet {
         // After the pods above, so that a mirror pod made now starts on the next pass like any pod.
         if let flavor = p.record.flavor {
             for node in nodes.values.sorted(by: { KubeMeta.name($0) < KubeMeta.name($1) }) where ready(node) {
+                // Names first: the manifests are built only when a mirror pod is missing.
+                let missing = Set(KubeSystemPods.staticPodNames(node: node).filter { p.get(KubeTypes.pods, "kube-system", $0) == nil })
+                guard !missing.isEmpty else { continue }
                 for pod in KubeSystemPods.staticPods(node: node, version: p.record.kubernetesVersion, flavor: flavor)
-                where p.get(KubeTypes.pods, "kube-system", KubeMeta.name(pod)) == nil {
+                where missing.contains(KubeMeta.name(pod)) {
                     try p.create(KubeTypes.pods, accept(pod, node: node, now: p.now))
                 }
             }

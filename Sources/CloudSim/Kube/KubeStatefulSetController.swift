@@ -9,8 +9,8 @@ import Foundation
 enum KubeStatefulSetController {
     static let revisionLabel = "controller-revision-hash"
 
-    static func revision(_ sts: JSONValue) -> String {
-        "\(KubeMeta.name(sts))-\(KubeNames.templateHash(sts["spec"]?["template"] ?? .null))"
+    static func revision(_ p: KubeControllerPass, _ sts: JSONValue) -> String {
+        p.hash(of: sts) { "\(KubeMeta.name(sts))-\(KubeNames.templateHash(sts["spec"]?["template"] ?? .null))" }
     }
 
     /// The ordinal of a pod named `<name>-<i>`.
@@ -28,7 +28,7 @@ enum KubeStatefulSetController {
     static func sync(_ p: KubeControllerPass, _ sts: JSONValue) throws {
         let n = KubeDeploymentController.replicas(sts)
         let parallel = sts["spec"]?["podManagementPolicy"]?.stringValue == "Parallel"
-        let rev = revision(sts)
+        let rev = revision(p, sts)
         var byOrdinal: [Int: JSONValue] = [:]
         for pod in p.pods(ownedBy: sts).filter(KubePods.active) {
             if let i = ordinal(pod, of: sts) { byOrdinal[i] = pod }
@@ -68,7 +68,7 @@ enum KubeStatefulSetController {
 
     static func updateStatus(_ p: KubeControllerPass) throws {
         for sts in p.list(KubeTypes.statefulSets) where !KubeFields.deleting(sts) {
-            let rev = revision(sts)
+            let rev = revision(p, sts)
             let pods = p.pods(ownedBy: sts).filter(KubePods.active)
             let ready = pods.filter(KubePods.ready).count
             let updated = pods.filter { KubeMeta.labels($0)[revisionLabel] == rev }.count

@@ -78,6 +78,14 @@ enum KubeSystemPods {
 
     // MARK: Static pods
 
+    static let staticComponents = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]
+
+    /// The names of the mirror pods of `node`'s static pods (none for a node that is not a control plane).
+    static func staticPodNames(node: JSONValue) -> [String] {
+        guard KubeMeta.labels(node)["node-role.kubernetes.io/control-plane"] != nil else { return [] }
+        return staticComponents.map { "\($0)-\(KubeMeta.name(node))" }
+    }
+
     /// The static pods kubeadm writes to a control-plane node's manifests folder, as the mirror
     /// pods the kubelet makes of them (`<component>-<node>` in kube-system, owned by the Node).
     /// Empty for other nodes.

@@ -119,6 +119,18 @@ final class KubeControllerPass {
         return list(KubeTypes.pods, KubeMeta.namespace(owner)).filter { KubeFields.controllerUID($0) == uid && !KubeFields.deleting($0) }
     }
 
+    private var hashes: [String: String] = [:]
+
+    /// A template hash of `o` computed once per pass and object version (encoding a template is
+    /// the costly part of a hash, and several controllers ask for the same one).
+    func hash(of o: JSONValue, _ make: () -> String) -> String {
+        let key = "\(KubeFields.uid(o))@\(KubeMeta.field(o, "resourceVersion")?.stringValue ?? "")"
+        if let h = hashes[key] { return h }
+        let h = make()
+        hashes[key] = h
+        return h
+    }
+
     /// A seed for generated names that differs from one write to the next (the cluster's
     /// resourceVersion counter), so a pod made again after a deletion gets a new name.
     var nameSeed: String { KubeStore.currentRV(tx, cluster: cluster) }

@@ -184,15 +184,40 @@ enum KubeNames {
         return out
     }
 
-    /// `pod-template-hash` / `controller-revision-hash`: a 32-bit FNV-1a of the template (its JSON
+    /// `pod-template-hash` / `controller-revision-hash`: a 32-bit FNV-1a of the template (walked
     /// with sorted keys, plus the collision count), written in decimal and each digit mapped into
     /// the alphabet, which gives values shaped like the real controllers' (`5d5b8f5c7b`).
     static func templateHash(_ template: JSONValue, collisionCount: Int = 0) -> String {
         var h: UInt32 = 0x811c9dc5
-        var bytes = [UInt8](KubeJSON.encode(template))
-        if collisionCount > 0 { bytes += Array(String(collisionCount).utf8) }
-        for b in bytes { h = (h ^ UInt32(b)) &* 0x01000193 }
+        feed(template, &h)
+        if collisionCount > 0 { for b in String(collisionCount).utf8 { h = (h ^ UInt32(b)) &* 0x01000193 } }
         return String(String(h).utf8.map { alphabet[Int($0) % alphabet.count] })
+    }
+
+    /// Feeds a value to the hash without encoding it first (a tag per type, strings with their
+    /// length, object members by sorted key), so equal values hash alike and hashing is cheap.
+    private static func feed(_ v: JSONValue, _ h: inout UInt32) {
+        func byte(_ b: UInt8) { h = (h ^ UInt32(b)) &* 0x01000193 }
+        func text(_ s: String) {
+            for b in String(s.utf8.count).utf8 { byte(b) }
+            byte(0x3a)
+            for b in s.utf8 { byte(b) }
+        }
+        switch v {
+        case .null: byte(0x6e)
+        case .bool(let b): byte(b ? 0x74 : 0x66)
+        case .int(let i): byte(0x69); text(String(i))
+        case .double(let d): byte(0x64); text(String(d))
+        case .string(let s): byte(0x73); text(s)
+        case .array(let a):
+            byte(0x5b)
+            for x in a { feed(x, &h) }
+            byte(0x5d)
+        case .object(let o):
+            byte(0x7b)
+            for k in o.keys.sorted() { text(k); feed(o[k]!, &h) }
+            byte(0x7d)
+        }
     }
 
     /// `<prefix><suffix>` not used by any of `taken`.
