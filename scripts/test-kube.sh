@@ -164,6 +164,17 @@ if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command 
         kc "$cl: create deployment" "deployment.apps/web created" create deployment web --image=nginx:1.27 --port=80 --replicas=2
         kc "$cl: expose as LoadBalancer" "service/web exposed" expose deployment web --port=80 --target-port=8080 --type=LoadBalancer
         kc "$cl: service pending an external IP" "web *LoadBalancer.*<pending> *80/TCP" get service web
+        # The cluster's own controllers: system pods, a Deployment rolled out, scaled, deleted.
+        kc "$cl: kube-system pods Running" "kube-system *etcd-$cl-control-plane *1/1 *Running" get pod -A
+        kc "$cl: coredns Running" "kube-system *coredns-[a-z0-9]*-[a-z0-9]* *1/1 *Running" get pod -A
+        kc "$cl: create deployment (3 replicas)" "deployment.apps/test-lb created" create deployment test-lb --image=containous/whoami --replicas=3
+        kc "$cl: rollout status" "successfully rolled out" rollout status deployment/test-lb --timeout=30s
+        kc "$cl: available replicas" "^3$" get deploy test-lb -o jsonpath='{.status.availableReplicas}'
+        kpoll "$cl: three pods Running" "^3$" sh -c "${KC[*]} get pods -l app=test-lb --no-headers | grep -c ' Running '"
+        kc "$cl: scale deployment to 1" "scaled" scale deployment test-lb --replicas=1
+        kpoll "$cl: one pod left" "^1$" sh -c "${KC[*]} get pods -l app=test-lb --no-headers | grep -c ' Running '"
+        kc "$cl: delete deployment" "deleted" delete deployment test-lb
+        kpoll "$cl: its pods are gone" "No resources found" sh -c "${KC[*]} get pods -l app=test-lb 2>&1"
         kc "$cl: create configmap" "configmap/literal created" create configmap literal --from-literal=a=b
         kc "$cl: create secret (data base64)" '{"a":"Yg=="}' create secret generic pw --from-literal=a=b --dry-run=server -o jsonpath='{.data}'
         kc "$cl: delete created objects" "deleted" delete deployment/web service/web configmap/literal
@@ -186,6 +197,18 @@ if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command 
         local name=$1 expect=$2; shift 2
         local o; o=$(timeout 40 "${KC[@]}" "$@" 2>&1)
         if [ $? -eq 0 ] && grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; else notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"; fi
+    }
+    # kpoll NAME EXPECT CMD...: runs CMD (each kubectl call lets the controllers take a step)
+    # until its output matches EXPECT, at most 30 times.
+    kpoll() {
+        local name=$1 expect=$2; shift 2
+        local o
+        for _ in $(seq 1 30); do
+            o=$("$@" 2>&1)
+            if grep -q -- "$expect" <<<"$o"; then ok "kubectl: $name"; return; fi
+            sleep 0.2
+        done
+        notok "kubectl: $name" "$(tr '\n' ' ' <<<"$o" | cut -c1-400)"
     }
     kubectl_suite mgmt v1.29.2
     kubectl_suite work v1.32.0

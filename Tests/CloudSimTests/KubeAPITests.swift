@@ -131,7 +131,7 @@ final class KubeAPITests: XCTestCase {
             let ns = h.call("POST", "/api/v1/namespaces", json: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "team"]])
             XCTAssertEqual(ns.status, 201, ns.text)
             XCTAssertEqual((h.json(ns)["status"] as? [String: Any])?["phase"] as? String, "Active")
-            XCTAssertEqual(h.names(h.call("GET", "/api/v1/namespaces")), ["default", "kube-node-lease", "kube-public", "kube-system", "team"])
+            XCTAssertEqual(h.names(h.call("GET", "/api/v1/namespaces")), ["default", "kube-node-lease", "kube-public", "kube-system", "local-path-storage", "team"])
             let dep: [String: Any] = [
                 "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": "web"],
                 "spec": ["replicas": 1, "selector": ["matchLabels": ["app": "web"]],
@@ -326,7 +326,9 @@ final class KubeAPITests: XCTestCase {
         XCTAssertEqual(h.names(h.send(r)), [])
         try h.sim.deleteKubeCluster(name: "work")
         XCTAssertEqual(h.sim.kubeClusters.map(\.name), ["mgmt"])
-        XCTAssertEqual(h.sim.count(kind: Kind.kubeObject), 5, "4 namespaces + 1 configmap of mgmt remain")
+        XCTAssertTrue(h.sim.capiRead { KubeStore.allObjects($0, cluster: "work") }.isEmpty, "work's objects went with it")
+        XCTAssertEqual(h.sim.count(kind: Kind.kubeObject), h.sim.capiRead { KubeStore.allObjects($0, cluster: "mgmt") }.count, "mgmt's objects remain")
+        XCTAssertEqual(h.names(h.call("GET", "/api/v1/namespaces/default/configmaps")), ["only-mgmt"])
         XCTAssertThrowsError(try h.sim.deleteKubeCluster(name: "work"))
         XCTAssertThrowsError(try h.sim.kubeconfig(cluster: "work", server: "x"))
     }

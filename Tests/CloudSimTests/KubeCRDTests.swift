@@ -80,7 +80,9 @@ final class KubeCRDTests: XCTestCase {
             let d = h.call("DELETE", "\(crds)/widgets.example.com")
             XCTAssertEqual(d.status, 200, d.text)
             h.assertStatus(h.call("GET", p), 404, "NotFound")
-            XCTAssertEqual(h.sim.count(kind: Kind.kubeObject), 5, "4 namespaces + the gadgets CRD")
+            let left = h.sim.capiRead { KubeStore.allObjects($0, cluster: h.cluster).map(\.id) }
+            XCTAssertEqual(left.filter { $0.contains("/example.com/") }, [], "no custom resource of either CRD remains")
+            XCTAssertEqual(left.filter { $0.contains("/customresourcedefinitions/") }.count, 1, "the gadgets CRD remains")
             XCTAssertEqual(h.call("POST", crds, json: Self.crd()).status, 201)
             XCTAssertEqual(h.names(h.call("GET", p)), [], "a re-created CRD starts empty")
         }

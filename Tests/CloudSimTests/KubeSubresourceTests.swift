@@ -92,7 +92,7 @@ final class KubeTableTests: XCTestCase {
             XCTAssertEqual(t["apiVersion"] as? String, "meta.k8s.io/v1")
             XCTAssertEqual((t["columnDefinitions"] as? [[String: Any]])?.compactMap { $0["name"] as? String }, ["Name", "Status", "Age"])
             let rows = t["rows"] as? [[String: Any]] ?? []
-            XCTAssertEqual(rows.count, 4)
+            XCTAssertEqual(rows.count, 5, "kind's four and local-path-storage")
             XCTAssertEqual((rows.first?["cells"] as? [Any])?.prefix(2).compactMap { $0 as? String }, ["default", "Active"])
             let obj = rows.first?["object"] as? [String: Any]
             XCTAssertEqual(obj?["kind"] as? String, "PartialObjectMetadata")
@@ -101,7 +101,7 @@ final class KubeTableTests: XCTestCase {
                 "metadata": ["name": "lb"], "spec": ["type": "LoadBalancer", "ports": [["port": 80, "nodePort": 30080]]]]).status, 201)
             let svc = get(h, "/api/v1/namespaces/default/services/lb")
             let cells = (svc["rows"] as? [[String: Any]])?.first?["cells"] as? [Any] ?? []
-            XCTAssertEqual(cells.prefix(5).compactMap { $0 as? String }, ["lb", "LoadBalancer", "<none>", "<pending>", "80:30080/TCP"])
+            XCTAssertEqual(cells.prefix(5).compactMap { $0 as? String }, ["lb", "LoadBalancer", "10.96.0.11", "<pending>", "80:30080/TCP"])
             XCTAssertEqual(cells.count, 6, "and the age")
             // A CRD's printer columns.
             var crd = KubeCRDTests.crd(plural: "boxes")

@@ -20,6 +20,7 @@ extension Simulator {
     /// One pass of the controllers that run in `cluster`: the Cluster API + CAPVCD controllers if
     /// installed there, and the cloud provider if it is a workload cluster made by CAPVCD.
     func advanceClusterAPI(in cluster: String) {
+        advanceWorkloads(in: cluster)  // the cluster's own controllers first (Kube/KubeWorkloadController.swift)
         let (keys, workload, orphans) = capiRead { s -> ([(String, String)], CAPIClusterRecord?, [CAPIClusterRecord]) in
             guard KubeStore.cluster(s, cluster) != nil else { return ([], nil, []) }
             let runs = CAPIComponents.controllersRun(s, cluster)

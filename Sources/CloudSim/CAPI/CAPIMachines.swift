@@ -287,7 +287,7 @@ extension CAPIReconciler {
     func createWorkloadCluster(ns: String, record rec: inout CAPIClusterRecord, version: String) throws {
         if KubeStore.cluster(tx, rec.name) == nil {
             let v = version.range(of: #"^v?\d+\.\d+\.\d+"#, options: .regularExpression) != nil ? version : "v1.27.5"
-            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v, madeBy: "capvcd")
+            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v, flavor: .capvcd)
         }
         rec.workloadCreated = true
         try saveRecord(rec)

@@ -49,7 +49,7 @@ enum HostRoutes: RouteFamily {
 
     /// The clusters this host made (not CAPVCD's workload clusters).
     static func hostClusters(_ state: StateView) -> [KubeClusterRecord] {
-        state.all(Kind.kubeCluster).compactMap { try? $0.decode(KubeClusterRecord.self) }.filter { $0.madeBy == nil }
+        state.all(Kind.kubeCluster).compactMap { try? $0.decode(KubeClusterRecord.self) }.filter { $0.flavor != .capvcd }
     }
 
     static func info(_ r: KubeClusterRecord) -> JSONValue {
@@ -78,7 +78,7 @@ enum HostRoutes: RouteFamily {
     }
 
     static func find(_ ctx: RequestContext) -> KubeClusterRecord? {
-        guard let r = KubeStore.cluster(ctx.state, ctx.param("name")), r.madeBy == nil else { return nil }
+        guard let r = KubeStore.cluster(ctx.state, ctx.param("name")), r.flavor != .capvcd else { return nil }
         return r
     }
 

@@ -15,7 +15,9 @@ public struct KubeClusterError: Error, CustomStringConvertible {
 
 extension Simulator {
     /// Creates a Kubernetes cluster served at `/clusters/<name>` of the `.kube` service, with a new
-    /// random bearer token and the namespaces kubeadm leaves (`default`, `kube-system`, ...).
+    /// random bearer token, the namespaces kubeadm leaves (`default`, `kube-system`, ...) and what
+    /// `kind create cluster` makes (a Ready node `<name>-control-plane`, the kube-system add-ons:
+    /// `KubeClusterFlavor.kind`); its controllers run them on the following requests.
     /// `name` must be a DNS-1123 label; an existing name is an error.
     @discardableResult
     public func createKubeCluster(name: String, kubernetesVersion: String = "v1.29.2") throws -> KubeClusterInfo {
@@ -28,14 +30,16 @@ extension Simulator {
     }
 
     /// Creates a cluster inside a write transaction (the simulated Cluster API makes workload clusters).
-    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String, madeBy: String? = nil) throws -> KubeClusterInfo {
+    /// `flavor` decides the system workloads it starts with (`KubeSystemPods.install`): kind's
+    /// node and add-ons for clusters made by `createKubeCluster`, CAPVCD's for workload clusters.
+    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String, flavor: KubeClusterFlavor = .kind) throws -> KubeClusterInfo {
         if KubeStore.cluster(tx, name) != nil { throw KubeClusterError(description: "a Kubernetes cluster named \"\(name)\" already exists") }
         var bytes = [UInt8](repeating: 0, count: 32)
         var g = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = g.next() }
         let token = "sim-" + bytes.map { String(format: "%02x", $0) }.joined()
         let rec = KubeClusterRecord(name: name, kubernetesVersion: version, token: token, uid: UUID().uuidString.lowercased(),
-                                    creationTimestamp: KubeMeta.timestamp(tx.now), madeBy: madeBy)
+                                    creationTimestamp: KubeMeta.timestamp(tx.now), flavor: flavor)
         try tx.insert(kind: Kind.kubeCluster, id: KubeStore.clusterID(name), name: name, rec)
         for ns in KubeBuiltins.initialNamespaces {
             let o: JSONValue = .object([
@@ -48,6 +52,7 @@ extension Simulator {
             ])
             try KubeStore.put(tx, cluster: name, KubeBuiltins.namespaces, o)
         }
+        try KubeSystemPods.install(tx, cluster: name, version: version, flavor: flavor)
         return KubeClusterInfo(name: name, kubernetesVersion: version, creationTimestamp: rec.creationTimestamp)
     }
 

@@ -18,9 +18,9 @@ struct KubeClusterRecord: Codable, CustomStringConvertible {
     var token: String
     var uid: String
     var creationTimestamp: String
-    /// Who made it: nil for clusters of the container host (kind, `sim kube create`), `capvcd` for
-    /// the workload clusters the simulated CAPVCD makes on VMs.
-    var madeBy: String? = nil
+    /// What made the cluster, which decides its system workloads and address ranges
+    /// (`KubeClusterFlavor`); nil for clusters stored before flavours existed (no system pods).
+    var flavor: KubeClusterFlavor? = nil
 
     var description: String { "KubeCluster(\(name), \(kubernetesVersion))" }
 }
@@ -136,11 +136,27 @@ enum KubeMeta {
         o = .object(top)
     }
 
-    /// RFC 3339 in seconds, as `creationTimestamp` is written.
+    /// RFC 3339 in seconds, UTC, as `creationTimestamp` is written. Computed from the epoch
+    /// seconds (days → civil date in the proleptic Gregorian calendar) rather than with a
+    /// formatter: the workload controllers write many conditions per pass and a formatter costs
+    /// far more than the arithmetic.
     static func timestamp(_ t: Double) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: Date(timeIntervalSince1970: t.rounded(.down)))
+        let secs = Int(t.rounded(.down))
+        let days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400
+        let rest = secs - days * 86400
+        // Days since 1970-01-01 → year, month, day (eras of 400 years, years starting in March).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let y = String(year)
+        return "\(String(repeating: "0", count: max(0, 4 - y.count)))\(y)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
     }
 
     /// DNS-1123 subdomain (most names) or label (namespaces): the apiserver's rule and message.

@@ -23,7 +23,8 @@ enum KubeTable {
                       includeObject: String?, now: Double) -> JSONValue {
         let cols = columns(r, crd: crd)
         let defs: [JSONValue] = cols.map { c in
-            .object(["name": .string(c.name), "type": .string(c.type), "format": .string(c.format), "description": .string(""), "priority": .int(0)])
+            .object(["name": .string(c.name), "type": .string(c.type), "format": .string(c.format), "description": .string(""),
+                     "priority": .int(wideColumns.contains(c.name) ? 1 : 0)])
         }
         let rows: [JSONValue] = objects.map { o in
             var row: [String: JSONValue] = ["cells": .array(cols.map { $0.cell(o, now) })]
@@ -85,6 +86,31 @@ enum KubeTable {
                     ("Ready", "string", "", { o, _ in .string("\(n(o, "readyReplicas"))/\(text(o["spec"]?["replicas"]).isEmpty ? "1" : text(o["spec"]?["replicas"]))") }),
                     ("Up-to-date", "integer", "", { o, _ in .int(Int(n(o, "updatedReplicas")) ?? 0) }),
                     ("Available", "integer", "", { o, _ in .int(Int(n(o, "availableReplicas")) ?? 0) }), ageColumn]
+        case ("apps", "replicasets"):
+            func n(_ o: JSONValue, _ k: String) -> JSONValue { .int(Int(text(o["status"]?[k])) ?? 0) }
+            return [name,
+                    ("Desired", "integer", "", { o, _ in .int(Int(text(o["spec"]?["replicas"])) ?? 1) }),
+                    ("Current", "integer", "", { o, _ in n(o, "replicas") }),
+                    ("Ready", "integer", "", { o, _ in n(o, "readyReplicas") }), ageColumn]
+        case ("apps", "daemonsets"):
+            func n(_ o: JSONValue, _ k: String) -> JSONValue { .int(Int(text(o["status"]?[k])) ?? 0) }
+            return [name,
+                    ("Desired", "integer", "", { o, _ in n(o, "desiredNumberScheduled") }),
+                    ("Current", "integer", "", { o, _ in n(o, "currentNumberScheduled") }),
+                    ("Ready", "integer", "", { o, _ in n(o, "numberReady") }),
+                    ("Up-to-date", "integer", "", { o, _ in n(o, "updatedNumberScheduled") }),
+                    ("Available", "integer", "", { o, _ in n(o, "numberAvailable") }),
+                    ("Node Selector", "string", "", { o, _ in
+                        guard case .object(let s)? = o["spec"]?["template"]?["spec"]?["nodeSelector"], !s.isEmpty else { return .string("<none>") }
+                        return .string(s.keys.sorted().map { "\($0)=\(text(s[$0]))" }.joined(separator: ","))
+                    }), ageColumn]
+        case ("apps", "statefulsets"):
+            return [name,
+                    ("Ready", "string", "", { o, _ in
+                        .string("\(Int(text(o["status"]?["readyReplicas"])) ?? 0)/\(text(o["spec"]?["replicas"]).isEmpty ? "1" : text(o["spec"]?["replicas"]))")
+                    }), ageColumn]
+        case ("", "endpoints"):
+            return [name, ("Endpoints", "string", "", { o, _ in .string(endpoints(o)) }), ageColumn]
         case ("", "pods"):
             return [name,
                     ("Ready", "string", "", { o, _ in
@@ -93,8 +119,14 @@ enum KubeTable {
                         if case .array(let ss)? = o["status"]?["containerStatuses"] { ready = ss.filter { $0["ready"] == .bool(true) }.count }
                         return .string("\(ready)/\(total)")
                     }),
-                    ("Status", "string", "", { o, _ in .string(text(o["status"]?["phase"]).isEmpty ? "Pending" : text(o["status"]?["phase"])) }),
-                    ("Restarts", "string", "", { _, _ in .string("0") }), ageColumn]
+                    ("Status", "string", "", { o, _ in .string(podStatus(o)) }),
+                    ("Restarts", "string", "", { o, _ in
+                        .string(String((o["status"]?["containerStatuses"]?.arrayValue ?? []).reduce(0) { $0 + (Int(text($1["restartCount"])) ?? 0) }))
+                    }), ageColumn,
+                    ("IP", "string", "", { o, _ in orNone(text(o["status"]?["podIP"])) }),
+                    ("Node", "string", "", { o, _ in orNone(text(o["spec"]?["nodeName"])) }),
+                    ("Nominated Node", "string", "", { o, _ in orNone(text(o["status"]?["nominatedNodeName"])) }),
+                    ("Readiness Gates", "string", "", { _, _ in .string("<none>") })]
         case ("", "nodes"):
             return [name,
                     ("Status", "string", "", { o, _ in
@@ -112,6 +144,32 @@ enum KubeTable {
         default:
             return [name, ageColumn]
         }
+    }
+
+    /// `10.244.0.5:80,10.244.0.6:80 + 1 more...`, as kubectl abbreviates endpoints.
+    private static func endpoints(_ o: JSONValue) -> String {
+        var all: [String] = []
+        for s in o["subsets"]?.arrayValue ?? [] {
+            let ports = (s["ports"]?.arrayValue ?? []).map { text($0["port"]) }
+            for a in s["addresses"]?.arrayValue ?? [] {
+                if ports.isEmpty { all.append(text(a["ip"])) } else { all += ports.map { "\(text(a["ip"])):\($0)" } }
+            }
+        }
+        if all.isEmpty { return "<none>" }
+        return all.prefix(3).joined(separator: ",") + (all.count > 3 ? " + \(all.count - 3) more..." : "")
+    }
+
+    /// Columns kubectl shows only with `-o wide` (priority 1).
+    static let wideColumns: Set<String> = ["IP", "Node", "Nominated Node", "Readiness Gates"]
+
+    /// kubectl's STATUS of a pod: a waiting container's reason (`ContainerCreating`), else the phase.
+    private static func podStatus(_ o: JSONValue) -> String {
+        if KubeMeta.field(o, "deletionTimestamp") != nil { return "Terminating" }
+        for c in o["status"]?["containerStatuses"]?.arrayValue ?? [] {
+            if let reason = c["state"]?["waiting"]?["reason"]?.stringValue, !reason.isEmpty { return reason }
+        }
+        let phase = text(o["status"]?["phase"])
+        return phase.isEmpty ? "Pending" : phase
     }
 
     private static func count(_ v: JSONValue?) -> Int { if case .object(let o)? = v { return o.count }; return 0 }

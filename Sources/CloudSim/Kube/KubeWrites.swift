@@ -94,6 +94,7 @@ extension KubeRequest {
             if o["type"] == nil { KubeMeta.setTop(&o, "type", .string("Opaque")) }
         case ("", "services"):
             if o["spec"]?["type"] == nil { o = KubePatch.merge(o, .object(["spec": .object(["type": .string("ClusterIP")])])) }
+            KubeServiceIPs.assign(&o, old: old, state: ctx.state, cluster: cluster)
         case ("apiextensions.k8s.io", "customresourcedefinitions"):
             try KubeCRDs.validate(o)
             if let old, KubeCRDs.storageKey(old) != KubeCRDs.storageKey(o) {
@@ -252,6 +253,7 @@ extension KubeRequest {
             throw KubeError(403, "Forbidden", "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
                             details: KubeError.detailsOf(r, name: name))
         }
+        if !dryRun, KubeGarbageCollector.orphans(ctx.request) { try KubeGarbageCollector.orphan(tx, cluster: clusterName, owner: obj.json) }
         if !dryRun { try cascade(obj) }
         if r.group.isEmpty && r.plural == "namespaces" {
             // Namespaces are removed at once here (no namespace controller); answered as Terminating.
