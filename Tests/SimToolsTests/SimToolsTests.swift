@@ -1,5 +1,5 @@
 import CloudClient
-import CloudSim
+@testable import CloudSim
 import CloudWire
 import XCTest
 import Yams
@@ -147,5 +147,24 @@ final class SimToolsTests: XCTestCase {
         try FileManager.default.moveItem(atPath: dir + "/bin3-kind", toPath: dir + "/bin3/kind")
         XCTAssertThrowsError(try SimCommand.Tools.install(into: dir + "/bin3", statePath: nil))
         XCTAssertNil(ToolEntry.program(for: "/usr/bin/vcdscript"))
+    }
+
+    func testTheControllersRunOnlyWhileTheirDeploymentsHaveReadyReplicas() throws {
+        XCTAssertEqual(kind("create", "cluster", "--name", "mgmt"), 0)
+        XCTAssertEqual(clusterctl(["init", "--infrastructure", "vcd"]), 0)
+        let sim = try Simulator(statePath: env["VCDSCRIPT_SIM_STATE"]!)
+        let world = SimWorld(simulator: sim)
+        let k = try world.client(try KubeConfig.load(path: kubeconfigPath).resolve())
+        func running() -> Bool { sim.capiRead { CAPIComponents.controllersRun($0, "mgmt") } }
+        // Created through the API, the Deployments have no status yet: the cluster's controllers
+        // schedule their pods and make them ready over a few passes (each call is one).
+        XCTAssertFalse(running())
+        for _ in 0..<10 where !running() { _ = try k.send("GET", "/api/v1/namespaces") }
+        XCTAssertTrue(running())
+        // Scaled to zero, the core controller stops: nothing reconciles any more.
+        try k.send("PATCH", "/apis/apps/v1/namespaces/capi-system/deployments/capi-controller-manager",
+                   body: .object(["spec": .object(["replicas": .int(0)])]), contentType: "application/merge-patch+json")
+        for _ in 0..<10 where running() { _ = try k.send("GET", "/api/v1/namespaces") }
+        XCTAssertFalse(running())
     }
 }

@@ -161,7 +161,13 @@ enum CAPIComponents {
             "spec": .object([
                 "replicas": .int(1), "selector": .object(["matchLabels": labels]),
                 "template": .object(["metadata": .object(["labels": labels]),
-                                     "spec": .object(["containers": .array([.object(["name": .string("manager"), "image": .string(image)])])])]),
+                                     "spec": .object([
+                                         "containers": .array([.object(["name": .string("manager"), "image": .string(image)])]),
+                                         // As the providers' manifests do: a management cluster may be all control plane.
+                                         "tolerations": .array(["node-role.kubernetes.io/control-plane", "node-role.kubernetes.io/master"].map {
+                                             .object(["key": .string($0), "effect": .string("NoSchedule")])
+                                         }),
+                                     ])]),
             ]),
         ])
     }
@@ -226,9 +232,18 @@ enum CAPIComponents {
         KO.get(state, cluster, CAPIRes.deployments, p.namespace, p.deployment) != nil
     }
 
-    /// Whether the simulated CAPI core and CAPVCD controllers run in `cluster`.
+    /// Whether a provider's controller runs: its Deployment has a ready replica (its pod runs on a
+    /// node of the cluster), as the real controllers run only where their pods do.
+    static func running(_ state: StateView, _ cluster: String, _ p: Provider) -> Bool {
+        KubeWorkloads.deploymentAvailable(state, cluster: cluster, namespace: p.namespace, name: p.deployment)
+    }
+
+    /// Whether the simulated CAPI core and CAPVCD controllers run in `cluster`: the core and
+    /// control-plane controllers ready, CAPVCD's Deployment there (a 0.5.x controller reports its
+    /// own start on that Deployment: CAPVCDRuntime).
     static func controllersRun(_ state: StateView, _ cluster: String) -> Bool {
-        installed(state, cluster, core) && installed(state, cluster, controlPlane) && installed(state, cluster, vcd)
+        running(state, cluster, core) && running(state, cluster, controlPlane) && installed(state, cluster, vcd)
+            && (CAPVCDRelease.of(state, cluster) != .v1 || running(state, cluster, vcd))
     }
 
     static func line(_ p: Provider, _ version: String, new: Bool) -> String {
