@@ -30,16 +30,18 @@ for scheme in http https; do
     start_sim "$scheme" "$STATE" "$port" "$WORK/serve.log" || exit 1
     STATUS=$("$BIN" sim status -o json --state "$STATE" --port "$port")
     ALB=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print(json.load(sys.stdin)["endpoints"]["alb"])')
-    PW=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["personas"] if p["provider"]][0]["password"])')
+    # The controller's own account, as `sim status` lists it (service "alb"): admin, avisdk's default.
+    ALB_USER=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["personas"] if p.get("service") == "alb"][0]["user"])')
+    PW=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print([p for p in json.load(sys.stdin)["personas"] if p.get("service") == "alb"][0]["password"])')
     VERIFY=false
     if [ "$scheme" = https ]; then
         VERIFY=$(printf '%s' "$STATUS" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("certificate", "missing"))')
         case "$ALB" in https://*) ;; *) echo "sim status shows $ALB for --tls"; total_failed=$((total_failed + 1)) ;; esac
     fi
-    "$VENV/bin/python" - "$ALB" "$PW" "$VERIFY" <<'PY' | tee "$WORK/$scheme.out" || true
+    "$VENV/bin/python" - "$ALB" "$PW" "$VERIFY" "$ALB_USER" <<'PY' | tee "$WORK/$scheme.out" || true
 import sys
 from avi.sdk.avi_api import ApiSession
-url, pw = sys.argv[1], sys.argv[2]
+url, pw, user = sys.argv[1], sys.argv[2], sys.argv[4]
 # "false" skips verification (HTTP); else the CA file to verify the simulator's certificate with.
 verify = False if sys.argv[3] == "false" else sys.argv[3]
 passed = failed = 0
@@ -50,8 +52,12 @@ def check(what, cond):
         failed += 1
         print("FAIL:", what)
 try:
-    api = ApiSession.get_session(url, "administrator", pw, tenant="admin", api_version="22.1.3", verify=verify)
+    check("the ALB persona is admin (%s)" % user, user == "admin")
+    api = ApiSession.get_session(url, user, pw, tenant="admin", api_version="22.1.3", verify=verify)
     check("login", True)
+    # The provider persona's name keeps working beside admin (same password).
+    alias = ApiSession.get_session(url, "administrator", pw, tenant="admin", api_version="22.1.3", verify=verify)
+    check("login as administrator", len(alias.get("cloud").json()["results"]) == 1)
     cloud = api.get("cloud").json()["results"][0]
     check("cloud listed", cloud.get("vtype") == "CLOUD_NSXT")
     r = api.post("serviceenginegroup", data={"name": "seg-avisdk", "max_se": 3, "cloud_ref": cloud["url"]})

@@ -26,7 +26,9 @@ public final class Simulator: @unchecked Sendable {
     /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).
     let watchHub = KubeWatchHub()
     /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
-    let albActivity = ALBSessionActivity(startedAt: Date().timeIntervalSince1970)
+    let albActivity = IdleTracker(timeout: ALBRoutes.idleTimeout, startedAt: Date().timeIntervalSince1970)
+    /// Last use of each VCD session (idle expiry after `options.sessionIdleTimeout`).
+    let vcdActivity: IdleTracker
     private(set) var tasks: TaskService!
     let faultInjector: FaultInjector?
     private var tables: [SimService: RouteTable] = [:]
@@ -47,6 +49,7 @@ public final class Simulator: @unchecked Sendable {
         store = try Store(path: statePath)
         world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta(), watchHub: watchHub)
         faultInjector = options.faults.map(FaultInjector.init)
+        vcdActivity = IdleTracker(timeout: options.sessionIdleTimeout, startedAt: Date().timeIntervalSince1970)
         tasks = TaskService(sim: self)
         for s in SimService.allCases { tables[s] = RouteTable() }
         VCDRoutes.register(into: tables[.vcd]!)
@@ -105,6 +108,14 @@ public final class Simulator: @unchecked Sendable {
                 Persona(org: $0.orgName, user: $0.name, password: $0.password, role: $0.roleName, provider: $0.provider)
             }
         }
+    }
+
+    /// The first accounts of the NSX-T Manager and of the ALB controller (`admin`, as both products
+    /// name it), with the provider persona's password (for `sim status` and `sim env`).
+    public var servicePersonas: [Persona] {
+        guard let admin = personas.first(where: { $0.provider }) else { return [] }
+        return [Persona(org: "", user: ProviderCredentials.productAdmin, password: admin.password, role: "Enterprise Admin", provider: false, service: "nsx"),
+                Persona(org: "", user: ProviderCredentials.productAdmin, password: admin.password, role: "System-Admin", provider: false, service: "alb")]
     }
 
     /// Recreates the seeded world. Every persona gets `password`, or a new random one when nil.
@@ -200,7 +211,12 @@ public final class Simulator: @unchecked Sendable {
         var watch: KubeWatch? = nil
         // Drawn only for authenticated Kubernetes API calls (anonymous /version and health checks pass).
         let kubeFault = service == .kube && request.headers["Authorization"] != nil ? faultInjector?.drawHTTPStatus() : nil
-        switch tables[service]!.lookup(method: request.method, path: request.path) {
+        // VCD refuses an API version it does not serve before it looks at the path (406).
+        let badVersion = service == .vcd ? APIVersions.unsupported(request) : nil
+        let lookup = badVersion == nil ? tables[service]!.lookup(method: request.method, path: request.path) : .notFound
+        switch lookup {
+        case .notFound where badVersion != nil:
+            response = errorResponse(badVersion!, requestID: requestID, request: request)
         case .notFound where service == .kube, .methodNotAllowed where service == .kube:
             // Kubernetes clients expect a `Status` object, not VCD's error body.
             response = KubeRoutes.unrouted(request)
@@ -235,7 +251,7 @@ public final class Simulator: @unchecked Sendable {
                      requestID: String) -> (HTTPResponseMessage, KubeWatch?) {
         var session: AuthSession? = nil
         if case .open = route.access {} else {
-            guard let token = SessionRegistry.token(of: request), let s = resolve(token: token) else {
+            guard let token = SessionRegistry.token(of: request), liveSession(token: token) != nil, let s = resolve(token: token) else {
                 return (errorResponse(SimError(401, VCDMinorError.unauthorized, "This operation is denied: the request carries no valid session or token."),
                                       requestID: requestID, request: request), nil)
             }
@@ -342,6 +358,17 @@ public final class Simulator: @unchecked Sendable {
     }
 
     // MARK: Sessions
+
+    /// The session of a token if it has not been idle past the timeout; using it counts as a use.
+    /// An expired session is dropped from the token map (its row goes at the user's next login).
+    func liveSession(token: String) -> SessionRecord? {
+        guard let rec = sessions.record(for: token) else { return nil }
+        guard vcdActivity.touch(rec.id, created: rec.created, now: clock.now()) else {
+            sessions.remove(token: token)
+            return nil
+        }
+        return rec
+    }
 
     /// The caller behind a token, with the rights of its role now (so role edits apply at once).
     /// Cached per token and revalidated against the versions of the user and of the role's rights,

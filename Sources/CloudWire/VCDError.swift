@@ -35,6 +35,8 @@ public enum VCDMinorError {
     public static let unavailable = "SERVICE_UNAVAILABLE"
     public static let methodNotAllowed = "METHOD_NOT_ALLOWED"
     public static let invalidReference = "INVALID_REFERENCE"
+    /// 406: the Accept header asks an API version the server does not serve.
+    public static let notAcceptable = "NOT_ACCEPTABLE"
 }
 
 /// Escaping for XML attribute values and text.

@@ -129,12 +129,13 @@ final class CloudWiring {
             throw EngineError("the simulator has no persona \(user)@\(org)", hint: "see the personas with: vcdscript sim status")
         }
         let engine = try ScriptCloud.engine(url: "https://vcd.sim.test", transport: transport, request: r, options: options)
-        // The simulator's NSX Manager and ALB controller, as the provider admin.
-        if let admin = personas.first(where: { $0.provider }) {
+        // The simulator's NSX Manager and ALB controller, with their own `admin` accounts.
+        let products = sim.servicePersonas
+        if let nsx = products.first(where: { $0.service == "nsx" }), let alb = products.first(where: { $0.service == "alb" }) {
             let nsxT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .nsx) }, retry: options.retry, debugSink: options.debugSink)
             let albT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .alb) }, retry: options.retry, debugSink: options.debugSink)
-            engine.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: nsxT, user: admin.user, password: admin.password)
-            engine.alb = ALBClient(baseURL: "https://alb.sim.test", transport: albT, user: admin.user, password: admin.password)
+            engine.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: nsxT, user: nsx.user, password: nsx.password)
+            engine.alb = ALBClient(baseURL: "https://alb.sim.test", transport: albT, user: alb.user, password: alb.password)
         }
         return engine
     }

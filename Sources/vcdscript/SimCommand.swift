@@ -88,7 +88,7 @@ struct SimCommand: ParsableCommand {
                     (s.rawValue, sim.recordedEndpoints[s] ?? "http://127.0.0.1:\(port + i)") }),
                 serving: !sim.recordedEndpoints.isEmpty,
                 certificate: Self.certificate(sim, state: state.path),
-                personas: sim.personas,
+                personas: sim.personas + sim.servicePersonas,
                 counters: sim.counters)
             if output == "json" {
                 let enc = JSONEncoder()
@@ -98,7 +98,11 @@ struct SimCommand: ParsableCommand {
                 print("state:     \(report.state) (integrity \(report.integrity))\(report.serving ? ", served" : ", not served")")
                 for s in SimService.allCases { print("\(s.rawValue):".padding(toLength: 11, withPad: " ", startingAt: 0) + (report.endpoints[s.rawValue] ?? "")) }
                 if let c = report.certificate { print("cert:      \(c)") }
-                for p in report.personas { print("persona:   \(p.user)@\(p.org)  password \(p.password)  role \(p.role)") }
+                for p in report.personas {
+                    // NSX and ALB accounts belong to no VCD org: name the product instead.
+                    let who = p.service == "vcd" ? "\(p.user)@\(p.org)" : "\(p.user) (\(p.service))"
+                    print("persona:   \(who)  password \(p.password)  role \(p.role)")
+                }
                 print("counters:  reads \(report.counters.reads), writes \(report.counters.writes), auth \(report.counters.auth)")
             }
         }

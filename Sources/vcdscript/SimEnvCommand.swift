@@ -28,12 +28,14 @@ extension SimCommand {
             var lines = [("VCD_URL", vcd), ("VCD_ORG", tenant.org), ("VCD_USER", tenant.user), ("VCD_PASSWORD", tenant.password)]
             if let admin = personas.first(where: { $0.provider }) {
                 lines += [("VCD_PROVIDER_USER", admin.user), ("VCD_PROVIDER_PASSWORD", admin.password)]
-                if let nsx = endpoints[.nsx] {
-                    lines += [("NSXT_MANAGER_HOST", nsx), ("NSXT_USERNAME", admin.user), ("NSXT_PASSWORD", admin.password)]
-                }
-                if let alb = endpoints[.alb] {
-                    lines += [("AVI_CONTROLLER", alb), ("AVI_USERNAME", admin.user), ("AVI_PASSWORD", admin.password)]
-                }
+            }
+            // NSX-T and ALB: their own first account, `admin`, as the products and their tools name it.
+            let products = sim.servicePersonas
+            if let nsx = endpoints[.nsx], let a = products.first(where: { $0.service == "nsx" }) {
+                lines += [("NSXT_MANAGER_HOST", nsx), ("NSXT_USERNAME", a.user), ("NSXT_PASSWORD", a.password)]
+            }
+            if let alb = endpoints[.alb], let a = products.first(where: { $0.service == "alb" }) {
+                lines += [("AVI_CONTROLLER", alb), ("AVI_USERNAME", a.user), ("AVI_PASSWORD", a.password)]
             }
             if vcd.hasPrefix("https://") {
                 // Trust exactly the simulator's certificate; verification stays on.

@@ -73,6 +73,18 @@ final class ALBControllerTests: XCTestCase {
         XCTAssertEqual(c.call("GET", "/api/cloud").status, 200)  // the other session lives on
     }
 
+    func testAdminIsTheControllersOwnAccount() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let c = inProcess(h)
+        let r = c.login(user: "admin")
+        XCTAssertEqual(r.status, 200, String(decoding: r.body, as: UTF8.self))
+        XCTAssertEqual((c.obj(r)["user"] as? [String: Any])?["username"] as? String, "admin")
+        XCTAssertEqual(c.call("GET", "/api/cloud").status, 200)
+        XCTAssertEqual(inProcess(h).login(user: "admin", password: "wrong").status, 401)
+        XCTAssertEqual(inProcess(h).login(user: "capvcd").status, 401)
+    }
+
     func testSEGLifecycleAndImportableInVCD() throws {
         let h = try Harness(overSocket: false)
         defer { h.close() }

@@ -76,6 +76,21 @@ final class NSXPolicyTests: XCTestCase {
         XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s", user: "administrator@System").status, 200)
     }
 
+    func testAdminIsTheManagersOwnAccount() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s", user: "admin").status, 200)
+        XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s", user: "admin", password: "wrong").status, 403)
+        XCTAssertEqual(nsx(h, "GET", "/policy/api/v1/infra/tier-1s", user: "admin@System").status, 403)
+        // `sim status` and `sim env` take it from here: one NSX and one ALB persona named admin.
+        let products = h.sim.servicePersonas
+        XCTAssertEqual(products.map(\.service), ["nsx", "alb"])
+        XCTAssertTrue(products.allSatisfy { $0.user == "admin" && $0.password == Harness.password && !$0.provider && $0.org.isEmpty })
+        XCTAssertTrue(h.sim.personas.allSatisfy { $0.service == "vcd" })
+        let decoded = try JSONDecoder().decode(Persona.self, from: Data(#"{"org":"System","user":"administrator","password":"p","role":"r","provider":true}"#.utf8))
+        XCTAssertEqual(decoded.service, "vcd", "reports written before `service` read as VCD personas")
+    }
+
     func testStaleRevisionIsRefusedWith412OnPatchAndPut() throws {
         let h = try Harness(overSocket: false)
         defer { h.close() }

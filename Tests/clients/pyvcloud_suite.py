@@ -220,13 +220,37 @@ def _():
     assert vdc.list_resources(EntityType.VAPP) == []
 
 
-@check("legacy login pinned to API 32.0 (POST /api/sessions, x-vcloud-authorization)")
+@check("a version the server does not list is refused: pyvcloud pinned to API 32.0 gets 406 NOT_ACCEPTABLE")
 def _():
     c = Client(BASE, api_version="32.0", verify_ssl_certs=False, log_file=os.devnull)
+    try:
+        c.set_credentials(BasicLoginCredentials("administrator", "xav_lab", PW))
+    except Exception as e:  # noqa: BLE001
+        text = str(e)
+        assert "406" in text or "NOT_ACCEPTABLE" in text or "not supported" in text.lower(), text
+    else:
+        raise AssertionError("logged in at API 32.0, which /api/versions does not list")
+
+
+@check("pyvcloud pinned to API 36.0")
+def _():
+    c = Client(BASE, api_version="36.0", verify_ssl_certs=False, log_file=os.devnull)
     c.set_credentials(BasicLoginCredentials("administrator", "xav_lab", PW))
     assert c.get_org().get("name") == "xav_lab"
     assert [v["name"] for v in Org(c, resource=c.get_org()).list_vdcs()] == ["t-tenant"]
     c.logout()
+
+
+@check("legacy login at API 36.0 (POST /api/sessions, x-vcloud-authorization)")
+def _():
+    basic = base64.b64encode(f"administrator@xav_lab:{PW}".encode()).decode()
+    r = requests.post(f"{BASE}/api/sessions", verify=False,
+                      headers={"Accept": "application/*+xml;version=36.0", "Authorization": f"Basic {basic}"})
+    assert r.status_code == 200, r.status_code
+    token = r.headers["x-vcloud-authorization"]
+    orgs = requests.get(f"{BASE}/api/org", verify=False,
+                        headers={"Accept": "application/*+xml;version=36.0", "x-vcloud-authorization": token})
+    assert orgs.status_code == 200 and "xav_lab" in orgs.text, orgs.status_code
 
 
 @check("logout invalidates the token")

@@ -34,7 +34,7 @@ enum ALBRoutes: RouteFamily {
                 "version": .object(["Version": .string(version), "build": .int(9051), "Tag": .string("\(version)-9051"),
                                     "min_version": .string("15.2"), "ProductName": .string("Avi Cloud Controller")]),
                 "session_cookie_name": .string("sessionid"),
-                "controller": .object(["api_idle_timeout": .int(Int(ALBSessionActivity.idleTimeout / 60))]),
+                "controller": .object(["api_idle_timeout": .int(Int(idleTimeout / 60))]),
             ]), headers: h)
         }
         t.post("/logout", .open, "ALB_LOGOUT", effect: .auth) { ctx in

@@ -12,39 +12,9 @@ struct ALBSessionRecord: Codable {
     var user: String
 }
 
-/// When each ALB controller session was last used, on the virtual clock. Kept in memory (reads
-/// have no write transaction to record it in); a session never used since this simulator started
-/// counts from its login or from the start, whichever is later, so a restart forgives idle time.
-final class ALBSessionActivity: @unchecked Sendable {
+extension ALBRoutes {
     /// The controller's default `api_idle_timeout`: 15 minutes.
     static let idleTimeout: Double = 15 * 60
-
-    private let lock = NSLock()
-    private var lastUsed: [String: Double] = [:]
-    private let startedAt: Double
-
-    init(startedAt: Double) { self.startedAt = startedAt }
-
-    /// True when the session was used within the idle timeout before `now`; then `now` becomes
-    /// its last use. An expired session is forgotten.
-    func touch(_ id: String, created: Double, now: Double) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        let last = max(lastUsed[id] ?? created, created, startedAt)
-        guard now - last <= Self.idleTimeout else {
-            lastUsed[id] = nil
-            return false
-        }
-        lastUsed[id] = max(now, last)
-        return true
-    }
-
-    /// True when the session has been idle longer than the timeout (it is not touched).
-    func isExpired(_ id: String, created: Double, now: Double) -> Bool {
-        lock.lock(); defer { lock.unlock() }
-        return now - max(lastUsed[id] ?? created, created, startedAt) > Self.idleTimeout
-    }
-
-    func forget(_ id: String) { lock.lock(); lastUsed[id] = nil; lock.unlock() }
 }
 
 /// The controller's session rules (vcd-wire.md §11.1): `sessionid` (or `avi-sessionid`) cookie,

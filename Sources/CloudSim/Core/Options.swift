@@ -14,16 +14,25 @@ public struct SimulatorOptions: Sendable {
     public var baseURLs: [SimService: String]
     /// Seed persona passwords with this value on first start instead of random ones.
     public var initialPassword: String?
+    /// A VCD session unused this long (virtual seconds) ends: its token gets 401. VCD's default
+    /// idle timeout is 30 minutes (`sessionIdleTimeoutMinutes` of the session).
+    public var sessionIdleTimeout: Double
+    /// Live VCD sessions one user may hold; the login beyond it is refused (401). A documented
+    /// choice of the simulator (VCD's own limit is not published): high enough for controllers that
+    /// log in on every call and never log out, while their sessions wait to expire.
+    public var maxSessionsPerUser: Int
 
     public init(realisticTiming: Bool = false, fastTaskSeconds: Double = 0.02, faults: FaultSpec? = nil,
                 baseURLs: [SimService: String] = [.vcd: "https://vcd.sim.test", .nsx: "https://nsx.sim.test", .alb: "https://alb.sim.test",
                                                   .kube: "https://kube.sim.test"],
-                initialPassword: String? = nil) {
+                initialPassword: String? = nil, sessionIdleTimeout: Double = 30 * 60, maxSessionsPerUser: Int = 1000) {
         self.realisticTiming = realisticTiming
         self.fastTaskSeconds = fastTaskSeconds
         self.faults = faults
         self.baseURLs = baseURLs
         self.initialPassword = initialPassword
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.maxSessionsPerUser = maxSessionsPerUser
     }
 }
 
@@ -62,10 +71,33 @@ public struct RequestLogEntry: Sendable {
 
 /// A persona of the seeded world, as `sim status` shows it.
 public struct Persona: Codable, Equatable, Sendable {
+    /// The VCD org (`System`, `xav_lab`); empty for the NSX and ALB accounts, which have none.
     public var org: String
     public var user: String
     public var password: String
     public var role: String
     /// True for the provider (System org) persona.
     public var provider: Bool
+    /// The product the account logs in to: `vcd`, `nsx` (the NSX-T Manager) or `alb` (the ALB controller).
+    public var service: String
+
+    public init(org: String, user: String, password: String, role: String, provider: Bool, service: String = "vcd") {
+        self.org = org
+        self.user = user
+        self.password = password
+        self.role = role
+        self.provider = provider
+        self.service = service
+    }
+
+    private enum CodingKeys: String, CodingKey { case org, user, password, role, provider, service }
+
+    /// Reads reports written before `service` existed as VCD personas.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(org: try c.decode(String.self, forKey: .org), user: try c.decode(String.self, forKey: .user),
+                  password: try c.decode(String.self, forKey: .password), role: try c.decode(String.self, forKey: .role),
+                  provider: try c.decode(Bool.self, forKey: .provider),
+                  service: try c.decodeIfPresent(String.self, forKey: .service) ?? "vcd")
+    }
 }

@@ -22,6 +22,17 @@ enum RightName {
     static let apiTokens = "API Tokens: Manage"
     static let extraConfig = "vApp: Allow All Extra Config"
     static let generalAdminView = "General: Administrator View"
+    // vApps and VMs (the names of VCD's vApp Author role, TF `vcd_role` docs).
+    static let vappCreate = "vApp: Create / Reconfigure"
+    static let vappDelete = "vApp: Delete"
+    static let vappPower = "vApp: Power Operations"
+    static let vmEditProperties = "vApp: Edit VM Properties"
+    static let vmEditCPU = "vApp: Edit VM CPU"
+    static let vmEditMemory = "vApp: Edit VM Memory"
+    static let vmEditDisk = "vApp: Edit VM Hard Disk"
+    static let vmEditNetwork = "vApp: Edit VM Network"
+    static let certificateView = "Certificate Library: View"
+    static let certificateManage = "Certificate Library: Manage"
     /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
     static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
 
@@ -52,6 +63,16 @@ enum RightName {
         (apiTokens, "User", "MODIFY", false),
         (extraConfig, "vApp", "MODIFY", false),
         (generalAdminView, "General", "VIEW", false),
+        (vappCreate, "vApp", "MODIFY", false),
+        (vappDelete, "vApp", "MODIFY", false),
+        (vappPower, "vApp", "MODIFY", false),
+        (vmEditProperties, "vApp", "MODIFY", false),
+        (vmEditCPU, "vApp", "MODIFY", false),
+        (vmEditMemory, "vApp", "MODIFY", false),
+        (vmEditDisk, "vApp", "MODIFY", false),
+        (vmEditNetwork, "vApp", "MODIFY", false),
+        (certificateView, "Certificate Library", "VIEW", false),
+        (certificateManage, "Certificate Library", "MODIFY", false),
         (preserveExtraConfig, "vApp", "MODIFY", false),
         (gatewayAdmin, "Gateway", "MODIFY", true),
         (albAdmin, "NSX-T ALB", "MODIFY", true),
@@ -62,10 +83,13 @@ enum RightName {
 
     static var tenantRights: [String] { catalog.filter { !$0.3 }.map(\.0) }
 
-    /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4).
+    /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4): the vApp
+    /// rights its machines need (compose, recompose, reconfigure with ExtraConfig and disk growth,
+    /// power, delete), gateway NAT and load balancing, and reading certificates for TLS services.
     static let capvcdRole: [String] = [
         orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
-        computePolicyView, apiTokens, extraConfig,
+        computePolicyView, apiTokens, extraConfig, certificateView,
+        vappCreate, vappDelete, vappPower, vmEditProperties, vmEditCPU, vmEditMemory, vmEditDisk, vmEditNetwork,
     ]
 
     /// Rights an entity type registration creates (TF CSE 4.1 names).

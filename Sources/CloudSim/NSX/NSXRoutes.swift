@@ -7,14 +7,20 @@ extension Kind {
     static let nsxTier1 = "nsxTier1"
 }
 
-/// Credentials of the simulated NSX Manager and ALB controller: the provider personas (user name
-/// without `@System`, or with it) and their passwords.
+/// Credentials of the simulated NSX Manager and ALB controller: `admin`, or the provider personas
+/// (user name without `@System`, or with it), with the provider persona's password.
 enum ProviderCredentials {
+    /// The first account of NSX-T Manager and of the ALB controller, the one their tools default to.
+    static let productAdmin = "admin"
+
+    /// Whether `user`/`password` open the NSX-T Manager or the ALB controller: `admin` (the products'
+    /// own first account) or a provider persona's name (`administrator`, `administrator@System`),
+    /// each with that provider persona's password.
     static func check(_ state: StateView, user: String, password: String) -> Bool {
         let name = user.hasSuffix("@System") ? String(user.dropLast("@System".count)) : user
         return state.all(Kind.user).contains { o in
             guard let u = try? o.decode(SimUser.self) else { return false }
-            return u.provider && u.name == name && u.password == password
+            return u.provider && (u.name == name || user == productAdmin) && u.password == password
         }
     }
 

@@ -20,7 +20,8 @@ enum Listing {
         var items = try filter(objects, req.query("filter"))
         items = sort(items, req)
         let total = items.count
-        let pageCount = max(1, (total + pageSize - 1) / pageSize)
+        // VCD counts no page at all for an empty result (`pageCount: 0`), not one empty page.
+        let pageCount = (total + pageSize - 1) / pageSize
         let start = (page - 1) * pageSize
         let slice = start < total ? Array(items[start..<min(total, start + pageSize)]) : []
 
@@ -39,7 +40,7 @@ enum Listing {
         if page < pageCount { link(page + 1, "nextPage") }
         if page > 1 { link(page - 1, "previousPage") }
         link(1, "firstPage")
-        link(pageCount, "lastPage")
+        link(max(1, pageCount), "lastPage")
         return HTTPResponseMessage(status: 200, headers: headers, body: body)
     }
 

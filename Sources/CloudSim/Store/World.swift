@@ -60,7 +60,13 @@ final class WorldState: StateView {
     func nextSeq() -> Int64 { lastSeq + 1 }
 
     fileprivate func insertOrReplace(_ o: StoredObject) {
-        if objects[o.id] == nil {
+        if let old = objects[o.id] {
+            // A change of parent (an RDE upgraded to a newer type version) moves the child index entry.
+            if old.parentId != o.parentId {
+                if let p = old.parentId { childIndex["\(p)|\(o.kind)"]?.removeAll { $0 == o.id } }
+                if let p = o.parentId { childIndex["\(p)|\(o.kind)", default: []].append(o.id) }
+            }
+        } else {
             kindIndex[o.kind, default: []].append(o.id)
             if let p = o.parentId { childIndex["\(p)|\(o.kind)", default: []].append(o.id) }
         }
@@ -129,9 +135,10 @@ final class WriteTx: StateView {
 
     func children(_ kind: String, of parentId: String) -> [StoredObject] {
         var out: [StoredObject] = []
-        if !wiped { for id in base.childIDs(kind, of: parentId) { if let o = get(id) { out.append(o) } } }
+        if !wiped { for id in base.childIDs(kind, of: parentId) { if let o = get(id), o.parentId == parentId { out.append(o) } } }
         var fresh: [StoredObject] = []
-        for id in order where wiped || base.get(id) == nil {
+        // New objects, and existing ones moved under this parent in this transaction.
+        for id in order where wiped || base.get(id)?.parentId != parentId {
             if let c = changes[id], let o = c, o.kind == kind, o.parentId == parentId { fresh.append(o) }
         }
         return out + fresh.sorted { $0.seq < $1.seq }
@@ -142,11 +149,11 @@ final class WriteTx: StateView {
         var out: [JSONValue] = []
         if !wiped {
             for id in base.childIDs(kind, of: parentId) {
-                if let c = changes[id] { if let o = c { out.append(o.json) } } else if let j = base.objects[id]?.json { out.append(j) }
+                if let c = changes[id] { if let o = c, o.parentId == parentId { out.append(o.json) } } else if let j = base.objects[id]?.json { out.append(j) }
             }
         }
         var fresh: [StoredObject] = []
-        for id in order where wiped || base.get(id) == nil {
+        for id in order where wiped || base.get(id)?.parentId != parentId {
             if let c = changes[id], let o = c, o.kind == kind, o.parentId == parentId { fresh.append(o) }
         }
         return out + fresh.sorted { $0.seq < $1.seq }.map(\.json)
@@ -172,8 +179,9 @@ final class WriteTx: StateView {
 
     /// Replaces the body of an existing object (and its name), bumping its version.
     @discardableResult
-    func update<T: Encodable>(_ old: StoredObject, name: String? = nil, _ value: T) throws -> StoredObject {
+    func update<T: Encodable>(_ old: StoredObject, name: String? = nil, parent: String? = nil, _ value: T) throws -> StoredObject {
         var o = old
+        if let parent { o.parentId = parent }
         o.body = try JSONEncoder.vcd().encode(value)
         o.json = try JSONValue.parse(o.body)
         o.name = name ?? old.name

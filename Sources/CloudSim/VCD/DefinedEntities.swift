@@ -54,19 +54,39 @@ enum DefinedEntities: RouteFamily {
             ctx.write.delete(o.id)
             return ctx.noContent()
         }
+        // `{version}` may be a wildcard (`1`, `1.1`) or absent; see `EntityTypeVersions`.
         t.get("\(p)/entities/types/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
-            let typeId = "urn:vcloud:type:\(ctx.param("vendor")):\(ctx.param("nss")):\(ctx.param("version"))"
-            guard let type = ctx.state.get(typeId, kind: Kind.entityType) else { throw SimError.notFound("Entity type \(typeId)") }
-            try demandView(ctx, try type.decode(DefinedEntityType.self))
-            return try Listing.page(ctx, ctx.scoped(ctx.state.children(Kind.entity, of: typeId)), model: "DefinedEntities")
+            try listByType(ctx, pattern: ctx.param("version"))
         }
+        t.get("\(p)/entities/types/{vendor}/{nss}", .session, "DEFINED_ENTITY_VIEW") { ctx in try listByType(ctx, pattern: nil) }
         t.get("\(p)/entities/interfaces/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
-            let iface = "urn:vcloud:interface:\(ctx.param("vendor")):\(ctx.param("nss")):\(ctx.param("version"))"
-            let types = ctx.state.all(Kind.entityType).filter { (try? $0.decode(DefinedEntityType.self))?.interfaces?.contains(iface) == true }
+            let ifaces = Set(EntityTypeVersions.select(ctx.state, kind: Kind.interface, urnKind: "interface", vendor: ctx.param("vendor"),
+                                                       nss: ctx.param("nss"), pattern: ctx.param("version")).map(\.id))
+            let types = ctx.state.all(Kind.entityType).filter {
+                !Set((try? $0.decode(DefinedEntityType.self))?.interfaces ?? []).isDisjoint(with: ifaces)
+            }
             let visibleTypes = types.filter { (try? demandView(ctx, try $0.decode(DefinedEntityType.self))) != nil }.map(\.id)
             let list = ctx.scoped(ctx.state.all(Kind.entity)).filter { visibleTypes.contains($0.parentId ?? "") }
             return try Listing.page(ctx, list, model: "DefinedEntities")
         }
+    }
+
+    /// Entities of the types `vendor:nss` whose version `pattern` selects (every version when nil).
+    /// A full version that is not registered is 404; a wildcard that matches nothing is an empty list.
+    private static func listByType(_ ctx: RequestContext, pattern: String?) throws -> HTTPResponseMessage {
+        let vendor = ctx.param("vendor"), nss = ctx.param("nss")
+        let types = EntityTypeVersions.select(ctx.state, kind: Kind.entityType, urnKind: "type", vendor: vendor, nss: nss, pattern: pattern ?? "")
+        if let pattern, types.isEmpty, EntityTypeVersions.isExact(pattern) {
+            throw SimError.notFound("Entity type urn:vcloud:type:\(vendor):\(nss):\(pattern)")
+        }
+        var entities: [StoredObject] = []
+        for t in types {
+            try demandView(ctx, try t.decode(DefinedEntityType.self))
+            entities += ctx.scoped(ctx.state.children(Kind.entity, of: t.id))
+        }
+        // One list across versions, in creation order.
+        entities.sort { $0.seq < $1.seq }
+        return try Listing.page(ctx, entities, model: "DefinedEntities")
     }
 
     static func etag(_ o: StoredObject) -> String { "\"\(o.version)-\(String(o.updated.bitPattern, radix: 36))\"" }
@@ -173,22 +193,35 @@ enum DefinedEntities: RouteFamily {
         let old = try o.decode(DefinedEntity.self)
         var e = try ctx.body(DefinedEntity.self)
         guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
-        if let t = e.entityType, t != old.entityType { throw SimError.badRequest("The entity type cannot change.") }
+        // A new `entityType` upgrades the entity to a higher version of its type (CAPVCD moves its
+        // 1.0.0 RDEs to 1.1.0 this way); the entity must then be valid for the new type's schema.
+        var target = type
+        var newParent: String? = nil
+        if let t = e.entityType, t != old.entityType {
+            let (typeObj, newType) = try EntityTypeVersions.upgradeTarget(ctx.state, current: type, requested: t)
+            try demandModify(ctx, newType)
+            let problems = SchemaCheck.validate(e.entity!, schema: newType.schema ?? .object([:]))
+            if !problems.isEmpty {
+                throw SimError.badRequest("The entity does not match the schema of \(typeObj.id): \(problems.joined(separator: "; "))")
+            }
+            target = newType
+            newParent = typeObj.id
+        }
         e.id = o.id
-        e.entityType = old.entityType
+        e.entityType = newParent ?? old.entityType
         e.owner = old.owner
         e.org = old.org
         e.name = e.name ?? old.name
         switch old.state {
         case "RESOLVED":
-            let problems = SchemaCheck.validate(e.entity!, schema: type.schema ?? .object([:]))
-            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(type.id ?? ""): \(problems.joined(separator: "; "))") }
+            let problems = SchemaCheck.validate(e.entity!, schema: target.schema ?? .object([:]))
+            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(target.id ?? ""): \(problems.joined(separator: "; "))") }
             e.state = "RESOLVED"
         case "RESOLUTION_ERROR": e.state = "PRE_CREATED"
         default: e.state = old.state
         }
         e.message = nil
-        let n = try ctx.write.update(o, name: e.name, e)
+        let n = try ctx.write.update(o, name: e.name, parent: newParent, e)
         var r = ctx.raw(n)
         r.headers["ETag"] = etag(n)
         return r

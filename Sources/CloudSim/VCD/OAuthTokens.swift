@@ -67,7 +67,7 @@ enum OAuthTokens: RouteFamily {
             out.refresh_token = refresh  // API tokens are reusable (service accounts would rotate).
             return try ctx.json(out)
         case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            guard let assertion = form.query("assertion"), let s = ctx.sim.sessions.record(for: assertion),
+            guard let assertion = form.query("assertion"), let s = ctx.sim.liveSession(token: assertion),
                   let clientId = form.query("client_id"),
                   let obj = tx.get("urn:vcloud:token:\(clientId)"), var rec = try? obj.decode(APITokenRecord.self),
                   rec.userId == s.userId

@@ -69,8 +69,27 @@ enum Sessions: RouteFamily {
         return u
     }
 
-    /// Creates and stores a session for `user` (also used by the token exchange).
+    /// Creates and stores a session for `user` (also used by the token exchange). The user's
+    /// sessions left idle past the timeout are deleted first; if the live ones already reach
+    /// `maxSessionsPerUser`, the login is refused (401).
     static func create(_ ctx: RequestContext, user: SimUser) throws -> SessionRecord {
+        let idle = ctx.sim.vcdActivity
+        var live = 0
+        for o in ctx.write.children(Kind.session, of: user.id) {
+            guard let r = try? o.decode(SessionRecord.self) else { continue }
+            if idle.isExpired(r.id, created: r.created, now: ctx.now) {
+                ctx.write.delete(o.id)
+                ctx.afterCommit.append { ctx.sim.sessions.remove(token: r.token); idle.forget(r.id) }
+            } else {
+                live += 1
+            }
+        }
+        let limit = ctx.sim.options.maxSessionsPerUser
+        if live >= limit {
+            throw SimError(401, VCDMinorError.unauthorized,
+                           "\(user.name)@\(user.orgName) already has the maximum number of sessions (\(limit)). Log out of a session "
+                           + "(DELETE /cloudapi/1.0.0/sessions/{id}) or wait until one has been idle for \(Int(idle.timeout / 60)) minutes.")
+        }
         let rec = SessionRecord(id: UUID().uuidString.lowercased(), token: SessionRegistry.newToken(), userId: user.id, created: ctx.now)
         try ctx.write.insert(kind: Kind.session, id: rec.id, parent: user.id, org: user.orgId, name: user.name, rec)
         ctx.afterCommit.append { ctx.sim.sessions.add(rec) }
@@ -86,7 +105,7 @@ enum Sessions: RouteFamily {
         i.roles = [s.roleName]
         let roleId = ctx.state.get(s.userID).flatMap { try? $0.decode(SimUser.self) }?.roleId
         i.roleRefs = [OpenAPIReference(name: s.roleName, id: roleId)]
-        i.sessionIdleTimeoutMinutes = 30
+        i.sessionIdleTimeoutMinutes = Int(ctx.sim.vcdActivity.timeout / 60)
         return i
     }
 

@@ -5,34 +5,41 @@ import Foundation
 /// instantiateVAppTemplate, recomposeVApp (a `ComposeVAppParams` or `RecomposeVAppParams` root),
 /// networkConfigSection, reconfigureVm (ExtraConfig upserts), power actions, deploy/undeploy,
 /// delete. After power-on the simulator plays the guest (`Guest`).
+///
+/// Rights as VCD names them (`RightName`): compose, instantiate, recompose and the vApp network
+/// section need `vApp: Create / Reconfigure`; delete `vApp: Delete`; power actions and
+/// deploy/undeploy `vApp: Power Operations`; reconfigureVm `vApp: Edit VM Properties` (plus
+/// `… CPU`, `… Memory`, `… Hard Disk` when it changes them, and `vApp: Allow All Extra Config` for
+/// ExtraConfig); a VM's network connections `vApp: Edit VM Network`. Reads need a session only:
+/// VCD checks its implicit `Base` right there (the rights CAPVCD 0.5 finds in a missing VM's error).
 enum LegacyVApps: RouteFamily {
     static func register(into t: RouteTable) {
-        t.post("/api/vdc/{id}/action/composeVApp", .session, "VAPP_COMPOSE") { try compose($0, instantiate: false) }
-        t.post("/api/vdc/{id}/action/instantiateVAppTemplate", .session, "VAPP_INSTANTIATE") { try compose($0, instantiate: true) }
+        t.post("/api/vdc/{id}/action/composeVApp", .right(RightName.vappCreate), "VAPP_COMPOSE") { try compose($0, instantiate: false) }
+        t.post("/api/vdc/{id}/action/instantiateVAppTemplate", .right(RightName.vappCreate), "VAPP_INSTANTIATE") { try compose($0, instantiate: true) }
         t.get("/api/vApp/{id}", .session, "VAPP_VIEW") { ctx in
             let (o, isVM) = try object(ctx)
             if isVM { return ctx.xml(XNS.header + vmXML(ctx, try o.decode(XVM.self), template: false, root: true), type: XType.vm) }
             return ctx.xml(XNS.header + vappXML(ctx, o), type: XType.vApp)
         }
-        t.delete("/api/vApp/{id}", .session, "VAPP_DELETE") { try remove($0) }
-        t.post("/api/vApp/{id}/action/recomposeVApp", .session, "VAPP_RECOMPOSE") { try recompose($0) }
-        t.post("/api/vApp/{id}/power/action/{action}", .session, "VAPP_POWER") { ctx in try power(ctx, ctx.param("action")) }
-        t.post("/api/vApp/{id}/action/deploy", .session, "VAPP_POWER") { ctx in
+        t.delete("/api/vApp/{id}", .right(RightName.vappDelete), "VAPP_DELETE") { try remove($0) }
+        t.post("/api/vApp/{id}/action/recomposeVApp", .right(RightName.vappCreate), "VAPP_RECOMPOSE") { try recompose($0) }
+        t.post("/api/vApp/{id}/power/action/{action}", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, ctx.param("action")) }
+        t.post("/api/vApp/{id}/action/deploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in
             let on = XMLNode.parse(ctx.request.body)?.attr("powerOn") ?? "true"
             return try power(ctx, on == "false" ? "deploy" : "powerOn")
         }
-        t.post("/api/vApp/{id}/action/undeploy", .session, "VAPP_POWER") { ctx in try power(ctx, "undeploy") }
-        t.post("/api/vApp/{id}/action/reconfigureVm", .session, "VM_RECONFIGURE") { try reconfigure($0) }
+        t.post("/api/vApp/{id}/action/undeploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, "undeploy") }
+        t.post("/api/vApp/{id}/action/reconfigureVm", .right(RightName.vmEditProperties), "VM_RECONFIGURE") { try reconfigure($0) }
         t.get("/api/vApp/{id}/networkConfigSection", .session, "VAPP_VIEW") { ctx in
             let (o, _) = try object(ctx, vm: false)
             return ctx.xml(XNS.header + networkConfigXML(ctx, try o.decode(XVApp.self), root: true), type: XType.networkConfigSection)
         }
-        t.put("/api/vApp/{id}/networkConfigSection", .session, "VAPP_NETWORK_EDIT") { try putNetworkConfig($0) }
+        t.put("/api/vApp/{id}/networkConfigSection", .right(RightName.vappCreate), "VAPP_NETWORK_EDIT") { try putNetworkConfig($0) }
         t.get("/api/vApp/{id}/networkConnectionSection", .session, "VAPP_VIEW") { ctx in
             let (o, _) = try object(ctx, vm: true)
             return ctx.xml(XNS.header + networkConnectionXML(ctx, try o.decode(XVM.self), root: true), type: XType.networkConnectionSection)
         }
-        t.put("/api/vApp/{id}/networkConnectionSection", .session, "VM_RECONFIGURE") { try putNetworkConnections($0) }
+        t.put("/api/vApp/{id}/networkConnectionSection", .right(RightName.vmEditNetwork), "VM_RECONFIGURE") { try putNetworkConnections($0) }
         t.get("/api/vApp/{id}/guestCustomizationSection", .session, "VAPP_VIEW") { ctx in
             let (o, _) = try object(ctx, vm: true)
             return ctx.xml(XNS.header + guestCustomizationXML(ctx, try o.decode(XVM.self), root: true), type: XType.guestCustomizationSection)
@@ -315,6 +322,7 @@ enum LegacyVApps: RouteFamily {
             guard let k = e.attr("key") else { continue }
             vm.extraConfig[key: k] = e.attr("value") ?? ""
         }
+        let before = (cpus: vm.cpus, cores: vm.coresPerSocket, memory: vm.memoryMb, disk: vm.diskMb)
         if let name = body.attr("name"), !name.isEmpty { vm.name = name }
         if let d = body.value("Description") { vm.description = d }
         if let spec = body.child("VmSpecSection") {
@@ -334,6 +342,10 @@ enum LegacyVApps: RouteFamily {
             default: break
             }
         }
+        // CAPVCD echoes the whole VM with each ExtraConfig change: only real changes need the sizing rights.
+        if vm.cpus != before.cpus || vm.coresPerSocket != before.cores { try ctx.demand(RightName.vmEditCPU, target: "VM \(vm.name)") }
+        if vm.memoryMb != before.memory { try ctx.demand(RightName.vmEditMemory, target: "VM \(vm.name)") }
+        if vm.diskMb != before.disk { try ctx.demand(RightName.vmEditDisk, target: "VM \(vm.name)") }
         try ctx.write.update(o, name: vm.name, vm)
         return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name)", "vappUpdateVm", owner: vmOwner(ctx, o))
     }
