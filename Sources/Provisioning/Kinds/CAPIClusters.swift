@@ -175,7 +175,7 @@ public struct CAPIClusters {
     }
 
     func objects(_ apiVersion: String, _ kind: String) throws -> KubeObjects {
-        kube.objects(try kube.client.resource(apiVersion: apiVersion, kind: kind), namespace: namespace)
+        kube.objects(try resource(apiVersion, kind), namespace: namespace)
     }
 
     /// The Cluster objects (an empty list when Cluster API is not installed).
@@ -202,6 +202,18 @@ public struct CAPIClusters {
     @discardableResult
     public func delete(_ name: String) throws -> Bool {
         do { return try objects(CAPI.clusterAPI, "Cluster").delete(name) } catch let e as KubeError where e.status == 404 { return false }
+    }
+
+    /// The resource of `kind`: at `apiVersion` when the cluster serves it, else at the version its
+    /// group prefers (a management cluster of Cluster API v0.4 serves v1alpha4, not v1beta1; the
+    /// stored objects are the same).
+    func resource(_ apiVersion: String, _ kind: String) throws -> KubeResource {
+        do { return try kube.client.resource(apiVersion: apiVersion, kind: kind) } catch let e as KubeError where e.status == 404 {
+            let group = apiVersion.split(separator: "/").first.map(String.init) ?? ""
+            guard apiVersion.contains("/"), let g = try kube.client.getIfPresent("/apis/\(group)"),
+                  let preferred = g["preferredVersion"]?["groupVersion"]?.stringValue, preferred != apiVersion else { throw e }
+            return try kube.client.resource(apiVersion: preferred, kind: kind)
+        }
     }
 
     /// Objects of `kind` labelled with the cluster's name.
