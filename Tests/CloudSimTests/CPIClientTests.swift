@@ -197,6 +197,33 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
         XCTAssertEqual(summaries(h, w.gw, "virtualServiceSummaries").count, 2)
     }
 
+    /// A virtual service VCD refuses (a VIP of the uplink subnet not allocated to the gateway) leaves the pool made
+    /// before it: a Warning event with VCD's message, and the Service's deletion deletes that pool.
+    func testRefusedVirtualServiceWarnsAndDeletionCleansThePool() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try cluster(h, "cpi4")
+        let first = try XCTUnwrap(h.allocated(w.gw).first)
+        let unallocated = (200...254).map { first.split(separator: ".").prefix(3).joined(separator: ".") + ".\($0)" }.first { !h.allocated(w.gw).contains($0) }!
+        let r = kube(h.sim, "cpi4", "POST", "/api/v1/namespaces/default/services", json: [
+            "apiVersion": "v1", "kind": "Service", "metadata": ["name": "fixed", "namespace": "default"],
+            "spec": ["type": "LoadBalancer", "loadBalancerIP": unallocated, "ports": [["port": 443, "protocol": "TCP"]]]])
+        XCTAssertEqual(r.status, 201, r.text)
+        let events = poll(h.sim, "cpi4", "/api/v1/namespaces/default/events") { r in
+            self.items(r).contains { $0["reason"] as? String == "SyncLoadBalancerFailed" }
+        }
+        let message = items(events).first { $0["reason"] as? String == "SyncLoadBalancerFailed" }?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("unable to create virtual service [ingress-vs-fixed-default-") && message.contains(unallocated), message)
+        XCTAssertFalse(message.contains("[ "), "no request id in the message: \(message)")
+        for _ in 0..<5 { _ = kube(h.sim, "cpi4", "GET", "/api/v1/namespaces/default/services/fixed") }
+        XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 2, "the pool made before the refusal, reused on each pass")
+        XCTAssertEqual(h.sim.requestLog.filter { $0.method == "POST" && $0.path == Self.poolPath && $0.user == "capvcd@xav_lab" }.count, 1)
+        XCTAssertEqual(kube(h.sim, "cpi4", "DELETE", "/api/v1/namespaces/default/services/fixed").status, 200)
+        poll(h.sim, "cpi4", "/api/v1/namespaces/default/services/fixed") { $0.status == 404 }
+        XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 1)
+        XCTAssertTrue(h.sim.requestLog.contains { $0.method == "DELETE" && $0.path.hasPrefix(Self.poolPath) && $0.user == "capvcd@xav_lab" && $0.status == 202 })
+    }
+
     func testFaultsStillConverge() throws {
         let h = try Harness(overSocket: false)
         defer { h.close() }
