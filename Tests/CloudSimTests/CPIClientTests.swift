@@ -161,6 +161,22 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
         for _ in 0..<5 { h.sim.advanceClusterAPI() }
         XCTAssertEqual(h.sim.requestLog.dropFirst(idle).filter { $0.service == .vcd }.count, 0)
 
+        // A new worker: the pool's members follow, by GET and PUT of the pool.
+        let scaleStart = h.sim.requestLog.count
+        XCTAssertEqual(kube(h.sim, "kind", "PATCH", "\(Self.capi)/machinedeployments/cpi1-md-0", json: ["spec": ["replicas": 2]],
+                            contentType: "application/merge-patch+json").status, 200)
+        poll(h.sim, "kind", "\(Self.capi)/machinedeployments/cpi1-md-0") { r in
+            (self.obj(r)["status"] as? [String: Any])?["readyReplicas"] as? Int == 2
+        }
+        let poolId = (vs["loadBalancerPoolRef"] as? [String: Any])?["id"] as? String ?? ""
+        for _ in 0..<400 {
+            let members = summaries(h, w.gw, "poolSummaries").first { $0["id"] as? String == poolId }?["memberCount"] as? Int
+            if members == 2 { break }
+            h.sim.advanceClusterAPI()
+        }
+        XCTAssertEqual(summaries(h, w.gw, "poolSummaries").first { $0["id"] as? String == poolId }?["memberCount"] as? Int, 2)
+        XCTAssertTrue(h.sim.requestLog.dropFirst(scaleStart).contains { $0.method == "PUT" && $0.path == "\(Self.poolPath)/\(poolId)" && $0.user == "capvcd@xav_lab" })
+
         // Deleting the Service: the virtual service then the pool, through the API, as the CPI's user.
         let delStart = h.sim.requestLog.count
         XCTAssertEqual(kube(h.sim, "cpi1", "DELETE", "/api/v1/namespaces/default/services/web").status, 200)
