@@ -240,6 +240,23 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
         XCTAssertTrue(h.sim.requestLog.contains { $0.method == "DELETE" && $0.path.hasPrefix(Self.poolPath) && $0.user == "capvcd@xav_lab" && $0.status == 202 })
     }
 
+    /// The CPI runs while its Deployment has a ready replica: scaled to zero, nothing is sent.
+    func testCPIRunsOnlyWithItsDeployment() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try cluster(h, "cpi5")
+        let ccm = "/apis/apps/v1/namespaces/kube-system/deployments/vmware-cloud-director-ccm"
+        XCTAssertEqual(kube(h.sim, "cpi5", "PATCH", ccm, json: ["spec": ["replicas": 0]], contentType: "application/merge-patch+json").status, 200)
+        poll(h.sim, "cpi5", ccm) { ((self.obj($0)["status"] as? [String: Any])?["availableReplicas"] as? Int ?? 0) == 0 }
+        let start = h.sim.requestLog.count
+        service(h.sim, "cpi5", "web")
+        for _ in 0..<10 { _ = kube(h.sim, "cpi5", "GET", "/api/v1/namespaces/default/services/web") }
+        XCTAssertNil(ingressIP(kube(h.sim, "cpi5", "GET", "/api/v1/namespaces/default/services/web")))
+        XCTAssertEqual(h.sim.requestLog.dropFirst(start).filter { $0.service == .vcd }.count, 0)
+        XCTAssertEqual(kube(h.sim, "cpi5", "PATCH", ccm, json: ["spec": ["replicas": 1]], contentType: "application/merge-patch+json").status, 200)
+        poll(h.sim, "cpi5", "/api/v1/namespaces/default/services/web") { self.ingressIP($0) != nil }
+    }
+
     func testFaultsStillConverge() throws {
         let h = try Harness(overSocket: false)
         defer { h.close() }

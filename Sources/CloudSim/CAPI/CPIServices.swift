@@ -17,6 +17,8 @@ import Foundation
 /// (`Simulator.handle` takes it per request), then a short Kubernetes write of the outcome.
 enum CPIServices {
     static let finalizer = "service.kubernetes.io/load-balancer-cleanup"
+    /// The CPI's Deployment in `kube-system` of the workload cluster (Kube/KubeSystemPods.swift).
+    static let deployment = "vmware-cloud-director-ccm"
 
     struct Work {
         enum Action { case ensure, members, delete }
@@ -32,9 +34,13 @@ enum CPIServices {
 
     /// One pass of the CPI in workload cluster `w`. Never call it under the world lock.
     static func run(_ sim: Simulator, cluster w: String) {
-        // Without its config map the CPI has nothing to run with (a cluster made before CAPVCD
-        // installed it, or from which it was removed): Services stay pending.
-        guard sim.capiRead({ KO.get($0, w, CAPIRes.configMaps, CPIConfig.namespace, CPIConfig.configMapName) != nil }) else { return }
+        // The CPI runs while its Deployment has a ready replica, and only with its config map (a
+        // cluster made before CAPVCD installed it, or from which it was removed): else Services
+        // stay pending.
+        guard sim.capiRead({ s in
+            KubeWorkloads.deploymentAvailable(s, cluster: w, namespace: "kube-system", name: deployment)
+                && KO.get(s, w, CAPIRes.configMaps, CPIConfig.namespace, CPIConfig.configMapName) != nil
+        }) else { return }
         guard sim.cpiSessions.begin(w) else { return }
         defer { sim.cpiSessions.end(w) }
         let work = (try? sim.capiWrite { tx in try plan(tx, w) }) ?? []
