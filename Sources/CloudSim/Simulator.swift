@@ -23,6 +23,8 @@ public final class Simulator: @unchecked Sendable {
     private(set) var world: WorldState
     let worldLock = RWLock()
     let sessions = SessionRegistry()
+    /// The session tokens the simulated cloud providers (CPI) keep in memory (CAPI/CPIClient.swift).
+    let cpiSessions = CPISessions()
     /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).
     let watchHub = KubeWatchHub()
     /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
@@ -209,6 +211,7 @@ public final class Simulator: @unchecked Sendable {
         var effect: Effect? = nil
         var response: HTTPResponseMessage
         var watch: KubeWatch? = nil
+        var user: String? = nil
         // Drawn only for authenticated Kubernetes API calls (anonymous /version and health checks pass).
         let kubeFault = service == .kube && request.headers["Authorization"] != nil ? faultInjector?.drawHTTPStatus() : nil
         // VCD refuses an API version it does not serve before it looks at the path (406).
@@ -239,16 +242,17 @@ public final class Simulator: @unchecked Sendable {
             response = KubeRoutes.injectedFault(kubeFault!)
         case .found(let route, let params):
             effect = route.effect
-            (response, watch) = run(route, params: params, request: request, base: base, requestID: requestID)
+            (response, watch) = run(route, params: params, request: request, base: base, requestID: requestID, user: &user)
         }
         response.headers[VCDHeader.requestID] = requestID
         let latency = faultInjector?.drawLatency() ?? 0
-        record(service: service, request: request, response: response, effect: effect, seconds: Date().timeIntervalSince(started))
+        if user == nil, let b = SessionRegistry.basicCredentials(of: request) { user = "\(b.user)@\(b.org)" }
+        record(service: service, request: request, response: response, effect: effect, user: user, seconds: Date().timeIntervalSince(started))
         return Answer(response: response, delay: latency, watch: watch)
     }
 
     private func run(_ route: Route, params: [String: String], request: HTTPRequestMessage, base: String,
-                     requestID: String) -> (HTTPResponseMessage, KubeWatch?) {
+                     requestID: String, user: inout String?) -> (HTTPResponseMessage, KubeWatch?) {
         var session: AuthSession? = nil
         if case .open = route.access {} else {
             guard let token = SessionRegistry.token(of: request), liveSession(token: token) != nil, let s = resolve(token: token) else {
@@ -256,6 +260,7 @@ public final class Simulator: @unchecked Sendable {
                                       requestID: requestID, request: request), nil)
             }
             session = s
+            user = "\(s.userName)@\(s.orgName)"
             switch route.access {
             case .right(let r) where !s.holds(r), .provider(let r) where !s.isProvider:
                 return (errorResponse(.forbidden(rights: [r], operation: route.operation, target: request.path), requestID: requestID, request: request), nil)
@@ -324,7 +329,7 @@ public final class Simulator: @unchecked Sendable {
         tx.setMeta("counter.auth", String(s.auth))
     }
 
-    private func record(service: SimService, request: HTTPRequestMessage, response: HTTPResponseMessage, effect: Effect?, seconds: Double) {
+    private func record(service: SimService, request: HTTPRequestMessage, response: HTTPResponseMessage, effect: Effect?, user: String? = nil, seconds: Double) {
         var minor: String? = nil
         if response.status >= 400, let e = try? JSONDecoder().decode(VCDError.self, from: response.body) { minor = e.minorErrorCode }
         statsLock.lock()
@@ -335,7 +340,7 @@ public final class Simulator: @unchecked Sendable {
         case nil: break
         }
         log.append(RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
-                                   status: response.status, minorErrorCode: minor, seconds: seconds))
+                                   status: response.status, minorErrorCode: minor, seconds: seconds, user: user))
         if log.count > 2 * logCapacity { log.removeFirst(log.count - logCapacity) }  // trim in chunks, not per request
         // Time-based only: a flush takes the write lock and a commit, too costly per N reads under load.
         let needFlush = stats != persistedStats && Date().timeIntervalSince(lastFlush) > 2

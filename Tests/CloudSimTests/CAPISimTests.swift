@@ -79,7 +79,7 @@ final class CAPISimTests: XCTestCase, CAPITestWorld {
 
     func manifests(name: String, template: String = "ubuntu-k8s", workers: Int = 2) -> [(String, [String: Any])] {
         let ns = "default"
-        let cred = ["username": Data("capvcd".utf8).base64EncodedString(), "password": Data("secret".utf8).base64EncodedString(), "refreshToken": ""]
+        let cred = ["username": Data("capvcd".utf8).base64EncodedString(), "password": Data(Harness.password.utf8).base64EncodedString(), "refreshToken": ""]
         let machineSpec: [String: Any] = ["catalog": "cse", "template": template, "sizingPolicy": "capvcd-small", "placementPolicy": "",
                                           "storageProfile": "vsan-default", "diskSize": "30Gi", "enableNvidiaGPU": false]
         let nodeReg: [String: Any] = ["criSocket": "/run/containerd/containerd.sock", "kubeletExtraArgs": ["cloud-provider": "external"]]

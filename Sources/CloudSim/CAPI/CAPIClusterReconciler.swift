@@ -330,7 +330,8 @@ final class CAPIReconciler {
     static func teardownVCD(_ sim: Simulator, _ tx: WriteTx, _ r: CAPIClusterRecord) throws {
         for o in tx.children(Kind.capiRecord, of: CPIRecord.parent(r.name)) {
             if let c = try? o.decode(CPIRecord.self) {
-                for (i, vs) in c.vsIds.enumerated() { try CAPVCDInfra.deleteLB(tx, poolId: c.poolIds.indices.contains(i) ? c.poolIds[i] : nil, vsId: vs) }
+                for vs in c.vsIds { try CAPVCDInfra.deleteLB(tx, poolId: nil, vsId: vs) }
+                for p in c.poolIds { try CAPVCDInfra.deleteLB(tx, poolId: p, vsId: nil) }
             }
             tx.delete(o.id)
         }

@@ -59,8 +59,9 @@ extension Simulator {
                 _ = try? capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).fail(ns, name, failure) }
             }
         }
-        if let rec = workload, rec.workloadCreated {
-            _ = try? capiWrite { tx in try CPIServices.reconcile(self, tx, cluster: cluster, record: rec) }
+        if workload?.workloadCreated == true {
+            // The cloud provider is a client of VCD: its requests take the world lock one at a time.
+            CPIServices.run(self, cluster: cluster)
         }
     }
 

@@ -292,6 +292,19 @@ extension CAPIReconciler {
         rec.workloadCreated = true
         try saveRecord(rec)
         try writeKubeconfigSecret(ns: ns, record: rec)
+        try CPIConfig.install(tx, workload: rec.name, credentials: cpiCredentials(ns: ns, record: rec), record: rec)
+    }
+
+    /// The credentials CAPVCD hands to the workload cluster's cloud provider: the data of the
+    /// VCDCluster's `userContext.secretRef` secret, or its inline `userContext` (0.5.x).
+    func cpiCredentials(ns: String, record rec: CAPIClusterRecord) -> JSONValue? {
+        let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name)
+        let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, cl.map { refs($0).infra } ?? rec.name)
+        let secretName = KO.str(vc, "spec.userContext.secretRef.name") ?? "capi-user-credentials"
+        let secretNS = KO.str(vc, "spec.userContext.secretRef.namespace") ?? ns
+        if let s = KO.get(tx, m, CAPIRes.secrets, secretNS, secretName) { return s }
+        func b64(_ k: String) -> JSONValue { .string(Data((KO.str(vc, "spec.userContext.\(k)") ?? "").utf8).base64EncodedString()) }
+        return .object(["data": .object(["username": b64("username"), "password": b64("password"), "refreshToken": b64("refreshToken")])])
     }
 
     func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {

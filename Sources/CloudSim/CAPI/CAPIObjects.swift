@@ -213,6 +213,13 @@ struct CPIRecord: Codable {
     var vip: String
     var poolIds: [String]
     var vsIds: [String]
+    /// The pools' members and the Service's nodePorts when last set (nil: unknown, checked in VCD).
+    var members: [String]? = nil
+    var nodePorts: [Int]? = nil
+    /// false while the load balancer is half made (a refused request): the next pass resumes it.
+    var complete: Bool? = nil
+
+    var isComplete: Bool { complete ?? true }
 
     static func parent(_ cluster: String) -> String { "capi/cpi/\(cluster)" }
     static func id(_ cluster: String, _ ns: String, _ name: String) -> String { "capi/cpi/\(cluster)/\(ns)/\(name)" }

@@ -1,75 +1,366 @@
 import CloudWire
 import Foundation
 
-/// The VCD cloud provider (CPI) in a workload cluster made by the simulated CAPVCD: a Service of type
-/// LoadBalancer gets a VIP of the cluster's gateway (inside vipSubnet when set), one ALB virtual
-/// service + pool per port (members: the nodes' addresses on the port's nodePort, allocated in
-/// 30000–32767 when the Service lacks one), `status.loadBalancer.ingress[0].ip`, and the finalizer
-/// `service.kubernetes.io/load-balancer-cleanup`; deleting the Service removes them first.
+/// The VCD cloud provider (CPI) of a workload cluster made by the simulated CAPVCD, as a client of
+/// VCD: it reads its configuration and credentials from the workload cluster
+/// (`kube-system/vcloud-ccm-configmap`, `kube-system/vcloud-basic-auth`; CPIConfig.swift), logs in
+/// and acts only through VCD's public API (CPIClient.swift). A Service of type LoadBalancer gets a
+/// VIP of the network's gateway (inside `vipSubnet` when set), one ALB pool + virtual service per
+/// port (members: the nodes' addresses on the port's nodePort, allocated in 30000–32767 when the
+/// Service lacks one), `status.loadBalancer.ingress[0].ip` and the finalizer
+/// `service.kubernetes.io/load-balancer-cleanup`; deleting the Service deletes the virtual services
+/// then the pools first. A refusal is a Warning Event `SyncLoadBalancerFailed` with VCD's message,
+/// and the next pass resumes (objects already made are found by name).
+///
+/// A pass has three steps: a short Kubernetes write that decides what needs work (nodePorts,
+/// finalizers; nothing to do → no VCD request at all), the VCD requests outside any world lock
+/// (`Simulator.handle` takes it per request), then a short Kubernetes write of the outcome.
 enum CPIServices {
     static let finalizer = "service.kubernetes.io/load-balancer-cleanup"
+    /// The CPI's Deployment in `kube-system` of the workload cluster (Kube/KubeSystemPods.swift).
+    static let deployment = "vmware-cloud-director-ccm"
 
-    static func reconcile(_ sim: Simulator, _ tx: WriteTx, cluster w: String, record rec: CAPIClusterRecord) throws {
-        let services = KO.list(tx, w, CAPIRes.services)
+    struct Work {
+        enum Action { case ensure, members, delete }
+        var action: Action
+        var recordId: String
+        var record: CPIRecord?
+        var namespace: String
+        var name: String
+        /// The Service as planned (nil: gone).
+        var service: JSONValue?
+        var members: [String]
+    }
+
+    /// One pass of the CPI in workload cluster `w`. Never call it under the world lock.
+    static func run(_ sim: Simulator, cluster w: String) {
+        // The CPI runs while its Deployment has a ready replica, and only with its config map (a
+        // cluster made before CAPVCD installed it, or from which it was removed): else Services
+        // stay pending.
+        guard sim.capiRead({ s in
+            KubeWorkloads.deploymentAvailable(s, cluster: w, namespace: "kube-system", name: deployment)
+                && KO.get(s, w, CAPIRes.configMaps, CPIConfig.namespace, CPIConfig.configMapName) != nil
+        }) else { return }
+        guard sim.cpiSessions.begin(w) else { return }
+        defer { sim.cpiSessions.end(w) }
+        let work = (try? sim.capiWrite { tx in try plan(tx, w) }) ?? []
+        if work.isEmpty { return }
+        let config: CPIConfig
+        do {
+            config = try sim.capiRead { try CPIConfig.read($0, cluster: w) }
+        } catch {
+            let message = (error as? CAPIFailure)?.message ?? "\(error)"
+            _ = try? sim.capiWrite { tx in
+                for item in work { if let svc = current(tx, w, item) { try warn(tx, w, svc, message) } }
+            }
+            return
+        }
+        let client = CPIClient(sim: sim, cluster: w, config: config)
+        var site: Site? = nil
+        for item in work {
+            switch item.action {
+            case .ensure: ensure(sim, client, w, item, &site)
+            case .members: updateMembers(sim, client, w, item)
+            case .delete: delete(sim, client, w, item)
+            }
+        }
+    }
+
+    // MARK: Planning (Kubernetes side, one short write)
+
+    static func plan(_ tx: WriteTx, _ w: String) throws -> [Work] {
+        var out: [Work] = []
         var seen = Set<String>()
-        for svc in services {
+        for svc in KO.list(tx, w, CAPIRes.services) {
             let ns = KubeMeta.namespace(svc), name = KubeMeta.name(svc)
             let isLB = KO.str(svc, "spec.type") == "LoadBalancer"
             let recId = CPIRecord.id(w, ns, name)
+            seen.insert(recId)
             let existing = tx.get(recId, kind: Kind.capiRecord).flatMap { try? $0.decode(CPIRecord.self) }
             if KO.deleting(svc) || !isLB {
-                if let existing { try teardown(tx, existing, id: recId) }
-                if KubeRequest.finalizers(svc).contains(finalizer) {
-                    var s = svc
-                    let left = KubeRequest.finalizers(svc).filter { $0 != finalizer }
-                    KubeMeta.set(&s, "finalizers", left.isEmpty ? nil : .array(left.map { .string($0) }))
-                    if !isLB { KubeMeta.setTop(&s, "status", .object(["loadBalancer": .object([:])])) }
-                    if KO.deleting(s) && left.isEmpty { try KO.remove(tx, w, CAPIRes.services, svc) } else { try KO.save(tx, w, CAPIRes.services, old: svc, s) }
+                if let existing {
+                    out.append(Work(action: .delete, recordId: recId, record: existing, namespace: ns, name: name, service: svc, members: []))
+                } else if KubeRequest.finalizers(svc).contains(finalizer) {
+                    try releaseFinalizer(tx, w, svc)
                 }
                 continue
             }
-            seen.insert(recId)
-            let nodeIPs = memberAddresses(tx, w)
-            if let existing {
-                for (i, p) in ports(svc).enumerated() where existing.poolIds.indices.contains(i) {
-                    try CAPVCDInfra.setMembers(sim, tx, poolId: existing.poolIds[i], members: nodeIPs, port: p.nodePort)
-                }
-                continue
-            }
-            if sim.tasks.isBusy(rec.gatewayId, now: tx.now) { continue }
             var s = try assignNodePorts(tx, w, svc)
-            var pools: [String] = [], vss: [String] = []
-            do {
-                var vip = KO.str(s, "spec.loadBalancerIP") ?? ""
-                if vip.isEmpty { vip = try CAPVCDInfra.freeVIP(tx, gatewayId: rec.gatewayId, vipSubnet: rec.vipSubnet) }
-                let uid = String((KubeMeta.field(s, "uid")?.stringValue ?? name).prefix(8))
-                for p in ports(s) {
-                    let base = "\(name)-\(ns)-\(uid)-\(p.name.isEmpty ? String(p.port) : p.name)"
-                    let (poolId, vsId) = try CAPVCDInfra.createLB(sim, tx, orgId: rec.orgId, user: rec.user, gatewayId: rec.gatewayId, segId: rec.segId,
-                                                                  name: "ingress-vs-\(base)-\(p.proto.lowercased())", vip: vip, servicePort: p.port,
-                                                                  members: nodeIPs, memberPort: p.nodePort, poolName: "ingress-pool-\(base)-\(p.proto.lowercased())")
-                    pools.append(poolId)
-                    vss.append(vsId)
+            let members = memberAddresses(tx, w)
+            if existing == nil || existing?.isComplete == false {
+                // The service controller holds the Service with the cleanup finalizer before the
+                // load balancer is made, so that a half-made one is still deleted with it.
+                if !KubeRequest.finalizers(s).contains(finalizer) {
+                    let old = s
+                    KO.addFinalizer(&s, finalizer)
+                    s = try KO.save(tx, w, CAPIRes.services, old: old, s)
                 }
-                try tx.insert(kind: Kind.capiRecord, id: recId, parent: CPIRecord.parent(w), name: name,
-                              CPIRecord(cluster: w, namespace: ns, service: name, vip: vip, poolIds: pools, vsIds: vss))
-                let old = s
-                KO.addFinalizer(&s, finalizer)
-                KubeMeta.setTop(&s, "status", .object(["loadBalancer": .object(["ingress": .array([.object(["ip": .string(vip)])])])]))
-                try KO.save(tx, w, CAPIRes.services, old: old, s)
-            } catch let f as CAPIFailure {
-                try undo(tx, pools, vss)
-                try warn(tx, w, s, f.message)
-            } catch let e as SimError {
-                try undo(tx, pools, vss)
-                try warn(tx, w, s, e.message)
+                out.append(Work(action: .ensure, recordId: recId, record: existing, namespace: ns, name: name, service: s, members: members))
+            } else if let existing, existing.members != members || existing.nodePorts != ports(s).map(\.nodePort) {
+                out.append(Work(action: .members, recordId: recId, record: existing, namespace: ns, name: name, service: s, members: members))
             }
         }
         // Records of Services gone without the finalizer (e.g. the cluster's objects replaced).
         for o in tx.children(Kind.capiRecord, of: CPIRecord.parent(w)) where !seen.contains(o.id) {
-            if let r = try? o.decode(CPIRecord.self) { try teardown(tx, r, id: o.id) } else { tx.delete(o.id) }
+            guard let r = try? o.decode(CPIRecord.self) else { tx.delete(o.id); continue }
+            out.append(Work(action: .delete, recordId: o.id, record: r, namespace: r.namespace, name: r.service, service: nil, members: []))
+        }
+        return out
+    }
+
+    /// The Service of a work item as it is now, if it is still the same object.
+    static func current(_ tx: StateView, _ w: String, _ item: Work) -> JSONValue? {
+        guard let planned = item.service, let now = KO.get(tx, w, CAPIRes.services, item.namespace, item.name) else { return nil }
+        return KubeMeta.field(now, "uid") == KubeMeta.field(planned, "uid") ? now : nil
+    }
+
+    static func releaseFinalizer(_ tx: WriteTx, _ w: String, _ svc: JSONValue) throws {
+        let isLB = KO.str(svc, "spec.type") == "LoadBalancer"
+        var s = svc
+        let left = KubeRequest.finalizers(svc).filter { $0 != finalizer }
+        KubeMeta.set(&s, "finalizers", left.isEmpty ? nil : .array(left.map { .string($0) }))
+        if !isLB { KubeMeta.setTop(&s, "status", .object(["loadBalancer": .object([:])])) }
+        if KO.deleting(s) && left.isEmpty { try KO.remove(tx, w, CAPIRes.services, svc) } else { try KO.save(tx, w, CAPIRes.services, old: svc, s) }
+    }
+
+    // MARK: VCD side (requests through the API, no lock held)
+
+    /// The network's gateway and the SEG the CPI places virtual services on, found once a pass.
+    struct Site {
+        var gatewayId: String
+        var gatewayName: String
+        var gateway: EdgeGateway
+        var segId: String
+        var segName: String?
+    }
+
+    static func path(_ p: String) -> String { "/cloudapi/1.0.0/\(p)" }
+    static func filter(_ f: String) -> String { "filter=\(CPIClient.encode(f))" }
+
+    static func site(_ client: CPIClient) throws -> Site {
+        let c = client.config
+        let nets = try client.list(path("orgVdcNetworks?\(filter("name==\(c.network)"))"), JSONValue.self, what: "network [\(c.network)]")
+        let inVDC = nets.filter { n in (n.value(at: "orgVdc.name")?.stringValue).map { $0 == c.vdc } ?? true }
+        guard let net = inVDC.first ?? nets.first else {
+            throw CPIError(message: "unable to get gateway details: [unable to obtain network [\(c.network)] in VDC [\(c.vdc)]]")
+        }
+        guard let gwId = net.value(at: "connection.routerRef.id")?.stringValue else {
+            throw CPIError(message: "unable to get gateway details: [network [\(c.network)] is not connected to an edge gateway]")
+        }
+        let gw = try client.get(path("edgeGateways/\(gwId)"), EdgeGateway.self, what: "edge gateway [\(gwId)]")
+        let assignments = try client.list(path("loadBalancer/serviceEngineGroups/assignments?\(filter("gatewayRef.id==\(gwId)"))"),
+                                          ServiceEngineGroupAssignment.self, what: "service engine group assignments of gateway [\(gw.name ?? gwId)]")
+        let withRoom = assignments.first { a in
+            guard let max = a.maxVirtualServices else { return true }
+            return (a.numDeployedVirtualServices ?? 0) < max
+        }
+        guard let seg = (withRoom ?? assignments.first)?.serviceEngineGroupRef, let segId = seg.id else {
+            throw CPIError(message: "unable to find a service engine group for edge gateway [\(gw.name ?? gwId)]: no service engine group is assigned to it")
+        }
+        return Site(gatewayId: gwId, gatewayName: gw.name ?? gwId, gateway: gw, segId: segId, segName: seg.name)
+    }
+
+    /// The first address allocated to the gateway that nothing uses, inside `vipSubnet` when set.
+    static func freeVIP(_ client: CPIClient, _ site: Site) throws -> String {
+        let used = try client.list(path("edgeGateways/\(site.gatewayId)/usedIpAddresses"), GatewayUsedIPAddress.self,
+                                   what: "used IP addresses of gateway [\(site.gatewayName)]")
+        let taken = Set(used.compactMap { $0.ipAddress.flatMap(IPv4.parse) })
+        let subnet = client.config.vipSubnet.isEmpty ? nil : IPv4.parseCIDR(client.config.vipSubnet)
+        for ip in GatewayIPs.allocated(site.gateway).sorted() where !taken.contains(ip) {
+            if let (base, prefix) = subnet, !IPv4.inSubnet(ip, gateway: base, prefix: prefix) { continue }
+            return IPv4.format(ip)
+        }
+        throw CPIError(message: "unable to get unused IP address from gateway [\(site.gatewayName)]"
+                       + (client.config.vipSubnet.isEmpty ? "" : " in subnet [\(client.config.vipSubnet)]") + ": all are used")
+    }
+
+    static func names(_ svc: JSONValue, _ p: Port) -> (pool: String, vs: String) {
+        let ns = KubeMeta.namespace(svc), name = KubeMeta.name(svc)
+        let uid = String((KubeMeta.field(svc, "uid")?.stringValue ?? name).prefix(8))
+        let base = "\(name)-\(ns)-\(uid)-\(p.name.isEmpty ? String(p.port) : p.name)-\(p.proto.lowercased())"
+        return ("ingress-pool-\(base)", "ingress-vs-\(base)")
+    }
+
+    /// Makes what is missing of a Service's load balancer (each object looked up by name first).
+    static func ensure(_ sim: Simulator, _ client: CPIClient, _ w: String, _ item: Work, _ cached: inout Site?) {
+        guard let svc = item.service else { return }
+        var rec = item.record ?? CPIRecord(cluster: w, namespace: item.namespace, service: item.name, vip: "", poolIds: [], vsIds: [])
+        rec.complete = false
+        var failure: CPIError? = nil
+        var pools: [String] = [], vss: [String] = []
+        func remember() {
+            for p in pools where !rec.poolIds.contains(p) { rec.poolIds.append(p) }
+            for v in vss where !rec.vsIds.contains(v) { rec.vsIds.append(v) }
+        }
+        do {
+            let site: Site
+            if let c = cached { site = c } else { site = try self.site(client); cached = site }
+            let list = ports(svc)
+            var vip = KO.str(svc, "spec.loadBalancerIP") ?? ""
+            for p in list {
+                let n = names(svc, p)
+                let existingVS = try client.list(path("edgeGateways/\(site.gatewayId)/loadBalancer/virtualServiceSummaries?\(filter("name==\(n.vs)"))"),
+                                                 JSONValue.self, what: "virtual service [\(n.vs)]").first
+                if let vs = existingVS, let vsId = vs["id"]?.stringValue {
+                    if let pid = vs.value(at: "loadBalancerPoolRef.id")?.stringValue { pools.append(pid) }
+                    vss.append(vsId)
+                    if vip.isEmpty { vip = vs["virtualIpAddress"]?.stringValue ?? "" }
+                    continue
+                }
+                let poolId: String
+                if let found = try client.list(path("edgeGateways/\(site.gatewayId)/loadBalancer/poolSummaries?\(filter("name==\(n.pool)"))"),
+                                               JSONValue.self, what: "pool [\(n.pool)]").first?["id"]?.stringValue {
+                    poolId = found
+                } else {
+                    var pool = LoadBalancerPool()
+                    pool.name = n.pool
+                    pool.enabled = true
+                    pool.defaultPort = p.nodePort
+                    pool.gracefulTimeoutPeriod = 0
+                    pool.algorithm = "LEAST_CONNECTIONS"
+                    pool.gatewayRef = OpenAPIReference(name: site.gatewayName, id: site.gatewayId)
+                    pool.healthMonitors = [PoolHealthMonitor(type: "TCP")]
+                    pool.members = item.members.map { CAPVCDInfra.member($0, p.nodePort) }
+                    let task = try client.change("POST", path("loadBalancer/pools"), body: CPIClient.json(pool), what: "create pool [\(n.pool)]")
+                    guard let id = task?.owner?.id else { throw CPIError(message: "unable to create pool [\(n.pool)]: the task names no pool") }
+                    poolId = id
+                }
+                pools.append(poolId)
+                if vip.isEmpty { vip = try freeVIP(client, site) }
+                var vs = VirtualService()
+                vs.name = n.vs
+                vs.enabled = true
+                vs.virtualIpAddress = vip
+                vs.gatewayRef = OpenAPIReference(name: site.gatewayName, id: site.gatewayId)
+                vs.loadBalancerPoolRef = OpenAPIReference(name: n.pool, id: poolId)
+                vs.serviceEngineGroupRef = OpenAPIReference(name: site.segName, id: site.segId)
+                vs.applicationProfile = ApplicationProfile(name: "System-L4-Application", type: "L4", systemDefined: true)
+                var sp = ServicePort()
+                sp.portStart = p.port
+                sp.sslEnabled = false
+                sp.tcpUdpProfile = TCPUDPProfile(type: "TCP_PROXY")
+                vs.servicePorts = [sp]
+                let task = try client.change("POST", path("loadBalancer/virtualServices"), body: CPIClient.json(vs), what: "create virtual service [\(n.vs)]")
+                guard let id = task?.owner?.id else { throw CPIError(message: "unable to create virtual service [\(n.vs)]: the task names no virtual service") }
+                vss.append(id)
+            }
+            rec.poolIds = pools
+            rec.vsIds = vss
+            rec.vip = vip
+            rec.members = item.members
+            rec.nodePorts = list.map(\.nodePort)
+            rec.complete = true
+        } catch let e as CPIError {
+            failure = e
+            remember()
+        } catch {
+            failure = CPIError(message: "\(error)")
+            remember()
+        }
+        _ = try? sim.capiWrite { tx in
+            if rec.isComplete || !rec.poolIds.isEmpty || !rec.vsIds.isEmpty {
+                try save(tx, item.recordId, rec)
+            } else if tx.get(item.recordId, kind: Kind.capiRecord) != nil {
+                tx.delete(item.recordId)
+            }
+            guard let now = current(tx, w, item) else { return }
+            if let failure {
+                if !failure.busy { try warn(tx, w, now, failure.message) }
+                return
+            }
+            var s = now
+            KO.addFinalizer(&s, finalizer)
+            KubeMeta.setTop(&s, "status", .object(["loadBalancer": .object(["ingress": .array([.object(["ip": .string(rec.vip)])])])]))
+            if s != now { try KO.save(tx, w, CAPIRes.services, old: now, s) }
         }
     }
+
+    /// Keeps the pools' members in step with the nodes (and the Service's nodePorts).
+    static func updateMembers(_ sim: Simulator, _ client: CPIClient, _ w: String, _ item: Work) {
+        guard let svc = item.service, var rec = item.record else { return }
+        var failure: CPIError? = nil
+        let list = ports(svc)
+        do {
+            for (i, poolId) in rec.poolIds.enumerated() where list.indices.contains(i) {
+                let r = try client.call("GET", path("loadBalancer/pools/\(poolId)"))
+                if r.status == 404 || r.status == 403 { rec.complete = false; continue }  // gone: made again on the next pass
+                guard r.status == 200, var pool = try? JSONDecoder().decode(LoadBalancerPool.self, from: r.body) else {
+                    throw CPIError(message: "unable to get pool [\(poolId)]: \(CPIClient.describe(r))", busy: CPIClient.isBusy(r))
+                }
+                let want = item.members.map { CAPVCDInfra.member($0, list[i].nodePort) }
+                func key(_ m: [PoolMember]) -> [String] { m.map { "\($0.ipAddress ?? ""):\($0.port ?? 0)" } }
+                if key(pool.members ?? []) == key(want) && pool.defaultPort == list[i].nodePort { continue }
+                pool.members = want
+                pool.defaultPort = list[i].nodePort
+                try client.change("PUT", path("loadBalancer/pools/\(poolId)"), body: CPIClient.json(pool), what: "update pool [\(pool.name ?? poolId)]")
+            }
+            rec.members = item.members
+            rec.nodePorts = list.map(\.nodePort)
+        } catch let e as CPIError {
+            failure = e
+        } catch {
+            failure = CPIError(message: "\(error)")
+        }
+        _ = try? sim.capiWrite { tx in
+            try save(tx, item.recordId, rec)
+            if let failure, !failure.busy, let now = current(tx, w, item) { try warn(tx, w, now, failure.message) }
+        }
+    }
+
+    /// Deletes the virtual services, then the pools (one already gone counts as deleted), then
+    /// lets the Service go.
+    static func delete(_ sim: Simulator, _ client: CPIClient, _ w: String, _ item: Work) {
+        guard var rec = item.record else { return }
+        var failure: CPIError? = nil
+        func gone(_ kind: String, _ id: String) throws {
+            let r = try client.call("DELETE", path("loadBalancer/\(kind)/\(id)"))
+            if r.status == 404 { return }
+            guard (200..<300).contains(r.status) else {
+                throw CPIError(message: "unable to delete \(kind == "pools" ? "pool" : "virtual service") [\(id)]: \(CPIClient.describe(r))", busy: CPIClient.isBusy(r))
+            }
+            guard r.status == 202, let loc = r.headers["Location"], let tid = loc.split(separator: "/").last else { return }
+            for _ in 0..<50 {
+                let t = try client.call("GET", "/api/task/\(tid)", accept: "application/*+json;version=\(CPIClient.version)")
+                guard let task = try? JSONDecoder().decode(VCDTask.self, from: t.body), let st = task.status else { break }
+                if st == VCDTask.Status.success { return }
+                if VCDTask.Status.isFinal(st) { throw CPIError(message: "unable to delete [\(id)]: task failed: [\(task.error?.message ?? st)]") }
+            }
+            throw CPIError(message: "unable to delete [\(id)]: task still running", busy: true)
+        }
+        do {
+            while let vs = rec.vsIds.first { try gone("virtualServices", vs); rec.vsIds.removeFirst() }
+            while let p = rec.poolIds.first { try gone("pools", p); rec.poolIds.removeFirst() }
+        } catch let e as CPIError {
+            failure = e
+        } catch {
+            failure = CPIError(message: "\(error)")
+        }
+        _ = try? sim.capiWrite { tx in
+            let now = item.service == nil ? nil : current(tx, w, item)
+            if let failure {
+                try save(tx, item.recordId, rec)
+                if !failure.busy, let now { try warn(tx, w, now, failure.message) }
+                return
+            }
+            tx.delete(item.recordId)
+            if let now, KubeRequest.finalizers(now).contains(finalizer) { try releaseFinalizer(tx, w, now) }
+        }
+    }
+
+    static func save(_ tx: WriteTx, _ id: String, _ rec: CPIRecord) throws {
+        if let o = tx.get(id, kind: Kind.capiRecord) {
+            if (try? o.decode(CPIRecord.self)).map({ CPIServices.same($0, rec) }) == true { return }
+            try tx.update(o, rec)
+        } else {
+            try tx.insert(kind: Kind.capiRecord, id: id, parent: CPIRecord.parent(rec.cluster), name: rec.service, rec)
+        }
+    }
+
+    static func same(_ a: CPIRecord, _ b: CPIRecord) -> Bool {
+        a.vip == b.vip && a.poolIds == b.poolIds && a.vsIds == b.vsIds && a.members == b.members && a.nodePorts == b.nodePorts && a.complete == b.complete
+    }
+
+    // MARK: Kubernetes helpers
 
     struct Port { var name: String; var port: Int; var nodePort: Int; var proto: String }
 
@@ -98,24 +389,13 @@ enum CPIServices {
     }
 
     /// Addresses of the nodes that take traffic: the workers, or every node when there are none.
-    static func memberAddresses(_ tx: WriteTx, _ w: String) -> [String] {
+    static func memberAddresses(_ tx: StateView, _ w: String) -> [String] {
         let nodes = KO.list(tx, w, CAPIRes.nodes)
         func ip(_ n: JSONValue) -> String? {
             (n["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
         }
         let workers = nodes.filter { KubeMeta.labels($0)["node-role.kubernetes.io/control-plane"] == nil }
         return (workers.isEmpty ? nodes : workers).compactMap(ip).sorted()
-    }
-
-    /// A Service whose second port was refused keeps nothing of the first.
-    static func undo(_ tx: WriteTx, _ pools: [String], _ vss: [String]) throws {
-        for (i, p) in pools.enumerated() { try CAPVCDInfra.deleteLB(tx, poolId: p, vsId: vss.indices.contains(i) ? vss[i] : nil) }
-    }
-
-    static func teardown(_ tx: WriteTx, _ r: CPIRecord, id: String) throws {
-        for (i, vs) in r.vsIds.enumerated() { try CAPVCDInfra.deleteLB(tx, poolId: r.poolIds.indices.contains(i) ? r.poolIds[i] : nil, vsId: vs) }
-        for p in r.poolIds.dropFirst(r.vsIds.count) { try CAPVCDInfra.deleteLB(tx, poolId: p, vsId: nil) }
-        tx.delete(id)
     }
 
     /// A Warning event on the Service, as the service controller records `SyncLoadBalancerFailed`.

@@ -67,6 +67,8 @@ public struct RequestLogEntry: Sendable {
     public var status: Int
     public var minorErrorCode: String?
     public var seconds: Double
+    /// Who sent it, `user@org`: the session's user, or the Basic credentials of a login.
+    public var user: String? = nil
 }
 
 /// A persona of the seeded world, as `sim status` shows it.
