@@ -241,6 +241,13 @@ final class LegacyXMLTests: XCTestCase {
             XCTAssertEqual(echo.status, 202, echo.text)
             wait(h, xml(echo), token)
             XCTAssertEqual(extra(vm1), before)
+            // A body that uses a prefix it never declares is refused as VCD's parser refuses it (CPI
+            // rebuilds reconfigure bodies from the document it read; a wrong copy must not pass).
+            let unbound = send(h, "POST", "\(vm1)/action/reconfigureVm", token,
+                               #"<Vm xmlns="http://www.vmware.com/vcloud/v1.5" name="cluster1-cp-1"><ns10:Description>x</ns10:Description></Vm>"#, type: XType.vm)
+            XCTAssertEqual(unbound.status, 400, unbound.text)
+            XCTAssertTrue(unbound.text.contains("The prefix &quot;ns10&quot; for element &quot;ns10:Description&quot; is not bound."), unbound.text)
+            XCTAssertEqual(extra(vm1), before)
             XCTAssertEqual(xml(get(h, vm1, token)).attr("name"), "cluster1-cp-1")
             let on = h.call("POST", path("\(vm1)/power/action/powerOn"), token: token, headers: ["Accept": "application/*+xml;version=36.0"])
             XCTAssertEqual(on.status, 202)

@@ -86,7 +86,7 @@ enum LegacyVApps: RouteFamily {
 
     static func compose(_ ctx: RequestContext, instantiate: Bool) throws -> HTTPResponseMessage {
         let vdc = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.vdc), Kind.vdc, "VDC")
-        guard let body = XMLNode.parse(ctx.request.body) else { throw SimError.badRequest("The request body is not well-formed XML.") }
+        guard let body = XMLNode.parse(ctx.request.body) else { throw SimError.badRequest(XMLNode.problem(ctx.request.body) ?? "The request body is not well-formed XML.") }
         guard let name = body.attr("name"), !name.isEmpty else { throw SimError.badRequest("The vApp needs a name.") }
         if ctx.state.children(Kind.vApp, of: vdc.id).contains(where: { $0.name == name }) {
             throw SimError.duplicate("A vApp named \(name) already exists in VDC \(vdc.name).")
@@ -314,6 +314,7 @@ enum LegacyVApps: RouteFamily {
     static func reconfigure(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, _) = try object(ctx, vm: true)
         var vm = try o.decode(XVM.self)
+        if let problem = XMLNode.problem(ctx.request.body) { throw SimError.badRequest(problem) }
         guard let body = XMLNode.parse(ctx.request.body), body.name == "Vm" else { throw SimError.badRequest("Expected a Vm body.") }
         let hw = body.child("VirtualHardwareSection")
         let extra = hw?.all("ExtraConfig") ?? []

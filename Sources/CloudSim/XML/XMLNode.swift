@@ -61,28 +61,57 @@ final class XMLNode {
 
     fileprivate func append(_ c: XMLNode) { children.append(c) }
 
-    /// Parses a document; nil if it is not well-formed XML.
+    /// Parses a document; nil if it is not well-formed XML, or not namespace-well-formed (a prefix
+    /// used without being declared in scope), which VCD's parser refuses too.
     static func parse(_ data: Data) -> XMLNode? {
+        let (node, problem) = parseReporting(data)
+        return problem == nil ? node : nil
+    }
+
+    /// Why a request body cannot be read as VCD reads it, in the words of its XML parser, or nil.
+    static func problem(_ data: Data) -> String? { parseReporting(data).1 }
+
+    private static func parseReporting(_ data: Data) -> (XMLNode?, String?) {
         let p = XMLParser(data: data)
         p.shouldProcessNamespaces = false
         p.shouldResolveExternalEntities = false
         let d = Builder()
         p.delegate = d
-        guard p.parse() else { return nil }
-        return d.root
+        let ok = p.parse()
+        if let unbound = d.unbound { return (nil, unbound) }
+        guard ok, let root = d.root else { return (nil, "The request body is not well-formed XML.") }
+        return (root, nil)
     }
 
     private final class Builder: NSObject, XMLParserDelegate {
         var stack: [XMLNode] = []
         var root: XMLNode?
+        /// The prefixes declared in each open element's scope (`xml` is always bound).
+        var scopes: [Set<String>] = [["xml"]]
+        var unbound: String?
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
                     attributes attributeDict: [String: String] = [:]) {
-            let n = XMLNode(qname: qName ?? elementName, attributes: attributeDict)
+            let qname = qName ?? elementName
+            var scope = scopes.last ?? []
+            for key in attributeDict.keys where key.hasPrefix("xmlns:") { scope.insert(String(key.dropFirst(6))) }
+            scopes.append(scope)
+            func prefix(_ q: String) -> String? { q.firstIndex(of: ":").map { String(q[..<$0]) } }
+            if unbound == nil, let p = prefix(qname), !scope.contains(p) {
+                unbound = "The prefix \"\(p)\" for element \"\(qname)\" is not bound."
+            }
+            for key in attributeDict.keys.sorted() where unbound == nil && !key.hasPrefix("xmlns") {
+                if let p = prefix(key), !scope.contains(p) {
+                    unbound = "The prefix \"\(p)\" for attribute \"\(key)\" associated with an element type \"\(qname)\" is not bound."
+                }
+            }
+            if unbound != nil { parser.abortParsing(); return }
+            let n = XMLNode(qname: qname, attributes: attributeDict)
             if let top = stack.last { top.append(n) } else { root = n }
             stack.append(n)
         }
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
             _ = stack.popLast()
+            _ = scopes.popLast()
         }
         func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
         func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { stack.last?.text += String(decoding: CDATABlock, as: UTF8.self) }
