@@ -57,6 +57,9 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2 (BoringSSL's) for the personas' password digests: fast enough in debug builds
+                // to afford thousands of rounds per login.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 // The simulated CAPVCD 0.5.x reads its controller_manager_config.yaml as the real one does.
                 .product(name: "Yams", package: "Yams"),

@@ -132,5 +132,38 @@ echo "stale" > "$WORK/partial/capi-cluster.kubeconfig"
 check "teardown all=true after a half-built lab (tenant layer only) exits 0, no leak" '[ $rct4 = 0 ] && grep -q "^teardown done: nothing of the lab is left" "$WORK/td4.txt" || { cat "$WORK/td4.txt"; false; }'
 check "the half-built lab is gone, a stale kubeconfig removed" '[ "$(inventory "$HOME4")" = "$seeded" ] && [ ! -e "$WORK/partial/capi-cluster.kubeconfig" ]'
 
+# 9. Secrets at rest (#16): the state folder is private whatever the umask, the state holds no
+#    password and no live token, an older state left readable is narrowed with a notice.
+#    (cert.pem is public by nature; node-images are not secrets.)
+exposed() { find "$1" -mindepth 1 \( -type f -o -type d \) -perm /077 ! -path "*/node-images*" ! -name cert.pem; }
+in_state() { local n=0 f; for f in "$1"/sim/state.sqlite "$1"/sim/state.sqlite-wal "$1"/sim/state.sqlite-shm; do
+    [ -f "$f" ] && n=$((n + $(grep -caF -- "$2" "$f"))); done; echo $n; }
+check "after the lab: nothing of the state readable by others" '[ -z "$(exposed "$HOME1")" ] || { exposed "$HOME1"; false; }'
+leak=0
+while IFS= read -r s; do [ -n "$s" ] && [ "$(in_state "$HOME1" "$s")" != 0 ] && leak=1; done <<<"$PW"
+check "after the lab: no persona password in state.sqlite, -wal, -shm" '[ $leak = 0 ] && [ -n "$PW" ]'
+HOME5="$WORK/home5"; P5='Lab-Secret-Pw-16'
+(umask 000; VCDSCRIPT_HOME="$HOME5" "$BIN" sim reset --password "$P5" >/dev/null 2>&1)
+check "sim reset under umask 000: folders 0700, files 0600" '[ "$(stat -c %a "$HOME5")" = 700 ] && [ "$(stat -c %a "$HOME5/sim")" = 700 ] && [ -z "$(exposed "$HOME5")" ] || { exposed "$HOME5"; false; }'
+(umask 000; VCDSCRIPT_HOME="$HOME5" "$BIN" sim kube create demo >/dev/null 2>&1)
+KTOKEN=$(VCDSCRIPT_HOME="$HOME5" "$BIN" sim kube kubeconfig demo 2>/dev/null | sed -n 's/^ *token: *//p' | tr -d '"' | head -1)
+(umask 000; VCDSCRIPT_HOME="$HOME5" exec "$BIN" sim serve --port 0 --tls --listen 127.0.0.1 >"$WORK/serve5.txt" 2>"$WORK/serve5.err") &
+SPID=$!
+for _ in $(seq 1 100); do grep -q '^kube: ' "$WORK/serve5.txt" 2>/dev/null && break; sleep 0.1; done
+VCD5=$(sed -n 's/^vcd: //p' "$WORK/serve5.txt"); KUBE5=$(sed -n 's/^kube: //p' "$WORK/serve5.txt")
+STOKEN=$(curl -sk -D - -o /dev/null -X POST -u "administrator@System:$P5" -H 'Accept: application/json;version=37.0' \
+    "$VCD5/cloudapi/1.0.0/sessions/provider" | tr -d '\r' | sed -n 's/^[Xx]-[Vv][Mm][Ww][Aa][Rr][Ee]-[Vv][Cc][Ll][Oo][Uu][Dd]-[Aa][Cc][Cc][Ee][Ss][Ss]-[Tt][Oo][Kk][Ee][Nn]: //p')
+code() { curl -sk -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $2" -H 'Accept: application/json;version=37.0' "$1"; }
+check "served on 127.0.0.1 (--listen 127.0.0.1): login and the cluster token still work" '[ -n "$STOKEN" ] && [ "$(code "$VCD5/cloudapi/1.0.0/sessions/current" "$STOKEN")" = 200 ] && [ -n "$KTOKEN" ] && [ "$(code "$KUBE5/clusters/demo/api/v1/namespaces" "$KTOKEN")" = 200 ] && ! grep -q warning "$WORK/serve5.err"'
+check "served: no password, session token or cluster token in the state bytes" '[ "$(in_state "$HOME5" "$P5")" = 0 ] && [ "$(in_state "$HOME5" "$STOKEN")" = 0 ] && [ "$(in_state "$HOME5" "$KTOKEN")" = 0 ]'
+check "after serve --tls and kube create: nothing readable by others" '[ -z "$(exposed "$HOME5")" ] || { exposed "$HOME5"; false; }'
+kill "$SPID" 2>/dev/null; wait "$SPID" 2>/dev/null
+check "sim status still shows the passwords" 'VCDSCRIPT_HOME="$HOME5" "$BIN" sim status | grep -q "administrator@System  password $P5 "'
+chmod 755 "$HOME5/sim"; chmod 644 "$HOME5/sim/state.sqlite" "$HOME5/sim/personas.json"
+VCDSCRIPT_HOME="$HOME5" "$BIN" sim status >/dev/null 2>"$WORK/narrow.err"
+check "an older state with 0644 is narrowed with a one-line notice" '[ "$(stat -c %a "$HOME5/sim/state.sqlite")" = 600 ] && [ "$(stat -c %a "$HOME5/sim")" = 700 ] && grep -q "state.sqlite was readable by others (mode 644); now 600" "$WORK/narrow.err" && ! grep -qF "$P5" "$WORK/narrow.err"'
+VCDSCRIPT_HOME="$HOME5" "$BIN" sim serve --listen not-an-address >/dev/null 2>"$WORK/listen.err"; rcl5=$?
+check "sim serve --listen checks the address before binding" '[ $rcl5 != 0 ] && grep -q "numeric IPv4 or IPv6 address" "$WORK/listen.err"'
+
 echo "lab: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -25,6 +25,8 @@ public final class Simulator: @unchecked Sendable {
     let sessions = SessionRegistry()
     /// The session tokens the simulated cloud providers (CPI) keep in memory (CAPI/CPIClient.swift).
     let cpiSessions = CPISessions()
+    /// Derives the simulated clusters' bearer tokens (the state keeps only their digests).
+    let kubeTokens: KubeClusterTokens
     /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).
     let watchHub = KubeWatchHub()
     /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
@@ -49,6 +51,7 @@ public final class Simulator: @unchecked Sendable {
         self.statePath = statePath
         self.options = options
         store = try Store(path: statePath)
+        kubeTokens = try KubeClusterTokens(forState: statePath)
         world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta(), watchHub: watchHub)
         faultInjector = options.faults.map(FaultInjector.init)
         vcdActivity = IdleTracker(timeout: options.sessionIdleTimeout, startedAt: Date().timeIntervalSince1970)
@@ -61,6 +64,8 @@ public final class Simulator: @unchecked Sendable {
         HostRoutes.register(into: tables[.kube]!)
         if world.meta(Seed.markerKey) == nil {
             try reseed(password: options.initialPassword)
+        } else {
+            try upgradeSecretsAtRest()
         }
         stats.reads = Int(world.meta("counter.reads") ?? "") ?? 0
         stats.writes = Int(world.meta("counter.writes") ?? "") ?? 0
@@ -103,11 +108,14 @@ public final class Simulator: @unchecked Sendable {
         return Array(log.suffix(logCapacity))
     }
 
-    /// The personas of the world with their passwords (for `sim status`).
+    /// The personas of the world with their passwords (for `sim status`). The passwords come from
+    /// the owner's copy beside the state (`personas.json`), the state holding only their digests;
+    /// a persona missing from it has an empty password.
     public var personas: [Persona] {
-        worldLock.read {
+        let clear = PersonaPasswords.read(forState: statePath)
+        return worldLock.read {
             world.all(Kind.user).compactMap { try? $0.decode(SimUser.self) }.map {
-                Persona(org: $0.orgName, user: $0.name, password: $0.password, role: $0.roleName, provider: $0.provider)
+                Persona(org: $0.orgName, user: $0.name, password: clear[$0.id] ?? "", role: $0.roleName, provider: $0.provider)
             }
         }
     }
@@ -369,7 +377,7 @@ public final class Simulator: @unchecked Sendable {
     func liveSession(token: String) -> SessionRecord? {
         guard let rec = sessions.record(for: token) else { return nil }
         guard vcdActivity.touch(rec.id, created: rec.created, now: clock.now()) else {
-            sessions.remove(token: token)
+            sessions.remove(digest: rec.tokenDigest)
             return nil
         }
         return rec
@@ -418,7 +426,9 @@ public final class Simulator: @unchecked Sendable {
         try worldLock.write {
             let tx = WriteTx(base: world, now: clock.now())
             tx.wipe()
-            try Seed.build(tx, password: password)
+            let passwords = try Seed.build(tx, password: password)
+            // The owner's copy first: a failed commit then leaves only unknown ids in it.
+            try PersonaPasswords.write(passwords, forState: statePath)
             Self.putCounters(tx, SimCounters())
             try store.commit(upserts: tx.upserts, deletions: [], meta: tx.metaChanges, wipe: true)
             world = WorldState(objects: [], meta: [:], watchHub: watchHub)

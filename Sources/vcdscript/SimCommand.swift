@@ -20,7 +20,7 @@ struct SimCommand: ParsableCommand {
 
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the simulator on 127.0.0.1: VCD on PORT, NSX-T on PORT+1, ALB on PORT+2, Kubernetes on PORT+3.")
+            abstract: "Serve the simulator on 127.0.0.1 (or --listen ADDR): VCD on PORT, NSX-T on PORT+1, ALB on PORT+2, Kubernetes on PORT+3.")
 
         @OptionGroup var state: StateOptions
         @Option(help: "VCD port (NSX-T, ALB and Kubernetes take the next three). 0 picks free ports.") var port: Int = 18443
@@ -31,9 +31,18 @@ struct SimCommand: ParsableCommand {
         @Option(help: "Fault injection, e.g. 503:0.1,BUSY_ENTITY:0.05,latency:20ms,taskfail:0.1,seed:42") var faults: String?
         @Flag(help: "Tasks take seconds of (virtual) time instead of advancing on every read.") var realistic = false
         @Option(help: "Duration of a task in fast mode, in milliseconds.") var taskMs: Double = 20
+        @Option(help: "Address to listen on (default 127.0.0.1). Any other makes the world's credentials reachable from the network.")
+        var listen: String?
 
         func validate() throws {
             if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together: the certificate and its private key.") }
+            _ = try listenAddress()
+        }
+
+        /// The checked `--listen` address (loopback when not given).
+        func listenAddress() throws -> SimListenAddress {
+            guard let listen else { return .loopback }
+            do { return try SimListenAddress(listen) } catch let e as SimListenAddressError { throw ValidationError(e.description) }
         }
 
         func run() throws {
@@ -49,7 +58,9 @@ struct SimCommand: ParsableCommand {
             } else if tls {
                 files = try SimulatorTLSFiles.selfSigned(forState: state.path)
             }
-            let server = SimulatorServer(simulator: sim, ports: ports, tls: files)
+            let address = try listenAddress()
+            if let warning = address.warning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+            let server = SimulatorServer(simulator: sim, ports: ports, tls: files, listen: address)
             try blocking { try await server.start() }
             for s in SimService.allCases { print("\(s.rawValue): \(server.url(s) ?? "-")") }
             if let files { print("certificate: \(files.certificate) (clients: trust it as their CA file, or skip verification)") }

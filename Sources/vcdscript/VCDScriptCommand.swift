@@ -1,4 +1,5 @@
 import ArgumentParser
+import CloudSim
 import Foundation
 import VCDScript
 
@@ -24,6 +25,8 @@ struct VCDScriptCommand: ParsableCommand {
 enum EntryPoint {
     static func main() {
         let argv = CommandLine.arguments
+        // A state left readable by others is narrowed when opened; say so once, on stderr.
+        PrivateFiles.noticeHandler = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         if let program = ToolEntry.program(for: argv.first ?? "") {
             exit(program(Array(argv.dropFirst())))
         }

@@ -38,7 +38,7 @@ final class HostAndKubeFaultTests: XCTestCase {
         XCTAssertTrue(String(decoding: host(sim, "GET", "/host/v1/clusters/kind/kubeconfig?internal=true", token: token).body, as: UTF8.self)
             .contains("https://kind-control-plane:6443"))
         // A workload cluster made by CAPVCD is not the host's.
-        _ = try sim.capiWrite { tx in try Simulator.insertKubeCluster(tx, name: "wc", version: "v1.22.5", flavor: .capvcd) }
+        _ = try sim.capiWrite { tx in try Simulator.insertKubeCluster(tx, name: "wc", version: "v1.22.5", flavor: .capvcd, tokens: sim.kubeTokens) }
         let list = try JSONValue.parse(host(sim, "GET", "/host/v1/clusters", token: token).body)
         guard case .array(let items)? = list["items"] else { return XCTFail("no items") }
         XCTAssertEqual(items.compactMap { $0["name"]?.stringValue }, ["kind"])

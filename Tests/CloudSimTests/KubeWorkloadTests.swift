@@ -386,7 +386,7 @@ final class KubeWorkloadTests: XCTestCase {
     // MARK: CAPVCD flavour
 
     func testCAPVCDWorkloadClusterRunsItsAddOnsOnceNodesJoin() throws {
-        _ = try h.sim.capiWrite { tx in try Simulator.insertKubeCluster(tx, name: "wl", version: "v1.22.5+vmware.1", flavor: .capvcd) }
+        _ = try h.sim.capiWrite { tx in try Simulator.insertKubeCluster(tx, name: "wl", version: "v1.22.5+vmware.1", flavor: .capvcd, tokens: h.sim.kubeTokens) }
         h.sim.advanceClusterAPI()
         XCTAssertTrue(objects(KubeTypes.nodes, cluster: "wl").isEmpty, "nodes come from the machines")
         let waiting = objects(KubeTypes.pods, "kube-system", cluster: "wl")

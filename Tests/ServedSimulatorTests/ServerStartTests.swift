@@ -16,7 +16,7 @@ final class ServerStartTests: XCTestCase {
 
         let second = SimulatorServer(simulator: sim, ports: [.nsx: taken])
         XCTAssertThrowsError(try blocking { try await second.start() }) { e in
-            guard case SimulatorServerError.failedToBind(let service, let port, _)? = e as? SimulatorServerError else {
+            guard case SimulatorServerError.failedToBind(let service, _, let port, _)? = e as? SimulatorServerError else {
                 return XCTFail("unexpected error \(e)")
             }
             XCTAssertEqual(service, .nsx)

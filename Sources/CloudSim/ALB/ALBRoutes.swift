@@ -25,7 +25,10 @@ enum ALBRoutes: RouteFamily {
             }
             purgeExpiredSessions(ctx)
             let sid = hex(16), csrf = hex(16)
-            try ctx.write.insert(kind: Kind.albSession, id: sid, name: user, ALBSessionRecord(id: sid, csrftoken: csrf, user: user))
+            // The cookies leave in this answer only; the state keeps their digests.
+            let digest = SecretDigest.token(sid)
+            try ctx.write.insert(kind: Kind.albSession, id: digest, name: user,
+                                 ALBSessionRecord(id: digest, csrftokenDigest: SecretDigest.token(csrf), user: user))
             var h = HTTPHeaderFields()
             h.add("Set-Cookie", "csrftoken=\(csrf); Path=/; SameSite=Lax")
             h.add("Set-Cookie", "sessionid=\(sid); Path=/; HttpOnly; SameSite=Lax")

@@ -6,9 +6,11 @@ extension Kind {
     static let albSession = "albSession"
 }
 
+/// An ALB controller session as stored: its id is the SHA-256 of the `sessionid` cookie and the
+/// CSRF token is kept as a digest too, so the state holds nothing a client could present.
 struct ALBSessionRecord: Codable {
     var id: String
-    var csrftoken: String
+    var csrftokenDigest: String
     var user: String
 }
 
@@ -36,7 +38,7 @@ extension ALBRoutes {
     static func session(_ ctx: RequestContext) -> StoredObject? {
         let c = cookies(ctx.request)
         for name in ["sessionid", "avi-sessionid"] {
-            if let id = c[name], let s = ctx.state.get(id, kind: Kind.albSession) {
+            if let id = c[name], let s = ctx.state.get(SecretDigest.token(id), kind: Kind.albSession) {
                 return ctx.sim.albActivity.touch(s.id, created: s.created, now: ctx.now) ? s : nil
             }
         }
@@ -52,8 +54,8 @@ extension ALBRoutes {
     }
 
     static func csrf(_ ctx: RequestContext, _ s: StoredObject) -> HTTPResponseMessage? {
-        let expected = s.json["csrftoken"]?.stringValue
-        guard let given = ctx.request.headers["X-CSRFToken"], given == expected else {
+        let expected = s.json["csrftokenDigest"]?.stringValue
+        guard let given = ctx.request.headers["X-CSRFToken"], SecretDigest.token(given) == expected else {
             return err(403, "CSRF Failed: CSRF token missing or incorrect.", key: "detail")
         }
         return nil

@@ -287,7 +287,8 @@ extension CAPIReconciler {
     func createWorkloadCluster(ns: String, record rec: inout CAPIClusterRecord, version: String) throws {
         if KubeStore.cluster(tx, rec.name) == nil {
             let v = version.range(of: #"^v?\d+\.\d+\.\d+"#, options: .regularExpression) != nil ? version : "v1.27.5"
-            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v, flavor: .capvcd)
+            _ = try Simulator.insertKubeCluster(tx, name: rec.name, version: v.hasPrefix("v") ? v : "v" + v, flavor: .capvcd,
+                                             tokens: sim.kubeTokens)
         }
         rec.workloadCreated = true
         try saveRecord(rec)
@@ -310,7 +311,7 @@ extension CAPIReconciler {
     func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {
         guard let k = KubeStore.cluster(tx, rec.name) else { return }
         let (server, ca) = workloadServer(rec)
-        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: server, token: k.token, caData: ca)
+        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: server, token: sim.kubeTokens.token(for: k), caData: ca)
         let data: JSONValue = .object(["value": .string(Data(yaml.utf8).base64EncodedString())])
         var owner: [JSONValue] = []
         if let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name) { owner = [ownerRef(cl, CAPIRes.clusters)] }

@@ -1,8 +1,8 @@
 import CloudWire
 import Foundation
 
-/// A user of the simulated world as stored (kind `user`). The password lives in the state file,
-/// never in logs.
+/// A user of the simulated world as stored (kind `user`). Only a salted digest of the password is
+/// stored (`SecretDigest.password`); the owner's copy of the clear passwords is `PersonaPasswords`.
 struct SimUser: Codable {
     var id: String
     var name: String
@@ -10,23 +10,28 @@ struct SimUser: Codable {
     var orgName: String
     var roleId: String
     var roleName: String
-    var password: String
+    var passwordDigest: String
     var provider: Bool
+
+    /// Whether `password` is this user's (the check every login path makes).
+    func accepts(_ password: String) -> Bool { SecretDigest.verify(password, digest: passwordDigest) }
 }
 
-/// A login or API-token session as stored (kind `session`).
+/// A login or API-token session as stored (kind `session`). The token itself is only in the
+/// login's answer and in the client's hands: the state keeps its SHA-256, by which it is looked up.
 struct SessionRecord: Codable {
     var id: String
-    var token: String
+    var tokenDigest: String
     var userId: String
     var created: Double
 }
 
-/// A refresh token (API token) as stored (kind `apiToken`).
+/// A refresh token (API token) as stored (kind `apiToken`): the SHA-256 of the refresh token, empty
+/// until one is minted.
 struct APITokenRecord: Codable {
     var id: String
     var name: String
-    var refreshToken: String
+    var refreshTokenDigest: String
     var userId: String
     var orgName: String
     var clientId: String
@@ -46,24 +51,29 @@ struct AuthSession {
     func holds(_ right: String) -> Bool { isProvider || rights.contains(right) }
 }
 
-/// Sessions and tokens: the token → session map in memory (rebuilt from the store at start), the
-/// parsing of the ways real clients send credentials (vcd-wire.md §1.2–1.6).
+/// Sessions and tokens: the token digest → session map in memory (rebuilt from the store at
+/// start), the parsing of the ways real clients send credentials (vcd-wire.md §1.2–1.6).
 final class SessionRegistry {
     private let lock = NSLock()
-    private var byToken: [String: SessionRecord] = [:]
+    private var byDigest: [String: SessionRecord] = [:]
 
     func load(from state: StateView) {
         lock.lock(); defer { lock.unlock() }
-        byToken = [:]
+        byDigest = [:]
         for o in state.all(Kind.session) {
-            if let r = try? o.decode(SessionRecord.self) { byToken[r.token] = r }
+            if let r = try? o.decode(SessionRecord.self) { byDigest[r.tokenDigest] = r }
         }
     }
 
-    func add(_ r: SessionRecord) { lock.lock(); byToken[r.token] = r; lock.unlock() }
-    func remove(token: String) { lock.lock(); byToken[token] = nil; lock.unlock() }
-    func removeAll() { lock.lock(); byToken = [:]; lock.unlock() }
-    func record(for token: String) -> SessionRecord? { lock.lock(); defer { lock.unlock() }; return byToken[token] }
+    func add(_ r: SessionRecord) { lock.lock(); byDigest[r.tokenDigest] = r; lock.unlock() }
+    func remove(digest: String) { lock.lock(); byDigest[digest] = nil; lock.unlock() }
+    func removeAll() { lock.lock(); byDigest = [:]; lock.unlock() }
+    /// The session of a clear token (as a request carries it).
+    func record(for token: String) -> SessionRecord? {
+        let digest = SecretDigest.token(token)
+        lock.lock(); defer { lock.unlock() }
+        return byDigest[digest]
+    }
 
     /// The bearer token of a request: `Authorization: Bearer|bearer <t>`, `X-Vmware-Vcloud-Access-Token`,
     /// or the legacy `X-Vcloud-Authorization`.

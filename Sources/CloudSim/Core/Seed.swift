@@ -11,9 +11,13 @@ enum Seed {
     /// VCD's fixed id of the System org.
     static let systemOrgID = "urn:vcloud:org:a93c9db9-7471-3192-8d09-a8f7eeda85f9"
 
-    static func build(_ tx: WriteTx, password: String?) throws {
+    /// Seeds the world into `tx`; returns each persona's clear password by user id, for the
+    /// owner's copy (`PersonaPasswords`): the state itself keeps only their digests.
+    @discardableResult
+    static func build(_ tx: WriteTx, password: String?) throws -> [String: String] {
         func urn(_ kind: String) -> String { URN.make(kind).description }
         func pw() -> String { password ?? SessionRegistry.randomSecret(20) }
+        var passwords: [String: String] = [:]
 
         // Orgs.
         var system = Org()
@@ -153,7 +157,10 @@ enum Seed {
         let capvcdRole = try role("capvcd", org: labID, rights: RightName.capvcdRole, readOnly: false)
 
         func user(_ name: String, org: String, orgName: String, role: String, roleName: String, provider: Bool) throws {
-            let u = SimUser(id: urn(URNKind.user), name: name, orgId: org, orgName: orgName, roleId: role, roleName: roleName, password: pw(), provider: provider)
+            let clear = pw()
+            let u = SimUser(id: urn(URNKind.user), name: name, orgId: org, orgName: orgName, roleId: role, roleName: roleName,
+                            passwordDigest: SecretDigest.password(clear), provider: provider)
+            passwords[u.id] = clear
             try tx.insert(kind: Kind.user, id: u.id, parent: org, org: org, name: name, u)
         }
         try user("administrator", org: systemOrgID, orgName: "System", role: sysRole, roleName: "System Administrator", provider: true)
@@ -161,5 +168,6 @@ enum Seed {
         try user("capvcd", org: labID, orgName: "xav_lab", role: capvcdRole, roleName: "capvcd", provider: false)
 
         tx.setMeta(markerKey, ISO8601DateFormatter().string(from: Date()))
+        return passwords
     }
 }

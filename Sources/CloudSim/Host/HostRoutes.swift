@@ -72,7 +72,8 @@ enum HostRoutes: RouteFamily {
         if KubeStore.cluster(ctx.state, name) != nil {
             return error(409, "node(s) already exist for a cluster with the name \"\(name)\"")
         }
-        let made = try Simulator.insertKubeCluster(ctx.write, name: name, version: version.hasPrefix("v") ? version : "v" + version)
+        let made = try Simulator.insertKubeCluster(ctx.write, name: name, version: version.hasPrefix("v") ? version : "v" + version,
+                                                tokens: ctx.sim.kubeTokens)
         guard let rec = KubeStore.cluster(ctx.write, made.name) else { return error(500, "the cluster was not stored") }
         return KubeJSON.response(info(rec), status: 201)
     }
@@ -103,7 +104,7 @@ enum HostRoutes: RouteFamily {
            let pem = try? String(contentsOfFile: file, encoding: .utf8) {
             ca = Data(pem.utf8).base64EncodedString()
         }
-        let yaml = KubeConfigFile.yaml(cluster: r.name, server: server, token: r.token, caData: ca)
+        let yaml = KubeConfigFile.yaml(cluster: r.name, server: server, token: ctx.sim.kubeTokens.token(for: r), caData: ca)
         var h = HTTPHeaderFields()
         h["Content-Type"] = "application/yaml"
         return HTTPResponseMessage(status: 200, headers: h, body: Data(yaml.utf8))

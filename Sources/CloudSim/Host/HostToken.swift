@@ -14,29 +14,11 @@ public enum SimHostToken {
     /// The token of the state at `statePath`, created on first use.
     public static func load(forState statePath: String) throws -> String {
         let file = path(forState: statePath)
-        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
-            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if !token.isEmpty { return token }
+        do {
+            return try PrivateFiles.secret(at: file, prefix: "host-")
+        } catch let e as PrivateFileError {
+            throw KubeClusterError(description: e.description)
         }
-        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var g = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = g.next() }
-        let token = "host-" + bytes.map { String(format: "%02x", $0) }.joined()
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        if fd < 0 {
-            // Another process made it first: use theirs.
-            if errno == EEXIST, let text = try? String(contentsOfFile: file, encoding: .utf8),
-               !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-                return text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            throw KubeClusterError(description: "cannot create \(file): \(String(cString: strerror(errno)))")
-        }
-        let data = Array((token + "\n").utf8)
-        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == data.count else { throw KubeClusterError(description: "cannot write \(file)") }
-        return token
     }
 }
 

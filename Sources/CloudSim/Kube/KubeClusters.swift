@@ -26,19 +26,18 @@ extension Simulator {
             throw KubeClusterError(description: "invalid Kubernetes version \"\(kubernetesVersion)\" (expected e.g. v1.29.2)")
         }
         let version = kubernetesVersion.hasPrefix("v") ? kubernetesVersion : "v" + kubernetesVersion
-        return try kubeWrite { tx in try Self.insertKubeCluster(tx, name: name, version: version) }
+        return try kubeWrite { tx in try Self.insertKubeCluster(tx, name: name, version: version, tokens: kubeTokens) }
     }
 
     /// Creates a cluster inside a write transaction (the simulated Cluster API makes workload clusters).
     /// `flavor` decides the system workloads it starts with (`KubeSystemPods.install`): kind's
     /// node and add-ons for clusters made by `createKubeCluster`, CAPVCD's for workload clusters.
-    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String, flavor: KubeClusterFlavor = .kind) throws -> KubeClusterInfo {
+    /// The state keeps the digest of the cluster's token (`tokens` derives it from the uid).
+    static func insertKubeCluster(_ tx: WriteTx, name: String, version: String, flavor: KubeClusterFlavor = .kind,
+                                  tokens: KubeClusterTokens) throws -> KubeClusterInfo {
         if KubeStore.cluster(tx, name) != nil { throw KubeClusterError(description: "a Kubernetes cluster named \"\(name)\" already exists") }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var g = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = g.next() }
-        let token = "sim-" + bytes.map { String(format: "%02x", $0) }.joined()
-        let rec = KubeClusterRecord(name: name, kubernetesVersion: version, token: token, uid: UUID().uuidString.lowercased(),
+        let uid = UUID().uuidString.lowercased()
+        let rec = KubeClusterRecord(name: name, kubernetesVersion: version, tokenDigest: SecretDigest.token(tokens.token(uid: uid)), uid: uid,
                                     creationTimestamp: KubeMeta.timestamp(tx.now), flavor: flavor)
         try tx.insert(kind: Kind.kubeCluster, id: KubeStore.clusterID(name), name: name, rec)
         for ns in KubeBuiltins.initialNamespaces {
@@ -92,7 +91,7 @@ extension Simulator {
             throw KubeClusterError(description: "no Kubernetes cluster named \"\(cluster)\"")
         }
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
-        return KubeConfigFile.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: rec.token,
+        return KubeConfigFile.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: kubeTokens.token(for: rec),
                                    caData: certificateAuthorityPEM.map { Data($0.utf8).base64EncodedString() }, insecure: insecureSkipTLSVerify)
     }
 

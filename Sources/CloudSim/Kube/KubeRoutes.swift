@@ -92,7 +92,9 @@ enum KubeRoutes: RouteFamily {
             throw KubeError.unauthorized
         }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", constantTimeEqual(String(parts[1]).trimmingCharacters(in: .whitespaces), cluster.token) else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw KubeError.unauthorized }
+        let given = SecretDigest.token(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        guard constantTimeEqual(given, cluster.tokenDigest) || cluster.previousTokenDigest.map({ constantTimeEqual(given, $0) }) == true else {
             throw KubeError.unauthorized
         }
     }

@@ -10,12 +10,16 @@ extension Kind {
     static let kubeObject = "kubeObject"
 }
 
-/// A simulated cluster as stored. `token` is the bearer token its API accepts: a secret, never
-/// logged (the request log keeps method, path and status only) and never in `description`.
+/// A simulated cluster as stored. `tokenDigest` is the SHA-256 of the bearer token its API
+/// accepts; the token itself is derived when a kubeconfig is made (`KubeClusterTokens`) and is
+/// never logged (the request log keeps method, path and status only) nor in `description`.
 struct KubeClusterRecord: Codable, CustomStringConvertible {
     var name: String
     var kubernetesVersion: String
-    var token: String
+    var tokenDigest: String
+    /// The digest of the random token an older state stored in clear, still accepted so that the
+    /// kubeconfigs handed out before the upgrade keep working.
+    var previousTokenDigest: String? = nil
     var uid: String
     var creationTimestamp: String
     /// What made the cluster, which decides its system workloads and address ranges

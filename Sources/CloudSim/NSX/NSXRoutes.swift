@@ -20,7 +20,7 @@ enum ProviderCredentials {
         let name = user.hasSuffix("@System") ? String(user.dropLast("@System".count)) : user
         return state.all(Kind.user).contains { o in
             guard let u = try? o.decode(SimUser.self) else { return false }
-            return u.provider && (u.name == name || user == productAdmin) && u.password == password
+            return u.provider && (u.name == name || user == productAdmin) && u.accepts(password)
         }
     }
 

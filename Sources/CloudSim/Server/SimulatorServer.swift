@@ -8,15 +8,18 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// The simulator served over HTTP or HTTPS on 127.0.0.1 only: one listener per service (VCD, NSX,
+/// The simulator served over HTTP or HTTPS on 127.0.0.1 (another address only when asked, see
+/// `SimListenAddress`): one listener per service (VCD, NSX,
 /// ALB), each a Hummingbird application whose single responder hands every request to
 /// `Simulator.process`, so the served and in-process paths share all behaviour; a Kubernetes watch
 /// then goes on streaming its live events (`KubeWatchStream`). With `tls`, every listener speaks
 /// TLS (swift-nio-ssl) with that certificate and key.
 public final class SimulatorServer: @unchecked Sendable {
     public let simulator: Simulator
-    /// The only address the simulator listens on.
-    public static let host = "127.0.0.1"
+    /// The address the simulator listens on by default: loopback only.
+    public static let defaultHost = SimListenAddress.loopback.address
+    /// The address this server listens on.
+    public let host: String
     /// Bound ports, known once `start()` returned.
     public private(set) var ports: [SimService: Int] = [:]
     /// `https` when serving TLS, else `http`.
@@ -33,14 +36,25 @@ public final class SimulatorServer: @unchecked Sendable {
     /// Every service on an ephemeral port.
     public static var everyService: [SimService: Int] { Dictionary(uniqueKeysWithValues: SimService.allCases.map { ($0, 0) }) }
 
-    public init(simulator: Simulator, ports: [SimService: Int] = SimulatorServer.everyService, tls: SimulatorTLSFiles? = nil) {
+    /// `listen`: the address to bind (127.0.0.1 unless the caller chose another).
+    public init(simulator: Simulator, ports: [SimService: Int] = SimulatorServer.everyService, tls: SimulatorTLSFiles? = nil,
+                listen: SimListenAddress = .loopback) {
         self.simulator = simulator
+        host = listen.address
         requested = ports
         self.tls = tls
     }
 
     /// Base URL of a service as clients reach it.
-    public func url(_ service: SimService) -> String? { ports[service].map { "\(scheme)://\(Self.host):\($0)" } }
+    public func url(_ service: SimService) -> String? { ports[service].map { "\(scheme)://\(urlHost):\($0)" } }
+
+    /// The host part of URLs: the bound address, bracketed for IPv6; clients of a server bound to
+    /// every address (0.0.0.0, ::) on this machine reach it on loopback.
+    private var urlHost: String {
+        if host == "0.0.0.0" { return "127.0.0.1" }
+        if host == "::" { return "[::1]" }
+        return host.contains(":") ? "[\(host)]" : host
+    }
 
     /// Starts every listener and returns once all are bound. Throws `SimulatorTLSError` when the
     /// certificate or key cannot be used, `SimulatorServerError` when a port cannot be bound.
@@ -62,7 +76,7 @@ public final class SimulatorServer: @unchecked Sendable {
             let app = Application(
                 responder: responder,
                 server: server,
-                configuration: .init(address: .hostname(Self.host, port: port), serverName: nil),
+                configuration: .init(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     bound.continuation.yield(channel.localAddress?.port ?? port)
                     bound.continuation.finish()
@@ -81,7 +95,7 @@ public final class SimulatorServer: @unchecked Sendable {
                 // Endpoints are not recorded yet: those of another server on this state stay as they are.
                 await stopListeners()
                 lock.withLock { ports = [:] }
-                throw SimulatorServerError.failedToBind(service, port, reason)
+                throw SimulatorServerError.failedToBind(service, host, port, reason)
             }
             lock.withLock { ports[service] = p }
         }
@@ -184,10 +198,10 @@ struct ConnectionContext: Hummingbird.RequestContext {
 /// Why the server could not start.
 public enum SimulatorServerError: Error, CustomStringConvertible {
     /// The listener of a service did not start on that port (0: an ephemeral one), and why.
-    case failedToBind(SimService, Int, String)
+    case failedToBind(SimService, String, Int, String)
     public var description: String {
         switch self {
-        case .failedToBind(let s, let p, let why): return "could not listen for \(s.rawValue) on 127.0.0.1:\(p): \(why)"
+        case .failedToBind(let s, let h, let p, let why): return "could not listen for \(s.rawValue) on \(h):\(p): \(why)"
         }
     }
 }

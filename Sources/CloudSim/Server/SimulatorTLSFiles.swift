@@ -29,10 +29,16 @@ public struct SimulatorTLSFiles: Sendable, Equatable {
         let files = SimulatorTLSFiles(certificate: (dir as NSString).appendingPathComponent("cert.pem"),
                                       key: (dir as NSString).appendingPathComponent("key.pem"))
         let fm = FileManager.default
+        // A pair left wider by hand (or by an older version) is narrowed, with a notice.
+        PrivateFiles.tighten(dir, to: PrivateFiles.folderMode)
+        PrivateFiles.tighten(files.key, to: PrivateFiles.fileMode)
         if fm.fileExists(atPath: files.certificate) && fm.fileExists(atPath: files.key) { return files }
         guard let tool = findOnPath("openssl", environment: environment) else { throw SimulatorTLSError.opensslMissing }
-        // The folder is private, so the key is never readable by others, not even before its chmod.
-        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        // The folder is private (0700 whatever the umask), so the key is never readable by others,
+        // not even before its chmod.
+        do { try PrivateFiles.makeFolders(dir) } catch let e as PrivateFileError {
+            throw SimulatorTLSError.cannotWrite(path: dir, reason: e.description)
+        }
         let tag = UUID().uuidString
         let newCert = (dir as NSString).appendingPathComponent(".cert-\(tag).pem")
         let newKey = (dir as NSString).appendingPathComponent(".key-\(tag).pem")

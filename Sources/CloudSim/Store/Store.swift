@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 
 /// The SQLite file behind the simulator: one table of objects, one of meta values (counters,
-/// generated passwords, seed marker). Opened as a GRDB `DatabasePool` (WAL); every request that
+/// seed marker, served endpoints). Secrets are kept as digests only (`SecretDigest`); the file, its
+/// WAL and SHM are 0600 and their folder 0700 (`PrivateFiles`). Opened as a GRDB `DatabasePool` (WAL); every request that
 /// changes the world is one transaction, so a `kill -9` leaves either all of it or none of it.
 final class Store {
     let pool: DatabasePool
@@ -11,16 +12,34 @@ final class Store {
 
     init(path: String) throws {
         self.path = path
-        let dir = (path as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try Self.preparePrivateFiles(path)
         var config = Configuration()
         config.busyMode = .timeout(10)
         // WAL + NORMAL: a commit is in the WAL (OS cache) before the answer, which survives kill -9
         // of the process (what the simulator must survive); only a power loss could drop the last
         // commits. FULL would fsync every write and make bulk loads ~10x slower.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // secure_delete: a deleted or replaced row (an older state's clear secret) is overwritten
+        // with zeros instead of lingering in free pages of the file.
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)
+    }
+
+    /// The state file exists with mode 0600 before SQLite opens it (SQLite then gives its WAL and
+    /// shared-memory files the same mode), in a folder made 0700 when we make it. An existing
+    /// state, its WAL and SHM, and its own folder when it is the `sim` folder of the usual layout,
+    /// are narrowed when wider, each with a notice (`PrivateFiles.noticeHandler`).
+    private static func preparePrivateFiles(_ path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty {
+            try PrivateFiles.makeFolders(dir)
+            if (dir as NSString).lastPathComponent == "sim" { PrivateFiles.tighten(dir, to: PrivateFiles.folderMode) }
+        }
+        try PrivateFiles.createFile(path)
+        for p in [path, path + "-wal", path + "-shm"] { PrivateFiles.tighten(p, to: PrivateFiles.fileMode) }
     }
 
     private var migrator: DatabaseMigrator {
@@ -88,6 +107,12 @@ final class Store {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value", arguments: [k, v])
             }
         }
+    }
+
+    /// Moves the WAL's content into the main file and empties the WAL, so that rows rewritten by an
+    /// upgrade (clear secrets of an older state) do not survive in old WAL frames.
+    func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
     }
 
     /// `PRAGMA integrity_check`, for tests and `sim status`.

@@ -20,7 +20,7 @@ enum OAuthTokens: RouteFamily {
         }
         let name = (try? JSONValue.parse(ctx.request.body))?["client_name"]?.stringValue ?? "vcdscript"
         let clientId = UUID().uuidString.lowercased()
-        let rec = APITokenRecord(id: "urn:vcloud:token:\(clientId)", name: name, refreshToken: "", userId: s.userID, orgName: s.orgName, clientId: clientId)
+        let rec = APITokenRecord(id: "urn:vcloud:token:\(clientId)", name: name, refreshTokenDigest: "", userId: s.userID, orgName: s.orgName, clientId: clientId)
         try ctx.write.insert(kind: Kind.apiToken, id: rec.id, parent: s.userID, org: s.orgID, name: name, rec)
         var out = OAuthClientRegistration()
         out.client_id = clientId
@@ -39,10 +39,15 @@ enum OAuthTokens: RouteFamily {
     /// The user an API token's refresh token stands for, when it belongs to `org` (as the token
     /// exchange at `/oauth/tenant/{org}/token` or `/oauth/provider/token` requires), or nil.
     static func user(_ state: StateView, refreshToken: String, org: String) -> SimUser? {
-        guard !refreshToken.isEmpty,
-              let rec = state.all(Kind.apiToken).compactMap({ try? $0.decode(APITokenRecord.self) }).first(where: { $0.refreshToken == refreshToken }),
+        guard !refreshToken.isEmpty, let rec = record(state, refreshToken: refreshToken),
               rec.orgName.caseInsensitiveCompare(org) == .orderedSame else { return nil }
         return state.get(rec.userId).flatMap { try? $0.decode(SimUser.self) }
+    }
+
+    /// The API token whose refresh token this is, looked up by its digest (what the state keeps).
+    static func record(_ state: StateView, refreshToken: String) -> APITokenRecord? {
+        let digest = SecretDigest.token(refreshToken)
+        return state.all(Kind.apiToken).compactMap({ try? $0.decode(APITokenRecord.self) }).first(where: { $0.refreshTokenDigest == digest })
     }
 
     private static func grant(_ ctx: RequestContext, org: String) throws -> HTTPResponseMessage {
@@ -50,8 +55,7 @@ enum OAuthTokens: RouteFamily {
         let tx = ctx.write
         switch form.query("grant_type") ?? "" {
         case "refresh_token":
-            guard let refresh = form.query("refresh_token"), !refresh.isEmpty,
-                  let rec = tx.all(Kind.apiToken).compactMap({ try? $0.decode(APITokenRecord.self) }).first(where: { $0.refreshToken == refresh })
+            guard let refresh = form.query("refresh_token"), !refresh.isEmpty, let rec = record(tx, refreshToken: refresh)
             else { return oauthError(400, "invalid_grant", "The refresh token is not valid.") }
             guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
                 return oauthError(400, "invalid_grant", "The refresh token does not belong to org \(org).")
@@ -59,9 +63,9 @@ enum OAuthTokens: RouteFamily {
             guard let user = tx.get(rec.userId).flatMap({ try? $0.decode(SimUser.self) }) else {
                 return oauthError(400, "invalid_grant", "The user of this token no longer exists.")
             }
-            let session = try Sessions.create(ctx, user: user)
+            let (_, token) = try Sessions.create(ctx, user: user)
             var out = APITokenGrant()
-            out.access_token = session.token
+            out.access_token = token
             out.token_type = "Bearer"
             out.expires_in = 2_592_000
             out.refresh_token = refresh  // API tokens are reusable (service accounts would rotate).
@@ -75,12 +79,14 @@ enum OAuthTokens: RouteFamily {
             guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
                 return oauthError(400, "invalid_grant", "The client does not belong to org \(org).")
             }
-            rec.refreshToken = SessionRegistry.randomSecret(32)
+            // The refresh token leaves in this answer only; the state keeps its digest.
+            let refresh = SessionRegistry.randomSecret(32)
+            rec.refreshTokenDigest = SecretDigest.token(refresh)
             try tx.update(obj, rec)
             var out = APITokenGrant()
             out.access_token = assertion
             out.token_type = "Bearer"
-            out.refresh_token = rec.refreshToken
+            out.refresh_token = refresh
             return try ctx.json(out)
         default:
             return oauthError(400, "unsupported_grant_type", "Supported grants: refresh_token, urn:ietf:params:oauth:grant-type:jwt-bearer.")

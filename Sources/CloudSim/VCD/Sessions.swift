@@ -29,7 +29,7 @@ enum Sessions: RouteFamily {
         let tx = ctx.write
         if let rec = tx.get(s.id).flatMap({ try? $0.decode(SessionRecord.self) }) {
             tx.delete(s.id)
-            ctx.afterCommit.append { ctx.sim.sessions.remove(token: rec.token) }
+            ctx.afterCommit.append { ctx.sim.sessions.remove(digest: rec.tokenDigest) }
         }
         return ctx.noContent()
     }
@@ -47,14 +47,14 @@ enum Sessions: RouteFamily {
                 ? "\(cred.org) is not the System org: log in at /cloudapi/1.0.0/sessions."
                 : "System org users log in at /cloudapi/1.0.0/sessions/provider.")
         }
-        let session = try create(ctx, user: user)
+        let (session, token) = try create(ctx, user: user)
         var h = HTTPHeaderFields()
-        h[VCDHeader.accessToken] = session.token
+        h[VCDHeader.accessToken] = token
         h[VCDHeader.tokenType] = "Bearer"
         let auth = AuthSession(id: session.id, userID: user.id, userName: user.name, orgID: user.orgId, orgName: user.orgName,
                                roleName: user.roleName, isProvider: user.provider, rights: [])
         if legacy {
-            h["x-vcloud-authorization"] = session.token
+            h["x-vcloud-authorization"] = token
             return ctx.xml(sessionXML(ctx, auth), type: MediaType.session, headers: h)
         }
         return try ctx.json(info(ctx, auth), headers: h)
@@ -65,21 +65,22 @@ enum Sessions: RouteFamily {
     static func authenticate(_ state: StateView, user: String, org: String, password: String) -> SimUser? {
         guard let o = state.all(Kind.org).first(where: { $0.name.caseInsensitiveCompare(org) == .orderedSame }),
               let userObj = state.children(Kind.user, of: o.id).first(where: { $0.name == user }),
-              let u = try? userObj.decode(SimUser.self), u.password == password else { return nil }
+              let u = try? userObj.decode(SimUser.self), u.accepts(password) else { return nil }
         return u
     }
 
-    /// Creates and stores a session for `user` (also used by the token exchange). The user's
+    /// Creates and stores a session for `user` (also used by the token exchange); returns it with
+    /// its clear token, which only the answer carries (the store keeps its digest). The user's
     /// sessions left idle past the timeout are deleted first; if the live ones already reach
     /// `maxSessionsPerUser`, the login is refused (401).
-    static func create(_ ctx: RequestContext, user: SimUser) throws -> SessionRecord {
+    static func create(_ ctx: RequestContext, user: SimUser) throws -> (SessionRecord, token: String) {
         let idle = ctx.sim.vcdActivity
         var live = 0
         for o in ctx.write.children(Kind.session, of: user.id) {
             guard let r = try? o.decode(SessionRecord.self) else { continue }
             if idle.isExpired(r.id, created: r.created, now: ctx.now) {
                 ctx.write.delete(o.id)
-                ctx.afterCommit.append { ctx.sim.sessions.remove(token: r.token); idle.forget(r.id) }
+                ctx.afterCommit.append { ctx.sim.sessions.remove(digest: r.tokenDigest); idle.forget(r.id) }
             } else {
                 live += 1
             }
@@ -90,10 +91,11 @@ enum Sessions: RouteFamily {
                            "\(user.name)@\(user.orgName) already has the maximum number of sessions (\(limit)). Log out of a session "
                            + "(DELETE /cloudapi/1.0.0/sessions/{id}) or wait until one has been idle for \(Int(idle.timeout / 60)) minutes.")
         }
-        let rec = SessionRecord(id: UUID().uuidString.lowercased(), token: SessionRegistry.newToken(), userId: user.id, created: ctx.now)
+        let token = SessionRegistry.newToken()
+        let rec = SessionRecord(id: UUID().uuidString.lowercased(), tokenDigest: SecretDigest.token(token), userId: user.id, created: ctx.now)
         try ctx.write.insert(kind: Kind.session, id: rec.id, parent: user.id, org: user.orgId, name: user.name, rec)
         ctx.afterCommit.append { ctx.sim.sessions.add(rec) }
-        return rec
+        return (rec, token)
     }
 
     static func info(_ ctx: RequestContext, _ s: AuthSession) -> SessionInfo {
