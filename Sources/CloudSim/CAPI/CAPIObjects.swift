@@ -55,27 +55,17 @@ enum KO {
     /// Creates an object as the apiserver would (it must not exist yet).
     @discardableResult
     static func create(_ tx: WriteTx, _ c: String, _ r: KubeResource, _ input: JSONValue) throws -> JSONValue {
-        var o = input
-        KubeMeta.setTop(&o, "apiVersion", .string(r.apiVersion))
-        KubeMeta.setTop(&o, "kind", .string(r.kind))
-        if !r.namespaced { KubeMeta.set(&o, "namespace", nil) }
-        KubeMeta.set(&o, "uid", .string(UUID().uuidString.lowercased()))
-        KubeMeta.set(&o, "creationTimestamp", .string(KubeMeta.timestamp(tx.now)))
-        if r.tracksGeneration { KubeMeta.set(&o, "generation", .int(1)) }
-        return try KubeStore.put(tx, cluster: c, r, o)
+        try KubeObjectWriter.create(tx, c, r, input)
     }
 
     /// Writes a changed object back (a new resourceVersion) unless nothing changed.
     @discardableResult
     static func save(_ tx: WriteTx, _ c: String, _ r: KubeResource, old: JSONValue, _ new: JSONValue) throws -> JSONValue {
-        if old == new { return old }
-        return try KubeStore.put(tx, cluster: c, r, new)
+        try KubeObjectWriter.save(tx, c, r, old: old, new)
     }
 
     static func remove(_ tx: WriteTx, _ c: String, _ r: KubeResource, _ o: JSONValue) throws {
-        if let s = KubeStore.get(tx, cluster: c, r, namespace: KubeMeta.namespace(o), name: KubeMeta.name(o)) {
-            try KubeStore.remove(tx, cluster: c, s)
-        }
+        try KubeObjectWriter.remove(tx, c, r, o)
     }
 
     static func merge(_ o: JSONValue, _ patch: [String: JSONValue]) -> JSONValue { KubePatch.merge(o, .object(patch)) }

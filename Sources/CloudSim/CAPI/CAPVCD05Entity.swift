@@ -51,16 +51,7 @@ enum CAPVCD05Entity {
               SchemaCheck.validate(entity, schema: type.schema ?? .object([:])).isEmpty else {
             return noRDEPrefix + UUID().uuidString.lowercased()
         }
-        var e = DefinedEntity()
-        let id = "urn:vcloud:entity:vmware:capvcdCluster:\(UUID().uuidString.lowercased())"
-        e.id = id
-        e.name = name
-        e.entityType = typeObj.id
-        e.entity = entity
-        e.state = "RESOLVED"
-        e.owner = OpenAPIReference(name: user, id: nil)
-        e.org = OpenAPIReference(name: Cloud.orgName(tx, orgId), id: orgId)
-        guard (try? tx.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: orgId, name: name, e)) != nil else {
+        guard let id = try? CAPVCDEntity.insertResolved(tx, type: typeObj, name: name, entity: entity, user: user, orgId: orgId) else {
             return noRDEPrefix + UUID().uuidString.lowercased()
         }
         return id

@@ -97,6 +97,21 @@ enum CAPVCDEntity {
         if !problems.isEmpty {
             throw CAPIFailure(reason: "RDEInvalid", message: "the capvcdCluster entity does not match \(typeObj.id): \(problems.joined(separator: "; "))")
         }
+        return try insertResolved(tx, type: typeObj, name: name, entity: entity, user: user, orgId: orgId)
+    }
+
+    /// Replaces `status.capvcd` of the entity (a no-op when unchanged or gone).
+    static func updateStatus(_ tx: WriteTx, id: String?, _ mutate: (inout JSONValue) -> Void) throws {
+        guard let id, let o = tx.get(id, kind: Kind.entity), var e = try? o.decode(DefinedEntity.self), var body = e.entity else { return }
+        let before = body
+        mutate(&body)
+        if body == before { return }
+        e.entity = body
+        try tx.update(o, e)
+    }
+
+    /// Stores a RESOLVED capvcdCluster entity of `type` (already validated); its id.
+    static func insertResolved(_ tx: WriteTx, type typeObj: StoredObject, name: String, entity: JSONValue, user: String, orgId: String) throws -> String {
         var e = DefinedEntity()
         let id = "urn:vcloud:entity:vmware:capvcdCluster:\(UUID().uuidString.lowercased())"
         e.id = id
@@ -108,15 +123,5 @@ enum CAPVCDEntity {
         e.org = OpenAPIReference(name: Cloud.orgName(tx, orgId), id: orgId)
         try tx.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: orgId, name: name, e)
         return id
-    }
-
-    /// Replaces `status.capvcd` of the entity (a no-op when unchanged or gone).
-    static func updateStatus(_ tx: WriteTx, id: String?, _ mutate: (inout JSONValue) -> Void) throws {
-        guard let id, let o = tx.get(id, kind: Kind.entity), var e = try? o.decode(DefinedEntity.self), var body = e.entity else { return }
-        let before = body
-        mutate(&body)
-        if body == before { return }
-        e.entity = body
-        try tx.update(o, e)
     }
 }
