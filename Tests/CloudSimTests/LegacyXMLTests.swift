@@ -248,6 +248,20 @@ final class LegacyXMLTests: XCTestCase {
             XCTAssertEqual(unbound.status, 400, unbound.text)
             XCTAssertTrue(unbound.text.contains("The prefix &quot;ns10&quot; for element &quot;ns10:Description&quot; is not bound."), unbound.text)
             XCTAssertEqual(extra(vm1), before)
+            // The VM document as VCD writes it: the hardware section declares ns10 for its own
+            // attributes, and every rasd field is there, nil ones marked xsi:nil.
+            let doc = get(h, vm1, token).text
+            XCTAssertTrue(doc.contains("<ovf:VirtualHardwareSection xmlns:ns10=\"http://www.vmware.com/vcloud/v1.5\""), doc)
+            XCTAssertTrue(doc.contains("<rasd:Limit xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/>"), doc)
+            let hw = try XCTUnwrap(xml(get(h, vm1, token)).child("VirtualHardwareSection"))
+            for item in hw.all("Item") { XCTAssertEqual(item.children.filter { $0.qname.hasPrefix("rasd:") }.count, 26, "every rasd field") }
+            // CPI's way: the section copied into a Vm body with the root's declarations is accepted.
+            let start = try XCTUnwrap(doc.range(of: "<ovf:VirtualHardwareSection")), end = try XCTUnwrap(doc.range(of: "</ovf:VirtualHardwareSection>"))
+            let body = "<Vm \(XNS.all) name=\"cluster1-cp-1\">" + String(doc[start.lowerBound..<end.upperBound]) + "</Vm>"
+            let copied = send(h, "POST", "\(vm1)/action/reconfigureVm", token, body, type: XType.vm)
+            XCTAssertEqual(copied.status, 202, copied.text)
+            wait(h, xml(copied), token)
+            XCTAssertEqual(extra(vm1), before)
             XCTAssertEqual(xml(get(h, vm1, token)).attr("name"), "cluster1-cp-1")
             let on = h.call("POST", path("\(vm1)/power/action/powerOn"), token: token, headers: ["Accept": "application/*+xml;version=36.0"])
             XCTAssertEqual(on.status, 202)

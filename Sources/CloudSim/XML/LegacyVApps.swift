@@ -493,28 +493,29 @@ enum LegacyVApps: RouteFamily {
             s += X.link("up", LegacyCatalogs.templateHref(ctx, vm.vappId), type: XType.vAppTemplate)
         }
         s += X.el("Description", vm.description)
-        s += "<ovf:VirtualHardwareSection ovf:transport=\"\">\n<ovf:Info>Virtual hardware requirements</ovf:Info>\n"
-        s += "<ovf:System><vssd:ElementName>Virtual Hardware Family</vssd:ElementName><vssd:InstanceID>0</vssd:InstanceID>"
-        s += "<vssd:VirtualSystemIdentifier>\(X.e(vm.name))</vssd:VirtualSystemIdentifier><vssd:VirtualSystemType>\(X.e(vm.hardwareVersion))</vssd:VirtualSystemType></ovf:System>\n"
+        // As VCD serialises it: the section declares the vcloud namespace it uses for its own
+        // attributes (ns10), and every vssd/rasd field is listed, nil ones as xsi:nil (clients
+        // such as CPI copy this section back into reconfigureVm bodies, declarations included).
+        s += "<ovf:VirtualHardwareSection xmlns:ns10=\"\(XNS.vcloud)\" ovf:transport=\"\" ns10:type=\"application/vnd.vmware.vcloud.virtualHardwareSection+xml\""
+        s += " ns10:href=\"\(X.e(href))/virtualHardwareSection/\">\n<ovf:Info>Virtual hardware requirements</ovf:Info>\n"
+        s += VMHardwareXML.system(name: vm.name, hardwareVersion: vm.hardwareVersion)
         for n in vm.nics {
-            s += "<ovf:Item><rasd:Address>\(X.e(n.mac))</rasd:Address><rasd:AddressOnParent>\(n.index)</rasd:AddressOnParent>"
-            s += "<rasd:AutomaticAllocation>\(n.connected)</rasd:AutomaticAllocation><rasd:Connection vcloud:ipAddressingMode=\"\(X.e(n.allocationMode))\""
-            s += (n.ip.map { " vcloud:ipAddress=\"\(X.e($0))\"" } ?? "") + " vcloud:primaryNetworkConnection=\"\(n.index == vm.nics.first?.index)\" xmlns:vcloud=\"\(XNS.vcloud)\">\(X.e(n.network))</rasd:Connection>"
-            s += "<rasd:ElementName>Network adapter \(n.index)</rasd:ElementName><rasd:InstanceID>\(10 + n.index)</rasd:InstanceID>"
-            s += "<rasd:ResourceSubType>\(X.e(n.adapterType))</rasd:ResourceSubType><rasd:ResourceType>10</rasd:ResourceType></ovf:Item>\n"
+            let connection = "<rasd:Connection ns10:ipAddressingMode=\"\(X.e(n.allocationMode))\"" + (n.ip.map { " ns10:ipAddress=\"\(X.e($0))\"" } ?? "")
+                + " ns10:primaryNetworkConnection=\"\(n.index == vm.nics.first?.index)\">\(X.e(n.network))</rasd:Connection>"
+            s += VMHardwareXML.item(["Address": n.mac, "AddressOnParent": String(n.index), "AutomaticAllocation": String(n.connected),
+                                     "Description": "\(n.adapterType) ethernet adapter on \"\(n.network)\"", "ElementName": "Network adapter \(n.index)",
+                                     "InstanceID": String(10 + n.index), "ResourceSubType": n.adapterType, "ResourceType": "10"],
+                                    raw: ["Connection": connection])
         }
-        s += "<ovf:Item><rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits><rasd:Description>Number of Virtual CPUs</rasd:Description>"
-        s += "<rasd:ElementName>\(vm.cpus) virtual CPU(s)</rasd:ElementName><rasd:InstanceID>4</rasd:InstanceID><rasd:Reservation>0</rasd:Reservation>"
-        s += "<rasd:ResourceType>3</rasd:ResourceType><rasd:VirtualQuantity>\(vm.cpus)</rasd:VirtualQuantity><rasd:Weight>0</rasd:Weight>"
-        s += "<vmw:CoresPerSocket ovf:required=\"false\">\(vm.coresPerSocket)</vmw:CoresPerSocket></ovf:Item>\n"
-        s += "<ovf:Item><rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits><rasd:Description>Memory Size</rasd:Description>"
-        s += "<rasd:ElementName>\(vm.memoryMb) MB of memory</rasd:ElementName><rasd:InstanceID>5</rasd:InstanceID><rasd:Reservation>0</rasd:Reservation>"
-        s += "<rasd:ResourceType>4</rasd:ResourceType><rasd:VirtualQuantity>\(vm.memoryMb)</rasd:VirtualQuantity><rasd:Weight>0</rasd:Weight></ovf:Item>\n"
+        s += VMHardwareXML.item(["AllocationUnits": "hertz * 10^6", "Description": "Number of Virtual CPUs", "ElementName": "\(vm.cpus) virtual CPU(s)",
+                                 "InstanceID": "4", "Reservation": "0", "ResourceType": "3", "VirtualQuantity": String(vm.cpus), "Weight": "0"],
+                                extra: "<vmw:CoresPerSocket ovf:required=\"false\">\(vm.coresPerSocket)</vmw:CoresPerSocket>")
+        s += VMHardwareXML.item(["AllocationUnits": "byte * 2^20", "Description": "Memory Size", "ElementName": "\(vm.memoryMb) MB of memory",
+                                 "InstanceID": "5", "Reservation": "0", "ResourceType": "4", "VirtualQuantity": String(vm.memoryMb), "Weight": "0"])
         if vm.diskMb > 0 {
-            s += "<ovf:Item><rasd:AddressOnParent>0</rasd:AddressOnParent><rasd:Description>Hard disk</rasd:Description><rasd:ElementName>Hard disk 1</rasd:ElementName>"
-            s += "<rasd:HostResource xmlns:vcloud=\"\(XNS.vcloud)\" vcloud:capacity=\"\(vm.diskMb)\" vcloud:busSubType=\"VirtualSCSI\" vcloud:busType=\"6\"/>"
-            s += "<rasd:InstanceID>2000</rasd:InstanceID><rasd:Parent>2</rasd:Parent><rasd:ResourceType>17</rasd:ResourceType>"
-            s += "<rasd:VirtualQuantity>\(Int64(vm.diskMb) * 1_048_576)</rasd:VirtualQuantity><rasd:VirtualQuantityUnits>byte</rasd:VirtualQuantityUnits></ovf:Item>\n"
+            s += VMHardwareXML.item(["AddressOnParent": "0", "Description": "Hard disk", "ElementName": "Hard disk 1", "InstanceID": "2000", "Parent": "2",
+                                     "ResourceType": "17", "VirtualQuantity": String(Int64(vm.diskMb) * 1_048_576), "VirtualQuantityUnits": "byte"],
+                                    raw: ["HostResource": "<rasd:HostResource ns10:capacity=\"\(vm.diskMb)\" ns10:busSubType=\"VirtualSCSI\" ns10:busType=\"6\"/>"])
         }
         for kv in template ? vm.extraConfig : Guest.merged(ctx, vm) {
             s += "<vmw:ExtraConfig ovf:required=\"false\" vmw:key=\"\(X.e(kv.key))\" vmw:value=\"\(X.e(kv.value))\"/>\n"
