@@ -141,4 +141,22 @@ final class LegacyClientXMLTests: XCTestCase {
         XCTAssertEqual(hw.all("ExtraConfig").compactMap { $0.attr("key") }, ["guestinfo.a"])
         XCTAssertTrue(body.contains("xmlns:rasd="), body)
     }
+
+    /// VCD declares the prefix of the section's own attributes on the section (`ns10`); items that
+    /// use it must keep it in the reconfigure body, or VCD answers 400 "prefix … is not bound".
+    func testTheSectionsOwnDeclarationsGoWithItsItems() throws {
+        let doc = """
+        <Vm xmlns="http://www.vmware.com/vcloud/v1.5" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:vmw="http://www.vmware.com/schema/ovf"
+            xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" name="n1">
+          <ovf:VirtualHardwareSection xmlns:ns10="http://www.vmware.com/vcloud/v1.5" ovf:transport="" ns10:type="application/vnd.vmware.vcloud.virtualHardwareSection+xml">
+            <ovf:Info>Virtual hardware requirements</ovf:Info>
+            <ovf:Item><rasd:Connection ns10:ipAddress="10.0.0.5" ns10:primaryNetworkConnection="true">nodes</rasd:Connection><rasd:ResourceType>10</rasd:ResourceType></ovf:Item>
+          </ovf:VirtualHardwareSection>
+        </Vm>
+        """
+        let body = LegacyBodies.extraConfig(vm: try XMLTree.parse(Data(doc.utf8)), [("guestinfo.a", "b")])
+        XCTAssertTrue(body.contains("<ovf:VirtualHardwareSection xmlns:ns10=\"http://www.vmware.com/vcloud/v1.5\">"), body)
+        let hw = try XCTUnwrap(try XMLTree.parse(Data(body.utf8)).child("VirtualHardwareSection"))
+        XCTAssertEqual(hw.child("Item")?.child("Connection")?.attr("ipAddress"), "10.0.0.5", body)
+    }
 }

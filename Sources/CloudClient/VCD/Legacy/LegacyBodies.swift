@@ -97,7 +97,13 @@ public enum LegacyBodies {
         s += " name=\"\(e(vm.attr("name") ?? ""))\">\n"
         let hw = vm.child("VirtualHardwareSection")
         let tag = hw?.qname ?? q(ovfP, "VirtualHardwareSection")
-        s += "<\(tag)>\n"
+        // The section's own declarations too: VCD declares the prefix of its attributes there
+        // (`ns10`), and the items copied below use it (VCD refuses a prefix that is not bound).
+        var sectionDeclarations = ""
+        for (k, v) in (hw?.attributes ?? [:]).sorted(by: { $0.key < $1.key }) where k == "xmlns" || k.hasPrefix("xmlns:") {
+            sectionDeclarations += " \(k)=\"\(e(v))\""
+        }
+        s += "<\(tag)\(sectionDeclarations)>\n"
         if let hw {
             for c in hw.children where c.name != "ExtraConfig" { s += c.serialized() + "\n" }
         } else {
