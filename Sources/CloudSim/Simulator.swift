@@ -23,8 +23,8 @@ public final class Simulator: @unchecked Sendable {
     private(set) var world: WorldState
     let worldLock = RWLock()
     let sessions = SessionRegistry()
-    /// The session tokens the simulated cloud providers (CPI) keep in memory (CAPI/CPIClient.swift).
-    let cpiSessions = CPISessions()
+    /// The session tokens the simulated controllers (CAPVCD, CPI) keep in memory (CAPI/VCDControllerClient.swift).
+    let controllerSessions = ControllerSessions()
     /// Derives the simulated clusters' bearer tokens (the state keeps only their digests).
     let kubeTokens: KubeClusterTokens
     /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).

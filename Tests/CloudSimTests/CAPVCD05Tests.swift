@@ -411,8 +411,9 @@ final class CAPVCD05Tests: XCTestCase, CAPITestWorld {
         let entity = rde["entity"] as? [String: Any] ?? [:]
         XCTAssertEqual(entity["apiVersion"] as? String, "capvcd.vmware.com/v1.0")
         XCTAssertEqual((entity["status"] as? [String: Any])?["phase"] as? String, "Ready")
-        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.entityType).filter { $0.id.hasPrefix("urn:vcloud:type:vmware:capvcdCluster:") }.count }, 1,
-                       "0.5.x registers no type of its own")
+        XCTAssertEqual(h.sim.capiRead { Set($0.all(Kind.entityType).map(\.id).filter { $0.hasPrefix("urn:vcloud:type:vmware:capvcdCluster:") }) },
+                       ["urn:vcloud:type:vmware:capvcdCluster:1.0.0", "urn:vcloud:type:vmware:capvcdCluster:1.1.0"],
+                       "0.5.x registers no type of its own (1.1.0 is the site's)")
         XCTAssertEqual(natRules(h, w.gw).first { $0["ruleType"] as? String == "DNAT" }?["name"] as? String, "dnat-capi-cluster-\(infraId)-tcp")
         XCTAssertEqual(kube(h, "capvcd", "DELETE", "\(Self.capi)/clusters/capi-cluster").status, 200)
         poll(h, "capvcd", "\(Self.capi)/clusters/capi-cluster") { $0.status == 404 }

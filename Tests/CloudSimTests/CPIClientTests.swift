@@ -233,7 +233,8 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
         XCTAssertFalse(message.contains("[ "), "no request id in the message: \(message)")
         for _ in 0..<5 { _ = kube(h.sim, "cpi4", "GET", "/api/v1/namespaces/default/services/fixed") }
         XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 2, "the pool made before the refusal, reused on each pass")
-        XCTAssertEqual(h.sim.requestLog.filter { $0.method == "POST" && $0.path == Self.poolPath && $0.user == "capvcd@xav_lab" }.count, 1)
+        XCTAssertEqual(h.sim.requestLog.filter { $0.method == "POST" && $0.path == Self.poolPath && $0.user == "capvcd@xav_lab" }.count, 2,
+                       "the control plane's pool (CAPVCD) and the Service's (CPI), each posted once")
         XCTAssertEqual(kube(h.sim, "cpi4", "DELETE", "/api/v1/namespaces/default/services/fixed").status, 200)
         poll(h.sim, "cpi4", "/api/v1/namespaces/default/services/fixed") { $0.status == 404 }
         XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 1)

@@ -145,6 +145,7 @@ extension CAPISimTests {
         let port = URL(string: server.url(.kube)!)!.port!
         let token = KubeHarness.token(in: try h.sim.kubeconfig(cluster: "kind", server: "http://127.0.0.1"))
         let before = h.sim.counters
+        let startedAt = h.sim.clock.now()
         let w = try WatchStreamClient(port: port, path: "/clusters/kind\(Self.capi)/clusters?watch=true&fieldSelector=metadata.name%3Dnet1&timeoutSeconds=300",
                                       token: token)
         defer { w.close() }
@@ -156,8 +157,14 @@ extension CAPISimTests {
         }
         XCTAssertEqual(phases.last, "Provisioned", "phases seen: \(phases)")
         XCTAssertGreaterThan(phases.count, 1, "the phase moved while the watch was open")
-        let after = h.sim.counters
-        XCTAssertEqual(after.reads - before.reads, 1, "no request but the watch")
-        XCTAssertEqual(after.writes, before.writes)
+        // Besides the watch, only the controllers sent requests: CAPVCD and CPI, as VCD's clients,
+        // logged in with the cluster's credentials (none of them to the Kubernetes API).
+        let since = h.sim.requestLog.filter { $0.time >= startedAt }
+        XCTAssertEqual(since.filter { $0.service == .kube }.count, 1, "no Kubernetes request but the watch")
+        let others = since.filter { $0.service != .kube }
+        XCTAssertFalse(others.isEmpty, "the controllers reached VCD")
+        XCTAssertTrue(others.allSatisfy { $0.service == .vcd }, "\(Set(others.map { "\($0.service) \($0.path)" }))")
+        XCTAssertTrue(others.contains { $0.user == "capvcd@xav_lab" }, "\(Set(others.map { $0.user ?? "-" }))")
+        XCTAssertGreaterThanOrEqual(h.sim.counters.writes, before.writes)
     }
 }

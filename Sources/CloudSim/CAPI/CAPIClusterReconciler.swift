@@ -52,33 +52,36 @@ final class CAPIReconciler {
 
     // MARK: Cluster
 
-    /// One pass over the Cluster `ns/name`.
-    func reconcile(_ ns: String, _ name: String) throws {
-        guard var cl = KO.get(tx, m, CAPIRes.clusters, ns, name), !Self.paused(cl) else { return }
+    /// One pass over the Cluster `ns/name` on the management cluster's side: what needs no VCD
+    /// request is done here; what does is returned for the pass to do as VCD's client
+    /// (CAPVCDPass.swift).
+    func reconcile(_ ns: String, _ name: String) throws -> CAPVCDStep {
+        guard var cl = KO.get(tx, m, CAPIRes.clusters, ns, name), !Self.paused(cl) else { return .none }
         let rec = record(name)
         if let (_, r) = rec, r.management != m || r.namespace != ns, adoptsMoved(cl, r) {
             // Moved here by `clusterctl move`: these controllers own it from now on.
             var adopted = r
             adopted.management = m
             try saveRecord(adopted)
-            return
+            return .none
         }
         if let (_, r) = rec, r.management != m || r.namespace != ns {
             // Another management cluster made a cluster of this name: refuse, as VCD refuses the duplicate vApp.
-            if KO.deleting(cl) { try deleteCluster(cl, record: nil); return }
+            if KO.deleting(cl) { if try markDeleting(cl) { try finishDelete(cl, record: nil) }; return .none }
             if cl["status"]?["phase"]?.stringValue != "Failed" {
                 throw CAPIFailure(reason: "VAppExists", message: "a cluster named \(name) already exists in VCD (managed from cluster \(r.management), namespace \(r.namespace))")
             }
-            return
+            return .none
         }
         if KO.deleting(cl) {
             // A CAPVCD that did not start removes nothing: the VCDCluster's finalizer holds.
-            if case .notRunning(let f) = capvcd { try controllerDown(cl, f, deleting: true); return }
-            try deleteCluster(cl, record: rec?.1)
-            return
+            if case .notRunning(let f) = capvcd { try controllerDown(cl, f, deleting: true); return .none }
+            guard try markDeleting(cl) else { return .none }
+            guard let r = rec?.1 else { try finishDelete(cl, record: nil); return .none }
+            return .delete(r)
         }
         let phase = cl["status"]?["phase"]?.stringValue
-        if phase == "Failed" { return }
+        if phase == "Failed" { return .none }
         if phase == nil {
             let old = cl
             KO.addFinalizer(&cl, Self.clusterFinalizer)
@@ -93,15 +96,15 @@ final class CAPIReconciler {
                 ]),
             ])])
             try KO.save(tx, m, CAPIRes.clusters, old: old, cl)
-            return
+            return .none
         }
         switch capvcd {
-        case .notRunning(let f): return try controllerDown(cl, f, deleting: false)
-        case .v05(let config): if rec == nil { return try createInfrastructure05(cl, config) }
-        case .v1: if rec == nil { return try createInfrastructure(cl) }
+        case .notRunning(let f): try controllerDown(cl, f, deleting: false); return .none
+        case .v05(let config): if rec == nil { return try infrastructureInput05(cl, config).map { .createInfra($0) } ?? .none }
+        case .v1: if rec == nil { return try infrastructureInput(cl).map { .createInfra($0) } ?? .none }
         }
-        guard let (_, r) = rec else { return }
-        try reconcileMachines(cl, r)
+        guard let (_, r) = rec else { return .none }
+        return .machines(r)
     }
 
     /// Whether `cl` is the cluster of record `r` moved here (`clusterctl move`): same namespace, its
@@ -161,63 +164,80 @@ final class CAPIReconciler {
         return (vc, kcp, templates)
     }
 
-    /// Checks every VCDMachineTemplate's catalog and template; false (after a waiting condition)
+    /// The catalog and template of every VCDMachineTemplate; nil (after a waiting condition)
     /// while a template object is missing.
-    func templatesResolve(_ cl: JSONValue, _ templates: [String], orgId: String) throws -> Bool {
+    func templateNames(_ cl: JSONValue, _ templates: [String]) throws -> [TemplateName]? {
         let ns = KubeMeta.namespace(cl)
+        var out: [TemplateName] = []
         for t in templates {
-            guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found"); return false }
-            _ = try CAPVCDInfra.template(tx, orgId: orgId, spec: vmt["spec"]?["template"]?["spec"])
+            guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found"); return nil }
+            let spec = vmt["spec"]?["template"]?["spec"]
+            let name = TemplateName(catalog: KO.str(spec, "catalog") ?? "", template: KO.str(spec, "template") ?? "")
+            if !out.contains(name) { out.append(name) }
         }
-        return true
+        return out
     }
 
-    func createInfrastructure(_ cl: JSONValue) throws {
+    /// What the VCDCluster controller of 1.x needs to make the cluster's infrastructure: read
+    /// from the Cluster, the VCDCluster, its credentials secret, the KubeadmControlPlane and the
+    /// VCDMachineTemplates. Nil while something is missing (or virtual time has not passed).
+    func infrastructureInput(_ cl: JSONValue) throws -> InfraInput? {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
-        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return }
-        guard let (vc, kcp, templates) = try infrastructureInputs(cl) else { return }
-        let site = try CAPVCDInfra.resolve(tx, spec: vc["spec"])
-        guard try templatesResolve(cl, templates, orgId: site.org.id) else { return }
-        // A change in progress on the gateway: CAPVCD retries later (BUSY_ENTITY).
-        if sim.tasks.isBusy(site.gateway.id, now: now) { return }
-        let user = credentialsUser(ns, vc)
-        let vipSubnet = KO.str(vc, "spec.loadBalancerConfigSpec.vipSubnet")
-        var vip = KO.str(vc, "spec.controlPlaneEndpoint.host") ?? ""
-        if vip.isEmpty { vip = try CAPVCDInfra.freeVIP(tx, gatewayId: site.gateway.id, vipSubnet: vipSubnet) }
-        let siteURL = KO.str(vc, "spec.site") ?? ""
-        let version = KO.str(kcp, "spec.version") ?? ""
-        var rdeId = KO.str(vc, "spec.rdeId") ?? ""
-        if rdeId.isEmpty || tx.get(rdeId, kind: Kind.entity) == nil {
-            rdeId = try CAPVCDEntity.create(tx, name: name, orgId: site.org.id, user: user,
-                                            entity: CAPVCDEntity.body(name: name, site: site, siteURL: siteURL, phase: "provisioning", kubernetes: version,
-                                                                      uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", vip: vip, nodePools: [],
-                                                                      errors: [], events: [event("InfraVcdClusterCreated", "VCDCluster \(name) is being created")]))
+        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return nil }
+        guard let (vc, kcp, templates) = try infrastructureInputs(cl), let names = try templateNames(cl, templates) else { return nil }
+        let org = KO.str(vc, "spec.org") ?? ""
+        var creds = credentials(ns, vc)
+        creds.host = KO.str(vc, "spec.site") ?? ""
+        if creds.userOrg.isEmpty { creds.userOrg = org }
+        return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org,
+                          vdc: KO.str(vc, "spec.ovdc") ?? "", network: KO.str(vc, "spec.ovdcNetwork") ?? "",
+                          vipSubnet: KO.str(vc, "spec.loadBalancerConfigSpec.vipSubnet"), vip: KO.str(vc, "spec.controlPlaneEndpoint.host") ?? "",
+                          siteURL: creds.host, rdeId: KO.str(vc, "spec.rdeId") ?? "", kubernetes: KO.str(kcp, "spec.version") ?? "",
+                          templates: names, credentials: creds, config05: nil, workers05: [], controlPlane05: [])
+    }
+
+    /// The infrastructure made in VCD (CAPVCDPass): the record, the VCDCluster ready with its
+    /// endpoint and RDE, the Cluster provisioning.
+    func infrastructureMade(_ input: InfraInput, _ made: InfraMade) throws {
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name), !KO.deleting(cl),
+              let vc = KO.get(tx, m, CAPIRes.vcdClusters, input.namespace, refs(cl).infra) else { return }
+        var rec = CAPIClusterRecord(name: input.name, management: m, namespace: input.namespace, clusterUID: input.uid, user: input.credentials.user,
+                                    orgId: made.site.orgId, orgName: made.site.orgName, vdcId: made.site.vdcId, vdcName: made.site.vdcName,
+                                    networkId: made.site.networkId, networkName: made.site.networkName, gatewayId: made.site.gatewayId,
+                                    segId: made.site.segId, vipSubnet: input.config05?.vipSubnet ?? input.vipSubnet, vip: made.lb.externalIP,
+                                    vappId: made.vappId, poolId: made.lb.poolId, vsId: made.lb.vsId, rdeId: made.rdeId, workloadCreated: false,
+                                    site: input.siteURL)
+        if input.config05 != nil {
+            rec.release = "0.5"
+            rec.natRuleId = made.lb.natRuleId
+            rec.internalVip = made.lb.internalIP
         }
-        let vappId = try CAPVCDInfra.createVApp(tx, name: name, site: site, user: user, description: "Created by CAPVCD for cluster \(name)")
-        let lbName = "\(name)-\(XID.uuid(rdeId))-tcp"
-        let (poolId, vsId) = try CAPVCDInfra.createLB(sim, tx, orgId: site.org.id, user: user, gatewayId: site.gateway.id, segId: site.segId,
-                                                      name: lbName, vip: vip, servicePort: 6443, members: [], memberPort: 6443)
-        let rec = CAPIClusterRecord(name: name, management: m, namespace: ns, clusterUID: KubeMeta.field(cl, "uid")?.stringValue ?? "", user: user,
-                                    orgId: site.org.id, orgName: site.org.name, vdcId: site.vdc.id, vdcName: site.vdc.name,
-                                    networkId: site.network.id, networkName: site.network.name, gatewayId: site.gateway.id, segId: site.segId,
-                                    vipSubnet: vipSubnet, vip: vip, vappId: vappId, poolId: poolId, vsId: vsId, rdeId: rdeId, workloadCreated: false,
-                                    site: siteURL)
+        rec.userOrg = input.credentials.userOrg
         try saveRecord(rec)
-        let endpoint: JSONValue = .object(["host": .string(vip), "port": .int(6443)])
-        var newVC = KO.merge(vc, ["spec": .object(["controlPlaneEndpoint": endpoint, "rdeId": .string(rdeId)])])
+        let endpoint: JSONValue = .object(["host": .string(made.lb.externalIP), "port": .int(6443)])
+        var newVC = KO.merge(vc, ["spec": .object(input.config05 == nil ? ["controlPlaneEndpoint": endpoint, "rdeId": .string(made.rdeId)]
+                                                  : ["controlPlaneEndpoint": endpoint])])
         KO.addFinalizer(&newVC, Self.vcdClusterFinalizer)
-        KubeMeta.set(&newVC, "labels", KO.labels(newVC, adding: [CAPIRes.clusterNameLabel: name]))
-        newVC = KO.merge(newVC, ["status": .object([
-            "ready": .bool(true), "infraId": .string(rdeId), "rdeVersionInUse": .string(tx.get(rdeId)?.parentId.map { String($0.split(separator: ":").last ?? "") } ?? "1.1.0"),
-            "vAppMetadataUpdated": .bool(true), "useAsManagementCluster": .bool(false),
-            "loadBalancerConfig": .object(["vipSubnet": .string(vipSubnet ?? "")]),
-            "site": .string(siteURL), "org": .string(site.org.name), "ovdc": .string(site.vdc.name), "ovdcNetwork": .string(site.network.name),
-            "conditions": KO.conditions(vc, [
-                KO.condition("Ready", true, now: now),
-                KO.condition("LoadBalancerAvailable", true, now: now),
-                KO.condition("InfraVcdClusterReady", true, now: now),
-            ]),
-        ])])
+        KubeMeta.set(&newVC, "labels", KO.labels(newVC, adding: [CAPIRes.clusterNameLabel: input.name]))
+        if input.config05 != nil {
+            newVC = KO.merge(newVC, ["status": .object([
+                "ready": .bool(true), "infraId": .string(made.rdeId),
+                "conditions": KO.conditions(vc, [KO.condition("Ready", true, now: now), KO.condition("LoadBalancerAvailable", true, now: now)]),
+            ])])
+        } else {
+            newVC = KO.merge(newVC, ["status": .object([
+                "ready": .bool(true), "infraId": .string(made.rdeId), "rdeVersionInUse": .string(made.rdeVersion),
+                "vAppMetadataUpdated": .bool(true), "useAsManagementCluster": .bool(false),
+                "loadBalancerConfig": .object(["vipSubnet": .string(input.vipSubnet ?? "")]),
+                "site": .string(input.siteURL), "org": .string(made.site.orgName), "ovdc": .string(made.site.vdcName),
+                "ovdcNetwork": .string(made.site.networkName),
+                "conditions": KO.conditions(vc, [
+                    KO.condition("Ready", true, now: now),
+                    KO.condition("LoadBalancerAvailable", true, now: now),
+                    KO.condition("InfraVcdClusterReady", true, now: now),
+                ]),
+            ])])
+        }
         try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, newVC)
         try markInfrastructureReady(cl, endpoint: endpoint)
     }
@@ -242,21 +262,52 @@ final class CAPIReconciler {
         .object(["name": .string(name), "occurredAt": .string(KubeMeta.timestamp(now)), "additionalDetails": .object(["event": .string(detail)])])
     }
 
-    /// The VCD user of the cluster's credentials secret (`username`, base64), or "capvcd".
-    func credentialsUser(_ ns: String, _ vc: JSONValue) -> String {
+    /// The credentials of the VCDCluster: its `userContext.secretRef` secret (`username`,
+    /// `password`, `refreshToken`, base64), else the inline `userContext`. A username `org/user`
+    /// names the user's org (`system/administrator`: the provider); else the org is left empty
+    /// for the cluster's org.
+    func credentials(_ ns: String, _ vc: JSONValue) -> VCDCredentials {
         let secretName = KO.str(vc, "spec.userContext.secretRef.name") ?? "capi-user-credentials"
         let secretNS = KO.str(vc, "spec.userContext.secretRef.namespace") ?? ns
-        if let s = KO.get(tx, m, CAPIRes.secrets, secretNS, secretName), let b = s["data"]?["username"]?.stringValue,
-           let d = Data(base64Encoded: b), let u = String(data: d, encoding: .utf8), !u.isEmpty {
-            return u
+        var c = VCDCredentials()
+        if let s = KO.get(tx, m, CAPIRes.secrets, secretNS, secretName) {
+            func field(_ k: String) -> String {
+                guard let b = s["data"]?[k]?.stringValue, let d = Data(base64Encoded: b) else { return "" }
+                return String(decoding: d, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            c.user = field("username")
+            c.password = field("password")
+            c.refreshToken = field("refreshToken")
+        } else {
+            c.user = KO.str(vc, "spec.userContext.username") ?? ""
+            c.password = KO.str(vc, "spec.userContext.password") ?? ""
+            c.refreshToken = KO.str(vc, "spec.userContext.refreshToken") ?? ""
         }
-        if let u = KO.str(vc, "spec.userContext.username"), !u.isEmpty { return u }
-        return "capvcd"
+        let parts = c.user.split(separator: "/", maxSplits: 1).map(String.init)
+        if parts.count == 2 { c.userOrg = parts[0]; c.user = parts[1] }
+        return c
     }
 
-    /// Writes a Failed Cluster (and VCDCluster) with the reason VCD gave. Nothing was created.
+    /// Keeps the RDE id on the VCDCluster as soon as it exists (`spec.rdeId` for 1.x,
+    /// `status.infraId` for 0.5.x), so that a pass that fails later finds it again.
+    func rememberInfraId(_ input: InfraInput, _ id: String) throws {
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name),
+              let vc = KO.get(tx, m, CAPIRes.vcdClusters, input.namespace, refs(cl).infra) else { return }
+        let n = input.config05 != nil ? KO.merge(vc, ["status": .object(["infraId": .string(id)])]) : KO.merge(vc, ["spec": .object(["rdeId": .string(id)])])
+        try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, n)
+    }
+
+    /// Writes a Failed Cluster (and VCDCluster) with the reason VCD gave. A Cluster being deleted
+    /// keeps its phase and shows why its deletion does not go on (retried on the next pass).
     func fail(_ ns: String, _ name: String, _ f: CAPIFailure) throws {
-        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), !KO.deleting(cl) else { return }
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name) else { return }
+        if KO.deleting(cl) {
+            let n = KO.merge(cl, ["status": .object(["conditions": KO.conditions(cl, [
+                KO.condition("Ready", false, reason: f.reason, message: "unable to delete the cluster's objects in VCD: \(f.message)", now: now, severity: "Error"),
+            ])])])
+            try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
+            return
+        }
         var c = cl
         KO.addFinalizer(&c, Self.clusterFinalizer)
         c = KO.merge(c, ["status": .object([
@@ -281,19 +332,22 @@ final class CAPIReconciler {
 
     // MARK: Deletion
 
-    /// Deletion of a Cluster: first marked Deleting, then everything goes in one step: machines and
-    /// their VMs, the control-plane virtual service and pool, the CPI's load balancers, the vApp, the
-    /// RDE, the workload cluster, the CAPI objects; then the finalizer and the Cluster.
-    func deleteCluster(_ cl: JSONValue, record: CAPIClusterRecord?) throws {
+    /// Deletion of a Cluster: first marked Deleting (true once it is); then CAPVCD removes what
+    /// VCD holds (CAPVCDPass) and `finishDelete` the rest.
+    func markDeleting(_ cl: JSONValue) throws -> Bool {
+        if cl["status"]?["phase"]?.stringValue == "Deleting" { return true }
+        let n = KO.merge(cl, ["status": .object([
+            "phase": .string("Deleting"),
+            "conditions": KO.conditions(cl, [KO.condition("Ready", false, reason: "Deleting", message: "the cluster is being deleted", now: now, severity: "Info")]),
+        ])])
+        try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
+        return false
+    }
+
+    /// VCD cleaned up: machines, machine sets, the control plane, the VCDCluster, the kubeconfig,
+    /// the workload cluster and record go, then the finalizer and the Cluster.
+    func finishDelete(_ cl: JSONValue, record: CAPIClusterRecord?) throws {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
-        if cl["status"]?["phase"]?.stringValue != "Deleting" {
-            let n = KO.merge(cl, ["status": .object([
-                "phase": .string("Deleting"),
-                "conditions": KO.conditions(cl, [KO.condition("Ready", false, reason: "Deleting", message: "the cluster is being deleted", now: now, severity: "Info")]),
-            ])])
-            try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
-            return
-        }
         let (infraName, cpName) = refs(cl)
         for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name {
             try removeMachine(mach, record: record)
@@ -304,13 +358,14 @@ final class CAPIReconciler {
         if let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) { try KO.remove(tx, m, CAPIRes.kubeadmControlPlanes, kcp) }
         if let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) { try KO.remove(tx, m, CAPIRes.vcdClusters, vc) }
         if let s = KO.get(tx, m, CAPIRes.secrets, ns, "\(name)-kubeconfig") { try KO.remove(tx, m, CAPIRes.secrets, s) }
-        if let r = record { try CAPIReconciler.teardownVCD(sim, tx, r) }
+        if let r = record { try CAPIReconciler.forget(tx, r) }
         if let o = KubeStore.get(tx, cluster: m, CAPIRes.clusters, namespace: ns, name: name) { try KubeStore.remove(tx, cluster: m, o) }
     }
 
-    /// A Cluster gone without its finalizer (removed behind the controllers' back): what it owned
-    /// goes as garbage collection and the VCDCluster's finalizer would take it: machines, machine
-    /// sets, the VCDCluster, the kubeconfig secret, and everything in VCD.
+    /// A Cluster gone without its finalizer (removed behind the controllers' back): once CAPVCD
+    /// removed what VCD holds (CAPVCDPass), what it owned goes as garbage collection and the
+    /// VCDCluster's finalizer would take it: machines, machine sets, the VCDCluster, the
+    /// kubeconfig secret, the workload cluster and the record.
     func collectOrphan(_ r: CAPIClusterRecord) throws {
         guard KO.get(tx, m, CAPIRes.clusters, r.namespace, r.name) == nil else { return }
         for mach in KO.list(tx, m, CAPIRes.machines, r.namespace) where KO.str(mach, "spec.clusterName") == r.name {
@@ -323,22 +378,12 @@ final class CAPIReconciler {
             try KO.remove(tx, m, CAPIRes.vcdClusters, vc)
         }
         if let s = KO.get(tx, m, CAPIRes.secrets, r.namespace, "\(r.name)-kubeconfig") { try KO.remove(tx, m, CAPIRes.secrets, s) }
-        try Self.teardownVCD(sim, tx, r)
+        try Self.forget(tx, r)
     }
 
-    /// Removes what VCD holds for a cluster, and its workload cluster and record.
-    static func teardownVCD(_ sim: Simulator, _ tx: WriteTx, _ r: CAPIClusterRecord) throws {
-        for o in tx.children(Kind.capiRecord, of: CPIRecord.parent(r.name)) {
-            if let c = try? o.decode(CPIRecord.self) {
-                for vs in c.vsIds { try CAPVCDInfra.deleteLB(tx, poolId: nil, vsId: vs) }
-                for p in c.poolIds { try CAPVCDInfra.deleteLB(tx, poolId: p, vsId: nil) }
-            }
-            tx.delete(o.id)
-        }
-        try CAPVCDInfra.deleteLB(tx, poolId: r.poolId, vsId: r.vsId)
-        try CAPVCDInfra.deleteNATRule(tx, r.natRuleId)
-        CAPVCDInfra.deleteVApp(tx, r.vappId)
-        if let id = r.rdeId, tx.get(id, kind: Kind.entity) != nil { tx.delete(id) }
+    /// The workload cluster, the CPI's records and the cluster's record go (VCD is clean already).
+    static func forget(_ tx: WriteTx, _ r: CAPIClusterRecord) throws {
+        for o in tx.children(Kind.capiRecord, of: CPIRecord.parent(r.name)) { tx.delete(o.id) }
         if KubeStore.cluster(tx, r.name) != nil { try Simulator.removeKubeCluster(tx, name: r.name) }
         tx.delete(CAPIClusterRecord.id(r.name))
     }

@@ -294,7 +294,7 @@ extension Simulator {
             }
             let new = try CAPIComponents.install(tx, cluster, CAPIComponents.vcd, version: v, image: "projects.registry.vmware.com/vmware-cloud-director/cluster-api-provider-cloud-director")
             var lines = [CAPIComponents.line(CAPIComponents.vcd, v, new: new)]
-            if try CAPVCDEntity.registerType(self, tx) { lines.append("Registered entity type \(CAPVCDEntity.typeID) in VCD") }
+            if try CAPVCDEntity.registerType(tx) { lines.append("Registered entity type \(CAPVCDEntity.typeID) in VCD") }
             return lines
         }
     }

@@ -33,31 +33,20 @@ extension Simulator {
             return (keys, rec, orphans)
         }
         // Which CAPVCD runs there, and whether it could start (0.5.x reads its configuration).
-        let capvcd = capiRead { s in CAPIComponents.controllersRun(s, cluster) ? CAPVCDRuntime.of(self, s, cluster: cluster) : .v1 }
+        let capvcd = capiRead { CAPIComponents.controllersRun($0, cluster) } ? CAPVCDRuntime.of(self, cluster: cluster) : .v1
         if capvcd.is05 { _ = try? capiWrite { tx in try CAPVCDRuntime.reportDeployment(tx, cluster: cluster, capvcd) } }
         // CAPVCD 1.x needs its RDE type in VCD; the simulated installation registers it on its first
         // run when the provider has not (as a provider admin or CSE would have before). 0.5.x
         // uses type 1.0.0 only if someone registered it, and does without otherwise.
         if !capvcd.is05, capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
-            _ = try? capiWrite { tx in try CAPVCDEntity.registerType(self, tx) }
+            _ = try? capiWrite { tx in try CAPVCDEntity.registerType(tx) }
         }
-        for r in orphans {
-            _ = try? capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).collectOrphan(r) }
-        }
-        for (ns, name) in keys {
-            var failure: CAPIFailure? = nil
-            do {
-                try capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster, capvcd: capvcd).reconcile(ns, name) }
-            } catch let f as CAPIFailure {
-                failure = f
-            } catch let e as SimError where e.minor != VCDMinorError.busyEntity {
-                failure = CAPIFailure(reason: "VCDError", message: e.message)
-            } catch {
-                // Busy gateway or a passing conflict: the next pass retries, as the controllers requeue.
-            }
-            if let failure {
-                _ = try? capiWrite { tx in try CAPIReconciler(sim: self, tx: tx, management: cluster).fail(ns, name, failure) }
-            }
+        // The CAPVCD controllers of this cluster are VCD's clients (CAPVCDPass.swift): one pass at a time.
+        if !keys.isEmpty || !orphans.isEmpty, controllerSessions.begin("capvcd/\(cluster)") {
+            defer { controllerSessions.end("capvcd/\(cluster)") }
+            let pass = CAPVCDPass(sim: self, m: cluster, capvcd: capvcd)
+            for r in orphans { pass.collectOrphan(r) }
+            for (ns, name) in keys { pass.run(ns, name) }
         }
         if workload?.workloadCreated == true {
             // The cloud provider is a client of VCD: its requests take the world lock one at a time.

@@ -23,12 +23,37 @@ extension CAPIReconciler {
         KO.list(tx, m, CAPIRes.machines, ns).filter { KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)[label] == value }
     }
 
-    func reconcileMachines(_ cl: JSONValue, _ rec: CAPIClusterRecord) throws {
+    /// What VCD requests the machines of a cluster need now (CAPVCDPass sends them before
+    /// `reconcileMachines`): VMs to make for Pending machines whose time has come, VMs to read for
+    /// machines being provisioned, VMs to delete for machines being deleted.
+    func machineWork(_ rec: CAPIClusterRecord) -> MachineWork {
+        var work = MachineWork()
+        for mach in KO.list(tx, m, CAPIRes.machines, rec.namespace) where KO.str(mach, "spec.clusterName") == rec.name {
+            let name = KubeMeta.name(mach)
+            let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID"))
+            if KO.deleting(mach) {
+                if let vmId { work.deletes.append((name, vmId)) }
+                continue
+            }
+            switch mach["status"]?["phase"]?.stringValue ?? "Pending" {
+            case "Pending":
+                guard elapsed(since: mach["status"]?["lastUpdated"]?.stringValue, atLeast: 5) else { continue }
+                let template = KO.str(mach, "spec.infrastructureRef.name").flatMap { KO.get(tx, m, CAPIRes.vcdMachines, rec.namespace, $0) }?["spec"]
+                work.creates.append(MachineWork.Create(machine: name, spec: template, controlPlane: KubeMeta.labels(mach)["cluster.x-k8s.io/control-plane"] != nil))
+            case "Provisioning", "Provisioned":
+                if let vmId { work.inspect.append(vmId) }
+            default: break
+            }
+        }
+        return work
+    }
+
+    func reconcileMachines(_ cl: JSONValue, _ rec: CAPIClusterRecord, _ vcd: MachineResults) throws -> AfterWork {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         let (_, cpName) = refs(cl)
         // The kubeconfig follows where the workload cluster's API can be reached now (served or not).
         if rec.workloadCreated { try writeKubeconfigSecret(ns: ns, record: rec) }
-        guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else { return }
+        guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else { return AfterWork() }
         let version = KO.str(kcp, "spec.version") ?? "v1.27.5"
         var pools: [Pool] = [Pool(owner: kcp, ownerResource: CAPIRes.kubeadmControlPlanes, controlPlane: true,
                                   desired: KO.int(kcp, "spec.replicas") ?? 1,
@@ -51,10 +76,12 @@ extension CAPIReconciler {
         for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
             guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
             let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
-            for mach in owned { try removeMachine(mach, record: rec) }
-            try KO.remove(tx, m, CAPIRes.machineSets, ms)
+            var left = 0
+            for mach in owned where !(try retire(mach, vcd, record: rec)) { left += 1 }
+            if left == 0 { try KO.remove(tx, m, CAPIRes.machineSets, ms) }
         }
         var rec = rec
+        var after = AfterWork()
         var failure: CAPIFailure? = nil
         for pool in pools {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
@@ -81,12 +108,28 @@ extension CAPIReconciler {
                 list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
             }
             for mach in list {
-                do { try advanceMachine(mach, pool: pool, record: &rec) } catch let f as CAPIFailure { failure = failure ?? f }
+                do { try advanceMachine(mach, pool: pool, record: &rec, vcd, &after) } catch let f as CAPIFailure { failure = failure ?? f }
             }
         }
         if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
-        try updateControlPlanePool(ns, name, rec)
-        try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
+        after.members = controlPlaneMembers(ns, name, rec)
+        after.rdePatch = try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
+        return after
+    }
+
+    /// A machine whose VM is gone (or never was) is removed; else it is marked for deletion, its
+    /// VM deleted on the next pass. True when it is gone.
+    func retire(_ mach: JSONValue, _ vcd: MachineResults, record rec: CAPIClusterRecord) throws -> Bool {
+        if CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) == nil || vcd.deleted.contains(KubeMeta.name(mach)) {
+            try removeMachine(mach, record: rec)
+            return true
+        }
+        if !KO.deleting(mach) {
+            var e = mach
+            KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
+            try KO.save(tx, m, CAPIRes.machines, old: mach, e)
+        }
+        return false
     }
 
     /// The endpoint stays what CAPVCD chose even if the objects are re-applied without it.
@@ -178,9 +221,9 @@ extension CAPIReconciler {
     }
 
     /// One step of one Machine.
-    func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord) throws {
+    func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord, _ vcd: MachineResults, _ after: inout AfterWork) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
-        if KO.deleting(mach) { try removeMachine(mach, record: rec); return }
+        if KO.deleting(mach) { _ = try retire(mach, vcd, record: rec); return }
         let phase = mach["status"]?["phase"]?.stringValue ?? "Pending"
         let last = mach["status"]?["lastUpdated"]?.stringValue
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
@@ -194,34 +237,33 @@ extension CAPIReconciler {
             if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
             try KO.save(tx, m, CAPIRes.vcdMachines, old: vm, n)
         }
-        let ctx = sim.controllerContext(tx, orgId: rec.orgId, user: rec.user)
         switch phase {
         case "Pending":
-            guard elapsed(since: last, atLeast: 5) else { return }
-            let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)
-            let spec = vmt?["spec"]?["template"]?["spec"]
-            do {
-                let tpl = try CAPVCDInfra.template(tx, orgId: rec.orgId, spec: spec)
-                let vmId = try CAPVCDInfra.createVM(sim, tx, vappId: rec.vappId, name: name, template: tpl, machineSpec: spec,
-                                                    controlPlane: pool.controlPlane, user: rec.user)
+            guard let made = vcd.created[name] else { return }
+            switch made {
+            case .success(let vmId):
                 let pid = CAPVCDInfra.providerID(vmId)
-                try setVCDMachine(["ready": .bool(false), "template": .string(tpl.name)], spec: ["providerID": .string(pid)])
+                try setVCDMachine(["ready": .bool(false), "template": .string(KO.str(KO.get(tx, m, CAPIRes.vcdMachines, ns, name), "spec.template") ?? "")],
+                                  spec: ["providerID": .string(pid)])
                 try setStatus(["phase": .string("Provisioning"), "conditions": KO.conditions(mach, [
                     KO.condition("Ready", false, reason: "WaitingForInfrastructure", message: "VM \(name) is powering on", now: now, severity: "Info"),
                     KO.condition("BootstrapReady", true, now: now),
                     KO.condition("InfrastructureReady", false, reason: "WaitingForInfrastructure", now: now, severity: "Info"),
                 ])], spec: ["providerID": .string(pid)])
-            } catch let f as CAPIFailure {
+            case .failure(let f) where f.busy:
+                return
+            case .failure(let f):
                 try setStatus(["phase": .string("Failed"), "failureReason": .string("CreateError"), "failureMessage": .string(f.message)])
                 throw f
             }
         case "Provisioning":
-            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let vm = CAPVCDInfra.vm(tx, vmId) else {
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let known = vcd.facts[vmId] else { return }
+            guard let vm = known else {
                 return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
                                       "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
             }
             guard vm.status == 4, elapsed(since: last, atLeast: 20) else { return }
-            let ip = vm.nics.first?.ip ?? ""
+            let ip = vm.ip
             let addresses: JSONValue = .array([.object(["type": .string("InternalIP"), "address": .string(ip)]),
                                                .object(["type": .string("Hostname"), "address": .string(vm.computerName)])])
             try setVCDMachine(["ready": .bool(true), "addresses": addresses, "bootstrapped": .bool(false)])
@@ -232,13 +274,13 @@ extension CAPIReconciler {
                             KO.condition("InfrastructureReady", true, now: now),
                            ])])
         case "Provisioned":
-            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let vm = CAPVCDInfra.vm(tx, vmId) else {
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let known = vcd.facts[vmId] else { return }
+            guard let vm = known else {
                 return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
                                       "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
             }
-            let keys = Guest.keys(ctx, vm)
-            if keys[key: Guest.failureKey] == "1" {
-                let why = keys[key: Guest.failureReasonKey] ?? "the bootstrap script failed"
+            if vm.extraConfig[Guest.failureKey] == "1" {
+                let why = vm.extraConfig[Guest.failureReasonKey] ?? "the bootstrap script failed"
                 try setVCDMachine(["ready": .bool(true), "bootstrapped": .bool(false),
                                    "conditions": .array([KO.condition("BootstrapExecSucceeded", false, reason: "BootstrapExecError", message: why, now: now, severity: "Error")])])
                 let n = KO.merge(mach, ["status": .object(["conditions": KO.conditions(mach, [
@@ -249,17 +291,11 @@ extension CAPIReconciler {
                 try KO.save(tx, m, CAPIRes.machines, old: mach, n)
                 // CAPVCD 0.5.x keeps no error set in its RDE.
                 if rec.isCAPVCD05 { return }
-                try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
-                    var errs = e["status"]?["capvcd"]?["errorSet"]?.arrayValue ?? []
-                    if !errs.contains(where: { $0["additionalDetails"]?["machine"]?.stringValue == name }) {
-                        errs.append(.object(["name": .string("VCDMachineScriptExecutionError"), "occurredAt": .string(KubeMeta.timestamp(now)),
-                                             "additionalDetails": .object(["machine": .string(name), "error": .string(why)])]))
-                        e = KubePatch.merge(e, .object(["status": .object(["capvcd": .object(["errorSet": .array(errs)])])]))
-                    }
-                }
+                after.rdeErrors.append(.object(["name": .string("VCDMachineScriptExecutionError"), "occurredAt": .string(KubeMeta.timestamp(now)),
+                                                "additionalDetails": .object(["machine": .string(name), "error": .string(why)])]))
                 return
             }
-            guard Guest.finished(ctx, vm) else { return }
+            guard vm.extraConfig[Guest.failureKey] == "0" else { return }
             if !rec.workloadCreated {
                 guard pool.controlPlane else { return }
                 try createWorkloadCluster(ns: ns, record: &rec, version: pool.version)
@@ -344,13 +380,13 @@ extension CAPIReconciler {
 
     /// A Ready Node in the workload cluster for a machine.
     @discardableResult
-    func ensureNode(cluster: String, name: String, vm: XVM, controlPlane: Bool, version: String) throws -> JSONValue {
+    func ensureNode(cluster: String, name: String, vm: CAPVCDClient.VMFacts, controlPlane: Bool, version: String) throws -> JSONValue {
         if let n = KO.get(tx, cluster, CAPIRes.nodes, "", name) { return n }
         var labels: [String: JSONValue] = ["kubernetes.io/hostname": .string(name), "kubernetes.io/os": .string("linux"),
                                            "kubernetes.io/arch": .string("amd64"), "beta.kubernetes.io/os": .string("linux")]
         if controlPlane { labels["node-role.kubernetes.io/control-plane"] = .string("") }
         let t = JSONValue.string(KubeMeta.timestamp(now))
-        let ip = vm.nics.first?.ip ?? ""
+        let ip = vm.ip
         return try KO.create(tx, cluster, CAPIRes.nodes, .object([
             "metadata": .object(["name": .string(name), "labels": .object(labels),
                                  "annotations": .object(["cluster.x-k8s.io/cluster-name": .string(cluster), "cluster.x-k8s.io/machine": .string(name)])]),
@@ -362,7 +398,7 @@ extension CAPIReconciler {
                 "addresses": .array([.object(["type": .string("InternalIP"), "address": .string(ip)]),
                                      .object(["type": .string("Hostname"), "address": .string(name)])]),
                 "nodeInfo": .object(["kubeletVersion": .string(version), "kubeProxyVersion": .string(version), "operatingSystem": .string("linux"),
-                                     "architecture": .string("amd64"), "osImage": .string(vm.osDescription ?? "Ubuntu 22.04 LTS"),
+                                     "architecture": .string("amd64"), "osImage": .string(vm.os.isEmpty ? "Ubuntu 22.04 LTS" : vm.os),
                                      "containerRuntimeVersion": .string("containerd://1.6.18")]),
                 "capacity": .object(["cpu": .string(String(vm.cpus)), "memory": .string("\(vm.memoryMb * 1024)Ki"), "pods": .string("110")]),
                 "allocatable": .object(["cpu": .string(String(vm.cpus)), "memory": .string("\(vm.memoryMb * 1024)Ki"), "pods": .string("110")]),
@@ -370,10 +406,9 @@ extension CAPIReconciler {
         ]))
     }
 
-    /// Deletes a machine's VM, node and objects.
+    /// Deletes a machine's node and objects (its VM is gone: CAPVCDPass deleted it, or the vApp).
     func removeMachine(_ mach: JSONValue, record rec: CAPIClusterRecord?) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
-        if let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) { CAPVCDInfra.deleteVM(tx, vmId) }
         if let rec, KubeStore.cluster(tx, rec.name) != nil, let node = KO.get(tx, rec.name, CAPIRes.nodes, "", name) {
             try KO.remove(tx, rec.name, CAPIRes.nodes, node)
         }
@@ -383,20 +418,19 @@ extension CAPIReconciler {
         try KO.remove(tx, m, CAPIRes.machines, mach)
     }
 
-    /// The control-plane pool holds the addresses of the Running control-plane machines.
-    func updateControlPlanePool(_ ns: String, _ cluster: String, _ rec: CAPIClusterRecord) throws {
-        guard let poolId = rec.poolId else { return }
-        let ips = KO.list(tx, m, CAPIRes.machines, ns).filter {
+    /// The addresses of the Running control-plane machines, which the control-plane pool holds.
+    func controlPlaneMembers(_ ns: String, _ cluster: String, _ rec: CAPIClusterRecord) -> [String] {
+        KO.list(tx, m, CAPIRes.machines, ns).filter {
             KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
                 && $0["status"]?["phase"]?.stringValue == "Running" && !KO.deleting($0)
         }.compactMap { m -> String? in
             (m["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
         }.sorted()
-        try CAPVCDInfra.setMembers(sim, tx, poolId: poolId, members: ips, port: 6443)
     }
 
-    /// Status of the control plane, the deployments, the Cluster and the RDE from the machines.
-    func aggregate(_ cl: JSONValue, kcp: JSONValue, pools: [Pool], record rec: CAPIClusterRecord, failure: CAPIFailure?) throws {
+    /// Status of the control plane, the deployments and the Cluster from the machines; returns the
+    /// RDE status to merge (sent by CAPVCDPass).
+    func aggregate(_ cl: JSONValue, kcp: JSONValue, pools: [Pool], record rec: CAPIClusterRecord, failure: CAPIFailure?) throws -> JSONValue? {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         var allRunning = true
         var cpReady = false
@@ -447,7 +481,7 @@ extension CAPIReconciler {
                 }
             }
         }
-        guard let cur = KO.get(tx, m, CAPIRes.clusters, ns, name) else { return }
+        guard let cur = KO.get(tx, m, CAPIRes.clusters, ns, name) else { return nil }
         let provisioned = rec.workloadCreated && cpReady && allRunning
         var status: [String: JSONValue] = [
             "infrastructureReady": .bool(true), "controlPlaneReady": .bool(cpReady),
@@ -476,18 +510,15 @@ extension CAPIReconciler {
         }
         try KO.save(tx, m, CAPIRes.clusters, old: cur, KO.merge(cur, ["status": .object(status)]))
         if rec.isCAPVCD05 {
-            return try CAPVCD05Entity.updateStatus(tx, id: rec.rdeId, provisioned: provisioned,
-                                                   clusterPhase: provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning",
-                                                   endpoint: rec.vip, port: 6443)
+            return CAPVCD05Entity.status(provisioned: provisioned, clusterPhase: provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning",
+                                         endpoint: rec.vip, port: 6443)
         }
         let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
-        try CAPVCDEntity.updateStatus(tx, id: rec.rdeId) { e in
-            e = KubePatch.merge(e, .object(["status": .object(["capvcd": .object([
-                "phase": .string(phase), "nodePool": .array(nodePools),
-                "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
-                "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
-                                             "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
-            ])])]))
-        }
+        return .object(["status": .object(["capvcd": .object([
+            "phase": .string(phase), "nodePool": .array(nodePools),
+            "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
+            "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
+                                         "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
+        ])])])
     }
 }

@@ -189,6 +189,12 @@ struct CAPIClusterRecord: Codable {
     /// 0.5.x one-arm mode: the DNAT rule from `vip` to `internalVip`, where the virtual service listens.
     var natRuleId: String? = nil
     var internalVip: String? = nil
+    /// The org of the user the credentials name (nil: the cluster's org).
+    var userOrg: String? = nil
+    /// The control-plane pool's members when last set, and the RDE status last written (what
+    /// the controller compares with before sending an update).
+    var controlPlaneMembers: [String]? = nil
+    var rdeStatus: JSONValue? = nil
 
     var isCAPVCD05: Bool { release == "0.5" }
 
@@ -215,10 +221,12 @@ struct CPIRecord: Codable {
     static func id(_ cluster: String, _ ns: String, _ name: String) -> String { "capi/cpi/\(cluster)/\(ns)/\(name)" }
 }
 
-/// A refusal of VCD (or a missing prerequisite) that fails the Cluster with this message.
+/// A refusal of VCD (or a missing prerequisite) that fails the Cluster with this message; a
+/// `busy` one (a change in progress, a task still running) is retried on the next pass instead.
 struct CAPIFailure: Error {
     var reason: String
     var message: String
+    var busy = false
 }
 
 extension Simulator {
@@ -237,21 +245,5 @@ extension Simulator {
 
     func capiRead<T>(_ body: (StateView) throws -> T) rethrows -> T {
         try worldLock.read { try body(world) }
-    }
-
-    /// A request context for the controllers' own VCD calls: the VCD model's checks run as for a
-    /// request of `user` in `orgId` (provider-scoped visibility with the tenant context set, as
-    /// CAPVCD's client sends it).
-    func controllerContext(_ tx: WriteTx, orgId: String?, user: String, body: Data = Data()) -> RequestContext {
-        var h = HTTPHeaderFields()
-        if let orgId { h[VCDHeader.tenantContext] = orgId }
-        h["Content-Type"] = "application/json"
-        let req = HTTPRequestMessage(method: "POST", target: "/capvcd-controller", headers: h, body: body)
-        let session = AuthSession(id: "capvcd-controller", userID: "urn:vcloud:user:capvcd-controller", userName: user,
-                                  orgID: orgId ?? Seed.systemOrgID, orgName: orgId.flatMap { tx.get($0)?.name } ?? "System",
-                                  roleName: "CAPVCD controller", isProvider: true, rights: [])
-        let route = Route("POST", "/capvcd-controller", access: .open, effect: .write, operation: "CAPVCD_CONTROLLER") { _ in HTTPResponseMessage(status: 204) }
-        return RequestContext(sim: self, request: req, params: [:], session: session, state: tx, tx: tx,
-                              base: options.baseURLs[.vcd] ?? "https://vcd.sim.test", requestID: Self.newRequestID(), route: route)
     }
 }

@@ -9,57 +9,26 @@ import Foundation
 /// virtual service: CAPVCD05LoadBalancer.swift) and the cluster's vApp. Machines then follow the
 /// same path as with 1.x (the VCDMachineTemplate's `computePolicy` is the sizing policy).
 extension CAPIReconciler {
-    func createInfrastructure05(_ cl: JSONValue, _ config: CAPVCD05Config) throws {
+    /// What the 0.5.x VCDCluster controller needs for a cluster's first reconcile (nil while
+    /// something is missing): the names of the VCDCluster or, where it leaves them empty, of the
+    /// controller's config, the inline `userContext`, the topology for the RDE.
+    func infrastructureInput05(_ cl: JSONValue, _ config: CAPVCD05Config) throws -> InfraInput? {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
-        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return }
-        guard let (vc, kcp, templates) = try infrastructureInputs(cl) else { return }
+        guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return nil }
+        guard let (vc, kcp, templates) = try infrastructureInputs(cl), let names = try templateNames(cl, templates) else { return nil }
         func pick(_ key: String, _ fallback: String) -> String {
             let v = KO.str(vc, "spec.\(key)") ?? ""
             return v.isEmpty ? fallback : v
         }
-        let siteURL = pick("site", config.host), orgName = pick("org", config.org)
-        let vdcName = pick("ovdc", config.vdc), netName = pick("ovdcNetwork", config.network)
+        let orgName = pick("org", config.org)
         let (user, userOrg) = try userContext(vc, clusterOrg: orgName, cluster: name)
-        do {
-            try CAPVCD05Login.connect(sim, tx, site: siteURL, org: orgName, vdc: vdcName, network: netName, user: user, userOrg: userOrg,
-                                      password: KO.str(vc, "spec.userContext.password") ?? "",
-                                      refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
-        } catch let f as CAPIFailure {
-            throw CAPIFailure(reason: f.reason, message: "Error creating VCD client to reconcile Cluster [\(name)] infrastructure: \(f.message)")
-        }
-        let site = try CAPVCDInfra.resolve(tx, spec: .object(["org": .string(orgName), "ovdc": .string(vdcName), "ovdcNetwork": .string(netName)]))
-        guard try templatesResolve(cl, templates, orgId: site.org.id) else { return }
-        // A change in progress on the gateway: CAPVCD retries later (BUSY_ENTITY).
-        if sim.tasks.isBusy(site.gateway.id, now: now) { return }
-        let version = KO.str(kcp, "spec.version") ?? ""
-        var infraId = KO.str(vc, "status.infraId") ?? ""
-        if infraId.isEmpty {
-            infraId = CAPVCD05Entity.create(tx, name: name, orgId: site.org.id, user: user,
-                                            entity: CAPVCD05Entity.body(name: name, cluster: cl, site: site, siteURL: siteURL, kubernetes: version,
-                                                                        controlPlane: topology(kcp: kcp), workers: topology(cluster: name, ns: ns)))
-        }
-        let lb = try CAPVCDInfra.createLB05(sim, tx, site: site, user: user, config: config, prefix: "\(name)-\(infraId)")
-        let vappId = try CAPVCDInfra.createVApp(tx, name: name, site: site, user: user, description: "Created by CAPVCD 0.5 for cluster \(name)")
-        var rec = CAPIClusterRecord(name: name, management: m, namespace: ns, clusterUID: KubeMeta.field(cl, "uid")?.stringValue ?? "", user: user,
-                                    orgId: site.org.id, orgName: site.org.name, vdcId: site.vdc.id, vdcName: site.vdc.name,
-                                    networkId: site.network.id, networkName: site.network.name, gatewayId: site.gateway.id, segId: site.segId,
-                                    vipSubnet: config.vipSubnet, vip: lb.externalIP, vappId: vappId, poolId: lb.poolId, vsId: lb.vsId, rdeId: infraId,
-                                    workloadCreated: false, site: siteURL)
-        rec.release = "0.5"
-        rec.natRuleId = lb.natRuleId
-        rec.internalVip = lb.internalIP
-        try saveRecord(rec)
-        // 0.5.x writes the endpoint port as 6443 whatever its config's tcp port.
-        let endpoint: JSONValue = .object(["host": .string(lb.externalIP), "port": .int(6443)])
-        var newVC = KO.merge(vc, ["spec": .object(["controlPlaneEndpoint": endpoint])])
-        KO.addFinalizer(&newVC, Self.vcdClusterFinalizer)
-        KubeMeta.set(&newVC, "labels", KO.labels(newVC, adding: [CAPIRes.clusterNameLabel: name]))
-        newVC = KO.merge(newVC, ["status": .object([
-            "ready": .bool(true), "infraId": .string(infraId),
-            "conditions": KO.conditions(vc, [KO.condition("Ready", true, now: now), KO.condition("LoadBalancerAvailable", true, now: now)]),
-        ])])
-        try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, newVC)
-        try markInfrastructureReady(cl, endpoint: endpoint)
+        let creds = VCDCredentials(host: pick("site", config.host), user: user, userOrg: userOrg,
+                                   password: KO.str(vc, "spec.userContext.password") ?? "", refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
+        return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: orgName,
+                          vdc: pick("ovdc", config.vdc), network: pick("ovdcNetwork", config.network), vipSubnet: config.vipSubnet, vip: "",
+                          siteURL: creds.host, rdeId: KO.str(vc, "status.infraId") ?? "", kubernetes: KO.str(kcp, "spec.version") ?? "",
+                          templates: names, credentials: creds, config05: config, workers05: topology(cluster: name, ns: ns),
+                          controlPlane05: topology(kcp: kcp), cluster: cl)
     }
 
     /// The user and org of the VCDCluster's inline credentials: `org/user`, or a user of the

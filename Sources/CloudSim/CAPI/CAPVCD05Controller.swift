@@ -12,14 +12,20 @@ enum CAPVCDRuntime {
     case notRunning(CAPIFailure)
 
     /// The controller of `cluster`: its release (CAPVCDRelease) and, for 0.5.x, its start.
-    static func of(_ sim: Simulator, _ state: StateView, cluster: String) -> CAPVCDRuntime {
-        guard case .v05 = CAPVCDRelease.of(state, cluster) else { return .v1 }
-        switch CAPVCD05Login.start(sim, state, cluster: cluster) {
+    static func of(_ sim: Simulator, cluster: String) -> CAPVCDRuntime {
+        guard case .v05 = sim.capiRead({ CAPVCDRelease.of($0, cluster) }) else { return .v1 }
+        switch CAPVCD05Login.start(sim, cluster: cluster) {
         case .success(let c): return .v05(c)
         case .failure(let f):
             let d = "\(CAPIComponents.vcd.namespace)/\(CAPIComponents.vcd.deployment)"
             return .notRunning(CAPIFailure(reason: f.reason, message: "the CAPVCD 0.5.x controller (\(d)) cannot start: \(f.message)"))
         }
+    }
+
+    /// The 0.5.x controller's configuration, if it runs.
+    var config05: CAPVCD05Config? {
+        if case .v05(let c) = self { return c }
+        return nil
     }
 
     var is05: Bool {

@@ -12,16 +12,16 @@ enum CAPVCD05Entity {
     static let capvcdVersion = "0.5.1"
 
     /// The entity 0.5.x posts (kind `CAPVCDCluster`, apiVersion `capvcd.vmware.com/v1.0`).
-    static func body(name: String, cluster: JSONValue, site: CAPVCDInfra.Site, siteURL: String, kubernetes: String,
+    static func body(name: String, cluster: JSONValue, site: CAPVCDClient.Site, siteURL: String, kubernetes: String,
                      controlPlane: [JSONValue], workers: [JSONValue]) -> JSONValue {
         let network = cluster["spec"]?["clusterNetwork"]
         return .object([
             "kind": .string("CAPVCDCluster"), "apiVersion": .string("capvcd.vmware.com/v1.0"),
-            "metadata": .object(["name": .string(name), "orgName": .string(site.org.name), "virtualDataCenterName": .string(site.vdc.name),
+            "metadata": .object(["name": .string(name), "orgName": .string(site.orgName), "virtualDataCenterName": .string(site.vdcName),
                                  "site": .string(siteURL)]),
             "spec": .object([
                 "settings": .object([
-                    "ovdcNetwork": .string(site.network.name),
+                    "ovdcNetwork": .string(site.networkName),
                     "network": .object([
                         "cni": .object(["name": .string("antrea")]),
                         "pods": .object(["cidrBlocks": network?["pods"]?["cidrBlocks"] ?? .array([])]),
@@ -34,7 +34,7 @@ enum CAPVCD05Entity {
             "status": .object([
                 "phase": .string("Not Ready"), "kubernetes": .string(kubernetes),
                 "uid": KubeMeta.field(cluster, "uid") ?? .string(""),
-                "cloudProperties": .object(["site": .string(siteURL), "orgName": .string(site.org.name), "virtualDataCenterName": .string(site.vdc.name)]),
+                "cloudProperties": .object(["site": .string(siteURL), "orgName": .string(site.orgName), "virtualDataCenterName": .string(site.vdcName)]),
                 "clusterApiStatus": .object(["phase": .string("")]),
                 "capvcdVersion": .string(capvcdVersion),
                 "cni": .object(["name": .string("antrea"), "version": .string("0.11.3")]),
@@ -45,26 +45,24 @@ enum CAPVCD05Entity {
     }
 
     /// The cluster's infra id: the id of a new RDE of type 1.0.0, or `NO_RDE_<uuid>` when the
-    /// type is missing or the entity does not resolve against it.
-    static func create(_ tx: WriteTx, name: String, orgId: String, user: String, entity: JSONValue) -> String {
-        guard let typeObj = tx.get(typeID, kind: Kind.entityType), let type = try? typeObj.decode(DefinedEntityType.self),
-              SchemaCheck.validate(entity, schema: type.schema ?? .object([:])).isEmpty else {
+    /// type is missing or VCD refuses the entity (a refusal of access still fails the cluster).
+    static func create(_ client: CAPVCDClient, name: String, entity: JSONValue) throws -> String {
+        guard (try? client.entityTypeExists(typeID)) == true else { return noRDEPrefix + UUID().uuidString.lowercased() }
+        do {
+            return try client.createEntity(typeId: typeID, name: name, entity: entity)
+        } catch let f as CAPIFailure where f.reason == "VCDLoginFailed" || f.busy {
+            throw f
+        } catch {
             return noRDEPrefix + UUID().uuidString.lowercased()
         }
-        guard let id = try? CAPVCDEntity.insertResolved(tx, type: typeObj, name: name, entity: entity, user: user, orgId: orgId) else {
-            return noRDEPrefix + UUID().uuidString.lowercased()
-        }
-        return id
     }
 
     /// The status 0.5.x keeps in its RDE: `Ready` once provisioned, the Cluster API phase and endpoint.
-    static func updateStatus(_ tx: WriteTx, id: String?, provisioned: Bool, clusterPhase: String, endpoint: String, port: Int) throws {
-        try CAPVCDEntity.updateStatus(tx, id: id) { e in
-            e = KubePatch.merge(e, .object(["status": .object([
-                "phase": .string(provisioned ? "Ready" : "Not Ready"),
-                "clusterApiStatus": .object(["phase": .string(clusterPhase),
-                                             "apiEndpoints": .array([.object(["host": .string(endpoint), "port": .int(port)])])]),
-            ])]))
-        }
+    static func status(provisioned: Bool, clusterPhase: String, endpoint: String, port: Int) -> JSONValue {
+        .object(["status": .object([
+            "phase": .string(provisioned ? "Ready" : "Not Ready"),
+            "clusterApiStatus": .object(["phase": .string(clusterPhase),
+                                         "apiEndpoints": .array([.object(["host": .string(endpoint), "port": .int(port)])])]),
+        ])])
     }
 }

@@ -23,63 +23,56 @@ enum CAPVCD05Login {
         return "\(scheme)://\(host):\(c.port ?? (scheme == "https" ? 443 : 80))"
     }
 
-    /// The VCD user the credentials log in as, or the refusal in the words of CAPVCD's log.
-    static func user(_ state: StateView, user: String, org: String, password: String, refreshToken: String) throws -> SimUser {
-        if !refreshToken.isEmpty {
-            guard let u = OAuthTokens.user(state, refreshToken: refreshToken, org: org) else {
-                throw CAPIFailure(reason: "VCDLoginFailed", message: "failed to refresh VCD client with the refresh token for org [\(org)]: [400 Bad Request: invalid_grant]")
-            }
-            return u
-        }
-        guard let u = Sessions.authenticate(state, user: user, org: org, password: password) else {
-            throw CAPIFailure(reason: "VCDLoginFailed",
-                              message: "error getting auth response from VCD with username [\(user)] and org [\(org)]: [401 Unauthorized: invalid credentials for \(user)@\(org)]")
-        }
-        return u
-    }
-
     /// The start of a CAPVCD 0.5.x controller in `cluster`: its configuration read from the pod's
     /// files, then the checks `main.go` makes before running (site reachable, login, org, VDC,
-    /// network with an edge gateway). The failure is what its log would say before it exits.
-    static func start(_ sim: Simulator, _ state: StateView, cluster: String) -> Result<CAPVCD05Config, CAPIFailure> {
-        guard let d = CAPVCDRelease.deployment(state, cluster) else {
-            return .failure(CAPIFailure(reason: "CAPVCDNotInstalled", message: "no CAPVCD Deployment in cluster \(cluster)"))
+    /// network with an edge gateway), as VCD's client. The failure is what its log would say
+    /// before it exits. A controller that started keeps running with its session: the checks are
+    /// not repeated while the configuration stays the same.
+    static func start(_ sim: Simulator, cluster: String) -> Result<CAPVCD05Config, CAPIFailure> {
+        let read: Result<(CAPVCD05Config, Bool, String), CAPIFailure> = sim.capiRead { state in
+            guard let d = CAPVCDRelease.deployment(state, cluster) else {
+                return .failure(CAPIFailure(reason: "CAPVCDNotInstalled", message: "no CAPVCD Deployment in cluster \(cluster)"))
+            }
+            do {
+                let c = try CAPVCD05Config.read(state, cluster: cluster, deployment: d)
+                return .success((c, isThisVCD(sim, state, c.host), known(sim, state).joined(separator: " or ")))
+            } catch let f as CAPIFailure {
+                return .failure(f)
+            } catch {
+                return .failure(CAPIFailure(reason: "CAPVCDConfigInvalid", message: "\(error)"))
+            }
         }
+        guard case .success(let (c, reachable, endpoints)) = read else {
+            if case .failure(let f) = read { return .failure(f) }
+            return .failure(CAPIFailure(reason: "CAPVCDConfigInvalid", message: "unreadable configuration"))
+        }
+        guard reachable else {
+            let host = URLComponents(string: c.host)?.host ?? c.host
+            return .failure(CAPIFailure(reason: "VCDUnreachable",
+                                        message: "unable to connect to vcd at [\(c.host)]: [dial tcp: lookup \(host): no such host] (this simulator's VCD is \(endpoints))"))
+        }
+        let client = CAPVCDClient(sim: sim, owner: "capvcd05/\(cluster)",
+                                  credentials: VCDCredentials(host: c.host, user: c.user, userOrg: c.userOrg, password: c.password, refreshToken: c.refreshToken),
+                                  version: "36.0")
+        let digest = "\(c)"
+        if sim.controllerSessions.started(client.key) == digest, sim.controllerSessions.token(client.key) != nil { return .success(c) }
         do {
-            let c = try CAPVCD05Config.read(state, cluster: cluster, deployment: d)
-            try connect(sim, state, site: c.host, org: c.org, vdc: c.vdc, network: c.network,
-                        user: c.user, userOrg: c.userOrg, password: c.password, refreshToken: c.refreshToken)
-            return .success(c)
+            do { try client.connect() } catch let f as CAPIFailure where f.reason == "VCDLoginFailed" {
+                // 0.5.x's words for a refused login.
+                let vcd = f.message.range(of: "[4").map { String(f.message[$0.lowerBound...]) } ?? f.message
+                throw CAPIFailure(reason: f.reason, message: c.refreshToken.isEmpty
+                                  ? "error getting auth response from VCD with username [\(c.user)] and org [\(c.userOrg)]: \(vcd)"
+                                  : "failed to refresh VCD client with the refresh token for org [\(c.userOrg)]: \(vcd)")
+            }
+            _ = try client.locate(org: c.org, vdc: c.vdc, network: c.network)
         } catch let f as CAPIFailure {
+            sim.controllerSessions.set(client.key, nil)
             return .failure(f)
         } catch {
-            return .failure(CAPIFailure(reason: "CAPVCDConfigInvalid", message: "\(error)"))
+            return .failure(CAPIFailure(reason: "VCDLoginFailed", message: "\(error)"))
         }
-    }
-
-    /// Site, login, org, VDC, network with a gateway: the VCD client CAPVCD 0.5.x builds.
-    @discardableResult
-    static func connect(_ sim: Simulator, _ state: StateView, site: String, org: String, vdc: String, network: String,
-                        user: String, userOrg: String, password: String, refreshToken: String) throws -> SimUser {
-        guard isThisVCD(sim, state, site) else {
-            let host = URLComponents(string: site)?.host ?? site
-            throw CAPIFailure(reason: "VCDUnreachable",
-                              message: "unable to connect to vcd at [\(site)]: [dial tcp: lookup \(host): no such host] (this simulator's VCD is \(known(sim, state).joined(separator: " or ")))")
-        }
-        let u = try self.user(state, user: user, org: userOrg, password: password, refreshToken: refreshToken)
-        guard let o = state.all(Kind.org).first(where: { $0.name == org }) else {
-            throw CAPIFailure(reason: "OrgNotFound", message: "unable to get org from name [\(org)]: [[ENF] entity not found]")
-        }
-        guard let v = state.all(Kind.vdc).first(where: { $0.orgId == o.id && $0.name == vdc }) else {
-            throw CAPIFailure(reason: "VdcNotFound", message: "unable to get vdc [\(vdc)] from org [\(org)]: [[ENF] entity not found]")
-        }
-        guard let net = LX.networks(state, vdcId: v.id).first(where: { $0.name == network }) else {
-            throw CAPIFailure(reason: "NetworkNotFound", message: "failed to cache gateway details: [unable to obtain network [\(network)] in VDC [\(vdc)]]")
-        }
-        guard net.json.value(at: "connection.routerRef.id")?.stringValue != nil else {
-            throw CAPIFailure(reason: "GatewayNotFound", message: "failed to cache gateway details: [network [\(network)] is not connected to an edge gateway]")
-        }
-        return u
+        sim.controllerSessions.setStarted(client.key, digest)
+        return .success(c)
     }
 
     static func known(_ sim: Simulator, _ state: StateView) -> [String] {

@@ -38,9 +38,11 @@ enum CAPVCDEntity {
         ])
     }
 
-    /// Registers vmware:capvcdCluster:1.1.0 (with its rights and bundle, as a provider's POST would)
-    /// unless some capvcdCluster type exists. True when it registered one.
-    static func registerType(_ sim: Simulator, _ tx: WriteTx) throws -> Bool {
+    /// Registers vmware:capvcdCluster:1.1.0 with its rights and bundle unless some capvcdCluster
+    /// type exists; true when it registered one. This is the site's setup, not a request of the
+    /// controller: on a real site the provider (or CSE's installation) registers the type before
+    /// CAPVCD runs, and CAPVCD 1.x fails without it.
+    static func registerType(_ tx: WriteTx) throws -> Bool {
         if existingType(tx) != nil { return false }
         var type = DefinedEntityType()
         type.name = "CAPVCD Cluster"
@@ -51,8 +53,7 @@ enum CAPVCDEntity {
         type.interfaces = tx.get("urn:vcloud:interface:vmware:k8s:1.0.0", kind: Kind.interface) != nil ? ["urn:vcloud:interface:vmware:k8s:1.0.0"] : []
         type.schema = schema
         type.readonly = false
-        let ctx = sim.controllerContext(tx, orgId: nil, user: "administrator", body: try JSONEncoder.vcd().encode(type))
-        _ = try DefinedEntities.createType(ctx)
+        try DefinedEntities.insertType(tx, type)
         return true
     }
 
@@ -63,7 +64,7 @@ enum CAPVCDEntity {
             .max { parts($0).lexicographicallyPrecedes(parts($1)) }
     }
 
-    static func body(name: String, site: CAPVCDInfra.Site, siteURL: String, phase: String, kubernetes: String, uid: String,
+    static func body(name: String, site: CAPVCDClient.Site, siteURL: String, phase: String, kubernetes: String, uid: String,
                      vip: String?, nodePools: [JSONValue], errors: [JSONValue], events: [JSONValue]) -> JSONValue {
         var capvcd: [String: JSONValue] = [
             "phase": .string(phase), "kubernetes": .string(kubernetes), "uid": .string(uid), "capvcdVersion": .string("1.3.2"),
@@ -73,55 +74,17 @@ enum CAPVCDEntity {
                                          "apiEndpoints": .array(vip.map { [.object(["host": .string($0), "port": .int(6443)])] } ?? [])]),
             "vcdProperties": .object([
                 "site": .string(siteURL),
-                "organizations": .array([.object(["name": .string(site.org.name), "id": .string(site.org.id)])]),
-                "orgVdcs": .array([.object(["name": .string(site.vdc.name), "id": .string(site.vdc.id), "ovdcNetworkName": .string(site.network.name)])]),
+                "organizations": .array([.object(["name": .string(site.orgName), "id": .string(site.orgId)])]),
+                "orgVdcs": .array([.object(["name": .string(site.vdcName), "id": .string(site.vdcId), "ovdcNetworkName": .string(site.networkName)])]),
             ]),
         ]
         capvcd["private"] = .object([:])
         return .object([
             "kind": .string("CAPVCDCluster"), "apiVersion": .string("capvcd.vmware.com/v1.1"),
-            "metadata": .object(["name": .string(name), "orgName": .string(site.org.name), "virtualDataCenterName": .string(site.vdc.name),
+            "metadata": .object(["name": .string(name), "orgName": .string(site.orgName), "virtualDataCenterName": .string(site.vdcName),
                                  "site": .string(siteURL)]),
             "spec": .object([:]),
             "status": .object(["capvcd": .object(capvcd)]),
         ])
-    }
-
-    /// Creates the entity (resolved against its type's schema). Fails the cluster when no type
-    /// exists or the entity does not resolve.
-    static func create(_ tx: WriteTx, name: String, orgId: String, user: String, entity: JSONValue) throws -> String {
-        guard let typeObj = existingType(tx), let type = try? typeObj.decode(DefinedEntityType.self) else {
-            throw CAPIFailure(reason: "RDETypeNotFound", message: "the entity type vmware:capvcdCluster is not registered in VCD")
-        }
-        let problems = SchemaCheck.validate(entity, schema: type.schema ?? .object([:]))
-        if !problems.isEmpty {
-            throw CAPIFailure(reason: "RDEInvalid", message: "the capvcdCluster entity does not match \(typeObj.id): \(problems.joined(separator: "; "))")
-        }
-        return try insertResolved(tx, type: typeObj, name: name, entity: entity, user: user, orgId: orgId)
-    }
-
-    /// Replaces `status.capvcd` of the entity (a no-op when unchanged or gone).
-    static func updateStatus(_ tx: WriteTx, id: String?, _ mutate: (inout JSONValue) -> Void) throws {
-        guard let id, let o = tx.get(id, kind: Kind.entity), var e = try? o.decode(DefinedEntity.self), var body = e.entity else { return }
-        let before = body
-        mutate(&body)
-        if body == before { return }
-        e.entity = body
-        try tx.update(o, e)
-    }
-
-    /// Stores a RESOLVED capvcdCluster entity of `type` (already validated); its id.
-    static func insertResolved(_ tx: WriteTx, type typeObj: StoredObject, name: String, entity: JSONValue, user: String, orgId: String) throws -> String {
-        var e = DefinedEntity()
-        let id = "urn:vcloud:entity:vmware:capvcdCluster:\(UUID().uuidString.lowercased())"
-        e.id = id
-        e.name = name
-        e.entityType = typeObj.id
-        e.entity = entity
-        e.state = "RESOLVED"
-        e.owner = OpenAPIReference(name: user, id: nil)
-        e.org = OpenAPIReference(name: Cloud.orgName(tx, orgId), id: orgId)
-        try tx.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: orgId, name: name, e)
-        return id
     }
 }

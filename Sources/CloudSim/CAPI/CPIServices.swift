@@ -41,8 +41,8 @@ enum CPIServices {
             KubeWorkloads.deploymentAvailable(s, cluster: w, namespace: "kube-system", name: deployment)
                 && KO.get(s, w, CAPIRes.configMaps, CPIConfig.namespace, CPIConfig.configMapName) != nil
         }) else { return }
-        guard sim.cpiSessions.begin(w) else { return }
-        defer { sim.cpiSessions.end(w) }
+        guard sim.controllerSessions.begin(w) else { return }
+        defer { sim.controllerSessions.end(w) }
         let work = (try? sim.capiWrite { tx in try plan(tx, w) }) ?? []
         if work.isEmpty { return }
         let config: CPIConfig
@@ -220,7 +220,7 @@ enum CPIServices {
                     pool.algorithm = "LEAST_CONNECTIONS"
                     pool.gatewayRef = OpenAPIReference(name: site.gatewayName, id: site.gatewayId)
                     pool.healthMonitors = [PoolHealthMonitor(type: "TCP")]
-                    pool.members = item.members.map { CAPVCDInfra.member($0, p.nodePort) }
+                    pool.members = item.members.map { VCDControllerClient.member($0, p.nodePort) }
                     let task = try client.change("POST", path("loadBalancer/pools"), body: CPIClient.json(pool), what: "create pool [\(n.pool)]")
                     guard let id = task?.owner?.id else { throw CPIError(message: "unable to create pool [\(n.pool)]: the task names no pool") }
                     poolId = id
@@ -287,7 +287,7 @@ enum CPIServices {
                 guard r.status == 200, var pool = try? JSONDecoder().decode(LoadBalancerPool.self, from: r.body) else {
                     throw CPIError(message: "unable to get pool [\(poolId)]: \(CPIClient.describe(r))", busy: CPIClient.isBusy(r))
                 }
-                let want = item.members.map { CAPVCDInfra.member($0, list[i].nodePort) }
+                let want = item.members.map { VCDControllerClient.member($0, list[i].nodePort) }
                 func key(_ m: [PoolMember]) -> [String] { m.map { "\($0.ipAddress ?? ""):\($0.port ?? 0)" } }
                 if key(pool.members ?? []) == key(want) && pool.defaultPort == list[i].nodePort { continue }
                 pool.members = want
@@ -320,7 +320,7 @@ enum CPIServices {
             }
             guard r.status == 202, let loc = r.headers["Location"], let tid = loc.split(separator: "/").last else { return }
             for _ in 0..<50 {
-                let t = try client.call("GET", "/api/task/\(tid)", accept: "application/*+json;version=\(CPIClient.version)")
+                let t = try client.call("GET", "/api/task/\(tid)", accept: "application/*+json;version=\(client.version)")
                 guard let task = try? JSONDecoder().decode(VCDTask.self, from: t.body), let st = task.status else { break }
                 if st == VCDTask.Status.success { return }
                 if VCDTask.Status.isFinal(st) { throw CPIError(message: "unable to delete [\(id)]: task failed: [\(task.error?.message ?? st)]") }

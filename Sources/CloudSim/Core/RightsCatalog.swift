@@ -90,7 +90,11 @@ enum RightName {
         orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
         computePolicyView, apiTokens, extraConfig, certificateView,
         vappCreate, vappDelete, vappPower, vmEditProperties, vmEditCPU, vmEditMemory, vmEditDisk, vmEditNetwork,
+        capvcdClusterView, capvcdClusterFullAccess,
     ]
+    /// The rights of the `vmware:capvcdCluster` entity type CAPVCD keeps its RDEs with.
+    static let capvcdClusterView = "vmware:capvcdCluster: View"
+    static let capvcdClusterFullAccess = "vmware:capvcdCluster: Full Access"
 
     /// Rights an entity type registration creates (TF CSE 4.1 names).
     static func entityTypeRights(vendor: String, nss: String) -> [(String, String)] {

@@ -116,6 +116,9 @@ enum Seed {
             i.id = "urn:vcloud:interface:\(vendor):\(nss):\(version)"; i.name = name; i.nss = nss; i.version = version; i.vendor = vendor; i.readonly = false
             try tx.insert(kind: Kind.interface, id: i.id!, name: name, i)
         }
+        // The CAPVCD cluster type (with its rights and bundle), as the provider registers it before
+        // CAPVCD runs (CSE's installation does): the capvcd role below holds its rights.
+        _ = try CAPVCDEntity.registerType(tx)
 
         // System application port profiles.
         for (name, proto, ports) in [("HTTP", "TCP", ["80"]), ("HTTPS", "TCP", ["443"]), ("SSH", "TCP", ["22"]), ("DNS-UDP", "UDP", ["53"]),
@@ -136,6 +139,8 @@ enum Seed {
             try tx.insert(kind: Kind.right, id: r.id!, name: name, r)
             rightRefs[name] = OpenAPIReference(name: name, id: r.id)
         }
+        // Rights registered with entity types (the capvcdCluster type above).
+        for r in tx.all(Kind.right) where rightRefs[r.name] == nil { rightRefs[r.name] = OpenAPIReference(name: r.name, id: r.id) }
         func refs(_ names: [String]) -> OpenAPIReferences { OpenAPIReferences(values: names.compactMap { rightRefs[$0] }) }
         var bundle = RightsBundle()
         bundle.id = urn(URNKind.rightsBundle); bundle.name = "Default Rights Bundle"; bundle.description = "Rights published to every tenant"
@@ -153,7 +158,7 @@ enum Seed {
             return r.id!
         }
         let sysRole = try role("System Administrator", org: systemOrgID, rights: RightName.catalog.map(\.0), readOnly: true)
-        let orgAdminRole = try role("Organization Administrator", org: labID, rights: RightName.tenantRights, readOnly: true)
+        let orgAdminRole = try role("Organization Administrator", org: labID, rights: RightName.tenantRights + [RightName.capvcdClusterView, RightName.capvcdClusterFullAccess], readOnly: true)
         let capvcdRole = try role("capvcd", org: labID, rights: RightName.capvcdRole, readOnly: false)
 
         func user(_ name: String, org: String, orgName: String, role: String, roleName: String, provider: Bool) throws {

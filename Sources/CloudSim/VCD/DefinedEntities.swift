@@ -92,22 +92,28 @@ enum DefinedEntities: RouteFamily {
     static func etag(_ o: StoredObject) -> String { "\"\(o.version)-\(String(o.updated.bitPattern, radix: 36))\"" }
 
     static func createType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
-        var type = try ctx.body(DefinedEntityType.self)
+        ctx.raw(try insertType(ctx.write, try ctx.body(DefinedEntityType.self)), status: 201)
+    }
+
+    /// Registers a type with its rights and the bundle that carries them (what a provider's POST
+    /// does; also how a site that had the type registered before is set up).
+    @discardableResult
+    static func insertType(_ tx: WriteTx, _ input: DefinedEntityType) throws -> StoredObject {
+        var type = input
         let vendor = try Cloud.required(type.vendor, "vendor")
         let nss = try Cloud.required(type.nss, "nss")
         let version = try Cloud.required(type.version, "version")
         let name = try Cloud.required(type.name, "name")
         guard case .object = type.schema ?? .null else { throw SimError.badRequest("The field schema (a JSON schema object) is required.") }
         let id = "urn:vcloud:type:\(vendor):\(nss):\(version)"
-        if ctx.state.get(id) != nil { throw SimError.duplicate("Entity type \(id) already exists.") }
-        for i in type.interfaces ?? [] where ctx.state.get(i, kind: Kind.interface) == nil {
+        if tx.get(id) != nil { throw SimError.duplicate("Entity type \(id) already exists.") }
+        for i in type.interfaces ?? [] where tx.get(i, kind: Kind.interface) == nil {
             throw SimError(400, VCDMinorError.invalidReference, "Interface \(i) does not exist.")
         }
         type.id = id
         type.readonly = type.readonly ?? false
         type.description = type.description ?? ""
         type.interfaces = type.interfaces ?? []
-        let tx = ctx.write
         let o = try tx.insert(kind: Kind.entityType, id: id, name: name, type)
         // Rights of the type and the bundle that carries them (one per vendor:nss).
         var refs: [OpenAPIReference] = []
@@ -136,7 +142,7 @@ enum DefinedEntities: RouteFamily {
             try tx.insert(kind: "rightsList", id: Roles.rightsKey(b.id!), parent: b.id, name: bundleName, OpenAPIReferences(values: refs))
             try tx.insert(kind: "tenantsList", id: Roles.tenantsKey(b.id!), parent: b.id, name: bundleName, OpenAPIReferences(values: []))
         }
-        return ctx.raw(o, status: 201)
+        return o
     }
 
     private static func rights(_ type: DefinedEntityType) -> (view: [String], modify: [String]) {
