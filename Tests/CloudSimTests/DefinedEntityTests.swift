@@ -9,7 +9,24 @@ final class DefinedEntityTests: XCTestCase {
                        "metadata": ["type": "object", "required": ["name"], "properties": ["name": ["type": "string"]]],
                        "spec": ["type": "object"], "status": ["type": "object"]]]
 
+    /// The site's own capvcdCluster type goes, and the rights the seeded roles hold on it, so that
+    /// these tests register the type as a provider does on a site without it.
+    func withoutSeededType(_ h: Harness) { Self.withoutSeededType(h) }
+
+    static func withoutSeededType(_ h: Harness, deleteType: Bool = true) {
+        if deleteType {
+            XCTAssertEqual(h.call("DELETE", "/cloudapi/1.0.0/entityTypes/urn:vcloud:type:vmware:capvcdCluster:1.1.0", token: h.provider).status, 204)
+        }
+        for name in ["capvcd", "Organization Administrator"] {
+            guard let role = h.values(h.call("GET", "/cloudapi/1.0.0/roles?filter=name==\(name.replacingOccurrences(of: " ", with: "%20"))", token: h.provider)).first?["id"] as? String else { continue }
+            let rights = h.values(h.call("GET", "/cloudapi/1.0.0/roles/\(role)/rights?pageSize=128", token: h.provider))
+                .filter { !(($0["name"] as? String) ?? "").hasPrefix("vmware:capvcdCluster:") }
+            XCTAssertEqual(h.call("PUT", "/cloudapi/1.0.0/roles/\(role)/rights", token: h.provider, json: ["values": rights]).status, 200)
+        }
+    }
+
     func registerType(_ h: Harness) {
+        withoutSeededType(h)
         let r = h.call("POST", "/cloudapi/1.0.0/entityTypes", token: h.provider, json: [
             "name": "CAPVCD Cluster", "description": "", "nss": "capvcdCluster", "version": "1.1.0", "vendor": "vmware",
             "interfaces": ["urn:vcloud:interface:vmware:k8s:1.0.0"], "readonly": false, "schema": Self.schema])

@@ -225,6 +225,8 @@ final class FixtureFidelityTests: XCTestCase {
         // by a remote $ref to the file in CAPVCD's repository, which is the schema fixture).
         guard case .object(var request) = typeRequest else { return XCTFail("type request is not an object") }
         request["schema"] = schema
+        // The site's own 1.1.0 (seeded as registered) gives way to the one CAPVCD documents.
+        XCTAssertEqual(h.call("DELETE", "/cloudapi/1.0.0/entityTypes/urn:vcloud:type:vmware:capvcdCluster:1.1.0", token: h.provider).status, 204)
         let reg = h.call("POST", "/cloudapi/1.0.0/entityTypes", token: h.provider, body: try JSONEncoder().encode(JSONValue.object(request)),
                          headers: ["Content-Type": "application/json"])
         XCTAssertEqual(reg.status, 201, reg.text)

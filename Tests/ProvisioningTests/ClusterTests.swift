@@ -613,7 +613,8 @@ final class ClusterTests: XCTestCase {
             XCTAssertTrue(pf.contains { $0.hasPrefix("  ok   \(check): ") }, "no ok \(check) in:\n\(pfText)")
         }
         XCTAssertTrue(pf.contains("  ok   gateway: gw-capvcd to be created by lab-setup with 8 IPs (1 for SNAT, 2 VIPs planned)"), pfText)
-        XCTAssertTrue(pf.contains("  ok   capvcdCluster RDE type: not registered yet: CAPVCD v1.3.2 registers vmware:capvcdCluster when it is installed"), pfText)
+        XCTAssertTrue(pf.contains("  ok   capvcdCluster RDE type: registered: [\"urn:vcloud:type:vmware:capvcdCluster:1.1.0\"]"),
+                      "the site's type, as the provider registered it: \(pfText)")
         XCTAssertEqual(sim.counters.writes, writes0, "preflight wrote")
 
         XCTAssertThrowsError(try c.run("", tooling: tooling, args: args + ["cidr=172.18.0.1/24", "pool=172.18.0.10-172.18.0.100"], file: root + "/stdlib/preflight.vs")) { e in

@@ -297,6 +297,18 @@ final class CAPIReconciler {
         try KO.save(tx, m, CAPIRes.vcdClusters, old: vc, n)
     }
 
+    /// A refusal the controllers retry (a server error, throttling, a failed task, a busy
+    /// gateway): the Cluster's Ready condition says what happened and that it is retried; the
+    /// phase does not change.
+    func retrying(_ ns: String, _ name: String, _ f: CAPIFailure) throws {
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), cl["status"]?["phase"]?.stringValue != "Failed" else { return }
+        let kept = (cl["status"]?["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "Ready" }
+        let n = KO.merge(cl, ["status": .object(["conditions": .array([
+            KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now, severity: "Warning"),
+        ] + kept)])])
+        try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
+    }
+
     /// Writes a Failed Cluster (and VCDCluster) with the reason VCD gave. A Cluster being deleted
     /// keeps its phase and shows why its deletion does not go on (retried on the next pass).
     func fail(_ ns: String, _ name: String, _ f: CAPIFailure) throws {

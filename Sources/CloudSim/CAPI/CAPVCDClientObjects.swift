@@ -151,7 +151,7 @@ extension CAPVCDClient {
             }
             if task.status == VCDTask.Status.success { return }
             if let st = task.status, VCDTask.Status.isFinal(st) {
-                throw CAPIFailure(reason: "VCDTaskFailed", message: "unable to \(what): task [\(id)] failed: [\(task.error?.message ?? st)]")
+                throw CAPIFailure(reason: "VCDTaskFailed", message: "unable to \(what): task [\(id)] failed: [\(task.error?.message ?? st)]", busy: true)
             }
         }
         throw CAPIFailure(reason: "VCDTaskFailed", message: "unable to \(what): task [\(id)] is still running", busy: true)

@@ -140,7 +140,10 @@ struct CAPVCDPass {
             case .delete(let r): try delete(ns, name, r)
             }
         } catch let f as CAPIFailure where f.busy {
-            return
+            // Retried on the next pass; a refusal (not a task still running) shows meanwhile.
+            if !f.message.hasSuffix("still running") {
+                _ = try? sim.capiWrite { tx in try reconciler(tx).retrying(ns, name, f) }
+            }
         } catch let f as CAPIFailure {
             _ = try? sim.capiWrite { tx in try reconciler(tx).fail(ns, name, f) }
         } catch let e as SimError where e.minor != VCDMinorError.busyEntity {

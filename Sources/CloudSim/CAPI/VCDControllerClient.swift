@@ -83,8 +83,11 @@ class VCDControllerClient {
                           406: "Not Acceptable", 409: "Conflict", 412: "Precondition Failed", 429: "Too Many Requests",
                           500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"]
 
+    /// A refusal worth retrying on the next pass (the real controllers requeue): a change in
+    /// progress (BUSY_ENTITY), throttling (429) or a server error (5xx).
     static func isBusy(_ r: HTTPResponseMessage) -> Bool {
-        (try? JSONDecoder().decode(VCDError.self, from: r.body))?.minorErrorCode == VCDMinorError.busyEntity
+        if r.status == 429 || r.status >= 500 { return true }
+        return (try? JSONDecoder().decode(VCDError.self, from: r.body))?.minorErrorCode == VCDMinorError.busyEntity
     }
 
     /// Logs in with the refresh token (`/oauth/{tenant/<org>|provider}/token`) or user and password
@@ -152,7 +155,8 @@ class VCDControllerClient {
             switch task.status {
             case VCDTask.Status.success: return task
             case VCDTask.Status.error, "aborted", "canceled":
-                throw CPIError(message: "unable to \(what): task [\(id)] failed: [\(task.error?.message ?? task.status ?? "error")]")
+                // A failed task changed nothing: the next pass sends the request again.
+                throw CPIError(message: "unable to \(what): task [\(id)] failed: [\(task.error?.message ?? task.status ?? "error")]", busy: true)
             default: continue
             }
         }
