@@ -304,7 +304,8 @@ final class CAPIReconciler {
         guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), cl["status"]?["phase"]?.stringValue != "Failed" else { return }
         let kept = (cl["status"]?["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "Ready" }
         let n = KO.merge(cl, ["status": .object(["conditions": .array([
-            KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now, severity: "Warning"),
+            KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now,
+                         severity: CAPVCDPass.retried.contains(f.reason) ? "Error" : "Warning"),
         ] + kept)])])
         try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
     }

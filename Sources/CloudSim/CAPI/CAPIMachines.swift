@@ -250,8 +250,8 @@ extension CAPIReconciler {
                     KO.condition("BootstrapReady", true, now: now),
                     KO.condition("InfrastructureReady", false, reason: "WaitingForInfrastructure", now: now, severity: "Info"),
                 ])], spec: ["providerID": .string(pid)])
-            case .failure(let f) where f.busy:
-                return
+            case .failure(let f) where f.busy || CAPVCDPass.retried.contains(f.reason):
+                return  // retried on the next pass; the Cluster's Ready condition says why
             case .failure(let f):
                 try setStatus(["phase": .string("Failed"), "failureReason": .string("CreateError"), "failureMessage": .string(f.message)])
                 throw f

@@ -48,7 +48,7 @@ final class CAPVCDClient: VCDControllerClient {
     func connect() throws {
         _ = try must("VCDLoginFailed") { () -> HTTPResponseMessage in
             let r = try call("GET", "/api/org", accept: "application/*+xml;version=\(version)")
-            guard r.status == 200 else { throw CPIError(message: "unable to list organizations: \(Self.describe(r))") }
+            guard r.status == 200 else { throw CPIError(message: "unable to list organizations: \(Self.describe(r))", busy: Self.isBusy(r)) }
             return r
         }
     }
@@ -126,7 +126,7 @@ final class CAPVCDClient: VCDControllerClient {
         }
         guard q.status == 200 else {
             throw CAPIFailure(reason: q.status == 403 ? "VCDAccessDenied" : "TemplateNotFound",
-                              message: "unable to find vApp template \"\(name)\" in catalog \"\(catalog)\": \(Self.describe(q))")
+                              message: "unable to find vApp template \"\(name)\" in catalog \"\(catalog)\": \(Self.describe(q))", busy: Self.isBusy(q))
         }
         let records = XMLNode.parse(q.body)?.all("VAppTemplateRecord") ?? []
         guard let rec = records.first(where: { $0.attr("name") == name && $0.attr("catalogName") == catalog }),
@@ -143,7 +143,7 @@ final class CAPVCDClient: VCDControllerClient {
         }
         let doc = try must("TemplateNotFound") { () -> HTTPResponseMessage in
             let r = try call("GET", "/api/vAppTemplate/\(uuid)", accept: "application/*+xml;version=\(version)")
-            guard r.status == 200 else { throw CPIError(message: "unable to get vApp template \"\(name)\": \(Self.describe(r))") }
+            guard r.status == 200 else { throw CPIError(message: "unable to get vApp template \"\(name)\": \(Self.describe(r))", busy: Self.isBusy(r)) }
             return r
         }
         guard let vm = XMLNode.parse(doc.body)?.find("Vm"), let vmHref = vm.attr("href") else {

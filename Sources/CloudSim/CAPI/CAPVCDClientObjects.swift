@@ -29,7 +29,9 @@ extension CAPVCDClient {
     func entityTypeExists(_ typeId: String) throws -> Bool {
         let r = try must("RDETypeNotFound") { try call("GET", Self.path("entityTypes/\(typeId)")) }
         if r.status == 404 { return false }
-        guard r.status == 200 else { throw CAPIFailure(reason: "RDETypeNotFound", message: "unable to get entity type [\(typeId)]: \(Self.describe(r))") }
+        guard r.status == 200 else {
+            throw CAPIFailure(reason: "RDETypeNotFound", message: "unable to get entity type [\(typeId)]: \(Self.describe(r))", busy: Self.isBusy(r))
+        }
         return true
     }
 
@@ -45,7 +47,7 @@ extension CAPVCDClient {
         guard let id = task?.owner?.id else { throw CAPIFailure(reason: "RDECreateFailed", message: "the task creating entity [\(name)] names no entity") }
         let r = try must("RDEInvalid") { try call("POST", Self.path("entities/\(id)/resolve")) }
         guard r.status == 200, let resolved = try? JSONDecoder().decode(DefinedEntity.self, from: r.body) else {
-            throw CAPIFailure(reason: "RDEInvalid", message: "unable to resolve entity [\(id)]: \(Self.describe(r))")
+            throw CAPIFailure(reason: "RDEInvalid", message: "unable to resolve entity [\(id)]: \(Self.describe(r))", busy: Self.isBusy(r))
         }
         if resolved.state != "RESOLVED" {
             throw CAPIFailure(reason: "RDEInvalid", message: "the capvcdCluster entity does not match \(typeId): \(resolved.message ?? resolved.state ?? "RESOLUTION_ERROR")")

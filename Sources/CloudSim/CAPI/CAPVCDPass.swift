@@ -139,8 +139,10 @@ struct CAPVCDPass {
             case .machines(let r): try machines(ns, name, r)
             case .delete(let r): try delete(ns, name, r)
             }
-        } catch let f as CAPIFailure where f.busy {
-            // Retried on the next pass; a refusal (not a task still running) shows meanwhile.
+        } catch let f as CAPIFailure where f.busy || Self.retried.contains(f.reason) {
+            // Retried on the next pass, as the real controllers requeue; a refusal (not a task still
+            // running) shows meanwhile. Credentials and rights are fixed by someone, then the next
+            // pass goes on.
             if !f.message.hasSuffix("still running") {
                 _ = try? sim.capiWrite { tx in try reconciler(tx).retrying(ns, name, f) }
             }
@@ -152,6 +154,9 @@ struct CAPVCDPass {
             // A passing conflict: the next pass retries, as the controllers requeue.
         }
     }
+
+    /// Refusals that need someone to act (fix the secret, add the right) but not a new cluster.
+    static let retried: Set<String> = ["VCDLoginFailed", "VCDAccessDenied"]
 
     // MARK: Infrastructure
 
@@ -238,6 +243,7 @@ struct CAPVCDPass {
                 results.created[c.machine] = .success(try createVM(client, r, c))
             } catch let f as CAPIFailure {
                 results.created[c.machine] = .failure(f)
+                if f.busy || Self.retried.contains(f.reason) { firstFailure = firstFailure ?? f }
             }
         }
         for id in work.inspect {
@@ -250,7 +256,7 @@ struct CAPVCDPass {
         // The pool follows the Running control-plane machines; the RDE the cluster's state.
         var rec = sim.capiRead { s in s.get(CAPIClusterRecord.id(r.name), kind: Kind.capiRecord).flatMap { try? $0.decode(CAPIClusterRecord.self) } } ?? r
         var changed = false
-        if let members = after.members, let poolId = rec.poolId, rec.controlPlaneMembers != members {
+        if let members = after.members, let poolId = rec.poolId, members != (rec.controlPlaneMembers ?? []) {
             let port = rec.isCAPVCD05 ? (capvcd.config05?.tcpPort ?? 6443) : 6443
             try client.must("LoadBalancerUpdateFailed") { _ = try client.setPoolMembers(poolId, members: members, port: port) }
             rec.controlPlaneMembers = members
@@ -278,7 +284,7 @@ struct CAPVCDPass {
                 try reconciler(tx).saveRecord(cur)
             }
         }
-        if let f = firstFailure, !f.busy { throw f }
+        if let f = firstFailure { throw f }
     }
 
     /// A machine's VM: found by name or recomposed from the template, given the bootstrap

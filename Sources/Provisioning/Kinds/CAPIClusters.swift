@@ -294,8 +294,15 @@ public struct CAPIClusters {
             if phase == wanted { return c }
             if phase == "Failed" && wanted != "Failed" {
                 let message = c["status"]?["failureMessage"]?.stringValue ?? c["status"]?["failureReason"]?.stringValue ?? "no failureMessage"
+                let reason = Self.condition(c, "Ready")?["reason"]?.stringValue ?? ""
                 throw EngineError("cluster \(namespace)/\(name) failed: \(message)",
-                                  hint: "fix the cause in VCD (template, free VIPs on the gateway, load balancing enabled), then delete the cluster and ensure it again; see describe()")
+                                  hint: (Self.fixes[reason].map { $0 + "; " } ?? "") + "then delete the cluster and ensure it again; see describe()")
+            }
+            // Refusals the controllers retry but that need someone to act: say so now rather than at the timeout.
+            if let ready = Self.condition(c, "Ready"), ready["severity"]?.stringValue == "Error",
+               let reason = ready["reason"]?.stringValue, Self.needsYou.contains(reason) {
+                throw EngineError("cluster \(namespace)/\(name) is stuck: \(ready["message"]?.stringValue ?? reason)",
+                                  hint: (Self.fixes[reason] ?? "fix the cause in VCD") + "; the controllers retry on their own, then waitFor again")
             }
             if Date() >= deadline {
                 let phaseNow = Self.phase(lastCluster)
@@ -309,6 +316,24 @@ public struct CAPIClusters {
             }
         }
     }
+
+    /// Condition reasons (set by CAPVCD) that only a person fixes while the controllers retry.
+    public static let needsYou: Set<String> = ["VCDLoginFailed", "VCDAccessDenied"]
+
+    /// What to do about a CAPVCD condition reason.
+    public static let fixes: [String: String] = [
+        "VCDLoginFailed": "VCD refuses the credentials of the cluster's secret (the VCDCluster's userContext.secretRef, usually capi-user-credentials): put a working username/password or an unrevoked API token (refreshToken) in it",
+        "VCDAccessDenied": "the role of the cluster's VCD user lacks the right named in the message: add it to the role (Administration > Roles in VCD, or PUT /cloudapi/1.0.0/roles/{id}/rights)",
+        "TemplateNotFound": "the VCDMachineTemplate names a catalog item that the cluster's user cannot see: check catalog and template names, or share/publish the catalog to the org",
+        "CatalogNotFound": "the catalog is not visible to the cluster's org: check its name, or share/publish it to the org",
+        "TemplateNotReady": "the template's upload has not finished (not RESOLVED): wait for the upload or upload it again",
+        "IPPoolExhausted": "the network's static IP pool has no free address: extend the pool (networks.ensure(..., pool:)) or remove unused VMs",
+        "NoFreeVIP": "every address allocated to the edge gateway is in use: allocate more IPs to the gateway or free a VIP",
+        "LoadBalancerNotEnabled": "enable load balancing on the edge gateway (gateway.loadBalancer.enable(serviceNetwork: ...) in a runbook)",
+        "NoServiceEngineGroup": "assign a service engine group to the edge gateway",
+        "RDETypeNotFound": "register the vmware:capvcdCluster entity type in VCD (as provider) before CAPVCD runs",
+        "LoadBalancerCreateFailed": "VCD refused the control plane's virtual service: check the service engine group's capacity (max virtual services) and the gateway's VIPs",
+    ]
 
     public static func seconds(_ s: Double) -> String {
         if s >= 60, s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60))m" }

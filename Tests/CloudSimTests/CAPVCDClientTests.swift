@@ -1,0 +1,228 @@
+import CloudWire
+import Foundation
+import XCTest
+@testable import CloudSim
+
+/// The simulated CAPVCD as a client of VCD: only public routes, as the user of the cluster's
+/// secret, in the order the real controller sends its requests (capvcd-wire.md), and the
+/// failures of real labs where the real controllers show them.
+extension CAPISimTests {
+    /// `METHOD /route/{template}` of a logged request, from the route table every client goes
+    /// through; nil when no route answers it.
+    func template(_ h: Harness, _ e: RequestLogEntry) -> String? {
+        guard case .found(let route, _) = h.sim.routes(.vcd).lookup(method: e.method, path: e.path) else { return nil }
+        return "\(e.method) \(route.pattern)"
+    }
+
+    /// Whether `want` appears in `seen` in order (other requests may come between).
+    func inOrder(_ want: [String], _ seen: [String]) -> [String] {
+        var i = 0
+        for s in seen where i < want.count && s == want[i] { i += 1 }
+        return Array(want[i...])
+    }
+
+    func controllerRequests(_ h: Harness, since: Double) -> [RequestLogEntry] {
+        h.sim.requestLog.filter { $0.time >= since && $0.service == .vcd && $0.user == "capvcd@xav_lab" }
+    }
+
+    func testControllersAreClientsOnPublicRoutesInTheRealOrder() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try world(h)
+        try install(h, "kind")
+        if case .found = h.sim.routes(.vcd).lookup(method: "POST", path: "/capvcd-controller") { XCTFail("no private route") }
+        let start = h.sim.clock.now()
+        let writes0 = h.sim.counters.writes
+        apply(h, "kind", manifests(name: "seq", workers: 1))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/seq") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Provisioned", cl.text)
+        let create = controllerRequests(h, since: start)
+        XCTAssertFalse(create.isEmpty)
+        let unrouted = create.filter { template(h, $0) == nil }
+        XCTAssertTrue(unrouted.isEmpty, "requests no route answers: \(unrouted.map { "\($0.method) \($0.path)" })")
+        XCTAssertTrue(create.allSatisfy { $0.status < 400 }, "\(create.filter { $0.status >= 400 }.map { "\($0.method) \($0.path) \($0.status)" })")
+        var firsts: [String] = []
+        for e in create { if let t = template(h, e), !firsts.contains(t) { firsts.append(t) } }
+        // capvcd-wire.md rows 3–5, 12–14, 25, 7, 6, 8–10, 22–24, 15–17, 10 (status), 26–28, 16 (members).
+        let reference = [
+            "POST /cloudapi/1.0.0/sessions", "GET /api/org", "GET /api/query", "GET /cloudapi/1.0.0/orgVdcNetworks",
+            "GET /cloudapi/1.0.0/edgeGateways/{id}", "GET /cloudapi/1.0.0/edgeGateways/{id}/loadBalancer",
+            "GET /cloudapi/1.0.0/loadBalancer/serviceEngineGroups/assignments", "GET /api/vAppTemplate/{id}",
+            "GET /cloudapi/1.0.0/entities/types/{vendor}/{nss}/{version}", "GET /cloudapi/1.0.0/entityTypes/{id}",
+            "GET /cloudapi/1.0.0/edgeGateways/{id}/usedIpAddresses", "POST /cloudapi/1.0.0/entityTypes/{id}", "GET /api/task/{id}",
+            "POST /cloudapi/1.0.0/entities/{id}/resolve", "GET /cloudapi/1.0.0/entities/{id}", "GET /api/vdc/{id}",
+            "POST /api/vdc/{id}/action/composeVApp", "PUT /api/vApp/{id}/networkConfigSection", "PUT /api/vApp/{id}/metadata/{key}",
+            "GET /cloudapi/1.0.0/edgeGateways/{id}/loadBalancer/virtualServiceSummaries",
+            "GET /cloudapi/1.0.0/edgeGateways/{id}/loadBalancer/poolSummaries",
+            "POST /cloudapi/1.0.0/loadBalancer/pools", "POST /cloudapi/1.0.0/loadBalancer/virtualServices",
+            "PUT /cloudapi/1.0.0/entities/{id}", "GET /api/vApp/{id}", "GET /cloudapi/1.0.0/vdcs/{id}/computePolicies",
+            "POST /api/vApp/{id}/action/recomposeVApp", "POST /api/vApp/{id}/action/reconfigureVm",
+            "POST /api/vApp/{id}/power/action/{action}", "GET /cloudapi/1.0.0/loadBalancer/pools/{id}",
+            "PUT /cloudapi/1.0.0/loadBalancer/pools/{id}",
+        ]
+        XCTAssertEqual(inOrder(reference, firsts), [], "first requests of each kind, in order: \(firsts)")
+        // The sizing policy is looked up, the RDE by the "1" wildcard, the entity updated with If-Match.
+        XCTAssertTrue(create.contains { $0.path.hasPrefix("/cloudapi/1.0.0/entities/types/vmware/capvcdCluster/1") && !$0.path.contains("1.1.0") })
+        XCTAssertGreaterThan(h.sim.counters.writes, writes0, "the controllers' writes are counted")
+        XCTAssertEqual(h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant)).count, 1)
+
+        // Deletion: virtual service, pool, vApp (powered off first), RDE — as capvcd, on public routes.
+        let del0 = h.sim.clock.now()
+        XCTAssertEqual(kube(h, "kind", "DELETE", "\(Self.capi)/clusters/seq").status, 200)
+        poll(h, "kind", "\(Self.capi)/clusters/seq") { $0.status == 404 }
+        let deletion = controllerRequests(h, since: del0)
+        XCTAssertTrue(deletion.allSatisfy { template(h, $0) != nil })
+        var dfirsts: [String] = []
+        for e in deletion { if let t = template(h, e), !dfirsts.contains(t) { dfirsts.append(t) } }
+        XCTAssertEqual(inOrder(["DELETE /cloudapi/1.0.0/loadBalancer/virtualServices/{id}", "DELETE /cloudapi/1.0.0/loadBalancer/pools/{id}",
+                                "POST /api/vApp/{id}/action/undeploy", "DELETE /api/vApp/{id}", "DELETE /cloudapi/1.0.0/entities/{id}"], dfirsts), [],
+                       "\(dfirsts)")
+        XCTAssertEqual(h.sim.capiRead { ($0.all(Kind.vApp).count, $0.all(Kind.vm).count, $0.all(Kind.virtualService).count, $0.all(Kind.lbPool).count,
+                                         $0.all(Kind.entity).count) }.0, 0)
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.virtualService).count + $0.all(Kind.lbPool).count + $0.all(Kind.entity).count + $0.all(Kind.vm).count }, 0,
+                       "the teardown leaves nothing")
+    }
+
+    /// A wrong password in the cluster's secret: VCD's 401 on the Cluster (retried, not Failed);
+    /// the fixed secret lets the next pass go on to Provisioned.
+    func testWrongPasswordInTheSecretThenFixed() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        var objects = manifests(name: "pw", workers: 0)
+        objects[0].1["data"] = ["username": Data("capvcd".utf8).base64EncodedString(), "password": Data("wrong".utf8).base64EncodedString(),
+                                "refreshToken": ""]
+        apply(h, "kind", objects)
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/pw") { self.readyReason($0) == "VCDLoginFailed" || self.phase($0) == "Failed" }
+        XCTAssertNotEqual(phase(cl), "Failed", "credentials are fixed in place, not by a new cluster")
+        let message = ready(cl)?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("401") && message.contains("capvcd@xav_lab"), message)
+        XCTAssertFalse(message.contains("wrong"), "the password never shows: \(message)")
+        XCTAssertEqual(ready(cl)?["severity"] as? String, "Error")
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vApp).count }, 0, "nothing made with refused credentials")
+        let fixed = kube(h, "kind", "PATCH", "/api/v1/namespaces/default/secrets/capi-user-credentials",
+                         json: ["data": ["password": Data(Harness.password.utf8).base64EncodedString()]], contentType: "application/merge-patch+json")
+        XCTAssertEqual(fixed.status, 200, fixed.text)
+        let done = poll(h, "kind", "\(Self.capi)/clusters/pw") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(done), "Provisioned", done.text)
+    }
+
+    /// Each right of the least-privilege `capvcd` role taken away in turn: either the cluster still
+    /// comes up (the controllers do not use it to create a cluster) or the Cluster shows VCD's 403
+    /// naming that right. The set of rights creation needs is pinned.
+    func testEachRightOfTheCapvcdRole() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        let role = try XCTUnwrap(h.values(h.call("GET", "/cloudapi/1.0.0/roles?filter=name==capvcd", token: h.provider)).first?["id"] as? String)
+        let all = h.values(h.call("GET", "/cloudapi/1.0.0/roles/\(role)/rights?pageSize=128", token: h.provider))
+        XCTAssertEqual(Set(all.compactMap { $0["name"] as? String }), Set(RightName.capvcdRole))
+        func setRights(_ values: [[String: Any]]) {
+            XCTAssertEqual(h.call("PUT", "/cloudapi/1.0.0/roles/\(role)/rights", token: h.provider, json: ["values": values]).status, 200)
+        }
+        var needed: [String] = []
+        for (i, right) in RightName.capvcdRole.enumerated() {
+            setRights(all.filter { $0["name"] as? String != right })
+            let name = "r\(i)"
+            apply(h, "kind", Array(manifests(name: name, workers: 0).dropFirst(i == 0 ? 0 : 1)))
+            let cl = poll(h, "kind", "\(Self.capi)/clusters/\(name)") {
+                ["Provisioned", "Failed"].contains(self.phase($0)) || self.readyReason($0) == "VCDAccessDenied"
+            }
+            if readyReason(cl) == "VCDAccessDenied" {
+                let message = ready(cl)?["message"] as? String ?? ""
+                // VCD names the first right of those that would do (Modify for Full Access).
+                let named = right == RightName.capvcdClusterFullAccess ? "vmware:capvcdCluster: Modify" : right
+                XCTAssertTrue(message.contains(named) && message.contains("403"), "\(right): \(message)")
+                needed.append(right)
+                setRights(all)
+                let done = poll(h, "kind", "\(Self.capi)/clusters/\(name)") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+                XCTAssertEqual(phase(done), "Provisioned", "\(right) given back: \(done.text.prefix(800))")
+            } else {
+                XCTAssertEqual(phase(cl), "Provisioned", "\(right): \(cl.text.prefix(800))")
+            }
+            // The gateway has few addresses: each cluster goes before the next (with every right).
+            setRights(all)
+            XCTAssertEqual(kube(h, "kind", "DELETE", "\(Self.capi)/clusters/\(name)").status, 200)
+            poll(h, "kind", "\(Self.capi)/clusters/\(name)") { $0.status == 404 }
+        }
+        setRights(all)
+        XCTAssertEqual(needed, [RightName.gatewayView, RightName.lbView, RightName.lbConfigure, RightName.networkView, RightName.computePolicyView,
+                                RightName.extraConfig, RightName.vappCreate, RightName.vappPower, RightName.vmEditProperties,
+                                RightName.vmEditDisk, RightName.capvcdClusterFullAccess],
+                       "the rights creating a cluster needs (View of the type comes with Full Access; NAT, tokens and certificates are for one-arm, CPI and TLS)")
+    }
+
+    /// The network's static pool runs out at the second worker: that machine fails with VCD's
+    /// words and the Cluster says so; the control plane and the first worker are made.
+    func testStaticPoolExhaustedFailsTheMachine() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        let net = try XCTUnwrap(h.values(h.call("GET", "/cloudapi/1.0.0/orgVdcNetworks?filter=name==k8s-net", token: h.tenant)).first)
+        var body = net
+        body["subnets"] = ["values": [["gateway": "192.168.10.1", "prefixLength": 24, "dnsServer1": "198.51.100.53",
+                                       "ipRanges": ["values": [["startAddress": "192.168.10.10", "endAddress": "192.168.10.11"]]]]]]
+        XCTAssertEqual(h.waitTask(h.call("PUT", "/cloudapi/1.0.0/orgVdcNetworks/\(net["id"] as! String)", token: h.tenant, json: body), token: h.tenant).0, "success")
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "pool", workers: 2))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/pool") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Failed")
+        XCTAssertEqual(readyReason(cl), "IPPoolExhausted", cl.text)
+        let failed = items(kube(h, "kind", "GET", "\(Self.capi)/machines")).filter { status($0)["phase"] as? String == "Failed" }
+        XCTAssertEqual(failed.count, 1)
+        XCTAssertTrue((status(failed[0])["failureMessage"] as? String ?? "").contains("k8s-net"), "\(failed)")
+    }
+
+    /// No address of the gateway left in the VCDCluster's vipSubnet: the Cluster fails before
+    /// anything is made in VCD but the RDE.
+    func testNoFreeVIPInTheSubnet() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        var objects = manifests(name: "novip", workers: 0)
+        let i = try XCTUnwrap(objects.firstIndex { $0.1["kind"] as? String == "VCDCluster" })
+        var spec = objects[i].1["spec"] as! [String: Any]
+        spec["loadBalancerConfigSpec"] = ["vipSubnet": "198.18.7.0/24"]
+        objects[i].1["spec"] = spec
+        apply(h, "kind", objects)
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/novip") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Failed")
+        XCTAssertEqual(readyReason(cl), "NoFreeVIP")
+        XCTAssertTrue((status(obj(cl))["failureMessage"] as? String ?? "").contains("198.18.7.0/24"))
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vApp).count + $0.all(Kind.virtualService).count }, 0)
+    }
+
+    /// With server errors, throttling and failed tasks injected, the controllers retry as the real
+    /// ones do and the cluster still comes up; the faults reached them (they are clients).
+    func testInjectedFaultsAreRetriedAndTheClusterComesUp() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        // The same world reopened with faults: 10% 503 and 10% failed tasks for every client.
+        let sim = try Simulator(statePath: h.sim.statePath, options: SimulatorOptions(faults: FaultSpec(errors: [("503", 0.1)], taskFailureRate: 0.1, seed: 11)))
+        let start = sim.clock.now()
+        for (path, o) in manifests(name: "flaky", workers: 1) {
+            var r = kube(sim, "kind", "POST", path, json: o)
+            for _ in 0..<20 where r.status >= 500 { r = kube(sim, "kind", "POST", path, json: o) }  // kubectl retries too
+            XCTAssertEqual(r.status, 201, r.text)
+        }
+        var cl = kube(sim, "kind", "GET", "\(Self.capi)/clusters/flaky")
+        for _ in 0..<3000 where !["Provisioned", "Failed"].contains(phase(cl)) {
+            Thread.sleep(forTimeInterval: 0.002)
+            cl = kube(sim, "kind", "GET", "\(Self.capi)/clusters/flaky")
+        }
+        XCTAssertEqual(phase(cl), "Provisioned", cl.text)
+        let mine = sim.requestLog.filter { $0.time >= start && $0.service == .vcd && $0.user == "capvcd@xav_lab" }
+        XCTAssertTrue(mine.contains { $0.status == 503 }, "faults reached the controllers")
+    }
+
+    func ready(_ r: HTTPResponseMessage) -> [String: Any]? {
+        (status(obj(r))["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "Ready" }
+    }
+
+    func readyReason(_ r: HTTPResponseMessage) -> String? { ready(r)?["reason"] as? String }
+}
