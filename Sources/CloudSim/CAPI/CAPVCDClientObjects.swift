@@ -119,16 +119,26 @@ extension CAPVCDClient {
             throw CAPIFailure(reason: reason, message: "unable to create vApp [\(name)]: \(Self.describe(r))", busy: Self.isBusy(r))
         }
         if let task = doc.find("Task")?.attr("href")?.split(separator: "/").last { try waitTask(String(task), what: "create vApp [\(name)]") }
-        let net = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <NetworkConfigSection xmlns="\(Self.vcloudNS)" xmlns:ovf="\(Self.ovfNS)"><ovf:Info>The configuration parameters for logical networks</ovf:Info>\
-            <NetworkConfig networkName="\(X.e(site.networkName))"><Configuration>\
-            <ParentNetwork href="\(credentials.host)/api/network/\(Self.uuid(site.networkId))" name="\(X.e(site.networkName))"/>\
-            <FenceMode>bridged</FenceMode></Configuration><IsDeployed>false</IsDeployed></NetworkConfig></NetworkConfigSection>
-            """
-        try must("VAppCreateFailed") {
-            _ = try change("PUT", "/api/vApp/vapp-\(Self.uuid(id))/networkConfigSection/", body: Data(net.utf8),
-                           what: "add network [\(site.networkName)] to vApp [\(name)]", xml: "application/vnd.vmware.vcloud.networkConfigSection+xml")
+        try prepareVApp(id, name: name, site: site, metadata: metadata)
+        return id
+    }
+
+    /// Gives the vApp the cluster's network (networkConfigSection) unless it has it, and sets the
+    /// metadata: what a pass that stopped after composeVApp left undone is done by the next.
+    func prepareVApp(_ id: String, name: String, site: Site, metadata: [(String, String)]) throws {
+        let current = try xml("VAppCreateFailed", "/api/vApp/vapp-\(Self.uuid(id))/networkConfigSection", what: "network section of vApp [\(name)]")
+        if !current.all("NetworkConfig").contains(where: { $0.attr("networkName") == site.networkName }) {
+            let net = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <NetworkConfigSection xmlns="\(Self.vcloudNS)" xmlns:ovf="\(Self.ovfNS)"><ovf:Info>The configuration parameters for logical networks</ovf:Info>\
+                <NetworkConfig networkName="\(X.e(site.networkName))"><Configuration>\
+                <ParentNetwork href="\(credentials.host)/api/network/\(Self.uuid(site.networkId))" name="\(X.e(site.networkName))"/>\
+                <FenceMode>bridged</FenceMode></Configuration><IsDeployed>false</IsDeployed></NetworkConfig></NetworkConfigSection>
+                """
+            try must("VAppCreateFailed") {
+                _ = try change("PUT", "/api/vApp/vapp-\(Self.uuid(id))/networkConfigSection/", body: Data(net.utf8),
+                               what: "add network [\(site.networkName)] to vApp [\(name)]", xml: "application/vnd.vmware.vcloud.networkConfigSection+xml")
+            }
         }
         for (k, v) in metadata {
             let md = """
@@ -141,7 +151,6 @@ extension CAPVCDClient {
                                what: "set metadata [\(k)] of vApp [\(name)]", xml: "application/vnd.vmware.vcloud.metadata.value+xml")
             }
         }
-        return id
     }
 
     /// Polls a task by id until it ends (see `change`).

@@ -182,8 +182,7 @@ struct CAPVCDPass {
                 try sim.capiWrite { tx in try reconciler(tx).rememberInfraId(input, rdeId) }
             }
             let lb = try client.ensureLB05(site, config: config, prefix: "\(input.name)-\(rdeId)")
-            let vappId = try client.findVApp(vdcId: site.vdcId, name: input.name)
-                ?? client.composeVApp(site: site, name: input.name, description: "Created by CAPVCD 0.5 for cluster \(input.name)", metadata: [])
+            let vappId = try vApp(client, site, input.name, description: "Created by CAPVCD 0.5 for cluster \(input.name)", metadata: [])
             try sim.capiWrite { tx in try reconciler(tx).infrastructureMade(input, InfraMade(site: site, rdeId: rdeId, rdeVersion: "1.0.0", vappId: vappId, lb: lb)) }
             return
         }
@@ -206,9 +205,7 @@ struct CAPVCDPass {
             try sim.capiWrite { tx in try reconciler(tx).rememberInfraId(input, rdeId) }
         }
         if let e = try? client.entity(rdeId), let t = e.entityType { rdeVersion = String(t.split(separator: ":").last ?? "1.1.0") }
-        let vappId = try client.findVApp(vdcId: site.vdcId, name: input.name)
-            ?? client.composeVApp(site: site, name: input.name, description: "Created by CAPVCD for cluster \(input.name)",
-                                  metadata: [("CapvcdInfraId", rdeId)])
+        let vappId = try vApp(client, site, input.name, description: "Created by CAPVCD for cluster \(input.name)", metadata: [("CapvcdInfraId", rdeId)])
         let lbName = "\(input.name)-\(XID.uuid(rdeId))-tcp"
         var vip = input.vip
         if vip.isEmpty, let existing = try client.lbSummary(gatewayId: site.gatewayId, kind: "virtualServiceSummaries", name: lbName) {
@@ -219,6 +216,15 @@ struct CAPVCDPass {
         let made = InfraMade(site: site, rdeId: rdeId, rdeVersion: rdeVersion, vappId: vappId,
                              lb: CAPVCDClient.ControlPlaneLB(externalIP: lb.vip, internalIP: nil, natRuleId: nil, poolId: lb.poolId, vsId: lb.vsId))
         try sim.capiWrite { tx in try reconciler(tx).infrastructureMade(input, made) }
+    }
+
+    /// The cluster's vApp: found by name (and completed) or composed.
+    func vApp(_ client: CAPVCDClient, _ site: CAPVCDClient.Site, _ name: String, description: String, metadata: [(String, String)]) throws -> String {
+        if let id = try client.findVApp(vdcId: site.vdcId, name: name) {
+            try client.prepareVApp(id, name: name, site: site, metadata: metadata)
+            return id
+        }
+        return try client.composeVApp(site: site, name: name, description: description, metadata: metadata)
     }
 
     func event(_ name: String, _ detail: String) -> JSONValue {
