@@ -80,6 +80,13 @@ public final class Simulator: @unchecked Sendable {
     /// The route table of a service, for families added by other files (NSX, ALB).
     func routes(_ service: SimService) -> RouteTable { tables[service]! }
 
+    /// The route template (`/cloudapi/1.0.0/entities/{id}`) that answers `method path` on
+    /// `service`, or nil when none does: what a request log entry was, for tests and reports.
+    public func routeTemplate(_ service: SimService, method: String, path: String) -> String? {
+        guard case .found(let route, _) = tables[service]!.lookup(method: method, path: path) else { return nil }
+        return route.pattern
+    }
+
     // MARK: Public API
 
     /// Answers one request addressed to `service`. Blocks for injected latency.
@@ -348,7 +355,8 @@ public final class Simulator: @unchecked Sendable {
         case nil: break
         }
         log.append(RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
-                                   status: response.status, minorErrorCode: minor, seconds: seconds, user: user))
+                                   status: response.status, minorErrorCode: minor, seconds: seconds, user: user,
+                                   agent: request.headers["User-Agent"]))
         if log.count > 2 * logCapacity { log.removeFirst(log.count - logCapacity) }  // trim in chunks, not per request
         // Time-based only: a flush takes the write lock and a commit, too costly per N reads under load.
         let needFlush = stats != persistedStats && Date().timeIntervalSince(lastFlush) > 2

@@ -540,6 +540,15 @@ final class ClusterTests: XCTestCase {
         XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/apps/v1/namespaces/default/deployments/test-lb"))
         XCTAssertNotNil(try ClusterFixtures.send(sim, "capi-cluster", "GET", "/apis/cluster.x-k8s.io/v1beta1/namespaces/default/clusters/capi-cluster"),
                         "after the pivot the workload cluster holds its own Cluster object")
+        // The simulated controllers were VCD's clients: public routes only, as the user of the
+        // cluster's secret (the script's own credentials here), their writes counted.
+        let controllers = sim.requestLog.filter { ($0.agent ?? "").hasPrefix("cluster-api-provider-cloud-director/") }
+        XCTAssertFalse(controllers.isEmpty, "CAPVCD sent no request")
+        XCTAssertTrue(controllers.allSatisfy { $0.service == .vcd && sim.routeTemplate(.vcd, method: $0.method, path: $0.path) != nil }, "\(controllers.map { "\($0.method) \($0.path)" })")
+        XCTAssertEqual(Set(controllers.compactMap(\.user)), ["administrator@xav_lab"])
+        XCTAssertTrue(controllers.contains { $0.method == "POST" && $0.path.hasSuffix("/action/recomposeVApp") && $0.status == 202 })
+        XCTAssertTrue(sim.requestLog.contains { ($0.agent ?? "").hasPrefix("cloud-provider-for-cloud-director/") && $0.method == "POST"
+            && $0.path == "/cloudapi/1.0.0/loadBalancer/virtualServices" }, "the CPI made the service's virtual service")
         // A second run changes nothing: the pivot is done, the kubeconfig reaches the cluster.
         c.h.output = []
         let writes = sim.counters.writes

@@ -53,7 +53,7 @@ enum CAPVCD05Login {
         }
         let client = CAPVCDClient(sim: sim, owner: "capvcd05/\(cluster)",
                                   credentials: VCDCredentials(host: c.host, user: c.user, userOrg: c.userOrg, password: c.password, refreshToken: c.refreshToken),
-                                  version: "36.0")
+                                  version: "36.0", agent: CAPVCDClient.agent05)
         let digest = "\(c)"
         if sim.controllerSessions.started(client.key) == digest, sim.controllerSessions.token(client.key) != nil { return .success(c) }
         do {

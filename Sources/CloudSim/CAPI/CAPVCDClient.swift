@@ -29,6 +29,10 @@ final class CAPVCDClient: VCDControllerClient {
         var vmHref: String
     }
 
+    /// The `User-Agent` of the releases modelled.
+    static let agent1 = "cluster-api-provider-cloud-director/1.3.2"
+    static let agent05 = "cluster-api-provider-cloud-director/0.5.1"
+
     static func path(_ p: String) -> String { "/cloudapi/1.0.0/\(p)" }
     static func filter(_ f: String) -> String { "filter=\(encode(f))" }
 

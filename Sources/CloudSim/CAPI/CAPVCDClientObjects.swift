@@ -237,7 +237,7 @@ extension CAPVCDClient {
             _ = try change("POST", "/api/vApp/vapp-\(Self.uuid(vappId))/action/recomposeVApp", body: Data(body.utf8),
                            what: "add VM [\(name)] to vApp", xml: "application/vnd.vmware.vcloud.recomposeVAppParams+xml")
         } catch let e as CPIError {
-            throw Self.failure(e.message.contains("IP_POOL_EXHAUSTED") || e.message.contains("no free address") ? "IPPoolExhausted"
+            throw Self.failure(e.message.contains("IP_POOL_EXHAUSTED") || e.message.contains("No free address in the static pool") ? "IPPoolExhausted"
                                : e.message.contains("403 Forbidden") ? "VCDAccessDenied" : e.message.contains("] failed: [") ? "VCDTaskFailed" : "VMCreationFailed",
                                CPIError(message: "unable to create VM \(name): \(e.message)", busy: e.busy))
         }

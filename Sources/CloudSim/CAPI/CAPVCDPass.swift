@@ -99,7 +99,8 @@ struct CAPVCDPass {
 
     /// The client of a cluster's credentials (0.5.x and 1.0 speak API 36.0, later releases 37.2).
     func client(_ name: String, _ credentials: VCDCredentials, release05: Bool) -> CAPVCDClient {
-        CAPVCDClient(sim: sim, owner: "capvcd/\(m)/\(name)", credentials: credentials, version: release05 ? "36.0" : "37.2")
+        CAPVCDClient(sim: sim, owner: "capvcd/\(m)/\(name)", credentials: credentials, version: release05 ? "36.0" : "37.2",
+                     agent: release05 ? CAPVCDClient.agent05 : CAPVCDClient.agent1)
     }
 
     func credentials(_ r: CAPIClusterRecord) -> VCDCredentials {

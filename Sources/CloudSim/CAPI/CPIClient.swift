@@ -10,6 +10,7 @@ final class CPIClient: VCDControllerClient {
         self.config = config
         super.init(sim: sim, owner: "cpi/\(cluster)",
                    credentials: VCDCredentials(host: config.host, user: config.user, userOrg: config.userOrg,
-                                               password: config.password, refreshToken: config.refreshToken))
+                                               password: config.password, refreshToken: config.refreshToken),
+                   agent: "cloud-provider-for-cloud-director/1.4.0")
     }
 }

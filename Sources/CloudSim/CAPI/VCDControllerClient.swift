@@ -48,8 +48,12 @@ class VCDControllerClient {
     /// Where the session token is kept (per controller, cluster and credentials).
     let key: String
 
-    init(sim: Simulator, owner: String, credentials c: VCDCredentials, version: String = "37.2") {
+    /// The `User-Agent` the controller sends (its program and release).
+    let agent: String
+
+    init(sim: Simulator, owner: String, credentials c: VCDCredentials, version: String = "37.2", agent: String) {
         self.sim = sim
+        self.agent = agent
         self.credentials = c
         self.version = version
         var h = Hasher()
@@ -61,6 +65,7 @@ class VCDControllerClient {
     private func send(_ method: String, _ target: String, headers extra: [String: String] = [:], body: Data = Data(), token: String?) -> HTTPResponseMessage {
         var h = HTTPHeaderFields()
         h["Accept"] = "application/json;version=\(version)"
+        h["User-Agent"] = agent
         if let token { h["Authorization"] = "Bearer \(token)" }
         if !body.isEmpty { h["Content-Type"] = "application/json" }
         for (k, v) in extra { h[k] = v }

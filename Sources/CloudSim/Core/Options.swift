@@ -69,6 +69,9 @@ public struct RequestLogEntry: Sendable {
     public var seconds: Double
     /// Who sent it, `user@org`: the session's user, or the Basic credentials of a login.
     public var user: String? = nil
+    /// The program that sent it (its `User-Agent`): the simulated controllers name themselves as
+    /// the real ones do (`cluster-api-provider-cloud-director/…`, `cloud-provider-for-cloud-director/…`).
+    public var agent: String? = nil
 }
 
 /// A persona of the seeded world, as `sim status` shows it.
