@@ -7,6 +7,7 @@
 #
 #   vcdscript lab-setup.vs                                   # the blog's defaults, template already in the catalog
 #   vcdscript lab-setup.vs ova=ubuntu-2004-kube-v1.22.5.ova  # upload the node OVA first
+#   vcdscript lab-setup.vs catalogOrg=System                 # the template of the provider's catalog shared with the org
 #   vcdscript lab-setup.vs sshKey=~/.ssh/lab.pub workers=2 keepKind=true
 #   vcdscript --plan lab-setup.vs
 #   vcdscript lab-setup.vs preflight=false                   # skip the preflight checks
@@ -17,6 +18,14 @@
 # On the embedded simulator it runs with no setup: the simulator provides its node image
 # (cloud.simulator.nodeImage) when the template is missing, and kind and clusterctl are the
 # simulator's; on a real site, the template (or ova=) and the kind and clusterctl binaries.
+#
+# catalogOrg=NAME takes the template from catalog `catalog` of org NAME (the provider's catalog
+# org), shared with or published to the lab org: nothing is uploaded into the lab org's catalogs
+# and CAPVCD's machines name that catalog. If the lab org does not see the template there, ova=
+# (or, on the embedded simulator, its node image) is uploaded into that org's catalog through the
+# provider session, and the catalog is shared with the lab org read-only; without either it is an
+# error that says what the provider has to do. (The embedded simulator's CAPVCD does not look at
+# other orgs' catalogs yet: there the cluster fails with CatalogNotFound, docs/simulator.md.)
 #
 # Parameters (key=value on the command line; defaults from the blog's lab):
 import "preflight" as preflight
@@ -35,6 +44,7 @@ let defaults = {
     dnsSuffix: "lab.example",
     snat: "snat-capvcd-nodes",
     catalog: "home",                      # the catalog of the node image
+    catalogOrg: "",                       # the org that owns that catalog and shares it with org (empty: org itself)
     template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
     ova: "",                              # an OVA to upload as the template (empty: it must be in the catalog; the embedded simulator provides one)
     kind: "capvcd",                       # the kind bootstrap cluster
@@ -98,17 +108,38 @@ if cloud.nsx.available {
 }
 
 # 2. The Kubernetes node image: uploaded from ova=, else already in the catalog, else (on the
-#    embedded simulator only) the simulator's own node image.
-let cat = org.catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
-var tpl = cat.templates.find(p.template)
-if p.ova != "" {
-    tpl = cat.upload(path: p.ova, name: p.template)
-} else if tpl == nil and cloud.simulator != nil {
-    let image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
-    print("  (no template ${p.template} in catalog ${p.catalog}: the simulator provides its node image ${image})")
-    tpl = cat.upload(path: image, name: p.template)
-} else if tpl == nil {
-    throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")
+#    embedded simulator only) the simulator's own node image. With catalogOrg=, the catalog of
+#    that org as the lab org sees it (shared or published).
+var tpl = nil
+if p.catalogOrg == "" or p.catalogOrg == p.org {
+    let cat = org.catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
+    tpl = cat.templates.find(p.template)
+    if p.ova != "" {
+        tpl = cat.upload(path: p.ova, name: p.template)
+    } else if tpl == nil and cloud.simulator != nil {
+        let image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
+        print("  (no template ${p.template} in catalog ${p.catalog}: the simulator provides its node image ${image})")
+        tpl = cat.upload(path: image, name: p.template)
+    } else if tpl == nil {
+        throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")
+    }
+} else {
+    var shared = nil
+    try { shared = org.catalog(p.catalog, org: p.catalogOrg) } catch err { shared = nil }
+    if shared != nil { tpl = shared.templates.find(p.template) }
+    if tpl == nil and (p.ova != "" or cloud.simulator != nil) {
+        # Into the owner org's catalog (the provider session), then shared with the lab org.
+        var image = p.ova
+        if image == "" {
+            image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
+            print("  (no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}: the simulator provides its node image ${image})")
+        }
+        let owned = cloud.org(p.catalogOrg).catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
+        tpl = owned.upload(path: image, name: p.template)
+        owned.share(org: p.org, access: "ReadOnly")
+    } else if tpl == nil {
+        throw error("USAGE", "${p.org} sees no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}: the provider shares the catalog with ${p.org} (cloud.org(\"${p.catalogOrg}\").catalog(\"${p.catalog}\").share(org: \"${p.org}\")) or publishes it (.publish()), or pass ova=FILE.ova to upload it there with a provider session")
+    }
 }
 
 # 3. The kind bootstrap cluster, Cluster API and CAPVCD on it. After a pivot the workload cluster

@@ -39,7 +39,7 @@ let defaults = {
     org: "xav_lab", vdc: "t-tenant", seg: "seg-tenant", gateway: "gw-capvcd", ipCount: "8",
     serviceNetwork: "192.168.255.1/25", network: "capvcd-192.168.10.0", cidr: "192.168.10.1/24",
     pool: "192.168.10.10-192.168.10.100", dns: "198.51.100.53", dnsSuffix: "lab.example",
-    snat: "snat-capvcd-nodes", catalog: "home", template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
+    snat: "snat-capvcd-nodes", catalog: "home", catalogOrg: "", template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
     ova: "", kind: "capvcd", core: "cluster-api:v1.4.0", bootstrap: "kubeadm:v1.4.0",
     controlPlane: "kubeadm:v1.4.0", capvcd: "v1.3.2", cluster: "capi-cluster",
     kubernetes: "v1.22.5+vmware.1", controlPlaneCount: "1", workers: "1", sshKey: "~/.ssh/id_rsa.pub",
@@ -296,9 +296,15 @@ fn run(p) {
             "ask the provider to advertise LB VIPs and NAT on the T1 of ${p.gateway}")
     }
 
-    # The node template (#25, #20/#21 as far as observable).
+    # The node template (#25, #20/#21 as far as observable); with catalogOrg=, in that org's
+    # catalog as the lab org sees it (shared with it or published), as CAPVCD will look for it.
+    let foreign = p.catalogOrg != "" and p.catalogOrg != p.org
     var cat = nil
-    try { cat = org.catalogs.find(p.catalog) } catch err { }
+    if foreign {
+        try { cat = org.catalog(p.catalog, org: p.catalogOrg) } catch err { }
+    } else {
+        try { cat = org.catalogs.find(p.catalog) } catch err { }
+    }
     var tpl = nil
     if cat != nil { tpl = cat.templates.find(p.template) }
     if tpl != nil {
@@ -318,6 +324,9 @@ fn run(p) {
         }
     } else if sim {
         add("template", "ok", "${p.template} to be uploaded by lab-setup (the simulator's node image, Kubernetes ${p.kubernetes})", "")
+    } else if foreign {
+        add("template", "FAIL", "${p.org} sees no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}",
+            "the provider shares the catalog with ${p.org} or publishes it, or give ova=FILE.ova to upload it there with a provider session")
     } else {
         add("template", "FAIL", "no template ${p.template} in catalog ${p.catalog}", "give ova=FILE.ova to upload it, or template=NAME of one there")
     }

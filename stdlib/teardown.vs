@@ -12,8 +12,9 @@
 # cluster first (clusterctl move, the reverse of the pivot), else through the kind cluster directly;
 # (3) the kind cluster is deleted; (4) with network=true or all=true, the tenant layer: NAT rule,
 # network, SEG assignment, load balancing, gateway; with all=true also the template, the catalog if
-# empty, and the SEG imported into VCD (the ALB controller's SEG is the provider's and stays). Every
-# delete of something missing is quiet.
+# empty, and the SEG imported into VCD (the ALB controller's SEG is the provider's and stays; so is
+# the catalog of catalogOrg=, with its template and its sharing). Every delete of something missing
+# is quiet.
 # (5) A leak report (#15, #16, #19): virtual services, pools, NAT rules, vApps and allocated IPs
 # left on the gateway/VDC that belong to the lab (the lab's gateway, names with the cluster's
 # prefix), as a table; exit code 1 when something the lab created is still there.
@@ -97,12 +98,14 @@ if network {
         step("gateway ${p.gateway}", fn() { vdc.gateways.delete(p.gateway) })
     }
 }
-if all {
+if all and (p.catalogOrg == "" or p.catalogOrg == p.org) {
     let cat = org.catalogs.find(p.catalog)
     if cat != nil {
         step("template ${p.template}", fn() { cat.templates.delete(p.template) })
         step("catalog ${p.catalog}", fn() { if cat.templates.count == 0 { org.catalogs.delete(p.catalog) } })
     }
+}
+if all {
     step("SEG ${p.seg} in VCD", fn() { cloud.serviceEngineGroups.delete(p.seg) })
 }
 

@@ -7,7 +7,7 @@ enum Types {
          computePolicy, entityType, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
          catalog, template, vapp, vm, simulator,
          orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, entityTypes, albServiceEngineGroups, tier1s,
-         catalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
+         catalogs, sharedCatalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
     }
 
     // MARK: Collections
@@ -59,11 +59,17 @@ enum Types {
             Field<Org>("enabled", "Whether it is enabled.") { r, _ in V.b(r.value.isEnabled) },
             Field<Org>("vdcCount", "How many VDCs it has.") { r, _ in V.i(r.value.orgVdcCount) },
             Field<Org>("vdcs", "Its VDCs (collection).") { r, _ in Objects.vdcs(r.engine, r.value) },
-            Field<Org>("catalogs", "Its catalogs (collection).") { r, _ in Objects.catalogs(r.engine, r.value) },
+            Field<Org>("catalogs", "Its own catalogs (collection).") { r, _ in Objects.catalogs(r.engine, r.value) },
+            Field<Org>("sharedCatalogs", "Catalogs of other orgs it sees: shared with it or published (read-only collection).") { r, _ in
+                Objects.sharedCatalogs(r.engine, r.value) },
         ], nameOf: { $0.name })
-        t.method("catalog", params: [Parameter("name")], doc: "The catalog named `name` (same as catalogs.get(name)).") { o, a, ctx in
+        t.method("catalog", params: [Parameter("name"), Parameter("org", default: .null, doc: "the org that owns it, when it is another org's")],
+                 doc: "The catalog named `name` (same as catalogs.get(name)); with org: the catalog `name` of that org as this org sees it, shared with it or published (found with the query service as a controller finds it): its templates serve vapps.ensure and clusters.ensure.") { o, a, ctx in
             let r = o as! Ref<Org>
-            return try Objects.get(Objects.catalogs(r.engine, r.value), try a.string(0), ctx)
+            guard let owner = try a.optString("org") else { return try Objects.get(Objects.catalogs(r.engine, r.value), try a.string(0), ctx) }
+            let name = try a.string(0)
+            let c = try host(ctx) { try Catalogs(engine: r.engine, org: r.value).requireShared(name, owner: owner) }
+            return .object(Ref(Types.catalog, engine: r.engine, value: c))
         }
         t.method("vdc", params: [Parameter("name")], doc: "The VDC named `name` (same as vdcs.get(name)).") { o, a, ctx in
             let r = o as! Ref<Org>

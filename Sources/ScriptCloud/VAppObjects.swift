@@ -15,6 +15,13 @@ extension Objects {
             delete: { n in try k.delete(n) }))
     }
 
+    /// `org.sharedCatalogs`: other orgs' catalogs the org sees (read-only).
+    static func sharedCatalogs(_ e: Engine, _ org: Org) -> Value {
+        let k = Catalogs(engine: e, org: org)
+        return .object(CloudCollection(type: Types.sharedCatalogs, elementKind: "shared catalog", scope: "org \(org.name ?? "")",
+            list: { try k.sharedList().map { .object(Ref(Types.catalog, engine: e, value: $0)) } }))
+    }
+
     static func templates(_ e: Engine, _ catalog: CatalogInfo) -> Value {
         let k = Templates(engine: e, catalog: catalog)
         let wrap = { (t: TemplateInfo, planned: Bool) -> Value in .object(Ref(Types.template, engine: e, value: t, planned: planned)) }

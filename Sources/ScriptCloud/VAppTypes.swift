@@ -15,10 +15,14 @@ final class TemplateCollection: CloudCollection {
 extension Types {
     // MARK: Collections
 
-    static let catalogs = Collections.type("catalogs", element: "catalog", doc: "The catalogs of an org.",
+    static let catalogs = Collections.type("catalogs", element: "catalog", doc: "The catalogs of an org (its own: those other orgs share with it are in sharedCatalogs). Another org's catalogs are read and changed through the provider session.",
         ensureParams: [Parameter("name"), Parameter("description", default: .null, doc: "set at creation only")],
         ensureDoc: "Creates the catalog if missing, else does nothing; prints + created / = unchanged and returns it. delete(name) removes it with its templates.",
         columns: ["name", "templateCount", "owner", "description"])
+
+    static let sharedCatalogs = Collections.type("sharedCatalogs", element: "catalog",
+        doc: "The catalogs of other orgs an org sees, shared with it or published (read-only; found with the query service, type=catalog). Share or publish from the owner: cloud.org(OWNER).catalog(NAME).share(org: ...) or .publish().",
+        ensureParams: nil, columns: ["name", "org", "templateCount", "published"])
 
     static let templates = { () -> NativeType in
         let t = Collections.type("templates", element: "template", doc: "The vApp templates of a catalog. ensure(name:, path:) uploads an OVA (like upload).",
@@ -49,14 +53,44 @@ extension Types {
     // MARK: Objects
 
     static let catalog = { () -> NativeType in
-        let t = defineType("catalog", doc: "A catalog of vApp templates.", columns: ["name", "templateCount", "owner", "description"], fields: [
+        let t = defineType("catalog", doc: "A catalog of vApp templates, of an org or shared with it by another (read as the org sees it).",
+                           columns: ["name", "templateCount", "owner", "description"], fields: [
             Field<CatalogInfo>("name", "Its name.") { r, _ in V.s(r.value.name) },
             Field<CatalogInfo>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
             Field<CatalogInfo>("description", "Description.") { r, _ in V.s(r.value.description) },
             Field<CatalogInfo>("owner", "The user who owns it.", known: false) { r, _ in V.s(r.value.owner) },
+            Field<CatalogInfo>("org", "The org it belongs to.") { r, _ in V.s(r.value.orgName) },
+            Field<CatalogInfo>("published", "Whether it is published to every org (read-only for them).", known: false) { r, _ in V.b(r.value.isPublished) },
+            Field<CatalogInfo>("sharedWith", "Who it is shared with: a map of org (or user) name to access level (ReadOnly, Change, FullControl); needs full control of it.", known: false) { r, ctx in
+                let acl = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).access() }
+                var m: [(String, Value)] = []
+                for s in acl?.settings ?? [] { m.append((s.subjectName, .string(s.level))) }
+                return .map(m)
+            },
             Field<CatalogInfo>("templateCount", "How many items (templates) it holds.") { r, _ in V.i(r.value.items.count) },
             Field<CatalogInfo>("templates", "Its templates (collection).") { r, _ in Objects.templates(r.engine, r.value) },
         ], nameOf: { $0.name })
+        t.method("share", params: [Parameter("org", doc: "the org to share it with, by name"),
+                                   Parameter("access", default: .string("ReadOnly"), doc: "ReadOnly (use its templates), Change (also add and remove them) or FullControl")],
+                 doc: "Shares the catalog with another org at that access level, keeping its other shares: ~ updated (shared with ORG: LEVEL) or = unchanged. Needs Catalog: Sharing, and for a tenant an org the provider lets share; another org's catalog goes through the provider session.") { o, a, ctx in
+            let r = o as! Ref<CatalogInfo>
+            _ = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).share(org: try a.string(0), level: try a.string(1)) }
+            return .object(r)
+        }
+        t.method("unshare", params: [Parameter("org", doc: "the org to stop sharing it with")],
+                 doc: "Stops sharing the catalog with that org: ~ updated (not shared with ORG) or = unchanged.") { o, a, ctx in
+            let r = o as! Ref<CatalogInfo>
+            _ = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).unshare(org: try a.string(0)) }
+            return .object(r)
+        }
+        t.method("publish", params: [Parameter("published", default: .bool(true), doc: "false withdraws it")],
+                 doc: "Publishes the catalog to every org of the site, read-only (IsPublished): ~ updated (published: false → true) or = unchanged. The provider, or a tenant holding Catalog: Publish in an org the provider lets publish.") { o, a, ctx in
+            let r = o as! Ref<CatalogInfo>
+            let published = try a.bool(0)
+            let ch = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).publish(published) }
+            if ch.action == .update && !r.engine.isPlan { r.value.isPublished = published }
+            return .object(r)
+        }
         t.method("template", params: [Parameter("name")], doc: "The template named `name` (same as templates.get(name)).") { o, a, ctx in
             let r = o as! Ref<CatalogInfo>
             return try Objects.get(Objects.templates(r.engine, r.value), try a.string(0), ctx)

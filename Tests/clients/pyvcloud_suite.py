@@ -205,6 +205,30 @@ def _():
     org.delete_catalog("cat-ova")
 
 
+@check("provider shares a System catalog with xav_lab (controlAccess) and publishes it; the tenant lists it")
+def _():
+    sysorg = Org(provider, resource=provider.get_org())
+    cat = sysorg.create_catalog("cat-shared", "provider images")
+    provider.get_task_monitor().wait_for_success(task=cat.Tasks.Task[0], poll_frequency=0.2)
+    sysorg.reload()
+    tenant_org = Org(tenant, resource=tenant.get_org())
+    assert "cat-shared" not in [c["name"] for c in tenant_org.list_catalogs()]
+    acl = sysorg.add_catalog_access_settings("cat-shared", [{"type": "org", "name": "xav_lab", "access_level": "ReadOnly"}])
+    assert [(s.Subject.get("name"), s.AccessLevel.text) for s in acl.AccessSettings.AccessSetting] == [("xav_lab", "ReadOnly")]
+    acl = sysorg.get_catalog_access_settings("cat-shared")
+    assert acl.IsSharedToEveryone.text == "false", acl.IsSharedToEveryone.text
+    assert acl.AccessSettings.AccessSetting[0].Subject.get("type") == EntityType.ADMIN_ORG.value
+    assert "cat-shared" in [c["name"] for c in tenant_org.list_catalogs()]
+    sysorg.remove_catalog_access_settings("cat-shared", remove_all=True)
+    assert "cat-shared" not in [c["name"] for c in tenant_org.list_catalogs()]
+    sysorg.share_catalog("cat-shared")
+    assert sysorg.get_catalog("cat-shared").IsPublished.text == "true"
+    assert "cat-shared" in [c["name"] for c in tenant_org.list_catalogs()]
+    sysorg.share_catalog("cat-shared", share=False)
+    assert "cat-shared" not in [c["name"] for c in tenant_org.list_catalogs()]
+    sysorg.delete_catalog("cat-shared")
+
+
 @check("vApp create, list, delete")
 def _():
     org = Org(tenant, resource=tenant.get_org())

@@ -33,6 +33,15 @@ enum RightName {
     static let vmEditNetwork = "vApp: Edit VM Network"
     static let certificateView = "Certificate Library: View"
     static let certificateManage = "Certificate Library: Manage"
+    // Catalogs (VCD's Catalog category; the names of CSE's and TF's rights lists).
+    /// Set a catalog's access control (`ControlAccessParams`); to other orgs only where the org may publish.
+    static let catalogSharing = "Catalog: Sharing"
+    /// Publish a catalog to every org (`PublishCatalogParams`), where the org may publish.
+    static let catalogPublish = "Catalog: Publish"
+    /// Read a catalog's access control.
+    static let catalogViewACL = "Catalog: View ACL"
+    /// See the catalogs other orgs published (CSE's Kubernetes clusters rights bundle holds it).
+    static let catalogViewPublished = "Catalog: View Published Catalogs"
     /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
     static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
 
@@ -74,6 +83,10 @@ enum RightName {
         (certificateView, "Certificate Library", "VIEW", false),
         (certificateManage, "Certificate Library", "MODIFY", false),
         (preserveExtraConfig, "vApp", "MODIFY", false),
+        (catalogSharing, "Catalog", "MODIFY", false),
+        (catalogPublish, "Catalog", "MODIFY", false),
+        (catalogViewACL, "Catalog", "VIEW", false),
+        (catalogViewPublished, "Catalog", "VIEW", false),
         (gatewayAdmin, "Gateway", "MODIFY", true),
         (albAdmin, "NSX-T ALB", "MODIFY", true),
         (computePolicyAdmin, "Provider VDC", "MODIFY", true),
@@ -85,10 +98,11 @@ enum RightName {
 
     /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4): the vApp
     /// rights its machines need (compose, recompose, reconfigure with ExtraConfig and disk growth,
-    /// power, delete), gateway NAT and load balancing, and reading certificates for TLS services.
+    /// power, delete), gateway NAT and load balancing, reading certificates for TLS services, and
+    /// seeing published catalogs (node templates the provider publishes; CSE's rights bundle).
     static let capvcdRole: [String] = [
         orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
-        computePolicyView, apiTokens, extraConfig, certificateView,
+        computePolicyView, apiTokens, extraConfig, certificateView, catalogViewPublished,
         vappCreate, vappDelete, vappPower, vmEditProperties, vmEditCPU, vmEditMemory, vmEditDisk, vmEditNetwork,
         capvcdClusterView, capvcdClusterFullAccess,
     ]

@@ -6,27 +6,29 @@ import Foundation
 /// template with `Files/File` transfer links → PUT the descriptor → PUT every file, in pieces with
 /// `Content-Range` → template `status` 8 with a child VM). An OVA PUT to the descriptor link is
 /// unpacked by the simulator. ExtraConfig survives only if the uploader holds
-/// `RightName.preserveExtraConfig`.
+/// `RightName.preserveExtraConfig`. Catalogs shared or published to other orgs (`CatalogSharing`)
+/// are read there at their access level: reading needs `ReadOnly`, uploading or deleting items
+/// `Change`, deleting the catalog `FullControl`.
 enum LegacyCatalogs: RouteFamily {
     static func register(into t: RouteTable) {
         t.post("/api/admin/org/{id}/catalogs", .session, "CATALOG_CREATE") { try createCatalog($0) }
         t.get("/api/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"))
+            let c = try catalog(ctx, ctx.param("id"), .readOnly)
             return ctx.xml(catalogXML(ctx, c, admin: false), type: XType.catalog)
         }
         t.get("/api/admin/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"))
+            let c = try catalog(ctx, ctx.param("id"), .readOnly)
             return ctx.xml(catalogXML(ctx, c, admin: true), type: XType.adminCatalog)
         }
         t.delete("/api/admin/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
         t.delete("/api/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
         t.post("/api/catalog/{id}/action/upload", .session, "CATALOG_UPLOAD") { try startUpload($0) }
         t.get("/api/catalogItem/{id}", .session, "CATALOG_ITEM_VIEW") { ctx in
-            let i = try ctx.require(XID.urn(ctx.param("id"), kind: "catalogitem"), Kind.catalogItem, "Catalog item")
+            let i = try item(ctx, ctx.param("id"), .readOnly)
             return ctx.xml(XNS.header + catalogItemXML(ctx, i), type: XType.catalogItem)
         }
         t.delete("/api/catalogItem/{id}", .session, "CATALOG_ITEM_DELETE") { ctx in
-            let i = try ctx.require(XID.urn(ctx.param("id"), kind: "catalogitem"), Kind.catalogItem, "Catalog item")
+            let i = try item(ctx, ctx.param("id"), .change)
             if let tpl = i.json["templateId"]?.stringValue { deleteTemplate(ctx.write, tpl) }
             ctx.write.delete(i.id)
             return ctx.noContent()
@@ -35,14 +37,14 @@ enum LegacyCatalogs: RouteFamily {
             let seg = ctx.param("id")
             if seg.lowercased().hasPrefix("vm-") {
                 let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
-                guard let tpl = ctx.state.get(vm.parentId ?? ""), ctx.visible(tpl) else { throw SimError.notFound("Template VM \(seg)") }
+                guard let tpl = ctx.state.get(vm.parentId ?? ""), CatalogSharing.accessIn(ctx, tpl) >= .readOnly else { throw SimError.notFound("Template VM \(seg)") }
                 return ctx.xml(XNS.header + LegacyVApps.vmXML(ctx, templateVM(vm, tpl), template: true, root: true), type: XType.vm)
             }
-            let tpl = try ctx.require(XID.urn(seg, kind: "vapptemplate", prefix: "vappTemplate-"), Kind.vAppTemplate, "vApp template")
+            let tpl = try template(ctx, seg, .readOnly)
             return ctx.xml(XNS.header + templateXML(ctx, tpl), type: XType.vAppTemplate)
         }
         t.delete("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_DELETE") { ctx in
-            let tpl = try ctx.require(XID.urn(ctx.param("id"), kind: "vapptemplate", prefix: "vappTemplate-"), Kind.vAppTemplate, "vApp template")
+            let tpl = try template(ctx, ctx.param("id"), .change)
             let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
             if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
             deleteTemplate(ctx.write, tpl.id)
@@ -53,8 +55,20 @@ enum LegacyCatalogs: RouteFamily {
 
     // MARK: Catalogs
 
-    static func catalog(_ ctx: RequestContext, _ seg: String) throws -> StoredObject {
-        try ctx.require(XID.urn(seg, kind: "catalog"), Kind.catalog, "Catalog")
+    /// The catalog `seg` if the caller has `level` on it (its org: full control; other orgs: as
+    /// shared or published).
+    static func catalog(_ ctx: RequestContext, _ seg: String, _ level: CatalogAccess) throws -> StoredObject {
+        try CatalogSharing.require(ctx, seg, level)
+    }
+
+    /// The catalog item `seg` if the caller has `level` on its catalog.
+    static func item(_ ctx: RequestContext, _ seg: String, _ level: CatalogAccess) throws -> StoredObject {
+        try CatalogSharing.requireIn(ctx, XID.urn(seg, kind: "catalogitem"), Kind.catalogItem, "Catalog item", level)
+    }
+
+    /// The vApp template `seg` (`vappTemplate-<uuid>`, UUID or URN) if the caller has `level` on its catalog.
+    static func template(_ ctx: RequestContext, _ seg: String, _ level: CatalogAccess) throws -> StoredObject {
+        try CatalogSharing.requireIn(ctx, XID.urn(seg, kind: "vapptemplate", prefix: "vappTemplate-"), Kind.vAppTemplate, "vApp template", level)
     }
 
     static func catalogHref(_ ctx: RequestContext, _ id: String, admin: Bool = false) -> String {
@@ -80,7 +94,7 @@ enum LegacyCatalogs: RouteFamily {
     }
 
     static func deleteCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
-        let c = try catalog(ctx, ctx.param("id"))
+        let c = try catalog(ctx, ctx.param("id"), .fullControl)
         let items = ctx.state.children(Kind.catalogItem, of: c.id)
         let recursive = (ctx.request.query("recursive") ?? "").lowercased() == "true"
         let force = (ctx.request.query("force") ?? "").lowercased() == "true"
@@ -103,17 +117,32 @@ enum LegacyCatalogs: RouteFamily {
         tx.delete(id)
     }
 
+    /// The catalog document; its links are those the caller may follow (upload and items with
+    /// `Change`, edit/remove and access control with `FullControl`, publish where it may publish).
     static func catalogXML(_ ctx: RequestContext, _ c: StoredObject, admin: Bool, tasks: [String] = []) -> String {
         let root = admin ? "AdminCatalog" : "Catalog"
+        let access = CatalogSharing.access(ctx, c)
+        let uuid = XID.uuid(c.id)
         var s = XNS.header + "<\(root) xmlns=\"\(XNS.vcloud)\"" + X.attrs([("name", c.name), ("id", c.id), ("href", catalogHref(ctx, c.id, admin: admin)),
                                                                          ("type", admin ? XType.adminCatalog : XType.catalog)]) + ">\n"
         if let org = c.orgId { s += X.link("up", LegacyOrgs.orgHref(ctx, org), type: XType.org) }
-        s += X.link("down", "\(ctx.base)/api/catalog/\(XID.uuid(c.id))/metadata", type: XType.metadata)
-        s += X.link("add", "\(ctx.base)/api/catalog/\(XID.uuid(c.id))/action/upload", type: XType.upload)
-        s += X.link("add", "\(ctx.base)/api/catalog/\(XID.uuid(c.id))/catalogItems", type: XType.catalogItem)
+        s += X.link("down", "\(ctx.base)/api/catalog/\(uuid)/metadata", type: XType.metadata)
+        if access >= .change {
+            s += X.link("add", "\(ctx.base)/api/catalog/\(uuid)/action/upload", type: XType.upload)
+            s += X.link("add", "\(ctx.base)/api/catalog/\(uuid)/catalogItems", type: XType.catalogItem)
+        }
+        if access >= .fullControl {
+            s += X.link("down", "\(ctx.base)/api/catalog/\(uuid)/controlAccess/", type: CatalogSharing.controlAccessType)
+            s += X.link("controlAccess", "\(ctx.base)/api/catalog/\(uuid)/action/controlAccess", type: CatalogSharing.controlAccessType)
+        }
+        if CatalogSharing.mayPublish(ctx, org: c.orgId) {
+            s += X.link("publish", "\(ctx.base)/api/admin/catalog/\(uuid)/action/publish", type: CatalogSharing.publishType)
+        }
         if admin {
-            s += X.link("edit", catalogHref(ctx, c.id, admin: true), type: XType.adminCatalog)
-            s += X.link("remove", catalogHref(ctx, c.id, admin: true))
+            if access >= .fullControl {
+                s += X.link("edit", catalogHref(ctx, c.id, admin: true), type: XType.adminCatalog)
+                s += X.link("remove", catalogHref(ctx, c.id, admin: true))
+            }
             s += X.link("alternate", catalogHref(ctx, c.id), type: XType.catalog)
         } else {
             s += X.link("alternate", catalogHref(ctx, c.id, admin: true), type: XType.adminCatalog)
@@ -125,7 +154,7 @@ enum LegacyCatalogs: RouteFamily {
         for i in ctx.state.children(Kind.catalogItem, of: c.id) {
             s += "<CatalogItem" + X.attrs([("href", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))"), ("id", i.id), ("name", i.name), ("type", XType.catalogItem)]) + "/>\n"
         }
-        s += "</CatalogItems>\n<IsPublished>false</IsPublished>\n<DateCreated>\(LX.iso(c.created))</DateCreated>\n<VersionNumber>\(c.version)</VersionNumber>\n"
+        s += "</CatalogItems>\n<IsPublished>\(CatalogSharing.isPublished(c))</IsPublished>\n<DateCreated>\(LX.iso(c.created))</DateCreated>\n<VersionNumber>\(c.version)</VersionNumber>\n"
         s += "</\(root)>\n"
         return s
     }
@@ -137,7 +166,7 @@ enum LegacyCatalogs: RouteFamily {
                                                                 ("type", XType.catalogItem)]) + ">\n"
         s += X.link("up", catalogHref(ctx, i.parentId ?? ""), type: XType.catalog)
         s += X.link("down", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))/metadata", type: XType.metadata)
-        s += X.link("remove", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))")
+        if CatalogSharing.accessIn(ctx, i) >= .change { s += X.link("remove", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))") }
         s += X.el("Description", i.json["description"]?.stringValue ?? "")
         s += "<Entity" + X.attrs([("href", templateHref(ctx, tplId)), ("id", tplId), ("name", tpl?.name ?? i.name), ("type", XType.vAppTemplate)]) + "/>\n"
         s += "<DateCreated>\(LX.iso(i.created))</DateCreated>\n<VersionNumber>\(i.version)</VersionNumber>\n</CatalogItem>\n"
@@ -147,7 +176,7 @@ enum LegacyCatalogs: RouteFamily {
     // MARK: Upload
 
     static func startUpload(_ ctx: RequestContext) throws -> HTTPResponseMessage {
-        let c = try catalog(ctx, ctx.param("id"))
+        let c = try catalog(ctx, ctx.param("id"), .change)
         guard let body = XMLNode.parse(ctx.request.body), body.name == "UploadVAppTemplateParams" else {
             throw SimError.badRequest("Expected an UploadVAppTemplateParams body.")
         }
@@ -284,7 +313,7 @@ enum LegacyCatalogs: RouteFamily {
                                                       ("type", XType.vAppTemplate)]) + ">\n"
         if let vdc = tpl?.vdcId { s += X.link("up", LegacyOrgs.vdcHref(ctx, vdc), type: XType.vdc) }
         if let item = tpl?.catalogItemId { s += X.link("catalogItem", "\(ctx.base)/api/catalogItem/\(XID.uuid(item))", type: XType.catalogItem) }
-        s += X.link("remove", templateHref(ctx, o.id))
+        if CatalogSharing.accessIn(ctx, o) >= .change { s += X.link("remove", templateHref(ctx, o.id)) }
         s += X.link("down", "\(templateHref(ctx, o.id))/metadata", type: XType.metadata)
         s += X.el("Description", tpl?.description ?? "")
         if status != 8, let taskId = tpl?.taskId, let to = ctx.state.get(taskId, kind: Kind.task), let rec = try? to.decode(TaskRecord.self) {

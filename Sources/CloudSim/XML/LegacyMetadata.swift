@@ -65,6 +65,9 @@ enum LegacyMetadata: RouteFamily {
 
     static func object(_ ctx: RequestContext, _ prefix: String) throws -> StoredObject {
         let seg = ctx.param("id")
+        // Catalogs shared from another org: reading needs ReadOnly, changing an item's or template's
+        // metadata Change, a catalog's FullControl (CatalogSharing).
+        let reads = ctx.route.method == "GET"
         switch prefix {
         case "/api/vApp":
             return try LegacyVApps.object(ctx).0
@@ -73,9 +76,9 @@ enum LegacyMetadata: RouteFamily {
                 let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
                 return vm
             }
-            return try ctx.require(XID.urn(seg, kind: "vapptemplate", prefix: "vappTemplate-"), Kind.vAppTemplate, "vApp template")
-        case "/api/catalog", "/api/admin/catalog": return try LegacyCatalogs.catalog(ctx, seg)
-        case "/api/catalogItem": return try ctx.require(XID.urn(seg, kind: "catalogitem"), Kind.catalogItem, "Catalog item")
+            return try LegacyCatalogs.template(ctx, seg, reads ? .readOnly : .change)
+        case "/api/catalog", "/api/admin/catalog": return try LegacyCatalogs.catalog(ctx, seg, reads ? .readOnly : .fullControl)
+        case "/api/catalogItem": return try LegacyCatalogs.item(ctx, seg, reads ? .readOnly : .change)
         case "/api/vdc": return try ctx.require(XID.urn(seg, kind: URNKind.vdc), Kind.vdc, "VDC")
         case "/api/org": return try LegacyOrgs.org(ctx, seg)
         default: return try ctx.require(XID.urn(seg, kind: URNKind.network), Kind.orgVdcNetwork, "Network")

@@ -38,6 +38,21 @@ struct XCatalog: Codable {
     var orgId: String
     var ownerName: String
     var created: Double
+    /// Published to every org of the site, read-only (`PublishCatalogParams`); nil: never published.
+    var published: Bool? = nil
+    /// `ControlAccessParams` as last set (`CatalogSharing`); nil: never set.
+    var sharedToEveryone: Bool? = nil
+    var everyoneAccessLevel: String? = nil
+    var accessSettings: [XAccessSetting]? = nil
+}
+
+/// One `AccessSetting` of a catalog: an org or a user (by URN) and its access level.
+struct XAccessSetting: Codable, Equatable {
+    /// `org` or `user`.
+    var subjectKind: String
+    var subjectId: String
+    /// `ReadOnly`, `Change` or `FullControl`.
+    var level: String
 }
 
 struct XCatalogItem: Codable {

@@ -90,7 +90,9 @@ enum LegacyOrgs: RouteFamily {
         for v in ctx.state.all(Kind.vdc) where v.orgId == o.id {
             s += X.link("down", vdcHref(ctx, v.id), type: XType.vdc, name: v.name)
         }
-        for c in ctx.state.all(Kind.catalog) where c.orgId == o.id {
+        // The org's catalogs, then those of other orgs shared with it (or with the caller) or published.
+        let catalogs = CatalogSharing.visibleToCaller(ctx, org: o.id)
+        for c in catalogs.filter({ $0.orgId == o.id }) + catalogs.filter({ $0.orgId != o.id }) {
             s += X.link("down", "\(ctx.base)/api/catalog/\(XID.uuid(c.id))", type: XType.catalog, name: c.name)
         }
         for n in ctx.state.all(Kind.orgVdcNetwork) where n.orgId == o.id {

@@ -126,7 +126,8 @@ enum LegacyVApps: RouteFamily {
 
     static func sourceTemplate(_ ctx: RequestContext, _ href: String) throws -> StoredObject {
         let seg = href.split(separator: "/").last.map(String.init) ?? href
-        let tpl = try ctx.require(XID.urn(seg, kind: "vapptemplate", prefix: "vappTemplate-"), Kind.vAppTemplate, "vApp template")
+        // A template of a catalog shared with (or published to) the caller's org is a source too.
+        let tpl = try LegacyCatalogs.template(ctx, seg, .readOnly)
         guard tpl.json["status"]?.scalarText == "8" else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet (upload incomplete).") }
         return tpl
     }
@@ -155,7 +156,8 @@ enum LegacyVApps: RouteFamily {
         }
         if seg.lowercased().hasPrefix("vm-") {
             let id = XID.urn(seg, kind: "vm", prefix: "vm-")
-            guard let tvm = ctx.state.get(id, kind: Kind.templateVm), let tpl = ctx.state.get(tvm.parentId ?? ""), ctx.visible(tpl) || tpl.orgId == nil else {
+            guard let tvm = ctx.state.get(id, kind: Kind.templateVm), let tpl = ctx.state.get(tvm.parentId ?? ""),
+                  CatalogSharing.accessIn(ctx, tpl) >= .readOnly || tpl.orgId == nil else {
                 throw SimError(400, VCDMinorError.invalidReference, "Source \(href) is not a VM of a vApp template.")
             }
             guard tpl.json["status"]?.scalarText == "8" else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet.") }

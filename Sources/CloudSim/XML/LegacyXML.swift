@@ -1,9 +1,9 @@
 import Foundation
 
 /// The legacy XML API (`/api/...`) families: org list, org, VDC, networks, query service,
-/// catalogs and OVF upload, vApps and VMs, metadata. One registration line in `VCDRoutes`.
+/// catalogs and OVF upload, catalog sharing and publishing, vApps and VMs, metadata. One registration line in `VCDRoutes`.
 enum LegacyXML {
     static let families: [RouteFamily.Type] = [
-        LegacyOrgs.self, QueryService.self, LegacyCatalogs.self, LegacyVApps.self, LegacyMetadata.self,
+        LegacyOrgs.self, QueryService.self, LegacyCatalogs.self, CatalogSharing.self, LegacyVApps.self, LegacyMetadata.self,
     ]
 }

@@ -129,6 +129,14 @@ enum QueryService: RouteFamily {
 
     static func orgName(_ ctx: RequestContext, _ id: String?) -> String { id.flatMap { ctx.state.get($0)?.name } ?? "" }
 
+    /// Catalog items or templates in the catalogs of the caller's scope: an org's own and those
+    /// shared with it or published (`CatalogSharing`).
+    static func inVisibleCatalogs(_ ctx: RequestContext, _ kind: String) -> [StoredObject] {
+        guard ctx.scopeOrgID != nil else { return ctx.state.all(kind) }
+        let catalogs = Set(CatalogSharing.scoped(ctx).map(\.id))
+        return ctx.state.all(kind).filter { $0.parentId.map(catalogs.contains) ?? false }
+    }
+
     static let types: [String: QType] = {
         var out: [String: QType] = [:]
         func add(_ names: [String], record: [String], reference: [String], entityType: String,
@@ -155,17 +163,18 @@ enum QueryService: RouteFamily {
                                   ("isSystemVdc", "false"), ("providerVdcName", ctx.state.get(v.parentId ?? "")?.name ?? "")])
         }
         add(["catalog", "adminCatalog"], record: ["CatalogRecord", "AdminCatalogRecord"], reference: ["CatalogReference", "AdminCatalogReference"],
-            entityType: XType.catalog, objects: { scoped($0, Kind.catalog) }) { ctx, c in
+            entityType: XType.catalog, objects: { CatalogSharing.scoped($0) }) { ctx, c in
             let items = ctx.state.children(Kind.catalogItem, of: c.id).count
             return Record(attrs: [("name", c.name), ("href", "\(ctx.base)/api/catalog/\(XID.uuid(c.id))"), ("id", c.id),
                                   ("description", c.json["description"]?.stringValue ?? ""), ("orgName", orgName(ctx, c.orgId)),
-                                  ("ownerName", c.json["ownerName"]?.stringValue ?? ""), ("isPublished", "false"), ("isShared", "false"),
+                                  ("ownerName", c.json["ownerName"]?.stringValue ?? ""), ("isPublished", String(CatalogSharing.isPublished(c))),
+                                  ("isShared", String(CatalogSharing.isShared(c))),
                                   ("numberOfVAppTemplates", String(items)), ("numberOfMedia", "0"), ("isLocal", "true"),
                                   ("creationDate", LX.iso(c.created)), ("status", "RESOLVED")])
         }
         add(["catalogItem", "adminCatalogItem"], record: ["CatalogItemRecord", "AdminCatalogItemRecord"],
             reference: ["CatalogItemReference", "AdminCatalogItemReference"], entityType: XType.catalogItem,
-            objects: { scoped($0, Kind.catalogItem) }) { ctx, i in
+            objects: { inVisibleCatalogs($0, Kind.catalogItem) }) { ctx, i in
             let cat = ctx.state.get(i.parentId ?? "")
             let tplId = i.json["templateId"]?.stringValue ?? ""
             let tpl = ctx.state.get(tplId)
@@ -173,13 +182,14 @@ enum QueryService: RouteFamily {
             return Record(attrs: [("name", i.name), ("href", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))"), ("id", i.id),
                                   ("catalog", "\(ctx.base)/api/catalog/\(XID.uuid(i.parentId ?? ""))"), ("catalogName", cat?.name ?? ""),
                                   ("entity", "\(ctx.base)/api/vAppTemplate/vappTemplate-\(XID.uuid(tplId))"), ("entityName", tpl?.name ?? ""),
-                                  ("entityType", "vapptemplate"), ("isExpired", "false"), ("isPublished", "false"), ("isVdcEnabled", "true"),
+                                  ("entityType", "vapptemplate"), ("isExpired", "false"), ("isPublished", String(CatalogSharing.isPublished(cat))),
+                                  ("isVdcEnabled", "true"),
                                   ("ownerName", cat?.json["ownerName"]?.stringValue ?? ""), ("status", status == 8 ? "RESOLVED" : "UNRESOLVED"),
                                   ("creationDate", LX.iso(i.created))])
         }
         add(["vAppTemplate", "adminVAppTemplate"], record: ["VAppTemplateRecord", "AdminVAppTemplateRecord"],
             reference: ["VAppTemplateReference", "AdminVAppTemplateReference"], entityType: XType.vAppTemplate,
-            objects: { scoped($0, Kind.vAppTemplate) }) { ctx, t in
+            objects: { inVisibleCatalogs($0, Kind.vAppTemplate) }) { ctx, t in
             let j = t.json
             let status = j["status"]?.scalarText.flatMap(Int.init) ?? 0
             let cat = ctx.state.get(j["catalogId"]?.stringValue ?? "")
@@ -190,7 +200,8 @@ enum QueryService: RouteFamily {
                                   ("org", t.orgId.map { LegacyOrgs.orgHref(ctx, $0) } ?? ""), ("ownerName", j["ownerName"]?.stringValue ?? ""),
                                   ("status", status == 8 ? "RESOLVED" : X.statusName(status)), ("isBusy", status == 8 ? "false" : "true"),
                                   ("isDeployed", "false"), ("isEnabled", "true"), ("isExpired", "false"), ("isGoldMaster", "false"),
-                                  ("isPublished", "false"), ("storageProfileName", "*"), ("creationDate", LX.iso(t.created))])
+                                  ("isPublished", String(CatalogSharing.isPublished(cat))), ("storageProfileName", "*"),
+                                  ("creationDate", LX.iso(t.created))])
         }
         add(["vApp", "adminVApp"], record: ["VAppRecord", "AdminVAppRecord"], reference: ["VAppReference", "AdminVAppReference"], entityType: XType.vApp,
             objects: { scoped($0, Kind.vApp) }) { ctx, a in

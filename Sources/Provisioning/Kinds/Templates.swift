@@ -1,7 +1,9 @@
 import Foundation
 
 /// The vApp templates of one catalog: list, find, upload from an OVA (idempotent and resumable),
-/// delete. Found through the catalog's items (each item's `Entity` is the template).
+/// delete. Found through the catalog's items (each item's `Entity` is the template), through the
+/// session the catalog was read with (`Engine.client(for:)`): a catalog of another org shared
+/// with the tenant is read as the tenant sees it.
 public struct Templates {
     public static let kind = "template"
     public let engine: Engine
@@ -11,18 +13,19 @@ public struct Templates {
     public init(engine: Engine, catalog: CatalogInfo) { self.engine = engine; self.catalog = catalog }
 
     var scope: String { "catalog \(catalog.name)" }
+    var client: VCDClient { engine.client(for: catalog) }
 
     /// The catalog as the server has it now (its item list changes under us).
     func liveCatalog() throws -> CatalogInfo? {
         guard !catalog.href.isEmpty else { return nil }  // planned: not created yet
-        return CatalogInfo(try engine.tenant.getXML(catalog.href))
+        return try Catalogs.read(engine, catalog)
     }
 
     func read(_ item: LegacyRef) throws -> TemplateInfo? {
-        let i = try engine.tenant.getXML(item.href)
+        let i = try client.getXML(item.href)
         // Catalogs also hold media (ISO) items: only vApp templates count here.
         guard let e = i.child("Entity"), let entity = e.attr("href"), e.attr("type").map({ $0 == LegacyMediaType.vAppTemplate }) ?? true else { return nil }
-        var t = TemplateInfo(try engine.tenant.getXML(entity), catalogName: catalog.name)
+        var t = TemplateInfo(try client.getXML(entity), catalogName: catalog.name)
         t.catalogItemHref = item.href
         return t
     }
@@ -72,7 +75,7 @@ public struct Templates {
             guard let cat = try liveCatalog() else { throw EngineError("catalog \(catalog.name) does not exist", hint: "create it first with org.catalogs.ensure(name: \"\(catalog.name)\")") }
             var href: String?
             try engine.createOnce(exists: { href = try find(name)?.href; return href != nil }) {
-                href = try engine.tenant.startTemplateUpload(catalog: cat, name: name, description: description ?? "")
+                href = try client.startTemplateUpload(catalog: cat, name: name, description: description ?? "")
             }
             guard let href else { throw EngineError("the upload of \(name) started but its template cannot be found") }
             try send(ova, to: href, name: name)
@@ -84,7 +87,7 @@ public struct Templates {
     /// Sends the files, reporting progress in steps.
     private func send(_ ova: OVAArchive, to href: String, name: String) throws {
         var lastStep = -1
-        _ = try engine.tenant.uploadOVA(ova, templateHref: href, chunkSize: engine.uploadChunkSize) { p in
+        _ = try client.uploadOVA(ova, templateHref: href, chunkSize: engine.uploadChunkSize) { p in
             let pct = p.total > 0 ? Int(p.sent * 100 / p.total) : 100
             if p.resumed { engine.report("  upload of \(name) resumed at \(Self.bytes(p.sent)) of \(Self.bytes(p.total))") }
             let step = pct / max(1, progressStep)
@@ -107,7 +110,7 @@ public struct Templates {
     public func delete(_ name: String) throws -> Bool {
         guard let live = try find(name) else { return false }
         try engine.mutate(Change(.delete, kind: Self.kind, name: name, scope: catalog.name)) {
-            try engine.tenant.changeXML("DELETE", live.href, what: "delete template \(name)")
+            try client.changeXML("DELETE", live.href, what: "delete template \(name)")
         }
         return true
     }

@@ -14,6 +14,10 @@ public enum LegacyMediaType {
     public static let vm = "application/vnd.vmware.vcloud.vm+xml"
     public static let ovfDescriptor = "text/xml"
     public static let undeployParams = "application/vnd.vmware.vcloud.undeployVAppParams+xml"
+    public static let controlAccess = "application/vnd.vmware.vcloud.controlAccess+xml"
+    public static let publishCatalogParams = "application/vnd.vmware.admin.publishCatalogParams+xml"
+    public static let adminOrg = "application/vnd.vmware.admin.organization+xml"
+    public static let adminUser = "application/vnd.vmware.admin.user+xml"
 }
 
 /// The legacy XML API (`/api/...`) on the same session as the cloudapi: the same bearer token,

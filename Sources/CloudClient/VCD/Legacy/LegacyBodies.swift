@@ -14,6 +14,28 @@ public enum LegacyBodies {
         header + "<AdminCatalog xmlns=\"\(vcloud)\" name=\"\(e(name))\">\n<Description>\(e(description))</Description>\n</AdminCatalog>\n"
     }
 
+    /// `ControlAccessParams` for `POST /api/catalog/{uuid}/action/controlAccess` (govcd
+    /// `types.ControlAccessParams`): the whole list, which replaces the catalog's.
+    public static func controlAccess(_ a: CatalogAccessInfo) -> String {
+        var s = header + "<ControlAccessParams xmlns=\"\(vcloud)\">\n<IsSharedToEveryone>\(a.sharedToEveryone)</IsSharedToEveryone>\n"
+        if a.sharedToEveryone, let l = a.everyoneAccessLevel { s += "<EveryoneAccessLevel>\(e(l))</EveryoneAccessLevel>\n" }
+        if !a.settings.isEmpty {
+            s += "<AccessSettings>\n"
+            for x in a.settings {
+                let type = x.subjectKind == "user" ? LegacyMediaType.adminUser : LegacyMediaType.adminOrg
+                s += "<AccessSetting>\n<Subject href=\"\(e(x.subjectHref))\" name=\"\(e(x.subjectName))\" type=\"\(type)\"/>\n"
+                s += "<AccessLevel>\(e(x.level))</AccessLevel>\n</AccessSetting>\n"
+            }
+            s += "</AccessSettings>\n"
+        }
+        return s + "</ControlAccessParams>\n"
+    }
+
+    /// `PublishCatalogParams` for `POST /api/admin/catalog/{uuid}/action/publish`.
+    public static func publishCatalog(_ published: Bool) -> String {
+        header + "<PublishCatalogParams xmlns=\"\(vcloud)\">\n<IsPublished>\(published)</IsPublished>\n</PublishCatalogParams>\n"
+    }
+
     /// `UploadVAppTemplateParams` for the catalog's upload link.
     public static func uploadParams(name: String, description: String) -> String {
         header + "<UploadVAppTemplateParams xmlns=\"\(vcloud)\" xmlns:ovf=\"\(ovf)\" name=\"\(e(name))\">\n<Description>\(e(description))</Description>\n</UploadVAppTemplateParams>\n"

@@ -49,11 +49,23 @@ public struct CatalogInfo: Sendable, Equatable {
     public var description: String
     /// Its items by name (each a template here).
     public var items: [LegacyRef]
-    /// Where uploads start (`rel="add"`, uploadVAppTemplateParams).
+    /// Where uploads start (`rel="add"`, uploadVAppTemplateParams); absent when the reader may
+    /// not add items (a catalog shared with it read-only).
     public var uploadHref: String?
     public var owner: String?
+    /// The org it belongs to (`Link rel="up"`).
+    public var orgHref: String?
+    /// Published to every org of the site (`IsPublished`).
+    public var isPublished: Bool
+    /// The name of the org it belongs to, when the reader knows it (the document does not say).
+    public var orgName: String?
+    /// Read (and changed) through the provider session: a catalog of another org than the
+    /// tenant's, managed by the provider. False: the tenant session, which sees other orgs'
+    /// catalogs only as they are shared with it or published.
+    public var viaProvider: Bool
 
-    public init(name: String, id: String? = nil, href: String = "", description: String = "", items: [LegacyRef] = [], uploadHref: String? = nil, owner: String? = nil) {
+    public init(name: String, id: String? = nil, href: String = "", description: String = "", items: [LegacyRef] = [], uploadHref: String? = nil, owner: String? = nil,
+                orgHref: String? = nil, isPublished: Bool = false, orgName: String? = nil, viaProvider: Bool = false) {
         self.name = name
         self.id = id
         self.href = href
@@ -61,13 +73,54 @@ public struct CatalogInfo: Sendable, Equatable {
         self.items = items
         self.uploadHref = uploadHref
         self.owner = owner
+        self.orgHref = orgHref
+        self.isPublished = isPublished
+        self.orgName = orgName
+        self.viaProvider = viaProvider
     }
 
     public init(_ t: XMLTree) {
         self.init(name: t.attr("name") ?? "", id: t.attr("id"), href: t.attr("href") ?? "", description: t.value("Description") ?? "",
                   items: t.child("CatalogItems")?.all("CatalogItem").compactMap(LegacyRef.init) ?? [],
                   uploadHref: t.link(rel: "add", type: LegacyMediaType.uploadParams)?.href,
-                  owner: t.child("Owner")?.child("User")?.attr("name"))
+                  owner: t.child("Owner")?.child("User")?.attr("name"),
+                  orgHref: t.link(rel: "up")?.href, isPublished: t.value("IsPublished") == "true")
+    }
+}
+
+/// Who may use a catalog besides its own org (`ControlAccessParams`): orgs and users with their
+/// access level (`ReadOnly`, `Change`, `FullControl`).
+public struct CatalogAccessInfo: Sendable, Equatable {
+    public struct Setting: Sendable, Equatable {
+        public var subjectName: String
+        public var subjectHref: String
+        /// `org` or `user` (from the subject's media type).
+        public var subjectKind: String
+        public var level: String
+        public init(subjectName: String, subjectHref: String, subjectKind: String, level: String) {
+            self.subjectName = subjectName
+            self.subjectHref = subjectHref
+            self.subjectKind = subjectKind
+            self.level = level
+        }
+    }
+    public var sharedToEveryone: Bool
+    public var everyoneAccessLevel: String?
+    public var settings: [Setting]
+
+    public init(sharedToEveryone: Bool = false, everyoneAccessLevel: String? = nil, settings: [Setting] = []) {
+        self.sharedToEveryone = sharedToEveryone
+        self.everyoneAccessLevel = everyoneAccessLevel
+        self.settings = settings
+    }
+
+    public init(_ t: XMLTree) {
+        let settings = t.child("AccessSettings")?.all("AccessSetting").compactMap { a -> Setting? in
+            guard let s = a.child("Subject"), let href = s.attr("href") else { return nil }
+            let kind = (s.attr("type") ?? "").contains("user") || href.contains("/user/") ? "user" : "org"
+            return Setting(subjectName: s.attr("name") ?? "", subjectHref: href, subjectKind: kind, level: a.value("AccessLevel") ?? "")
+        } ?? []
+        self.init(sharedToEveryone: t.value("IsSharedToEveryone") == "true", everyoneAccessLevel: t.value("EveryoneAccessLevel"), settings: settings)
     }
 }
 
