@@ -33,6 +33,11 @@ enum RightName {
     static let vmEditNetwork = "vApp: Edit VM Network"
     static let certificateView = "Certificate Library: View"
     static let certificateManage = "Certificate Library: Manage"
+    // IP spaces (VCD 10.4.1+; the names of CSE 4.2's rights bundle and of tenant role tables; CPI
+    // 1.6 needs all three to use IP spaces: README "Additional Rights for CPI").
+    static let ipSpaceAllocate = "IP Spaces: Allocate"
+    static let ipSpaceView = "Private IP Spaces: View"
+    static let ipSpaceManagePrivate = "Private IP Spaces: Manage"
     /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
     static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
 
@@ -42,6 +47,8 @@ enum RightName {
     static let computePolicyAdmin = "Provider VDC Compute Policy: Manage" // (inferred)
     static let entityTypeAdmin = "Defined Entity Type: Manage" // (inferred)
     static let rightsBundleAdmin = "Rights Bundle: Edit" // (inferred)
+    /// PUBLIC and SHARED_SERVICES IP spaces, IP-space uplinks of provider gateways.
+    static let ipSpaceAdmin = "IP Spaces: Manage" // (inferred)
 
     /// (name, category, VIEW|MODIFY, provider-only)
     static let catalog: [(String, String, String, Bool)] = [
@@ -74,21 +81,26 @@ enum RightName {
         (certificateView, "Certificate Library", "VIEW", false),
         (certificateManage, "Certificate Library", "MODIFY", false),
         (preserveExtraConfig, "vApp", "MODIFY", false),
+        (ipSpaceAllocate, "IP Spaces", "MODIFY", false),
+        (ipSpaceView, "IP Spaces", "VIEW", false),
+        (ipSpaceManagePrivate, "IP Spaces", "MODIFY", false),
         (gatewayAdmin, "Gateway", "MODIFY", true),
         (albAdmin, "NSX-T ALB", "MODIFY", true),
         (computePolicyAdmin, "Provider VDC", "MODIFY", true),
         (entityTypeAdmin, "Defined Entity Type", "MODIFY", true),
         (rightsBundleAdmin, "Rights Bundle", "MODIFY", true),
+        (ipSpaceAdmin, "IP Spaces", "MODIFY", true),
     ]
 
     static var tenantRights: [String] { catalog.filter { !$0.3 }.map(\.0) }
 
     /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4): the vApp
     /// rights its machines need (compose, recompose, reconfigure with ExtraConfig and disk growth,
-    /// power, delete), gateway NAT and load balancing, and reading certificates for TLS services.
+    /// power, delete), gateway NAT and load balancing, reading certificates for TLS services, and
+    /// the IP-space rights CPI 1.6 / CAPVCD 1.3 use on gateways with IP spaces.
     static let capvcdRole: [String] = [
         orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
-        computePolicyView, apiTokens, extraConfig, certificateView,
+        computePolicyView, apiTokens, extraConfig, certificateView, ipSpaceAllocate, ipSpaceView, ipSpaceManagePrivate,
         vappCreate, vappDelete, vappPower, vmEditProperties, vmEditCPU, vmEditMemory, vmEditDisk, vmEditNetwork,
     ]
 
