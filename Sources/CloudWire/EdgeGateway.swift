@@ -35,10 +35,15 @@ public struct EdgeGatewayUplink: Codable, Equatable, Sendable {
     public init() {}
 }
 
-/// `{values: [subnet]}` of an uplink.
+/// `{values: [subnet]}` of an uplink. `values: null` reads as none: govcd sends it for an uplink
+/// to a provider gateway with IP spaces (its `Subnets` is a struct, never omitted).
 public struct EdgeGatewaySubnets: Codable, Equatable, Sendable {
     public var values: [EdgeGatewaySubnet]
     public init(values: [EdgeGatewaySubnet]) { self.values = values }
+    private enum CodingKeys: String, CodingKey { case values }
+    public init(from decoder: Decoder) throws {
+        values = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([EdgeGatewaySubnet].self, forKey: .values) ?? []
+    }
 }
 
 /// One external subnet of an uplink with the IP ranges allocated to the gateway.

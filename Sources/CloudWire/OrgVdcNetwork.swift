@@ -44,6 +44,11 @@ public struct NetworkConnection: Codable, Equatable, Sendable {
 public struct NetworkSubnets: Codable, Equatable, Sendable {
     public var values: [NetworkSubnet]
     public init(values: [NetworkSubnet]) { self.values = values }
+    private enum CodingKeys: String, CodingKey { case values }
+    /// `values: null` reads as none (govcd sends it for a provider gateway with IP spaces).
+    public init(from decoder: Decoder) throws {
+        values = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent([NetworkSubnet].self, forKey: .values) ?? []
+    }
 }
 
 /// One subnet of a network with its static pool and DNS.

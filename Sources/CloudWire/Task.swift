@@ -21,6 +21,9 @@ public struct VCDTask: Codable, Equatable, Sendable {
     public var organization: TaskReference?
     public var details: String?
     public var error: VCDError?
+    /// What a finished task hands back (the allocated IPs of an IP-space allocation): the XML
+    /// `Result/ResultContent` text that govcd reads as `task.Task.Result.ResultContent.Text`.
+    public var result: VCDTaskResult?
     public init() {}
 
     /// The states a task goes through.
@@ -34,6 +37,12 @@ public struct VCDTask: Codable, Equatable, Sendable {
         /// True for states after which nothing changes.
         public static func isFinal(_ s: String) -> Bool { s == success || s == error || s == aborted }
     }
+}
+
+/// `{resultContent}`: the text of the XML task's `Result/ResultContent` (an `xs:string`).
+public struct VCDTaskResult: Codable, Equatable, Sendable {
+    public var resultContent: String?
+    public init(resultContent: String? = nil) { self.resultContent = resultContent }
 }
 
 /// A legacy-style reference (`href`, `id`, `name`, `type`) as found in the task's `Owner`, `User`,

@@ -61,6 +61,7 @@ public struct ExternalNetwork: Codable, Equatable, Sendable {
     public var description: String?
     public var subnets: NetworkSubnets?
     public var networkBackings: ExternalNetworkBackings?
+    /// 37.1+: the provider gateway gets its addresses from IP spaces (through IP-space uplinks), not subnets.
     public var usingIpSpace: Bool?
     public var dedicatedOrg: OpenAPIReference?
     public init() {}
@@ -76,8 +77,9 @@ public struct ExternalNetworkBackings: Codable, Equatable, Sendable {
 public struct ExternalNetworkBacking: Codable, Equatable, Sendable {
     public var backingId: String?
     public var name: String?
-    /// NSXT_TIER0 | NSXT_VRF_TIER0 | IMPORTED_T_LOGICAL_SWITCH | ...
+    /// NSXT_TIER0 | NSXT_VRF_TIER0 | IMPORTED_T_LOGICAL_SWITCH | ... (deprecated in 35.0 for `backingTypeValue`).
     public var backingType: String?
+    public var backingTypeValue: String?
     public var networkProvider: OpenAPIReference?
     public init() {}
 }

@@ -70,4 +70,8 @@ public enum URNKind {
     public static let vcenter = "vimserver"
     public static let storageProfile = "vdcstorageProfile"
     public static let networkPool = "networkpool"
+    public static let ipSpace = "ipSpace"
+    /// (inferred: no real id of an uplink or an allocation was found in public sources)
+    public static let ipSpaceUplink = "ipSpaceUplink"
+    public static let ipSpaceIPAllocation = "ipSpaceIpAllocation"
 }

@@ -32,6 +32,8 @@ struct TaskRecord: Codable {
     var advanceOnRead: Bool
     /// Progress of a task that runs until something finishes it (an OVF upload); nil otherwise.
     var progressOverride: Int? = nil
+    /// The `Result/ResultContent` text a successful task shows (IP-space allocations); nil otherwise.
+    var result: String? = nil
 }
 
 /// Starts tasks, computes their state, renders them (XML for `/api/task/{id}`, JSON on request),
@@ -55,20 +57,22 @@ final class TaskService {
         }
     }
 
-    func start(_ ctx: RequestContext, operation: String, operationName: String, owner: TaskOwner, lock entity: String?) throws -> TaskRecord {
+    func start(_ ctx: RequestContext, operation: String, operationName: String, owner: TaskOwner, lock entity: String?,
+               result: String? = nil) throws -> TaskRecord {
         let tx = ctx.write
         let opts = sim.options
         let duration = opts.realisticTiming ? Self.realisticSeconds(operationName) : opts.fastTaskSeconds
         var rec = TaskRecord(uuid: UUID().uuidString.lowercased(), operation: operation, operationName: operationName, owner: owner,
                              orgId: ctx.scopeOrgID ?? ctx.session?.orgID, orgName: nil, userId: ctx.session?.userID,
                              userName: ctx.session?.userName, start: ctx.now, duration: duration, outcome: VCDTask.Status.success,
-                             error: nil, lock: entity, advanceOnRead: !opts.realisticTiming)
+                             error: nil, lock: entity, advanceOnRead: !opts.realisticTiming, result: result)
         if let orgId = rec.orgId { rec.orgName = tx.get(orgId)?.name }
         if sim.faultInjector?.drawTaskFailure() == true {
             // A failed task changes nothing: drop what the handler did, keep only the task.
             tx.rollback()
             ctx.afterCommit = []
             rec.outcome = VCDTask.Status.error
+            rec.result = nil
             rec.error = VCDError(minorErrorCode: VCDMinorError.internalError,
                                  message: "[ \(ctx.requestID) ] \(operation) failed (injected task failure).")
         }
@@ -144,6 +148,7 @@ final class TaskService {
         if let u = t.userId { v.user = TaskReference(href: "\(base)/api/admin/user/\(URN(u)?.uuid ?? u)", id: u, name: t.userName, type: MediaType.user) }
         if let o = t.orgId { v.organization = TaskReference(href: "\(base)/api/org/\(URN(o)?.uuid ?? o)", id: o, name: t.orgName, type: MediaType.org) }
         if status == VCDTask.Status.error { v.error = t.error }
+        if status == VCDTask.Status.success, let r = t.result { v.result = VCDTaskResult(resultContent: r) }
         return v
     }
 
@@ -170,6 +175,10 @@ final class TaskService {
         s += ref("Organization", v.organization)
         s += "    <Progress>\(v.progress ?? 0)</Progress>\n"
         s += "    <Details></Details>\n"
+        if let r = v.result?.resultContent {
+            // As VCD writes it: an xs:string whose text is the result (JSON for IP-space allocations).
+            s += "    <Result><ResultContent xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xsi:type=\"xs:string\">\(XMLText.escape(r))</ResultContent></Result>\n"
+        }
         s += "</Task>\n"
         return s
     }

@@ -8,8 +8,10 @@ enum Listing {
 
     /// Applies `filter`, `sortAsc`/`sortDesc`, `page`/`pageSize` and answers the paged envelope
     /// with `Link` headers. `render` turns an object into its wire JSON (default: the stored body).
+    /// Filter clauses on a `parameters` selector (a query parameter written as a filter, such as
+    /// `gatewayId==` of IP-space suggestions) match everything: the family reads them itself.
     static func page(_ ctx: RequestContext, _ objects: [StoredObject], model: String, maxPageSize: Int = maxPageSize,
-                     render: ((StoredObject) throws -> Data)? = nil) throws -> HTTPResponseMessage {
+                     parameters: Set<String> = [], render: ((StoredObject) throws -> Data)? = nil) throws -> HTTPResponseMessage {
         let req = ctx.request
         let pageSize = try intParam(req, "pageSize", default: defaultPageSize)
         let page = try intParam(req, "page", default: 1)
@@ -17,7 +19,7 @@ enum Listing {
             throw SimError.badRequest("Invalid page size \(pageSize): it must be between 1 and \(maxPageSize).")
         }
         guard page >= 1 else { throw SimError.badRequest("Invalid page \(page): pages start at 1.") }
-        var items = try filter(objects, req.query("filter"))
+        var items = try filter(objects, req.query("filter"), parameters: parameters)
         items = sort(items, req)
         let total = items.count
         // VCD counts no page at all for an empty result (`pageCount: 0`), not one empty page.
@@ -118,10 +120,17 @@ enum Listing {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func filter(_ objects: [StoredObject], _ text: String?) throws -> [StoredObject] {
+    static func filter(_ objects: [StoredObject], _ text: String?, parameters: Set<String> = []) throws -> [StoredObject] {
         guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return objects }
         let expr = try FIQL.parse(text)
-        return objects.filter { expr.matches($0.json) }
+        return objects.filter { expr.matches($0.json, parameters: parameters) }
+    }
+
+    /// The values of `selector==value` clauses of the request's filter (for the selectors a family
+    /// reads itself, e.g. `gatewayId`).
+    static func filterValues(_ req: HTTPRequestMessage, _ selector: String) throws -> [String] {
+        guard let text = req.query("filter"), !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
+        return try FIQL.parse(text).values(of: selector)
     }
 
     static func sort(_ objects: [StoredObject], _ req: HTTPRequestMessage) -> [StoredObject] {
@@ -154,12 +163,12 @@ indirect enum FIQL {
     case or([FIQL])
     case compare(path: String, op: String, value: String)
 
-    func matches(_ json: JSONValue) -> Bool {
+    func matches(_ json: JSONValue, parameters: Set<String> = []) -> Bool {
         switch self {
-        case .and(let xs): return xs.allSatisfy { $0.matches(json) }
-        case .or(let xs): return xs.contains { $0.matches(json) }
+        case .and(let xs): return xs.allSatisfy { $0.matches(json, parameters: parameters) }
+        case .or(let xs): return xs.contains { $0.matches(json, parameters: parameters) }
         case .compare(let path, let op, let value):
-            if path == "_context" { return true }
+            if path == "_context" || parameters.contains(path) { return true }
             let found = json.values(at: path.split(separator: ".")).compactMap(\.scalarText)
             if op == "!=" { return !found.contains { FIQL.equals($0, value) } }
             return found.contains { v in
@@ -172,6 +181,14 @@ indirect enum FIQL {
                 default: return false
                 }
             }
+        }
+    }
+
+    /// The values compared with `==` to `selector` anywhere in the expression.
+    func values(of selector: String) -> [String] {
+        switch self {
+        case .and(let xs), .or(let xs): return xs.flatMap { $0.values(of: selector) }
+        case .compare(let path, let op, let value): return path == selector && op == "==" ? [value] : []
         }
     }
 

@@ -141,9 +141,10 @@ final class RequestContext {
     }
 
     /// Starts an asynchronous operation the way VCD does: a task row, 202, `Location` to the task.
-    /// `lock` names the entity (usually the edge gateway) that is busy until the task ends.
-    func accepted(operation: String, operationName: String, owner: TaskOwner, lock: String? = nil) throws -> HTTPResponseMessage {
-        let task = try sim.tasks.start(self, operation: operation, operationName: operationName, owner: owner, lock: lock)
+    /// `lock` names the entity (usually the edge gateway) that is busy until the task ends; `result`
+    /// is the task's `Result/ResultContent` text once it succeeds.
+    func accepted(operation: String, operationName: String, owner: TaskOwner, lock: String? = nil, result: String? = nil) throws -> HTTPResponseMessage {
+        let task = try sim.tasks.start(self, operation: operation, operationName: operationName, owner: owner, lock: lock, result: result)
         var h = HTTPHeaderFields()
         h["Location"] = "\(base)/api/task/\(task.uuid)"
         return HTTPResponseMessage(status: 202, headers: h)

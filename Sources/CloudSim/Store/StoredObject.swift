@@ -69,4 +69,7 @@ enum Kind {
     static let entityType = "entityType"
     static let entity = "entity"
     static let interface = "interface"
+    static let ipSpace = "ipSpace"
+    static let ipSpaceUplink = "ipSpaceUplink"
+    static let ipSpaceAllocation = "ipSpaceAllocation"
 }

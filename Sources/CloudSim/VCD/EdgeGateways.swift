@@ -3,7 +3,10 @@ import Foundation
 
 /// NSX-T edge gateways (`/cloudapi/1.0.0/edgeGateways`, vcd-wire.md §4.1–4.2). Creating one is a
 /// provider operation that allocates external IPs from the provider gateway's pool; it comes with
-/// its load-balancer settings (disabled), an empty firewall and route advertisement.
+/// its load-balancer settings (disabled), an empty firewall and route advertisement. A gateway on a
+/// provider gateway with IP spaces (`usingIpSpace`, 37.1+) holds no addresses: `usingIpSpace` is
+/// true on it and on its uplink, `subnets` is empty, and its org allocates floating IPs from the IP
+/// spaces bound to the provider gateway (`IPSpaces`, `IPSpaceAllocations`).
 enum EdgeGateways: RouteFamily {
     static let collection = "edgeGateways"
 
@@ -47,6 +50,9 @@ enum EdgeGateways: RouteFamily {
         }
         let id = URN.make(URNKind.gateway).description
         gw.edgeGatewayUplinks = try allocateUplinks(ctx, gw.edgeGatewayUplinks ?? [], gatewayId: id, existing: nil)
+        if mixed(gw.edgeGatewayUplinks!) {
+            throw SimError.badRequest("Edge gateway \(name) cannot have uplinks to provider gateways with and without IP spaces.")
+        }
         gw.id = id
         gw.status = "REALIZED"
         gw.description = gw.description ?? ""
@@ -56,7 +62,12 @@ enum EdgeGateways: RouteFamily {
         gw.distributedRoutingEnabled = gw.distributedRoutingEnabled ?? false
         gw.orgVdcNetworkCount = 0
         gw.serviceNetworkDefinition = gw.serviceNetworkDefinition ?? "192.168.255.225/27"
-        gw.usingIpSpace = false
+        // A gateway uses IP spaces when its provider gateway does (the field is computed, 37.1+).
+        let ipSpaces = gw.edgeGatewayUplinks!.contains { $0.usingIpSpace == true }
+        if gw.usingIpSpace == true, !ipSpaces {
+            throw SimError.badRequest("Edge gateway \(name) cannot use IP spaces: its provider gateway does not (usingIpSpace is false).")
+        }
+        gw.usingIpSpace = ipSpaces
         let nsx = tx.all(Kind.nsxtManager).first
         var backing = GatewayBacking()
         backing.backingId = URN(id)!.uuid  // the Tier-1 id in NSX Policy (inferred mapping, vcd-wire.md §10)
@@ -87,6 +98,8 @@ enum EdgeGateways: RouteFamily {
     }
 
     /// Validates and fills the uplinks of a new or updated gateway, allocating external addresses.
+    /// An uplink to a provider gateway with IP spaces holds no addresses: the gateway's org
+    /// allocates floating IPs from the IP spaces bound to it (`IPSpaceAllocations`).
     static func allocateUplinks(_ ctx: RequestContext, _ uplinks: [EdgeGatewayUplink], gatewayId: String, existing: EdgeGateway?) throws -> [EdgeGatewayUplink] {
         guard !uplinks.isEmpty else { throw SimError.badRequest("An edge gateway needs at least one uplink (edgeGatewayUplinks).") }
         var out: [EdgeGatewayUplink] = []
@@ -96,6 +109,20 @@ enum EdgeGateways: RouteFamily {
                 throw SimError(400, VCDMinorError.invalidReference, "External network \(extId) does not exist.")
             }
             let ext = try extObj.decode(ExternalNetwork.self)
+            if ext.usingIpSpace == true {
+                guard (u.subnets?.values ?? []).isEmpty, (u.quickAddAllocatedIpCount ?? 0) == 0 else {
+                    throw SimError.badRequest("Provider gateway \(extObj.name) uses IP spaces: an uplink to it takes no subnets or quickAddAllocatedIpCount (allocate floating IPs from its IP spaces).")
+                }
+                u.subnets = EdgeGatewaySubnets(values: [])
+                u.uplinkName = extObj.name
+                u.connected = true
+                u.dedicated = u.dedicated ?? false
+                u.quickAddAllocatedIpCount = nil
+                u.backingType = ext.networkBackings?.values.first.flatMap { $0.backingTypeValue ?? $0.backingType } ?? "NSXT_TIER0"
+                u.usingIpSpace = true
+                out.append(u)
+                continue
+            }
             var free = GatewayIPs.free(ctx.state, external: ext, extId: extId, excluding: gatewayId)
             let freeSet = Set(free)
             var subnets = u.subnets?.values ?? []
@@ -166,6 +193,11 @@ enum EdgeGateways: RouteFamily {
         return out
     }
 
+    /// Whether uplinks mix provider gateways with and without IP spaces (VCD refuses it).
+    static func mixed(_ uplinks: [EdgeGatewayUplink]) -> Bool {
+        Set(uplinks.map { $0.usingIpSpace == true }).count > 1
+    }
+
     private static func inPool(_ ip: UInt32, _ s: NetworkSubnet) -> Bool {
         (s.ipRanges?.values ?? []).contains { r in
             guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress) else { return false }
@@ -188,9 +220,13 @@ enum EdgeGateways: RouteFamily {
         new.description = gw.description ?? old.description
         if let uplinks = gw.edgeGatewayUplinks {
             new.edgeGatewayUplinks = try allocateUplinks(ctx, uplinks, gatewayId: o.id, existing: old)
-            // Addresses in use by NAT rules and VIPs must stay allocated.
+            let ipSpaces = new.edgeGatewayUplinks!.contains { $0.usingIpSpace == true }
+            if mixed(new.edgeGatewayUplinks!) || ipSpaces != (old.usingIpSpace == true) {
+                throw SimError.badRequest("Edge gateway \(name) cannot move between a provider gateway with IP spaces and one without.")
+            }
+            // Addresses in use by NAT rules and VIPs must stay allocated (IP-space addresses are the org's).
             let allocatedNow = GatewayIPs.allocated(new)
-            for u in GatewayIPs.used(tx, gatewayId: o.id, old) where u.category != "PRIMARY_IP" {
+            for u in GatewayIPs.used(tx, gatewayId: o.id, old) where u.category != "PRIMARY_IP" && !ipSpaces {
                 if let ip = u.ipAddress.flatMap(IPv4.parse), !allocatedNow.contains(ip) {
                     throw SimError.badRequest("IP address \(u.ipAddress!) is in use (\(u.category ?? "")) on the edge gateway and cannot be released.")
                 }

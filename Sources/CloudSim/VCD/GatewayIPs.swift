@@ -2,7 +2,9 @@ import CloudWire
 import Foundation
 
 /// IP accounting of edge gateways: which external addresses a gateway holds, which of them are in
-/// use (primary IP, NAT, load balancer VIPs), what the provider gateway still has free.
+/// use (primary IP, NAT, load balancer VIPs), what the provider gateway still has free. A gateway
+/// with IP spaces holds none itself: its NAT rules and VIPs use floating IPs its org allocated from
+/// the gateway's IP spaces (`requireIPSpaceAddress`).
 enum GatewayIPs {
     /// Addresses allocated to the gateway on all its uplinks.
     static func allocated(_ gw: EdgeGateway) -> Set<UInt32> {
@@ -26,6 +28,38 @@ enum GatewayIPs {
             }
         }
         return false
+    }
+
+    /// Whether `ip` is an external address for the gateway: inside an uplink subnet, or, on a
+    /// gateway with IP spaces, inside a range of an IP space bound to its provider gateway.
+    static func isExternal(_ state: StateView, _ gw: EdgeGateway, _ ip: UInt32) -> Bool {
+        guard gw.usingIpSpace == true else { return inUplinkSubnet(gw, ip) }
+        return ipSpaceBooks(state, gw).contains { $0.1.inRanges(ip) }
+    }
+
+    /// The IP spaces of a gateway with their address books.
+    static func ipSpaceBooks(_ state: StateView, _ gw: EdgeGateway) -> [(StoredObject, IPSpaceBook)] {
+        IPSpaces.ofGateway(state, gw).compactMap { o in (try? o.decode(IPSpace.self)).flatMap { try? IPSpaceBook($0) }.map { (o, $0) } }
+    }
+
+    /// On a gateway with IP spaces, the check that replaces "allocated to the gateway": `address`
+    /// must be a floating IP the gateway's org holds in one of the gateway's IP spaces, and no other
+    /// gateway may use it. `what` names the use in the error ("External address", "Virtual IP address").
+    static func requireIPSpaceAddress(_ state: StateView, gateway: StoredObject, _ gw: EdgeGateway, _ address: String, what: String) throws {
+        guard let ip = IPv4.parse(address) else { return }
+        let org = gateway.orgId ?? ""
+        let held = ipSpaceBooks(state, gw).contains { space, book in
+            book.inRanges(ip) && state.children(Kind.ipSpaceAllocation, of: space.id).contains {
+                $0.orgId == org && $0.name == address && $0.json["type"]?.stringValue == IPSpaceAllocationValue.floatingIP
+            }
+        }
+        guard held else {
+            let orgName = state.get(org)?.name ?? org
+            throw SimError.badRequest("\(what) \(address) is not allocated to org \(orgName) from an IP space of edge gateway \(gateway.name): allocate it first (POST /cloudapi/1.0.0/ipSpaces/{id}/allocate).")
+        }
+        if let u = IPSpaceAllocations.usage(state, orgs: [org])["\(org)|\(address)"], u.gateway.id != gateway.id {
+            throw SimError.badRequest("\(what) \(address) is already in use on edge gateway \(u.gateway.name ?? "").")
+        }
     }
 
     /// Every used external address of the gateway, as `usedIpAddresses` lists them: one entry per
@@ -55,8 +89,10 @@ enum GatewayIPs {
             let t = j["type"]?.stringValue ?? j["ruleType"]?.stringValue ?? "SNAT"
             add(ext, t.hasPrefix("NO_") ? String(t.dropFirst(3)) : t)
         }
+        let books = gw.usingIpSpace == true ? ipSpaceBooks(state, gw).map(\.1) : []
         for j in state.childJSONs(Kind.virtualService, of: gatewayId) {
-            guard let vip = j["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip), inUplinkSubnet(gw, ip) else { continue }
+            guard let vip = j["virtualIpAddress"]?.stringValue, let ip = IPv4.parse(vip) else { continue }
+            guard gw.usingIpSpace == true ? books.contains(where: { $0.inRanges(ip) }) : inUplinkSubnet(gw, ip) else { continue }
             add(vip, "Load_Balancer")
         }
         return out

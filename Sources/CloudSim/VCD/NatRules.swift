@@ -3,7 +3,9 @@ import Foundation
 
 /// NAT rules of an edge gateway (`/edgeGateways/{id}/nat/rules`, vcd-wire.md §4.3). Cursor paged;
 /// `ruleType` alone is accepted (CAPVCD and CPI send nothing else) and both fields are returned;
-/// creation answers 202 with the gateway as task owner (real VCD does not return the rule id).
+/// creation answers 202 with the gateway as task owner (real VCD does not return the rule id). A
+/// single external address must be allocated to the gateway, or, on a gateway with IP spaces, be a
+/// floating IP of the gateway's org from one of its IP spaces.
 enum NatRules: RouteFamily {
     static let types: Set<String> = ["DNAT", "SNAT", "NO_DNAT", "NO_SNAT", "REFLEXIVE"]
 
@@ -80,7 +82,9 @@ enum NatRules: RouteFamily {
             _ = try Cloud.required(r.internalAddresses, "internalAddresses")
         }
         if let ip = IPv4.parse(ext) {
-            guard GatewayIPs.allocated(gw).contains(ip) else {
+            if gw.usingIpSpace == true, let gwObj = ctx.state.get(gatewayId, kind: Kind.edgeGateway) {
+                try GatewayIPs.requireIPSpaceAddress(ctx.state, gateway: gwObj, gw, ext, what: "External address")
+            } else if !GatewayIPs.allocated(gw).contains(ip) {
                 throw SimError.badRequest("External address \(ext) is not allocated to edge gateway \(gw.name ?? gatewayId).")
             }
             if type == "DNAT" {

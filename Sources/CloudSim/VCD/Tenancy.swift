@@ -29,15 +29,3 @@ enum Tenancy: RouteFamily {
         return try Cloud.encode(org)
     }
 }
-
-/// External networks (provider gateways on a Tier-0), provider-only.
-enum ExternalNetworks: RouteFamily {
-    static func register(into t: RouteTable) {
-        t.get("\(Cloud.prefix)/externalNetworks", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW") { ctx in
-            try Listing.page(ctx, ctx.state.all(Kind.externalNetwork), model: "ExternalNetworks")
-        }
-        t.get("\(Cloud.prefix)/externalNetworks/{id}", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW") { ctx in
-            ctx.raw(try ctx.require(ctx.param("id"), Kind.externalNetwork, "External network"))
-        }
-    }
-}

@@ -9,7 +9,7 @@ enum VCDRoutes {
         ExternalNetworks.self, EdgeGateways.self, NatRules.self, AppPortProfiles.self, Firewall.self,
         RouteAdvertisementAPI.self, ALBInfrastructure.self, ServiceEngineGroups.self, GatewayLoadBalancerAPI.self,
         Pools.self, VirtualServices.self, OrgVdcNetworks.self, DefinedEntities.self, Roles.self,
-        APITokensAPI.self, CertificateLibrary.self,
+        APITokensAPI.self, CertificateLibrary.self, IPSpaces.self, IPSpaceAllocations.self, IPSpaceUplinks.self,
     ] + LegacyXML.families
 
     static func register(into table: RouteTable) {

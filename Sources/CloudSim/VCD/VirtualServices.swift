@@ -3,8 +3,9 @@ import Foundation
 
 /// Virtual services (`/cloudapi/1.0.0/loadBalancer/virtualServices`, summaries per gateway;
 /// vcd-wire.md §5.7). Need load balancing on the gateway, an assigned SEG with room, a pool of the
-/// same gateway, and a VIP that is either an allocated external IP or an internal address outside
-/// the gateway's networks. `healthStatus` is PENDING for a while after creation, then UP (DOWN
+/// same gateway, and a VIP that is either an allocated external IP (on a gateway with IP spaces: a
+/// floating IP of its org from one of its IP spaces) or an internal address outside the gateway's
+/// networks. `healthStatus` is PENDING for a while after creation, then UP (DOWN
 /// when the pool has no enabled member).
 enum VirtualServices: RouteFamily {
     static let collection = "loadBalancer/virtualServices"
@@ -102,8 +103,10 @@ enum VirtualServices: RouteFamily {
         }
         let vipText = try Cloud.required(v.virtualIpAddress, "virtualIpAddress")
         guard let vip = IPv4.parse(vipText) else { throw SimError.badRequest("Invalid virtual IP address \(vipText).") }
-        if GatewayIPs.inUplinkSubnet(gwBody, vip) {
-            guard GatewayIPs.allocated(gwBody).contains(vip) else {
+        if GatewayIPs.isExternal(ctx.state, gwBody, vip) {
+            if gwBody.usingIpSpace == true {
+                try GatewayIPs.requireIPSpaceAddress(ctx.state, gateway: gw, gwBody, vipText, what: "Virtual IP address")
+            } else if !GatewayIPs.allocated(gwBody).contains(vip) {
                 throw SimError.badRequest("Virtual IP address \(vipText) is not allocated to edge gateway \(gw.name).")
             }
         } else {
