@@ -33,7 +33,6 @@ enum RightName {
     static let vmEditNetwork = "vApp: Edit VM Network"
     static let certificateView = "Certificate Library: View"
     static let certificateManage = "Certificate Library: Manage"
-<<<<<<< HEAD
     // Catalogs (VCD's Catalog category; the names of CSE's and TF's rights lists).
     /// Set a catalog's access control (`ControlAccessParams`); to other orgs only where the org may publish.
     static let catalogSharing = "Catalog: Sharing"
@@ -43,13 +42,11 @@ enum RightName {
     static let catalogViewACL = "Catalog: View ACL"
     /// See the catalogs other orgs published (CSE's Kubernetes clusters rights bundle holds it).
     static let catalogViewPublished = "Catalog: View Published Catalogs"
-=======
     // IP spaces (VCD 10.4.1+; the names of CSE 4.2's rights bundle and of tenant role tables; CPI
     // 1.6 needs all three to use IP spaces: README "Additional Rights for CPI").
     static let ipSpaceAllocate = "IP Spaces: Allocate"
     static let ipSpaceView = "Private IP Spaces: View"
     static let ipSpaceManagePrivate = "Private IP Spaces: Manage"
->>>>>>> ipspaces
     /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
     static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
 
@@ -93,16 +90,13 @@ enum RightName {
         (certificateView, "Certificate Library", "VIEW", false),
         (certificateManage, "Certificate Library", "MODIFY", false),
         (preserveExtraConfig, "vApp", "MODIFY", false),
-<<<<<<< HEAD
         (catalogSharing, "Catalog", "MODIFY", false),
         (catalogPublish, "Catalog", "MODIFY", false),
         (catalogViewACL, "Catalog", "VIEW", false),
         (catalogViewPublished, "Catalog", "VIEW", false),
-=======
         (ipSpaceAllocate, "IP Spaces", "MODIFY", false),
         (ipSpaceView, "IP Spaces", "VIEW", false),
         (ipSpaceManagePrivate, "IP Spaces", "MODIFY", false),
->>>>>>> ipspaces
         (gatewayAdmin, "Gateway", "MODIFY", true),
         (albAdmin, "NSX-T ALB", "MODIFY", true),
         (computePolicyAdmin, "Provider VDC", "MODIFY", true),
@@ -121,83 +115,6 @@ enum RightName {
     static let capvcdRole: [String] = [
         orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
         computePolicyView, apiTokens, extraConfig, certificateView, catalogViewPublished, ipSpaceAllocate, ipSpaceView, ipSpaceManagePrivate,
-    /// Keeps `vmw:ExtraConfig` of uploaded OVFs (UI label; vcd-wire.md §7.3). Not in the capvcd role.
-    static let preserveExtraConfig = "vApp: Preserve All ExtraConfig Elements During OVF Import and Export"
-
-    // Provider-only.
-    static let gatewayAdmin = "Organization vDC Gateway: Configure System Properties"
-    static let albAdmin = "NSX-T ALB: Manage Load Balancer Infrastructure" // (inferred)
-    static let computePolicyAdmin = "Provider VDC Compute Policy: Manage" // (inferred)
-    static let entityTypeAdmin = "Defined Entity Type: Manage" // (inferred)
-    static let rightsBundleAdmin = "Rights Bundle: Edit" // (inferred)
-    /// PUBLIC and SHARED_SERVICES IP spaces, IP-space uplinks of provider gateways.
-    static let ipSpaceAdmin = "IP Spaces: Manage" // (inferred)
-
-    /// (name, category, VIEW|MODIFY, provider-only)
-    static let catalog: [(String, String, String, Bool)] = [
-        (orgView, "Organization", "VIEW", false),
-        (vdcView, "Organization VDC", "VIEW", false),
-        (gatewayView, "Gateway", "VIEW", false),
-        (natView, "Gateway Services", "VIEW", false),
-        (natConfigure, "Gateway Services", "MODIFY", false),
-        (lbView, "Gateway Services", "VIEW", false),
-        (lbConfigure, "Gateway Services", "MODIFY", false),
-        (firewallView, "Gateway Services", "VIEW", false),
-        (firewallConfigure, "Gateway Services", "MODIFY", false),
-        (routingConfigure, "Gateway Services", "MODIFY", false),
-        (networkView, "Organization VDC Network", "VIEW", false),
-        (networkEdit, "Organization VDC Network", "MODIFY", false),
-        (computePolicyView, "Organization VDC", "VIEW", false),
-        (roleView, "Roles and Rights", "VIEW", false),
-        (roleEdit, "Roles and Rights", "MODIFY", false),
-        (apiTokens, "User", "MODIFY", false),
-        (extraConfig, "vApp", "MODIFY", false),
-        (generalAdminView, "General", "VIEW", false),
-        (vappCreate, "vApp", "MODIFY", false),
-        (vappDelete, "vApp", "MODIFY", false),
-        (vappPower, "vApp", "MODIFY", false),
-        (vmEditProperties, "vApp", "MODIFY", false),
-        (vmEditCPU, "vApp", "MODIFY", false),
-        (vmEditMemory, "vApp", "MODIFY", false),
-        (vmEditDisk, "vApp", "MODIFY", false),
-        (vmEditNetwork, "vApp", "MODIFY", false),
-        (certificateView, "Certificate Library", "VIEW", false),
-        (certificateManage, "Certificate Library", "MODIFY", false),
-        (preserveExtraConfig, "vApp", "MODIFY", false),
-<<<<<<< HEAD
-        (catalogSharing, "Catalog", "MODIFY", false),
-        (catalogPublish, "Catalog", "MODIFY", false),
-        (catalogViewACL, "Catalog", "VIEW", false),
-        (catalogViewPublished, "Catalog", "VIEW", false),
-=======
-        (ipSpaceAllocate, "IP Spaces", "MODIFY", false),
-        (ipSpaceView, "IP Spaces", "VIEW", false),
-        (ipSpaceManagePrivate, "IP Spaces", "MODIFY", false),
->>>>>>> ipspaces
-        (gatewayAdmin, "Gateway", "MODIFY", true),
-        (albAdmin, "NSX-T ALB", "MODIFY", true),
-        (computePolicyAdmin, "Provider VDC", "MODIFY", true),
-        (entityTypeAdmin, "Defined Entity Type", "MODIFY", true),
-        (rightsBundleAdmin, "Rights Bundle", "MODIFY", true),
-        (ipSpaceAdmin, "IP Spaces", "MODIFY", true),
-    ]
-
-    static var tenantRights: [String] { catalog.filter { !$0.3 }.map(\.0) }
-
-    /// What the least-privilege CAPVCD user holds (CAPVCD VCD_SETUP.md, vcd-wire.md §9.4): the vApp
-    /// rights its machines need (compose, recompose, reconfigure with ExtraConfig and disk growth,
-    /// power, delete), gateway NAT and load balancing, reading certificates for TLS services, and
-<<<<<<< HEAD
-    /// seeing published catalogs (node templates the provider publishes; CSE's rights bundle).
-    static let capvcdRole: [String] = [
-        orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
-        computePolicyView, apiTokens, extraConfig, certificateView, catalogViewPublished,
-=======
-    /// the IP-space rights CPI 1.6 / CAPVCD 1.3 use on gateways with IP spaces.
-    static let capvcdRole: [String] = [
-        orgView, vdcView, gatewayView, natView, natConfigure, lbView, lbConfigure, networkView,
-        computePolicyView, apiTokens, extraConfig, certificateView, ipSpaceAllocate, ipSpaceView, ipSpaceManagePrivate,
->>>>>>> ipspaces
         vappCreate, vappDelete, vappPower, vmEditProperties, vmEditCPU, vmEditMemory, vmEditDisk, vmEditNetwork,
         capvcdClusterView, capvcdClusterFullAccess,
     ]
