@@ -55,8 +55,8 @@ extension CAPITestWorld {
 
     /// The lab's tenant side: gateway t1 with 8 addresses, routed network k8s-net (static pool, DNS)
     /// with an SNAT rule, template cse/ubuntu-k8s; with `alb`, load balancing on and seg-tenant assigned.
-    func world(_ h: Harness, alb: Bool = true, snat: Bool = true) throws -> CAPIWorld {
-        let gw = h.createGateway("t1", ips: 8)
+    func world(_ h: Harness, alb: Bool = true, snat: Bool = true, gateway: String? = nil, snatIP: String? = nil) throws -> CAPIWorld {
+        let gw = gateway ?? h.createGateway("t1", ips: 8)
         var seg: String? = nil
         if alb {
             let cloud = h.values(h.call("GET", "/cloudapi/1.0.0/loadBalancer/clouds", token: h.provider)).first!["id"] as! String
@@ -81,7 +81,7 @@ extension CAPITestWorld {
         XCTAssertEqual(s, "success")
         if snat {
             h.waitTask(h.call("POST", "/cloudapi/1.0.0/edgeGateways/\(gw)/nat/rules", token: h.tenant, json: [
-                "name": "snat-k8s", "type": "SNAT", "externalAddresses": h.allocated(gw)[0], "internalAddresses": "192.168.10.0/24"]), token: h.tenant)
+                "name": "snat-k8s", "type": "SNAT", "externalAddresses": snatIP ?? h.allocated(gw)[0], "internalAddresses": "192.168.10.0/24"]), token: h.tenant)
         }
         try upload(h, token: h.tenant, catalog: "cse", item: "ubuntu-k8s")
         return CAPIWorld(gw: gw, seg: seg)

@@ -220,9 +220,46 @@ extension CAPISimTests {
         XCTAssertTrue(mine.contains { $0.status == 503 }, "faults reached the controllers")
     }
 
+    /// On a gateway that uses IP spaces, CAPVCD's control-plane VIP and the CPI's service VIP are
+    /// floating IPs allocated from the IP space and claimed (USED_MANUAL); deleting the cluster
+    /// gives them back.
+    func testClusterOnAGatewayWithIPSpaces() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let spaces = IPSpaceHelpers()
+        let w = spaces.build(h, quota: 5)
+        let snatIP = try XCTUnwrap(spaces.allocate(h, w.space, token: h.tenant, ["type": "FLOATING_IP", "quantity": 1])?.first?["value"] as? String)
+        _ = try world(h, gateway: w.gateway, snatIP: snatIP)
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "ips", workers: 1))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/ips") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(cl), "Provisioned", cl.text)
+        let vip = ((obj(cl)["spec"] as? [String: Any])?["controlPlaneEndpoint"] as? [String: Any])?["host"] as? String ?? ""
+        XCTAssertTrue(vip.hasPrefix("198.51.100.") && vip != snatIP, vip)
+        let claimed = spaces.allocation(h, w.space, token: h.tenant, filter: "usageState==USED_MANUAL;type==FLOATING_IP")
+        XCTAssertTrue(claimed.contains { $0["value"] as? String == vip }, "\(claimed)")
+        // The CPI's LoadBalancer service gets its own floating IP.
+        let svc = kube(h, "ips", "POST", "/api/v1/namespaces/default/services", json: [
+            "apiVersion": "v1", "kind": "Service", "metadata": ["name": "web", "namespace": "default"],
+            "spec": ["type": "LoadBalancer", "ports": [["port": 80, "protocol": "TCP"]]]])
+        XCTAssertEqual(svc.status, 201, svc.text)
+        let lb = poll(h, "ips", "/api/v1/namespaces/default/services/web") {
+            (((self.obj($0)["status"] as? [String: Any])?["loadBalancer"] as? [String: Any])?["ingress"] as? [[String: Any]])?.first?["ip"] != nil
+        }
+        let svcIP = (((obj(lb)["status"] as? [String: Any])?["loadBalancer"] as? [String: Any])?["ingress"] as? [[String: Any]])?.first?["ip"] as? String ?? ""
+        XCTAssertTrue(svcIP.hasPrefix("198.51.100.") && svcIP != vip && svcIP != snatIP, svcIP)
+        XCTAssertEqual(kube(h, "kind", "DELETE", "\(Self.capi)/clusters/ips").status, 200)
+        poll(h, "kind", "\(Self.capi)/clusters/ips") { $0.status == 404 }
+        let left = spaces.allocation(h, w.space, token: h.tenant, filter: "type==FLOATING_IP").compactMap { $0["value"] as? String }
+        XCTAssertEqual(left, [snatIP], "the cluster's floating IPs went back; the SNAT's stays")
+    }
+
     func ready(_ r: HTTPResponseMessage) -> [String: Any]? {
         (status(obj(r))["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "Ready" }
     }
 
     func readyReason(_ r: HTTPResponseMessage) -> String? { ready(r)?["reason"] as? String }
 }
+
+/// The IP-space helpers outside their test class.
+struct IPSpaceHelpers: IPSpaceWorld {}

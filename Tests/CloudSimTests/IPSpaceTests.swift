@@ -6,17 +6,23 @@ import XCTest
 /// IP spaces: the provider builds a PUBLIC space, a provider gateway that uses IP spaces and the
 /// uplink binding them; the tenant's gateway on it takes floating IPs by allocation (task result),
 /// finds them by filter, claims one (USED_MANUAL), serves it in a virtual service and releases it.
-final class IPSpaceTests: XCTestCase {
-    static let spaces = "/cloudapi/1.0.0/ipSpaces"
+/// The provider's side: a PUBLIC space (198.51.100.10–14, quota 2; /30 prefixes from .64, quota
+/// 1), a provider gateway with IP spaces, the uplink, and `t1-ipspace` of xav_lab on it.
+struct IPSpaceWorldIDs {
+    var space = ""
+    var external = ""
+    var uplink = ""
+    var gateway = ""
+}
 
-    /// The provider's side: a PUBLIC space (198.51.100.10–14, quota 2; /30 prefixes from .64, quota
-    /// 1), a provider gateway with IP spaces, the uplink, and `t1-ipspace` of xav_lab on it.
-    struct World {
-        var space = ""
-        var external = ""
-        var uplink = ""
-        var gateway = ""
-    }
+/// The IP-space world the tests build (shared by IPSpaceTests and the CAPVCD tests on a gateway
+/// with IP spaces).
+protocol IPSpaceWorld {}
+
+extension IPSpaceWorld {
+    typealias World = IPSpaceWorldIDs
+    static var spaces: String { "/cloudapi/1.0.0/ipSpaces" }
+
 
     func publicSpace(_ h: Harness, name: String = "public-ips", ranges: [[String: Any]]? = nil, quota: Int? = 2) -> HTTPResponseMessage {
         var r: [String: Any] = ["ipRanges": ranges ?? [["startIpAddress": "198.51.100.10", "endIpAddress": "198.51.100.14"]]]
@@ -29,9 +35,9 @@ final class IPSpaceTests: XCTestCase {
         ])
     }
 
-    func build(_ h: Harness, gateway: Bool = true) -> World {
+    func build(_ h: Harness, gateway: Bool = true, quota: Int? = 2) -> World {
         var w = World()
-        var (s, owner, _) = h.waitTask(publicSpace(h), token: h.provider)
+        var (s, owner, _) = h.waitTask(publicSpace(h, quota: quota), token: h.provider)
         XCTAssertEqual(s, "success")
         w.space = owner ?? ""
         (s, owner, _) = h.waitTask(h.call("POST", "/cloudapi/1.0.0/externalNetworks", token: h.provider, json: [
@@ -103,6 +109,9 @@ final class IPSpaceTests: XCTestCase {
         h.values(h.call("GET", "\(Self.spaces)/\(space)/allocations?filter=\(filter)&page=1&pageSize=25", token: token))
     }
 
+}
+
+final class IPSpaceTests: XCTestCase, IPSpaceWorld {
     func testProviderBuildsAPublicSpaceAndAGatewayOnIt() throws {
         try bothWays { h in
             let classic = h.createGateway("t1-classic", ips: 2)

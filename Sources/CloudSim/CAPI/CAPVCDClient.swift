@@ -168,8 +168,12 @@ final class CAPVCDClient: VCDControllerClient {
     }
 
     /// The first address allocated to the gateway that nothing uses (NAT, virtual services, the
-    /// primary address: `usedIpAddresses`), inside `vipSubnet` when set.
-    func freeVIP(_ site: Site, vipSubnet: String?) throws -> String {
+    /// primary address: `usedIpAddresses`), inside `vipSubnet` when set; on a gateway that uses
+    /// IP spaces, a floating IP claimed for `marker` (VCDControllerIPSpaces.swift).
+    func freeVIP(_ site: Site, vipSubnet: String?, marker: String) throws -> String {
+        if Self.usesIPSpace(site.gateway) {
+            return try must("NoFreeVIP") { try claimFloatingIP(gatewayId: site.gatewayId, gatewayName: site.gatewayName, marker: marker) }
+        }
         let used = try must("NoFreeVIP") {
             try list(Self.path("edgeGateways/\(site.gatewayId)/usedIpAddresses"), GatewayUsedIPAddress.self,
                      what: "used IP addresses of gateway [\(site.gatewayName)]")

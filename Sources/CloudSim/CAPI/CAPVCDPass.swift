@@ -198,7 +198,7 @@ struct CAPVCDPass {
                 throw CAPIFailure(reason: "RDETypeNotFound", message: "the entity type \(CAPVCDEntity.typeID) is not registered in VCD: the provider registers it before CAPVCD runs")
             }
             var vip = input.vip
-            if vip.isEmpty { vip = try client.freeVIP(site, vipSubnet: input.vipSubnet) }
+            if vip.isEmpty { vip = try client.freeVIP(site, vipSubnet: input.vipSubnet, marker: "\(input.name)-control-plane-vip") }
             rdeId = try client.createEntity(typeId: CAPVCDEntity.typeID, name: input.name,
                                             entity: CAPVCDEntity.body(name: input.name, site: site, siteURL: input.siteURL, phase: "provisioning",
                                                                       kubernetes: input.kubernetes, uid: input.uid, vip: vip, nodePools: [], errors: [],
@@ -212,7 +212,7 @@ struct CAPVCDPass {
         if vip.isEmpty, let existing = try client.lbSummary(gatewayId: site.gatewayId, kind: "virtualServiceSummaries", name: lbName) {
             vip = existing["virtualIpAddress"]?.stringValue ?? ""
         }
-        if vip.isEmpty { vip = try client.freeVIP(site, vipSubnet: input.vipSubnet) }
+        if vip.isEmpty { vip = try client.freeVIP(site, vipSubnet: input.vipSubnet, marker: "\(input.name)-control-plane-vip") }
         let lb = try client.ensureLB(site, name: lbName, vip: vip, port: 6443)
         let made = InfraMade(site: site, rdeId: rdeId, rdeVersion: rdeVersion, vappId: vappId,
                              lb: CAPVCDClient.ControlPlaneLB(externalIP: lb.vip, internalIP: nil, natRuleId: nil, poolId: lb.poolId, vsId: lb.vsId))
@@ -341,13 +341,24 @@ struct CAPVCDPass {
 
     func teardown(_ r: CAPIClusterRecord) throws {
         let client = client(r.name, credentials(r), release05: r.isCAPVCD05)
+        // Floating IPs of an IP space go back once what used them is gone.
+        let gw = try client.must("LoadBalancerDeleteFailed") { () -> EdgeGateway? in
+            let g = try client.call("GET", CAPVCDClient.path("edgeGateways/\(r.gatewayId)"))
+            return g.status == 200 ? try? JSONDecoder().decode(EdgeGateway.self, from: g.body) : nil
+        }
+        func release(_ ip: String) throws {
+            guard let gw, CAPVCDClient.usesIPSpace(gw), !ip.isEmpty else { return }
+            try client.must("LoadBalancerDeleteFailed") { try client.releaseFloatingIP(gatewayId: r.gatewayId, gatewayName: gw.name ?? r.gatewayId, ip: ip) }
+        }
         let cpi = sim.capiRead { s in s.children(Kind.capiRecord, of: CPIRecord.parent(r.name)).compactMap { try? $0.decode(CPIRecord.self) } }
         for c in cpi {
             for vs in c.vsIds { try client.deleteLB(poolId: nil, vsId: vs) }
             for p in c.poolIds { try client.deleteLB(poolId: p, vsId: nil) }
+            try release(c.vip)
         }
         try client.deleteLB(poolId: r.poolId, vsId: r.vsId)
         try client.deleteNATRule(gatewayId: r.gatewayId, r.natRuleId)
+        try release(r.vip)
         try client.deleteVApp(r.vappId)
         if let id = r.rdeId, !id.hasPrefix(CAPVCD05Entity.noRDEPrefix) { try client.deleteEntity(id) }
     }

@@ -161,7 +161,10 @@ enum CPIServices {
     }
 
     /// The first address allocated to the gateway that nothing uses, inside `vipSubnet` when set.
-    static func freeVIP(_ client: CPIClient, _ site: Site) throws -> String {
+    static func freeVIP(_ client: CPIClient, _ site: Site, marker: String) throws -> String {
+        if CPIClient.usesIPSpace(site.gateway) {
+            return try client.claimFloatingIP(gatewayId: site.gatewayId, gatewayName: site.gatewayName, marker: marker)
+        }
         let used = try client.list(path("edgeGateways/\(site.gatewayId)/usedIpAddresses"), GatewayUsedIPAddress.self,
                                    what: "used IP addresses of gateway [\(site.gatewayName)]")
         let taken = Set(used.compactMap { $0.ipAddress.flatMap(IPv4.parse) })
@@ -212,36 +215,12 @@ enum CPIServices {
                                                JSONValue.self, what: "pool [\(n.pool)]").first?["id"]?.stringValue {
                     poolId = found
                 } else {
-                    var pool = LoadBalancerPool()
-                    pool.name = n.pool
-                    pool.enabled = true
-                    pool.defaultPort = p.nodePort
-                    pool.gracefulTimeoutPeriod = 0
-                    pool.algorithm = "LEAST_CONNECTIONS"
-                    pool.gatewayRef = OpenAPIReference(name: site.gatewayName, id: site.gatewayId)
-                    pool.healthMonitors = [PoolHealthMonitor(type: "TCP")]
-                    pool.members = item.members.map { VCDControllerClient.member($0, p.nodePort) }
-                    let task = try client.change("POST", path("loadBalancer/pools"), body: CPIClient.json(pool), what: "create pool [\(n.pool)]")
-                    guard let id = task?.owner?.id else { throw CPIError(message: "unable to create pool [\(n.pool)]: the task names no pool") }
-                    poolId = id
+                    poolId = try client.createPool(gatewayId: site.gatewayId, gatewayName: site.gatewayName, name: n.pool, members: item.members, port: p.nodePort)
                 }
                 pools.append(poolId)
-                if vip.isEmpty { vip = try freeVIP(client, site) }
-                var vs = VirtualService()
-                vs.name = n.vs
-                vs.enabled = true
-                vs.virtualIpAddress = vip
-                vs.gatewayRef = OpenAPIReference(name: site.gatewayName, id: site.gatewayId)
-                vs.loadBalancerPoolRef = OpenAPIReference(name: n.pool, id: poolId)
-                vs.serviceEngineGroupRef = OpenAPIReference(name: site.segName, id: site.segId)
-                vs.applicationProfile = ApplicationProfile(name: "System-L4-Application", type: "L4", systemDefined: true)
-                var sp = ServicePort()
-                sp.portStart = p.port
-                sp.sslEnabled = false
-                sp.tcpUdpProfile = TCPUDPProfile(type: "TCP_PROXY")
-                vs.servicePorts = [sp]
-                let task = try client.change("POST", path("loadBalancer/virtualServices"), body: CPIClient.json(vs), what: "create virtual service [\(n.vs)]")
-                guard let id = task?.owner?.id else { throw CPIError(message: "unable to create virtual service [\(n.vs)]: the task names no virtual service") }
+                if vip.isEmpty { vip = try freeVIP(client, site, marker: n.vs) }
+                let id = try client.createVirtualService(gatewayId: site.gatewayId, gatewayName: site.gatewayName, segId: site.segId, segName: site.segName,
+                                                         name: n.vs, vip: vip, port: p.port, poolId: poolId, poolName: n.pool)
                 vss.append(id)
             }
             rec.poolIds = pools
@@ -313,23 +292,15 @@ enum CPIServices {
         guard var rec = item.record else { return }
         var failure: CPIError? = nil
         func gone(_ kind: String, _ id: String) throws {
-            let r = try client.call("DELETE", path("loadBalancer/\(kind)/\(id)"))
-            if r.status == 404 { return }
-            guard (200..<300).contains(r.status) else {
-                throw CPIError(message: "unable to delete \(kind == "pools" ? "pool" : "virtual service") [\(id)]: \(CPIClient.describe(r))", busy: CPIClient.isBusy(r))
-            }
-            guard r.status == 202, let loc = r.headers["Location"], let tid = loc.split(separator: "/").last else { return }
-            for _ in 0..<50 {
-                let t = try client.call("GET", "/api/task/\(tid)", accept: "application/*+json;version=\(client.version)")
-                guard let task = try? JSONDecoder().decode(VCDTask.self, from: t.body), let st = task.status else { break }
-                if st == VCDTask.Status.success { return }
-                if VCDTask.Status.isFinal(st) { throw CPIError(message: "unable to delete [\(id)]: task failed: [\(task.error?.message ?? st)]") }
-            }
-            throw CPIError(message: "unable to delete [\(id)]: task still running", busy: true)
+            try client.deleteObject("loadBalancer/\(kind)/\(id)", what: "\(kind == "pools" ? "pool" : "virtual service") [\(id)]")
         }
         do {
             while let vs = rec.vsIds.first { try gone("virtualServices", vs); rec.vsIds.removeFirst() }
             while let p = rec.poolIds.first { try gone("pools", p); rec.poolIds.removeFirst() }
+            // A floating IP of an IP space goes back once nothing uses it.
+            if !rec.vip.isEmpty, let site = try? self.site(client), CPIClient.usesIPSpace(site.gateway) {
+                try client.releaseFloatingIP(gatewayId: site.gatewayId, gatewayName: site.gatewayName, ip: rec.vip)
+            }
         } catch let e as CPIError {
             failure = e
         } catch {
