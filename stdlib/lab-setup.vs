@@ -24,8 +24,8 @@
 # and CAPVCD's machines name that catalog. If the lab org does not see the template there, ova=
 # (or, on the embedded simulator, its node image) is uploaded into that org's catalog through the
 # provider session, and the catalog is shared with the lab org read-only; without either it is an
-# error that says what the provider has to do. (The embedded simulator's CAPVCD does not look at
-# other orgs' catalogs yet: there the cluster fails with CatalogNotFound, docs/simulator.md.)
+# error that says what the provider has to do. CAPVCD finds the template through VCD's query
+# service as the cluster's user, so it sees exactly what the share or publication allows.
 #
 # Parameters (key=value on the command line; defaults from the blog's lab):
 import "preflight" as preflight

@@ -184,6 +184,24 @@ final class CatalogSharingScriptTests: XCTestCase {
         XCTAssertEqual(sim.counters.writes, writes, "the second run wrote to VCD:\n\(againText)")
     }
 
+    /// The whole lab with the node template in the provider's catalog shared to the lab org: the
+    /// simulated CAPVCD finds it through VCD's query service as the cluster's user and the
+    /// cluster comes up from it; the tenant has no catalog of its own.
+    func testTheWholeLabWithTheTemplateInAProviderCatalog() throws {
+        let c = try ClusterHarness()
+        let sim = c.h.sim
+        let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
+        let root = SimHarness.packageRoot
+        let args = ["sshKey=/nonexistent.pub", "kubeconfig=\(c.h.dir)/wc.kubeconfig", "timeout=2", "catalogOrg=System"]
+        let out = try c.run("", tooling: tooling, args: args, file: root + "/stdlib/lab-setup.vs")
+        let text = (c.h.output + out).joined(separator: "\n")
+        XCTAssertTrue(out.contains { $0.hasPrefix("cluster capi-cluster: Provisioned, endpoint ") }, text)
+        XCTAssertTrue(out.contains { $0.hasPrefix("lab ready: ") }, text)
+        XCTAssertEqual(try c.run(#"print(cloud.org("xav_lab").catalogs.names)"#), ["[]"], "no catalog of the tenant's own")
+        XCTAssertTrue(sim.requestLog.contains { ($0.agent ?? "").hasPrefix("cluster-api-provider-cloud-director/") && $0.path.hasSuffix("/action/recomposeVApp")
+            && $0.status == 202 }, "CAPVCD made the VMs from the shared template")
+    }
+
     /// On a real site (no cloud.simulator), a provider catalog the lab org does not see is an error
     /// that says what the provider has to do (nothing goes into any catalog); with the preflight, a
     /// FAIL before any write.
