@@ -108,6 +108,51 @@ extension CAPISimTests {
         XCTAssertEqual(phase(done), "Provisioned", done.text)
     }
 
+    /// The cluster's secret holds an API token (refresh token): CAPVCD exchanges it for a session.
+    /// Once the token is revoked and that session has expired, the next change of the cluster
+    /// shows VCD's refusal; a new token in the secret lets it go on.
+    func testRevokedAPITokenThenANewOne() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        func makeToken(_ name: String) -> (id: String, refresh: String) {
+            // A fresh session of capvcd (the harness's may have gone idle).
+            let basic = Data("capvcd@xav_lab:\(Harness.password)".utf8).base64EncodedString()
+            let login = h.call("POST", "/cloudapi/1.0.0/sessions", token: nil, headers: ["Authorization": "Basic \(basic)"])
+            let session = login.headers["X-VMWARE-VCLOUD-ACCESS-TOKEN"] ?? ""
+            let reg = h.call("POST", "/oauth/tenant/xav_lab/register", token: session, json: ["client_name": name])
+            XCTAssertEqual(reg.status, 200, reg.text)
+            let client = h.json(reg)["client_id"] as? String ?? ""
+            let form = "grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer&assertion=\(session)&client_id=\(client)"
+            let g = h.call("POST", "/oauth/tenant/xav_lab/token", token: nil, body: Data(form.utf8), headers: ["Content-Type": "application/x-www-form-urlencoded"])
+            return ("urn:vcloud:token:\(client)", h.json(g)["refresh_token"] as? String ?? "")
+        }
+        let first = makeToken("capi-1")
+        var objects = manifests(name: "tok", workers: 1)
+        objects[0].1["data"] = ["username": Data("capvcd".utf8).base64EncodedString(), "password": "",
+                                "refreshToken": Data(first.refresh.utf8).base64EncodedString()]
+        apply(h, "kind", objects)
+        let up = poll(h, "kind", "\(Self.capi)/clusters/tok") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(up), "Provisioned", up.text)
+        XCTAssertTrue(h.sim.requestLog.contains { $0.path == "/oauth/tenant/xav_lab/token" && $0.status == 200 && ($0.agent ?? "").hasPrefix("cluster-api-provider") })
+        XCTAssertEqual(h.call("DELETE", "/cloudapi/1.0.0/tokens/\(first.id)", token: h.provider).status, 204)
+        h.sim.clock.advance(seconds: 3600)  // the controller's session ends idle
+        let scale = kube(h, "kind", "PATCH", "\(Self.capi)/machinedeployments/tok-md-0", json: ["spec": ["replicas": 2]], contentType: "application/merge-patch+json")
+        XCTAssertEqual(scale.status, 200, scale.text)
+        let stuck = poll(h, "kind", "\(Self.capi)/clusters/tok") { self.readyReason($0) == "VCDLoginFailed" }
+        let message = ready(stuck)?["message"] as? String ?? ""
+        XCTAssertTrue(message.contains("refresh token") && message.contains("invalid_grant"), message)
+        XCTAssertFalse(message.contains(first.refresh), "the token never shows")
+        let second = makeToken("capi-2")
+        XCTAssertEqual(kube(h, "kind", "PATCH", "/api/v1/namespaces/default/secrets/capi-user-credentials",
+                            json: ["data": ["refreshToken": Data(second.refresh.utf8).base64EncodedString()]], contentType: "application/merge-patch+json").status, 200)
+        let machines = "\(Self.capi)/machines"
+        let all = poll(h, "kind", machines) { self.items($0).filter { self.status($0)["phase"] as? String == "Running" }.count == 3 }
+        XCTAssertEqual(items(all).map { status($0)["phase"] as? String ?? "" }.sorted(), ["Running", "Running", "Running"],
+                       "\(items(all).map { status($0)["failureMessage"] ?? "" }) \(ready(kube(h, "kind", "GET", "\(Self.capi)/clusters/tok")) ?? [:])")
+    }
+
     /// Each right of the least-privilege `capvcd` role taken away in turn: either the cluster still
     /// comes up (the controllers do not use it to create a cluster) or the Cluster shows VCD's 403
     /// naming that right. The set of rights creation needs is pinned.
