@@ -352,6 +352,26 @@ final class ClusterTests: XCTestCase {
         XCTAssertTrue(e?.hint?.contains("delete the cluster") == true, "\(String(describing: e?.hint))")
     }
 
+    /// What CAPVCD's conditions say reaches the runbook with the fix: a refusal the controllers
+    /// retry but only a person fixes (a missing right) stops waitFor at once; a Failed cluster's
+    /// reason picks the hint.
+    func testWaitForNamesTheFixOfTheControllersReason() throws {
+        let c = try ClusterHarness()
+        try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster)
+        let denied = "unable to power on VM [m1]: [403 Forbidden: Either you need some or all of the following rights [vApp: Power Operations] to perform operations [VAPP_POWER] for /api/vApp/vm-1.] (retrying)"
+        try statusCluster(c, .object(["phase": "Provisioning", "conditions": .array([
+            .object(["type": "Ready", "status": "False", "reason": "VCDAccessDenied", "severity": "Error", "message": .string(denied)]),
+        ])]))
+        let e = c.failure(ClusterHarness.setup + ClusterHarness.ensureCluster + #"wc.waitFor("Provisioned", timeout: 30s)"#)
+        XCTAssertEqual(e?.message, "cluster default/capi-cluster is stuck: \(denied)")
+        XCTAssertTrue(e?.hint?.contains("add it to the role") == true && e?.hint?.contains("retry on their own") == true, "\(String(describing: e?.hint))")
+
+        try statusCluster(c, .object(["phase": "Failed", "failureMessage": "unable to create VM m2: No free address in the static pool of network k8s-net.",
+                                      "conditions": .array([.object(["type": "Ready", "status": "False", "reason": "IPPoolExhausted", "severity": "Error"])])]))
+        let f = c.failure(ClusterHarness.setup + ClusterHarness.ensureCluster + #"wc.waitFor("Provisioned", timeout: 30s)"#)
+        XCTAssertTrue(f?.hint?.contains("extend the pool") == true, "\(String(describing: f?.hint))")
+    }
+
     func testWaitForTimesOutNamingTheLastPhaseAndConditions() throws {
         let c = try ClusterHarness()
         try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster)
