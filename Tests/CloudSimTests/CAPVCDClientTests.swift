@@ -299,6 +299,47 @@ extension CAPISimTests {
         XCTAssertEqual(left, [snatIP], "the cluster's floating IPs went back; the SNAT's stays")
     }
 
+    /// A SHARED service engine group whose assignment allows one virtual service on the gateway:
+    /// the first cluster's control plane takes it; its LoadBalancer Service gets the CPI's Warning
+    /// event with VCD's words, and a second cluster fails with them.
+    func testServiceEngineGroupAtItsVirtualServiceLimit() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        let w = try world(h, alb: false)
+        let cloud = h.values(h.call("GET", "/cloudapi/1.0.0/loadBalancer/clouds", token: h.provider)).first!["id"] as! String
+        let importable = h.values(h.call("GET", "/cloudapi/1.0.0/nsxAlbResources/importableServiceEngineGroups?filter=_context==\(cloud)", token: h.provider))
+        let backing = importable.first { $0["displayName"] as? String == "seg-tenant" }!
+        let (st, segId, _) = h.waitTask(h.call("POST", "/cloudapi/1.0.0/loadBalancer/serviceEngineGroups", token: h.provider, json: [
+            "name": "seg-shared", "reservationType": "SHARED",
+            "serviceEngineGroupBacking": ["backingId": backing["id"]!, "loadBalancerCloudRef": ["id": cloud]]]), token: h.provider)
+        XCTAssertEqual(st, "success")
+        XCTAssertEqual(h.waitTask(h.call("PUT", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer", token: h.provider, json: ["enabled": true]), token: h.provider).0, "success")
+        XCTAssertEqual(h.waitTask(h.call("POST", "/cloudapi/1.0.0/loadBalancer/serviceEngineGroups/assignments", token: h.provider, json: [
+            "gatewayRef": ["id": w.gw], "serviceEngineGroupRef": ["id": segId!], "maxVirtualServices": 1, "minVirtualServices": 0]), token: h.provider).0, "success")
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "seg1", workers: 1))
+        XCTAssertEqual(phase(poll(h, "kind", "\(Self.capi)/clusters/seg1") { ["Provisioned", "Failed"].contains(self.phase($0)) }), "Provisioned")
+        XCTAssertEqual(kube(h, "seg1", "POST", "/api/v1/namespaces/default/services", json: [
+            "apiVersion": "v1", "kind": "Service", "metadata": ["name": "web", "namespace": "default"],
+            "spec": ["type": "LoadBalancer", "ports": [["port": 80, "protocol": "TCP"]]]]).status, 201)
+        let events = poll(h, "seg1", "/api/v1/namespaces/default/events") { r in self.items(r).contains { $0["reason"] as? String == "SyncLoadBalancerFailed" } }
+        let warning = items(events).first { $0["reason"] as? String == "SyncLoadBalancerFailed" }?["message"] as? String ?? ""
+        XCTAssertTrue(warning.contains("maximum number of virtual services (1)"), warning)
+        apply(h, "kind", Array(manifests(name: "seg2", workers: 0).dropFirst()))
+        let second = poll(h, "kind", "\(Self.capi)/clusters/seg2") { ["Provisioned", "Failed"].contains(self.phase($0)) }
+        XCTAssertEqual(phase(second), "Failed")
+        XCTAssertEqual(readyReason(second), "LoadBalancerCreateFailed")
+        XCTAssertTrue((status(obj(second))["failureMessage"] as? String ?? "").contains("maximum number of virtual services"), second.text)
+        // What the failed first reconcile made (RDE, vApp, pool) goes with the cluster.
+        let before = h.sim.capiRead { ($0.all(Kind.entity).count, $0.all(Kind.vApp).count, $0.all(Kind.lbPool).count) }
+        XCTAssertEqual(kube(h, "kind", "DELETE", "\(Self.capi)/clusters/seg2").status, 200)
+        poll(h, "kind", "\(Self.capi)/clusters/seg2") { $0.status == 404 }
+        let after = h.sim.capiRead { ($0.all(Kind.entity).count, $0.all(Kind.vApp).count, $0.all(Kind.lbPool).count) }
+        XCTAssertEqual(after.0, before.0 - 1, "the RDE")
+        XCTAssertEqual(after.1, before.1 - 1, "the vApp")
+        XCTAssertEqual(after.2, before.2 - 1, "the pool made before the refused virtual service")
+    }
+
     func ready(_ r: HTTPResponseMessage) -> [String: Any]? {
         (status(obj(r))["conditions"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "Ready" }
     }

@@ -77,7 +77,12 @@ final class CAPIReconciler {
             // A CAPVCD that did not start removes nothing: the VCDCluster's finalizer holds.
             if case .notRunning(let f) = capvcd { try controllerDown(cl, f, deleting: true); return .none }
             guard try markDeleting(cl) else { return .none }
-            guard let r = rec?.1 else { try finishDelete(cl, record: nil); return .none }
+            guard let r = rec?.1 else {
+                // A cluster whose first reconcile failed halfway: what it made is found by name.
+                if let input = deletionInput(cl) { return .deleteUnrecorded(input) }
+                try finishDelete(cl, record: nil)
+                return .none
+            }
             return .delete(r)
         }
         let phase = cl["status"]?["phase"]?.stringValue
@@ -194,6 +199,34 @@ final class CAPIReconciler {
                           vipSubnet: KO.str(vc, "spec.loadBalancerConfigSpec.vipSubnet"), vip: KO.str(vc, "spec.controlPlaneEndpoint.host") ?? "",
                           siteURL: creds.host, rdeId: KO.str(vc, "spec.rdeId") ?? "", kubernetes: KO.str(kcp, "spec.version") ?? "",
                           templates: names, credentials: creds, config05: nil, workers05: [], controlPlane05: [])
+    }
+
+    /// What a Cluster without a record may have left in VCD (an RDE id on its VCDCluster, objects
+    /// named after it), with the credentials to remove them; nil when its VCDCluster is gone.
+    func deletionInput(_ cl: JSONValue) -> InfraInput? {
+        let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
+        guard let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, refs(cl).infra) else { return nil }
+        let config = capvcd.config05
+        func pick(_ key: String, _ fallback: String?) -> String {
+            let v = KO.str(vc, "spec.\(key)") ?? ""
+            return v.isEmpty ? (fallback ?? "") : v
+        }
+        var creds: VCDCredentials
+        if let config {
+            let org = pick("org", config.org)
+            let (user, userOrg) = (try? userContext(vc, clusterOrg: org, cluster: name)) ?? ("", org)
+            creds = VCDCredentials(user: user, userOrg: userOrg, password: KO.str(vc, "spec.userContext.password") ?? "",
+                                   refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
+        } else {
+            creds = credentials(ns, vc)
+        }
+        creds.host = pick("site", config?.host)
+        let org = pick("org", config?.org)
+        if creds.userOrg.isEmpty { creds.userOrg = org }
+        let rde = config != nil ? (KO.str(vc, "status.infraId") ?? "") : (KO.str(vc, "spec.rdeId") ?? "")
+        return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org, vdc: pick("ovdc", config?.vdc),
+                          network: pick("ovdcNetwork", config?.network), vipSubnet: nil, vip: "", siteURL: creds.host, rdeId: rde, kubernetes: "",
+                          templates: [], credentials: creds, config05: config, workers05: [], controlPlane05: [])
     }
 
     /// The infrastructure made in VCD (CAPVCDPass): the record, the VCDCluster ready with its

@@ -11,6 +11,8 @@ enum CAPVCDStep {
     case machines(CAPIClusterRecord)
     /// Everything VCD holds for the cluster goes, then its objects.
     case delete(CAPIClusterRecord)
+    /// A cluster whose first reconcile stopped halfway (no record): what it made goes, by name.
+    case deleteUnrecorded(InfraInput)
 }
 
 /// A catalog and template a VCDMachineTemplate names.
@@ -139,6 +141,7 @@ struct CAPVCDPass {
             case .createInfra(let input): try createInfrastructure(input)
             case .machines(let r): try machines(ns, name, r)
             case .delete(let r): try delete(ns, name, r)
+            case .deleteUnrecorded(let input): try deleteUnrecorded(input)
             }
         } catch let f as CAPIFailure where f.busy || Self.retried.contains(f.reason) {
             // Retried on the next pass, as the real controllers requeue; a refusal (not a task still
@@ -361,6 +364,43 @@ struct CAPVCDPass {
         try release(r.vip)
         try client.deleteVApp(r.vappId)
         if let id = r.rdeId, !id.hasPrefix(CAPVCD05Entity.noRDEPrefix) { try client.deleteEntity(id) }
+    }
+
+    /// What a first reconcile made before it failed, found by the names it gives them: the
+    /// control plane's virtual service and pool (and 0.5.x's DNAT rule, or an IP space's claimed
+    /// address), the vApp, the RDE. A site that cannot be resolved had nothing made on it.
+    func deleteUnrecorded(_ input: InfraInput) throws {
+        let is05 = input.config05 != nil
+        let client = client(input.name, input.credentials, release05: is05)
+        if let place = try? client.locate(org: input.org, vdc: input.vdc, network: input.network) {
+            let gw = try client.must("LoadBalancerDeleteFailed") {
+                try client.get(CAPVCDClient.path("edgeGateways/\(place.gateway)"), EdgeGateway.self, what: "edge gateway [\(place.gateway)]")
+            }
+            let lbName = input.rdeId.isEmpty ? nil : is05 ? "\(input.name)-\(input.rdeId)-tcp" : "\(input.name)-\(XID.uuid(input.rdeId))-tcp"
+            if let lbName {
+                let vs = try client.must("LoadBalancerDeleteFailed") { try client.lbSummary(gatewayId: place.gateway, kind: "virtualServiceSummaries", name: lbName) }
+                let pool = try client.must("LoadBalancerDeleteFailed") { try client.lbSummary(gatewayId: place.gateway, kind: "poolSummaries", name: lbName) }
+                try client.deleteLB(poolId: pool?["id"]?.stringValue, vsId: vs?["id"]?.stringValue)
+                if is05 {
+                    let site = CAPVCDClient.Site(orgId: place.org, orgName: input.org, vdcId: place.vdc, vdcName: input.vdc, networkId: place.network,
+                                                 networkName: input.network, gatewayId: place.gateway, gatewayName: gw.name ?? place.gateway, gateway: gw,
+                                                 segId: "", segName: nil)
+                    let rule = try client.natRules(site).first { $0["name"]?.stringValue == "dnat-\(lbName)" }
+                    try client.deleteNATRule(gatewayId: place.gateway, rule?["id"]?.stringValue)
+                }
+            }
+            if CAPVCDClient.usesIPSpace(gw) {
+                try client.must("LoadBalancerDeleteFailed") {
+                    try client.releaseClaim(gatewayId: place.gateway, gatewayName: gw.name ?? place.gateway, marker: "\(input.name)-control-plane-vip")
+                }
+            }
+            if let vapp = try client.findVApp(vdcId: place.vdc, name: input.name) { try client.deleteVApp(vapp) }
+        }
+        if !input.rdeId.isEmpty, !input.rdeId.hasPrefix(CAPVCD05Entity.noRDEPrefix) { try client.deleteEntity(input.rdeId) }
+        try sim.capiWrite { tx in
+            guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name) else { return }
+            try reconciler(tx).finishDelete(cl, record: nil)
+        }
     }
 
     /// A Cluster removed behind the controllers' back: VCD is cleaned, then what it owned.

@@ -50,6 +50,13 @@ extension VCDControllerClient {
         return ip
     }
 
+    /// Releases the floating IP claimed for `marker`, if any.
+    func releaseClaim(gatewayId: String, gatewayName: String, marker: String) throws {
+        let space = try publicSpace(gatewayId: gatewayId, gatewayName: gatewayName)
+        guard let ip = try allocations(space, "usageState==USED_MANUAL;type==FLOATING_IP").first(where: { $0.description == marker })?.value else { return }
+        try releaseFloatingIP(gatewayId: gatewayId, gatewayName: gatewayName, ip: ip)
+    }
+
     /// Releases the floating IP `ip` (nothing to do when it is not allocated).
     func releaseFloatingIP(gatewayId: String, gatewayName: String, ip: String) throws {
         let space = try publicSpace(gatewayId: gatewayId, gatewayName: gatewayName)
