@@ -19,16 +19,24 @@
 # subnet, ALB service network, pod/service CIDRs, DNS server and Docker/kind 172.17/16, 172.18/16
 # (#27); kind and clusterctl on PATH on a real site; pivot needs workers ≥ 1 (#33); orphaned DNAT
 # rules on the gateway (#16);
-# capvcdCluster RDE type registered and its versions (#3, #36; cloud.entityTypes).
+# capvcdCluster RDE type registered and its versions (#3, #36; cloud.entityTypes); the rights of
+# the session's role that CAPVCD uses with its credentials (#1, #2; cloud.rights).
 #
 # Not observable with the current types (so not checked; do them by hand on a real site):
 #   - the RDE type's rights bundle published to the org, and a compatibility matrix of RDE versions
 #     vs CAPVCD release vs VCD API version (#3, #36): versions are listed, not judged;
-#   - the user's rights (#1, #2) and the "Preserve ExtraConfig Elements during OVA Import and
-#     Export" right (#21): no rights listing;
+#   - the "Preserve ExtraConfig Elements during OVA Import and Export" right (#21) of whoever
+#     uploads the template;
 #   - the OVA's cloud-init datasource (guestinfo vs OVF) and tools timeout (#20, #24): only
 #     observable after a VM boots from the template;
 #   - egress/DNS/NTP/MTU probes from inside the segment (#26, #28), CSE server health (#37).
+
+# What creating a cluster needs of the credentials CAPVCD gets, and deleting it (vApp: Delete).
+let capvcdRights = ["Organization vDC Gateway: View", "Organization vDC Gateway: View Load Balancer",
+                    "Organization vDC Gateway: Configure Load Balancer", "Organization vDC Network: View Properties",
+                    "Organization vDC Compute Policy: View", "vApp: Allow All Extra Config", "vApp: Create / Reconfigure",
+                    "vApp: Power Operations", "vApp: Edit VM Properties", "vApp: Edit VM Hard Disk", "vApp: Delete",
+                    "vmware:capvcdCluster: Full Access"]
 
 let planned = {
     services: 1,        # LoadBalancer services lab-setup creates in the workload cluster (test-lb)
@@ -154,13 +162,29 @@ fn run(p) {
         if len(rde) > 0 {
             add("capvcdCluster RDE type", "ok", "registered: ${rde.map(fn(t) { t.id })}", "")
         } else if sim {
-            add("capvcdCluster RDE type", "ok", "not registered yet: CAPVCD ${p.capvcd} registers vmware:capvcdCluster when it is installed", "")
+            add("capvcdCluster RDE type", "ok", "not registered yet: the simulator registers vmware:capvcdCluster when CAPVCD ${p.capvcd} is installed, as a provider would before", "")
         } else {
             add("capvcdCluster RDE type", "warn", "vmware:capvcdCluster is not registered or not visible to ${cloud.user}",
-                "register it (CAPVCD registers it at start with a provider account) and publish its rights bundle to ${p.org} with Full Control for the cluster author's role")
+                "register it as provider (CSE's installation does) and publish its rights bundle to ${p.org} with Full Access for the cluster author's role")
         }
     } catch err {
         add("capvcdCluster RDE type", "warn", "entity types not readable: ${err.message}", "grant the role the right to view defined entity types")
+    }
+
+    # The rights CAPVCD needs (#1, #2): lab-setup hands the session's own credentials to CAPVCD and
+    # the cloud provider, so the session's role must hold what creating a cluster uses (the set
+    # the simulator's controllers pin, docs/simulator.md) and vApp: Delete for its teardown.
+    try {
+        let have = cloud.rights
+        let missing = capvcdRights.filter(fn(r) { not (r in have) })
+        if len(missing) == 0 {
+            add("rights", "ok", "${cloud.user} holds the ${len(capvcdRights)} rights CAPVCD uses", "")
+        } else {
+            add("rights", "FAIL", "${cloud.user} lacks ${missing}: CAPVCD would stop with 403 on them",
+                "add them to the role ${cloud.persona} in ${p.org} (Administration > Roles), or run lab-setup with a user whose role holds them")
+        }
+    } catch err {
+        add("rights", "warn", "the session's rights are not readable: ${err.message}", "grant the role Roles: View, or check the rights by hand")
     }
 
     # ALB controller and its SEG (#8, #9).

@@ -425,6 +425,18 @@ enum Types {
             let role = s.roles?.first ?? "?"
             return .string(e.provider != nil || e.tenant.credentials.isProvider ? "\(role) (+ provider session)" : role)
         }
+        t.property("rights", doc: "The rights of the session's role(s), sorted (reading them needs `Roles: View`): what preflight checks against what CAPVCD needs.") { o, ctx in
+            let c = o as! CloudObject
+            let e = try host(ctx) { try c.engine() }
+            let s = try host(ctx) { try e.tenant.session() }
+            var names = Set<String>()
+            for ref in s.roleRefs ?? [] {
+                guard let id = ref.id else { continue }
+                let rights = try host(ctx) { try e.tenant.list("/cloudapi/1.0.0/roles/\(id)/rights", as: OpenAPIReference.self) }
+                for r in rights { if let n = r.name { names.insert(n) } }
+            }
+            return .list(names.sorted().map { .string($0) })
+        }
         t.property("orgs", doc: "Orgs (collection).") { o, ctx in
             let c = o as! CloudObject
             return Objects.orgs(try host(ctx) { try c.engine() })

@@ -615,6 +615,23 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(c.tooling.calls, [])
     }
 
+    /// A role without a right CAPVCD uses: preflight FAILs naming it, with the fix.
+    func testPreflightNamesTheRightsCAPVCDWouldMiss() throws {
+        let c = try ClusterHarness()
+        let provider = c.h.client(org: "System", user: "administrator")
+        let roles: [OpenAPIReference] = try provider.list("/cloudapi/1.0.0/roles", as: OpenAPIReference.self)
+        let role = try XCTUnwrap(roles.first { $0.name == "Organization Administrator" }?.id)
+        let rights: [OpenAPIReference] = try provider.list("/cloudapi/1.0.0/roles/\(role)/rights", as: OpenAPIReference.self)
+        let kept = rights.filter { $0.name != "vApp: Power Operations" }
+        let body = try JSONEncoder().encode(OpenAPIReferences(values: kept))
+        XCTAssertEqual(try provider.send("PUT", "/cloudapi/1.0.0/roles/\(role)/rights", body: body).status, 200)
+        let root = SimHarness.packageRoot
+        XCTAssertThrowsError(try c.run("", args: ["sshKey=/nonexistent.pub"], file: root + "/stdlib/preflight.vs"))
+        let text = c.output.joined(separator: "\n")
+        XCTAssertTrue(c.output.contains { $0.hasPrefix("  FAIL rights: administrator@xav_lab lacks [\"vApp: Power Operations\"]") }, text)
+        XCTAssertTrue(text.contains("add them to the role"), text)
+    }
+
     /// preflight.vs on a fresh simulator: every prerequisite ok (what lab-setup makes "to be
     /// created"), no write; a broken prerequisite (node network in kind's 172.18/16, workers=0)
     /// FAILs and lab-setup stops before any write. Then the lab, teardown.vs all=true (the world
@@ -638,7 +655,7 @@ final class ClusterTests: XCTestCase {
         let pfText = pf.joined(separator: "\n")
         XCTAssertEqual(pf.last, "preflight: ready for lab-setup", pfText)
         XCTAssertFalse(pfText.contains("FAIL"), pfText)
-        for check in ["sessions", "SEG capacity", "gateway", "static pool", "SNAT", "CIDR overlaps", "template", "pivot"] {
+        for check in ["sessions", "rights", "SEG capacity", "gateway", "static pool", "SNAT", "CIDR overlaps", "template", "pivot"] {
             XCTAssertTrue(pf.contains { $0.hasPrefix("  ok   \(check): ") }, "no ok \(check) in:\n\(pfText)")
         }
         XCTAssertTrue(pf.contains("  ok   gateway: gw-capvcd to be created by lab-setup with 8 IPs (1 for SNAT, 2 VIPs planned)"), pfText)
