@@ -299,6 +299,30 @@ extension CAPISimTests {
         XCTAssertEqual(left, [snatIP], "the cluster's floating IPs went back; the SNAT's stays")
     }
 
+    /// A template whose upload has not finished (not RESOLVED): the Cluster waits with VCD's
+    /// status in its Ready condition, not Failed.
+    func testTemplateNotResolvedYetIsWaitedFor() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        let accept = ["Accept": "application/*+xml;version=36.0"]
+        let records = XMLNode.parse(h.call("GET", "/api/query?type=catalog&format=records", token: h.tenant, headers: accept).body)
+        let catalogHref = try XCTUnwrap(records?.all("CatalogRecord").first { $0.attr("name") == "cse" }?.attr("href"))
+        let catalog = XMLNode.parse(h.call("GET", URL(string: catalogHref)!.path, token: h.tenant, headers: accept).body)
+        let upload = try XCTUnwrap(catalog?.all("Link").first { $0.attr("type") == XType.upload }?.attr("href"))
+        let r = h.call("POST", URL(string: upload)!.path, token: h.tenant,
+                       body: Data("<UploadVAppTemplateParams xmlns=\"http://www.vmware.com/vcloud/v1.5\" name=\"half\"><Description>node</Description></UploadVAppTemplateParams>".utf8),
+                       headers: accept.merging(["Content-Type": XType.upload]) { a, _ in a })
+        XCTAssertEqual(r.status, 201, r.text)
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "half", template: "half", workers: 0))
+        let cl = poll(h, "kind", "\(Self.capi)/clusters/half") { self.readyReason($0) == "TemplateNotReady" || self.phase($0) == "Failed" }
+        XCTAssertNotEqual(phase(cl), "Failed")
+        XCTAssertEqual(ready(cl)?["severity"] as? String, "Warning")
+        XCTAssertTrue((ready(cl)?["message"] as? String ?? "").contains("not resolved yet"), cl.text)
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vApp).count }, 0)
+    }
+
     /// A SHARED service engine group whose assignment allows one virtual service on the gateway:
     /// the first cluster's control plane takes it; its LoadBalancer Service gets the CPI's Warning
     /// event with VCD's words, and a second cluster fails with them.

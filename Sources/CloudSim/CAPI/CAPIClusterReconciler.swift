@@ -338,7 +338,7 @@ final class CAPIReconciler {
         let kept = (cl["status"]?["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "Ready" }
         let n = KO.merge(cl, ["status": .object(["conditions": .array([
             KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now,
-                         severity: CAPVCDPass.retried.contains(f.reason) ? "Error" : "Warning"),
+                         severity: ["VCDLoginFailed", "VCDAccessDenied"].contains(f.reason) ? "Error" : "Warning"),
         ] + kept)])])
         try KO.save(tx, m, CAPIRes.clusters, old: cl, n)
     }
