@@ -323,6 +323,55 @@ extension CAPISimTests {
         XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vApp).count }, 0)
     }
 
+    /// An upgrade (new Kubernetes version on the control plane and the workers) rolls the machines
+    /// one at a time per pool: a surge machine of the new version first, an old one deleted (VM
+    /// included) once the new one runs; the Cluster is Provisioned again only when every machine
+    /// is new. Then the workers scale 2 → 3 → 1.
+    func testRollingUpgradeAndScale() throws {
+        let h = try Harness(overSocket: false)
+        defer { h.close() }
+        _ = try world(h)
+        try install(h, "kind")
+        apply(h, "kind", manifests(name: "roll", workers: 2))
+        XCTAssertEqual(phase(poll(h, "kind", "\(Self.capi)/clusters/roll") { ["Provisioned", "Failed"].contains(self.phase($0)) }), "Provisioned")
+        let cp = "/apis/controlplane.cluster.x-k8s.io/v1beta1/namespaces/default/kubeadmcontrolplanes/roll-control-plane"
+        let md = "\(Self.capi)/machinedeployments/roll-md-0"
+        let patch = "application/merge-patch+json"
+        XCTAssertEqual(kube(h, "kind", "PATCH", cp, json: ["spec": ["version": "v1.28.2+vmware.1"]], contentType: patch).status, 200)
+        XCTAssertEqual(kube(h, "kind", "PATCH", md, json: ["spec": ["template": ["spec": ["version": "v1.28.2+vmware.1"]]]], contentType: patch).status, 200)
+        var most = (cp: 0, md: 0)
+        var newBeforeOldGone = false
+        let done = poll(h, "kind", "\(Self.capi)/clusters/roll", max: 2000) { r in
+            let ms = self.items(self.kube(h, "kind", "GET", "\(Self.capi)/machines")).filter { ($0["metadata"] as? [String: Any])?["deletionTimestamp"] == nil }
+            let cpMachines = ms.filter { (($0["metadata"] as? [String: Any])?["labels"] as? [String: String])?["cluster.x-k8s.io/control-plane"] != nil }
+            most = (max(most.cp, cpMachines.count), max(most.md, ms.count - cpMachines.count))
+            let versions = ms.map { ($0["spec"] as? [String: Any])?["version"] as? String ?? "" }
+            if versions.contains("v1.28.2+vmware.1") && versions.contains("v1.27.5+vmware.1") { newBeforeOldGone = true }
+            return self.phase(r) == "Provisioned" && ms.count == 3 && versions.allSatisfy { $0 == "v1.28.2+vmware.1" }
+                && ms.allSatisfy { self.status($0)["phase"] as? String == "Running" }
+        }
+        XCTAssertEqual(phase(done), "Provisioned")
+        XCTAssertEqual(most.cp, 2, "one surge control-plane machine at a time")
+        XCTAssertEqual(most.md, 3, "one surge worker at a time")
+        XCTAssertTrue(newBeforeOldGone, "new machines ran beside the old ones")
+        XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vm).count }, 3, "the old VMs are deleted")
+        let kcp = obj(kube(h, "kind", "GET", cp))
+        XCTAssertEqual(status(kcp)["version"] as? String, "v1.28.2+vmware.1")
+        XCTAssertEqual(status(kcp)["updatedReplicas"] as? Int, 1)
+        let nodes = items(kube(h, "roll", "GET", "/api/v1/nodes"))
+        XCTAssertEqual(nodes.count, 3)
+        XCTAssertTrue(nodes.allSatisfy { ((($0["status"] as? [String: Any])?["nodeInfo"] as? [String: Any])?["kubeletVersion"] as? String) == "v1.28.2+vmware.1" },
+                      "\(nodes.map { (($0["status"] as? [String: Any])?["nodeInfo"] as? [String: Any])?["kubeletVersion"] ?? "" })")
+        for replicas in [3, 1] {
+            XCTAssertEqual(kube(h, "kind", "PATCH", md, json: ["spec": ["replicas": replicas]], contentType: patch).status, 200)
+            poll(h, "kind", "\(Self.capi)/machines") { r in
+                let live = self.items(r).filter { ($0["metadata"] as? [String: Any])?["deletionTimestamp"] == nil }
+                return live.count == 1 + replicas && self.items(r).count == live.count && live.allSatisfy { self.status($0)["phase"] as? String == "Running" }
+            }
+            XCTAssertEqual(h.sim.capiRead { $0.all(Kind.vm).count }, 1 + replicas)
+        }
+    }
+
     /// A SHARED service engine group whose assignment allows one virtual service on the gateway:
     /// the first cluster's control plane takes it; its LoadBalancer Service gets the CPI's Warning
     /// event with VCD's words, and a second cluster fails with them.

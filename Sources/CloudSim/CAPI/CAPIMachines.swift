@@ -19,6 +19,20 @@ extension CAPIReconciler {
         var namePrefix: String
     }
 
+    /// The annotation Cluster API puts on an infrastructure machine: the template it was cloned from.
+    static let clonedFromName = "cluster.x-k8s.io/cloned-from-name"
+
+    /// Whether a machine is of an older Kubernetes version or machine template than its pool
+    /// wants now (a rollout replaces it).
+    func outdated(_ mach: JSONValue, _ pool: Pool) -> Bool {
+        if KO.str(mach, "spec.version") != pool.version { return true }
+        guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, KubeMeta.namespace(mach), KubeMeta.name(mach)) else { return false }
+        if let from = KO.annotations(vm)[Self.clonedFromName], from != pool.template { return true }
+        // The same template object changed in place: compare the catalog item it names.
+        let want = KO.get(tx, m, CAPIRes.vcdMachineTemplates, KubeMeta.namespace(mach), pool.template)?["spec"]?["template"]?["spec"]
+        return want != nil && (KO.str(want, "template") != KO.str(vm, "spec.template") || KO.str(want, "catalog") != KO.str(vm, "spec.catalog"))
+    }
+
     func machines(_ ns: String, _ cluster: String, label: String, value: String) -> [JSONValue] {
         KO.list(tx, m, CAPIRes.machines, ns).filter { KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)[label] == value }
     }
@@ -86,14 +100,28 @@ extension CAPIReconciler {
         for pool in pools {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
             var list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
-            // Scale down: the newest go first.
             let live = list.filter { !KO.deleting($0) }
+            let outdated = live.filter { self.outdated($0, pool) }
+            let running = live.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+            func byAge(_ a: JSONValue, _ b: JSONValue) -> Bool {
+                (KubeMeta.field(a, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(a)) < (KubeMeta.field(b, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(b))
+            }
             if live.count > pool.desired {
-                for extra in live.sorted(by: { (KubeMeta.field($0, "creationTimestamp")?.stringValue ?? "", KubeMeta.name($0)) > (KubeMeta.field($1, "creationTimestamp")?.stringValue ?? "", KubeMeta.name($1)) }).prefix(live.count - pool.desired) {
-                    var e = extra
-                    KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
-                    try KO.save(tx, m, CAPIRes.machines, old: extra, e)
+                // Scale down, the newest first; during a rollout (one surge machine), the oldest
+                // outdated one once every live machine runs (maxSurge 1, maxUnavailable 0).
+                let victims = outdated.isEmpty ? Array(live.sorted(by: byAge).reversed()) : outdated.sorted(by: byAge)
+                if outdated.isEmpty || running {
+                    for extra in victims.prefix(live.count - pool.desired) {
+                        var e = extra
+                        KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
+                        try KO.save(tx, m, CAPIRes.machines, old: extra, e)
+                    }
                 }
+                list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
+            } else if live.count == pool.desired, !outdated.isEmpty, rec.workloadCreated, running, live.count == list.count {
+                // A rolling replacement: one new machine (the surge) from the current template and
+                // version; an outdated one goes once it runs.
+                try createMachine(pool, ns: ns, cluster: name, index: list.count)
                 list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
             }
             // Scale up: the control plane one machine at a time, workers once it is initialized.
@@ -159,7 +187,11 @@ extension CAPIReconciler {
         // The MachineSet of the deployment (found by label: after a move the deployment has a new uid).
         if let ms = KO.list(tx, m, CAPIRes.machineSets, ns).first(where: {
             KubeMeta.labels($0)["cluster.x-k8s.io/deployment-name"] == mdName && KO.str($0, "spec.clusterName") == cluster
-        }) { return ms }
+        }) {
+            // The set follows its deployment's template and replicas (its machines roll to them).
+            let want = KO.merge(ms, ["spec": .object(["template": md["spec"]?["template"] ?? .object([:]), "replicas": md["spec"]?["replicas"] ?? .int(1)])])
+            return try KO.save(tx, m, CAPIRes.machineSets, old: ms, want)
+        }
         let msName = "\(mdName)-\(KO.suffix((KubeMeta.field(md, "uid")?.stringValue ?? mdName) + "/ms"))"
         var md2 = md
         KubeMeta.set(&md2, "labels", KO.labels(md, adding: [CAPIRes.clusterNameLabel: cluster]))
@@ -199,6 +231,7 @@ extension CAPIReconciler {
         ]))
         try KO.create(tx, m, CAPIRes.vcdMachines, .object([
             "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
+                                 "annotations": .object([Self.clonedFromName: .string(pool.template)]),
                                  "finalizers": .array([.string("vcdmachine.infrastructure.cluster.x-k8s.io")])]),
             "spec": vmt?["spec"]?["template"]?["spec"] ?? .object([:]),
             "status": .object(["ready": .bool(false)]),
@@ -439,7 +472,9 @@ extension CAPIReconciler {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
             let list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner)).filter { !KO.deleting($0) }
             let ready = list.filter { $0["status"]?["phase"]?.stringValue == "Running" }.count
-            if ready != pool.desired || list.count != pool.desired { allRunning = false }
+            // Machines of the version and template the pool wants now (the rest are rolled out).
+            let updated = list.filter { !outdated($0, pool) }.count
+            if ready != pool.desired || list.count != pool.desired || updated != pool.desired { allRunning = false }
             let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)?["spec"]?["template"]?["spec"]
             nodePools.append(.object([
                 "name": .string(KubeMeta.name(pool.controlPlane ? kcp : pool.owner)), "desiredReplicas": .int(pool.desired), "availableReplicas": .int(ready),
@@ -449,11 +484,13 @@ extension CAPIReconciler {
             ]))
             let selector = pool.labels.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: ",")
             if pool.controlPlane {
-                cpReady = ready == pool.desired && list.count == pool.desired
+                cpReady = ready == pool.desired && list.count == pool.desired && updated == pool.desired
+                // status.version: the oldest version the control plane still runs.
+                let oldest = list.compactMap { KO.str($0, "spec.version") }.filter { $0 != pool.version }.first ?? pool.version
                 let n = KO.merge(kcp, ["status": .object([
-                    "replicas": .int(list.count), "readyReplicas": .int(ready), "updatedReplicas": .int(list.count),
+                    "replicas": .int(list.count), "readyReplicas": .int(ready), "updatedReplicas": .int(updated),
                     "unavailableReplicas": .int(list.count - ready), "initialized": .bool(rec.workloadCreated), "ready": .bool(ready > 0),
-                    "version": .string(pool.version), "selector": .string(selector),
+                    "version": .string(oldest), "selector": .string(selector),
                     "observedGeneration": KubeMeta.field(kcp, "generation") ?? .int(1),
                     "conditions": KO.conditions(kcp, [
                         KO.condition("Ready", cpReady, reason: cpReady ? "" : "ScalingUp", message: cpReady ? "" : "\(ready) of \(pool.desired) control plane machines ready", now: now, severity: "Info"),
@@ -471,9 +508,10 @@ extension CAPIReconciler {
                     try KO.save(tx, m, CAPIRes.machineSets, old: cur, KO.merge(cur, ["status": .object(msStatus)]))
                 }
                 if let mdName = pool.labels["cluster.x-k8s.io/deployment-name"], let md = KO.get(tx, m, CAPIRes.machineDeployments, ns, mdName) {
-                    let phase = list.count < pool.desired ? "ScalingUp" : list.count > pool.desired ? "ScalingDown" : (ready == pool.desired ? "Running" : "ScalingUp")
+                    let phase = list.count < pool.desired ? "ScalingUp" : list.count > pool.desired ? "ScalingDown"
+                        : (ready == pool.desired && updated == pool.desired ? "Running" : "ScalingUp")
                     let n = KO.merge(md, ["status": .object(msStatus.merging([
-                        "updatedReplicas": .int(list.count), "unavailableReplicas": .int(max(0, pool.desired - ready)), "phase": .string(phase),
+                        "updatedReplicas": .int(updated), "unavailableReplicas": .int(max(0, pool.desired - ready)), "phase": .string(phase),
                         "conditions": KO.conditions(md, [KO.condition("Ready", phase == "Running", reason: phase == "Running" ? "" : "WaitingForAvailableMachines", now: now, severity: "Info"),
                                                          KO.condition("Available", ready >= pool.desired, reason: ready >= pool.desired ? "" : "WaitingForAvailableMachines", now: now, severity: "Info")]),
                     ]) { _, b in b })])
