@@ -216,6 +216,38 @@ enum ClusterTypes {
                  doc: "Polls the Cluster until its phase is `phase`, printing a line whenever the phase, the conditions or the machines change. A Failed cluster raises an error with its failureMessage; a timeout names the last phase and conditions. Returns the cluster.") { o, a, ctx in
             try ClusterBridge.waitFor(w(o), phase: try a.string(0), timeout: try ClusterBridge.timeout(a, "timeout", default: 1800), ctx: ctx)
         }
+        t.method("scale", params: [Parameter("controlPlane", default: .null, doc: "control-plane machines (1, 3, 5); nil keeps them"),
+                                   Parameter("workers", default: .null, doc: "worker machines of each machine deployment (or of `deployment`); nil keeps them"),
+                                   Parameter("deployment", default: .null, doc: "one machine deployment by name (e.g. md-0); default: all")],
+                 doc: "Sets the replicas of the control plane and/or the workers, nothing else (~ updated with the fields, = unchanged when they are already so); the controllers add or remove machines. waitFor(\"Provisioned\") then waits for them. Returns the cluster.") { o, a, ctx in
+            let x = w(o)
+            let cp = try a.optInt("controlPlane"), workers = try a.optInt("workers"), d = try a.optString("deployment")
+            if x.planned {
+                x.env.gate.report("  (plan) would scale cluster \(x.namespace)/\(x.name)" + (cp.map { " controlPlane: \($0)" } ?? "") + (workers.map { " workers: \($0)" } ?? ""))
+                return .object(o)
+            }
+            try host(ctx) {
+                try x.capi.scale(x.name, controlPlane: cp, workers: workers, deployment: d)
+                try x.refresh()
+            }
+            return .object(o)
+        }
+        t.method("upgrade", params: [Parameter("kubernetes", default: .null, doc: "the new Kubernetes version, e.g. v1.23.8+vmware.1"),
+                                     Parameter("template", default: .null, doc: "the node template (vApp template) of that version"),
+                                     Parameter("catalog", default: .null, doc: "its catalog; default: the current one")],
+                 doc: "Upgrades the cluster as Cluster API does: a new VCDMachineTemplate for the control plane and each machine deployment (when the template changes), then their version and template reference; the controllers replace the machines one at a time. waitFor(\"Provisioned\") then waits until every machine is new. Returns the cluster.") { o, a, ctx in
+            let x = w(o)
+            let v = try a.optString("kubernetes"), tpl = try a.optString("template"), cat = try a.optString("catalog")
+            if x.planned {
+                x.env.gate.report("  (plan) would upgrade cluster \(x.namespace)/\(x.name) to \(v ?? tpl ?? "?")")
+                return .object(o)
+            }
+            try host(ctx) {
+                try x.capi.upgrade(x.name, kubernetes: v, template: tpl, catalog: cat)
+                try x.refresh()
+            }
+            return .object(o)
+        }
         t.method("describe", doc: "A clusterctl describe-like tree: the Cluster, its VCDCluster, control plane, machine deployments and machines, with READY and phase.") { o, _, ctx in
             let x = w(o)
             if x.planned { return .string("Cluster/\(x.name)  \(knownAfterApply)") }

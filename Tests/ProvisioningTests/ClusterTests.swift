@@ -582,6 +582,39 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(sim.counters.writes, writes, "the second run wrote to VCD:\n\(againText)")
     }
 
+    /// stdlib/cluster-upgrade.vs after the lab: an upgrade to another Kubernetes version and node
+    /// template rolls every machine (the plan names exactly the fields that change), a second run
+    /// changes nothing and writes nothing, and the workers scale 1 → 2 → 1.
+    func testClusterUpgradeRunbookAfterTheLab() throws {
+        let c = try ClusterHarness()
+        let sim = c.h.sim
+        let tooling = SimulatorClusterTooling(sim: sim, recorder: c.recorder)
+        let root = SimHarness.packageRoot
+        let kubeconfig = ["kubeconfig=\(c.h.dir)/wc.kubeconfig"]
+        _ = try c.run("", tooling: tooling, args: ["sshKey=/nonexistent.pub", "timeout=2"] + kubeconfig, file: root + "/stdlib/lab-setup.vs")
+        let upgrade = kubeconfig + ["kubernetes=v1.22.9+vmware.1", "template=ubuntu-20.04-kube-v1.22.9+vmware.1", "timeout=2"]
+        c.h.output = []
+        let out = try c.run("", tooling: tooling, args: upgrade, file: root + "/stdlib/cluster-upgrade.vs")
+        let text = (c.h.output + out).joined(separator: "\n")
+        XCTAssertTrue(text.contains("~ updated kubeadmcontrolplane default/capi-cluster-control-plane (spec.machineTemplate.infrastructureRef.name, spec.version)"), text)
+        XCTAssertTrue(text.contains("~ updated machinedeployment default/capi-cluster-md0 (spec.template.spec.infrastructureRef.name, spec.template.spec.version)"), text)
+        let machines = out.filter { $0.hasPrefix("  capi-cluster-") }
+        XCTAssertEqual(machines.count, 2, text)
+        XCTAssertTrue(machines.allSatisfy { $0.hasSuffix(": Running v1.22.9+vmware.1") }, text)
+        XCTAssertEqual(out.last, "cluster capi-cluster is what was asked", text)
+
+        c.h.output = []
+        let writes = sim.counters.writes
+        let again = try c.run("", tooling: tooling, args: upgrade, file: root + "/stdlib/cluster-upgrade.vs")
+        XCTAssertFalse((c.h.output + again).contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, (c.h.output + again).joined(separator: "\n"))
+        XCTAssertEqual(sim.counters.writes, writes, "the second run wrote")
+
+        for n in [2, 1] {
+            let scaled = try c.run("", tooling: tooling, args: kubeconfig + ["workers=\(n)", "timeout=2"], file: root + "/stdlib/cluster-upgrade.vs")
+            XCTAssertEqual(scaled.filter { $0.hasPrefix("  capi-cluster-md0-") }.count, n, scaled.joined(separator: "\n"))
+        }
+    }
+
     /// On a real site (no cloud.simulator) a missing template without ova= is an error that says
     /// what to do; the embedded simulator's image is not offered.
     func testLabSetupWithoutTheTemplateOnARealSiteAsksForTheOVA() throws {

@@ -511,6 +511,7 @@ extension CAPIReconciler {
                     let phase = list.count < pool.desired ? "ScalingUp" : list.count > pool.desired ? "ScalingDown"
                         : (ready == pool.desired && updated == pool.desired ? "Running" : "ScalingUp")
                     let n = KO.merge(md, ["status": .object(msStatus.merging([
+                        "observedGeneration": KubeMeta.field(md, "generation") ?? .int(1),
                         "updatedReplicas": .int(updated), "unavailableReplicas": .int(max(0, pool.desired - ready)), "phase": .string(phase),
                         "conditions": KO.conditions(md, [KO.condition("Ready", phase == "Running", reason: phase == "Running" ? "" : "WaitingForAvailableMachines", now: now, severity: "Info"),
                                                          KO.condition("Available", ready >= pool.desired, reason: ready >= pool.desired ? "" : "WaitingForAvailableMachines", now: now, severity: "Info")]),

@@ -290,8 +290,12 @@ public struct CAPIClusters {
             let phase = Self.phase(c)
             let machines = (try? machines(name)) ?? []
             let state = "\(name): \(phase) (\(Self.conditionsText(c)))" + (machines.isEmpty ? "" : "; machines: " + machines.map(Self.machineLine).joined(separator: ", "))
-            if state != last { progress("  … " + state); last = state }
-            if phase == wanted { return c }
+            // Provisioned also means every machine is what the objects ask for now (a scale or an
+            // upgrade just applied leaves the phase as it was until the controllers act).
+            let pending = phase == wanted && wanted == "Provisioned" ? try unsettled(name) : nil
+            let line = state + (pending.map { "; \($0)" } ?? "")
+            if line != last { progress("  … " + line); last = line }
+            if phase == wanted && pending == nil { return c }
             if phase == "Failed" && wanted != "Failed" {
                 let message = c["status"]?["failureMessage"]?.stringValue ?? c["status"]?["failureReason"]?.stringValue ?? "no failureMessage"
                 let reason = Self.condition(c, "Ready")?["reason"]?.stringValue ?? ""
