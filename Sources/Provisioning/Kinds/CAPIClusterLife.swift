@@ -120,7 +120,8 @@ extension CAPIClusters {
     /// replicas updated and ready and have seen their latest change.
     public func unsettled(_ name: String) throws -> String? {
         func check(_ o: JSONValue?, _ label: String) -> String? {
-            guard let o else { return nil }
+            // No status at all: no controller reports on it (nothing to compare).
+            guard let o, case .object(let fields)? = o["status"], !fields.isEmpty else { return nil }
             let want = o["spec"]?["replicas"]?.scalarText.flatMap(Int.init) ?? 1
             let st = o["status"]
             let updated = st?["updatedReplicas"]?.scalarText.flatMap(Int.init) ?? 0
