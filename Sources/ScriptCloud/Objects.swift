@@ -43,7 +43,9 @@ enum Objects {
                 let r = try k.ensure(NatRuleSpec(name: try a.string(0), type: try a.optString("type"), external: try a.optString("external"),
                                                  internal: try a.optString("internal"), externalPort: try portText(a, "externalPort"),
                                                  snatDestination: try a.optString("snatDestination"), description: try a.optString("description"),
-                                                 enabled: try a.optBool("enabled")))
+                                                 enabled: try a.optBool("enabled"), internalPort: try portText(a, "internalPort"),
+                                                 application: try a.optString("application"), firewallMatch: try a.optString("firewallMatch"),
+                                                 priority: try a.optInt("priority"), logging: try a.optBool("logging")))
                 return wrap(r.value, r.planned)
             },
             delete: { n in try k.delete(n) }))

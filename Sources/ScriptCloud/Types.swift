@@ -22,8 +22,13 @@ enum Types {
     static let natRules = Collections.type("natRules", element: "NAT rule", doc: "The NAT rules of an edge gateway.",
         ensureParams: [Parameter("name"), Parameter("type", default: .null, doc: "SNAT, DNAT, NO_SNAT, NO_DNAT, REFLEXIVE"),
                        Parameter("external", default: .null), Parameter("internal", default: .null),
-                       Parameter("externalPort", default: .null), Parameter("snatDestination", default: .null),
-                       Parameter("description", default: .null), Parameter("enabled", default: .null)])
+                       Parameter("externalPort", default: .null, doc: "DNAT: the port on the external address (22, or a range \"8000-8080\")"),
+                       Parameter("snatDestination", default: .null),
+                       Parameter("description", default: .null), Parameter("enabled", default: .null),
+                       Parameter("internalPort", default: .null, doc: "DNAT: the port on the internal address"),
+                       Parameter("application", default: .null, doc: "an application port profile by name (the tenant's, else a system one: SSH, HTTP, HTTPS…)"),
+                       Parameter("firewallMatch", default: .null, doc: "MATCH_INTERNAL_ADDRESS (VCD's default), MATCH_EXTERNAL_ADDRESS, BYPASS"),
+                       Parameter("priority", default: .null, doc: "lower first (default 0)"), Parameter("logging", default: .null)])
     static let segAssignments = Collections.type("segAssignments", element: "SEG assignment",
         doc: "The service engine groups assigned to an edge gateway, named by their group. Assigning is a provider operation.",
         ensureParams: [Parameter("name", doc: "the service engine group"), Parameter("maxVirtualServices", default: .null, doc: "SHARED groups only"),
@@ -140,6 +145,12 @@ enum Types {
         return t
     }()
 
+    /// A port as the runbook wrote it: an int, or text for a range.
+    static func port(_ s: String?) -> Value {
+        guard let s, !s.isEmpty else { return .null }
+        return Int(s).map { .int($0) } ?? .string(s)
+    }
+
     static let natRule = defineType("natRule", doc: "A NAT rule of an edge gateway.",
                                     columns: ["name", "type", "external", "internal", "externalPort", "enabled"], fields: [
         Field<NatRule>("name", "Its name.") { r, _ in V.s(r.value.name) },
@@ -147,7 +158,12 @@ enum Types {
         Field<NatRule>("type", "SNAT, DNAT, ...") { r, _ in V.s(r.value.type ?? r.value.ruleType) },
         Field<NatRule>("external", "External address(es).") { r, _ in V.s(r.value.externalAddresses) },
         Field<NatRule>("internal", "Internal address(es) or CIDR.") { r, _ in V.s(r.value.internalAddresses) },
-        Field<NatRule>("externalPort", "DNAT external port.") { r, _ in V.s(r.value.dnatExternalPort) },
+        Field<NatRule>("externalPort", "DNAT external port (an int; a range stays text).") { r, _ in port(r.value.dnatExternalPort) },
+        Field<NatRule>("internalPort", "DNAT internal port (an int; a range stays text).") { r, _ in port(r.value.internalPort) },
+        Field<NatRule>("application", "The application port profile's name, or nil.") { r, _ in V.s(r.value.applicationPortProfile?.name) },
+        Field<NatRule>("firewallMatch", "MATCH_INTERNAL_ADDRESS, MATCH_EXTERNAL_ADDRESS or BYPASS.") { r, _ in V.s(r.value.firewallMatch) },
+        Field<NatRule>("priority", "Lower first.") { r, _ in r.value.priority.map { .int($0) } ?? .null },
+        Field<NatRule>("logging", "Whether matches are logged.") { r, _ in V.b(r.value.logging ?? false) },
         Field<NatRule>("snatDestination", "SNAT destination addresses.") { r, _ in V.s(r.value.snatDestinationAddresses) },
         Field<NatRule>("enabled", "Whether it is on.") { r, _ in V.b(r.value.enabled ?? true) },
         Field<NatRule>("description", "Description.") { r, _ in V.s(r.value.description) },

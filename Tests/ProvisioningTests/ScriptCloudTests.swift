@@ -131,6 +131,54 @@ final class LoadBalancerScriptTests: XCTestCase {
     }
 }
 
+/// NAT rules as operators write them: an SSH DNAT 2222 → 22 with the system SSH profile, its
+/// fields as data, unchanged on the second ensure, and the mistakes VCD would refuse said at once
+/// (also under --plan) with the fix.
+final class NatRuleFieldTests: XCTestCase {
+    func testSSHDNATWithAPortProfileCreatedShownAndDeleted() throws {
+        let h = try SimHarness()
+        let script = """
+        let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-ssh", ipCount: 2)
+        let r = gw.nat.ensure(name: "ssh-node", type: "DNAT", external: gw.allocatedIPs[1], externalPort: 2222,
+                              internal: "192.168.10.10", internalPort: 22, application: "SSH", firewallMatch: "MATCH_EXTERNAL_ADDRESS",
+                              priority: 10, logging: true)
+        print(r.externalPort + 1, r.internalPort, r.application, r.firewallMatch, r.priority, r.logging)
+        """
+        let out = try h.run(script)
+        XCTAssertTrue(out.contains("+ created NAT rule ssh-node on gw-ssh"), out.joined(separator: "\n"))
+        XCTAssertEqual(out.last, "2223 22 SSH MATCH_EXTERNAL_ADDRESS 10 true")
+        let writes = h.sim.counters.writes
+        let again = try h.run(script)
+        XCTAssertTrue(again.contains("= unchanged NAT rule ssh-node on gw-ssh"), again.joined(separator: "\n"))
+        XCTAssertEqual(h.sim.counters.writes, writes)
+        let changed = try h.run(#"cloud.org("xav_lab").vdc("t-tenant").gateway("gw-ssh").nat.ensure(name: "ssh-node", internalPort: 2200, logging: false)"#)
+        XCTAssertTrue(changed.contains("~ updated NAT rule ssh-node on gw-ssh (internalPort, logging)"), changed.joined(separator: "\n"))
+        XCTAssertEqual(try h.run(#"print(cloud.org("xav_lab").vdc("t-tenant").gateway("gw-ssh").nat.delete("ssh-node"))"#).last, "true")
+    }
+
+    func testWhatVCDWouldRefuseIsSaidBeforeAnythingIsSent() throws {
+        let h = try SimHarness()
+        _ = try h.run(#"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-bad", ipCount: 2)"#)
+        let writes = h.sim.counters.writes
+        func refused(_ args: String, _ text: String, file: StaticString = #filePath, line: UInt = #line) {
+            do {
+                _ = try h.run(#"let gw = cloud.org("xav_lab").vdc("t-tenant").gateway("gw-bad")"# + "\ngw.nat.ensure(name: \"x\", \(args))")
+                XCTFail("accepted: \(args)", file: file, line: line)
+            } catch {
+                let s = "\(error)"
+                XCTAssertTrue(s.contains(text), s, file: file, line: line)
+            }
+        }
+        refused(#"type: "DNAT", external: gw.allocatedIPs[1], internal: "192.168.10.10:22""#, "carries a port")
+        refused(#"type: "DNAT", external: gw.allocatedIPs[1], internal: "192.168.10.300""#, "is not an IPv4 address")
+        refused(#"type: "DNAT", external: gw.allocatedIPs[1], internal: "192.168.10.10", externalPort: 70000"#, "is not a port")
+        refused(#"type: "SNAT", external: gw.allocatedIPs[1], internal: "192.168.10.0/24", internalPort: 22"#, "internalPort is for DNAT")
+        refused(#"type: "DNAT", external: gw.allocatedIPs[1], internal: "192.168.10.10", application: "NO-SUCH""#, "no application port profile")
+        refused(#"type: "PAT", external: gw.allocatedIPs[1]"#, "is not one of")
+        XCTAssertEqual(h.sim.counters.writes, writes, "nothing was sent")
+    }
+}
+
 final class ParallelTests: XCTestCase {
     func testParallelEnsuresOnOneGatewayAreSerialisedByTheGatewayLock() throws {
         let h = try SimHarness()
