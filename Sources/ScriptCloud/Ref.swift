@@ -83,6 +83,13 @@ func defineType<T>(_ name: String, doc: String, columns: [String], fields: [Fiel
         }
     }
     t.columns = columns
+    t.dataFields = fields.map(\.name)
+    t.method("fields", doc: "Every field of it as a map (name → value, ints as ints): what json.encode and -o json show.") { o, _, ctx in
+        let r = o as! Ref<T>
+        let m = MapRef()
+        for f in fields { m.entries[.string(f.name)] = (r.planned && !f.knownBeforeApply) ? V.unknown : try f.get(r, ctx) }
+        return .map(m)
+    }
     t.describe = { o in "<\(name) \(nameOf((o as! Ref<T>).value) ?? "")>" }
     CloudTypes.register(t)
     return t

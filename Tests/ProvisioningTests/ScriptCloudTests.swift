@@ -143,10 +143,11 @@ final class NatRuleFieldTests: XCTestCase {
                               internal: "192.168.10.10", internalPort: 22, application: "SSH", firewallMatch: "MATCH_EXTERNAL_ADDRESS",
                               priority: 10, logging: true)
         print(r.externalPort + 1, r.internalPort, r.application, r.firewallMatch, r.priority, r.logging)
+        print(r["internalPort"], r.fields()["application"], json.decode(json.encode(r)).priority, len(r.fields()) == len(json.decode(json.encode(r))))
         """
         let out = try h.run(script)
         XCTAssertTrue(out.contains("+ created NAT rule ssh-node on gw-ssh"), out.joined(separator: "\n"))
-        XCTAssertEqual(out.last, "2223 22 SSH MATCH_EXTERNAL_ADDRESS 10 true")
+        XCTAssertEqual(out.suffix(2), ["2223 22 SSH MATCH_EXTERNAL_ADDRESS 10 true", "22 SSH 10 true"], "objects are data: indexed, fields(), json")
         let writes = h.sim.counters.writes
         let again = try h.run(script)
         XCTAssertTrue(again.contains("= unchanged NAT rule ssh-node on gw-ssh"), again.joined(separator: "\n"))

@@ -98,7 +98,7 @@ public enum JSONText {
             guard let ctx, !o.nativeType.properties.isEmpty else { return Formatter.repr(v) }
             var out: [String: Any] = [:]
             var order: [String] = []
-            let names = o.nativeType.columns.isEmpty ? Array(o.nativeType.properties.keys) : o.nativeType.columns
+            let names = o.nativeType.dataFields ?? (o.nativeType.columns.isEmpty ? Array(o.nativeType.properties.keys) : o.nativeType.columns)
             for name in names {
                 guard let p = o.nativeType.properties[name] else { continue }
                 out[name] = try toAny(try p.get(o, ctx), ctx: ctx, depth: depth + 1)

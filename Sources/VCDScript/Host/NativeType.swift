@@ -12,6 +12,9 @@ public final class NativeType {
     public var iterate: ((NativeObject, CallContext) throws -> [Value])?
     /// Properties shown as columns when a list of these objects prints as a table.
     public var columns: [String] = []
+    /// The properties that make up the object as data (its wire fields): what `json.encode`,
+    /// `-o json` / `-o yaml` and `o.fields()` show. Nil: the table columns (else every property).
+    public var dataFields: [String]?
     /// A one-line text for `str()` and table cells; defaults to `<type name>`.
     public var describe: ((NativeObject) -> String)?
     /// How a value of this type shows on its own in text output (the REPL's auto-print, `-o

@@ -47,7 +47,14 @@ extension Compiler {
         case let i as IndexExpr:
             let object = chainPart(i.object), index = expr(i.index)
             let range = i.range
-            return { f in try Ops.index(try object(f), try index(f), at: range) }
+            return { f in
+                let o = try object(f), i = try index(f)
+                // `obj["field"]` reads a field of a host object, as `obj.field` does.
+                if case .object(let x) = o, !(x is ModuleObject), case .string(let name) = i, x.nativeType.properties[name] != nil {
+                    return try Members.get(o, name, at: range, vm: f.vm)
+                }
+                return try Ops.index(o, i, at: range)
+            }
         default:
             return plainExpr(e)
         }
