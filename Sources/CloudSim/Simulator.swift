@@ -16,8 +16,10 @@ import Logging
 public final class Simulator: @unchecked Sendable {
     public let statePath: String
     public let options: SimulatorOptions
-    /// The virtual clock tasks run on; tests advance it instead of sleeping.
-    public let clock = VirtualClock()
+    /// The simulated world's clock (tasks, guests, sessions, controllers). On the embedded simulator
+    /// the engine waits on it too (`VirtualClock` is a `WaitClock`), so waiting moves it forward;
+    /// tests advance it instead of sleeping.
+    public let clock: VirtualClock
 
     let store: Store
     private(set) var world: WorldState
@@ -30,7 +32,7 @@ public final class Simulator: @unchecked Sendable {
     /// The Kubernetes watch history of every cluster (in memory: a restart starts without it).
     let watchHub = KubeWatchHub()
     /// Last use of each ALB controller session (idle expiry), counted from this start at the earliest.
-    let albActivity = IdleTracker(timeout: ALBRoutes.idleTimeout, startedAt: Date().timeIntervalSince1970)
+    let albActivity: IdleTracker
     /// Last use of each VCD session (idle expiry after `options.sessionIdleTimeout`).
     let vcdActivity: IdleTracker
     private(set) var tasks: TaskService!
@@ -46,15 +48,21 @@ public final class Simulator: @unchecked Sendable {
     private let logCapacity = 1000
     private var roleRightsCache: [String: (Int, Set<String>)] = [:]
 
-    /// Opens (or creates and seeds) the state at `statePath`.
-    public init(statePath: String, options: SimulatorOptions = SimulatorOptions()) throws {
+    /// Opens (or creates and seeds) the state at `statePath`. `clock`: the clock to keep the world's
+    /// time on (the embedded wiring passes the one its waits use); it is first moved forward to the
+    /// time the state was last written at, so that time never runs backwards across runs.
+    public init(statePath: String, options: SimulatorOptions = SimulatorOptions(), clock: VirtualClock = VirtualClock()) throws {
         self.statePath = statePath
         self.options = options
+        self.clock = clock
         store = try Store(path: statePath)
         kubeTokens = try KubeClusterTokens(forState: statePath)
         world = WorldState(objects: try store.loadAll(), meta: try store.loadMeta(), watchHub: watchHub)
+        if let last = world.meta(Store.clockKey).flatMap(Double.init) { clock.advance(to: last) }
+        store.clockReading = { [clock] in clock.now() }
         faultInjector = options.faults.map(FaultInjector.init)
-        vcdActivity = IdleTracker(timeout: options.sessionIdleTimeout, startedAt: Date().timeIntervalSince1970)
+        vcdActivity = IdleTracker(timeout: options.sessionIdleTimeout, startedAt: clock.now())
+        albActivity = IdleTracker(timeout: ALBRoutes.idleTimeout, startedAt: clock.now())
         tasks = TaskService(sim: self)
         for s in SimService.allCases { tables[s] = RouteTable() }
         VCDRoutes.register(into: tables[.vcd]!)
@@ -89,7 +97,8 @@ public final class Simulator: @unchecked Sendable {
 
     // MARK: Public API
 
-    /// Answers one request addressed to `service`. Blocks for injected latency.
+    /// Answers one request addressed to `service`. Injected latency passes on the simulated clock
+    /// (in-process, nothing sleeps; `SimulatorServer` holds the answer back for real).
     ///
     /// A Kubernetes watch (`GET …?watch=true`) answers at once with the events available now (the
     /// current objects as `ADDED`, or the events after its resourceVersion) and a closing
@@ -97,7 +106,7 @@ public final class Simulator: @unchecked Sendable {
     /// for later changes; clients watch again from the bookmark. Served, the stream stays open.
     public func handle(_ request: HTTPRequestMessage, service: SimService) -> HTTPResponseMessage {
         let answer = process(request, service: service, baseURL: nil)
-        if answer.delay > 0 { Thread.sleep(forTimeInterval: answer.delay) }
+        if answer.delay > 0 { clock.advance(seconds: answer.delay) }
         var response = answer.response
         if let w = answer.watch, w.bookmarks { response.body.append(w.bookmark()) }
         return response

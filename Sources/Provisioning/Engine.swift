@@ -112,6 +112,10 @@ public final class Engine: @unchecked Sendable {
     public var createRetryDelay: Double = 1
     public var createAttempts = 5
 
+    /// The clock the engine's own waits pass on (the wall clock; on the embedded simulator, the
+    /// simulated world's clock, shared with its clients' task polls and retries).
+    public var clock: WaitClock = WallClock.shared
+
     /// Runs a create (POST) so that it is never blindly repeated: when it fails in a way that may
     /// be transient (connection lost, 429, 502–504, BUSY_ENTITY), the engine first looks the object
     /// up by name and adopts it if the create went through after all; only then does it POST again.
@@ -122,7 +126,7 @@ public final class Engine: @unchecked Sendable {
                 try post()
                 return
             } catch where attempt < createAttempts && Self.isTransient(error) {
-                Thread.sleep(forTimeInterval: createRetryDelay * Double(attempt))
+                try clock.pause(createRetryDelay * Double(attempt), waitingFor: "a retry of a create", at: tenant.baseURL)
                 attempt += 1
                 if try exists() { return }
             }

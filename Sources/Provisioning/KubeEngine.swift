@@ -10,6 +10,9 @@ public final class KubeEngine: @unchecked Sendable {
     public var deleteTimeout: Double = 120
     /// Seconds between two reads while waiting.
     public var pollInterval: Double = 0.25
+    /// The clock waits read and pass on (the wall clock; the embedded simulator's own clock for its
+    /// simulated clusters, where a wait moves simulated time on instead of sleeping).
+    public var clock: WaitClock = WallClock.shared
 
     public init(client: KubeClient, gate: MutationGate) {
         self.client = client
@@ -147,10 +150,10 @@ public struct KubeObjects {
 
     /// Polls until the object is gone, or fails after `deleteTimeout` naming its finalizers.
     func waitGone(_ name: String) throws {
-        let deadline = Date().addingTimeInterval(kube.deleteTimeout)
+        let deadline = kube.clock.now() + kube.deleteTimeout
         while true {
             guard let o = try find(name) else { return }
-            if Date() >= deadline {
+            if kube.clock.now() >= deadline {
                 var finalizers: [String] = []
                 if case .array(let f)? = o["metadata"]?["finalizers"] { finalizers = f.compactMap(\.stringValue) }
                 throw EngineError("\(kindName) \(label(name)) is still there \(String(format: "%g", kube.deleteTimeout)) s after its deletion"
@@ -158,7 +161,7 @@ public struct KubeObjects {
                                   hint: finalizers.isEmpty ? "the cluster is slow to delete it; look at it with kubectl describe"
                                                            : "a controller must remove those finalizers; is it running? (kubectl get \(resource.plural) \(name) -o yaml)")
             }
-            Thread.sleep(forTimeInterval: kube.pollInterval)
+            try kube.clock.pause(kube.pollInterval, waitingFor: "\(kindName) \(label(name)) to be deleted", at: client.server)
         }
     }
 }

@@ -435,6 +435,7 @@ enum ClusterBridge {
     static func deleteCluster(_ m: ManagedCluster, namespace: String, name: String, timeout: Double) throws -> Bool {
         let k = try m.engine()
         let slow = KubeEngine(client: k.client, gate: k.gate)
+        slow.clock = k.clock
         slow.deleteTimeout = timeout
         slow.pollInterval = max(k.pollInterval, timeout > 60 ? 2 : k.pollInterval)
         return try CAPIClusters(kube: slow, namespace: namespace).delete(name)

@@ -93,6 +93,10 @@ public struct EngineOptions {
     /// The run's mutation gate, shared with `kube.connect` (nil: the engine makes its own from
     /// `mode` and `report`).
     public var gate: MutationGate?
+    /// The clock the engine's waits (task polls, create retries) pass on: the wall clock for a real
+    /// site or `sim serve`, the simulated world's clock for the embedded simulator. The transport's
+    /// retries take theirs from `TransportStack.wrap(clock:)`.
+    public var clock: WaitClock = WallClock.shared
     public init() {}
 }
 
@@ -103,7 +107,7 @@ public enum ScriptCloud {
         guard let url = r.url else { throw EngineError("no site URL", hint: "pass --target URL or set VCD_URL") }
         r.registerSecrets()
         let base = CurlTransport(options: CurlTransportOptions(insecure: r.insecure, caFile: r.caFile))
-        let transport = TransportStack.wrap(base, retry: options.retry, debugSink: options.debugSink)
+        let transport = TransportStack.wrap(base, retry: options.retry, debugSink: options.debugSink, clock: options.clock)
         let e = try engine(url: url, transport: transport, request: r, options: options)
         try attachNSXAndALB(e, r, transport: transport)
         return e
@@ -144,11 +148,15 @@ public enum ScriptCloud {
         }
         tenant.onTaskProgress = options.progress
         provider?.onTaskProgress = options.progress
+        tenant.clock = options.clock
+        provider?.clock = options.clock
         if let t = options.taskTimeout {
             tenant.taskTimeout = t
             provider?.taskTimeout = t
         }
-        return Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report, gate: options.gate)
+        let engine = Engine(tenant: tenant, provider: provider, mode: options.mode, report: options.report, gate: options.gate)
+        engine.clock = options.clock
+        return engine
     }
 
     /// Predeclares `cloud` and `connect(...)`. `connector` opens an engine for a request (the

@@ -18,6 +18,9 @@ public struct KubeWiring {
     public var clusters: ClusterTooling?
     /// Seconds between two reads while waiting (nil: the engine's default).
     public var pollInterval: Double?
+    /// The clock the clusters' waits and retries pass on: the wall clock, or the embedded
+    /// simulator's own clock (a wait then moves simulated time on instead of sleeping).
+    public var clock: WaitClock = WallClock.shared
     public init(gate: MutationGate? = nil, debugSink: ((String) -> Void)? = nil, transport: ((ResolvedKubeConfig) -> HTTPTransport?)? = nil) {
         self.gate = gate
         self.debugSink = debugSink
@@ -139,10 +142,11 @@ enum KubeObjectsBridge {
 
     // MARK: Display
 
-    /// kubectl's AGE: `45s`, `12m`, `5h`, `3d`.
-    static func age(_ o: JSONValue) -> String {
+    /// kubectl's AGE: `45s`, `12m`, `5h`, `3d`, on the cluster's clock (`now`: simulated time for
+    /// the embedded simulator's clusters).
+    static func age(_ o: JSONValue, now: Double = Date().timeIntervalSince1970) -> String {
         guard let ts = o["metadata"]?["creationTimestamp"]?.stringValue, let d = ISO8601DateFormatter().date(from: ts) else { return "<unknown>" }
-        let s = max(0, Int(Date().timeIntervalSince(d)))
+        let s = max(0, Int(now - d.timeIntervalSince1970))
         if s < 120 { return "\(s)s" }
         if s < 2 * 3600 { return "\(s / 60)m" }
         if s < 2 * 86400 { return "\(s / 3600)h" }
@@ -262,15 +266,18 @@ enum KubeObjectsBridge {
             r.kube.gate.report("  (plan) would wait up to \(CAPIClusters.seconds(timeout)) for the address of service \(label)")
             return .object(r)
         }
-        let deadline = Date().addingTimeInterval(timeout)
+        let clock = r.kube.clock
+        let deadline = clock.now() + timeout
         let objects = KubeServices(kube: r.kube, namespace: r.namespace ?? r.kube.namespace).objects
         while KubeServices.externalIP(r.value) == "<pending>" {
-            if Date() >= deadline {
+            if clock.now() >= deadline {
                 throw ScriptError(.host, "service \(label) has no load balancer address \(CAPIClusters.seconds(timeout)) after it was asked for",
                                   hint: "the cluster's cloud provider (CPI) assigns it: is it running? kubectl describe service \(r.name) shows its events")
             }
             try ctx.checkInterrupt()
-            Thread.sleep(forTimeInterval: min(r.kube.pollInterval, max(0, deadline.timeIntervalSinceNow)))
+            // Ctrl-C ends the pause at once; the check below raises it as the script's interrupt.
+            _ = try host(ctx) { clock.sleep(seconds: min(r.kube.pollInterval, max(0, deadline - clock.now())), interrupted: UserInterrupt.isPending) }
+            try ctx.checkInterrupt()
             guard let fresh = try host(ctx, { try objects.find(r.name) }) else {
                 throw ScriptError(.host, "service \(label) is gone while waiting for its address")
             }
@@ -349,8 +356,9 @@ enum KubeObjectsBridge {
             o.connectTimeout = 15
             base = CurlTransport(options: o)
         }
-        let transport = TransportStack.wrap(base, retry: wiring.retry, debugSink: wiring.debugSink)
+        let transport = TransportStack.wrap(base, retry: wiring.retry, debugSink: wiring.debugSink, clock: wiring.clock)
         let engine = KubeEngine(client: KubeClient(r, transport: transport), gate: gate)
+        engine.clock = wiring.clock
         engine.deleteTimeout = wiring.deleteTimeout
         if let p = wiring.pollInterval { engine.pollInterval = p }
         return engine

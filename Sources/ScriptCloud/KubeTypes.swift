@@ -188,7 +188,7 @@ enum KubeTypes {
         F("uid", "Its uid.", known: false) { str($0, "metadata.uid") },
         F("resourceVersion", "Its resourceVersion (changes with every write).", known: false) { str($0, "metadata.resourceVersion") },
         F("creationTimestamp", "When it was created.", known: false) { str($0, "metadata.creationTimestamp") },
-        F("age", "How long ago it was created, as kubectl shows it (45s, 12m, 5h, 3d).", known: false) { .string(KubeObjectsBridge.age($0.value)) },
+        F("age", "How long ago it was created, as kubectl shows it (45s, 12m, 5h, 3d).", known: false) { .string(KubeObjectsBridge.age($0.value, now: $0.kube.clock.now())) },
         F("spec", "Its spec, as a map.") { KubeObjectsBridge.value($0.value["spec"]) },
         F("status", "Its status, as a map.", known: false) { KubeObjectsBridge.value($0.value["status"]) },
         F("yaml", "The object as YAML (as kubectl get -o yaml; secret values masked).") { .string(KubeObjectsBridge.yaml($0.value)) },

@@ -16,6 +16,13 @@ final class CloudWiring {
     private var simulator: Simulator?
     private(set) var cloud: CloudObject!
     private let lock = NSLock()
+    /// The embedded simulator's clock, which every wait of the run passes on when the target is the
+    /// embedded simulator: task polls, retries, `waitFor`, `waitForAddress`, deletes, and the
+    /// script's `sleep`, `wait` and `now()`. A wait moves simulated time on instead of sleeping.
+    /// (A real site and `sim serve` keep the wall clock.)
+    let simulatorClock = VirtualClock()
+    /// Options of the embedded simulator (tests: realistic timing).
+    var simulatorOptions = SimulatorOptions()
 
     init(target: String?, plan: Bool, debug: Bool, statePath: String?, env: [String: String] = ProcessInfo.processInfo.environment) {
         self.target = target
@@ -50,6 +57,10 @@ final class CloudWiring {
 
     func install(into interp: Interpreter) {
         let output = interp.options.output
+        if usesSimulator {
+            let clock = simulatorClock
+            interp.options.clock = HostClock(now: { clock.now() }, sleep: { seconds, interrupted in clock.sleep(seconds: seconds, interrupted: interrupted) })
+        }
         let gate = MutationGate(mode: plan ? .plan : .apply, report: output)
         self.gate = gate
         let site = usesSimulator ? "embedded simulator" : (target ?? env["VCD_URL"] ?? "")
@@ -71,6 +82,7 @@ final class CloudWiring {
             return try ScriptCloud.realEngine(r, options: self.options(output: output))
         }
         var kube = KubeWiring(gate: gate)
+        if usesSimulator { kube.clock = simulatorClock }
         // A kubeconfig whose server is https://kube.sim.test (`sim kube kubeconfig NAME --embedded`)
         // reaches the clusters of this run's embedded simulator in-process, like `cloud` does.
         // So does a workload cluster's control-plane endpoint (VIP:6443) that the simulated CAPVCD chose.
@@ -111,7 +123,9 @@ final class CloudWiring {
     /// administrator side by side (the lab's runbooks need both).
     func simulatorEngine(options: EngineOptions, request: ConnectRequest? = nil) throws -> Engine {
         let sim = try openSimulator()
-        let transport = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, retry: options.retry, debugSink: options.debugSink)
+        var options = options
+        options.clock = sim.clock
+        let transport = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, retry: options.retry, debugSink: options.debugSink, clock: sim.clock)
         let personas = sim.personas
         for p in personas { SecretRedactor.shared.register(p.password) }
         let org = request?.org ?? env["VCD_ORG"].flatMap { $0.isEmpty ? nil : $0 } ?? "xav_lab"
@@ -132,8 +146,8 @@ final class CloudWiring {
         // The simulator's NSX Manager and ALB controller, with their own `admin` accounts.
         let products = sim.servicePersonas
         if let nsx = products.first(where: { $0.service == "nsx" }), let alb = products.first(where: { $0.service == "alb" }) {
-            let nsxT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .nsx) }, retry: options.retry, debugSink: options.debugSink)
-            let albT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .alb) }, retry: options.retry, debugSink: options.debugSink)
+            let nsxT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .nsx) }, retry: options.retry, debugSink: options.debugSink, clock: sim.clock)
+            let albT = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .alb) }, retry: options.retry, debugSink: options.debugSink, clock: sim.clock)
             engine.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: nsxT, user: nsx.user, password: nsx.password)
             engine.alb = ALBClient(baseURL: "https://alb.sim.test", transport: albT, user: alb.user, password: alb.password)
         }
@@ -145,7 +159,7 @@ final class CloudWiring {
         if let simulator { return simulator }
         let path = statePath ?? Simulator.defaultStatePath(environment: env)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let s = try Simulator(statePath: path, options: SimulatorOptions())
+        let s = try Simulator(statePath: path, options: simulatorOptions, clock: simulatorClock)
         simulator = s
         return s
     }

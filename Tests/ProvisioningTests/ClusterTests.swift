@@ -119,6 +119,7 @@ final class ClusterHarness {
         output = []
         var options = InterpreterOptions()
         options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
+        options.clock = h.hostClock
         let interp = Interpreter(options: options)
         let gate = MutationGate(mode: mode) { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let recorder = self.recorder
@@ -126,6 +127,7 @@ final class ClusterHarness {
         wiring.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1)
         wiring.deleteTimeout = 2
         wiring.pollInterval = 0.01
+        wiring.clock = h.sim.clock
         wiring.clusters = other ?? tooling
         let e = h.engine(mode: mode)
         let sim = h.sim

@@ -4,7 +4,8 @@ import ScriptCloud
 import XCTest
 
 /// A fresh simulator on a temp state file with known passwords, and engines / interpreters wired
-/// to it in-process (no socket).
+/// to it in-process (no socket), waiting on the simulator's clock as the executable's embedded
+/// wiring does (`CloudWiring`): a wait moves simulated time on instead of sleeping.
 final class SimHarness {
     static let password = "Pw-9f3K-not-for-print"
     /// The server of kubeconfigs for this simulator's Kubernetes clusters (in-process).
@@ -26,15 +27,24 @@ final class SimHarness {
 
     var transport: HTTPTransport { transport(.vcd) }
 
+    /// The simulator's clock as the interpreter's (`now()`, `sleep`, `wait`), as `CloudWiring` gives it.
+    var hostClock: HostClock {
+        let clock = sim.clock
+        return HostClock(now: { clock.now() }, sleep: { seconds, interrupted in clock.sleep(seconds: seconds, interrupted: interrupted) })
+    }
+
     func transport(_ service: SimService) -> HTTPTransport {
         TransportStack.wrap(InProcessTransport { [sim] in sim.handle($0, service: service) },
                             retry: RetryPolicy(maxAttempts: 6, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1),
-                            debugSink: { [weak self] line in self?.lock.lock(); self?.debugLog.append(line); self?.lock.unlock() })
+                            debugSink: { [weak self] line in self?.lock.lock(); self?.debugLog.append(line); self?.lock.unlock() },
+                            clock: sim.clock)
     }
 
     func client(org: String = "xav_lab", user: String = "administrator", password: String = SimHarness.password) -> VCDClient {
-        VCDClient(baseURL: "https://vcd.sim.test", transport: transport,
-                  credentials: VCDCredentials(org: org, method: .password(user: user, password: password)))
+        let c = VCDClient(baseURL: "https://vcd.sim.test", transport: transport,
+                          credentials: VCDCredentials(org: org, method: .password(user: user, password: password)))
+        c.clock = sim.clock
+        return c
     }
 
     func engine(mode: EngineMode = .apply, withProvider: Bool = true) -> Engine {
@@ -42,6 +52,7 @@ final class SimHarness {
             self?.lock.lock(); self?.output.append(line); self?.lock.unlock()
         }
         e.createRetryDelay = 0.001
+        e.clock = sim.clock
         e.nsx = NSXClient(baseURL: "https://nsx.sim.test", transport: transport(.nsx), user: "administrator", password: Self.password)
         e.alb = ALBClient(baseURL: "https://alb.sim.test", transport: transport(.alb), user: "administrator", password: Self.password)
         return e
@@ -53,12 +64,14 @@ final class SimHarness {
         output = []
         var options = InterpreterOptions()
         options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
+        options.clock = hostClock
         let interp = Interpreter(options: options)
         let e = engine(mode: mode)
         // Kubeconfigs naming https://kube.sim.test reach this simulator's clusters in-process.
-        let kube = KubeWiring(gate: e.gate, transport: { [sim] r in
+        var kube = KubeWiring(gate: e.gate, transport: { [sim] r in
             r.server.hasPrefix(SimHarness.kubeServer) ? InProcessTransport { sim.handle($0, service: .kube) } : nil
         })
+        kube.clock = sim.clock
         ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: kube) { _ in e }
         interp.define("args", .list(args.map { .string($0) }))
         if let file {

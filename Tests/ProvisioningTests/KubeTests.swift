@@ -49,6 +49,7 @@ final class KubeHarness {
         output = []
         var options = InterpreterOptions()
         options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
+        options.clock = h.hostClock
         let interp = Interpreter(options: options)
         let gate = MutationGate(mode: mode) { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let recorder = self.recorder
@@ -56,6 +57,7 @@ final class KubeHarness {
                                 transport: { r in r.server.hasPrefix("https://kube.sim.test") ? recorder : nil })
         wiring.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1)
         wiring.deleteTimeout = deleteTimeout
+        wiring.clock = h.sim.clock
         let e = h.engine(mode: mode)
         ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: wiring) { _ in e }
         let source = code.replacingOccurrences(of: "KC", with: "\"\(kubeconfig)\"")

@@ -4,13 +4,14 @@ import ScriptCloud
 import XCTest
 
 /// `--timeout` (EngineOptions.taskTimeout) bounds the wait for one VCD task: a gateway whose task
-/// takes seconds of simulated time fails with a timeout error that says what to do.
+/// takes seconds of simulated time fails with a timeout error that says what to do. The timeout is
+/// simulated time too: the wait is on the simulator's clock, as the embedded wiring has it.
 final class TaskTimeoutTests: XCTestCase {
     func testASlowTaskFailsAfterTheTimeoutWithAHint() throws {
         let dir = NSTemporaryDirectory() + "timeout-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Realistic timing: every task takes 2–8 s of wall-clock time.
+        // Realistic timing: every task takes 2–8 s of simulated time.
         let sim = try Simulator(statePath: dir + "/s.sqlite", options: SimulatorOptions(realisticTiming: true))
         try sim.reset(password: SimHarness.password)
         var r = ConnectRequest()
@@ -22,7 +23,9 @@ final class TaskTimeoutTests: XCTestCase {
         var o = EngineOptions()
         o.report = { _ in }
         o.taskTimeout = 0.3
+        o.clock = sim.clock
         let e = try ScriptCloud.engine(url: "https://vcd.sim.test", transport: InProcessTransport { sim.handle($0, service: .vcd) }, request: r, options: o)
+        let realSleeps = WallClock.sleepsStarted
         XCTAssertEqual(e.tenant.taskTimeout, 0.3)
         XCTAssertEqual(e.provider?.taskTimeout, 0.3)
         let interp = Interpreter(options: InterpreterOptions())
@@ -33,5 +36,6 @@ final class TaskTimeoutTests: XCTestCase {
             XCTAssertTrue(text.contains("did not end within"), text)
             XCTAssertTrue(((error as? ScriptError)?.hint ?? "").contains("--timeout"), "\(error)")
         }
+        XCTAssertEqual(WallClock.sleepsStarted, realSleeps, "the timeout passed on the simulated clock")
     }
 }

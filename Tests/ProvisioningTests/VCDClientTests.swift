@@ -97,7 +97,7 @@ final class VCDClientTests: XCTestCase {
         let c = VCDClient(baseURL: "https://vcd.sim.test", transport: InProcessTransport { sim2.handle($0, service: .vcd) },
                           credentials: VCDCredentials(org: "System", method: .password(user: "administrator", password: SimHarness.password)))
         c.taskTimeout = 0.2
-        c.sleeper = { _ in }
+        c.clock = sim2.clock
         let e = Engine(tenant: c, report: { _ in })
         let vdc = try Vdcs(engine: e, org: try Orgs(engine: e).find("xav_lab")!).find("t-tenant")!
         XCTAssertThrowsError(try EdgeGateways(engine: e, vdc: vdc).ensure(EdgeGatewaySpec(name: "gw-slow"))) { err in

@@ -22,7 +22,9 @@ public typealias RetrySleeper = (_ seconds: Double) -> Bool
 /// never repeated once it may have reached the server) apply unless another classifier is given.
 ///
 /// This is the one place for retries: the clients above it do not retry on their own.
-/// The sleeper, the random draw and the clock are injectable so tests run without waiting.
+/// Backoff waits on a `WaitClock` (the wall clock; the embedded simulator's own clock in-process,
+/// where a wait moves simulated time on instead of sleeping). The sleeper, the random draw and the
+/// clock are injectable so tests run without waiting.
 public final class RetryingTransport: HTTPTransport, @unchecked Sendable {
     /// The transport each attempt goes through.
     public let inner: HTTPTransport
@@ -36,22 +38,25 @@ public final class RetryingTransport: HTTPTransport, @unchecked Sendable {
 
     /// - Parameters:
     ///   - classifier: decides which outcomes are retried (default: `DefaultRetryClassifier.classify`).
-    ///   - sleeper: waits between attempts (default: `RetryingTransport.interruptibleSleep`).
+    ///   - clock: the clock the waits pass on and `Retry-After` dates are read against (default:
+    ///     the wall clock); Ctrl-C ends a wait at once.
+    ///   - sleeper: waits between attempts, instead of `clock` (tests).
     ///   - random: returns a uniform value in `0...upper` (default: the system generator).
-    ///   - now: the clock used to read `Retry-After` dates.
+    ///   - now: the time used to read `Retry-After` dates, instead of `clock` (tests).
     ///   - onRetry: told before each wait (a `--debug` log line, a progress message).
     public init(wrapping inner: HTTPTransport, policy: RetryPolicy = RetryPolicy(),
                 classifier: @escaping RetryClassifier = DefaultRetryClassifier.classify,
-                sleeper: @escaping RetrySleeper = RetryingTransport.interruptibleSleep,
+                clock: WaitClock = WallClock.shared,
+                sleeper: RetrySleeper? = nil,
                 random: @escaping (Double) -> Double = { $0 > 0 ? Double.random(in: 0...$0) : 0 },
-                now: @escaping () -> Date = Date.init,
+                now: (() -> Date)? = nil,
                 onRetry: ((RetryEvent) -> Void)? = nil) {
         self.inner = inner
         self.policy = policy
         self.classifier = classifier
-        self.sleeper = sleeper
+        self.sleeper = sleeper ?? { clock.sleep(seconds: $0, interrupted: UserInterrupt.isPending) }
         self.random = random
-        self.now = now
+        self.now = now ?? { Date(timeIntervalSince1970: clock.now()) }
         self.onRetry = onRetry
     }
 
@@ -102,15 +107,9 @@ public final class RetryingTransport: HTTPTransport, @unchecked Sendable {
         }
     }
 
-    /// Sleeps in short slices and stops early when Ctrl-C raised the CSupport SIGINT flag, so a
-    /// long `Retry-After` never holds the user hostage.
+    /// Sleeps on the wall clock in short slices and stops early when Ctrl-C raised the CSupport
+    /// SIGINT flag, so a long `Retry-After` never holds the user hostage.
     public static func interruptibleSleep(_ seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while true {
-            if vcd_sigint_pending() != 0 { return false }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return true }
-            Thread.sleep(forTimeInterval: min(left, 0.05))
-        }
+        WallClock.shared.sleep(seconds: seconds, interrupted: UserInterrupt.isPending)
     }
 }

@@ -14,14 +14,16 @@ public enum TransportStack {
     ///   - debugSink: where `--debug` entries go; `nil` for no wire log.
     ///   - redactor: the redactor of the wire log (normally `.shared`, where the CLI registers the
     ///     secrets the user passed).
+    ///   - clock: what the retries' backoff waits on (the embedded simulator passes its own clock).
     public static func wrap(_ base: HTTPTransport, retry: RetryPolicy? = RetryPolicy(),
                             classifier: @escaping RetryClassifier = DefaultRetryClassifier.classify,
                             debugSink: ((String) -> Void)? = nil,
-                            redactor: SecretRedactor = .shared) -> HTTPTransport {
+                            redactor: SecretRedactor = .shared,
+                            clock: WaitClock = WallClock.shared) -> HTTPTransport {
         var t: HTTPTransport = base
         if let debugSink { t = WireLogTransport(wrapping: t, redactor: redactor, sink: debugSink) }
         if let retry {
-            t = RetryingTransport(wrapping: t, policy: retry, classifier: classifier, onRetry: debugSink.map { sink in
+            t = RetryingTransport(wrapping: t, policy: retry, classifier: classifier, clock: clock, onRetry: debugSink.map { sink in
                 { (e: RetryEvent) in
                     sink(redactor.redact("~ retry after attempt \(e.attempt) in \(e.delay) s (\(e.reason)): \(e.what)"))
                 }

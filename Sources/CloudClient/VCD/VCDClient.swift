@@ -25,8 +25,9 @@ public final class VCDClient: @unchecked Sendable {
     /// How long to sleep between task polls (grows ×1.5 up to `maxPoll`).
     public var firstPoll: Double = 0.05
     public var maxPoll: Double = 3
-    /// Sleep used between polls; tests inject a fake one.
-    public var sleeper: (Double) -> Void = { Thread.sleep(forTimeInterval: $0) }
+    /// The clock task polls read and wait on: the wall clock, or the embedded simulator's own clock
+    /// (then a wait moves simulated time on instead of sleeping). Ctrl-C ends a wait at once.
+    public var clock: WaitClock = WallClock.shared
     /// Reports task progress (`operation`, percent).
     public var onTaskProgress: ((String, Int) -> Void)?
     /// The org (URN) a provider session acts in; sent as `X-VMWARE-VCLOUD-TENANT-CONTEXT`.
@@ -267,10 +268,10 @@ public final class VCDClient: @unchecked Sendable {
     /// Polls a task until it ends; throws `VCDTaskError` on error, abort or timeout.
     public func waitTask(_ location: String, what: String, timeout: Double? = nil) throws -> VCDTask {
         let target = Self.relativeTarget(location)
-        let deadline = Date().addingTimeInterval(timeout ?? taskTimeout)
+        let started = clock.now()
+        let deadline = started + (timeout ?? taskTimeout)
         var delay = firstPoll
         var lastProgress = -1
-        let started = Date()
         while true {
             let v = try apiVersion()
             let task: VCDTask = try {
@@ -285,11 +286,11 @@ public final class VCDClient: @unchecked Sendable {
                 throw VCDTaskError(operation: what, message: m, timedOut: false)
             }
             // Progress only for tasks that take a while: quick ones would just add noise.
-            if let p = task.progress, p != lastProgress, Date().timeIntervalSince(started) > 2 { lastProgress = p; onTaskProgress?(what, p) }
-            if Date() >= deadline {
+            if let p = task.progress, p != lastProgress, clock.now() - started > 2 { lastProgress = p; onTaskProgress?(what, p) }
+            if clock.now() >= deadline {
                 throw VCDTaskError(operation: what, message: "the task did not end within \(Int(timeout ?? taskTimeout)) s (it is \(status))", timedOut: true)
             }
-            sleeper(delay)
+            try clock.pause(delay, waitingFor: "the task of \(what)", at: baseURL)
             delay = min(maxPoll, delay * 1.5)
         }
     }

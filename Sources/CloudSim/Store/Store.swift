@@ -85,8 +85,17 @@ final class Store {
         }
     }
 
+    /// The meta key of the simulated clock's reading at the last commit (seconds since 1970).
+    static let clockKey = "clock.virtual"
+    /// Reads the simulated clock; every commit stores its reading under `clockKey`, so that no time
+    /// stored in the state (task starts, guests' plans, creation timestamps) is ever ahead of the
+    /// clock of a simulator that opens it later (`Simulator.init` moves its clock to it).
+    var clockReading: (() -> Double)?
+
     /// Writes one batch of changes atomically: upserts, deletions, meta values.
     func commit(upserts: [StoredObject], deletions: [String], meta: [String: String], wipe: Bool = false) throws {
+        var meta = meta
+        if let clockReading { meta[Self.clockKey] = String(clockReading()) }
         try pool.write { db in
             if wipe {
                 try db.execute(sql: "DELETE FROM object")

@@ -274,12 +274,14 @@ public struct CAPIClusters {
     /// Polls the Cluster until its phase is `phase` (`Failed` raises with its failureMessage; a
     /// timeout names the last phase and conditions). `progress` gets one line per change of the
     /// phase, the conditions or the machines' phases.
-    /// Reads every `interval` seconds (default 20 × the engine's poll interval: 5 s); `checkpoint`
-    /// runs between reads (the script's Ctrl-C).
+    /// Reads every `interval` seconds (default 20 × the engine's poll interval: 5 s) of the engine's
+    /// clock (simulated time on the embedded simulator); `checkpoint` runs between reads and during
+    /// the pauses (the script's Ctrl-C: its error ends the wait at once).
     public func waitFor(_ name: String, phase wanted: String, timeout: Double, interval: Double? = nil,
                         checkpoint: () throws -> Void = {}, progress: (String) -> Void) throws -> JSONValue {
         let every = interval ?? kube.pollInterval * 20
-        let deadline = Date().addingTimeInterval(timeout)
+        let clock = kube.clock
+        let deadline = clock.now() + timeout
         var last = ""
         var lastCluster: JSONValue?
         while true {
@@ -308,7 +310,7 @@ public struct CAPIClusters {
                 throw EngineError("cluster \(namespace)/\(name) is stuck: \(ready["message"]?.stringValue ?? reason)",
                                   hint: (Self.fixes[reason] ?? "fix the cause in VCD") + "; the controllers retry on their own, then waitFor again")
             }
-            if Date() >= deadline {
+            if clock.now() >= deadline {
                 let phaseNow = Self.phase(lastCluster)
                 if phaseNow == wanted, let pending {
                     throw EngineError("cluster \(namespace)/\(name) is \(wanted) but its machines are not yet what it asks for after \(Self.seconds(timeout)): \(pending)",
@@ -317,11 +319,12 @@ public struct CAPIClusters {
                 throw EngineError("cluster \(namespace)/\(name) is still \(phaseNow) after \(Self.seconds(timeout)), not \(wanted); conditions: \(Self.conditionsText(lastCluster))",
                                   hint: "look at its machines and conditions with describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)")
             }
-            let next = min(Date().addingTimeInterval(every), deadline)
-            while Date() < next {
-                try checkpoint()
-                Thread.sleep(forTimeInterval: min(0.05, max(0.001, next.timeIntervalSinceNow)))
+            try checkpoint()
+            var stopped: Error?
+            clock.sleep(seconds: max(0.001, min(every, deadline - clock.now()))) {
+                do { try checkpoint(); return false } catch { stopped = error; return true }
             }
+            if let stopped { throw stopped }
         }
     }
 

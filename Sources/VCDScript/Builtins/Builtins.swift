@@ -304,7 +304,7 @@ enum Builtins {
         f("exists", [Parameter("path")], "True if the file or folder exists.") { a, _ in
             .bool(FileManager.default.fileExists(atPath: Paths.expand(try a.string(0))))
         },
-        f("now", [], "The current time as seconds since 1970 (a float).") { _, _ in .float(Date().timeIntervalSince1970) },
+        f("now", [], "The current time as seconds since 1970 (a float; the simulated world's time on the embedded simulator).") { _, ctx in .float(ctx.interpreter.options.clock?.now() ?? Date().timeIntervalSince1970) },
         f("sleep", [Parameter("duration")], "Waits (a duration, or seconds).") { a, ctx in
             let nanos = try a.duration(0)
             try Concurrency.sleep(nanos: nanos, ctx: ctx)

@@ -3,8 +3,19 @@ import Foundation
 /// `sleep`, `wait`, `parallel` and `sh`: the builtins that wait on the world.
 enum Concurrency {
     /// Sleeps in small steps so that Ctrl-C is noticed, letting `parallel` workers run meanwhile.
+    /// On the host's clock when it has one (the embedded simulator: simulated time moves on at once).
     static func sleep(nanos: Int64, ctx: CallContext) throws {
         guard nanos > 0 else { return }
+        if let clock = ctx.interpreter.options.clock {
+            var stopped: Error?
+            try ctx.blocking {
+                _ = clock.sleep(Double(nanos) / 1e9) {
+                    do { try ctx.checkInterrupt(); return false } catch { stopped = error; return true }
+                }
+            }
+            if let stopped { throw stopped }
+            return
+        }
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(nanos)
         try ctx.blocking {
             while true {
@@ -17,6 +28,12 @@ enum Concurrency {
         }
     }
 
+    /// Nanoseconds on the host's clock (or the system's uptime), for measuring waits.
+    static func elapsedNanos(_ ctx: CallContext) -> Int64 {
+        if let clock = ctx.interpreter.options.clock { return Int64(clock.now() * 1e9) }
+        return Int64(DispatchTime.now().uptimeNanoseconds)
+    }
+
     static let functions: [NativeFunction] = [
         NativeFunction("wait", params: [
             Parameter("until", doc: "a function; the wait ends when it returns a true value"),
@@ -27,13 +44,13 @@ enum Concurrency {
             let f = try a.callable(0)
             let timeout = try a.duration(1), every = try a.duration(2)
             let what = a[3].isNil ? "the condition" : Formatter.str(a[3])
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = elapsedNanos(ctx)
             var attempt = 0
             while true {
                 let v = try ctx.call(f, [])
                 if v.isTruthy { return v }
                 attempt += 1
-                let elapsed = Int64(DispatchTime.now().uptimeNanoseconds - start)
+                let elapsed = elapsedNanos(ctx) - start
                 if elapsed >= timeout {
                     throw ScriptError(.timeout, "timed out after \(Formatter.duration(timeout)) waiting for \(what)", at: ctx.range,
                                       hint: "raise timeout: if it is just slow, or check why \(what) never happens")

@@ -17,7 +17,24 @@ public struct InterpreterOptions {
     public var outputFormat: OutputFormat = .text
     /// Allows `sh()`; hosts turn it off against the simulator.
     public var allowShell = true
+    /// The clock `now()`, `sleep` and `wait` read and pass on; nil: the wall clock. A host whose
+    /// world keeps its own time (the embedded simulator) passes that clock, so that a script's waits
+    /// move the world's time on instead of sleeping.
+    public var clock: HostClock? = nil
     public init() {}
+}
+
+/// A host's clock for the builtins that wait (`InterpreterOptions.clock`).
+public struct HostClock {
+    /// Seconds since 1970.
+    public var now: () -> Double
+    /// Lets `seconds` pass; asks `interrupted` as it goes and answers false when that cut it short.
+    public var sleep: (_ seconds: Double, _ interrupted: () -> Bool) -> Bool
+
+    public init(now: @escaping () -> Double, sleep: @escaping (_ seconds: Double, _ interrupted: () -> Bool) -> Bool) {
+        self.now = now
+        self.sleep = sleep
+    }
 }
 
 /// The formats `-o` selects for printed values.

@@ -72,14 +72,17 @@ final class SimWorld {
     }
 
     /// Retries as kubectl and clusterctl do (429, 503 with Retry-After, connection errors): a served
-    /// simulator with `--faults` refuses some calls on purpose.
-    static func retrying(_ t: HTTPTransport) -> HTTPTransport { TransportStack.wrap(t, retry: RetryPolicy()) }
+    /// simulator with `--faults` refuses some calls on purpose. In-process, the backoff passes on the
+    /// simulated world's clock (`clock`), as every wait on the embedded simulator does.
+    static func retrying(_ t: HTTPTransport, clock: WaitClock = WallClock.shared) -> HTTPTransport {
+        TransportStack.wrap(t, retry: RetryPolicy(), clock: clock)
+    }
 
     /// The Kubernetes service (clusters and container host): its transport and base URL.
     func kubeService() throws -> (transport: HTTPTransport, base: String) {
         if let base = servedKube { return (Self.retrying(curl(base)), base) }
         let s = try openSimulator()
-        return (Self.retrying(InProcessTransport { s.handle($0, service: .kube) }), "https://" + SimWorld.embeddedHost)
+        return (Self.retrying(InProcessTransport { s.handle($0, service: .kube) }, clock: s.clock), "https://" + SimWorld.embeddedHost)
     }
 
     /// One request to the container host (`/host/v1/...`).
@@ -135,7 +138,7 @@ final class SimWorld {
                 var r = req
                 if !r.target.hasPrefix(prefix + "/") { r.target = prefix + r.target }
                 return s.handle(r, service: .kube)
-            })
+            }, clock: s.clock)
             config.registerSecrets()
             return KubeClient(server: "https://\(host):6443", transport: t, token: config.token, namespace: config.namespace, contextName: config.contextName)
         }

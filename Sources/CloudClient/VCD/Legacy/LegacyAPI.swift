@@ -82,10 +82,10 @@ extension VCDClient {
     @discardableResult
     public func waitXMLTask(_ first: LegacyTask, what: String, timeout: Double? = nil) throws -> LegacyTask {
         var task = first
-        let deadline = Date().addingTimeInterval(timeout ?? taskTimeout)
+        let started = clock.now()
+        let deadline = started + (timeout ?? taskTimeout)
         var delay = firstPoll
         var lastProgress = -1
-        let started = Date()
         while true {
             if task.status == VCDTask.Status.success { return task }
             if task.status == VCDTask.Status.error || task.status == VCDTask.Status.aborted {
@@ -94,11 +94,11 @@ extension VCDClient {
             }
             guard let href = task.href else { return task }
             // Progress only for tasks that take a while: quick ones would just add noise.
-            if let p = task.progress, p != lastProgress, Date().timeIntervalSince(started) > 2 { lastProgress = p; onTaskProgress?(what, p) }
-            if Date() >= deadline {
+            if let p = task.progress, p != lastProgress, clock.now() - started > 2 { lastProgress = p; onTaskProgress?(what, p) }
+            if clock.now() >= deadline {
                 throw VCDTaskError(operation: what, message: "the task did not end within \(Int(timeout ?? taskTimeout)) s (it is \(task.status))", timedOut: true)
             }
-            sleeper(delay)
+            try clock.pause(delay, waitingFor: "the task of \(what)", at: baseURL)
             delay = min(maxPoll, delay * 1.5)
             task = LegacyTask(try getXML(href))
         }

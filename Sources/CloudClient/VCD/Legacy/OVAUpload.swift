@@ -122,14 +122,14 @@ extension VCDClient {
     /// After the descriptor: the server lists the files it names (at once here; VCD may take a few
     /// seconds, which govcd waits out by polling).
     private func awaitFileList(_ href: String, what: String) throws -> TemplateInfo {
-        let deadline = Date().addingTimeInterval(taskTimeout)
+        let deadline = clock.now() + taskTimeout
         var delay = firstPoll
         while true {
             let t = TemplateInfo(try getXML(href))
             try checkUploadable(t)
             if t.isResolved || t.files.count > 1 || (t.descriptorUploaded && t.files.allSatisfy(\.isComplete)) { return t }
-            if Date() >= deadline { throw VCDTaskError(operation: what, message: "the server never listed the OVA's files", timedOut: true) }
-            sleeper(delay)
+            if clock.now() >= deadline { throw VCDTaskError(operation: what, message: "the server never listed the OVA's files", timedOut: true) }
+            try clock.pause(delay, waitingFor: "the file list of \(what)", at: baseURL)
             delay = min(maxPoll, delay * 1.5)
         }
     }
