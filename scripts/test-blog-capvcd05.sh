@@ -6,7 +6,7 @@
 # its kubeconfig from the secret, a LoadBalancer service, and the pivot (clusterctl init + apply -k
 # in the workload cluster, clusterctl move), then kind delete cluster.
 # Needs ../shared/fixtures/capvcd/0.5.x (the suite fails without it when CI=true or
-# VCDSCRIPT_REQUIRE_FIXTURES=1; elsewhere it reports that it ran nothing).
+# VCDSCRIPT_REQUIRE_FIXTURES=1; elsewhere it reports a skip, "skipped: NAME: WHY", that scripts/test.sh counts).
 # Prints "N passed, M failed"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ ROOT=$(pwd)
 FIX="$ROOT/../shared/fixtures/capvcd/0.5.x"
 if [ ! -d "$FIX/config/default" ]; then
     if [ "${CI:-}" = true ] || [ "${VCDSCRIPT_REQUIRE_FIXTURES:-}" = 1 ]; then echo "not ok - fixtures: $FIX is missing"; echo "0 passed, 1 failed"; exit 1; fi
-    echo "# skipped: $FIX is missing (CAPVCD 0.5.x's kustomize config)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
+    echo "skipped: the blog's CAPVCD 0.5.x install: $FIX is missing (CAPVCD 0.5.x's kustomize config)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
@@ -26,7 +26,7 @@ trap 'stop_sim; rm -rf "$WORK"' EXIT
 passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed+1)); echo "ok - $1"; else failed=$((failed+1)); echo "not ok - $1"; fi; }
 . scripts/lib/kubectl.sh
-ensure_kubectl || { echo "0 passed, 1 failed"; exit 1; }
+ensure_kubectl || { echo "not ok - kubectl: $KUBECTL_WHY"; echo "0 passed, 1 failed"; exit 1; }
 
 export HOME="$WORK/home" VCDSCRIPT_HOME="$WORK/home/vcdscript"
 mkdir -p "$HOME" "$WORK/run" && cd "$WORK/run"

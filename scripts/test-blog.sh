@@ -25,7 +25,7 @@ passed=0; failed=0
 check() { if eval "$2"; then passed=$((passed+1)); echo "ok - $1"; else failed=$((failed+1)); echo "not ok - $1"; fi; }
 
 . scripts/lib/kubectl.sh
-ensure_kubectl || { echo "0 passed, 1 failed"; exit 1; }
+ensure_kubectl || { echo "not ok - kubectl: $KUBECTL_WHY"; echo "0 passed, 1 failed"; exit 1; }
 
 export HOME="$WORK/home" VCDSCRIPT_HOME="$WORK/home/vcdscript"
 mkdir -p "$HOME" "$WORK/run"

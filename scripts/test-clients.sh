@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real third-party clients against `vcdscript sim serve`, over HTTP and HTTPS:
 # pyvcloud 23.0.4 (Tests/clients/pyvcloud_suite.py) and vcd-cli 24.1.0 (below), installed from PyPI
-# into a venv (default .build/clients-venv, reused when the versions match; CLIENTS_VENV overrides).
+# into a venv (scripts/lib/venvs.sh: default .build/clients-venv, reused when the versions match;
+# CLIENTS_VENV overrides).
 # Builds nothing: uses the vcdscript binary `swift build` left (scripts/test.sh builds first).
 # HTTPS: `sim serve --tls` (self-signed certificate made beside the scratch state; needs openssl).
 # Ends with "N passed, M failed"; exits 1 on any failure.
@@ -30,29 +31,11 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the venv -------------------------------------------------------------------------------
-VENV=${CLIENTS_VENV:-$ROOT/.build/clients-venv}
+. scripts/lib/venvs.sh
+VENV=$CLIENTS_VENV
 PY="$VENV/bin/python"
-want="pyvcloud==23.0.4 vcd-cli==24.1.0 avisdk"
-if ! { [ -x "$PY" ] && "$PY" -m pip freeze 2>/dev/null | grep -q '^pyvcloud==23.0.4$' && "$PY" -m pip freeze | grep -q '^vcd-cli==24.1.0$'; }; then
-    rm -rf "$VENV"
-    if ! python3 -m venv "$VENV" >/dev/null 2>&1; then
-        rm -rf "$VENV"
-        echo "python3 -m venv failed; installing python3-venv"
-        SUDO=""; [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO="sudo -n"
-        $SUDO apt-get install -y python3-venv >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null 2>&1 && $SUDO apt-get install -y python3-venv >/dev/null 2>&1; }
-        python3 -m venv "$VENV" >/dev/null 2>&1 || { notok "python venv" "python3 -m venv failed"; finish; }
-    fi
-    # PyPI can hiccup: three tries before calling it a failure.
-    installed=0
-    for attempt in 1 2 3; do
-        if "$VENV/bin/pip" install -q --disable-pip-version-check $want >"$WORK/pip.log" 2>&1; then installed=1; break; fi
-        echo "pip install failed (attempt $attempt); retrying"; sleep $((attempt * 5))
-    done
-    if [ "$installed" -ne 1 ]; then
-        tail -20 "$WORK/pip.log"; notok "pip install $want"; finish
-    fi
-fi
-ok "venv with $("$PY" -m pip freeze | grep -E '^(pyvcloud|vcd-cli|avisdk)==' | tr '\n' ' ')"
+ensure_clients_venv || { notok "pip install ${CLIENTS_VENV_PACKAGES[*]}"; finish; }
+ok "venv with $("$PY" -m pip freeze | grep -E '^(pyvcloud|vcd-cli)==' | tr '\n' ' ')"
 VCD="$VENV/bin/vcd"
 
 # The image sets CA bundles that would override verify=False in requests (external-clients.md §3.1).

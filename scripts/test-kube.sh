@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The simulated Kubernetes API (`sim serve`, PORT+3) against real clients: the Python `kubernetes`
-# client from PyPI (31.0.0, venv under .build/kube-venv) over http, and kubectl when it is on PATH,
+# client from PyPI (31.0.0, venv under .build/kube-venv) over http, and kubectl (scripts/lib/kubectl.sh)
 # over https with `sim serve --tls` (client-go sends bearer tokens only over https), the
 # simulator's certificate in the kubeconfig; kubectl 1.32's typed `create`/`expose` send
 # protobuf bodies. Manifests are the fixtures of CAPVCD and the
-# cloud provider. Prints "tests: N passed, M failed"; exits non-zero on any failure.
+# cloud provider (../shared/fixtures: without them the kubectl checks are skipped, a failure with
+# VCDSCRIPT_REQUIRE_FIXTURES=1). A part that cannot run says so: "skipped: NAME: WHY", counted by
+# scripts/test.sh. Prints "tests: N passed, M failed, K skipped"; exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -13,16 +15,16 @@ PORT=${PORT:-18943}
 KPORT=$((PORT + 3))
 FIX=${FIXTURES:-$ROOT/../shared/fixtures}
 [ -d "$FIX" ] || FIX=/work/shared/fixtures
-VENV=$ROOT/.build/kube-venv
-PASS=0; FAIL=0
+PASS=0; FAIL=0; SKIP=0
 ok() { PASS=$((PASS + 1)); echo "ok - $1"; }
 notok() { FAIL=$((FAIL + 1)); echo "not ok - $1${2:+: $2}"; }
-finish() { echo "tests: $PASS passed, $FAIL failed"; [ "$FAIL" = 0 ]; exit $?; }
+skip() { SKIP=$((SKIP + 1)); echo "skipped: $1: $2"; }
+finish() { echo "tests: $PASS passed, $FAIL failed, $SKIP skipped"; [ "$FAIL" = 0 ]; exit $?; }
 
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import kubernetes" 2>/dev/null; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q "kubernetes==${KUBERNETES_CLIENT_VERSION:-31.0.0}" || { notok "pip install kubernetes"; finish; }
-fi
+. scripts/lib/venvs.sh
+. scripts/lib/kubectl.sh
+VENV=$KUBE_VENV
+ensure_kube_venv || { notok "pip install ${KUBE_VENV_PACKAGES[*]}"; finish; }
 swift build --product vcdscript >/dev/null 2>&1 || { notok "swift build"; finish; }
 BIN="$(swift build --show-bin-path)/vcdscript"
 WORK=$(mktemp -d)
@@ -56,6 +58,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" 
 # Without the shared fixtures (a machine that has only the clone), a CRD of the same shape written
 # here stands in, and the kubectl checks that apply recorded manifests are skipped.
 if [ ! -d "$FIX/capvcd" ]; then
+    if [ "${VCDSCRIPT_REQUIRE_FIXTURES:-}" = 1 ]; then notok "fixtures" "none at $FIX (VCDSCRIPT_REQUIRE_FIXTURES=1)"; fi
     echo "note: no fixtures at $FIX; the CRD checks use the suite's own VCDCluster CRD"
     cat >"$WORK/vcdcluster-crd.yaml" <<'CRD'
 apiVersion: apiextensions.k8s.io/v1
@@ -104,7 +107,12 @@ while IFS= read -r line; do
 done <<<"$out"
 [ $rc = 0 ] && ok "python suite ran to the end" || notok "python suite ran to the end" "exit $rc"
 
-if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+KUBECTL_SKIP=""
+if [ "$KUBECTL_FIXTURES" != 1 ]; then KUBECTL_SKIP="they apply the shared fixtures, and there are none at $FIX"
+elif ! ensure_kubectl; then KUBECTL_SKIP="kubectl $KUBECTL_WHY"
+elif ! command -v openssl >/dev/null 2>&1; then KUBECTL_SKIP="openssl is not installed (sim serve --tls needs it; scripts/bootstrap.sh installs it)"
+fi
+if [ -z "$KUBECTL_SKIP" ]; then
     # client-go sends tokens only over https: the same state served again with --tls.
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     PIDS=()
@@ -213,7 +221,7 @@ if [ "$KUBECTL_FIXTURES" = 1 ] && command -v kubectl >/dev/null 2>&1 && command 
     kubectl_suite mgmt v1.29.2
     kubectl_suite work v1.32.0
 else
-    echo "# kubectl checks skipped (they need kubectl, openssl and the shared fixtures)"
+    skip "kubectl checks (clusters mgmt v1.29.2 and work v1.32.0)" "$KUBECTL_SKIP"
 fi
 
 # The token never reaches the server's output.

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # kill -9 durability of `vcdscript sim serve`: a burst of NAT-rule writes over loopback, the server
-# killed with SIGKILL in the middle, a restart, then two checks: SQLite's integrity check passes and
-# every write that was answered 2xx is present. Repeats ROUNDS times. Needs curl and python3.
+# killed with SIGKILL in the middle once at least MIN_ACKED (200) writes of the round were answered
+# 2xx, a restart, then three checks per round: the round reached MIN_ACKED acknowledged writes before
+# the kill (within WRITE_SECONDS), SQLite's integrity check passes, and every write that was answered
+# 2xx is present. Repeats ROUNDS times. Needs curl and python3.
+# Prints "durability: N passed, M failed"; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18643}
+MIN_ACKED=${MIN_ACKED:-200}
+WRITE_SECONDS=${WRITE_SECONDS:-60}
 swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 BIN="$(swift build --show-bin-path)/vcdscript"
 WORK=$(mktemp -d)
@@ -44,6 +49,9 @@ ip = gw["edgeGatewayUplinks"][0]["subnets"]["values"][0]["primaryIp"]
 json.dump({"token": tok, "gw": gw["id"], "ip": ip}, open(f"{work}/ctx.json", "w"))
 PY
 
+touch "$WORK/acked.txt"
+passed=0; failed=0
+check() { if eval "$2"; then passed=$((passed + 1)); echo "ok - $1"; else failed=$((failed + 1)); echo "not ok - $1"; fi; }
 for round in $(seq 1 "$ROUNDS"); do
     # Writer: POST NAT rules as fast as possible; record each name once its 202 arrived.
     python3 - "$PORT" "$WORK" "$round" <<'PY' &
@@ -66,13 +74,20 @@ while True:
     i += 1
 PY
     WRITER=$!
-    sleep "0.$(( (RANDOM % 8) + 2 ))"
+    # The kill lands once MIN_ACKED writes of this round were answered, then 0 to 0.4 s later.
+    acked_round() { local c; c=$(grep -c "^snat-r$round-" "$WORK/acked.txt" 2>/dev/null); echo "${c:-0}"; }
+    t_start=$SECONDS
+    deadline=$((SECONDS + WRITE_SECONDS))
+    while [ "$(acked_round)" -lt "$MIN_ACKED" ] && [ $SECONDS -lt $deadline ] && kill -0 "$WRITER" 2>/dev/null; do sleep 0.05; done
+    sleep "0.$((RANDOM % 5))"
     kill -9 "$SERVER"
     wait "$SERVER" 2>/dev/null || true
     wait "$WRITER" 2>/dev/null || true
+    n=$(acked_round)
+    check "round $round: at least $MIN_ACKED writes acknowledged before the kill ($n in about $((SECONDS - t_start)) s)" '[ "$n" -ge "$MIN_ACKED" ]'
     integrity=$("$BIN" sim status --state "$STATE" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["integrity"])')
     start
-    python3 - "$PORT" "$WORK" "$round" "$integrity" <<'PY'
+    python3 - "$PORT" "$WORK" "$round" "$integrity" >"$WORK/verify.txt" <<'PY' || true
 import json, sys, urllib.request
 port, work, rnd, integrity = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 ctx = json.load(open(f"{work}/ctx.json"))
@@ -90,9 +105,14 @@ while target:
             target = url[url.index("/cloudapi"):]
 acked = [l.strip() for l in open(f"{work}/acked.txt") if l.strip()]
 missing = [n for n in acked if n not in names]
-print(f"round {rnd}: integrity={integrity} acknowledged={len(acked)} present={len(names)} missing={len(missing)}")
-sys.exit(0 if integrity == "ok" and not missing else 1)
+print(f"# round {rnd}: integrity={integrity} acknowledged={len(acked)} (all rounds) present={len(names)} missing={len(missing)}")
+print("integrity", "ok" if integrity == "ok" else "bad")
+print("missing", len(missing), " ".join(missing[:5]))
 PY
+    grep '^#' "$WORK/verify.txt" || true
+    check "round $round: SQLite integrity check after kill -9 ($integrity)" 'grep -qx "integrity ok" "$WORK/verify.txt"'
+    check "round $round: every acknowledged write is present after the restart" 'grep -q "^missing 0 " "$WORK/verify.txt"'
 done
 kill "$SERVER" 2>/dev/null || true
-echo "durability: ok ($ROUNDS rounds)"
+echo "durability: $passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -197,6 +197,9 @@ final class CAPVCD05Tests: XCTestCase, CAPITestWorld {
 
     func testBlogInstallAndV1Alpha4ClusterWithOneArmDNAT() throws {
         print("CAPVCD 0.5.x objects from \(Self.haveFixtures ? Self.fixtures.path : "the inline copies (no fixtures at \(Self.fixtures.path))")")
+        if !Self.haveFixtures && ProcessInfo.processInfo.environment["VCDSCRIPT_REQUIRE_FIXTURES"] == "1" {
+            XCTFail("no fixtures at \(Self.fixtures.path) (VCDSCRIPT_REQUIRE_FIXTURES=1): the inline copies stand in")
+        }
         let h = try Harness(overSocket: false)
         defer { h.close() }
         let w = try world(h)

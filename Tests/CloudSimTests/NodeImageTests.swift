@@ -97,9 +97,9 @@ final class NodeImageTests: XCTestCase {
         }
         XCTAssertEqual(headers, 3)
         XCTAssertEqual(bytes.count - off, 1024, "two zero blocks end the archive")
-        // The system's tar reads it too (when there is one).
-        let tar = ["/usr/bin/tar", "/bin/tar"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        if let tar {
+        // The system's tar reads it too (tar is an Essential package of Debian: always there).
+        let tar = try XCTUnwrap(["/usr/bin/tar", "/bin/tar"].first { FileManager.default.isExecutableFile(atPath: $0) }, "no tar at /usr/bin or /bin")
+        do {
             let dir = NSTemporaryDirectory() + "nodeimg-" + UUID().uuidString
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: dir) }

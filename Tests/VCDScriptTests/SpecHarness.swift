@@ -2,7 +2,7 @@ import Foundation
 import VCDScript
 
 /// The language spec cases: `.vs` files under `Tests/spec` and the ```vcdscript examples of
-/// `docs/*.md`, with the markers that say what a run must do:
+/// `README.md` and `docs/*.md`, with the markers that say what a run must do:
 ///
 ///     print(1 + 1)            # expect: 2
 ///     # expect error: division by zero
@@ -89,11 +89,14 @@ enum SpecHarness {
         }
     }
 
-    /// The ```vcdscript blocks of docs/*.md that hold at least one marker.
+    /// The ```vcdscript blocks of README.md and docs/*.md that hold at least one marker.
     static func docCases() -> [SpecCase] {
-        let docs = root.appendingPathComponent("docs")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: docs.path) else { return [] }
         var cases: [SpecCase] = []
+        if let readme = try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8) {
+            cases += docBlocks(in: readme, file: "README.md")
+        }
+        let docs = root.appendingPathComponent("docs")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: docs.path) else { return cases }
         for name in names.sorted() where name.hasSuffix(".md") {
             guard let text = try? String(contentsOfFile: docs.appendingPathComponent(name).path, encoding: .utf8) else { continue }
             cases += docBlocks(in: text, file: "docs/\(name)")

@@ -1,8 +1,12 @@
 import XCTest
 import VCDScript
 
-/// Runs the language spec (Tests/spec/**/*.vs) and the examples of docs/*.md; see SpecHarness
-/// for the markers.
+/// Runs the language spec (Tests/spec/**/*.vs) and the examples of README.md and docs/*.md; see
+/// SpecHarness for the markers.
+///
+/// Each case is a test of its own in the totals: every case prints one line, `case ok: NAME` or
+/// `case FAIL: NAME`, and scripts/test.sh counts those lines in place of the XCTest method that
+/// printed them (a failure of the method outside any case still counts once).
 final class SpecTests: XCTestCase {
     func testSpecFiles() {
         let cases = SpecHarness.fileCases()
@@ -11,21 +15,34 @@ final class SpecTests: XCTestCase {
         for c in cases {
             if c.markers.isEmpty {
                 XCTFail("\(c.name): no # expect markers (helpers belong in files or folders named _*)")
+                SpecTests.report(c, passed: false)
+                failed += 1
                 continue
             }
             let failures = SpecHarness.check(c, SpecHarness.run(c))
             if !failures.isEmpty { failed += 1 }
             for f in failures { XCTFail(f) }
+            SpecTests.report(c, passed: failures.isEmpty)
         }
         print("spec: \(cases.count - failed) of \(cases.count) cases passed")
     }
 
     func testDocumentationExamples() {
         let cases = SpecHarness.docCases()
+        XCTAssertTrue(cases.contains { $0.displayFile == "README.md" }, "README.md's example is not found")
+        var failed = 0
         for c in cases {
-            for f in SpecHarness.check(c, SpecHarness.run(c)) { XCTFail(f) }
+            let failures = SpecHarness.check(c, SpecHarness.run(c))
+            if !failures.isEmpty { failed += 1 }
+            for f in failures { XCTFail(f) }
+            SpecTests.report(c, passed: failures.isEmpty)
         }
-        print("docs: \(cases.count) examples checked")
+        print("docs: \(cases.count - failed) of \(cases.count) examples passed")
+    }
+
+    /// The line scripts/test.sh counts, one per case.
+    static func report(_ c: SpecCase, passed: Bool) {
+        print("case \(passed ? "ok" : "FAIL"): \(c.name)")
     }
 
     /// The corpus cannot silently vanish.
