@@ -79,65 +79,110 @@ enum BuiltinMethods {
     // MARK: strings
 
     static let string: [String: ValueMethod] = make("string", [
-        m("upper", "The string in upper case.") { v, _, _ in .string(s(v).uppercased()) },
-        m("lower", "The string in lower case.") { v, _, _ in .string(s(v).lowercased()) },
-        m("trim", [Parameter("chars", default: .null, doc: "characters to remove; blanks by default")], "Removes blanks (or the given characters) at both ends.") { v, a, _ in
-            let set = try a.optionalString(0).map { CharacterSet(charactersIn: $0) } ?? .whitespacesAndNewlines
+        m("upper", "The string in upper case.") { v, _, ctx in try ctx.charge(Cost.scan(s(v).utf8.count)); return .string(s(v).uppercased()) },
+        m("lower", "The string in lower case.") { v, _, ctx in try ctx.charge(Cost.scan(s(v).utf8.count)); return .string(s(v).lowercased()) },
+        m("trim", [Parameter("chars", default: .null, doc: "characters to remove; blanks by default")], "Removes blanks (or the given characters) at both ends.") { v, a, ctx in
+            let chars = try a.optionalString(0)
+            try ctx.charge(Cost.chars(s(v).utf8.count + (chars?.utf8.count ?? 0)))
+            let set = chars.map { CharacterSet(charactersIn: $0) } ?? .whitespacesAndNewlines
             return .string(s(v).trimmingCharacters(in: set))
         },
-        m("trimStart", "Removes leading blanks.") { v, _, _ in .string(String(s(v).drop { $0.isWhitespace })) },
-        m("trimEnd", "Removes trailing blanks.") { v, _, _ in
+        m("trimStart", "Removes leading blanks.") { v, _, ctx in
+            try ctx.charge(Cost.bytes(s(v).utf8.count))
+            return .string(String(s(v).drop { $0.isWhitespace }))
+        },
+        m("trimEnd", "Removes trailing blanks.") { v, _, ctx in
+            try ctx.charge(Cost.bytes(s(v).utf8.count))
             var t = s(v); while t.last?.isWhitespace == true { t.removeLast() }; return .string(t)
         },
         m("split", [Parameter("separator", default: .null, doc: "splits on runs of blanks when nil"), Parameter("limit", default: .int(-1))],
           "Splits into a list of strings.") { v, a, ctx in
             let str = s(v)
             let limit = try a.int(1)
+            try ctx.charge(Cost.chars(str.utf8.count))
             guard let sep = try a.optionalString(0) else {
-                return .list(ListRef(str.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) }))
+                let parts = str.split(whereSeparator: { $0.isWhitespace })
+                try ctx.charge(Cost.entries(parts.count))
+                return .list(ListRef(parts.map { .string(String($0)) }))
             }
             if sep.isEmpty { throw ScriptError(.value, "split(): the separator is empty", at: ctx.range, hint: "use chars() to get the characters") }
             var parts = str.components(separatedBy: sep)
+            try ctx.charge(Cost.entries(parts.count))
             if limit >= 0, limit < parts.count - 1 {
                 let head = Array(parts[0..<limit])
                 parts = head + [parts[limit...].joined(separator: sep)]
             }
             return .list(ListRef(parts.map { .string($0) }))
         },
-        m("lines", "The lines of the text, without their newlines.") { v, _, _ in
+        m("lines", "The lines of the text, without their newlines.") { v, _, ctx in
+            try ctx.charge(Cost.chars(s(v).utf8.count))
             // "\r\n" is one Character in Swift: compare with both.
-            .list(ListRef(s(v).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { .string(String($0)) }))
+            let parts = s(v).split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            try ctx.charge(Cost.entries(parts.count))
+            return .list(ListRef(parts.map { .string(String($0)) }))
         },
-        m("chars", "The characters, as a list of strings.") { v, _, _ in .list(ListRef(s(v).map { .string(String($0)) })) },
-        m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, _ in
-            .string(try a.list(0).items.map { Formatter.str($0) }.joined(separator: s(v)))
+        m("chars", "The characters, as a list of strings.") { v, _, ctx in
+            try ctx.charge(Cost.chars(s(v).utf8.count))
+            return .list(ListRef(s(v).map { .string(String($0)) }))
         },
-        m("contains", [Parameter("text")], "True if the text occurs in the string.") { v, a, _ in .bool(s(v).contains(try a.string(0))) },
-        m("startsWith", [Parameter("prefix")], "True if the string begins with prefix.") { v, a, _ in .bool(s(v).hasPrefix(try a.string(0))) },
-        m("endsWith", [Parameter("suffix")], "True if the string ends with suffix.") { v, a, _ in .bool(s(v).hasSuffix(try a.string(0))) },
+        m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, ctx in
+            let items = try a.list(0).items
+            try ctx.charge(Cost.entries(items.count))
+            let text = try items.map { try Formatter.str($0, vm: ctx.vm) }.joined(separator: s(v))
+            try ctx.charge(Cost.bytes(text.utf8.count))
+            return .string(text)
+        },
+        m("contains", [Parameter("text")], "True if the text occurs in the string.") { v, a, ctx in
+            try ctx.charge(Cost.scan(s(v).utf8.count))
+            return .bool(s(v).contains(try a.string(0)))
+        },
+        m("startsWith", [Parameter("prefix")], "True if the string begins with prefix.") { v, a, ctx in
+            let prefix = try a.string(0)
+            try ctx.charge(Cost.scan(min(prefix.utf8.count, s(v).utf8.count)))
+            return .bool(s(v).hasPrefix(prefix))
+        },
+        m("endsWith", [Parameter("suffix")], "True if the string ends with suffix.") { v, a, ctx in
+            let suffix = try a.string(0)
+            try ctx.charge(Cost.scan(min(suffix.utf8.count, s(v).utf8.count)))
+            return .bool(s(v).hasSuffix(suffix))
+        },
         m("replace", [Parameter("old"), Parameter("new")], "Replaces every occurrence of old with new.") { v, a, ctx in
             let old = try a.string(0)
             if old.isEmpty { throw ScriptError(.value, "replace(): old is empty", at: ctx.range) }
-            return .string(s(v).replacingOccurrences(of: old, with: try a.string(1)))
+            try ctx.charge(Cost.chars(s(v).utf8.count))
+            let text = s(v).replacingOccurrences(of: old, with: try a.string(1))
+            try ctx.charge(Cost.bytes(text.utf8.count))
+            return .string(text)
         },
-        m("indexOf", [Parameter("text")], "The index of the first occurrence, or -1.") { v, a, _ in
+        m("indexOf", [Parameter("text")], "The index of the first occurrence, or -1.") { v, a, ctx in
             let str = s(v), t = try a.string(0)
+            try ctx.charge(Cost.scan(str.utf8.count))
             guard let r = str.range(of: t) else { return .int(-1) }
             return .int(str.distance(from: str.startIndex, to: r.lowerBound))
         },
-        m("repeat", [Parameter("times")], "The string repeated.") { v, a, ctx in try Ops.arithmetic(.mul, v, a[0], at: ctx.range) },
-        m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, _ in
+        m("repeat", [Parameter("times")], "The string repeated.") { v, a, ctx in try Ops.arithmetic(.mul, v, a[0], at: ctx.range, vm: ctx.vm) },
+        m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
+            try ctx.charge(Cost.chars(str.utf8.count))
             guard str.count < w, let ch = fill.first else { return v }
-            return .string(String(repeating: ch, count: try padding(w - str.count, width: w)) + str)
+            let n = try padding(w - str.count, width: w)
+            try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
+            return .string(String(repeating: ch, count: n) + str)
         },
-        m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, _ in
+        m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
+            try ctx.charge(Cost.chars(str.utf8.count))
             guard str.count < w, let ch = fill.first else { return v }
-            return .string(str + String(repeating: ch, count: try padding(w - str.count, width: w)))
+            let n = try padding(w - str.count, width: w)
+            try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
+            return .string(str + String(repeating: ch, count: n))
         },
-        m("reversed", "The characters in reverse order.") { v, _, _ in .string(String(s(v).reversed())) },
+        m("reversed", "The characters in reverse order.") { v, _, ctx in
+            try ctx.charge(Cost.chars(s(v).utf8.count))
+            return .string(String(s(v).reversed()))
+        },
         m("format", [], variadic: true, "Fills {} placeholders with the arguments in order: \"{} of {}\".format(1, 2).") { v, a, ctx in
+            try ctx.charge(Cost.chars(s(v).utf8.count))
             var out = "", idx = 0
             var chars = s(v)[...]
             while let c = chars.first {
@@ -147,11 +192,12 @@ enum BuiltinMethods {
                     guard idx < a.rest.count else {
                         throw ScriptError(.argument, "format(): more {} placeholders than arguments (\(a.rest.count))", at: ctx.range)
                     }
-                    out += Formatter.str(a.rest[idx]); idx += 1
+                    out += try Formatter.str(a.rest[idx], vm: ctx.vm); idx += 1
                 } else if c == "{", chars.first == "{" { chars = chars.dropFirst(); out.append("{") }
                 else if c == "}", chars.first == "}" { chars = chars.dropFirst(); out.append("}") }
                 else { out.append(c) }
             }
+            try ctx.charge(Cost.bytes(out.utf8.count))
             return .string(out)
         },
     ])
@@ -162,12 +208,14 @@ enum BuiltinMethods {
         m("append", [Parameter("item")], "Adds an item at the end.") { v, a, ctx in try mutableList(v, ctx).items.append(a[0]); return .null },
         m("extend", [Parameter("items")], "Adds every item of another list at the end.") { v, a, ctx in
             let other = try a.list(0).items
+            try ctx.charge(Cost.compared(other.count))
             try mutableList(v, ctx).items.append(contentsOf: other); return .null
         },
         m("insert", [Parameter("index"), Parameter("item")], "Inserts an item before index.") { v, a, ctx in
             let list = try mutableList(v, ctx)
             let i = try a.int(0)
             let j = max(0, min(list.items.count, i < 0 ? list.items.count + i : i))
+            try ctx.charge(Cost.items(list.items.count - j))
             list.items.insert(a[1], at: j); return .null
         },
         m("pop", [Parameter("index", default: .int(-1))], "Removes and returns an item (the last by default).") { v, a, ctx in
@@ -175,24 +223,36 @@ enum BuiltinMethods {
             guard let j = Ops.normalize(try a.int(0), count: list.items.count) else {
                 throw ScriptError(.index, list.items.isEmpty ? "pop() from an empty list" : "pop(): index out of range", at: ctx.range)
             }
+            try ctx.charge(Cost.items(list.items.count - j))
             return list.items.remove(at: j)
         },
         m("remove", [Parameter("item")], "Removes the first item equal to the argument; true if one was found.") { v, a, ctx in
             let list = try mutableList(v, ctx)
-            guard let j = try list.items.firstIndex(where: { try Ops.equal($0, a[0], at: ctx.range) }) else { return .bool(false) }
+            try ctx.charge(Cost.compared(list.items.count))
+            guard let j = try list.items.firstIndex(where: { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) }) else { return .bool(false) }
             list.items.remove(at: j); return .bool(true)
         },
-        m("clear", "Removes every item.") { v, _, ctx in try mutableList(v, ctx).items.removeAll(); return .null },
-        m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, ctx in .bool(try l(v).items.contains { try Ops.equal($0, a[0], at: ctx.range) }) },
+        m("clear", "Removes every item.") { v, _, ctx in
+            let list = try mutableList(v, ctx)
+            try ctx.charge(Cost.items(list.items.count))
+            list.items.removeAll(); return .null
+        },
+        m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, ctx in
+            try ctx.charge(Cost.compared(l(v).items.count))
+            return .bool(try l(v).items.contains { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) })
+        },
         m("indexOf", [Parameter("item")], "The index of the first equal item, or -1.") { v, a, ctx in
-            .int(try l(v).items.firstIndex { try Ops.equal($0, a[0], at: ctx.range) } ?? -1)
+            try ctx.charge(Cost.compared(l(v).items.count))
+            return .int(try l(v).items.firstIndex { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) } ?? -1)
         },
         m("map", [Parameter("fn")], "A new list with fn applied to each item.") { v, a, ctx in
             let f = try a.callable(0)
+            try ctx.charge(Cost.items(l(v).items.count))
             return .list(ListRef(try l(v).items.map { try ctx.call(f, [$0]) }))
         },
         m("filter", [Parameter("fn")], "A new list of the items for which fn returns true.") { v, a, ctx in
             let f = try a.callable(0)
+            try ctx.charge(Cost.items(l(v).items.count))
             return .list(ListRef(try l(v).items.filter { try ctx.call(f, [$0]).isTruthy }))
         },
         m("find", [Parameter("fn")], "The first item for which fn returns true, or nil.") { v, a, ctx in
@@ -216,17 +276,21 @@ enum BuiltinMethods {
             return .null
         },
         m("any", [Parameter("fn", default: .null)], "True if fn (or truthiness) holds for some item.") { v, a, ctx in
-            if case .null = a[0] { return .bool(l(v).items.contains { $0.isTruthy }) }
+            if case .null = a[0] { try ctx.charge(Cost.items(l(v).items.count)); return .bool(l(v).items.contains { $0.isTruthy }) }
             let f = try a.callable(0)
             return .bool(try l(v).items.contains { try ctx.call(f, [$0]).isTruthy })
         },
         m("all", [Parameter("fn", default: .null)], "True if fn (or truthiness) holds for every item.") { v, a, ctx in
-            if case .null = a[0] { return .bool(l(v).items.allSatisfy { $0.isTruthy }) }
+            if case .null = a[0] { try ctx.charge(Cost.items(l(v).items.count)); return .bool(l(v).items.allSatisfy { $0.isTruthy }) }
             let f = try a.callable(0)
             return .bool(try l(v).items.allSatisfy { try ctx.call(f, [$0]).isTruthy })
         },
-        m("join", [Parameter("separator", default: .string(""))], "The items as text, joined with the separator.") { v, a, _ in
-            .string(l(v).items.map { Formatter.str($0) }.joined(separator: try a.string(0)))
+        m("join", [Parameter("separator", default: .string(""))], "The items as text, joined with the separator.") { v, a, ctx in
+            let items = l(v).items
+            try ctx.charge(Cost.entries(items.count))
+            let text = try items.map { try Formatter.str($0, vm: ctx.vm) }.joined(separator: try a.string(0))
+            try ctx.charge(Cost.bytes(text.utf8.count))
+            return .string(text)
         },
         m("sort", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "Sorts the list in place.") { v, a, ctx in
             let list = try mutableList(v, ctx)
@@ -235,24 +299,35 @@ enum BuiltinMethods {
         m("sorted", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted copy.") { v, a, ctx in
             .list(ListRef(try sortedItems(l(v).items, a, ctx)))
         },
-        m("reversed", "A copy in reverse order.") { v, _, _ in .list(ListRef(l(v).items.reversed())) },
-        m("copy", "A shallow copy.") { v, _, _ in .list(ListRef(l(v).items)) },
+        m("reversed", "A copy in reverse order.") { v, _, ctx in
+            try ctx.charge(Cost.items(l(v).items.count))
+            return .list(ListRef(l(v).items.reversed()))
+        },
+        m("copy", "A shallow copy.") { v, _, ctx in
+            try ctx.charge(Cost.items(l(v).items.count))
+            return .list(ListRef(l(v).items))
+        },
         m("unique", "A copy without repeated items, first occurrences kept.") { v, _, ctx in
             var out: [Value] = []
-            for x in l(v).items where !(try out.contains(where: { try Ops.equal($0, x, at: ctx.range) })) { out.append(x) }
+            // Each item is compared with those kept so far: charged as it goes.
+            for x in l(v).items {
+                try ctx.charge(Cost.visited(out.count))
+                if !(try out.contains(where: { try Ops.equal($0, x, at: ctx.range, vm: ctx.vm) })) { out.append(x) }
+            }
             return .list(ListRef(out))
         },
     ])
 
     static func sortedItems(_ items: [Value], _ a: Arguments, _ ctx: CallContext) throws -> [Value] {
         let reverse = try a.bool(1)
+        try ctx.charge(Cost.sort(items.count))
         var keyed: [(Value, Value)]
         if case .null = a[0] { keyed = items.map { ($0, $0) } } else {
             let f = try a.callable(0)
             keyed = try items.map { (try ctx.call(f, [$0]), $0) }
         }
         try keyed.sort { x, y in
-            let c = try Ops.compare(x.0, y.0, at: ctx.range)
+            let c = try Ops.compare(x.0, y.0, at: ctx.range, vm: ctx.vm)
             return reverse ? c > 0 : c < 0
         }
         return keyed.map(\.1)
@@ -261,9 +336,18 @@ enum BuiltinMethods {
     // MARK: maps
 
     static let map: [String: ValueMethod] = make("map", [
-        m("keys", "The keys, in insertion order.") { v, _, _ in .list(ListRef(mp(v).entries.keys.map(\.value))) },
-        m("values", "The values, in insertion order.") { v, _, _ in .list(ListRef(Array(mp(v).entries.values))) },
-        m("items", "[key, value] pairs.") { v, _, _ in .list(ListRef(mp(v).entries.map { .list(ListRef([$0.key.value, $0.value])) })) },
+        m("keys", "The keys, in insertion order.") { v, _, ctx in
+            try ctx.charge(Cost.compared(mp(v).entries.count))
+            return .list(ListRef(mp(v).entries.keys.map(\.value)))
+        },
+        m("values", "The values, in insertion order.") { v, _, ctx in
+            try ctx.charge(Cost.compared(mp(v).entries.count))
+            return .list(ListRef(Array(mp(v).entries.values)))
+        },
+        m("items", "[key, value] pairs.") { v, _, ctx in
+            try ctx.charge(Cost.entries(mp(v).entries.count))
+            return .list(ListRef(mp(v).entries.map { .list(ListRef([$0.key.value, $0.value])) }))
+        },
         m("get", [Parameter("key"), Parameter("default", default: .null)], "The value for key, or the default.") { v, a, _ in
             guard let k = a[0].mapKey else { return a[1] }
             return mp(v).entries[k] ?? a[1]
@@ -279,12 +363,16 @@ enum BuiltinMethods {
             return m.entries.removeValue(forKey: k) ?? .null
         },
         m("merge", [Parameter("other")], "A new map with the other map's entries over this one's.") { v, a, ctx in
-            try Ops.arithmetic(.add, v, .map(try a.map(0)), at: ctx.range)
+            try Ops.arithmetic(.add, v, .map(try a.map(0)), at: ctx.range, vm: ctx.vm)
         },
-        m("copy", "A shallow copy.") { v, _, _ in .map(MapRef(mp(v).entries)) },
+        m("copy", "A shallow copy.") { v, _, ctx in
+            try ctx.charge(Cost.items(mp(v).entries.count))
+            return .map(MapRef(mp(v).entries))
+        },
         m("clear", "Removes every entry.") { v, _, ctx in
             let m = mp(v)
             if m.frozen { throw Ops.frozenError(at: ctx.range) }
+            try ctx.charge(Cost.items(m.entries.count))
             m.entries.removeAll(); return .null
         },
     ])

@@ -41,21 +41,24 @@ enum Builtins {
                 guard n == "sep" else {
                     throw ScriptError(.argument, "print() has no parameter named \(n)", hint: "its only named parameter is sep")
                 }
-                sep = Formatter.str(v)
+                sep = try Formatter.str(v, vm: ctx.vm)
             }
             let format = ctx.interpreter.options.outputFormat
-            let text = a.rest.map { v -> String in
+            let text = try a.rest.map { v -> String in
                 if case .string(let s) = v { return s }
-                return Display.render(v, format: format, ctx: ctx)
+                return try Display.render(v, format: format, ctx: ctx, charged: true)
             }.joined(separator: sep)
+            try ctx.charge(Cost.bytes(text.utf8.count))
             ctx.interpreter.options.output(text)
             return .null
         },
         f("type", [Parameter("value")], "The type name of a value: \"int\", \"list\", \"gateway\"...") { a, _ in .string(a[0].typeName) },
-        f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, _ in .string(Formatter.repr(a[0])) },
+        f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, ctx in .string(try Formatter.repr(a[0], vm: ctx.vm)) },
         f("len", [Parameter("value")], "The number of items, entries or characters.") { a, ctx in
             switch a[0] {
-            case .string(let s): return .int(s.count)
+            case .string(let s):
+                try ctx.charge(Cost.chars(s.utf8.count))
+                return .int(s.count)
             case .list(let l): return .int(l.items.count)
             case .map(let m): return .int(m.entries.count)
             case .range(let x, let y):
@@ -67,24 +70,30 @@ enum Builtins {
             default: throw ScriptError(.type, "len() of a \(a[0].typeName) is not defined", hint: "len works on strings, lists, maps, ranges and collections")
             }
         },
-        f("assert", [Parameter("condition"), Parameter("message", default: .string("assertion failed"))], "Fails the script when the condition is false.") { a, _ in
-            if !a[0].isTruthy { throw ScriptError(.assertion, Formatter.str(a[1])) }
+        f("assert", [Parameter("condition"), Parameter("message", default: .string("assertion failed"))], "Fails the script when the condition is false.") { a, ctx in
+            if !a[0].isTruthy { throw ScriptError(.assertion, try Formatter.str(a[1], vm: ctx.vm)) }
             return .null
         },
-        f("error", [Parameter("code"), Parameter("message", default: .null)], "An error value to throw: error(\"CODE\", \"message\"), or error(\"message\").") { a, _ in
-            if case .null = a[1] { return .error(ScriptError(.thrown, Formatter.str(a[0]))) }
-            return .error(ScriptError(.thrown, Formatter.str(a[1]), code: Formatter.str(a[0])))
+        f("error", [Parameter("code"), Parameter("message", default: .null)], "An error value to throw: error(\"CODE\", \"message\"), or error(\"message\").") { a, ctx in
+            if case .null = a[1] { return .error(ScriptError(.thrown, try Formatter.str(a[0], vm: ctx.vm))) }
+            return .error(ScriptError(.thrown, try Formatter.str(a[1], vm: ctx.vm), code: try Formatter.str(a[0], vm: ctx.vm)))
         },
-        f("freeze", [Parameter("value")], "Makes a list or map (and everything inside) read-only; returns it.") { a, _ in
-            func freeze(_ v: Value, _ depth: Int) {
+        f("freeze", [Parameter("value")], "Makes a list or map (and everything inside) read-only; returns it.") { a, ctx in
+            // Every container met is charged: a value holding the same list many times is
+            // visited as often as it holds it.
+            func freeze(_ v: Value, _ depth: Int) throws {
                 guard depth < 100 else { return }
                 switch v {
-                case .list(let l): l.frozen = true; l.items.forEach { freeze($0, depth + 1) }
-                case .map(let m): m.frozen = true; m.entries.values.forEach { freeze($0, depth + 1) }
+                case .list(let l):
+                    try ctx.charge(Cost.visited(l.items.count))
+                    l.frozen = true; try l.items.forEach { try freeze($0, depth + 1) }
+                case .map(let m):
+                    try ctx.charge(Cost.visited(m.entries.count))
+                    m.frozen = true; try m.entries.values.forEach { try freeze($0, depth + 1) }
                 default: break
                 }
             }
-            freeze(a[0], 0)
+            try freeze(a[0], 0)
             return a[0]
         },
         f("help", [Parameter("value", default: .null)], "Documentation of a function, type or object.") { a, ctx in
@@ -117,8 +126,8 @@ enum Builtins {
     // MARK: conversions
 
     static let conversions: [NativeFunction] = [
-        f("str", [Parameter("value")], "The value as text.") { a, _ in .string(Formatter.str(a[0])) },
-        f("int", [Parameter("value"), Parameter("base", default: .int(10))], "An integer from a number or text.") { a, _ in
+        f("str", [Parameter("value")], "The value as text.") { a, ctx in .string(try Formatter.str(a[0], vm: ctx.vm)) },
+        f("int", [Parameter("value"), Parameter("base", default: .int(10))], "An integer from a number or text.") { a, ctx in
             switch a[0] {
             case .int: return a[0]
             case .float(let d):
@@ -130,6 +139,7 @@ enum Builtins {
             case .bool(let b): return .int(b ? 1 : 0)
             case .duration(let d): return .int(Int(d / 1_000_000_000))
             case .string(let s):
+                try ctx.charge(Cost.scan(s.utf8.count))
                 let t = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
                 let base = try a.int(1)
                 guard (2...36).contains(base) else { throw ScriptError(.value, "int(): base must be between 2 and 36") }
@@ -138,11 +148,12 @@ enum Builtins {
             default: throw ScriptError(.type, "cannot convert a \(a[0].typeName) to an int")
             }
         },
-        f("float", [Parameter("value")], "A float from a number or text.") { a, _ in
+        f("float", [Parameter("value")], "A float from a number or text.") { a, ctx in
             switch a[0] {
             case .int(let i): return .float(Double(i))
             case .float: return a[0]
             case .string(let s):
+                try ctx.charge(Cost.scan(s.utf8.count))
                 if let d = Double(s.trimmingCharacters(in: .whitespaces)) { return .float(d) }
                 throw ScriptError(.value, "cannot convert \(Formatter.quote(s)) to a float")
             case .duration(let d): return .float(Double(d) / 1e9)
@@ -150,7 +161,7 @@ enum Builtins {
             }
         },
         f("bool", [Parameter("value")], "The truth of a value.") { a, _ in .bool(a[0].isTruthy) },
-        f("duration", [Parameter("value")], "A duration from seconds or text such as \"1h30m\".") { a, _ in
+        f("duration", [Parameter("value")], "A duration from seconds or text such as \"1h30m\".") { a, ctx in
             switch a[0] {
             case .duration: return a[0]
             case .int(let i):
@@ -161,6 +172,7 @@ enum Builtins {
                 guard let n = Ops.nanoseconds(d * 1e9) else { throw ScriptError(.value, "\(Formatter.float(d)) seconds is too long for a duration") }
                 return .duration(n)
             case .string(let s):
+                try ctx.charge(Cost.chars(s.utf8.count))
                 guard let d = DurationText.parse(s) else { throw ScriptError(.value, "cannot read \(Formatter.quote(s)) as a duration", hint: "write it like 90s, 5m or 1h30m") }
                 return .duration(d)
             default: throw ScriptError(.type, "cannot convert a \(a[0].typeName) to a duration")
@@ -169,11 +181,18 @@ enum Builtins {
         f("list", [Parameter("value", default: .null)], "A new list from a list, map keys, string characters, range or collection.") { a, ctx in
             switch a[0] {
             case .null: return .list(ListRef())
-            case .list(let l): return .list(ListRef(l.items))
-            case .map(let m): return .list(ListRef(m.entries.keys.map(\.value)))
-            case .string(let s): return .list(ListRef(s.map { .string(String($0)) }))
+            case .list(let l):
+                try ctx.charge(Cost.items(l.items.count))
+                return .list(ListRef(l.items))
+            case .map(let m):
+                try ctx.charge(Cost.compared(m.entries.count))
+                return .list(ListRef(m.entries.keys.map(\.value)))
+            case .string(let s):
+                try ctx.charge(Cost.chars(s.utf8.count))
+                return .list(ListRef(s.map { .string(String($0)) }))
             case .range(let x, let y):
                 guard let n = Ops.rangeCount(x, y), n <= 50_000_000 else { throw ScriptError(.value, "range too large to make a list") }
+                try ctx.charge(Cost.items(n))
                 return .list(ListRef((x..<max(x, y)).map { .int($0) }))
             case .object(let o):
                 if let it = o.nativeType.iterate { return .list(ListRef(try it(o, ctx))) }
@@ -181,11 +200,14 @@ enum Builtins {
             default: throw ScriptError(.type, "cannot make a list from a \(a[0].typeName)")
             }
         },
-        f("map", [Parameter("value", default: .null)], "A new map: a copy, or from a list of [key, value] pairs.") { a, _ in
+        f("map", [Parameter("value", default: .null)], "A new map: a copy, or from a list of [key, value] pairs.") { a, ctx in
             switch a[0] {
             case .null: return .map(MapRef())
-            case .map(let m): return .map(MapRef(m.entries))
+            case .map(let m):
+                try ctx.charge(Cost.items(m.entries.count))
+                return .map(MapRef(m.entries))
             case .list(let l):
+                try ctx.charge(Cost.hashed(l.items.count))
                 let m = MapRef()
                 for item in l.items {
                     guard case .list(let pair) = item, pair.items.count == 2, let k = pair.items[0].mapKey else {
@@ -201,13 +223,21 @@ enum Builtins {
 
     // MARK: collections
 
+    /// The items of an iterable value, charged to the step limit as they are copied or made.
     private static func items(_ v: Value, _ ctx: CallContext, _ fn: String) throws -> [Value] {
         switch v {
-        case .list(let l): return l.items
-        case .map(let m): return m.entries.keys.map(\.value)
-        case .string(let s): return s.map { .string(String($0)) }
+        case .list(let l):
+            try ctx.charge(Cost.items(l.items.count))
+            return l.items
+        case .map(let m):
+            try ctx.charge(Cost.compared(m.entries.count))
+            return m.entries.keys.map(\.value)
+        case .string(let s):
+            try ctx.charge(Cost.chars(s.utf8.count))
+            return s.map { .string(String($0)) }
         case .range(let x, let y):
             guard let n = Ops.rangeCount(x, y), n <= 50_000_000 else { throw ScriptError(.value, "\(fn)(): range too large") }
+            try ctx.charge(Cost.items(n))
             return (x..<max(x, y)).map { .int($0) }
         case .object(let o):
             if let it = o.nativeType.iterate { return try it(o, ctx) }
@@ -218,7 +248,7 @@ enum Builtins {
 
     static let collections: [NativeFunction] = [
         f("range", [Parameter("start"), Parameter("stop", default: .null), Parameter("step", default: .int(1))],
-          "range(n) is 0..<n; range(a, b, step) counts from a up to b (not included) by step.") { a, _ in
+          "range(n) is 0..<n; range(a, b, step) counts from a up to b (not included) by step.") { a, ctx in
             var lo = 0, hi: Int
             if case .null = a[1] { hi = try a.int(0) } else { lo = try a.int(0); hi = try a.int(1) }
             let step = try a.int(2)
@@ -226,6 +256,7 @@ enum Builtins {
             if step == 0 { throw ScriptError(.value, "range(): step must not be zero") }
             let count = step > 0 ? Ops.rangeCount(lo, hi) : Ops.rangeCount(hi, lo)
             guard let count, UInt(count) / step.magnitude <= 50_000_000 else { throw ScriptError(.value, "range(): too many items") }
+            try ctx.charge(Cost.items(Int(UInt(count) / step.magnitude)))
             var out: [Value] = []
             var i = lo
             while step > 0 ? i < hi : i > hi {
@@ -236,8 +267,16 @@ enum Builtins {
             }
             return .list(ListRef(out))
         },
-        f("keys", [Parameter("map")], "The keys of a map.") { a, _ in .list(ListRef(try a.map(0).entries.keys.map(\.value))) },
-        f("values", [Parameter("map")], "The values of a map.") { a, _ in .list(ListRef(Array(try a.map(0).entries.values))) },
+        f("keys", [Parameter("map")], "The keys of a map.") { a, ctx in
+            let m = try a.map(0)
+            try ctx.charge(Cost.compared(m.entries.count))
+            return .list(ListRef(m.entries.keys.map(\.value)))
+        },
+        f("values", [Parameter("map")], "The values of a map.") { a, ctx in
+            let m = try a.map(0)
+            try ctx.charge(Cost.compared(m.entries.count))
+            return .list(ListRef(Array(m.entries.values)))
+        },
         f("sorted", [Parameter("items"), Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted list of the items.") { a, ctx in
             let sortArgs = try Arguments.bind(function: "sorted", params: [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))],
                                               variadic: false, positional: [a[1], a[2]], named: [])
@@ -247,7 +286,9 @@ enum Builtins {
         f("max", nil, "The largest of a list or of the arguments.") { a, ctx in try extreme(a, ctx, "max", 1) },
         f("sum", [Parameter("items"), Parameter("start", default: .int(0))], "The sum of the items.") { a, ctx in
             var acc = a[1]
-            for x in try items(a[0], ctx, "sum") { acc = try Ops.arithmetic(.add, acc, x, at: ctx.range) }
+            let all = try items(a[0], ctx, "sum")
+            try ctx.charge(Cost.compared(all.count))
+            for x in all { acc = try Ops.arithmetic(.add, acc, x, at: ctx.range, vm: ctx.vm) }
             return acc
         },
         f("any", [Parameter("items")], "True if any item is true.") { a, ctx in .bool(try items(a[0], ctx, "any").contains { $0.isTruthy }) },
@@ -256,11 +297,13 @@ enum Builtins {
             let start = try a.int(1)
             let all = try items(a[0], ctx, "enumerate")
             if start > 0, start > Int.max - all.count { throw ScriptError(.arithmetic, "enumerate(): start \(start) is too large") }
+            try ctx.charge(Cost.entries(all.count))
             return .list(ListRef(all.enumerated().map { .list(ListRef([.int($0.offset + start), $0.element])) }))
         },
         f("zip", nil, "Lists of items taken in step from each argument.") { a, ctx in
             let lists = try a.rest.map { try items($0, ctx, "zip") }
             guard let n = lists.map(\.count).min() else { return .list(ListRef()) }
+            try ctx.charge(Cost.entries(n) + Cost.items(n * lists.count))
             return .list(ListRef((0..<n).map { i in .list(ListRef(lists.map { $0[i] })) }))
         },
     ]
@@ -268,28 +311,33 @@ enum Builtins {
     private static func extreme(_ a: Arguments, _ ctx: CallContext, _ fn: String, _ sign: Int) throws -> Value {
         let values = a.rest.count == 1 ? try items(a.rest[0], ctx, fn) : a.rest
         guard var best = values.first else { throw ScriptError(.value, "\(fn)() of nothing", hint: "give it a non-empty list") }
-        for v in values.dropFirst() where try Ops.compare(v, best, at: ctx.range) * sign > 0 { best = v }
+        try ctx.charge(Cost.compared(values.count))
+        for v in values.dropFirst() where try Ops.compare(v, best, at: ctx.range, vm: ctx.vm) * sign > 0 { best = v }
         return best
     }
 
     // MARK: system
 
     static let system: [NativeFunction] = [
-        f("read", [Parameter("path")], "The text of a file (~ is the home folder).") { a, _ in
+        f("read", [Parameter("path")], "The text of a file (~ is the home folder).") { a, ctx in
             let path = Paths.expand(try a.string(0))
-            do { return .string(try String(contentsOfFile: path, encoding: .utf8)) } catch {
+            let text: String
+            do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
                 throw ScriptError(.io, "cannot read \(path): \(describeIOError(error))")
             }
+            try ctx.charge(Cost.bytes(text.utf8.count))
+            return .string(text)
         },
         f("write", [Parameter("path"), Parameter("text"), Parameter("mode", default: .null, doc: "file permissions, e.g. 0o600 as 384")],
-          "Writes text to a file, replacing it.") { a, _ in
+          "Writes text to a file, replacing it.") { a, ctx in
             let path = Paths.expand(try a.string(0))
             let text: String
             switch a[1] {
             case .string(let s): text = s
             case .secret(let s): text = s.reveal() // writing a kubeconfig or key file is what the user asked for
-            default: text = Formatter.str(a[1])
+            default: text = try Formatter.str(a[1], vm: ctx.vm)
             }
+            try ctx.charge(Cost.bytes(text.utf8.count))
             if case .int(let mode) = a[2], !(0...0o7777).contains(mode) {
                 throw ScriptError(.value, "write(): mode must be file permissions such as 0o600 (384), not \(mode)")
             }

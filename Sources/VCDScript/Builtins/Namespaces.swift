@@ -10,8 +10,10 @@ enum Namespaces {
             guard (0...16).contains(indent) else { throw ScriptError(.value, "json.encode(): indent must be between 0 and 16, not \(indent)") }
             return .string(try JSONText.encode(a[0], indent: indent, ctx: ctx))
         }
-        t.method("decode", params: [Parameter("text")], doc: "The value of a JSON text.") { _, a, _ in
-            try JSONText.decode(try a.string(0))
+        t.method("decode", params: [Parameter("text")], doc: "The value of a JSON text.") { _, a, ctx in
+            let text = try a.string(0)
+            try ctx.charge(Cost.json(text.utf8.count))
+            return try JSONText.decode(text)
         }
         return NativeObject(type: t)
     }()
@@ -20,41 +22,61 @@ enum Namespaces {
         let t = NativeType(name: "yaml", doc: "YAML: yaml.encode(value), yaml.decode(text), yaml.decodeAll(text) for multi-document files.")
         t.method("encode", params: [Parameter("value")], doc: "The value as YAML text (a list of documents with all: true).") { _, a, ctx in
             let any = try JSONText.toAny(a[0], ctx: ctx, depth: 0)
-            do { return .string(try Yams.serialize(node: YAMLText.node(any))) } catch {
+            let text: String
+            do { text = try Yams.serialize(node: YAMLText.node(any)) } catch {
                 throw ScriptError(.value, "cannot encode as YAML: \(error)")
             }
+            try ctx.charge(Cost.yaml(text.utf8.count))
+            return .string(text)
         }
         t.method("encodeAll", params: [Parameter("documents")], doc: "Several documents separated by ---.") { _, a, ctx in
             let docs = try a.list(0).items.map { YAMLText.node(try JSONText.toAny($0, ctx: ctx, depth: 0)) }
-            do { return .string(try Yams.serialize(nodes: docs)) } catch {
+            let text: String
+            do { text = try Yams.serialize(nodes: docs) } catch {
                 throw ScriptError(.value, "cannot encode as YAML: \(error)")
             }
+            try ctx.charge(Cost.yaml(text.utf8.count))
+            return .string(text)
         }
-        t.method("decode", params: [Parameter("text")], doc: "The value of a single-document YAML text.") { _, a, _ in
-            let docs = try YAMLText.decodeAll(try a.string(0))
+        t.method("decode", params: [Parameter("text")], doc: "The value of a single-document YAML text.") { _, a, ctx in
+            let text = try a.string(0)
+            try ctx.charge(Cost.yaml(text.utf8.count))
+            let docs = try YAMLText.decodeAll(text, vm: ctx.vm)
             if docs.count > 1 { throw ScriptError(.value, "the YAML text has \(docs.count) documents", hint: "use yaml.decodeAll for multi-document files") }
             return docs.first ?? .null
         }
-        t.method("decodeAll", params: [Parameter("text")], doc: "The documents of a multi-document YAML text, as a list.") { _, a, _ in
-            .list(ListRef(try YAMLText.decodeAll(try a.string(0))))
+        t.method("decodeAll", params: [Parameter("text")], doc: "The documents of a multi-document YAML text, as a list.") { _, a, ctx in
+            let text = try a.string(0)
+            try ctx.charge(Cost.yaml(text.utf8.count))
+            return .list(ListRef(try YAMLText.decodeAll(text, vm: ctx.vm)))
         }
         return NativeObject(type: t)
     }()
 
     static let base64: NativeObject = {
         let t = NativeType(name: "base64", doc: "Base64: base64.encode(text), base64.decode(text).")
-        t.method("encode", params: [Parameter("text")], doc: "The base64 encoding of the text's UTF-8 bytes.") { _, a, _ in
+        t.method("encode", params: [Parameter("text")], doc: "The base64 encoding of the text's UTF-8 bytes.") { _, a, ctx in
             switch a[0] {
-            case .secret(let s): return .secret(SecretRef(Data(s.reveal().utf8).base64EncodedString()))
-            default: return .string(Data(try a.string(0).utf8).base64EncodedString())
+            case .secret(let s):
+                let clear = s.reveal()
+                try ctx.charge(Cost.scan(clear.utf8.count))
+                return .secret(SecretRef(Data(clear.utf8).base64EncodedString()))
+            default:
+                let text = try a.string(0)
+                try ctx.charge(Cost.scan(text.utf8.count))
+                return .string(Data(text.utf8).base64EncodedString())
             }
         }
-        t.method("decode", params: [Parameter("text")], doc: "The text whose base64 encoding is given.") { _, a, _ in
+        t.method("decode", params: [Parameter("text")], doc: "The text whose base64 encoding is given.") { _, a, ctx in
             if case .secret(let s) = a[0] {
-                guard let d = Data(base64Encoded: s.reveal()) else { throw ScriptError(.value, "the secret is not valid base64") }
+                let clear = s.reveal()
+                try ctx.charge(Cost.chars(clear.utf8.count))
+                guard let d = Data(base64Encoded: clear) else { throw ScriptError(.value, "the secret is not valid base64") }
                 return .secret(SecretRef(String(decoding: d, as: UTF8.self)))
             }
-            let text = try a.string(0).trimmingCharacters(in: .whitespacesAndNewlines)
+            let raw = try a.string(0)
+            try ctx.charge(Cost.chars(raw.utf8.count))
+            let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let d = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
                 throw ScriptError(.value, "not valid base64 text")
             }
@@ -67,7 +89,9 @@ enum Namespaces {
 
 /// Conversions between values and JSON / plain Foundation objects.
 public enum JSONText {
-    /// A plain object (for JSONSerialization and Yams); secrets become `********`.
+    /// A plain object (for JSONSerialization and Yams); secrets become `********`. With a call
+    /// context, the work (containers visited, string bytes) is charged to the step limit as it
+    /// goes: a value holding the same list many times costs what it expands to.
     public static func toAny(_ v: Value, ctx: CallContext?, depth: Int) throws -> Any {
         if depth > 100 { throw ScriptError(.value, "the value is nested too deeply (or refers to itself)") }
         switch v {
@@ -77,11 +101,16 @@ public enum JSONText {
         case .float(let f):
             guard f.isFinite else { throw ScriptError(.value, "JSON has no \(Formatter.float(f))") }
             return f
-        case .string(let s): return s
+        case .string(let s):
+            try ctx?.charge(Cost.scan(s.utf8.count))
+            return s
         case .duration(let d): return Formatter.duration(d)
         case .range(let a, let b): return [a, b]
-        case .list(let l): return try l.items.map { try toAny($0, ctx: ctx, depth: depth + 1) }
+        case .list(let l):
+            try ctx?.charge(Cost.values(l.items.count))
+            return try l.items.map { try toAny($0, ctx: ctx, depth: depth + 1) }
         case .map(let m):
+            try ctx?.charge(Cost.values(m.entries.count))
             var out: [String: Any] = [:]
             var order: [String] = []
             for (k, x) in m.entries {
@@ -338,13 +367,18 @@ public enum YAMLText {
         }
     }
 
-    static func decodeAll(_ text: String) throws -> [Value] {
+    /// The documents of a YAML text. With a VM, the values made are charged to the step limit
+    /// as they are made: an alias repeats what its anchor holds, so a short text can stand for
+    /// a huge value.
+    static func decodeAll(_ text: String, vm: VM? = nil) throws -> [Value] {
         do {
             // Not compose_all: its sequence ends quietly at a syntax error.
             let parser = try Yams.Parser(yaml: text)
             var docs: [Value] = []
-            while let node = try parser.nextRoot() { docs.append(fromNode(node)) }
+            while let node = try parser.nextRoot() { docs.append(try fromNode(node, vm: vm)) }
             return docs
+        } catch let e as ScriptError {
+            throw e
         } catch let e as YamlError {
             // libyaml quotes the offending line; keep long ones readable.
             let text = "\(e)".split(separator: "\n", omittingEmptySubsequences: false)
@@ -358,14 +392,14 @@ public enum YAMLText {
     /// True when the text, written plain (unquoted), reads back as this string — here and in
     /// YAML 1.1 readers (yes/no/on/off are booleans there, and numbers come in more shapes).
     static func readsBackAsString(_ s: String) -> Bool {
-        guard case .string(let t) = fromNode(Yams.Node(s, Tag(.implicit), .plain)), t == s else { return false }
+        guard case .string(let t)? = try? fromNode(Yams.Node(s, Tag(.implicit), .plain)), t == s else { return false }
         if ["yes", "no", "on", "off", "y", "n", ".inf", "-.inf", "+.inf", ".nan", "null", "~"].contains(s.lowercased()) { return false }
         if let f = s.first, f.isNumber || ("-+.".contains(f) && s.dropFirst().first?.isNumber == true) { return false }
         return true
     }
 
     /// Keeps mapping order and YAML's scalar types.
-    static func fromNode(_ n: Yams.Node) -> Value {
+    static func fromNode(_ n: Yams.Node, vm: VM? = nil) throws -> Value {
         switch n {
         case .scalar(let s):
             if s.style == .plain {
@@ -380,14 +414,17 @@ public enum YAMLText {
             }
             return .string(s.string)
         case .mapping(let m):
+            try vm?.charge(Cost.visited(m.count))
             let out = MapRef()
             for (k, v) in m {
-                let key = fromNode(k)
-                out.entries[key.mapKey ?? .string(Formatter.str(key))] = fromNode(v)
+                let key = try fromNode(k, vm: vm)
+                let text = try key.mapKey == nil ? (vm.map { try Formatter.str(key, vm: $0) } ?? Formatter.str(key)) : ""
+                out.entries[key.mapKey ?? .string(text)] = try fromNode(v, vm: vm)
             }
             return .map(out)
         case .sequence(let seq):
-            return .list(ListRef(seq.map { fromNode($0) }))
+            try vm?.charge(Cost.visited(seq.count))
+            return .list(ListRef(try seq.map { try fromNode($0, vm: vm) }))
         case .alias:
             return .null
         }

@@ -37,6 +37,7 @@ enum Network {
         t.property("hosts", doc: "The usable host addresses, as a list (networks up to /16).") { o, ctx in
             guard let r = c(o).hostRange else { return .list(ListRef()) }
             guard r.count <= 65_536 else { throw ScriptError(.value, "\(c(o).text) has \(r.count) hosts; use .host(n) for large networks", at: ctx.range) }
+            try ctx.charge(Cost.entries(r.count))
             return .list(ListRef(r.map { .string(IPv4.format(UInt32($0))) }))
         }
         t.property("text", doc: "The network in CIDR notation.") { o, _ in .string(c(o).text) }

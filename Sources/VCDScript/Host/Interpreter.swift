@@ -7,7 +7,8 @@ public struct InterpreterOptions {
     public var searchPaths: [String] = []
     /// Nested calls beyond this are a recursion error.
     public var maxCallDepth = 3000
-    /// Stops a run after about this many steps (loop iterations and calls); nil for no limit.
+    /// Stops a run after about this many steps (loop iterations and calls, plus the work of
+    /// natives in proportion to its size: see `Cost`); nil for no limit.
     public var maxSteps: Int? = nil
     /// Where `print` writes; standard output by default.
     public var output: (String) -> Void = { s in FileHandle.standardOutput.write((s + "\n").data(using: .utf8)!) }
@@ -233,12 +234,14 @@ public final class Interpreter {
 
     // MARK: cancellation
 
-    func checkInterrupt(steps: Int, force: Bool = false) throws {
-        interruptChecks += 1
+    /// Asks the host whether to stop, and checks the step limit after `blocks` more blocks of
+    /// 1024 steps (0 for a native that waits: waiting is not work).
+    func checkInterrupt(blocks: Int, force: Bool = false) throws {
+        interruptChecks &+= blocks
         if let check = options.interruptCheck, check() {
             throw ScriptError(.cancelled, "interrupted")
         }
-        if let max = options.maxSteps, !force, interruptChecks * 1024 > max {
+        if let max = options.maxSteps, !force, interruptChecks > max / 1024 {
             throw ScriptError(.limit, "the step limit of \(max) was reached", hint: "the script runs too long for this host's limit")
         }
     }

@@ -2,6 +2,13 @@
 /// JSON and YAML.
 public enum Display {
     public static func render(_ v: Value, format: OutputFormat, ctx: CallContext?) -> String {
+        (try? render(v, format: format, ctx: ctx, charged: false)) ?? Formatter.repr(v)
+    }
+
+    /// `render`, with the work charged to the step limit when `charged` (for `print`): the
+    /// step-limit error (or Ctrl-C) is thrown, other failures fall back as `render` does.
+    static func render(_ v: Value, format: OutputFormat, ctx: CallContext?, charged: Bool) throws -> String {
+        let vm = charged ? ctx?.vm : nil
         var v = v
         // A collection (iterable, no columns of its own) shows as its items in JSON and YAML.
         if format == .json || format == .yaml, case .object(let o) = v, o.nativeType.columns.isEmpty,
@@ -12,22 +19,31 @@ public enum Display {
            let text = try? show(o, ctx) {
             return text
         }
+        func repr() throws -> String { if let vm { return try Formatter.repr(v, vm: vm) }; return Formatter.repr(v) }
+        /// Errors that end the script are not turned into a fallback.
+        func stops(_ e: Error) -> Bool { (e as? ScriptError).map { $0.kind == .limit || $0.kind == .cancelled } ?? false }
         switch format {
-        case .text:
-            if let t = table(v, ctx: ctx) { return t }
-            return Formatter.repr(v)
-        case .table:
-            return table(v, ctx: ctx) ?? Formatter.repr(v)
+        case .text, .table:
+            if let t = try table(v, ctx: ctx, vm: vm) { return t }
+            return try repr()
         case .json:
-            return (try? JSONText.encode(v, indent: 2, ctx: ctx)) ?? Formatter.repr(v)
+            do { return try JSONText.encode(v, indent: 2, ctx: ctx) } catch where !stops(error) || vm == nil { return try repr() }
         case .yaml:
-            guard let any = try? JSONText.toAny(v, ctx: ctx, depth: 0) else { return Formatter.repr(v) }
-            return (try? Yams.serialize(node: YAMLText.node(any)))?.trimmingTrailingNewline ?? Formatter.repr(v)
+            let any: Any
+            do { any = try JSONText.toAny(v, ctx: ctx, depth: 0) } catch where !stops(error) || vm == nil { return try repr() }
+            let text = (try? Yams.serialize(node: YAMLText.node(any)))?.trimmingTrailingNewline
+            if let vm, let text { try vm.charge(Cost.yaml(text.utf8.count)) }
+            return try text ?? repr()
         }
     }
 
     /// A table when the value is a non-empty list of maps or of objects with columns.
     public static func table(_ v: Value, ctx: CallContext?) -> String? {
+        (try? table(v, ctx: ctx, vm: nil)) ?? nil
+    }
+
+    /// `table`, with the rows and cells charged to the step limit when `vm` is given.
+    static func table(_ v: Value, ctx: CallContext?, vm: VM?) throws -> String? {
         var rows: [Value]
         switch v {
         case .list(let l): rows = l.items
@@ -44,18 +60,21 @@ public enum Display {
             switch row {
             case .map(let m):
                 var r: [String: String] = [:]
+                try vm?.charge(Cost.values(m.entries.count))
                 for (k, x) in m.entries {
                     let key = Formatter.str(k.value)
                     if !columns.contains(key) { columns.append(key) }
-                    r[key] = cell(x)
+                    r[key] = try cell(x, vm: vm)
                 }
                 cells.append(r)
             case .object(let o) where !o.nativeType.columns.isEmpty:
                 guard let ctx else { return nil }
                 var r: [String: String] = [:]
+                try vm?.charge(Cost.values(o.nativeType.columns.count))
                 for c in o.nativeType.columns {
                     if !columns.contains(c) { columns.append(c) }
-                    r[c] = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }.map { cell($0) } ?? ""
+                    let value = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }
+                    r[c] = try value.map { try cell($0, vm: vm) } ?? ""
                 }
                 cells.append(r)
             default:
@@ -70,15 +89,19 @@ public enum Display {
         }
         var out = [line(columns.map { $0.uppercased() })]
         for r in cells { out.append(line(columns.map { r[$0] ?? "" })) }
-        return out.joined(separator: "\n")
+        let text = out.joined(separator: "\n")
+        try vm?.charge(Cost.bytes(text.utf8.count))
+        return text
     }
 
-    static func cell(_ v: Value, depth: Int = 0) -> String {
+    static func cell(_ v: Value, depth: Int = 0, vm: VM?) throws -> String {
         switch v {
         case .null: return "-"
-        case .list(let l) where depth < 3: return l.items.map { cell($0, depth: depth + 1) }.joined(separator: ",")
+        case .list(let l) where depth < 3:
+            try vm?.charge(Cost.values(l.items.count))
+            return try l.items.map { try cell($0, depth: depth + 1, vm: vm) }.joined(separator: ",")
         default:
-            let s = Formatter.str(v)
+            let s = try vm.map { try Formatter.str(v, vm: $0) } ?? Formatter.str(v)
             return s.count > 60 ? String(s.prefix(57)) + "..." : s.replacingOccurrences(of: "\n", with: " ")
         }
     }

@@ -4,14 +4,17 @@ enum Errors {
         ScriptError(.recursion, "the value stack is full", at: range, hint: "a recursion is probably missing its base case")
     }
 
-    /// The value of `throw x`: an error value is thrown as it is; anything else becomes one.
-    static func thrown(_ v: Value, at range: SourceRange) -> ScriptError {
+    /// The value of `throw x`: an error value is thrown as it is; anything else becomes one
+    /// (its text charged to the step limit).
+    static func thrown(_ v: Value, at range: SourceRange, vm: VM) throws -> ScriptError {
         if case .error(let e) = v {
             if e.range == nil { e.range = range }
             e.traceback = []
             return e
         }
-        let e = ScriptError(.thrown, Formatter.str(v), at: range)
+        let text: String
+        do { text = try Formatter.str(v, vm: vm) } catch let e as ScriptError { e.range = e.range ?? range; throw e }
+        let e = ScriptError(.thrown, text, at: range)
         e.payload = v
         return e
     }

@@ -18,10 +18,54 @@ public enum Formatter {
         return out
     }
 
-    /// Containers being printed (to spot cycles), and how many more values may be printed.
+    /// `str(v)` for a running script: the work (containers visited, bytes written) is charged
+    /// to the step limit as it goes, so that a value holding the same big list many times
+    /// cannot print for minutes under a limit.
+    static func str(_ v: Value, vm: VM) throws -> String {
+        if case .string(let s) = v { return s }
+        return try repr(v, vm: vm)
+    }
+
+    /// `repr(v)`, charged to the step limit as `str(_:vm:)` is.
+    static func repr(_ v: Value, vm: VM) throws -> String {
+        switch v {
+        case .list, .map: break
+        case .string(let s):
+            try vm.charge(Cost.scan(s.utf8.count))
+            return scalar(v)
+        default: return scalar(v)
+        }
+        var state = ReprState()
+        state.vm = vm
+        var out = ""
+        repr(v, depth: 0, into: &out, &state)
+        state.chargeText(out)
+        if let e = state.error { throw e }
+        return out
+    }
+
+    /// Containers being printed (to spot cycles), how many more values may be printed, and
+    /// what is charged to the step limit (with a VM).
     private struct ReprState {
         var open: [ObjectIdentifier] = []
         var budget = 100_000
+        var vm: VM?
+        var charged = 0
+        var error: Error?
+
+        /// Charges the work; at the step limit, ends the printing (the caller throws the error).
+        mutating func charge(_ steps: Int) {
+            guard let vm, error == nil else { return }
+            do { try vm.charge(steps) } catch { self.error = error; budget = -1 }
+        }
+
+        /// Charges the text written since the last charge (strings are quoted byte by byte).
+        mutating func chargeText(_ out: String) {
+            guard vm != nil else { return }
+            let n = out.utf8.count
+            charge(Cost.scan(n - charged))
+            charged = n
+        }
     }
 
     private static func repr(_ v: Value, depth: Int, into out: inout String, _ state: inout ReprState) {
@@ -31,6 +75,7 @@ public enum Formatter {
         case .list(let l):
             let id = ObjectIdentifier(l)
             if state.open.contains(id) { out += "[...]"; return }
+            if state.vm != nil { state.charge(Cost.values(l.items.count)); state.chargeText(out) }
             state.open.append(id)
             out += "["
             for (i, x) in l.items.enumerated() {
@@ -44,6 +89,7 @@ public enum Formatter {
             let id = ObjectIdentifier(m)
             if state.open.contains(id) { out += "{...}"; return }
             if m.entries.isEmpty { out += "{}"; return }
+            if state.vm != nil { state.charge(Cost.values(m.entries.count)); state.chargeText(out) }
             state.open.append(id)
             out += "{"
             for (i, (k, x)) in m.entries.enumerated() {
@@ -56,6 +102,7 @@ public enum Formatter {
             state.open.removeLast()
         default:
             out += scalar(v)
+            if state.vm != nil, out.utf8.count - state.charged > 1 << 16 { state.chargeText(out) }
         }
     }
 

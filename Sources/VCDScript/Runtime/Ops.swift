@@ -30,24 +30,25 @@ enum Ops {
                     hint: "integers are 64-bit (largest 9223372036854775807); use floats for larger numbers")
     }
 
-    static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?) throws -> Value {
+    /// `vm`, when given, is charged for work in proportion to the operands' size (see `Cost`).
+    static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: VM?) throws -> Value {
         switch op {
-        case .add, .sub, .mul, .div, .mod: return try arithmetic(op, a, b, at: range)
-        case .eq: return .bool(try equal(a, b, at: range))
-        case .ne: return .bool(!(try equal(a, b, at: range)))
-        case .lt: return .bool(try compare(a, b, op, at: range) < 0)
-        case .le: return .bool(try compare(a, b, op, at: range) <= 0)
-        case .gt: return .bool(try compare(a, b, op, at: range) > 0)
-        case .ge: return .bool(try compare(a, b, op, at: range) >= 0)
-        case .in: return .bool(try contains(b, a, at: range))
-        case .notIn: return .bool(!(try contains(b, a, at: range)))
+        case .add, .sub, .mul, .div, .mod: return try arithmetic(op, a, b, at: range, vm: vm)
+        case .eq: return .bool(try equal(a, b, at: range, vm: vm))
+        case .ne: return .bool(!(try equal(a, b, at: range, vm: vm)))
+        case .lt: return .bool(try compare(a, b, op, at: range, vm: vm) < 0)
+        case .le: return .bool(try compare(a, b, op, at: range, vm: vm) <= 0)
+        case .gt: return .bool(try compare(a, b, op, at: range, vm: vm) > 0)
+        case .ge: return .bool(try compare(a, b, op, at: range, vm: vm) >= 0)
+        case .in: return .bool(try contains(b, a, at: range, vm: vm))
+        case .notIn: return .bool(!(try contains(b, a, at: range, vm: vm)))
         case .and: return try a.truth(at: range) ? b : a
         case .or: return try a.truth(at: range) ? a : b
         case .coalesce: if case .null = a { return b }; return a
         }
     }
 
-    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?) throws -> Value {
+    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: VM?) throws -> Value {
         switch (a, b) {
         case (.int(let x), .int(let y)):
             let r: (Int, Bool)
@@ -80,6 +81,7 @@ enum Ops {
             default: throw typeError(op, a, b, at: range)
             }
         case (.string(let x), .string(let y)) where op == .add:
+            try charge(vm, Cost.bytes(x.utf8.count + y.utf8.count), at: range)
             return .string(x + y)
         case (.string(let s), .int(let n)) where op == .mul:
             // The empty string repeated any number of times is empty: no loop over n.
@@ -88,10 +90,13 @@ enum Ops {
                 throw ScriptError(.value, "cannot repeat a string \(n) times", at: range,
                                   hint: "a string made by repetition or padding may hold at most \(Ops.maxRepeatedBytes) bytes")
             }
+            try charge(vm, Cost.repeated(n) + Cost.bytes(n * s.utf8.count), at: range)
             return .string(String(repeating: s, count: n))
         case (.list(let x), .list(let y)) where op == .add:
+            try charge(vm, Cost.items(x.items.count + y.items.count), at: range)
             return .list(ListRef(x.items + y.items))
         case (.map(let x), .map(let y)) where op == .add:
+            try charge(vm, Cost.hashed(x.entries.count + y.entries.count), at: range)
             var merged = x.entries
             for (k, v) in y.entries { merged[k] = v }
             return .map(MapRef(merged))
@@ -131,6 +136,16 @@ enum Ops {
         }
     }
 
+    /// Charges work to the step limit; the limit error points at the operator.
+    @inline(__always)
+    static func charge(_ vm: VM?, _ steps: Int, at range: SourceRange?) throws {
+        guard let vm else { return }
+        do { try vm.charge(steps) } catch let e as ScriptError {
+            if e.range == nil { e.range = range }
+            throw e
+        }
+    }
+
     /// A float number of nanoseconds as a duration, or nil when it is not finite or too large.
     static func nanoseconds(_ d: Double) -> Int64? {
         guard d.isFinite, d > -9.2e18, d < 9.2e18 else { return nil }
@@ -159,7 +174,7 @@ enum Ops {
     }
 
     /// Structural equality for lists and maps, identity for functions and objects; 1 == 1.0.
-    static func equal(_ a: Value, _ b: Value, at range: SourceRange? = nil, depth: Int = 0) throws -> Bool {
+    static func equal(_ a: Value, _ b: Value, at range: SourceRange? = nil, vm: VM? = nil, depth: Int = 0) throws -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -173,14 +188,16 @@ enum Ops {
             if x === y { return true }
             guard x.items.count == y.items.count else { return false }
             if depth >= maxCompareDepth { throw tooDeep(at: range) }
-            for (p, q) in zip(x.items, y.items) where !(try equal(p, q, at: range, depth: depth + 1)) { return false }
+            try charge(vm, Cost.visited(x.items.count), at: range)
+            for (p, q) in zip(x.items, y.items) where !(try equal(p, q, at: range, vm: vm, depth: depth + 1)) { return false }
             return true
         case (.map(let x), .map(let y)):
             if x === y { return true }
             guard x.entries.count == y.entries.count else { return false }
             if depth >= maxCompareDepth { throw tooDeep(at: range) }
+            try charge(vm, Cost.visited(x.entries.count), at: range)
             for (k, v) in x.entries {
-                guard let w = y.entries[k], try equal(v, w, at: range, depth: depth + 1) else { return false }
+                guard let w = y.entries[k], try equal(v, w, at: range, vm: vm, depth: depth + 1) else { return false }
             }
             return true
         case (.function(let x), .function(let y)): return x === y
@@ -197,7 +214,7 @@ enum Ops {
     }
 
     /// -1, 0 or 1; errors for values that have no order.
-    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?, depth: Int = 0) throws -> Int {
+    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?, vm: VM?, depth: Int = 0) throws -> Int {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.int, .float), (.float, .int), (.float, .float):
@@ -209,8 +226,9 @@ enum Ops {
         case (.list(let x), .list(let y)):
             if x === y { return 0 }
             if depth >= maxCompareDepth { throw tooDeep(at: range) }
+            try charge(vm, Cost.visited(min(x.items.count, y.items.count)), at: range)
             for (p, q) in zip(x.items, y.items) {
-                let c = try compare(p, q, op, at: range, depth: depth + 1)
+                let c = try compare(p, q, op, at: range, vm: vm, depth: depth + 1)
                 if c != 0 { return c }
             }
             return x.items.count < y.items.count ? -1 : (x.items.count > y.items.count ? 1 : 0)
@@ -222,7 +240,9 @@ enum Ops {
     /// `needle in haystack`.
     static func contains(_ haystack: Value, _ needle: Value, at range: SourceRange?, vm: VM? = nil) throws -> Bool {
         switch haystack {
-        case .list(let l): return try l.items.contains { try equal($0, needle, at: range) }
+        case .list(let l):
+            try charge(vm, Cost.compared(l.items.count), at: range)
+            return try l.items.contains { try equal($0, needle, at: range, vm: vm) }
         case .map(let m):
             guard let k = needle.mapKey else { return false }
             return m.entries[k] != nil
@@ -230,6 +250,7 @@ enum Ops {
             guard case .string(let n) = needle else {
                 throw ScriptError(.type, "`in` on a string needs a string on the left, not \(needle.typeName)", at: range)
             }
+            try charge(vm, Cost.scan(s.utf8.count), at: range)
             return s.contains(n)
         case .range(let a, let b):
             guard case .int(let n) = needle else { return false }
@@ -270,7 +291,7 @@ enum Ops {
         return lo..<hi
     }
 
-    static func index(_ o: Value, _ i: Value, at range: SourceRange?) throws -> Value {
+    static func index(_ o: Value, _ i: Value, at range: SourceRange?, vm: VM?) throws -> Value {
         switch (o, i) {
         case (.list(let l), .int(let n)):
             guard let j = normalize(n, count: l.items.count) else {
@@ -279,19 +300,25 @@ enum Ops {
             }
             return l.items[j]
         case (.list(let l), .range(let a, let b)):
-            return .list(ListRef(Array(l.items[sliceBounds(a, b, count: l.items.count)])))
+            let bounds = sliceBounds(a, b, count: l.items.count)
+            try charge(vm, Cost.items(bounds.count), at: range)
+            return .list(ListRef(Array(l.items[bounds])))
         case (.string(let s), .int(let n)):
+            try charge(vm, Cost.chars(s.utf8.count), at: range)
             let chars = Array(s)
             guard let j = normalize(n, count: chars.count) else {
                 throw ScriptError(.index, "index \(n) is out of range for a string of \(chars.count) character\(chars.count == 1 ? "" : "s")", at: range)
             }
             return .string(String(chars[j]))
         case (.string(let s), .range(let a, let b)):
+            try charge(vm, Cost.chars(s.utf8.count), at: range)
             let chars = Array(s)
             return .string(String(chars[sliceBounds(a, b, count: chars.count)]))
         case (.map(let m), _):
             guard let k = i.mapKey else { throw ScriptError(.type, "a \(i.typeName) cannot be a map key", at: range) }
             guard let v = m.entries[k] else {
+                // The suggestion looks at every key.
+                try charge(vm, Cost.suggestion(m.entries.count), at: range)
                 let keys = m.entries.keys.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
                 let e = ScriptError(.key, "no key \(Formatter.repr(i)) in the map", at: range,
                                     hint: "use .get(key) or ?? for keys that may be missing")

@@ -44,7 +44,31 @@ final class VM {
     /// Called at loop back-edges and calls every 1024 steps: Ctrl-C, the step limit, a deadline.
     @inline(never)
     func checkInterrupt() throws {
-        try interpreter.checkInterrupt(steps: steps)
+        try interpreter.checkInterrupt(blocks: 1)
+    }
+
+    /// `checkInterrupt()` at a loop's back-edge: the error points at the loop.
+    @inline(never)
+    func checkInterrupt(at range: SourceRange) throws {
+        do { try interpreter.checkInterrupt(blocks: 1) } catch let e as ScriptError {
+            if e.range == nil { e.range = range }
+            throw e
+        }
+    }
+
+    /// Charges native work to the step limit: `n` steps (see `Cost`), counted as loop
+    /// iterations and calls are. When the count passes a multiple of 1024 the host is asked,
+    /// as at a loop back-edge, and the step limit is checked for every 1024 passed.
+    @inline(__always)
+    func charge(_ n: Int) throws {
+        let before = steps
+        steps = before &+ min(max(n, 0), Cost.maxCharge)
+        if before >> 10 != steps >> 10 { try chargeCheck(from: before) }
+    }
+
+    @inline(never)
+    private func chargeCheck(from before: Int) throws {
+        try interpreter.checkInterrupt(blocks: (steps >> 10) &- (before >> 10))
     }
 
     /// Clears slots `from..<to` (dropping references) and pops the stack back to `from`.
@@ -95,9 +119,18 @@ public struct CallContext {
 
     /// Calls a script or native function with positional and named arguments.
     public func call(_ function: Value, _ args: [Value], named: [(name: String, value: Value)] = []) throws -> Value {
-        try Calls.callValue(function, args: args, named: named, vm: vm, range: range)
+        // A script function counts its call as a step; a native one is charged a step here, so
+        // that `xs.map(len)` costs what `xs.map(fn(x) { len(x) })` does.
+        if case .builtin = function { try vm.charge(1) }
+        return try Calls.callValue(function, args: args, named: named, vm: vm, range: range)
     }
 
-    /// Checks for Ctrl-C and deadlines; long-running natives call it while they wait.
-    public func checkInterrupt() throws { try vm.interpreter.checkInterrupt(steps: 0, force: true) }
+    /// Checks for Ctrl-C and deadlines; long-running natives call it while they wait. Waiting
+    /// is not charged to the step limit.
+    public func checkInterrupt() throws { try vm.interpreter.checkInterrupt(blocks: 0, force: true) }
+
+    /// Charges `steps` of native work to the step limit (a limited script stops here with the
+    /// step-limit error, at the call's line). Natives charge in proportion to their work, with
+    /// the rates of `Cost`: `try ctx.charge(Cost.bytes(text.utf8.count))`.
+    public func charge(_ steps: Int) throws { try vm.charge(steps) }
 }

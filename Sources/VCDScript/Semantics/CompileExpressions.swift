@@ -53,7 +53,7 @@ extension Compiler {
                 if case .object(let x) = o, !(x is ModuleObject), case .string(let name) = i, x.nativeType.properties[name] != nil {
                     return try Members.get(o, name, at: range, vm: f.vm)
                 }
-                return try Ops.index(o, i, at: range)
+                return try Ops.index(o, i, at: range, vm: f.vm)
             }
         default:
             return plainExpr(e)
@@ -117,9 +117,15 @@ extension Compiler {
                 case .expr(let x): return Code(expr(x))
                 }
             }
+            let range = s.range
             return { f in
                 var out = ""
-                for p in parts { out += Formatter.str(try p.run(f)) }
+                for p in parts {
+                    let v = try p.run(f)
+                    if case .string(let t) = v { out += t } else { out += try Compiler.interpolated(v, vm: f.vm, at: range) }
+                }
+                // The text built is charged to the step limit (cheap until it passes 1024 steps).
+                try Ops.charge(f.vm, Cost.bytes(out.utf8.count), at: range)
                 return .string(out)
             }
         case let fn as FunctionExpr:
@@ -136,6 +142,16 @@ extension Compiler {
         default:
             let range = e.range
             return { _ in throw ScriptError(.syntax, "unsupported expression", at: range) }
+        }
+    }
+
+    /// A value that is not a string, as interpolation shows it; the step-limit error points at
+    /// the interpolation.
+    @inline(never)
+    static func interpolated(_ v: Value, vm: VM, at range: SourceRange) throws -> String {
+        do { return try Formatter.str(v, vm: vm) } catch let e as ScriptError {
+            if e.range == nil { e.range = range }
+            throw e
         }
     }
 
@@ -179,12 +195,12 @@ extension Compiler {
             case .add:
                 return { f in
                     if case .int(let x) = f.base[slot] { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, f.base[slot], .int(k), at: range)
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.vm)
                 }
             case .sub:
                 return { f in
                     if case .int(let x) = f.base[slot] { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, f.base[slot], .int(k), at: range)
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.vm)
                 }
             default: break
             }
@@ -195,26 +211,26 @@ extension Compiler {
                 return { f in
                     let l = try left(f)
                     if case .int(let x) = l { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, l, .int(k), at: range)
+                    return try Ops.binary(op, l, .int(k), at: range, vm: f.vm)
                 }
             case .sub:
                 return { f in
                     let l = try left(f)
                     if case .int(let x) = l { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, l, .int(k), at: range)
+                    return try Ops.binary(op, l, .int(k), at: range, vm: f.vm)
                 }
             case .lt:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x < k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x < k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             case .le:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x <= k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x <= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             case .gt:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x > k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x > k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             case .ge:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             case .eq:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             case .mod where k != 0 && k != -1: // Int.min % -1 overflows: the general path reports it
-                return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
             default: break
             }
         }
@@ -223,28 +239,28 @@ extension Compiler {
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.addingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range)
+                return try Ops.binary(op, l, r, at: range, vm: f.vm)
             }
         case .sub:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.subtractingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range)
+                return try Ops.binary(op, l, r, at: range, vm: f.vm)
             }
         case .mul:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range)
+                return try Ops.binary(op, l, r, at: range, vm: f.vm)
             }
         case .lt:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { return .bool(x < y) }
-                return try Ops.binary(op, l, r, at: range)
+                return try Ops.binary(op, l, r, at: range, vm: f.vm)
             }
         default:
-            return { f in try Ops.binary(op, try left(f), try right(f), at: range) }
+            return { f in try Ops.binary(op, try left(f), try right(f), at: range, vm: f.vm) }
         }
     }
 
