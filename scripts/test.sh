@@ -30,7 +30,7 @@ close() {
     for s in "${skips[@]+"${skips[@]}"}"; do
         name=${s%%: *}
         if [ "${VCDSCRIPT_CI:-}" = 1 ] && ! grep -qxF -- "$name" <<<"${ALLOWED_SKIPS// /$'\n'}"; then
-            failed=$((failed + 1)); failures+=("$name (skipped, and VCDSCRIPT_CI=1 allows no skip but the fuzzer's: $s)")
+            failed=$((failed + 1)); failures+=("skipped: $s (VCDSCRIPT_CI=1 allows no skip but the fuzzer's)")
         else
             kept+=("$s")
         fi
