@@ -10,4 +10,4 @@ for i = 0, 299999 do
         if m[d] ~= nil then m[d] = nil; count = count - 1 end
     end
 end
-print(hits, count)
+print(hits .. " " .. count)
