@@ -36,7 +36,7 @@ for exe in "$python" "$lua" "$vcd"; do
     case "$exe" in */shims/*) echo "bench: $exe is a shim, not an interpreter" >&2; exit 1 ;; esac
 done
 py_version=$("$python" -c 'import platform, sys; print(platform.python_implementation(), platform.python_version())')
-lua_version=$("$lua" -v 2>&1 | head -1)
+lua_version=$("$lua" -v 2>&1 | head -1 | awk '{print $1, $2}')
 say "vcdscript: $vcd (release build)"
 say "python:    $python ($py_version; python3 on PATH is $(command -v python3))"
 say "lua:       $lua ($lua_version; lua5.4 on PATH is $(command -v lua5.4))"
