@@ -128,7 +128,7 @@ enum BuiltinMethods {
         m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, ctx in
             let items = try a.list(0).items
             try ctx.charge(Cost.entries(items.count))
-            let text = try items.map { try Formatter.str($0, vm: ctx.vm) }.joined(separator: s(v))
+            let text = try items.map { try Formatter.str($0, vm: ctx.meter) }.joined(separator: s(v))
             try ctx.charge(Cost.bytes(text.utf8.count))
             return .string(text)
         },
@@ -160,7 +160,7 @@ enum BuiltinMethods {
             guard let r = str.range(of: t) else { return .int(-1) }
             return .int(str.distance(from: str.startIndex, to: r.lowerBound))
         },
-        m("repeat", [Parameter("times")], "The string repeated.") { v, a, ctx in try Ops.arithmetic(.mul, v, a[0], at: ctx.range, vm: ctx.vm) },
+        m("repeat", [Parameter("times")], "The string repeated.") { v, a, ctx in try Ops.arithmetic(.mul, v, a[0], at: ctx.range, vm: ctx.meter) },
         m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             try ctx.charge(Cost.chars(str.utf8.count))
@@ -192,7 +192,7 @@ enum BuiltinMethods {
                     guard idx < a.rest.count else {
                         throw ScriptError(.argument, "format(): more {} placeholders than arguments (\(a.rest.count))", at: ctx.range)
                     }
-                    out += try Formatter.str(a.rest[idx], vm: ctx.vm); idx += 1
+                    out += try Formatter.str(a.rest[idx], vm: ctx.meter); idx += 1
                 } else if c == "{", chars.first == "{" { chars = chars.dropFirst(); out.append("{") }
                 else if c == "}", chars.first == "}" { chars = chars.dropFirst(); out.append("}") }
                 else { out.append(c) }
@@ -229,7 +229,7 @@ enum BuiltinMethods {
         m("remove", [Parameter("item")], "Removes the first item equal to the argument; true if one was found.") { v, a, ctx in
             let list = try mutableList(v, ctx)
             try ctx.charge(Cost.compared(list.items.count))
-            guard let j = try list.items.firstIndex(where: { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) }) else { return .bool(false) }
+            guard let j = try list.items.firstIndex(where: { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.meter) }) else { return .bool(false) }
             list.items.remove(at: j); return .bool(true)
         },
         m("clear", "Removes every item.") { v, _, ctx in
@@ -239,11 +239,11 @@ enum BuiltinMethods {
         },
         m("contains", [Parameter("item")], "True if an equal item is in the list.") { v, a, ctx in
             try ctx.charge(Cost.compared(l(v).items.count))
-            return .bool(try l(v).items.contains { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) })
+            return .bool(try l(v).items.contains { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.meter) })
         },
         m("indexOf", [Parameter("item")], "The index of the first equal item, or -1.") { v, a, ctx in
             try ctx.charge(Cost.compared(l(v).items.count))
-            return .int(try l(v).items.firstIndex { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.vm) } ?? -1)
+            return .int(try l(v).items.firstIndex { try Ops.equal($0, a[0], at: ctx.range, vm: ctx.meter) } ?? -1)
         },
         m("map", [Parameter("fn")], "A new list with fn applied to each item.") { v, a, ctx in
             let f = try a.callable(0)
@@ -288,7 +288,7 @@ enum BuiltinMethods {
         m("join", [Parameter("separator", default: .string(""))], "The items as text, joined with the separator.") { v, a, ctx in
             let items = l(v).items
             try ctx.charge(Cost.entries(items.count))
-            let text = try items.map { try Formatter.str($0, vm: ctx.vm) }.joined(separator: try a.string(0))
+            let text = try items.map { try Formatter.str($0, vm: ctx.meter) }.joined(separator: try a.string(0))
             try ctx.charge(Cost.bytes(text.utf8.count))
             return .string(text)
         },
@@ -312,7 +312,7 @@ enum BuiltinMethods {
             // Each item is compared with those kept so far: charged as it goes.
             for x in l(v).items {
                 try ctx.charge(Cost.visited(out.count))
-                if !(try out.contains(where: { try Ops.equal($0, x, at: ctx.range, vm: ctx.vm) })) { out.append(x) }
+                if !(try out.contains(where: { try Ops.equal($0, x, at: ctx.range, vm: ctx.meter) })) { out.append(x) }
             }
             return .list(ListRef(out))
         },
@@ -327,7 +327,7 @@ enum BuiltinMethods {
             keyed = try items.map { (try ctx.call(f, [$0]), $0) }
         }
         try keyed.sort { x, y in
-            let c = try Ops.compare(x.0, y.0, at: ctx.range, vm: ctx.vm)
+            let c = try Ops.compare(x.0, y.0, at: ctx.range, vm: ctx.meter)
             return reverse ? c > 0 : c < 0
         }
         return keyed.map(\.1)
@@ -363,7 +363,7 @@ enum BuiltinMethods {
             return m.entries.removeValue(forKey: k) ?? .null
         },
         m("merge", [Parameter("other")], "A new map with the other map's entries over this one's.") { v, a, ctx in
-            try Ops.arithmetic(.add, v, .map(try a.map(0)), at: ctx.range, vm: ctx.vm)
+            try Ops.arithmetic(.add, v, .map(try a.map(0)), at: ctx.range, vm: ctx.meter)
         },
         m("copy", "A shallow copy.") { v, _, ctx in
             try ctx.charge(Cost.items(mp(v).entries.count))

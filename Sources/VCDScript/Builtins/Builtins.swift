@@ -41,7 +41,7 @@ enum Builtins {
                 guard n == "sep" else {
                     throw ScriptError(.argument, "print() has no parameter named \(n)", hint: "its only named parameter is sep")
                 }
-                sep = try Formatter.str(v, vm: ctx.vm)
+                sep = try Formatter.str(v, vm: ctx.meter)
             }
             let format = ctx.interpreter.options.outputFormat
             let text = try a.rest.map { v -> String in
@@ -53,7 +53,7 @@ enum Builtins {
             return .null
         },
         f("type", [Parameter("value")], "The type name of a value: \"int\", \"list\", \"gateway\"...") { a, _ in .string(a[0].typeName) },
-        f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, ctx in .string(try Formatter.repr(a[0], vm: ctx.vm)) },
+        f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, ctx in .string(try Formatter.repr(a[0], vm: ctx.meter)) },
         f("len", [Parameter("value")], "The number of items, entries or characters.") { a, ctx in
             switch a[0] {
             case .string(let s):
@@ -71,12 +71,12 @@ enum Builtins {
             }
         },
         f("assert", [Parameter("condition"), Parameter("message", default: .string("assertion failed"))], "Fails the script when the condition is false.") { a, ctx in
-            if !a[0].isTruthy { throw ScriptError(.assertion, try Formatter.str(a[1], vm: ctx.vm)) }
+            if !a[0].isTruthy { throw ScriptError(.assertion, try Formatter.str(a[1], vm: ctx.meter)) }
             return .null
         },
         f("error", [Parameter("code"), Parameter("message", default: .null)], "An error value to throw: error(\"CODE\", \"message\"), or error(\"message\").") { a, ctx in
-            if case .null = a[1] { return .error(ScriptError(.thrown, try Formatter.str(a[0], vm: ctx.vm))) }
-            return .error(ScriptError(.thrown, try Formatter.str(a[1], vm: ctx.vm), code: try Formatter.str(a[0], vm: ctx.vm)))
+            if case .null = a[1] { return .error(ScriptError(.thrown, try Formatter.str(a[0], vm: ctx.meter))) }
+            return .error(ScriptError(.thrown, try Formatter.str(a[1], vm: ctx.meter), code: try Formatter.str(a[0], vm: ctx.meter)))
         },
         f("freeze", [Parameter("value")], "Makes a list or map (and everything inside) read-only; returns it.") { a, ctx in
             // Every container met is charged: a value holding the same list many times is
@@ -126,7 +126,7 @@ enum Builtins {
     // MARK: conversions
 
     static let conversions: [NativeFunction] = [
-        f("str", [Parameter("value")], "The value as text.") { a, ctx in .string(try Formatter.str(a[0], vm: ctx.vm)) },
+        f("str", [Parameter("value")], "The value as text.") { a, ctx in .string(try Formatter.str(a[0], vm: ctx.meter)) },
         f("int", [Parameter("value"), Parameter("base", default: .int(10))], "An integer from a number or text.") { a, ctx in
             switch a[0] {
             case .int: return a[0]
@@ -139,7 +139,7 @@ enum Builtins {
             case .bool(let b): return .int(b ? 1 : 0)
             case .duration(let d): return .int(Int(d / 1_000_000_000))
             case .string(let s):
-                try ctx.charge(Cost.scan(s.utf8.count))
+                try ctx.charge(Cost.chars(s.utf8.count))
                 let t = s.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
                 let base = try a.int(1)
                 guard (2...36).contains(base) else { throw ScriptError(.value, "int(): base must be between 2 and 36") }
@@ -153,7 +153,7 @@ enum Builtins {
             case .int(let i): return .float(Double(i))
             case .float: return a[0]
             case .string(let s):
-                try ctx.charge(Cost.scan(s.utf8.count))
+                try ctx.charge(Cost.chars(s.utf8.count))
                 if let d = Double(s.trimmingCharacters(in: .whitespaces)) { return .float(d) }
                 throw ScriptError(.value, "cannot convert \(Formatter.quote(s)) to a float")
             case .duration(let d): return .float(Double(d) / 1e9)
@@ -288,7 +288,7 @@ enum Builtins {
             var acc = a[1]
             let all = try items(a[0], ctx, "sum")
             try ctx.charge(Cost.compared(all.count))
-            for x in all { acc = try Ops.arithmetic(.add, acc, x, at: ctx.range, vm: ctx.vm) }
+            for x in all { acc = try Ops.arithmetic(.add, acc, x, at: ctx.range, vm: ctx.meter) }
             return acc
         },
         f("any", [Parameter("items")], "True if any item is true.") { a, ctx in .bool(try items(a[0], ctx, "any").contains { $0.isTruthy }) },
@@ -312,7 +312,7 @@ enum Builtins {
         let values = a.rest.count == 1 ? try items(a.rest[0], ctx, fn) : a.rest
         guard var best = values.first else { throw ScriptError(.value, "\(fn)() of nothing", hint: "give it a non-empty list") }
         try ctx.charge(Cost.compared(values.count))
-        for v in values.dropFirst() where try Ops.compare(v, best, at: ctx.range, vm: ctx.vm) * sign > 0 { best = v }
+        for v in values.dropFirst() where try Ops.compare(v, best, at: ctx.range, vm: ctx.meter) * sign > 0 { best = v }
         return best
     }
 
@@ -335,7 +335,7 @@ enum Builtins {
             switch a[1] {
             case .string(let s): text = s
             case .secret(let s): text = s.reveal() // writing a kubeconfig or key file is what the user asked for
-            default: text = try Formatter.str(a[1], vm: ctx.vm)
+            default: text = try Formatter.str(a[1], vm: ctx.meter)
             }
             try ctx.charge(Cost.bytes(text.utf8.count))
             if case .int(let mode) = a[2], !(0...0o7777).contains(mode) {

@@ -41,14 +41,14 @@ enum Namespaces {
         t.method("decode", params: [Parameter("text")], doc: "The value of a single-document YAML text.") { _, a, ctx in
             let text = try a.string(0)
             try ctx.charge(Cost.yaml(text.utf8.count))
-            let docs = try YAMLText.decodeAll(text, vm: ctx.vm)
+            let docs = try YAMLText.decodeAll(text, vm: ctx.meter)
             if docs.count > 1 { throw ScriptError(.value, "the YAML text has \(docs.count) documents", hint: "use yaml.decodeAll for multi-document files") }
             return docs.first ?? .null
         }
         t.method("decodeAll", params: [Parameter("text")], doc: "The documents of a multi-document YAML text, as a list.") { _, a, ctx in
             let text = try a.string(0)
             try ctx.charge(Cost.yaml(text.utf8.count))
-            return .list(ListRef(try YAMLText.decodeAll(text, vm: ctx.vm)))
+            return .list(ListRef(try YAMLText.decodeAll(text, vm: ctx.meter)))
         }
         return NativeObject(type: t)
     }()
@@ -370,7 +370,7 @@ public enum YAMLText {
     /// The documents of a YAML text. With a VM, the values made are charged to the step limit
     /// as they are made: an alias repeats what its anchor holds, so a short text can stand for
     /// a huge value.
-    static func decodeAll(_ text: String, vm: VM? = nil) throws -> [Value] {
+    static func decodeAll(_ text: String, vm: Meter? = nil) throws -> [Value] {
         do {
             // Not compose_all: its sequence ends quietly at a syntax error.
             let parser = try Yams.Parser(yaml: text)
@@ -399,7 +399,7 @@ public enum YAMLText {
     }
 
     /// Keeps mapping order and YAML's scalar types.
-    static func fromNode(_ n: Yams.Node, vm: VM? = nil) throws -> Value {
+    static func fromNode(_ n: Yams.Node, vm: Meter? = nil) throws -> Value {
         switch n {
         case .scalar(let s):
             if s.style == .plain {

@@ -220,7 +220,7 @@ enum Calls {
                 return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
             }
             // The suggestion looks at every key.
-            try Ops.charge(vm, Cost.suggestion(m.entries.count), at: range)
+            try Ops.charge(Meter(vm), Cost.suggestion(m.entries.count), at: range)
             throw Members.unknownMember(receiver, name, at: range)
         default:
             if let table = BuiltinMethods.table(for: receiver), let method = table[name] {

@@ -11,11 +11,11 @@ public enum Cost {
     /// Memory copied: string `+` and interpolation, text joined, read, written or printed.
     public static func bytes(_ n: Int) -> Int { n >> 11 }
     /// Text searched or converted byte by byte: `contains`, `in`, `indexOf`, `upper`, `lower`,
-    /// number parsing, base64 encoding.
+    /// quoting (`repr`), base64 encoding.
     public static func scan(_ n: Int) -> Int { n >> 4 }
     /// Text walked character by character (grapheme clusters) or through Foundation: `len`,
     /// `s[i]`, slices, `trim`, `split`, `lines`, `chars`, `replace`, `reversed`, `format`,
-    /// base64 decoding.
+    /// number and duration parsing, base64 decoding.
     public static func chars(_ n: Int) -> Int { n >> 2 }
     /// Characters or copies made by repetition: string `*`, `repeat`, padding.
     public static func repeated(_ n: Int) -> Int { n >> 3 }

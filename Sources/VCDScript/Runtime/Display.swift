@@ -8,7 +8,7 @@ public enum Display {
     /// `render`, with the work charged to the step limit when `charged` (for `print`): the
     /// step-limit error (or Ctrl-C) is thrown, other failures fall back as `render` does.
     static func render(_ v: Value, format: OutputFormat, ctx: CallContext?, charged: Bool) throws -> String {
-        let vm = charged ? ctx?.vm : nil
+        let vm = charged ? ctx?.meter : nil
         var v = v
         // A collection (iterable, no columns of its own) shows as its items in JSON and YAML.
         if format == .json || format == .yaml, case .object(let o) = v, o.nativeType.columns.isEmpty,
@@ -43,7 +43,7 @@ public enum Display {
     }
 
     /// `table`, with the rows and cells charged to the step limit when `vm` is given.
-    static func table(_ v: Value, ctx: CallContext?, vm: VM?) throws -> String? {
+    static func table(_ v: Value, ctx: CallContext?, vm: Meter?) throws -> String? {
         var rows: [Value]
         switch v {
         case .list(let l): rows = l.items
@@ -94,7 +94,7 @@ public enum Display {
         return text
     }
 
-    static func cell(_ v: Value, depth: Int = 0, vm: VM?) throws -> String {
+    static func cell(_ v: Value, depth: Int = 0, vm: Meter?) throws -> String {
         switch v {
         case .null: return "-"
         case .list(let l) where depth < 3:

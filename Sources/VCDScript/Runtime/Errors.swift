@@ -6,7 +6,7 @@ enum Errors {
 
     /// The value of `throw x`: an error value is thrown as it is; anything else becomes one
     /// (its text charged to the step limit).
-    static func thrown(_ v: Value, at range: SourceRange, vm: VM) throws -> ScriptError {
+    static func thrown(_ v: Value, at range: SourceRange, vm: Meter) throws -> ScriptError {
         if case .error(let e) = v {
             if e.range == nil { e.range = range }
             e.traceback = []

@@ -21,13 +21,13 @@ public enum Formatter {
     /// `str(v)` for a running script: the work (containers visited, bytes written) is charged
     /// to the step limit as it goes, so that a value holding the same big list many times
     /// cannot print for minutes under a limit.
-    static func str(_ v: Value, vm: VM) throws -> String {
+    static func str(_ v: Value, vm: Meter) throws -> String {
         if case .string(let s) = v { return s }
         return try repr(v, vm: vm)
     }
 
     /// `repr(v)`, charged to the step limit as `str(_:vm:)` is.
-    static func repr(_ v: Value, vm: VM) throws -> String {
+    static func repr(_ v: Value, vm: Meter) throws -> String {
         switch v {
         case .list, .map: break
         case .string(let s):
@@ -49,7 +49,7 @@ public enum Formatter {
     private struct ReprState {
         var open: [ObjectIdentifier] = []
         var budget = 100_000
-        var vm: VM?
+        var vm: Meter?
         var charged = 0
         var error: Error?
 

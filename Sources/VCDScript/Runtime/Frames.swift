@@ -85,6 +85,9 @@ struct Frame {
     let cells: CellFrame?
     let captured: CellFrame?
     unowned(unsafe) let vm: VM
+
+    /// The VM's step meter, for operators that charge their work.
+    var meter: Meter { @inline(__always) get { Meter(vm) } }
 }
 
 /// A compiled expression or statement. Statements return `.null` (or their value, for

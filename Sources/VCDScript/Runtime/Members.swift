@@ -48,7 +48,7 @@ enum Members {
         case .map(let m):
             if let x = m.entries[.string(name)] { return x }
             // The suggestion looks at every key.
-            try Ops.charge(vm, Cost.suggestion(m.entries.count), at: range)
+            try Ops.charge(Meter(vm), Cost.suggestion(m.entries.count), at: range)
             throw unknownMember(v, name, at: range)
         case .object(let o):
             if let module = o as? ModuleObject {
@@ -78,7 +78,7 @@ enum Members {
         case .string(let s):
             switch name {
             case "count":
-                try Ops.charge(vm, Cost.chars(s.utf8.count), at: range)
+                try Ops.charge(Meter(vm), Cost.chars(s.utf8.count), at: range)
                 return .int(s.count)
             case "isEmpty": return .bool(s.isEmpty)
             default: break

@@ -31,7 +31,7 @@ enum Ops {
     }
 
     /// `vm`, when given, is charged for work in proportion to the operands' size (see `Cost`).
-    static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: VM?) throws -> Value {
+    static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: Meter?) throws -> Value {
         switch op {
         case .add, .sub, .mul, .div, .mod: return try arithmetic(op, a, b, at: range, vm: vm)
         case .eq: return .bool(try equal(a, b, at: range, vm: vm))
@@ -48,7 +48,7 @@ enum Ops {
         }
     }
 
-    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: VM?) throws -> Value {
+    static func arithmetic(_ op: BinaryOp, _ a: Value, _ b: Value, at range: SourceRange?, vm: Meter?) throws -> Value {
         switch (a, b) {
         case (.int(let x), .int(let y)):
             let r: (Int, Bool)
@@ -138,7 +138,7 @@ enum Ops {
 
     /// Charges work to the step limit; the limit error points at the operator.
     @inline(__always)
-    static func charge(_ vm: VM?, _ steps: Int, at range: SourceRange?) throws {
+    static func charge(_ vm: Meter?, _ steps: Int, at range: SourceRange?) throws {
         guard let vm else { return }
         do { try vm.charge(steps) } catch let e as ScriptError {
             if e.range == nil { e.range = range }
@@ -174,7 +174,7 @@ enum Ops {
     }
 
     /// Structural equality for lists and maps, identity for functions and objects; 1 == 1.0.
-    static func equal(_ a: Value, _ b: Value, at range: SourceRange? = nil, vm: VM? = nil, depth: Int = 0) throws -> Bool {
+    static func equal(_ a: Value, _ b: Value, at range: SourceRange? = nil, vm: Meter? = nil, depth: Int = 0) throws -> Bool {
         switch (a, b) {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
@@ -214,7 +214,7 @@ enum Ops {
     }
 
     /// -1, 0 or 1; errors for values that have no order.
-    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?, vm: VM?, depth: Int = 0) throws -> Int {
+    static func compare(_ a: Value, _ b: Value, _ op: BinaryOp = .lt, at range: SourceRange?, vm: Meter?, depth: Int = 0) throws -> Int {
         switch (a, b) {
         case (.int(let x), .int(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.int, .float), (.float, .int), (.float, .float):
@@ -238,7 +238,7 @@ enum Ops {
     }
 
     /// `needle in haystack`.
-    static func contains(_ haystack: Value, _ needle: Value, at range: SourceRange?, vm: VM? = nil) throws -> Bool {
+    static func contains(_ haystack: Value, _ needle: Value, at range: SourceRange?, vm: Meter? = nil) throws -> Bool {
         switch haystack {
         case .list(let l):
             try charge(vm, Cost.compared(l.items.count), at: range)
@@ -260,7 +260,7 @@ enum Ops {
                 throw ScriptError(.type, "`in` is not supported by \(o.nativeType.name)", at: range)
             }
             guard let vm else { throw ScriptError(.host, "`in` on \(o.nativeType.name) needs a running interpreter", at: range) }
-            return try c(o, needle, CallContext(vm: vm, range: range))
+            return try c(o, needle, CallContext(vm: vm.vm, range: range))
         case .null:
             throw ScriptError(.type, "cannot look for a value in nil", at: range)
         default:
@@ -291,7 +291,7 @@ enum Ops {
         return lo..<hi
     }
 
-    static func index(_ o: Value, _ i: Value, at range: SourceRange?, vm: VM?) throws -> Value {
+    static func index(_ o: Value, _ i: Value, at range: SourceRange?, vm: Meter?) throws -> Value {
         switch (o, i) {
         case (.list(let l), .int(let n)):
             guard let j = normalize(n, count: l.items.count) else {

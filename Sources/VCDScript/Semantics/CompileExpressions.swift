@@ -53,7 +53,7 @@ extension Compiler {
                 if case .object(let x) = o, !(x is ModuleObject), case .string(let name) = i, x.nativeType.properties[name] != nil {
                     return try Members.get(o, name, at: range, vm: f.vm)
                 }
-                return try Ops.index(o, i, at: range, vm: f.vm)
+                return try Ops.index(o, i, at: range, vm: f.meter)
             }
         default:
             return plainExpr(e)
@@ -122,10 +122,11 @@ extension Compiler {
                 var out = ""
                 for p in parts {
                     let v = try p.run(f)
-                    if case .string(let t) = v { out += t } else { out += try Compiler.interpolated(v, vm: f.vm, at: range) }
+                    if case .string(let t) = v { out += t } else { out += try Compiler.interpolated(v, vm: f.meter, at: range) }
                 }
-                // The text built is charged to the step limit (cheap until it passes 1024 steps).
-                try Ops.charge(f.vm, Cost.bytes(out.utf8.count), at: range)
+                // Long text built is charged to the step limit.
+                let cost = Cost.bytes(out.utf8.count)
+                if cost > 0 { try Ops.charge(f.meter, cost, at: range) }
                 return .string(out)
             }
         case let fn as FunctionExpr:
@@ -148,7 +149,7 @@ extension Compiler {
     /// A value that is not a string, as interpolation shows it; the step-limit error points at
     /// the interpolation.
     @inline(never)
-    static func interpolated(_ v: Value, vm: VM, at range: SourceRange) throws -> String {
+    static func interpolated(_ v: Value, vm: Meter, at range: SourceRange) throws -> String {
         do { return try Formatter.str(v, vm: vm) } catch let e as ScriptError {
             if e.range == nil { e.range = range }
             throw e
@@ -187,7 +188,7 @@ extension Compiler {
         let op = b.op
         if op == .in || op == .notIn {
             let negate = op == .notIn
-            return { f in .bool(try Ops.contains(try right(f), try left(f), at: range, vm: f.vm) != negate) }
+            return { f in .bool(try Ops.contains(try right(f), try left(f), at: range, vm: f.meter) != negate) }
         }
         // Integer fast paths; anything else falls back to the general operator.
         if let lit = b.right as? LiteralExpr, case .int(let k) = lit.value, let slot = Compiler.plainLocalSlot(b.left) {
@@ -195,12 +196,12 @@ extension Compiler {
             case .add:
                 return { f in
                     if case .int(let x) = f.base[slot] { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.vm)
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.meter)
                 }
             case .sub:
                 return { f in
                     if case .int(let x) = f.base[slot] { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.vm)
+                    return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.meter)
                 }
             default: break
             }
@@ -211,26 +212,26 @@ extension Compiler {
                 return { f in
                     let l = try left(f)
                     if case .int(let x) = l { let (r, o) = x.addingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, l, .int(k), at: range, vm: f.vm)
+                    return try Ops.binary(op, l, .int(k), at: range, vm: f.meter)
                 }
             case .sub:
                 return { f in
                     let l = try left(f)
                     if case .int(let x) = l { let (r, o) = x.subtractingReportingOverflow(k); if !o { return .int(r) } }
-                    return try Ops.binary(op, l, .int(k), at: range, vm: f.vm)
+                    return try Ops.binary(op, l, .int(k), at: range, vm: f.meter)
                 }
             case .lt:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x < k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x < k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             case .le:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x <= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x <= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             case .gt:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x > k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x > k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             case .ge:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x >= k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             case .eq:
-                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .bool(x == k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             case .mod where k != 0 && k != -1: // Int.min % -1 overflows: the general path reports it
-                return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.vm) }
+                return { f in let l = try left(f); if case .int(let x) = l { return .int(x % k) }; return try Ops.binary(op, l, .int(k), at: range, vm: f.meter) }
             default: break
             }
         }
@@ -239,28 +240,28 @@ extension Compiler {
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.addingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.vm)
+                return try Ops.binary(op, l, r, at: range, vm: f.meter)
             }
         case .sub:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.subtractingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.vm)
+                return try Ops.binary(op, l, r, at: range, vm: f.meter)
             }
         case .mul:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.vm)
+                return try Ops.binary(op, l, r, at: range, vm: f.meter)
             }
         case .lt:
             return { f in
                 let l = try left(f), r = try right(f)
                 if case .int(let x) = l, case .int(let y) = r { return .bool(x < y) }
-                return try Ops.binary(op, l, r, at: range, vm: f.vm)
+                return try Ops.binary(op, l, r, at: range, vm: f.meter)
             }
         default:
-            return { f in try Ops.binary(op, try left(f), try right(f), at: range, vm: f.vm) }
+            return { f in try Ops.binary(op, try left(f), try right(f), at: range, vm: f.meter) }
         }
     }
 

@@ -230,7 +230,7 @@ struct Compiler {
         case let t as ThrowStmt:
             let value = expr(t.value)
             let range = t.range
-            return { f in throw try Errors.thrown(try value(f), at: range, vm: f.vm) }
+            return { f in throw try Errors.thrown(try value(f), at: range, vm: f.meter) }
         case let t as TryStmt:
             return tryCatch(t)
         case let d as DeferStmt:
@@ -294,17 +294,17 @@ struct Compiler {
                         let (r, o) = x.addingReportingOverflow(y)
                         if !o { f.base[slot] = .int(r); return .null }
                     }
-                    f.base[slot] = try Ops.binary(op, f.base[slot], rhs, at: range, vm: f.vm)
+                    f.base[slot] = try Ops.binary(op, f.base[slot], rhs, at: range, vm: f.meter)
                     return .null
                 }
             }
-            return { f in st(f, try Ops.binary(op, try ld(f), try value(f), at: range, vm: f.vm)); return .null }
+            return { f in st(f, try Ops.binary(op, try ld(f), try value(f), at: range, vm: f.meter)); return .null }
         case let ix as IndexExpr:
             let object = expr(ix.object), index = expr(ix.index)
             return { f in
                 let o = try object(f), i = try index(f)
                 var v = try value(f)
-                if let op { v = try Ops.binary(op, try Ops.index(o, i, at: range, vm: f.vm), v, at: range, vm: f.vm) }
+                if let op { v = try Ops.binary(op, try Ops.index(o, i, at: range, vm: f.meter), v, at: range, vm: f.meter) }
                 try Ops.setIndex(o, i, v, at: range)
                 return .null
             }
@@ -314,7 +314,7 @@ struct Compiler {
             return { f in
                 let o = try object(f)
                 var v = try value(f)
-                if let op { v = try Ops.binary(op, try Members.get(o, name, at: range, vm: f.vm), v, at: range, vm: f.vm) }
+                if let op { v = try Ops.binary(op, try Members.get(o, name, at: range, vm: f.vm), v, at: range, vm: f.meter) }
                 try Members.set(o, name, v, at: range, vm: f.vm)
                 return .null
             }
@@ -403,7 +403,7 @@ struct Compiler {
                 }
             case .map(let m):
                 // The keys are copied first (the body may change the map).
-                try Ops.charge(vm, Cost.compared(m.entries.count), at: range)
+                try Ops.charge(f.meter, Cost.compared(m.entries.count), at: range)
                 for key in Array(m.entries.keys) {
                     guard let v = m.entries[key] else { continue }
                     if try !step(key.value, setSecond == nil ? nil : v) { break }
@@ -475,7 +475,7 @@ struct Compiler {
                     default: return x != k
                     }
                 }
-                return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.vm).isTruthy
+                return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.meter).isTruthy
             }
         }
         let value = expr(e)
