@@ -118,6 +118,10 @@ public final class Simulator: @unchecked Sendable {
         return stats
     }
 
+    /// Called with every request log entry as it is recorded (`sim serve --access-log` writes
+    /// them to a file). Set it before serving; it runs on the request's thread.
+    public var onRequestLogged: (@Sendable (RequestLogEntry) -> Void)?
+
     /// The last requests, at most 1000 (method, path, status; never headers or bodies).
     public var requestLog: [RequestLogEntry] {
         statsLock.lock(); defer { statsLock.unlock() }
@@ -363,14 +367,16 @@ public final class Simulator: @unchecked Sendable {
         case .auth?: stats.auth += 1
         case nil: break
         }
-        log.append(RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
-                                   status: response.status, minorErrorCode: minor, seconds: seconds, user: user,
-                                   agent: request.headers["User-Agent"]))
+        let entry = RequestLogEntry(time: clock.now(), service: service, method: request.method, path: request.path,
+                                    status: response.status, minorErrorCode: minor, seconds: seconds, user: user,
+                                    agent: request.headers["User-Agent"])
+        log.append(entry)
         if log.count > 2 * logCapacity { log.removeFirst(log.count - logCapacity) }  // trim in chunks, not per request
         // Time-based only: a flush takes the write lock and a commit, too costly per N reads under load.
         let needFlush = stats != persistedStats && Date().timeIntervalSince(lastFlush) > 2
         statsLock.unlock()
         if needFlush { try? flush() }
+        onRequestLogged?(entry)
     }
 
     /// VCD's error answer: JSON for cloudapi, XML `Error` for the legacy `/api` paths.

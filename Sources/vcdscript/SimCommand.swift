@@ -33,6 +33,8 @@ struct SimCommand: ParsableCommand {
         @Option(help: "Duration of a task in fast mode, in milliseconds.") var taskMs: Double = 20
         @Option(help: "Address to listen on (default 127.0.0.1). Any other makes the world's credentials reachable from the network.")
         var listen: String?
+        @Option(help: "Append one line per request to this file: time, service, method, path, status, VCD minor error code, milliseconds, user, user agent (no header, query or body).")
+        var accessLog: String?
 
         func validate() throws {
             if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together: the certificate and its private key.") }
@@ -49,6 +51,7 @@ struct SimCommand: ParsableCommand {
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)
+            if let accessLog { sim.onRequestLogged = try AccessLogFile(path: accessLog).append }
             let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0, .kube: 0]
                 : [.vcd: port, .nsx: port + 1, .alb: port + 2, .kube: port + 3]
             var files: SimulatorTLSFiles?

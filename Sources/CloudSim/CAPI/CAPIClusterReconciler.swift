@@ -22,6 +22,9 @@ final class CAPIReconciler {
     }
 
     var now: Double { tx.now }
+    /// Whether the infrastructure is another controller's (the simulated CAPVCD scaled to 0, a
+    /// real CAPVCD in its place): the Cluster API side only (CAPIExternalInfra.swift).
+    var external: Bool { if case .absent = capvcd { return true } else { return false } }
     var realistic: Bool { sim.options.realisticTiming }
 
     static let clusterFinalizer = "cluster.cluster.x-k8s.io"
@@ -73,6 +76,7 @@ final class CAPIReconciler {
             }
             return .none
         }
+        if KO.deleting(cl), external { try deleteExternal(cl); return .none }
         if KO.deleting(cl) {
             // A CAPVCD that did not start removes nothing: the VCDCluster's finalizer holds.
             if case .notRunning(let f) = capvcd { try controllerDown(cl, f, deleting: true); return .none }
@@ -104,6 +108,7 @@ final class CAPIReconciler {
             return .none
         }
         switch capvcd {
+        case .absent: try reconcileExternal(cl); return .none
         case .notRunning(let f): try controllerDown(cl, f, deleting: false); return .none
         case .v05(let config): if rec == nil { return try infrastructureInput05(cl, config).map { .createInfra($0) } ?? .none }
         case .v1: if rec == nil { return try infrastructureInput(cl).map { .createInfra($0) } ?? .none }

@@ -25,6 +25,10 @@ enum CAPIComponents {
         (CAPIRes.core, "MachineHealthCheck", "machinehealthchecks", ["v1beta1"], false),
         (CAPIRes.core, "ClusterClass", "clusterclasses", ["v1beta1"], false),
         (CAPIRes.core, "MachinePool", "machinepools", ["v1beta1"], true),
+        // The core provider's manifests carry the ClusterResourceSet CRDs too (CAPVCD 1.1 lists
+        // the bindings of each cluster it reconciles).
+        (CAPIRes.addons, "ClusterResourceSet", "clusterresourcesets", ["v1beta1"], false),
+        (CAPIRes.addons, "ClusterResourceSetBinding", "clusterresourcesetbindings", ["v1beta1"], false),
     ])
     static let bootstrap = Provider(name: "kubeadm", type: "BootstrapProvider", namespace: "capi-kubeadm-bootstrap-system",
                                     deployment: "capi-kubeadm-bootstrap-controller-manager", crds: [
@@ -240,10 +244,11 @@ enum CAPIComponents {
 
     /// Whether the simulated CAPI core and CAPVCD controllers run in `cluster`: the core and
     /// control-plane controllers ready, CAPVCD's Deployment there (a 0.5.x controller reports its
-    /// own start on that Deployment: CAPVCDRuntime).
+    /// own start on that Deployment: CAPVCDRuntime). A CAPVCD Deployment scaled to 0 lets the core
+    /// run without the simulated CAPVCD (`CAPVCDRuntime.absent`).
     static func controllersRun(_ state: StateView, _ cluster: String) -> Bool {
         running(state, cluster, core) && running(state, cluster, controlPlane) && installed(state, cluster, vcd)
-            && (CAPVCDRelease.of(state, cluster) != .v1 || running(state, cluster, vcd))
+            && (CAPVCDRelease.of(state, cluster) != .v1 || running(state, cluster, vcd) || CAPVCDRelease.scaledToZero(state, cluster))
     }
 
     static func line(_ p: Provider, _ version: String, new: Bool) -> String {

@@ -38,17 +38,20 @@ extension Simulator {
         // CAPVCD 1.x needs its RDE type in VCD; the simulated installation registers it on its first
         // run when the provider has not (as a provider admin or CSE would have before). 0.5.x
         // uses type 1.0.0 only if someone registered it, and does without otherwise.
-        if !capvcd.is05, capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
+        if case .v1 = capvcd, capiRead({ CAPIComponents.controllersRun($0, cluster) && CAPVCDEntity.existingType($0) == nil }) {
             _ = try? capiWrite { tx in try CAPVCDEntity.registerType(tx) }
         }
         // The CAPVCD controllers of this cluster are VCD's clients (CAPVCDPass.swift): one pass at a time.
         if !keys.isEmpty || !orphans.isEmpty, controllerSessions.begin("capvcd/\(cluster)") {
             defer { controllerSessions.end("capvcd/\(cluster)") }
             let pass = CAPVCDPass(sim: self, m: cluster, capvcd: capvcd)
-            for r in orphans { pass.collectOrphan(r) }
+            // Only the simulated CAPVCD cleans up after what it made.
+            if case .absent = capvcd {} else { for r in orphans { pass.collectOrphan(r) } }
             for (ns, name) in keys { pass.run(ns, name) }
         }
-        if workload?.workloadCreated == true {
+        // A workload cluster (made by the simulated CAPVCD, or brought up by the bootstrap data a
+        // real CAPVCD put on its VMs) runs the cloud provider while its Deployment has a replica.
+        if workload?.workloadCreated == true || capiRead({ KubeClusterFlavor.of($0, cluster: cluster) == .capvcd }) {
             // The cloud provider is a client of VCD: its requests take the world lock one at a time.
             CPIServices.run(self, cluster: cluster)
         }

@@ -64,14 +64,33 @@ extension CAPIReconciler {
 
     func reconcileMachines(_ cl: JSONValue, _ rec: CAPIClusterRecord, _ vcd: MachineResults) throws -> AfterWork {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
-        let (_, cpName) = refs(cl)
         // The kubeconfig follows where the workload cluster's API can be reached now (served or not).
         if rec.workloadCreated { try writeKubeconfigSecret(ns: ns, record: rec) }
-        guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) else { return AfterWork() }
+        guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, refs(cl).controlPlane) else { return AfterWork() }
+        let pools = try self.pools(cl, kcp: kcp)
+        try keepEndpoint(cl, rec)
+        var rec = rec
+        var after = AfterWork()
+        var failure: CAPIFailure? = nil
+        try scalePools(pools, ns: ns, cluster: name, initialized: rec.workloadCreated, retire: { try self.retire($0, vcd, record: rec) }) { mach, pool in
+            do { try advanceMachine(mach, pool: pool, record: &rec, vcd, &after) } catch let f as CAPIFailure { failure = failure ?? f }
+        }
+        if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
+        after.members = controlPlaneMembers(ns, name, rec)
+        after.rdePatch = try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
+        return after
+    }
+
+    /// The machine pools of a Cluster: its kubeadm control plane, and one per MachineDeployment
+    /// (through the MachineSet it keeps).
+    func pools(_ cl: JSONValue, kcp: JSONValue) throws -> [Pool] {
+        let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
+        let cpName = KubeMeta.name(kcp)
         let version = KO.str(kcp, "spec.version") ?? "v1.27.5"
         var pools: [Pool] = [Pool(owner: kcp, ownerResource: CAPIRes.kubeadmControlPlanes, controlPlane: true,
                                   desired: KO.int(kcp, "spec.replicas") ?? 1,
-                                  template: KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName, version: version,
+                                  template: KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? KO.str(kcp, "spec.infrastructureTemplate.name") ?? cpName,
+                                  version: version,
                                   labels: [CAPIRes.clusterNameLabel: name, "cluster.x-k8s.io/control-plane": "", "cluster.x-k8s.io/control-plane-name": cpName],
                                   namePrefix: cpName)]
         for md in machineDeployments(ns, name) {
@@ -84,19 +103,28 @@ extension CAPIReconciler {
                                        "cluster.x-k8s.io/set-name": KubeMeta.name(ms)],
                               namePrefix: KubeMeta.name(ms)))
         }
-        try keepEndpoint(cl, rec)
-        // MachineSets whose deployment is gone lose their machines, then go (ownerReference GC).
+        return pools
+    }
+
+    /// The Cluster API side of the machines, whoever makes their infrastructure: MachineSets whose
+    /// deployment is gone lose their machines; each pool is scaled to its replicas (the control
+    /// plane one machine at a time, workers once it is `initialized`) and rolled to its template and
+    /// version (one surge machine); then `advance` steps each machine. `retire` starts or ends a
+    /// machine's deletion and answers whether it is gone.
+    func scalePools(_ pools: [Pool], ns: String, cluster name: String, initialized: Bool,
+                    retire: (JSONValue) throws -> Bool, advance: (JSONValue, Pool) throws -> Void) throws {
+        // Machines made on an earlier pass own their infrastructure machines from now on.
+        for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name && !KO.deleting(mach) {
+            try adoptInfrastructure(mach)
+        }
         let mdNames = Set(machineDeployments(ns, name).map(KubeMeta.name))
         for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
             guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
             let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
             var left = 0
-            for mach in owned where !(try retire(mach, vcd, record: rec)) { left += 1 }
+            for mach in owned where !(try retire(mach)) { left += 1 }
             if left == 0 { try KO.remove(tx, m, CAPIRes.machineSets, ms) }
         }
-        var rec = rec
-        var after = AfterWork()
-        var failure: CAPIFailure? = nil
         for pool in pools {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
             var list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
@@ -118,7 +146,7 @@ extension CAPIReconciler {
                     }
                 }
                 list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
-            } else if live.count == pool.desired, !outdated.isEmpty, rec.workloadCreated, running, live.count == list.count {
+            } else if live.count == pool.desired, !outdated.isEmpty, initialized, running, live.count == list.count {
                 // A rolling replacement: one new machine (the surge) from the current template and
                 // version; an outdated one goes once it runs.
                 try createMachine(pool, ns: ns, cluster: name, index: list.count)
@@ -129,20 +157,14 @@ extension CAPIReconciler {
             if count < pool.desired {
                 if pool.controlPlane {
                     let allRunning = list.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
-                    if count == 0 || (allRunning && rec.workloadCreated) { try createMachine(pool, ns: ns, cluster: name, index: list.count) }
-                } else if rec.workloadCreated {
+                    if count == 0 || (allRunning && initialized) { try createMachine(pool, ns: ns, cluster: name, index: list.count) }
+                } else if initialized {
                     for i in 0..<(pool.desired - count) { try createMachine(pool, ns: ns, cluster: name, index: list.count + i) }
                 }
                 list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
             }
-            for mach in list {
-                do { try advanceMachine(mach, pool: pool, record: &rec, vcd, &after) } catch let f as CAPIFailure { failure = failure ?? f }
-            }
+            for mach in list { try advance(mach, pool) }
         }
-        if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
-        after.members = controlPlaneMembers(ns, name, rec)
-        after.rdePatch = try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
-        return after
     }
 
     /// A machine whose VM is gone (or never was) is removed; else it is marked for deletion, its
@@ -208,9 +230,27 @@ extension CAPIReconciler {
         ]))
     }
 
-    func ownerRef(_ o: JSONValue, _ r: KubeResource) -> JSONValue {
-        .object(["apiVersion": .string(r.apiVersion), "kind": .string(r.kind), "name": .string(KubeMeta.name(o)),
-                 "uid": KubeMeta.field(o, "uid") ?? .string(""), "controller": .bool(true), "blockOwnerDeletion": .bool(true)])
+    func ownerRef(_ o: JSONValue, _ r: KubeResource, controller: Bool = true) -> JSONValue {
+        var ref: [String: JSONValue] = ["apiVersion": .string(r.apiVersion), "kind": .string(r.kind), "name": .string(KubeMeta.name(o)),
+                                        "uid": KubeMeta.field(o, "uid") ?? .string("")]
+        if controller { ref["controller"] = .bool(true); ref["blockOwnerDeletion"] = .bool(true) }
+        return .object(ref)
+    }
+
+    /// The Machine controller's first step on a machine: its infrastructure machine gets the
+    /// Machine as controlling owner (the provider finds the Machine, and its Cluster, through it).
+    func adoptInfrastructure(_ mach: JSONValue) throws {
+        guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, KubeMeta.namespace(mach), KO.str(mach, "spec.infrastructureRef.name") ?? KubeMeta.name(mach)) else { return }
+        let refs = KubeMeta.field(vm, "ownerReferences")?.arrayValue ?? []
+        if refs.contains(where: { $0["kind"]?.stringValue == "Machine" }) { return }
+        var n = vm
+        let others = refs.map { ref -> JSONValue in
+            guard case .object(var r) = ref else { return ref }
+            r["controller"] = nil; r["blockOwnerDeletion"] = nil
+            return .object(r)
+        }
+        KubeMeta.set(&n, "ownerReferences", .array(others + [ownerRef(mach, CAPIRes.machines)]))
+        try KO.save(tx, m, CAPIRes.vcdMachines, old: vm, n)
     }
 
     func createMachine(_ pool: Pool, ns: String, cluster: String, index: Int) throws {
@@ -224,19 +264,22 @@ extension CAPIReconciler {
         let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)
         let bootstrapSpec = pool.controlPlane ? (pool.owner["spec"]?["kubeadmConfigSpec"] ?? .object([:]))
             : (KO.get(tx, m, CAPIRes.kubeadmConfigTemplates, ns, KO.str(pool.owner, "spec.template.spec.bootstrap.configRef.name") ?? "")?["spec"]?["template"]?["spec"] ?? .object([:]))
-        try KO.create(tx, m, CAPIRes.kubeadmConfigs, .object([
+        let cpLabel = "cluster.x-k8s.io/control-plane-name"
+        let initializes = pool.controlPlane && machines(ns, cluster, label: cpLabel, value: KubeMeta.name(pool.owner)).isEmpty
+        let config = try KO.create(tx, m, CAPIRes.kubeadmConfigs, .object([
             "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels]),
             "spec": bootstrapSpec,
             "status": .object(["ready": .bool(true), "dataSecretName": .string(name)]),
         ]))
-        try KO.create(tx, m, CAPIRes.vcdMachines, .object([
-            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
-                                 "annotations": .object([Self.clonedFromName: .string(pool.template)]),
-                                 "finalizers": .array([.string("vcdmachine.infrastructure.cluster.x-k8s.io")])]),
-            "spec": vmt?["spec"]?["template"]?["spec"] ?? .object([:]),
-            "status": .object(["ready": .bool(false)]),
-        ]))
-        try KO.create(tx, m, CAPIRes.machines, .object([
+        // The bootstrap data the machine boots with (what the infrastructure provider reads).
+        let endpoint = KO.get(tx, m, CAPIRes.clusters, ns, cluster).flatMap { cl -> String? in
+            guard let host = KO.str(cl, "spec.controlPlaneEndpoint.host"), !host.isEmpty else { return nil }
+            return "\(host):\(KO.int(cl, "spec.controlPlaneEndpoint.port") ?? 6443)"
+        } ?? ""
+        try CAPIBootstrapData.ensureSecret(tx, m, ns: ns, config: config, CAPIBootstrapData.Input(
+            cluster: cluster, machine: name, version: pool.version, endpoint: endpoint, controlPlane: pool.controlPlane,
+            initializes: initializes, spec: bootstrapSpec, seed: KubeFields.uid(config)))
+        let machine = try KO.create(tx, m, CAPIRes.machines, .object([
             "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
                                  "finalizers": .array([.string(Self.machineFinalizer)]),
                                  "ownerReferences": .array([ownerRef(pool.owner, pool.ownerResource)])]),
@@ -245,11 +288,23 @@ extension CAPIReconciler {
                 "bootstrap": .object(["configRef": .object(["apiVersion": .string(CAPIRes.kubeadmConfigs.apiVersion), "kind": .string("KubeadmConfig"),
                                                             "name": .string(name), "namespace": .string(ns)]),
                                       "dataSecretName": .string(name)]),
-                "infrastructureRef": .object(["apiVersion": .string(CAPIRes.vcdMachines.apiVersion), "kind": .string("VCDMachine"),
+                "infrastructureRef": .object(["apiVersion": .string(vmt?["apiVersion"]?.stringValue ?? CAPIRes.vcdMachines.apiVersion), "kind": .string("VCDMachine"),
                                               "name": .string(name), "namespace": .string(ns)]),
             ]),
             "status": .object(["phase": .string("Pending"), "bootstrapReady": .bool(true), "infrastructureReady": .bool(false),
                                "lastUpdated": .string(KubeMeta.timestamp(now))]),
+        ]))
+        // The infrastructure machine is cloned from the template owned by the pool's owner, as
+        // Cluster API clones it; the Machine controller adds the Machine as its owner on its next
+        // pass (`adoptInfrastructure`), which the infrastructure provider waits for.
+        _ = machine
+        try KO.create(tx, m, CAPIRes.vcdMachines, .object([
+            "metadata": .object(["name": .string(name), "namespace": .string(ns), "labels": labels,
+                                 "annotations": .object([Self.clonedFromName: .string(pool.template)]),
+                                 "finalizers": .array(external ? [] : [.string("vcdmachine.infrastructure.cluster.x-k8s.io")]),
+                                 "ownerReferences": .array([ownerRef(pool.owner, pool.ownerResource, controller: false)])]),
+            "spec": vmt?["spec"]?["template"]?["spec"] ?? .object([:]),
+            "status": .object(external ? [:] : ["ready": .bool(false)]),
         ]))
     }
 
@@ -378,19 +433,25 @@ extension CAPIReconciler {
     }
 
     func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {
-        guard let k = KubeStore.cluster(tx, rec.name) else { return }
-        let (server, ca) = workloadServer(rec)
-        let yaml = KubeConfigFile.yaml(cluster: rec.name, server: server, token: sim.kubeTokens.token(for: k), caData: ca)
+        try writeKubeconfigSecret(ns: ns, cluster: rec.name, endpointHost: rec.vip)
+    }
+
+    /// The `<cluster>-kubeconfig` secret of workload cluster `name`, whose API is at
+    /// `endpointHost`:6443 in the simulated world (see `workloadServer`).
+    func writeKubeconfigSecret(ns: String, cluster name: String, endpointHost: String) throws {
+        guard let k = KubeStore.cluster(tx, name) else { return }
+        let (server, ca) = workloadServer(cluster: name, endpointHost: endpointHost)
+        let yaml = KubeConfigFile.yaml(cluster: name, server: server, token: sim.kubeTokens.token(for: k), caData: ca)
         let data: JSONValue = .object(["value": .string(Data(yaml.utf8).base64EncodedString())])
         var owner: [JSONValue] = []
-        if let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name) { owner = [ownerRef(cl, CAPIRes.clusters)] }
-        if let old = KO.get(tx, m, CAPIRes.secrets, ns, "\(rec.name)-kubeconfig") {
+        if let cl = KO.get(tx, m, CAPIRes.clusters, ns, name) { owner = [ownerRef(cl, CAPIRes.clusters)] }
+        if let old = KO.get(tx, m, CAPIRes.secrets, ns, "\(name)-kubeconfig") {
             try KO.save(tx, m, CAPIRes.secrets, old: old, KO.merge(old, ["data": data]))
             return
         }
         try KO.create(tx, m, CAPIRes.secrets, .object([
-            "metadata": .object(["name": .string("\(rec.name)-kubeconfig"), "namespace": .string(ns),
-                                 "labels": .object([CAPIRes.clusterNameLabel: .string(rec.name)]), "ownerReferences": .array(owner)]),
+            "metadata": .object(["name": .string("\(name)-kubeconfig"), "namespace": .string(ns),
+                                 "labels": .object([CAPIRes.clusterNameLabel: .string(name)]), "ownerReferences": .array(owner)]),
             "type": .string("cluster.x-k8s.io/secret"),
             "data": data,
         ]))
@@ -401,14 +462,14 @@ extension CAPIReconciler {
     /// cluster. While the simulator is served, the kubeconfig names the served Kubernetes listener on
     /// loopback instead (with the served certificate as its CA over https), as kind's kubeconfig
     /// names the port Docker forwards, so that kubectl and other programs reach the cluster.
-    func workloadServer(_ rec: CAPIClusterRecord) -> (server: String, caData: String?) {
-        guard let base = tx.meta("endpoint.kube"), !base.isEmpty else { return ("https://\(rec.vip):6443", nil) }
+    func workloadServer(cluster name: String, endpointHost: String) -> (server: String, caData: String?) {
+        guard let base = tx.meta("endpoint.kube"), !base.isEmpty else { return ("https://\(endpointHost):6443", nil) }
         var ca: String? = nil
         if base.hasPrefix("https://"), let file = tx.meta("endpoint.certificate"), !file.isEmpty,
            let pem = try? String(contentsOfFile: file, encoding: .utf8) {
             ca = Data(pem.utf8).base64EncodedString()
         }
-        return ("\(base)/clusters/\(rec.name)", ca)
+        return ("\(base)/clusters/\(name)", ca)
     }
 
     /// A Ready Node in the workload cluster for a machine.
@@ -464,6 +525,24 @@ extension CAPIReconciler {
     /// Status of the control plane, the deployments and the Cluster from the machines; returns the
     /// RDE status to merge (sent by CAPVCDPass).
     func aggregate(_ cl: JSONValue, kcp: JSONValue, pools: [Pool], record rec: CAPIClusterRecord, failure: CAPIFailure?) throws -> JSONValue? {
+        guard let (provisioned, nodePools) = try aggregateStatus(cl, kcp: kcp, pools: pools, initialized: rec.workloadCreated, failure: failure) else { return nil }
+        if rec.isCAPVCD05 {
+            return CAPVCD05Entity.status(provisioned: provisioned, clusterPhase: provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning",
+                                         endpoint: rec.vip, port: 6443)
+        }
+        let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
+        return .object(["status": .object(["capvcd": .object([
+            "phase": .string(phase), "nodePool": .array(nodePools),
+            "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
+            "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
+                                         "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
+        ])])])
+    }
+
+    /// The status of the control plane, the MachineSets and MachineDeployments and the Cluster,
+    /// from their machines (the Cluster API side, whoever makes the infrastructure); nil when the
+    /// Cluster is gone. `initialized`: the control plane's first node has run `kubeadm init`.
+    func aggregateStatus(_ cl: JSONValue, kcp: JSONValue, pools: [Pool], initialized: Bool, failure: CAPIFailure?) throws -> (provisioned: Bool, nodePools: [JSONValue])? {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         var allRunning = true
         var cpReady = false
@@ -489,12 +568,12 @@ extension CAPIReconciler {
                 let oldest = list.compactMap { KO.str($0, "spec.version") }.filter { $0 != pool.version }.first ?? pool.version
                 let n = KO.merge(kcp, ["status": .object([
                     "replicas": .int(list.count), "readyReplicas": .int(ready), "updatedReplicas": .int(updated),
-                    "unavailableReplicas": .int(list.count - ready), "initialized": .bool(rec.workloadCreated), "ready": .bool(ready > 0),
+                    "unavailableReplicas": .int(list.count - ready), "initialized": .bool(initialized), "ready": .bool(ready > 0),
                     "version": .string(oldest), "selector": .string(selector),
                     "observedGeneration": KubeMeta.field(kcp, "generation") ?? .int(1),
                     "conditions": KO.conditions(kcp, [
                         KO.condition("Ready", cpReady, reason: cpReady ? "" : "ScalingUp", message: cpReady ? "" : "\(ready) of \(pool.desired) control plane machines ready", now: now, severity: "Info"),
-                        KO.condition("Available", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForKubeadmInit", now: now, severity: "Info"),
+                        KO.condition("Available", initialized, reason: initialized ? "" : "WaitingForKubeadmInit", now: now, severity: "Info"),
                         KO.condition("MachinesReady", ready == list.count && !list.isEmpty, reason: ready == list.count ? "" : "WaitingForNodeRef", now: now, severity: "Info"),
                     ]),
                 ])])
@@ -521,18 +600,18 @@ extension CAPIReconciler {
             }
         }
         guard let cur = KO.get(tx, m, CAPIRes.clusters, ns, name) else { return nil }
-        let provisioned = rec.workloadCreated && cpReady && allRunning
+        let provisioned = initialized && cpReady && allRunning
         var status: [String: JSONValue] = [
             "infrastructureReady": .bool(true), "controlPlaneReady": .bool(cpReady),
             "phase": .string(provisioned ? "Provisioned" : "Provisioning"),
             "observedGeneration": KubeMeta.field(cur, "generation") ?? .int(1),
             "conditions": KO.conditions(cur, [
                 provisioned ? KO.condition("Ready", true, now: now)
-                    : KO.condition("Ready", false, reason: rec.workloadCreated ? "WaitingForMachines" : "WaitingForControlPlane",
-                                   message: rec.workloadCreated ? "waiting for all machines to run" : "waiting for the control plane to be initialized",
+                    : KO.condition("Ready", false, reason: initialized ? "WaitingForMachines" : "WaitingForControlPlane",
+                                   message: initialized ? "waiting for all machines to run" : "waiting for the control plane to be initialized",
                                    now: now, severity: "Info"),
                 KO.condition("InfrastructureReady", true, now: now),
-                KO.condition("ControlPlaneInitialized", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
+                KO.condition("ControlPlaneInitialized", initialized, reason: initialized ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
                 KO.condition("ControlPlaneReady", cpReady, reason: cpReady ? "" : "WaitingForControlPlane", now: now, severity: "Info"),
             ]),
         ]
@@ -543,21 +622,11 @@ extension CAPIReconciler {
             status["conditions"] = KO.conditions(cur, [
                 KO.condition("Ready", false, reason: f.reason, message: f.message, now: now, severity: "Error"),
                 KO.condition("InfrastructureReady", true, now: now),
-                KO.condition("ControlPlaneInitialized", rec.workloadCreated, reason: rec.workloadCreated ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
+                KO.condition("ControlPlaneInitialized", initialized, reason: initialized ? "" : "WaitingForControlPlaneProviderInitialized", now: now, severity: "Info"),
                 KO.condition("ControlPlaneReady", cpReady, reason: cpReady ? "" : "WaitingForControlPlane", now: now, severity: "Info"),
             ])
         }
         try KO.save(tx, m, CAPIRes.clusters, old: cur, KO.merge(cur, ["status": .object(status)]))
-        if rec.isCAPVCD05 {
-            return CAPVCD05Entity.status(provisioned: provisioned, clusterPhase: provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning",
-                                         endpoint: rec.vip, port: 6443)
-        }
-        let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
-        return .object(["status": .object(["capvcd": .object([
-            "phase": .string(phase), "nodePool": .array(nodePools),
-            "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
-            "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
-                                         "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
-        ])])])
+        return (provisioned, nodePools)
     }
 }

@@ -13,6 +13,7 @@ enum CAPIRes {
     static let bootstrap = "bootstrap.cluster.x-k8s.io"
     static let controlPlane = "controlplane.cluster.x-k8s.io"
     static let infra = "infrastructure.cluster.x-k8s.io"
+    static let addons = "addons.cluster.x-k8s.io"
 
     static let clusters = r(core, "v1beta1", "Cluster", "clusters")
     static let machines = r(core, "v1beta1", "Machine", "machines")

@@ -10,9 +10,14 @@ enum CAPVCDRuntime {
     /// CAPVCD 0.5.x could not start (missing or bad configuration, VCD unreachable, login
     /// refused): it reconciles nothing, and says why.
     case notRunning(CAPIFailure)
+    /// No replica of the simulated CAPVCD runs: its Deployment is scaled to 0, so that another
+    /// controller (the real CAPVCD run as a host process) makes the VCD objects. The Cluster API
+    /// controllers go on with their part (CAPIExternalInfra.swift).
+    case absent
 
     /// The controller of `cluster`: its release (CAPVCDRelease) and, for 0.5.x, its start.
     static func of(_ sim: Simulator, cluster: String) -> CAPVCDRuntime {
+        if sim.capiRead({ CAPVCDRelease.scaledToZero($0, cluster) }) { return .absent }
         guard case .v05 = sim.capiRead({ CAPVCDRelease.of($0, cluster) }) else { return .v1 }
         switch CAPVCD05Login.start(sim, cluster: cluster) {
         case .success(let c): return .v05(c)
@@ -30,7 +35,7 @@ enum CAPVCDRuntime {
 
     var is05: Bool {
         switch self {
-        case .v1: return false
+        case .v1, .absent: return false
         case .v05, .notRunning: return true
         }
     }

@@ -15,6 +15,8 @@ enum CAPVCDInfra {
     static func providerID(_ vmId: String) -> String { "vmware-cloud-director://\(XID.uuid(vmId))" }
     static func vmId(fromProviderID p: String?) -> String? {
         guard let p, p.hasPrefix("vmware-cloud-director://") else { return nil }
-        return "urn:vcloud:vm:\(p.dropFirst("vmware-cloud-director://".count))"
+        // CAPVCD 0.5.x writes the VM's URN after the scheme, later releases its bare UUID.
+        let rest = p.dropFirst("vmware-cloud-director://".count)
+        return rest.hasPrefix("urn:vcloud:vm:") ? String(rest) : "urn:vcloud:vm:\(rest)"
     }
 }

@@ -21,6 +21,12 @@ enum CAPVCDRelease: Equatable {
         return bare.hasPrefix("0.5.") ? .v05(tag: tag) : .v1
     }
 
+    /// Whether CAPVCD's Deployment asks for no replica (`kubectl scale --replicas=0`).
+    static func scaledToZero(_ state: StateView, _ cluster: String) -> Bool {
+        guard let d = deployment(state, cluster) else { return false }
+        return KO.int(d, "spec.replicas") == 0
+    }
+
     static func deployment(_ state: StateView, _ cluster: String) -> JSONValue? {
         KO.get(state, cluster, CAPIRes.deployments, CAPIComponents.vcd.namespace, CAPIComponents.vcd.deployment)
     }

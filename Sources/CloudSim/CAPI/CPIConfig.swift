@@ -30,7 +30,33 @@ struct CPIConfig: Equatable {
 
     /// Writes the secret and the config map into workload cluster `w` (kept if already there):
     /// the credentials are those of the cluster's credentials secret in the management cluster.
+    /// Where the workload cluster's load balancers go: what CAPVCD writes into the CPI's config.
+    struct Placement {
+        var site: String
+        var org: String
+        var vdc: String
+        var network: String
+        var vipSubnet: String
+        var clusterId: String
+        var vAppName: String
+
+        init(site: String, org: String, vdc: String, network: String, vipSubnet: String, clusterId: String, vAppName: String) {
+            (self.site, self.org, self.vdc, self.network) = (site, org, vdc, network)
+            (self.vipSubnet, self.clusterId, self.vAppName) = (vipSubnet, clusterId, vAppName)
+        }
+
+        /// The placement of a cluster the simulated CAPVCD made.
+        init(_ rec: CAPIClusterRecord) {
+            self.init(site: rec.site, org: rec.orgName, vdc: rec.vdcName, network: rec.networkName,
+                      vipSubnet: rec.vipSubnet ?? "", clusterId: rec.rdeId ?? "", vAppName: rec.name)
+        }
+    }
+
     static func install(_ tx: WriteTx, workload w: String, credentials: JSONValue?, record rec: CAPIClusterRecord) throws {
+        try install(tx, workload: w, credentials: credentials, placement: Placement(rec))
+    }
+
+    static func install(_ tx: WriteTx, workload w: String, credentials: JSONValue?, placement rec: Placement) throws {
         func key(_ k: String) -> JSONValue { .string(credentials?["data"]?[k]?.stringValue ?? "") }
         if KO.get(tx, w, CAPIRes.namespaces, "", namespace) == nil {
             _ = try? KO.create(tx, w, CAPIRes.namespaces, .object(["metadata": .object(["name": .string(namespace)])]))
@@ -50,16 +76,16 @@ struct CPIConfig: Equatable {
             let yaml = """
                 vcd:
                   host: \(q(site))
-                  org: \(q(rec.orgName))
-                  vdc: \(q(rec.vdcName))
+                  org: \(q(rec.org))
+                  vdc: \(q(rec.vdc))
                 loadbalancer:
                   ports:
                     http: 80
                     https: 443
-                  network: \(q(rec.networkName))
-                  vipSubnet: \(q(rec.vipSubnet ?? ""))
-                clusterid: \(q(rec.rdeId ?? ""))
-                vAppName: \(q(rec.name))
+                  network: \(q(rec.network))
+                  vipSubnet: \(q(rec.vipSubnet))
+                clusterid: \(q(rec.clusterId))
+                vAppName: \(q(rec.vAppName))
 
                 """
             try KO.create(tx, w, CAPIRes.configMaps, .object([

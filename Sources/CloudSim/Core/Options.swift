@@ -74,6 +74,18 @@ public struct RequestLogEntry: Sendable {
     public var agent: String? = nil
 }
 
+extension RequestLogEntry {
+    /// One line of `sim serve --access-log`: UTC time, service, method, path, status, VCD's minor
+    /// error code (or `-`), milliseconds, user, quoted user agent. No header, query or body, so no
+    /// secret reaches it.
+    public var accessLogLine: String {
+        let t = ISO8601DateFormatter.string(from: Date(timeIntervalSince1970: time), timeZone: TimeZone(identifier: "UTC")!,
+                                            formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let agentText = (agent ?? "-").replacingOccurrences(of: "\"", with: "'")
+        return "\(t) \(service.rawValue) \(method) \(path) \(status) \(minorErrorCode ?? "-") \(Int((seconds * 1000).rounded())) \(user ?? "-") \"\(agentText)\""
+    }
+}
+
 /// A persona of the seeded world, as `sim status` shows it.
 public struct Persona: Codable, Equatable, Sendable {
     /// The VCD org (`System`, `xav_lab`); empty for the NSX and ALB accounts, which have none.
