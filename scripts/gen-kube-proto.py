@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates Sources/CloudSim/Kube/KubeProtoSchema.swift: the field numbers, names and types of the
-Kubernetes protobuf messages that kubectl's typed `create` commands send, read from the
+Kubernetes protobuf messages that kubectl's typed `create` commands and client-go controllers (node updates, events) send, read from the
 `generated.proto` files of k8s.io/api and k8s.io/apimachinery.
 
 Usage: gen-kube-proto.py OUT.swift API_COMMIT APIMACHINERY_COMMIT FILE.proto...
@@ -16,7 +16,7 @@ import re
 import sys
 
 ROOTS = [
-    "k8s.io.api.core.v1." + k for k in ["ConfigMap", "Secret", "Namespace", "Service", "ServiceAccount", "Pod"]
+    "k8s.io.api.core.v1." + k for k in ["ConfigMap", "Secret", "Namespace", "Service", "ServiceAccount", "Pod", "Node", "Event"]
 ] + [
     "k8s.io.api.apps.v1." + k for k in ["Deployment", "DaemonSet", "StatefulSet", "ReplicaSet"]
 ] + [

@@ -232,6 +232,7 @@ public final class Simulator: @unchecked Sendable {
     /// Answers a request (see `Answer`).
     func process(_ request: HTTPRequestMessage, service: SimService, baseURL: String?) -> Answer {
         let started = Date()
+        let request = service == .kube ? KubeRoutes.prefixed(request, state: self) : request
         // The simulated Cluster API controllers run when a cluster's Kubernetes API is called.
         if service == .kube { advanceClusterAPI(for: request) }
         let requestID = Self.newRequestID()

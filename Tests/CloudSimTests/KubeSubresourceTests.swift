@@ -193,4 +193,68 @@ final class KubeTableTests: XCTestCase {
             h.assertStatus(post(h, "/api/v1/namespaces/default/configmaps", T.envelope("v1", "Widget", [])), 415, "UnsupportedMediaType")
         }
     }
+
+    /// What the VCD cloud provider 1.4 (client-go 0.22) sends: core v1 Events in protobuf, whose
+    /// ObjectMeta carries the `clusterName` field Kubernetes has since removed (dropped, not refused).
+    func testProtobufEventFromAnOlderClient() throws {
+        try kubeBothWays { h in
+            typealias T = KubeTableTests
+            let meta = T.str(1, "test-lb-svc.18eef9") + T.str(3, "default") + T.str(15, "")
+            let involved = T.str(1, "Service") + T.str(2, "default") + T.str(3, "test-lb-svc") + T.str(5, "v1")
+            let event = T.bytesField(1, meta) + T.bytesField(2, involved) + T.str(3, "EnsuredLoadBalancer") + T.str(4, "Ensured load balancer")
+                + T.bytesField(5, T.str(1, "service-controller")) + T.int(8, 1) + T.str(9, "Normal")
+            let r = post(h, "/api/v1/namespaces/default/events", T.envelope("v1", "Event", event))
+            XCTAssertEqual(r.status, 201, r.text)
+            let e = h.json(h.call("GET", "/api/v1/namespaces/default/events/test-lb-svc.18eef9"))
+            XCTAssertEqual(e["reason"] as? String, "EnsuredLoadBalancer")
+            XCTAssertEqual((e["involvedObject"] as? [String: Any])?["name"] as? String, "test-lb-svc")
+            XCTAssertNil((e["metadata"] as? [String: Any])?["clusterName"])
+        }
+    }
+
+    /// Through `/status` a built-in type takes its metadata changes too (the cloud provider adds
+    /// its finalizer through services/status); a custom resource takes only its status.
+    func testStatusSubresourceMetadataOfBuiltinsAndCustomResources() throws {
+        try kubeBothWays { h in
+            let p = "/api/v1/namespaces/default/services"
+            XCTAssertEqual(h.call("POST", p, json: ["metadata": ["name": "lb"], "spec": ["type": "LoadBalancer", "ports": [["port": 80]]]]).status, 201)
+            let r = h.call("PATCH", "\(p)/lb/status", json: ["metadata": ["finalizers": ["service.kubernetes.io/load-balancer-cleanup"]],
+                                                             "spec": ["type": "ClusterIP"], "status": ["loadBalancer": ["ingress": [["ip": "203.0.113.9"]]]]],
+                           contentType: "application/strategic-merge-patch+json")
+            XCTAssertEqual(r.status, 200, r.text)
+            let svc = h.json(h.call("GET", "\(p)/lb"))
+            XCTAssertEqual((svc["metadata"] as? [String: Any])?["finalizers"] as? [String], ["service.kubernetes.io/load-balancer-cleanup"])
+            XCTAssertEqual((svc["spec"] as? [String: Any])?["type"] as? String, "LoadBalancer", "the spec stays")
+            let ports = (svc["spec"] as? [String: Any])?["ports"] as? [[String: Any]] ?? []
+            XCTAssertEqual(ports.first?["nodePort"] as? Int, 30000, "the apiserver allocated the node port")
+            var crd = KubeCRDTests.crd(plural: "pools")
+            var spec = crd["spec"] as! [String: Any]
+            spec["versions"] = [["name": "v1", "served": true, "storage": true, "subresources": ["status": [:]]]]
+            crd["spec"] = spec
+            XCTAssertEqual(h.call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd).status, 201)
+            let cp = "/apis/example.com/v1/namespaces/default/pools"
+            XCTAssertEqual(h.call("POST", cp, json: ["metadata": ["name": "a"], "spec": ["size": 2]]).status, 201)
+            XCTAssertEqual(h.call("PATCH", "\(cp)/a/status", json: ["metadata": ["finalizers": ["x/y"]], "status": ["size": 2]],
+                                  contentType: "application/merge-patch+json").status, 200)
+            let pool = h.json(h.call("GET", "\(cp)/a"))
+            XCTAssertNil((pool["metadata"] as? [String: Any])?["finalizers"], "a custom resource's /status takes only status")
+            XCTAssertEqual((pool["status"] as? [String: Any])?["size"] as? Int, 2)
+        }
+    }
+
+    /// A program that builds its client from the in-cluster environment has no path prefix: a
+    /// request at the root of the listener goes to the cluster whose token it carries.
+    func testRootPathsGoToTheClusterOfTheToken() throws {
+        try kubeBothWays { h in
+            var r = HTTPRequestMessage(method: "GET", target: "/api/v1/namespaces/default/configmaps")
+            r.headers["Authorization"] = "Bearer \(h.token)"
+            let ok = h.send(r)
+            XCTAssertEqual(ok.status, 200, ok.text)
+            XCTAssertEqual(h.json(ok)["kind"] as? String, "ConfigMapList")
+            r.headers["Authorization"] = "Bearer not-a-token"
+            XCTAssertEqual(h.send(r).status, 404, "an unknown token reaches no cluster")
+            r.headers["Authorization"] = nil
+            XCTAssertEqual(h.send(r).status, 404)
+        }
+    }
 }

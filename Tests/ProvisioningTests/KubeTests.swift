@@ -163,9 +163,9 @@ final class KubeTests: XCTestCase {
         let out = try k.run(script)
         XCTAssertTrue(out.contains("+ created service default/test-lb"), out.joined(separator: "\n"))
         XCTAssertTrue(out.contains("8080 80 TCP LoadBalancer {app: \"test-lb\"} <pending>"), out.joined(separator: "\n"))
-        XCTAssertTrue(out.joined(separator: "\n").contains("NAME        TYPE          CLUSTERIP   EXTERNALIP  PORTLIST  AGE\nkubernetes  ClusterIP     10.96.0.1   <none>      443/TCP"),
+        XCTAssertTrue(out.joined(separator: "\n").contains("NAME        TYPE          CLUSTERIP   EXTERNALIP  PORTLIST        AGE\nkubernetes  ClusterIP     10.96.0.1   <none>      443/TCP"),
                       out.joined(separator: "\n"))
-        XCTAssertTrue(out.joined(separator: "\n").contains("\ntest-lb     LoadBalancer  10.96.0.11  <pending>   8080/TCP"), out.joined(separator: "\n"))
+        XCTAssertTrue(out.joined(separator: "\n").contains("\ntest-lb     LoadBalancer  10.96.0.11  <pending>   8080:30000/TCP"), out.joined(separator: "\n"))
         let s = try XCTUnwrap(k.stored("/api/v1/namespaces/default/services/test-lb"))
         XCTAssertEqual(s["spec"]?["selector"], ["app": "test-lb"])
         XCTAssertEqual(s["spec"]?["type"], "LoadBalancer")
@@ -184,7 +184,8 @@ final class KubeTests: XCTestCase {
             print(k.expose(deployment: "test-lb", port: 9090, targetPort: 80, type: "LoadBalancer").portList)
             """)
         XCTAssertTrue(moved.contains("~ updated service default/test-lb (port)"), moved.joined(separator: "\n"))
-        XCTAssertEqual(moved.last, "9090/TCP")
+        // The apiserver allocates a node port to a LoadBalancer Service's port, as kubectl shows it.
+        XCTAssertEqual(moved.last, "9090:30000/TCP")
     }
 
     static let manifest = """

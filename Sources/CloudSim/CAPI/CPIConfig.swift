@@ -28,7 +28,11 @@ struct CPIConfig: Equatable {
     var password = ""
     var refreshToken = ""
 
-    /// Writes the secret and the config map into workload cluster `w` (kept if already there):
+    /// Writes the secret and the config map into workload cluster `w` (kept if already there),
+    /// shaped as the CPI's own `vcloud-configmap.yaml` manifest that CAPVCD fills in, `oneArm`
+    /// range included (the real CPI refuses a config without it unless it shares the virtual
+    /// service's IP, a key older CPIs do not know and refuse). The simulated CPI reads the keys it
+    /// needs and serves each Service on its external VIP directly (docs/simulator.md):
     /// the credentials are those of the cluster's credentials secret in the management cluster.
     /// Where the workload cluster's load balancers go: what CAPVCD writes into the CPI's config.
     struct Placement {
@@ -79,6 +83,9 @@ struct CPIConfig: Equatable {
                   org: \(q(rec.org))
                   vdc: \(q(rec.vdc))
                 loadbalancer:
+                  oneArm:
+                    startIP: "192.168.8.2"
+                    endIP: "192.168.8.100"
                   ports:
                     http: 80
                     https: 443

@@ -31,6 +31,11 @@ enum KubeProto {
         "runAsUser", "runAsGroup", "fsGroup", "defaultMode", "mode", "optional", "immutable", "ttlSecondsAfterFinished",
     ]
 
+    /// Fields removed from the API that older clients still send, by message: ObjectMeta's
+    /// `clusterName` (15, gone in Kubernetes 1.25; client-go 0.22, as in the VCD cloud provider
+    /// 1.4, writes it empty into every object, its events included).
+    static let removed: [String: Set<Int>] = ["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta": [15]]
+
     /// The object a protobuf body holds, with `apiVersion` and `kind`.
     static func decode(_ data: Data) throws -> JSONValue {
         let b = [UInt8](data)
@@ -73,7 +78,12 @@ enum KubeProto {
         var r = Reader(bytes: b, pos: start, end: end)
         while !r.atEnd {
             let (num, wt) = try r.tag()
-            guard let f = fields[num] else { throw Undecodable(why: "\(name) has no field \(num) in the simulator's schema") }
+            guard let f = fields[num] else {
+                // A field Kubernetes removed, which clients built before still send: dropped, as
+                // the apiserver of today drops it.
+                if removed[name]?.contains(num) == true { try r.skip(wt); continue }
+                throw Undecodable(why: "\(name) has no field \(num) in the simulator's schema")
+            }
             if f.type.hasPrefix("map:") {
                 let (s, e) = try r.lengthDelimited()
                 var entry = Reader(bytes: b, pos: s, end: e)

@@ -83,6 +83,25 @@ enum KubeRoutes: RouteFamily {
         }
     }
 
+    /// A request at the root of the Kubernetes listener (`/api/v1/nodes` rather than
+    /// `/clusters/N/api/v1/nodes`) goes to the cluster whose token it carries: what a program
+    /// that builds its client from the in-cluster environment (`KUBERNETES_SERVICE_HOST` and
+    /// `_PORT`, the service account token; no path) reaches, as a pod of that cluster would reach
+    /// its own API server. Without a token or with an unknown one it stays unrouted (404, 401).
+    static func prefixed(_ request: HTTPRequestMessage, state sim: Simulator) -> HTTPRequestMessage {
+        let path = request.path
+        guard !path.hasPrefix("/clusters/"), !path.hasPrefix("/host/"),
+              let header = request.headers["Authorization"] else { return request }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return request }
+        let given = SecretDigest.token(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        let records = sim.worldLock.read { sim.world.all(Kind.kubeCluster).compactMap { try? $0.decode(KubeClusterRecord.self) } }
+        guard let name = records.first(where: { constantTimeEqual(given, $0.tokenDigest) })?.name else { return request }
+        var out = request
+        out.target = "/clusters/\(name)" + request.target
+        return out
+    }
+
     /// `Authorization: Bearer <the cluster's token>`. A wrong token is refused everywhere; no token
     /// is accepted only for `/version` and the health checks, which real clusters show to anonymous
     /// callers. The token itself never reaches a log or a message.

@@ -130,9 +130,15 @@ extension KubeRequest {
             throw KubeError.conflict(r, name)
         }
         if statusOnly {
-            // Only status changes through /status.
+            // Through /status the spec stays. A custom resource takes only its status; a built-in
+            // type also takes the changes to its metadata, as their status strategies keep the
+            // old spec only (the cloud provider's service controller adds and removes its
+            // `service.kubernetes.io/load-balancer-cleanup` finalizer through services/status).
             var kept = old
             KubeMeta.setTop(&kept, "status", o["status"])
+            if !r.custom, case .object(let meta)? = o["metadata"] {
+                for key in ["labels", "annotations", "finalizers", "ownerReferences"] { KubeMeta.set(&kept, key, meta[key]) }
+            }
             o = kept
         } else if r.hasStatus {
             KubeMeta.setTop(&o, "status", old["status"])
