@@ -12,7 +12,7 @@
 # ci-args: kubeconfig={kubeconfig}
 # ci-expect: + created deployment default/test-lb
 # ci-expect: + created service default/test-lb
-# ci-expect: test-lb: 8080/TCP → pods {app: "test-lb"} port 80
+# ci-expect: test-lb: 8080:30000/TCP → pods {app: "test-lb"} port 80
 var p = {kubeconfig: env("KUBECONFIG", ""), context: "", name: "test-lb", namespace: "default", replicas: "3",
          image: "containous/whoami", password: env("TEST_LB_PASSWORD", "change-me-please")}
 for a in args {

@@ -98,6 +98,21 @@ extension CAPISimTests {
         XCTAssertEqual(nodes, [cp, worker].sorted())
         XCTAssertEqual(h.sim.count(kind: Kind.vm), vmsBefore)
 
+        // The simulated CAPVCD scaled up again does not take over what another controller made:
+        // the Cluster says so (retried, not Failed) and nothing is made in VCD; scaled back to 0,
+        // the Cluster API side carries on.
+        mergePatch(h, "/apis/apps/v1/namespaces/capvcd-system/deployments/capvcd-controller-manager", ["spec": ["replicas": 1]])
+        let refused = poll(h, "kind", "\(Self.capi)/clusters/ext1") { r in
+            (status(obj(r))["conditions"] as? [[String: Any]] ?? []).contains { $0["reason"] as? String == "InfrastructureOfAnotherController" }
+        }
+        XCTAssertEqual(phase(refused), "Provisioned", refused.text)
+        XCTAssertEqual(h.sim.count(kind: Kind.vm), vmsBefore)
+        XCTAssertEqual(h.sim.count(kind: Kind.vApp), vappsBefore)
+        mergePatch(h, "/apis/apps/v1/namespaces/capvcd-system/deployments/capvcd-controller-manager", ["spec": ["replicas": 0]])
+        poll(h, "kind", "\(Self.capi)/clusters/ext1") { r in
+            (status(obj(r))["conditions"] as? [[String: Any]] ?? []).contains { $0["type"] as? String == "Ready" && $0["status"] as? String == "True" }
+        }
+
         // Deletion: the machines wait for the provider to drop its finalizers, then the VCDCluster.
         XCTAssertEqual(kube(h, "kind", "DELETE", "\(Self.capi)/clusters/ext1").status, 200)
         poll(h, "kind", "\(Self.infra)/vcdmachines") { r in

@@ -168,6 +168,13 @@ final class CAPIReconciler {
         }
         var templates: [String] = [KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName]
         for md in machineDeployments(ns, name) { if let t = KO.str(md, "spec.template.spec.infrastructureRef.name") { templates.append(t) } }
+        // Infrastructure another controller made (a real CAPVCD while the simulated one was
+        // scaled to 0): not taken over, and not failed either; the other controller can go on.
+        if vc["status"]?["ready"] == .bool(true) || !(KO.str(vc, "status.infraId") ?? "").isEmpty {
+            let id = KO.str(vc, "status.infraId").map { " (infraId \($0))" } ?? ""
+            throw CAPIFailure(reason: "InfrastructureOfAnotherController",
+                              message: "VCDCluster \(ns)/\(infraName) was made by another CAPVCD controller\(id); the simulated CAPVCD takes over only the clusters it made: scale \(CAPIComponents.vcd.namespace)/\(CAPIComponents.vcd.deployment) back to 0 and let that controller carry on")
+        }
         if KubeStore.cluster(tx, name) != nil {
             throw CAPIFailure(reason: "ClusterNameInUse", message: "a Kubernetes cluster named \(name) already exists in the simulator: the workload cluster needs that name")
         }

@@ -161,7 +161,7 @@ struct CAPVCDPass {
 
     /// Refusals that need someone to act (fix the secret, add the right) or time (an upload that
     /// has not finished) but not a new cluster.
-    static let retried: Set<String> = ["VCDLoginFailed", "VCDAccessDenied", "TemplateNotReady"]
+    static let retried: Set<String> = ["VCDLoginFailed", "VCDAccessDenied", "TemplateNotReady", "InfrastructureOfAnotherController"]
 
     // MARK: Infrastructure
 
