@@ -52,7 +52,7 @@ extension CAPISimTests {
         // The provider makes the cluster's infrastructure: endpoint, ready, its finalizer.
         mergePatch(h, "\(Self.infra)/vcdclusters/ext1", ["metadata": ["finalizers": ["vcdcluster.infrastructure.cluster.x-k8s.io"]],
                                                          "spec": ["controlPlaneEndpoint": ["host": "203.0.113.50", "port": 6443]]])
-        mergePatch(h, "\(Self.infra)/vcdclusters/ext1/status", ["status": ["ready": true]])
+        mergePatch(h, "\(Self.infra)/vcdclusters/ext1/status", ["status": ["ready": true, "infraId": "NO_RDE_6d1c2f0e-5b7a-4f7e-9a51-0c3b1d9e8f21"]])
         poll(h, "kind", "\(Self.capi)/machines") { items($0).count == 1 }
         let cl = obj(kube(h, "kind", "GET", "\(Self.capi)/clusters/ext1"))
         XCTAssertEqual((cl["spec"] as? [String: Any]).flatMap { ($0["controlPlaneEndpoint"] as? [String: Any])?["host"] as? String }, "203.0.113.50")
@@ -98,12 +98,12 @@ extension CAPISimTests {
         XCTAssertEqual(nodes, [cp, worker].sorted())
         XCTAssertEqual(h.sim.count(kind: Kind.vm), vmsBefore)
 
-        // The simulated CAPVCD scaled up again does not take over what another controller made:
-        // the Cluster says so (retried, not Failed) and nothing is made in VCD; scaled back to 0,
-        // the Cluster API side carries on.
+        // The simulated CAPVCD scaled up again takes over what another controller made, found in
+        // VCD by name; here the provider played by the test made nothing in VCD, so it says so
+        // (retried, not Failed) and makes nothing; scaled back to 0, the Cluster API side carries on.
         mergePatch(h, "/apis/apps/v1/namespaces/capvcd-system/deployments/capvcd-controller-manager", ["spec": ["replicas": 1]])
         let refused = poll(h, "kind", "\(Self.capi)/clusters/ext1") { r in
-            (status(obj(r))["conditions"] as? [[String: Any]] ?? []).contains { $0["reason"] as? String == "InfrastructureOfAnotherController" }
+            (status(obj(r))["conditions"] as? [[String: Any]] ?? []).contains { $0["reason"] as? String == "InfrastructureNotFound" }
         }
         XCTAssertEqual(phase(refused), "Provisioned", refused.text)
         XCTAssertEqual(h.sim.count(kind: Kind.vm), vmsBefore)

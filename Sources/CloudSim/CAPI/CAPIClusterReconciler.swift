@@ -107,6 +107,14 @@ final class CAPIReconciler {
             try KO.save(tx, m, CAPIRes.clusters, old: old, cl)
             return .none
         }
+        if rec == nil, let infraId = madeByAnotherController(cl) {
+            // Scaled up again after another controller made this cluster: taken over as it is.
+            switch capvcd {
+            case .v05(let config): return try infrastructureInput05(cl, config).map { .adopt($0, infraId: infraId) } ?? .none
+            case .v1: return try infrastructureInput(cl).map { .adopt($0, infraId: infraId) } ?? .none
+            case .absent, .notRunning: break
+            }
+        }
         switch capvcd {
         case .absent: try reconcileExternal(cl); return .none
         case .notRunning(let f): try controllerDown(cl, f, deleting: false); return .none
@@ -168,14 +176,8 @@ final class CAPIReconciler {
         }
         var templates: [String] = [KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName]
         for md in machineDeployments(ns, name) { if let t = KO.str(md, "spec.template.spec.infrastructureRef.name") { templates.append(t) } }
-        // Infrastructure another controller made (a real CAPVCD while the simulated one was
-        // scaled to 0): not taken over, and not failed either; the other controller can go on.
-        if vc["status"]?["ready"] == .bool(true) || !(KO.str(vc, "status.infraId") ?? "").isEmpty {
-            let id = KO.str(vc, "status.infraId").map { " (infraId \($0))" } ?? ""
-            throw CAPIFailure(reason: "InfrastructureOfAnotherController",
-                              message: "VCDCluster \(ns)/\(infraName) was made by another CAPVCD controller\(id); the simulated CAPVCD takes over only the clusters it made: scale \(CAPIComponents.vcd.namespace)/\(CAPIComponents.vcd.deployment) back to 0 and let that controller carry on")
-        }
-        if KubeStore.cluster(tx, name) != nil {
+        // The workload cluster of a cluster another controller made is this cluster's own.
+        if KubeStore.cluster(tx, name) != nil, madeByAnotherController(cl) == nil {
             throw CAPIFailure(reason: "ClusterNameInUse", message: "a Kubernetes cluster named \(name) already exists in the simulator: the workload cluster needs that name")
         }
         return (vc, kcp, templates)
@@ -239,6 +241,34 @@ final class CAPIReconciler {
         return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org, vdc: pick("ovdc", config?.vdc),
                           network: pick("ovdcNetwork", config?.network), vipSubnet: nil, vip: "", siteURL: creds.host, rdeId: rde, kubernetes: "",
                           templates: [], credentials: creds, config05: config, workers05: [], controlPlane05: [])
+    }
+
+    /// The infrastructure id of a Cluster whose VCDCluster another controller made ready while
+    /// the simulated CAPVCD did not run (it has no record of it); nil otherwise.
+    func madeByAnotherController(_ cl: JSONValue) -> String? {
+        guard record(KubeMeta.name(cl)) == nil, let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), refs(cl).infra),
+              vc["status"]?["ready"] == .bool(true), let host = KO.str(vc, "spec.controlPlaneEndpoint.host"), !host.isEmpty else { return nil }
+        return KO.str(vc, "status.infraId") ?? ""
+    }
+
+    /// A cluster another controller made, found in VCD (CAPVCDPass.adoptInfrastructure): its
+    /// record, so that the simulated CAPVCD reconciles it from now on. The objects stay as they are.
+    func adopted(_ input: InfraInput, _ made: InfraMade) throws {
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name), !KO.deleting(cl), record(input.name) == nil else { return }
+        var rec = CAPIClusterRecord(name: input.name, management: m, namespace: input.namespace, clusterUID: input.uid, user: input.credentials.user,
+                                    orgId: made.site.orgId, orgName: made.site.orgName, vdcId: made.site.vdcId, vdcName: made.site.vdcName,
+                                    networkId: made.site.networkId, networkName: made.site.networkName, gatewayId: made.site.gatewayId,
+                                    segId: made.site.segId, vipSubnet: input.config05?.vipSubnet ?? input.vipSubnet, vip: made.lb.externalIP,
+                                    vappId: made.vappId, poolId: made.lb.poolId.isEmpty ? nil : made.lb.poolId,
+                                    vsId: made.lb.vsId.isEmpty ? nil : made.lb.vsId, rdeId: made.rdeId,
+                                    workloadCreated: KubeStore.cluster(tx, input.name) != nil, site: input.siteURL)
+        if input.config05 != nil {
+            rec.release = "0.5"
+            rec.natRuleId = made.lb.natRuleId
+            rec.internalVip = made.lb.internalIP
+        }
+        rec.userOrg = input.credentials.userOrg
+        try saveRecord(rec)
     }
 
     /// The infrastructure made in VCD (CAPVCDPass): the record, the VCDCluster ready with its

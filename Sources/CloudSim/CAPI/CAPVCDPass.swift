@@ -13,6 +13,9 @@ enum CAPVCDStep {
     case delete(CAPIClusterRecord)
     /// A cluster whose first reconcile stopped halfway (no record): what it made goes, by name.
     case deleteUnrecorded(InfraInput)
+    /// A cluster whose infrastructure another controller made (a real CAPVCD while this one was
+    /// scaled to 0): found in VCD by the names that controller gives, then reconciled as ours.
+    case adopt(InfraInput, infraId: String)
 }
 
 /// A catalog and template a VCDMachineTemplate names.
@@ -142,6 +145,7 @@ struct CAPVCDPass {
             case .machines(let r): try machines(ns, name, r)
             case .delete(let r): try delete(ns, name, r)
             case .deleteUnrecorded(let input): try deleteUnrecorded(input)
+            case .adopt(let input, let infraId): try adoptInfrastructure(input, infraId: infraId)
             }
         } catch let f as CAPIFailure where f.busy || Self.retried.contains(f.reason) {
             // Retried on the next pass, as the real controllers requeue; a refusal (not a task still
@@ -161,7 +165,7 @@ struct CAPVCDPass {
 
     /// Refusals that need someone to act (fix the secret, add the right) or time (an upload that
     /// has not finished) but not a new cluster.
-    static let retried: Set<String> = ["VCDLoginFailed", "VCDAccessDenied", "TemplateNotReady", "InfrastructureOfAnotherController"]
+    static let retried: Set<String> = ["VCDLoginFailed", "VCDAccessDenied", "TemplateNotReady", "InfrastructureNotFound"]
 
     // MARK: Infrastructure
 
@@ -221,6 +225,36 @@ struct CAPVCDPass {
         let made = InfraMade(site: site, rdeId: rdeId, rdeVersion: rdeVersion, vappId: vappId,
                              lb: CAPVCDClient.ControlPlaneLB(externalIP: lb.vip, internalIP: nil, natRuleId: nil, poolId: lb.poolId, vsId: lb.vsId))
         try sim.capiWrite { tx in try reconciler(tx).infrastructureMade(input, made) }
+    }
+
+    /// Takes over a cluster another CAPVCD controller made (this one was scaled to 0 meanwhile):
+    /// its vApp by the cluster's name, its control plane's pool and virtual service by the names
+    /// CAPVCD gives them (`<cluster>-<infraId>-tcp`, the id whole or its UUID), 0.5.x's DNAT rule
+    /// `dnat-<virtual service>`; the endpoint stays the VCDCluster's. Nothing is made or changed.
+    func adoptInfrastructure(_ input: InfraInput, infraId: String) throws {
+        let client = client(input.name, input.credentials, release05: input.config05 != nil)
+        try client.connect()
+        let site = try client.site(org: input.org, vdc: input.vdc, network: input.network)
+        guard let vappId = try client.findVApp(vdcId: site.vdcId, name: input.name) else {
+            throw CAPIFailure(reason: "InfrastructureNotFound",
+                              message: "VCDCluster \(input.namespace)/\(input.name) is ready but its vApp \(input.name) is not in VDC \(site.vdcName): the controller that made it is needed to go on")
+        }
+        var vs: JSONValue? = nil, pool: JSONValue? = nil, vsName = ""
+        for name in ["\(input.name)-\(infraId)-tcp", "\(input.name)-\(XID.uuid(infraId))-tcp"] {
+            guard let found = try client.lbSummary(gatewayId: site.gatewayId, kind: "virtualServiceSummaries", name: name) else { continue }
+            (vs, vsName) = (found, name)
+            pool = try client.lbSummary(gatewayId: site.gatewayId, kind: "poolSummaries", name: name)
+            break
+        }
+        var natRuleId: String? = nil, internalIP: String? = nil
+        if input.config05 != nil, !vsName.isEmpty {
+            natRuleId = try client.natRules(site).first { $0["name"]?.stringValue == "dnat-\(vsName)" }?["id"]?.stringValue
+            internalIP = vs?["virtualIpAddress"]?.stringValue
+        }
+        let lb = CAPVCDClient.ControlPlaneLB(externalIP: input.vip, internalIP: internalIP, natRuleId: natRuleId,
+                                             poolId: pool?["id"]?.stringValue ?? "", vsId: vs?["id"]?.stringValue ?? "")
+        let made = InfraMade(site: site, rdeId: infraId, rdeVersion: input.config05 != nil ? "1.0.0" : "1.1.0", vappId: vappId, lb: lb)
+        try sim.capiWrite { tx in try reconciler(tx).adopted(input, made) }
     }
 
     /// The cluster's vApp: found by name (and completed) or composed.
