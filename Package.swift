@@ -35,6 +35,8 @@ let package = Package(
         // Real C for what must be async-signal-safe (the SIGINT flag).
         .target(name: "CSupport"),
 
+        // IPv4 addresses, networks (CIDR) and ranges: values only, below the language and the clouds alike.
+        .target(name: "NetAddress"),
         // The language: lexer, parser, resolver, evaluator, values, errors, modules. No cloud code.
         .target(
             name: "VCDScript",
@@ -88,6 +90,7 @@ let package = Package(
             swiftSettings: fastInterpreter
         ),
 
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
         .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
