@@ -41,6 +41,7 @@ let package = Package(
         .target(
             name: "VCDScript",
             dependencies: [
+                "NetAddress",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
