@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The VCD client of the simulated CAPVCD: the controllers' client (VCDControllerClient.swift),
 /// logged in with the credentials of the cluster (the VCDCluster's secret for 1.x, its inline

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// vApps and VMs the way CAPVCD drives them (vcd-wire.md §8): composeVApp (201 VApp XML),
 /// instantiateVAppTemplate, recomposeVApp (a `ComposeVAppParams` or `RecomposeVAppParams` root),
