@@ -35,10 +35,13 @@ let package = Package(
         // Real C for what must be async-signal-safe (the SIGINT flag).
         .target(name: "CSupport"),
 
+        // IPv4 addresses, networks (CIDR) and ranges: values only, below the language and the clouds alike.
+        .target(name: "NetAddress"),
         // The language: lexer, parser, resolver, evaluator, values, errors, modules. No cloud code.
         .target(
             name: "VCDScript",
             dependencies: [
+                "NetAddress",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
@@ -51,6 +54,7 @@ let package = Package(
             name: "CloudSim",
             dependencies: [
                 "CloudWire",
+                "NetAddress",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -73,14 +77,14 @@ let package = Package(
                            .product(name: "Yams", package: "Yams")]
         ),
         // The provisioning engine: ensure / diff / plan, waits, locks.
-        .target(name: "Provisioning", dependencies: ["CloudClient"]),
+        .target(name: "Provisioning", dependencies: ["CloudClient", "NetAddress"]),
         // Engine objects as script types.
-        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning", "NetAddress", .product(name: "Yams", package: "Yams")]),
         // The command line, the REPL, the runner and `sim serve`: wires everything together.
         .executableTarget(
             name: "vcdscript",
             dependencies: [
-                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CloudWire", "Provisioning", "CEditLine", "CSupport",
+                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CloudWire", "Provisioning", "NetAddress", "CEditLine", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,8 +92,9 @@ let package = Package(
             swiftSettings: fastInterpreter
         ),
 
+        .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
-        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", "NetAddress", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
         // The served simulator over HTTPS, reached through the libcurl transport.
         .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),

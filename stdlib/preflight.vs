@@ -69,42 +69,14 @@ fn params(arguments) {
     return p
 }
 
-fn ipNumber(a) {
-    let o = a.trim().split(".")
-    return ((int(o[0]) * 256 + int(o[1])) * 256 + int(o[2])) * 256 + int(o[3])
-}
-
-# How many addresses the ranges "a-b" (or single addresses) hold.
-fn rangeSize(ranges) {
+# How many addresses the ranges "a-b" (or single addresses) of the network net hold.
+fn rangeSize(net, ranges) {
     var n = 0
     for r in ranges {
         let ab = str(r).split("-")
-        if len(ab) == 2 { n = n + ipNumber(ab[1]) - ipNumber(ab[0]) + 1 } else { n = n + 1 }
+        if len(ab) == 2 { n = n + net.index(ab[1].trim()) - net.index(ab[0].trim()) + 1 } else { n = n + 1 }
     }
     return n
-}
-
-# The network of an address with its prefix: "192.168.10.1/24" → "192.168.10.0/24".
-fn network(c) {
-    let parts = str(c).split("/")
-    let bits = if len(parts) > 1 { int(parts[1]) } else { 32 }
-    var size = 1
-    for i in range(32 - bits) { size = size * 2 }
-    var n = ipNumber(parts[0])
-    n = n - n % size
-    var octets = []
-    for i in range(4) {
-        octets.insert(0, str(n % 256))
-        n = n / 256
-    }
-    return ".".join(octets) + "/" + str(bits)
-}
-
-# Two CIDRs overlap when one holds the other's first address (CIDR blocks nest or are disjoint).
-fn overlaps(a, b) {
-    let x = cidr(network(a))
-    let y = cidr(network(b))
-    return x.contains(y.host(1)) or y.contains(x.host(1)) or x.contains(y.gateway) or y.contains(x.gateway)
 }
 
 fn onPath(program) {
@@ -274,10 +246,10 @@ fn run(p) {
     let needNodes = cp + workers + planned.surge
     var poolRanges = [p.pool]
     if net != nil { poolRanges = net.pool }
-    let poolSize = rangeSize(poolRanges)
     var poolOutside = []
-    let nodeNet = cidr(network(p.cidr))
+    let nodeNet = cidr(p.cidr)
     for r in poolRanges { for a in str(r).split("-") { if not nodeNet.contains(a.trim()) { poolOutside.append(a) } } }
+    let poolSize = if len(poolOutside) == 0 { rangeSize(nodeNet, poolRanges) } else { 0 }
     if len(poolOutside) > 0 {
         add("static pool", "FAIL", "pool ${poolRanges} is not inside ${p.cidr}: ${poolOutside}", "give pool=FIRST-LAST inside cidr=")
     } else if poolSize >= needNodes {
@@ -367,7 +339,7 @@ fn run(p) {
     var clashes = []
     for i in range(len(ranges)) {
         for j in range(i + 1, len(ranges)) {
-            if overlaps(ranges[i][1], ranges[j][1]) {
+            if cidr(ranges[i][1]).overlaps(ranges[j][1]) {
                 clashes.append("${ranges[i][0]} ${ranges[i][1]} ∩ ${ranges[j][0]} ${ranges[j][1]}")
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NetAddress
 
 /// The built-in cloud types. Each is defined once, lazily, and registered for help and docs.
 enum Types {
@@ -273,7 +274,7 @@ enum Types {
         Field<OrgVdcNetwork>("type", "NAT_ROUTED or ISOLATED.") { r, _ in V.s(r.value.networkType) },
         Field<OrgVdcNetwork>("cidr", "Gateway address/prefix (10.0.10.1/24).") { r, _ in V.s(Networks.cidr(r.value)) },
         Field<OrgVdcNetwork>("subnet", "Network/prefix (10.0.10.0/24), for SNAT and route advertisement.") { r, _ in
-            V.s(Networks.cidr(r.value).flatMap(IPText.cidr).flatMap { IPText.network($0.0, $0.1) }) },
+            V.s(Networks.cidr(r.value).flatMap { try? IPv4CIDR($0) }?.networkText) },
         Field<OrgVdcNetwork>("gateway", "The edge gateway's name (routed networks).") { r, _ in V.s(r.value.connection?.routerRef?.name) },
         Field<OrgVdcNetwork>("pool", "Static pool ranges.") { r, _ in
             V.list((r.value.subnets?.values.first?.ipRanges?.values ?? []).map { "\($0.startAddress)-\($0.endAddress)" }) },

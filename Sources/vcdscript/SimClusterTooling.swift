@@ -2,6 +2,7 @@ import CloudClient
 import CloudSim
 import CloudWire
 import Foundation
+import NetAddress
 import ScriptCloud
 
 /// The Cluster API tooling of the embedded simulator: the same `kind` and `clusterctl` as the
@@ -116,13 +117,11 @@ final class SimClusterTooling: ClusterTooling {
 /// of them while no simulated cluster answers there (a kubeconfig left by another simulator state)
 /// must fail here, not open a socket to an address that only exists as data.
 enum SimulatedAddress {
-    static let ranges: [(base: UInt32, mask: UInt32)] = [(0xC000_0200, 0xFFFF_FF00), (0xC633_6400, 0xFFFF_FF00), (0xCB00_7100, 0xFFFF_FF00)]
+    static let ranges = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map { try! IPv4CIDR($0) }
 
     static func isSimulated(_ host: String) -> Bool {
-        let parts = host.split(separator: ".").compactMap { UInt32($0) }
-        guard parts.count == 4, parts.allSatisfy({ $0 < 256 }) else { return false }
-        let v = parts.reduce(UInt32(0)) { $0 << 8 | $1 }
-        return ranges.contains { v & $0.mask == $0.base }
+        guard let a = IPv4.parse(host) else { return false }
+        return ranges.contains { $0.contains(a) }
     }
 }
 

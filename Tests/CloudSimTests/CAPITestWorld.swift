@@ -12,13 +12,13 @@ protocol CAPITestWorld {}
 extension CAPITestWorld {
     /// Uploads Tests/clients/test-node.ova into catalog `catalog` as `item` (as pyvcloud does).
     func upload(_ h: Harness, token: String, catalog: String, item: String) throws {
-        func xml(_ r: HTTPResponseMessage) -> XMLNode { XMLNode.parse(r.body)! }
+        func xml(_ r: HTTPResponseMessage) -> XMLTree { try! XMLTree.parse(r.body) }
         func path(_ url: String) -> String { URL(string: url).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? url }
         func get(_ url: String) -> HTTPResponseMessage { h.call("GET", path(url), token: token, headers: ["Accept": "application/*+xml;version=36.0"]) }
         func send(_ method: String, _ url: String, _ body: String, type: String) -> HTTPResponseMessage {
             h.call(method, path(url), token: token, body: Data(body.utf8), headers: ["Accept": "application/*+xml;version=36.0", "Content-Type": type])
         }
-        func wait(_ task: XMLNode) {
+        func wait(_ task: XMLTree) {
             for _ in 0..<50 {
                 let t = xml(get(task.attr("href")!))
                 if ["success", "error", "aborted"].contains(t.attr("status") ?? "") { return }

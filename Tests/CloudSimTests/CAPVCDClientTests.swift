@@ -306,9 +306,9 @@ extension CAPISimTests {
         defer { h.close() }
         _ = try world(h)
         let accept = ["Accept": "application/*+xml;version=36.0"]
-        let records = XMLNode.parse(h.call("GET", "/api/query?type=catalog&format=records", token: h.tenant, headers: accept).body)
+        let records = try? XMLTree.parse(h.call("GET", "/api/query?type=catalog&format=records", token: h.tenant, headers: accept).body)
         let catalogHref = try XCTUnwrap(records?.all("CatalogRecord").first { $0.attr("name") == "cse" }?.attr("href"))
-        let catalog = XMLNode.parse(h.call("GET", URL(string: catalogHref)!.path, token: h.tenant, headers: accept).body)
+        let catalog = try? XMLTree.parse(h.call("GET", URL(string: catalogHref)!.path, token: h.tenant, headers: accept).body)
         let upload = try XCTUnwrap(catalog?.all("Link").first { $0.attr("type") == XType.upload }?.attr("href"))
         let r = h.call("POST", URL(string: upload)!.path, token: h.tenant,
                        body: Data("<UploadVAppTemplateParams xmlns=\"http://www.vmware.com/vcloud/v1.5\" name=\"half\"><Description>node</Description></UploadVAppTemplateParams>".utf8),

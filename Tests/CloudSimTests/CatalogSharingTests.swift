@@ -13,8 +13,8 @@ final class CatalogSharingTests: XCTestCase {
 
     // MARK: Helpers
 
-    func xml(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> XMLNode {
-        guard let n = XMLNode.parse(r.body) else { XCTFail("not XML: \(r.status) \(r.text)", file: file, line: line); return XMLNode(qname: "x", attributes: [:]) }
+    func xml(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> XMLTree {
+        guard let n = try? XMLTree.parse(r.body) else { XCTFail("not XML: \(r.status) \(r.text)", file: file, line: line); return XMLTree(qname: "x", attributes: [:]) }
         return n
     }
 
@@ -35,7 +35,7 @@ final class CatalogSharingTests: XCTestCase {
     }
 
     @discardableResult
-    func wait(_ h: Harness, _ task: XMLNode, _ token: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+    func wait(_ h: Harness, _ task: XMLTree, _ token: String, file: StaticString = #filePath, line: UInt = #line) -> String {
         guard let href = task.attr("href") else { XCTFail("no task href", file: file, line: line); return "" }
         for _ in 0..<200 {
             let s = xml(get(h, href, token)).attr("status") ?? ""

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 import XCTest
 @testable import CloudSim
 #if canImport(FoundationNetworking)

@@ -9,8 +9,8 @@ final class LegacyXMLTests: XCTestCase {
     static let ova: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("clients/test-node.ova")
 
-    func xml(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> XMLNode {
-        guard let n = XMLNode.parse(r.body) else { XCTFail("not XML: \(r.status) \(r.text)", file: file, line: line); return XMLNode(qname: "x", attributes: [:]) }
+    func xml(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> XMLTree {
+        guard let n = try? XMLTree.parse(r.body) else { XCTFail("not XML: \(r.status) \(r.text)", file: file, line: line); return XMLTree(qname: "x", attributes: [:]) }
         return n
     }
 
@@ -31,7 +31,7 @@ final class LegacyXMLTests: XCTestCase {
 
     /// Polls a Task XML until it ends.
     @discardableResult
-    func wait(_ h: Harness, _ task: XMLNode, _ token: String, file: StaticString = #filePath, line: UInt = #line) -> String {
+    func wait(_ h: Harness, _ task: XMLTree, _ token: String, file: StaticString = #filePath, line: UInt = #line) -> String {
         guard let href = task.attr("href") else { XCTFail("no task href", file: file, line: line); return "" }
         for _ in 0..<200 {
             let t = xml(get(h, href, token))
@@ -378,7 +378,7 @@ final class LegacyXMLTests: XCTestCase {
         }
         let loaded = Date().timeIntervalSince(started)
         var times: [String: Double] = [:]
-        func timed(_ label: String, _ target: String) -> XMLNode {
+        func timed(_ label: String, _ target: String) -> XMLTree {
             let t0 = Date()
             let r = get(h, target, h.tenant)
             times[label] = Date().timeIntervalSince(t0)
@@ -426,7 +426,7 @@ final class LegacyXMLTests: XCTestCase {
         XCTAssertEqual(one.vmName, "yVM")
         XCTAssertEqual(one.diskSizeMb, 64)
         // A VM document as real VCD serialises it, parsed the way reconfigureVm reads it.
-        let vm = try XCTUnwrap(XMLNode.parse(try Data(contentsOf: dir.appendingPathComponent("vm-osm.xml"))))
+        let vm = try XMLTree.parse(try Data(contentsOf: dir.appendingPathComponent("vm-osm.xml")))
         XCTAssertEqual(vm.name, "Vm")
         XCTAssertEqual(vm.attr("name"), "Ubuntu_no_nic")
         let items = vm.child("VirtualHardwareSection")?.all("Item") ?? []

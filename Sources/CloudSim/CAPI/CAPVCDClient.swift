@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The VCD client of the simulated CAPVCD: the controllers' client (VCDControllerClient.swift),
 /// logged in with the credentials of the cluster (the VCDCluster's secret for 1.x, its inline
@@ -112,9 +113,9 @@ final class CAPVCDClient: VCDControllerClient {
     }
 
     /// A legacy XML document (a 2xx answer parsed), or the failure `reason`.
-    func xml(_ reason: String, _ path: String, what: String) throws -> XMLNode {
+    func xml(_ reason: String, _ path: String, what: String) throws -> XMLTree {
         let r = try must(reason) { try call("GET", path, accept: "application/*+xml;version=\(version)") }
-        guard (200..<300).contains(r.status), let doc = XMLNode.parse(r.body) else {
+        guard (200..<300).contains(r.status), let doc = try? XMLTree.parse(r.body) else {
             throw Self.failure(r.status == 401 ? "VCDLoginFailed" : r.status == 403 ? "VCDAccessDenied" : reason,
                                CPIError(message: "unable to get \(what): \(Self.describe(r))", busy: Self.isBusy(r)))
         }
@@ -132,12 +133,12 @@ final class CAPVCDClient: VCDControllerClient {
             throw CAPIFailure(reason: q.status == 403 ? "VCDAccessDenied" : "TemplateNotFound",
                               message: "unable to find vApp template \"\(name)\" in catalog \"\(catalog)\": \(Self.describe(q))", busy: Self.isBusy(q))
         }
-        let records = XMLNode.parse(q.body)?.all("VAppTemplateRecord") ?? []
+        let records = (try? XMLTree.parse(q.body))?.all("VAppTemplateRecord") ?? []
         guard let rec = records.first(where: { $0.attr("name") == name && $0.attr("catalogName") == catalog }),
               let href = rec.attr("href"), let uuid = href.split(separator: "/").last.map(String.init) else {
             let cats = try? call("GET", "/api/query?type=catalog&format=records&filterEncoded=true&" + Self.filter("name==\(catalog)"),
                                  accept: "application/*+xml;version=\(version)")
-            let catalogSeen = cats.flatMap { XMLNode.parse($0.body)?.all("CatalogRecord").isEmpty == false } ?? false
+            let catalogSeen = cats.flatMap { (try? XMLTree.parse($0.body))?.all("CatalogRecord").isEmpty == false } ?? false
             throw catalogSeen ? CAPIFailure(reason: "TemplateNotFound", message: "unable to find vApp template \"\(name)\" in catalog \"\(catalog)\"")
                 : CAPIFailure(reason: "CatalogNotFound", message: "unable to find catalog \"\(catalog)\" in the organization")
         }
@@ -150,7 +151,7 @@ final class CAPVCDClient: VCDControllerClient {
             guard r.status == 200 else { throw CPIError(message: "unable to get vApp template \"\(name)\": \(Self.describe(r))", busy: Self.isBusy(r)) }
             return r
         }
-        guard let vm = XMLNode.parse(doc.body)?.find("Vm"), let vmHref = vm.attr("href") else {
+        guard let vm = (try? XMLTree.parse(doc.body))?.find("Vm"), let vmHref = vm.attr("href") else {
             throw CAPIFailure(reason: "TemplateNotFound", message: "vApp template \"\(name)\" in catalog \"\(catalog)\" has no VM")
         }
         return Template(id: "urn:vcloud:vapptemplate:\(uuid.replacingOccurrences(of: "vappTemplate-", with: ""))", name: name, vmHref: vmHref)

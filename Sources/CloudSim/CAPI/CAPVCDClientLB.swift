@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The control-plane endpoint as the simulated CAPVCD makes it through VCD's API. 1.x: a free
 /// address of the gateway (inside `vipSubnet` when set), a pool of the control-plane nodes on 6443

@@ -114,7 +114,7 @@ extension CAPVCDClient {
             try call("POST", "/api/vdc/\(Self.uuid(site.vdcId))/action/composeVApp", body: Data(body.utf8), accept: "application/*+xml;version=\(version)",
                      headers: ["Content-Type": "application/vnd.vmware.vcloud.composeVAppParams+xml"])
         }
-        guard r.status == 201 || r.status == 202, let doc = XMLNode.parse(r.body), let id = doc.attr("id") else {
+        guard r.status == 201 || r.status == 202, let doc = try? XMLTree.parse(r.body), let id = doc.attr("id") else {
             let reason = r.status == 403 ? "VCDAccessDenied" : r.status == 400 && Self.describe(r).contains("already exists") ? "VAppExists" : "VAppCreateFailed"
             throw CAPIFailure(reason: reason, message: "unable to create vApp [\(name)]: \(Self.describe(r))", busy: Self.isBusy(r))
         }
@@ -173,7 +173,7 @@ extension CAPVCDClient {
         let path = "/api/vApp/vapp-\(Self.uuid(id))"
         let r = try must("VAppDeleteFailed") { try call("GET", path, accept: "application/*+xml;version=\(version)") }
         if r.status == 404 { return }
-        guard r.status == 200, let doc = XMLNode.parse(r.body) else {
+        guard r.status == 200, let doc = try? XMLTree.parse(r.body) else {
             throw CAPIFailure(reason: "VAppDeleteFailed", message: "unable to get vApp [\(id)]: \(Self.describe(r))", busy: Self.isBusy(r))
         }
         if doc.findAll("Vm").contains(where: { $0.attr("status") == "4" }) {
@@ -294,7 +294,7 @@ extension CAPVCDClient {
     func vm(_ vmId: String) throws -> VMFacts? {
         let r = try must("VMLookupFailed") { try call("GET", "/api/vApp/vm-\(Self.uuid(vmId))", accept: "application/*+xml;version=\(version)") }
         if r.status == 404 { return nil }
-        guard r.status == 200, let doc = XMLNode.parse(r.body) else {
+        guard r.status == 200, let doc = try? XMLTree.parse(r.body) else {
             throw CAPIFailure(reason: r.status == 403 ? "VCDAccessDenied" : "VMLookupFailed", message: "unable to get VM [\(vmId)]: \(Self.describe(r))",
                               busy: r.status != 403)
         }

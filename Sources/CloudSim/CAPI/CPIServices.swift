@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The VCD cloud provider (CPI) of a workload cluster made by the simulated CAPVCD, as a client of
 /// VCD: it reads its configuration and credentials from the workload cluster

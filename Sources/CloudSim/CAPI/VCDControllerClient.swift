@@ -81,7 +81,7 @@ class VCDControllerClient {
             return "[\(r.status) \(reason): \(text)]"
         }
         // The legacy API's <Error message="…"/>.
-        if let x = XMLNode.parse(r.body), x.name == "Error", let m = x.attr("message") {
+        if let x = try? XMLTree.parse(r.body), x.name == "Error", let m = x.attr("message") {
             return "[\(r.status) \(reason): \(m.replacingOccurrences(of: #"^\[ [0-9a-fA-F-]+ \] "#, with: "", options: .regularExpression))]"
         }
         let text = String(decoding: r.body.prefix(300), as: UTF8.self)

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// NSX-T edge gateways (`/cloudapi/1.0.0/edgeGateways`, vcd-wire.md §4.1–4.2). Creating one is a
 /// provider operation that allocates external IPs from the provider gateway's pool; it comes with

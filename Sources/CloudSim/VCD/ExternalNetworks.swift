@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// External networks: provider gateways on an NSX-T Tier-0 (or VRF), provider-only
 /// (`/cloudapi/1.0.0/externalNetworks`, govcd `ExternalNetworkV2`). List and read; create

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The firewall of an edge gateway (`/edgeGateways/{id}/firewall/rules`, vcd-wire.md §4.5): one
 /// container; PUT replaces the user-defined rules in order.

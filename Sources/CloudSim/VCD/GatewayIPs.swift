@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// IP accounting of edge gateways: which external addresses a gateway holds, which of them are in
 /// use (primary IP, NAT, load balancer VIPs), what the provider gateway still has free. A gateway

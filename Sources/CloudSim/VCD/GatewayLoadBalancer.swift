@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// Load balancing on an edge gateway (`GET/PUT /edgeGateways/{id}/loadBalancer`, vcd-wire.md §5.6).
 /// Tenants read it; enabling it is a provider operation; the service network is a /25 and cannot

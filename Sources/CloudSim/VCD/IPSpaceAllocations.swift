@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// IP allocations from IP spaces (govcd `ip_space_allocation.go`; the flows of CPI's
 /// `ReserveIpForLoadBalancer` / `ReleaseIpFromLoadBalancer`):

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// IP spaces (VCD 10.4.1+, API 37.1+; govcd `ip_space.go`, `types.IpSpace`; the 37.2 swagger
 /// client of CPI): `POST /ipSpaces` → 202 + task (owner: the new space), `GET/PUT/DELETE

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// NAT rules of an edge gateway (`/edgeGateways/{id}/nat/rules`, vcd-wire.md §4.3). Cursor paged;
 /// `ruleType` alone is accepted (CAPVCD and CPI send nothing else) and both fields are returned;

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// Org VDC networks (`/cloudapi/1.0.0/orgVdcNetworks`, page size at most 32; vcd-wire.md §6).
 /// Routed networks hang off an edge gateway of the same org; their subnets may not overlap other

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// Load balancer pools (`/cloudapi/1.0.0/loadBalancer/pools`, pool summaries per gateway;
 /// vcd-wire.md §5.7). Names are unique per gateway; counts follow the members (CAPVCD 0.5 sizes its

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// Virtual services (`/cloudapi/1.0.0/loadBalancer/virtualServices`, summaries per gateway;
 /// vcd-wire.md §5.7). Need load balancing on the gateway, an assigned SEG with room, a pool of the

@@ -158,7 +158,7 @@ enum CatalogSharing: RouteFamily {
     static func setControlAccess(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let c = try require(ctx, ctx.param("id"), .fullControl)
         try ctx.demand(RightName.catalogSharing, target: "catalog \(c.name)")
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "ControlAccessParams" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "ControlAccessParams" else {
             throw SimError.badRequest("Expected a ControlAccessParams body.")
         }
         guard let everyoneText = body.value("IsSharedToEveryone"), ["true", "false"].contains(everyoneText.lowercased()) else {
@@ -248,7 +248,7 @@ enum CatalogSharing: RouteFamily {
             }
             throw SimError.forbidden(rights: [RightName.catalogPublish], operation: ctx.route.operation, target: "catalog \(c.name)")
         }
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "PublishCatalogParams",
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "PublishCatalogParams",
               let v = body.value("IsPublished"), ["true", "false"].contains(v.lowercased()) else {
             throw SimError.badRequest("Expected a PublishCatalogParams body with IsPublished true or false.")
         }

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The simulated guest of a powered-on VM (vcd-wire.md §8.6). There is no guest: at power-on the
 /// simulator decides which `guestinfo.*.status` phases the node's cloud-init would run (the keys

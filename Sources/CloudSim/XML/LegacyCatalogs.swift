@@ -78,7 +78,7 @@ enum LegacyCatalogs: RouteFamily {
 
     static func createCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let org = try LegacyOrgs.org(ctx, ctx.param("id"))
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "AdminCatalog" || body.name == "Catalog" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "AdminCatalog" || body.name == "Catalog" else {
             throw SimError.badRequest("Expected an AdminCatalog body.")
         }
         guard let name = body.attr("name"), !name.isEmpty else { throw SimError.badRequest("The catalog needs a name.") }
@@ -177,7 +177,7 @@ enum LegacyCatalogs: RouteFamily {
 
     static func startUpload(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let c = try catalog(ctx, ctx.param("id"), .change)
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "UploadVAppTemplateParams" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "UploadVAppTemplateParams" else {
             throw SimError.badRequest("Expected an UploadVAppTemplateParams body.")
         }
         guard let name = body.attr("name"), !name.isEmpty else { throw SimError.badRequest("The template needs a name.") }

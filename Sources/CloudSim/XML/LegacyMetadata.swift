@@ -33,7 +33,7 @@ enum LegacyMetadata: RouteFamily {
             }
             t.put("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { ctx in
                 let o = try object(ctx, p)
-                guard let body = XMLNode.parse(ctx.request.body), let tv = body.child("TypedValue") else {
+                guard let body = try? XMLTree.parse(ctx.request.body), let tv = body.child("TypedValue") else {
                     throw SimError.badRequest("Expected a MetadataValue with a TypedValue.")
                 }
                 try set(ctx, o, [Entry(key: ctx.param("key"), value: tv.value("Value") ?? "", type: tv.attr("type") ?? "MetadataStringValue")])
@@ -41,7 +41,7 @@ enum LegacyMetadata: RouteFamily {
             }
             t.post("\(p)/{id}/metadata", .session, "METADATA_EDIT") { ctx in
                 let o = try object(ctx, p)
-                guard let body = XMLNode.parse(ctx.request.body) else { throw SimError.badRequest("Expected a Metadata body.") }
+                guard let body = try? XMLTree.parse(ctx.request.body) else { throw SimError.badRequest("Expected a Metadata body.") }
                 let new = body.all("MetadataEntry").compactMap { e -> Entry? in
                     guard let k = e.value("Key") else { return nil }
                     let tv = e.child("TypedValue")
@@ -104,7 +104,7 @@ enum LegacyMetadata: RouteFamily {
     }
 
     static func typed(_ e: Entry) -> String {
-        let t = XMLNode.local(e.type)
+        let t = XMLTree.local(e.type)
         return "<TypedValue xsi:type=\"\(X.e(t))\"><Value>\(X.e(e.value))</Value></TypedValue>\n"
     }
 

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// Legacy XML views of orgs, VDCs, org VDC networks and storage profiles (vcd-wire.md §3.2), with
 /// the links pyvcloud and vcd-cli follow (external-clients.md §1.5): `Org` carries `id`, a

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// vApps and VMs the way CAPVCD drives them (vcd-wire.md §8): composeVApp (201 VApp XML),
 /// instantiateVAppTemplate, recomposeVApp (a `ComposeVAppParams` or `RecomposeVAppParams` root),
@@ -25,7 +26,7 @@ enum LegacyVApps: RouteFamily {
         t.post("/api/vApp/{id}/action/recomposeVApp", .right(RightName.vappCreate), "VAPP_RECOMPOSE") { try recompose($0) }
         t.post("/api/vApp/{id}/power/action/{action}", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, ctx.param("action")) }
         t.post("/api/vApp/{id}/action/deploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in
-            let on = XMLNode.parse(ctx.request.body)?.attr("powerOn") ?? "true"
+            let on = (try? XMLTree.parse(ctx.request.body))?.attr("powerOn") ?? "true"
             return try power(ctx, on == "false" ? "deploy" : "powerOn")
         }
         t.post("/api/vApp/{id}/action/undeploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, "undeploy") }
@@ -86,7 +87,7 @@ enum LegacyVApps: RouteFamily {
 
     static func compose(_ ctx: RequestContext, instantiate: Bool) throws -> HTTPResponseMessage {
         let vdc = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.vdc), Kind.vdc, "VDC")
-        guard let body = XMLNode.parse(ctx.request.body) else { throw SimError.badRequest(XMLNode.problem(ctx.request.body) ?? "The request body is not well-formed XML.") }
+        guard let body = try? XMLTree.parse(ctx.request.body) else { throw SimError.badRequest(XMLTree.problem(ctx.request.body) ?? "The request body is not well-formed XML.") }
         guard let name = body.attr("name"), !name.isEmpty else { throw SimError.badRequest("The vApp needs a name.") }
         if ctx.state.children(Kind.vApp, of: vdc.id).contains(where: { $0.name == name }) {
             throw SimError.duplicate("A vApp named \(name) already exists in VDC \(vdc.name).")
@@ -135,7 +136,7 @@ enum LegacyVApps: RouteFamily {
     static func recompose(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, _) = try object(ctx, vm: false)
         let app = try o.decode(XVApp.self)
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "RecomposeVAppParams" || body.name == "ComposeVAppParams" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "RecomposeVAppParams" || body.name == "ComposeVAppParams" else {
             throw SimError.badRequest("Expected a RecomposeVAppParams (or ComposeVAppParams) body.")
         }
         for item in body.all("SourcedItem") { try sourced(ctx, o, app, item) }
@@ -150,7 +151,7 @@ enum LegacyVApps: RouteFamily {
     }
 
     /// One `SourcedItem`: a template VM (or a whole template) added to the vApp.
-    static func sourced(_ ctx: RequestContext, _ vapp: StoredObject, _ app: XVApp, _ item: XMLNode) throws {
+    static func sourced(_ ctx: RequestContext, _ vapp: StoredObject, _ app: XVApp, _ item: XMLTree) throws {
         guard let href = item.child("Source")?.attr("href"), let seg = href.split(separator: "/").last.map(String.init) else {
             throw SimError.badRequest("SourcedItem needs a Source href.")
         }
@@ -168,7 +169,7 @@ enum LegacyVApps: RouteFamily {
         }
     }
 
-    static func addVM(_ ctx: RequestContext, vapp: StoredObject, app: XVApp, templateVM tvm: StoredObject, template tpl: StoredObject, item: XMLNode?) throws {
+    static func addVM(_ ctx: RequestContext, vapp: StoredObject, app: XVApp, templateVM tvm: StoredObject, template tpl: StoredObject, item: XMLTree?) throws {
         var vm = LegacyCatalogs.templateVM(tvm, tpl)
         vm.id = URN.make("vm").description
         vm.vappId = vapp.id
@@ -221,7 +222,7 @@ enum LegacyVApps: RouteFamily {
     }
 
     /// A NIC from a `NetworkConnection` element, with its address allocated.
-    static func nic(_ ctx: RequestContext, app: XVApp, vmId: String, index: Int, node c: XMLNode) throws -> XNic {
+    static func nic(_ ctx: RequestContext, app: XVApp, vmId: String, index: Int, node c: XMLTree) throws -> XNic {
         let netName = c.attr("network") ?? "none"
         let mode = c.value("IpAddressAllocationMode") ?? "POOL"
         var n = XNic(index: index, network: netName, ip: nil, mac: c.value("MACAddress") ?? LX.mac(vmId + "\(index)"), allocationMode: mode,
@@ -255,7 +256,7 @@ enum LegacyVApps: RouteFamily {
         throw SimError(400, "IP_POOL_EXHAUSTED", "No free address in the static pool of network \(net.name).")
     }
 
-    static func parseNetworkConfigs(_ section: XMLNode) -> [XVAppNetwork] {
+    static func parseNetworkConfigs(_ section: XMLTree) -> [XVAppNetwork] {
         section.all("NetworkConfig").compactMap { nc in
             guard let name = nc.attr("networkName") else { return nil }
             let conf = nc.child("Configuration")
@@ -273,7 +274,7 @@ enum LegacyVApps: RouteFamily {
     static func putNetworkConfig(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, _) = try object(ctx, vm: false)
         var app = try o.decode(XVApp.self)
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "NetworkConfigSection" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "NetworkConfigSection" else {
             throw SimError.badRequest("Expected a NetworkConfigSection body.")
         }
         let nets = parseNetworkConfigs(body)
@@ -292,7 +293,7 @@ enum LegacyVApps: RouteFamily {
     static func putNetworkConnections(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, _) = try object(ctx, vm: true)
         var vm = try o.decode(XVM.self)
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "NetworkConnectionSection" else {
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "NetworkConnectionSection" else {
             throw SimError.badRequest("Expected a NetworkConnectionSection body.")
         }
         guard let vappObj = ctx.state.get(vm.vappId), let app = try? vappObj.decode(XVApp.self) else { throw SimError.notFound("vApp of VM \(vm.name)") }
@@ -316,8 +317,8 @@ enum LegacyVApps: RouteFamily {
     static func reconfigure(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, _) = try object(ctx, vm: true)
         var vm = try o.decode(XVM.self)
-        if let problem = XMLNode.problem(ctx.request.body) { throw SimError.badRequest(problem) }
-        guard let body = XMLNode.parse(ctx.request.body), body.name == "Vm" else { throw SimError.badRequest("Expected a Vm body.") }
+        if let problem = XMLTree.problem(ctx.request.body) { throw SimError.badRequest(problem) }
+        guard let body = try? XMLTree.parse(ctx.request.body), body.name == "Vm" else { throw SimError.badRequest("Expected a Vm body.") }
         let hw = body.child("VirtualHardwareSection")
         let extra = hw?.all("ExtraConfig") ?? []
         if !extra.isEmpty { try ctx.demand(RightName.extraConfig, target: "VM \(vm.name)") }

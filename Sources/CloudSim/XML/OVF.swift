@@ -48,7 +48,7 @@ enum OVF {
 
     /// Parses an OVF envelope (prefixed or unprefixed names alike).
     static func parse(_ data: Data) throws -> OVFInfo {
-        guard let root = XMLNode.parse(data), root.name == "Envelope" else {
+        guard let root = try? XMLTree.parse(data), root.name == "Envelope" else {
             throw SimError.badRequest("The OVF descriptor is not a well-formed OVF Envelope.")
         }
         var info = OVFInfo()

@@ -1,5 +1,6 @@
 import CloudWire
 import Foundation
+import NetAddress
 
 /// The typed query service `GET /api/query?type=…&format=records|idrecords|references` (vcd-wire.md
 /// §3.2, external-clients.md §1.5): filters (`a==b;c==d`, `,` for or, parentheses, `*` wildcards,

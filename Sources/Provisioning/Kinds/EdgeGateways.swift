@@ -1,4 +1,5 @@
 import Foundation
+import NetAddress
 
 /// What a gateway should look like. Only the fields that are set are compared.
 public struct EdgeGatewaySpec {
@@ -36,9 +37,14 @@ public struct EdgeGateways {
         return try Lookup.byName(engine.tenant, path, name: name, extra: .eq("ownerRef.id", id)) { $0.name }
     }
 
-    /// Addresses allocated to a gateway.
-    public static func allocatedIPs(_ gw: EdgeGateway) -> [String] {
-        IPText.expand((gw.edgeGatewayUplinks ?? []).flatMap { $0.subnets?.values ?? [] }.flatMap { $0.ipRanges?.values ?? [] })
+    /// Addresses allocated to a gateway (the first 4096).
+    public static func allocatedIPs(_ gw: EdgeGateway, limit: Int = 4096) -> [String] {
+        var out: [String] = []
+        for r in (gw.edgeGatewayUplinks ?? []).flatMap({ $0.subnets?.values ?? [] }).flatMap({ $0.ipRanges?.values ?? [] }) {
+            guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else { continue }
+            for ip in a...b { out.append(IPv4.format(ip)); if out.count >= limit { return out } }
+        }
+        return out
     }
 
     /// Allocated addresses as `a-b` ranges (a single address alone).
@@ -50,8 +56,9 @@ public struct EdgeGateways {
 
     /// The external subnet of the first uplink as `network/prefix` (CAPVCD's `vipSubnet`).
     public static func vipSubnet(_ gw: EdgeGateway) -> String? {
-        guard let s = gw.edgeGatewayUplinks?.first?.subnets?.values.first, let g = s.gateway, let p = s.prefixLength else { return nil }
-        return IPText.network(g, p)
+        guard let s = gw.edgeGatewayUplinks?.first?.subnets?.values.first, let g = s.gateway.flatMap(IPv4.parse),
+              let p = s.prefixLength, (0...32).contains(p) else { return nil }
+        return IPv4CIDR(address: g, prefix: p).networkText
     }
 
     /// Used addresses (`usedIpAddresses`: primary IP, NAT, VIPs).

@@ -1,4 +1,5 @@
 import Foundation
+import NetAddress
 
 /// A NAT rule as a runbook states it.
 public struct NatRuleSpec {
@@ -69,14 +70,14 @@ public struct NatRules {
         // A value known only after apply (plan mode) is checked when it is known.
         for (field, value) in [("external", spec.external), ("internal", spec.`internal`), ("snatDestination", spec.snatDestination)] {
             guard let v = value, !v.isEmpty, !v.contains(knownAfterApply) else { continue }
-            if let colon = v.lastIndex(of: ":"), IPText.parse(String(v[..<colon])) != nil {
+            if let colon = v.lastIndex(of: ":"), IPv4.parse(String(v[..<colon])) != nil {
                 let port = String(v[v.index(after: colon)...])
                 throw EngineError("NAT rule \(n): \(field): \"\(v)\" carries a port; VCD takes addresses there",
                                   hint: field == "internal" ? "write internal: \"\(v[..<colon])\", internalPort: \(port)" : "write \(field): \"\(v[..<colon])\", externalPort: \(port)")
             }
             let ok = v.split(separator: ",").allSatisfy { part in
                 let x = part.trimmingCharacters(in: .whitespaces)
-                return IPText.parse(x) != nil || IPText.cidr(x) != nil || IPText.range(x) != nil
+                return IPv4.parse(x) != nil || IPv4.parseCIDR(x) != nil || (try? IPv4Range(x)) != nil
             }
             if !ok { throw EngineError("NAT rule \(n): \(field): \"\(v)\" is not an IPv4 address, CIDR or range (a.b.c.d, a.b.c.0/24, a.b.c.d-a.b.c.e)") }
         }

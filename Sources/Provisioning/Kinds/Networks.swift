@@ -1,4 +1,5 @@
 import Foundation
+import NetAddress
 
 public struct NetworkSpec {
     public var name: String
@@ -60,14 +61,14 @@ public struct Networks {
 
     func normalizedPool(_ pool: [String]) throws -> [String] {
         try pool.map { p in
-            guard let r = IPText.range(p) else { throw EngineError("invalid pool range \(p)", hint: "write it as \"10.0.10.10-10.0.10.100\"") }
-            return "\(r.startAddress)-\(r.endAddress)"
+            guard let r = try? IPv4Range(p) else { throw EngineError("invalid pool range \(p)", hint: "write it as \"10.0.10.10-10.0.10.100\"") }
+            return "\(IPv4.format(r.first))-\(IPv4.format(r.last))"
         }
     }
 
     public func ensure(_ spec: NetworkSpec) throws -> Ensured<OrgVdcNetwork> {
         let scope = vdc.name
-        if let c = spec.cidr, IPText.cidr(c) == nil {
+        if let c = spec.cidr, IPv4.parseCIDR(c) == nil {
             throw EngineError("invalid cidr \(c) for network \(spec.name)", hint: "give the gateway address and prefix, e.g. \"10.0.10.1/24\"")
         }
         let pool = try spec.pool.map(normalizedPool)
@@ -120,8 +121,10 @@ public struct Networks {
         n.name = s.name
         if let x = s.description { n.description = x }
         var sub = n.subnets?.values.first ?? NetworkSubnet()
-        if let c = s.cidr, let (g, p) = IPText.cidr(c) { sub.gateway = g; sub.prefixLength = p }
-        if let pool { sub.ipRanges = IPRanges(values: pool.compactMap(IPText.range)) }
+        if let c = s.cidr, let (g, p) = IPv4.parseCIDR(c) { sub.gateway = IPv4.format(g); sub.prefixLength = p }
+        if let pool {
+            sub.ipRanges = IPRanges(values: pool.compactMap { try? IPv4Range($0) }.map { IPRange(startAddress: IPv4.format($0.first), endAddress: IPv4.format($0.last)) })
+        }
         if let dns = s.dns { sub.dnsServer1 = dns.first ?? ""; sub.dnsServer2 = dns.count > 1 ? dns[1] : "" }
         if let x = s.dnsSuffix { sub.dnsSuffix = x }
         n.subnets = NetworkSubnets(values: [sub])

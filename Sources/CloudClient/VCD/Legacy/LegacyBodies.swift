@@ -1,3 +1,4 @@
+import CloudWire
 import Foundation
 
 /// The request bodies the client writes on the legacy API (vcd-wire.md §7, §8), with every value
@@ -7,7 +8,7 @@ public enum LegacyBodies {
     static let ovf = "http://schemas.dmtf.org/ovf/envelope/1"
     static let vmw = "http://www.vmware.com/schema/ovf"
     static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    private static func e(_ s: String) -> String { XMLEscape.text(s) }
+    private static func e(_ s: String) -> String { XMLText.escape(s) }
 
     /// `AdminCatalog` for `POST /api/admin/org/{uuid}/catalogs`.
     public static func adminCatalog(name: String, description: String) -> String {

@@ -1,3 +1,4 @@
+import CloudWire
 import Foundation
 
 /// A reference in a legacy document (`name`, `href`, `id`, `type`).

@@ -1,120 +1,12 @@
 import CloudWire
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
-/// A parsed XML element of a request body. Namespace-tolerant on purpose: clients mix prefixed and
-/// unprefixed names (`ovf:Info` / `Info`, `vmw:key` / `key`) and some send prefixes they never
-/// declare, so names are kept as written and looked up by their local part.
-final class XMLNode {
-    /// The name as written (`ovf:VirtualHardwareSection`).
-    let qname: String
-    /// Attributes as written (`vmw:key` → value).
-    let attributes: [String: String]
-    private(set) var children: [XMLNode] = []
-    var text: String = ""
-
-    init(qname: String, attributes: [String: String]) {
-        self.qname = qname
-        self.attributes = attributes
-    }
-
-    /// The name without its prefix.
-    var name: String { Self.local(qname) }
-
-    static func local(_ q: String) -> String {
-        if let i = q.lastIndex(of: ":") { return String(q[q.index(after: i)...]) }
-        return q
-    }
-
-    /// An attribute by local name (`key` finds `vmw:key` and `key`); namespace declarations never match.
-    func attr(_ local: String) -> String? {
-        if let v = attributes[local] { return v }
-        for (k, v) in attributes where !k.hasPrefix("xmlns") && Self.local(k) == local { return v }
-        return nil
-    }
-
-    /// The first child with this local name.
-    func child(_ local: String) -> XMLNode? { children.first { $0.name == local } }
-    /// Every child with this local name.
-    func all(_ local: String) -> [XMLNode] { children.filter { $0.name == local } }
-    /// The first descendant with this local name (depth first).
-    func find(_ local: String) -> XMLNode? {
-        for c in children {
-            if c.name == local { return c }
-            if let f = c.find(local) { return f }
-        }
-        return nil
-    }
-    /// Every descendant with this local name.
-    func findAll(_ local: String) -> [XMLNode] {
-        var out: [XMLNode] = []
-        for c in children {
-            if c.name == local { out.append(c) }
-            out += c.findAll(local)
-        }
-        return out
-    }
-    /// Trimmed text of the first child with this local name.
-    func value(_ local: String) -> String? { child(local).map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) } }
-
-    fileprivate func append(_ c: XMLNode) { children.append(c) }
-
-    /// Parses a document; nil if it is not well-formed XML, or not namespace-well-formed (a prefix
-    /// used without being declared in scope), which VCD's parser refuses too.
-    static func parse(_ data: Data) -> XMLNode? {
-        let (node, problem) = parseReporting(data)
-        return problem == nil ? node : nil
-    }
-
+extension XMLTree {
     /// Why a request body cannot be read as VCD reads it, in the words of its XML parser, or nil.
-    static func problem(_ data: Data) -> String? { parseReporting(data).1 }
-
-    private static func parseReporting(_ data: Data) -> (XMLNode?, String?) {
-        let p = XMLParser(data: data)
-        p.shouldProcessNamespaces = false
-        p.shouldResolveExternalEntities = false
-        let d = Builder()
-        p.delegate = d
-        let ok = p.parse()
-        if let unbound = d.unbound { return (nil, unbound) }
-        guard ok, let root = d.root else { return (nil, "The request body is not well-formed XML.") }
-        return (root, nil)
-    }
-
-    private final class Builder: NSObject, XMLParserDelegate {
-        var stack: [XMLNode] = []
-        var root: XMLNode?
-        /// The prefixes declared in each open element's scope (`xml` is always bound).
-        var scopes: [Set<String>] = [["xml"]]
-        var unbound: String?
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
-                    attributes attributeDict: [String: String] = [:]) {
-            let qname = qName ?? elementName
-            var scope = scopes.last ?? []
-            for key in attributeDict.keys where key.hasPrefix("xmlns:") { scope.insert(String(key.dropFirst(6))) }
-            scopes.append(scope)
-            func prefix(_ q: String) -> String? { q.firstIndex(of: ":").map { String(q[..<$0]) } }
-            if unbound == nil, let p = prefix(qname), !scope.contains(p) {
-                unbound = "The prefix \"\(p)\" for element \"\(qname)\" is not bound."
-            }
-            for key in attributeDict.keys.sorted() where unbound == nil && !key.hasPrefix("xmlns") {
-                if let p = prefix(key), !scope.contains(p) {
-                    unbound = "The prefix \"\(p)\" for attribute \"\(key)\" associated with an element type \"\(qname)\" is not bound."
-                }
-            }
-            if unbound != nil { parser.abortParsing(); return }
-            let n = XMLNode(qname: qname, attributes: attributeDict)
-            if let top = stack.last { top.append(n) } else { root = n }
-            stack.append(n)
+    static func problem(_ data: Data) -> String? {
+        do { _ = try parse(data); return nil } catch let e as XMLTreeError where e.unboundPrefix { return e.reason } catch {
+            return "The request body is not well-formed XML."
         }
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-            _ = stack.popLast()
-            _ = scopes.popLast()
-        }
-        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
-        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { stack.last?.text += String(decoding: CDATABlock, as: UTF8.self) }
     }
 }
 
