@@ -52,6 +52,8 @@ extension Simulator {
         // A workload cluster (made by the simulated CAPVCD, or brought up by the bootstrap data a
         // real CAPVCD put on its VMs) runs the cloud provider while its Deployment has a replica.
         if workload?.workloadCreated == true || capiRead({ KubeClusterFlavor.of($0, cluster: cluster) == .capvcd }) {
+            // Its kubelets post their nodes' status while their VMs run (CAPINodeHealth.swift).
+            _ = try? capiWrite { tx in try CAPINodeHealth.sync(tx, cluster: cluster) }
             // The cloud provider is a client of VCD: its requests take the world lock one at a time.
             CPIServices.run(self, cluster: cluster)
         }

@@ -40,6 +40,7 @@ extension CAPIReconciler {
             try writeKubeconfigSecret(ns: ns, cluster: name, endpointHost: host)
         }
         let pools = try self.pools(cl, kcp: kcp)
+        try remediateUnhealthyMachines(ns, cluster: name)
         try scalePools(pools, ns: ns, cluster: name, initialized: controlPlaneInitialized(ns, name),
                        retire: { try self.retireExternal($0) }) { mach, pool in
             try self.advanceExternal(mach, pool: pool, infrastructure: vc)

@@ -69,6 +69,7 @@ extension CAPIReconciler {
         guard let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, refs(cl).controlPlane) else { return AfterWork() }
         let pools = try self.pools(cl, kcp: kcp)
         try keepEndpoint(cl, rec)
+        try remediateUnhealthyMachines(ns, cluster: name)
         var rec = rec
         var after = AfterWork()
         var failure: CAPIFailure? = nil
