@@ -440,7 +440,7 @@ final class CAPIReconciler {
         for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name {
             try removeMachine(mach, record: record)
         }
-        for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks] {
+        for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks, CAPIRes.clusterResourceSetBindings] {
             for o in KO.list(tx, m, r, ns) where KO.str(o, "spec.clusterName") == name { try KO.remove(tx, m, r, o) }
         }
         if let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) { try KO.remove(tx, m, CAPIRes.kubeadmControlPlanes, kcp) }

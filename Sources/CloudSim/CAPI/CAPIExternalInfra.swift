@@ -46,6 +46,7 @@ extension CAPIReconciler {
             try self.advanceExternal(mach, pool: pool, infrastructure: vc)
         }
         let initialized = controlPlaneInitialized(ns, name)
+        try applyResourceSets(cl, initialized: initialized)
         _ = try aggregateStatus(cl, kcp: KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) ?? kcp, pools: pools,
                                 initialized: initialized, failure: nil)
     }
@@ -226,7 +227,7 @@ extension CAPIReconciler {
         }
         guard machinesLeft == 0 else { return }
         if let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) { return try requestDeletion(CAPIRes.vcdClusters, vc) }
-        for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks] {
+        for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks, CAPIRes.clusterResourceSetBindings] {
             for o in KO.list(tx, m, r, ns) where KO.str(o, "spec.clusterName") == name { try KO.remove(tx, m, r, o) }
         }
         if let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) { try KO.remove(tx, m, CAPIRes.kubeadmControlPlanes, kcp) }

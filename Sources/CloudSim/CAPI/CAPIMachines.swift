@@ -77,6 +77,7 @@ extension CAPIReconciler {
             do { try advanceMachine(mach, pool: pool, record: &rec, vcd, &after) } catch let f as CAPIFailure { failure = failure ?? f }
         }
         if let (_, stored) = record(name), stored.workloadCreated != rec.workloadCreated { try saveRecord(rec) }
+        try applyResourceSets(cl, initialized: rec.workloadCreated)
         after.members = controlPlaneMembers(ns, name, rec)
         after.rdePatch = try aggregate(cl, kcp: kcp, pools: pools, record: rec, failure: failure)
         return after

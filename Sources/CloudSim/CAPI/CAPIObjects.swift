@@ -20,6 +20,8 @@ enum CAPIRes {
     static let machineSets = r(core, "v1beta1", "MachineSet", "machinesets")
     static let machineDeployments = r(core, "v1beta1", "MachineDeployment", "machinedeployments")
     static let machineHealthChecks = r(core, "v1beta1", "MachineHealthCheck", "machinehealthchecks")
+    static let clusterResourceSets = r(addons, "v1beta1", "ClusterResourceSet", "clusterresourcesets")
+    static let clusterResourceSetBindings = r(addons, "v1beta1", "ClusterResourceSetBinding", "clusterresourcesetbindings")
     static let kubeadmConfigs = r(bootstrap, "v1beta1", "KubeadmConfig", "kubeadmconfigs")
     static let kubeadmConfigTemplates = r(bootstrap, "v1beta1", "KubeadmConfigTemplate", "kubeadmconfigtemplates")
     static let kubeadmControlPlanes = r(controlPlane, "v1beta1", "KubeadmControlPlane", "kubeadmcontrolplanes")
