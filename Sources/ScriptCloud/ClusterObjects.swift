@@ -384,15 +384,27 @@ enum ClusterBridge {
         let fn = "ensure"
         let clusterName = try a.string(0)
         var d = try settings(a, ctx, m.env, fn: fn)
-        try fillFromCloud(&d, m.env, ctx)
         let ns = try a.optString("namespace") ?? m.clustersNamespace
+        // An existing cluster keeps what is not given; defaults apply only when it is created.
+        let live = m.planned ? nil : try host(ctx) { try CAPIClusters(kube: try m.engine(), namespace: ns).live(clusterName) }
+        if let live {
+            d.site = d.site ?? live.site
+            d.org = d.org ?? live.org
+            d.vdc = d.vdc ?? live.vdc
+            d.network = d.network ?? live.network
+            d.vipSubnet = d.vipSubnet ?? live.vipSubnet
+        }
+        try fillFromCloud(&d, m.env, ctx)
         // The template: an object (catalog and name) or a name (catalog: argument).
         let tv = a["template"]
-        guard let template = try name(tv, "template", fn, ctx) else { throw ScriptError(.argument, "ensure() is missing argument template (a template object, or its name with catalog:)") }
-        guard let catalog = try a.optString("catalog") ?? property(tv, "catalog", ctx) else {
+        guard let template = try name(tv, "template", fn, ctx) ?? live?.template else {
+            throw ScriptError(.argument, "ensure() is missing argument template (a template object, or its name with catalog:)", hint: "a new cluster needs its node template")
+        }
+        guard let catalog = try a.optString("catalog") ?? property(tv, "catalog", ctx) ?? live?.catalog else {
             throw ScriptError(.argument, "ensure(): the catalog of template \(template) is not known", hint: "pass the template object (catalog.templates.get(...)) or catalog: \"NAME\"")
         }
         var kubernetes = try a.optString("kubernetes")
+        if kubernetes == nil, !a.has("template") || live?.template == template { kubernetes = live?.kubernetes }
         if kubernetes == nil { kubernetes = property(tv, "kubernetesVersion", ctx) }
         guard let kubernetes else {
             throw ScriptError(.argument, "ensure(): the Kubernetes version is not known", hint: "pass kubernetes: \"v1.22.5+vmware.1\" (the template's TKGm version)")
@@ -409,20 +421,20 @@ enum ClusterBridge {
                                    credentials: creds.method, credentialsOrg: creds.org.isEmpty ? (d.org ?? "") : creds.org)
         spec.namespace = ns
         spec.vipSubnet = d.vipSubnet
-        if let n = try a.optInt("controlPlane") { spec.controlPlane = n }
-        if let n = try a.optInt("workers") { spec.workers = n }
+        if let n = try a.optInt("controlPlane") ?? live?.controlPlane { spec.controlPlane = n }
+        if let n = try a.optInt("workers") ?? live?.workers { spec.workers = n }
         switch a["sshKey"] {
-        case .null: break
+        case .null: spec.sshKey = live?.sshKey
         case .string(let s): spec.sshKey = s
         case .secret(let s): spec.sshKey = s.reveal()
         case let v: throw ScriptError(.type, "ensure(): sshKey must be a public key string, not \(v.typeName)")
         }
-        spec.sizingPolicy = try name(a["sizingPolicy"], "sizingPolicy", fn, ctx)
-        spec.placementPolicy = try name(a["placementPolicy"], "placementPolicy", fn, ctx)
-        spec.storageProfile = try a.optString("storageProfile")
-        if let s = try a.optString("diskSize") { spec.diskSize = s }
-        if let s = try a.optString("podCIDR") { spec.podCIDR = s }
-        if let s = try a.optString("serviceCIDR") { spec.serviceCIDR = s }
+        spec.sizingPolicy = try name(a["sizingPolicy"], "sizingPolicy", fn, ctx) ?? live?.sizingPolicy.flatMap { $0.isEmpty ? nil : $0 }
+        spec.placementPolicy = try name(a["placementPolicy"], "placementPolicy", fn, ctx) ?? live?.placementPolicy.flatMap { $0.isEmpty ? nil : $0 }
+        spec.storageProfile = try a.optString("storageProfile") ?? live?.storageProfile.flatMap { $0.isEmpty ? nil : $0 }
+        if let s = try a.optString("diskSize") ?? live?.diskSize { spec.diskSize = s }
+        if let s = try a.optString("podCIDR") ?? live?.podCIDR { spec.podCIDR = s }
+        if let s = try a.optString("serviceCIDR") ?? live?.serviceCIDR { spec.serviceCIDR = s }
         if let s = try a.optString("controlPlaneEndpoint") { spec.controlPlaneHost = s.split(separator: ":").first.map(String.init) }
         if case .password(_, let p) = creds.method { SecretRedactor.shared.register(p) }
         if case .apiToken(let t) = creds.method { SecretRedactor.shared.register(t) }

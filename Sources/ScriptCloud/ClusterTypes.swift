@@ -126,10 +126,10 @@ enum ClusterTypes {
             doc: "The Cluster API clusters (Cluster objects) of a namespace of a management cluster.", ensureParams: nil)
         t.method("ensure", params: [
             Parameter("name"),
-            Parameter("template", doc: "the TKGm vApp template (a template object, or its name with catalog:)"),
-            Parameter("controlPlane", default: .int(1), doc: "control-plane machines"),
-            Parameter("workers", default: .int(1), doc: "worker machines"),
-            Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the template's kubernetesVersion"),
+            Parameter("template", default: .null, doc: "the TKGm vApp template (a template object, or its name with catalog:); needed to create the cluster"),
+            Parameter("controlPlane", default: .null, doc: "control-plane machines (1 when the cluster is created)"),
+            Parameter("workers", default: .null, doc: "worker machines (1 when the cluster is created)"),
+            Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the template's kubernetesVersion when the cluster is created"),
             Parameter("sshKey", default: .null, doc: "an SSH public key for user root (read(\"~/.ssh/id_rsa.pub\"))"),
             Parameter("namespace", default: .null, doc: "default the collection's (default)"),
             Parameter("catalog", default: .null, doc: "the template's catalog when template is a name"),
@@ -142,7 +142,7 @@ enum ClusterTypes {
             Parameter("diskSize", default: .null, doc: "default 20Gi"), Parameter("podCIDR", default: .null, doc: "default 100.96.0.0/11"),
             Parameter("serviceCIDR", default: .null, doc: "default 100.64.0.0/13"),
             Parameter("controlPlaneEndpoint", default: .null, doc: "a fixed VIP for the API server (host, port 6443); default CAPVCD picks one in vipSubnet"),
-        ], doc: "Applies the objects of CAPVCD's cluster template for these parameters (Secret capi-user-credentials, Cluster, VCDCluster, VCDMachineTemplate ×2, KubeadmControlPlane, KubeadmConfigTemplate, MachineDeployment): + created / ~ updated (fields) / = unchanged per object, nothing sent when they match; returns the cluster (wait for it with waitFor).") { o, a, ctx in
+        ], doc: "Applies the objects of CAPVCD's cluster template for these parameters (Secret capi-user-credentials, Cluster, VCDCluster, VCDMachineTemplate ×2, KubeadmControlPlane, KubeadmConfigTemplate, MachineDeployment): + created / ~ updated (fields) / = unchanged per object, nothing sent when they match. On an existing cluster an argument left out keeps the cluster's value (template, Kubernetes version, machine counts, sizing, disk, SSH key, networks): only what is given changes. Returns the cluster (wait for it with waitFor).") { o, a, ctx in
             let c = o as! CAPIClusterCollection
             guard let m = c.managed else { throw ScriptError(.host, "this collection cannot create clusters") }
             return try ClusterBridge.ensureCluster(m, a, ctx)

@@ -620,6 +620,38 @@ final class ClusterTests: XCTestCase {
         }
     }
 
+    /// `clusters.ensure` on an existing cluster changes only what it is given: with just `workers:`
+    /// (no template, no Kubernetes version) only the MachineDeployment's replicas change, and the
+    /// same call again sends nothing.
+    func testEnsureOnAnExistingClusterChangesOnlyWhatItIsGiven() throws {
+        let c = try ClusterHarness()
+        let tooling = SimulatorClusterTooling(sim: c.h.sim, recorder: c.recorder)
+        let root = SimHarness.packageRoot
+        let kubeconfig = "\(c.h.dir)/wc.kubeconfig"
+        _ = try c.run("", tooling: tooling, args: ["sshKey=/nonexistent.pub", "timeout=2", "kubeconfig=\(kubeconfig)"], file: root + "/stdlib/lab-setup.vs")
+        let script = """
+            let wc = kind.selfManaged("capi-cluster", kubeconfig: "\(kubeconfig)")
+            wc.management.clusters.ensure("capi-cluster", workers: 2)
+            """
+        c.h.output = []
+        let out = try c.run(script, tooling: tooling)
+        let text = (c.h.output + out).joined(separator: "\n")
+        let changes = (c.h.output + out).filter { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }
+        XCTAssertEqual(changes, ["~ updated machinedeployment default/capi-cluster-md0 (spec.replicas)"], text)
+        // Again: every object unchanged (the controllers meanwhile add the machine: their writes are theirs).
+        c.h.output = []
+        let again = try c.run(script, tooling: tooling)
+        XCTAssertFalse((c.h.output + again).contains { $0.hasPrefix("+ ") || $0.hasPrefix("~ ") || $0.hasPrefix("- ") }, (c.h.output + again).joined(separator: "\n"))
+        XCTAssertTrue((c.h.output + again).contains("= unchanged kubeadmcontrolplane default/capi-cluster-control-plane"), (c.h.output + again).joined(separator: "\n"))
+        // A new cluster still needs its template.
+        XCTAssertThrowsError(try c.run("""
+            let wc = kind.selfManaged("capi-cluster", kubeconfig: "\(kubeconfig)")
+            wc.management.clusters.ensure("another", workers: 1)
+            """, tooling: tooling)) { e in
+            XCTAssertTrue("\(e)".contains("missing argument template"), "\(e)")
+        }
+    }
+
     /// On a real site (no cloud.simulator) a missing template without ova= is an error that says
     /// what to do; the embedded simulator's image is not offered.
     func testLabSetupWithoutTheTemplateOnARealSiteAsksForTheOVA() throws {

@@ -13,6 +13,42 @@ extension CAPIClusters {
         try owned(CAPI.clusterAPI, "MachineDeployment", cluster: name)
     }
 
+    /// What an existing cluster has now, for the settings `clusters.ensure` takes: an argument
+    /// left out keeps this value (defaults apply only at creation). Nil when there is no Cluster.
+    public func live(_ name: String) throws -> CAPIClusterLive? {
+        guard let cluster = try find(name) else { return nil }
+        func first(_ v: JSONValue?) -> JSONValue? { if case .array(let a)? = v { return a.first }; return nil }
+        func int(_ v: JSONValue?) -> Int? { if case .int(let i)? = v { return i }; return nil }
+        var l = CAPIClusterLive()
+        l.podCIDR = first(cluster["spec"]?["clusterNetwork"]?["pods"]?["cidrBlocks"])?.stringValue
+        l.serviceCIDR = first(cluster["spec"]?["clusterNetwork"]?["services"]?["cidrBlocks"])?.stringValue
+        let infra = cluster["spec"]?["infrastructureRef"]
+        if let vc = try get(infra?["apiVersion"]?.stringValue ?? CAPI.infrastructure, "VCDCluster", infra?["name"]?.stringValue ?? name)?["spec"] {
+            l.site = vc["site"]?.stringValue
+            l.org = vc["org"]?.stringValue
+            l.vdc = vc["ovdc"]?.stringValue
+            l.network = vc["ovdcNetwork"]?.stringValue
+            l.vipSubnet = vc["loadBalancerConfigSpec"]?["vipSubnet"]?.stringValue
+        }
+        if let kcp = try controlPlane(cluster, name) {
+            l.kubernetes = kcp["spec"]?["version"]?.stringValue
+            l.controlPlane = int(kcp["spec"]?["replicas"])
+            l.sshKey = first(first(kcp["spec"]?["kubeadmConfigSpec"]?["users"])?["sshAuthorizedKeys"])?.stringValue
+            let ref = kcp["spec"]?["machineTemplate"]?["infrastructureRef"]
+            if let t = ref?["name"]?.stringValue,
+               let vmt = try get(ref?["apiVersion"]?.stringValue ?? CAPI.infrastructure, "VCDMachineTemplate", t)?["spec"]?["template"]?["spec"] {
+                l.template = vmt["template"]?.stringValue
+                l.catalog = vmt["catalog"]?.stringValue
+                l.sizingPolicy = vmt["sizingPolicy"]?.stringValue
+                l.placementPolicy = vmt["placementPolicy"]?.stringValue
+                l.storageProfile = vmt["storageProfile"]?.stringValue
+                l.diskSize = vmt["diskSize"]?.stringValue
+            }
+        }
+        l.workers = int(try machineDeployments(name).first?["spec"]?["replicas"])
+        return l
+    }
+
     func controlPlane(_ cluster: JSONValue?, _ name: String) throws -> JSONValue? {
         let cp = cluster?["spec"]?["controlPlaneRef"]?["name"]?.stringValue ?? CAPI.controlPlaneName(name)
         return try get(CAPI.controlPlaneAPI, "KubeadmControlPlane", cp)
@@ -140,4 +176,27 @@ extension CAPIClusters {
         }
         return nil
     }
+}
+
+/// The settings of an existing Cluster API cluster that `clusters.ensure` can be given
+/// (`CAPIClusters.live`); nil where the cluster's objects do not say.
+public struct CAPIClusterLive: Sendable {
+    public var site: String?
+    public var org: String?
+    public var vdc: String?
+    public var network: String?
+    public var vipSubnet: String?
+    public var kubernetes: String?
+    public var controlPlane: Int?
+    public var workers: Int?
+    public var template: String?
+    public var catalog: String?
+    public var sshKey: String?
+    public var sizingPolicy: String?
+    public var placementPolicy: String?
+    public var storageProfile: String?
+    public var diskSize: String?
+    public var podCIDR: String?
+    public var serviceCIDR: String?
+    public init() {}
 }
