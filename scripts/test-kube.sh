@@ -171,7 +171,7 @@ if [ -z "$KUBECTL_SKIP" ]; then
         kc "$cl: server-side apply" "serverside-applied" apply --server-side -f "$FIX/k8s/vcloud-ccm-configmap.yaml"
         kc "$cl: create deployment" "deployment.apps/web created" create deployment web --image=nginx:1.27 --port=80 --replicas=2
         kc "$cl: expose as LoadBalancer" "service/web exposed" expose deployment web --port=80 --target-port=8080 --type=LoadBalancer
-        kc "$cl: service pending an external IP" "web *LoadBalancer.*<pending> *80/TCP" get service web
+        kc "$cl: service pending an external IP" "web *LoadBalancer.*<pending> *80:3[0-9][0-9][0-9][0-9]/TCP" get service web
         # The cluster's own controllers: system pods, a Deployment rolled out, scaled, deleted.
         kc "$cl: kube-system pods Running" "kube-system *etcd-$cl-control-plane *1/1 *Running" get pod -A
         kc "$cl: coredns Running" "kube-system *coredns-[a-z0-9]*-[a-z0-9]* *1/1 *Running" get pod -A
