@@ -6,6 +6,7 @@
 #   vcdscript cluster-upgrade.vs workers=3                      # scale the workers only
 #   vcdscript --plan cluster-upgrade.vs workers=1                # what would change, nothing sent
 #
+# The version may rise by one minor version at a time (kubeadm's rule; a downgrade is refused).
 # The template must already be in the catalog, RESOLVED (catalog.upload(path:, name:)); on the
 # embedded simulator a missing one is its node image of that version, as in lab-setup.vs. The cluster is reached as lab-setup
 # leaves it: through its kubeconfig file after the pivot (it manages itself), else through the kind
@@ -39,6 +40,24 @@ if wc == nil {
 }
 if wc == nil { throw error("STATE", "no cluster ${p.cluster}: neither ${p.kubeconfig} nor kind cluster ${p.kind} reaches it; run lab-setup.vs first") }
 print("cluster ${wc.name}: ${wc.phase}, ${len(wc.machines)} machines")
+
+# Kubernetes (kubeadm) upgrades one minor version at a time and never downgrades: v1.22 → v1.23 → v1.24.
+fn minor(v) {
+    let parts = str(v).replace("v", "").split(".")
+    if len(parts) < 2 { nil } else { int(parts[1]) }
+}
+if change.kubernetes != "" {
+    let want = minor(change.kubernetes)
+    for m in wc.machines {
+        let have = minor(m.version)
+        if want != nil and have != nil and want < have {
+            throw error("SKEW", "${m.name} runs ${m.version}: Kubernetes ${change.kubernetes} would be a downgrade, which kubeadm does not do")
+        }
+        if want != nil and have != nil and want > have + 1 {
+            throw error("SKEW", "${m.name} runs ${m.version}: kubeadm upgrades one minor version at a time; go to v1.${have + 1} first, then to ${change.kubernetes}")
+        }
+    }
+}
 
 if change.kubernetes != "" or change.template != "" {
     if change.template != "" and not cloud.plan {

@@ -618,6 +618,16 @@ final class ClusterTests: XCTestCase {
             let scaled = try c.run("", tooling: tooling, args: kubeconfig + ["workers=\(n)", "timeout=2"], file: root + "/stdlib/cluster-upgrade.vs")
             XCTAssertEqual(scaled.filter { $0.hasPrefix("  capi-cluster-md0-") }.count, n, scaled.joined(separator: "\n"))
         }
+
+        // Kubernetes' skew rules: one minor version at a time, never down; nothing is changed.
+        for (version, words) in [("v1.24.1+vmware.1", "one minor version at a time; go to v1.23 first"), ("v1.21.2+vmware.1", "would be a downgrade")] {
+            let before = sim.counters.writes
+            XCTAssertThrowsError(try c.run("", tooling: tooling, args: kubeconfig + ["kubernetes=\(version)", "template=ubuntu-20.04-kube-\(version)", "timeout=2"],
+                                           file: root + "/stdlib/cluster-upgrade.vs")) { e in
+                XCTAssertTrue("\(e)".contains(words), "\(e)")
+            }
+            XCTAssertEqual(sim.counters.writes, before, "a refused upgrade wrote")
+        }
     }
 
     /// `clusters.ensure` on an existing cluster changes only what it is given: with just `workers:`
