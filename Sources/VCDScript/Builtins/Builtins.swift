@@ -328,8 +328,8 @@ enum Builtins {
             try ctx.charge(Cost.bytes(text.utf8.count))
             return .string(text)
         },
-        f("write", [Parameter("path"), Parameter("text"), Parameter("mode", default: .null, doc: "file permissions, e.g. 0o600 as 384")],
-          "Writes text to a file, replacing it.") { a, ctx in
+        f("write", [Parameter("path"), Parameter("text"), Parameter("mode", default: .null, doc: "file permissions, e.g. 0o600; default the file's own, 0644 for a new one")],
+          "Writes text to a file: a regular file is replaced atomically (keeping its mode), a symbolic link is written through to its target, a device or FIFO (/dev/null) is written in place; a directory is refused.") { a, ctx in
             let path = Paths.expand(try a.string(0))
             let text: String
             switch a[1] {
@@ -341,11 +341,12 @@ enum Builtins {
             if case .int(let mode) = a[2], !(0...0o7777).contains(mode) {
                 throw ScriptError(.value, "write(): mode must be file permissions such as 0o600 (384), not \(mode)")
             }
+            var mode: Int? = nil
+            if case .int(let m) = a[2] { mode = m }
             do {
-                try text.write(toFile: path, atomically: true, encoding: .utf8)
-                if case .int(let mode) = a[2] { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
-            } catch {
-                throw ScriptError(.io, "cannot write \(path): \(describeIOError(error))")
+                try FileWrite.write(text, to: path, mode: mode)
+            } catch let f as FileWrite.Failure {
+                throw ScriptError(.io, "cannot write \(path): \(f.message)")
             }
             return .null
         },

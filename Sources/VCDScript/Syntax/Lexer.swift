@@ -85,6 +85,20 @@ struct Lexer {
 
     private mutating func lexNumber(_ space: Bool) {
         let start = i
+        // 0o600 (file modes) and 0b1010: digits of their radix, `_` allowed between them.
+        if b[i] == UInt8(ascii: "0"), i + 1 < end, let (radix, name) = [(UInt8(ascii: "o"), (8, "octal")), (UInt8(ascii: "O"), (8, "octal")),
+                                                                      (UInt8(ascii: "b"), (2, "binary")), (UInt8(ascii: "B"), (2, "binary"))]
+            .first(where: { $0.0 == b[i + 1] })?.1 {
+            i += 2
+            let digitsStart = i
+            while i < end, isDigit(b[i]) || b[i] == UInt8(ascii: "_") { i += 1 }
+            let text = String(decoding: b[digitsStart..<i], as: UTF8.self).replacingOccurrences(of: "_", with: "")
+            if !text.isEmpty, let v = Int(text, radix: radix) { emit(.int(v), start, space) } else {
+                error("\(name) literal \(file.text(start..<i)) is not valid: use the digits 0 to \(radix - 1) after 0\(name == "octal" ? "o" : "b")", start, i)
+                emit(.int(0), start, space)
+            }
+            return
+        }
         if b[i] == UInt8(ascii: "0"), i + 1 < end, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X") {
             i += 2
             let digitsStart = i

@@ -1,0 +1,2 @@
+write("/tmp", "x")
+# expect error: cannot write /tmp: it is a directory
