@@ -8,6 +8,7 @@ enum Builtins {
         interp.define("yaml", .object(Namespaces.yaml))
         interp.define("base64", .object(Namespaces.base64))
         for f in Network.functions { interp.define(f) }
+        for f in Diff.functions { interp.define(f) }
         for f in Concurrency.functions { interp.define(f) }
     }
 
