@@ -50,8 +50,9 @@ class CloudCollection: NativeObject {
 enum Collections {
     /// Builds the type of one kind of collection (`natRules`, `gateways`, ...).
     static func type(_ name: String, element: String, doc: String, ensureParams: [Parameter]?, ensureDoc: String = "",
-                     columns: [String] = []) -> NativeType {
+                     columns: [String] = [], itemColumns: [String]? = nil) -> NativeType {
         let t = NativeType(name: name, doc: doc)
+        t.itemColumns = itemColumns
         t.property("count", doc: "How many \(element)s there are.") { o, ctx in
             .int(try host(ctx) { try (o as! CloudCollection).listItems() }.count)
         }

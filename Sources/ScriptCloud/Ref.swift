@@ -59,6 +59,7 @@ public enum CloudTypes {
         for t in all {
             out += "\n## `\(t.name)`\n\n\(t.doc)\n"
             if !t.columns.isEmpty { out += "\nTable columns: \(t.columns.map { "`\($0)`" }.joined(separator: ", ")).\n" }
+            if let items = t.itemColumns { out += "\nPrints as a table with columns \(items.map { "`\($0)`" }.joined(separator: ", ")).\n" }
             if !t.properties.isEmpty {
                 out += "\n| property | meaning |\n|---|---|\n"
                 for p in t.properties.values { out += "| `\(p.name)`\(p.set == nil ? "" : " (settable)") | \(p.doc.replacingOccurrences(of: "|", with: "\\|")) |\n" }

@@ -8,7 +8,7 @@ enum Types {
          computePolicy, entityType, routeAdvertisement, albNamespace, nsxNamespace, albServiceEngineGroup, tier1,
          catalog, template, vapp, vm, simulator,
          orgs, vdcs, gateways, natRules, segAssignments, serviceEngineGroups, pools, virtualServices, networks, computePolicies, entityTypes, albServiceEngineGroups, tier1s,
-         catalogs, sharedCatalogs, templates, vapps, vms] + KubeTypes.everything + ClusterTypes.everything
+         catalogs, sharedCatalogs, templates, vapps, vms, orgVapps, vdcVms, orgVms] + KubeTypes.everything + ClusterTypes.everything
     }
 
     // MARK: Collections
@@ -68,6 +68,8 @@ enum Types {
             Field<Org>("catalogs", "Its own catalogs (collection).") { r, _ in Objects.catalogs(r.engine, r.value) },
             Field<Org>("sharedCatalogs", "Catalogs of other orgs it sees: shared with it or published (read-only collection).") { r, _ in
                 Objects.sharedCatalogs(r.engine, r.value) },
+            Field<Org>("vapps", "Every vApp of its VDCs (read-only collection).") { r, _ in Objects.orgVapps(r.engine, r.value) },
+            Field<Org>("vms", "Every VM of its VDCs' vApps (read-only collection): the org's VM inventory.") { r, _ in Objects.orgVms(r.engine, r.value) },
         ], nameOf: { $0.name })
         t.method("catalog", params: [Parameter("name"), Parameter("org", default: .null, doc: "the org that owns it, when it is another org's")],
                  doc: "The catalog named `name` (same as catalogs.get(name)); with org: the catalog `name` of that org as this org sees it, shared with it or published (found with the query service as a controller finds it): its templates serve vapps.ensure and clusters.ensure.") { o, a, ctx in
@@ -94,6 +96,7 @@ enum Types {
             Field<Vdc>("networks", "Org VDC networks (collection).") { r, _ in Objects.networks(r.engine, r.value) },
             Field<Vdc>("computePolicies", "Compute policies (collection).") { r, _ in Objects.computePolicies(r.engine, r.value) },
             Field<Vdc>("vapps", "vApps (collection).") { r, _ in Objects.vapps(r.engine, r.value) },
+            Field<Vdc>("vms", "Every VM of its vApps (read-only collection).") { r, _ in Objects.vdcVms(r.engine, r.value) },
         ], nameOf: { $0.name })
         t.method("vapp", params: [Parameter("name")], doc: "The vApp named `name`.") { o, a, ctx in
             let r = o as! Ref<Vdc>

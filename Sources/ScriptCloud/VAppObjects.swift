@@ -119,12 +119,51 @@ extension Objects {
         }
     }
 
-    static func vms(_ e: Engine, _ vapp: VAppInfo, planned: Bool) -> Value {
+    static func vms(_ e: Engine, _ vapp: VAppInfo, planned: Bool, vdc: String? = nil) -> Value {
         let k = VMs(engine: e, vapp: vapp)
-        let wrap = { (x: VMInfo) -> Value in .object(Ref(Types.vm, engine: e, value: VMInVApp(vm: x, vapp: vapp), planned: planned)) }
+        let wrap = { (x: VMInfo) -> Value in .object(Ref(Types.vm, engine: e, value: VMInVApp(vm: x, vapp: vapp, vdc: vdc), planned: planned)) }
         return .object(CloudCollection(type: Types.vms, elementKind: "VM", scope: "vApp \(vapp.name)",
             list: { try k.list().map(wrap) },
             find: { n in try k.find(n).map(wrap) }))
+    }
+
+    /// `org.vapps`: every vApp of every VDC of the org, VDC by VDC.
+    static func orgVapps(_ e: Engine, _ org: Org) -> Value {
+        let list = { () throws -> [Value] in
+            try Vdcs(engine: e, org: org).list().flatMap { vdc in
+                try VApps(engine: e, vdc: vdc).list().map { Value.object(Ref(Types.vapp, engine: e, value: $0, vdc: vdc)) }
+            }
+        }
+        return .object(CloudCollection(type: Types.orgVapps, elementKind: "vApp", scope: "org \(org.name ?? "")", list: list))
+    }
+
+    /// `vdc.vms` and `org.vms`: the VMs of the VDCs' vApps, as each vApp document lists them (one
+    /// read per vApp). get/find take a VM name (the first of that name) or "vapp/vm".
+    static func flatVms(_ e: Engine, type: NativeType, scope: String, vdcs: @escaping () throws -> [Vdc]) -> Value {
+        let list = { () throws -> [Ref<VMInVApp>] in
+            try vdcs().flatMap { vdc in
+                try VApps(engine: e, vdc: vdc).list().flatMap { vapp in
+                    vapp.vms.map { Ref(Types.vm, engine: e, value: VMInVApp(vm: $0, vapp: vapp, vdc: vdc.name)) }
+                }
+            }
+        }
+        return .object(CloudCollection(type: type, elementKind: "VM", scope: scope,
+            list: { try list().map { .object($0) } },
+            find: { n in
+                let parts = n.split(separator: "/", maxSplits: 1).map(String.init)
+                let match = try list().first { r in
+                    parts.count == 2 ? r.value.vapp.name == parts[0] && r.value.vm.name == parts[1] : r.value.vm.name == n
+                }
+                return match.map { .object($0) }
+            }))
+    }
+
+    static func vdcVms(_ e: Engine, _ vdc: Vdc) -> Value {
+        flatVms(e, type: Types.vdcVms, scope: "VDC \(vdc.name ?? "")") { [vdc] }
+    }
+
+    static func orgVms(_ e: Engine, _ org: Org) -> Value {
+        flatVms(e, type: Types.orgVms, scope: "org \(org.name ?? "")") { try Vdcs(engine: e, org: org).list() }
     }
 
     /// A value read back from the site: a secret again when it is one the redactor knows (a

@@ -4,6 +4,8 @@ import Foundation
 struct VMInVApp {
     var vm: VMInfo
     var vapp: VAppInfo
+    /// The VDC's name, when the VM was reached through its VDC (nil for a vApp found otherwise).
+    var vdc: String? = nil
 }
 
 /// `catalog.templates`: a collection that knows its catalog (for `upload`).
@@ -49,6 +51,21 @@ extension Types {
 
     static let vms = Collections.type("vms", element: "VM", doc: "The VMs of a vApp (read-only: VMs come from vApp templates).", ensureParams: nil,
                                       columns: ["name", "powerState", "ip", "cpus", "memoryMB", "guestOS"])
+
+    // Views that flatten a level of the tree (read-only): the same vApps and VMs, each knowing
+    // where it lives, so an inventory is one expression: cloud.org("xav_lab").vms.
+
+    static let orgVapps = Collections.type("orgVapps", element: "vApp",
+        doc: "Every vApp of every VDC of an org (read-only view; each knows its vdc). Create vApps with vdc.vapps.ensure.", ensureParams: nil,
+        itemColumns: ["name", "vdc", "status", "vmCount", "network"])
+
+    static let vdcVms = Collections.type("vdcVms", element: "VM",
+        doc: "Every VM of every vApp of a VDC (read-only view; each knows its vapp and vdc). get(name) takes \"vapp/vm\" too, as VM names are unique only within a vApp.",
+        ensureParams: nil, itemColumns: ["name", "vapp", "powerState", "ip", "cpus", "memoryMB", "guestOS"])
+
+    static let orgVms = Collections.type("orgVms", element: "VM",
+        doc: "Every VM of every vApp of every VDC of an org (read-only view; each knows its vapp and vdc). get(name) takes \"vapp/vm\" too, as VM names are unique only within a vApp.",
+        ensureParams: nil, itemColumns: ["name", "vdc", "vapp", "powerState", "ip", "cpus", "memoryMB"])
 
     // MARK: Objects
 
@@ -125,17 +142,18 @@ extension Types {
         let t = defineType("vapp", doc: "A vApp: VMs made from a template, on an org VDC network.", columns: ["name", "status", "vmCount", "network"], fields: [
             Field<VAppInfo>("name", "Its name.") { r, _ in V.s(r.value.name) },
             Field<VAppInfo>("id", "Its URN.", known: false) { r, _ in V.s(r.value.id) },
+            Field<VAppInfo>("vdc", "The VDC's name.") { r, _ in V.s(r.vdc?.name) },
             Field<VAppInfo>("status", "POWERED_ON, POWERED_OFF, MIXED, ...", known: false) { r, _ in V.s(LegacyStatus.name(r.value.status)) },
             Field<VAppInfo>("deployed", "Whether it is deployed.", known: false) { r, _ in V.b(r.value.deployed) },
             Field<VAppInfo>("description", "Description.") { r, _ in V.s(r.value.description) },
             Field<VAppInfo>("network", "Its (first) vApp network, named like the org VDC network.") { r, _ in V.s(r.value.networks.first) },
             Field<VAppInfo>("networks", "Its vApp networks.") { r, _ in V.list(r.value.networks) },
             Field<VAppInfo>("vmCount", "How many VMs it has.") { r, _ in V.i(r.value.vms.count) },
-            Field<VAppInfo>("vms", "Its VMs (collection).") { r, _ in Objects.vms(r.engine, r.value, planned: r.planned) },
+            Field<VAppInfo>("vms", "Its VMs (collection).") { r, _ in Objects.vms(r.engine, r.value, planned: r.planned, vdc: r.vdc?.name) },
         ], nameOf: { $0.name })
         t.method("vm", params: [Parameter("name")], doc: "The VM named `name` (same as vms.get(name)).") { o, a, ctx in
             let r = o as! Ref<VAppInfo>
-            return try Objects.get(Objects.vms(r.engine, r.value, planned: r.planned), try a.string(0), ctx)
+            return try Objects.get(Objects.vms(r.engine, r.value, planned: r.planned, vdc: r.vdc?.name), try a.string(0), ctx)
         }
         for (name, on) in [("powerOn", true), ("powerOff", false)] {
             t.method(name, doc: "Powers every VM \(on ? "on" : "off (undeploy)") and waits; = unchanged when they already are.") { o, _, ctx in
@@ -156,6 +174,7 @@ extension Types {
             F("name", "Its name.") { r, _ in V.s(r.value.vm.name) },
             F("id", "Its URN (CAPVCD's providerID carries it).", known: false) { r, _ in V.s(r.value.vm.id) },
             F("vapp", "The vApp's name.") { r, _ in V.s(r.value.vapp.name) },
+            F("vdc", "The VDC's name.") { r, _ in V.s(r.value.vdc) },
             F("powerState", "POWERED_ON, POWERED_OFF, SUSPENDED, ...", known: false) { r, _ in V.s(LegacyStatus.name(r.value.vm.status)) },
             F("ip", "The address of its primary NIC (from the network's static pool).", known: false) { r, _ in V.s(r.value.vm.ipAddress) },
             F("ips", "Addresses of all its NICs.", known: false) { r, _ in V.list(r.value.vm.ipAddresses) },

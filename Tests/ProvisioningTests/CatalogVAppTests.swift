@@ -269,6 +269,57 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertFalse(json.contains(token), json)
     }
 
+    /// org.vms, vdc.vms and org.vapps flatten the tree: every VM (vApp) of the org in one
+    /// collection, each knowing its vApp and VDC; objects then compare (diff) and sort by a field.
+    func testFlatteningViewsListEveryVMAndVAppOfTheOrg() throws {
+        let h = try SimHarness()
+        let empty = try h.run(#"let org = cloud.org("xav_lab"); print(org.vms.count, org.vapps.count, org.vdc("t-tenant").vms.count); print(org.vms)"#)
+        XCTAssertEqual(empty, ["0 0 0", "(none)"])
+        let out = try h.run(Self.setup + """
+
+        vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["node-1", "node-2"])
+        vdc.vapps.ensure(name: "web", template: tpl, network: net, vms: ["node-1"])
+        print(org.vms.count, len(org.vms), org.vdc("t-tenant").vms.count, org.vapps.names, type(org.vms), type(org.vapps))
+        print(org.vms.names, org.vms.get("node-2").vapp, org.vms.get("web/node-1").ip, org.vms.find("web/node-9"))
+        print(org.vms.where(fn(v) { v.vapp == "capi" }).map(fn(v) { v.name }), org.vapps.get("web").vdc, vdc.vapp("capi").vdc, vdc.vapp("capi").vm("node-1").vdc)
+        print(org.vms)
+        print(vdc.vms)
+        print(org.vapps)
+        let a = org.vms.get("capi/node-1")
+        let b = org.vms.get("web/node-1")
+        print(repr(diff(a, b, only: ["name", "vapp", "vdc", "ip"])), len(diff(a, a)), diff(a, {name: "node-1", vdc: "t-tenant", cpus: 2}, only: ["name", "vdc", "cpus"]))
+        print(sorted(org.vms, key: fn(v) { v.ip }, reverse: true).map(fn(v) { "${v.vapp}/${v.name}" }), a.fields().vdc, json.decode(json.encode(a)).vapp)
+        try { sorted(org.vms) } catch e { print(e.message) }
+        """)
+        let text = out.joined(separator: "\n")
+        XCTAssertTrue(out.contains(#"3 3 3 ["capi", "web"] orgVms orgVapps"#), text)
+        XCTAssertTrue(out.contains(#"["node-1", "node-2", "node-1"] capi 10.0.20.12 nil"#), text)
+        XCTAssertTrue(out.contains(#"["node-1", "node-2"] t-tenant t-tenant t-tenant"#), text)
+        // Tables: the views show where each VM (vApp) lives.
+        XCTAssertTrue(out.contains("""
+            NAME    VDC       VAPP  POWERSTATE   IP          CPUS  MEMORYMB
+            node-1  t-tenant  capi  POWERED_OFF  10.0.20.10  2     2048
+            node-2  t-tenant  capi  POWERED_OFF  10.0.20.11  2     2048
+            node-1  t-tenant  web   POWERED_OFF  10.0.20.12  2     2048
+            """), text)
+        XCTAssertTrue(text.contains("NAME    VAPP  POWERSTATE   IP          CPUS  MEMORYMB  GUESTOS\nnode-1  capi  POWERED_OFF"), text)
+        XCTAssertTrue(out.contains("""
+            NAME  VDC       STATUS       VMCOUNT  NETWORK
+            capi  t-tenant  POWERED_OFF  2        nodes
+            web   t-tenant  POWERED_OFF  1        nodes
+            """), text)
+        XCTAssertTrue(out.contains(#"[{field: "vapp", left: "capi", right: "web"}, {field: "ip", left: "10.0.20.10", right: "10.0.20.12"}] 0 []"#), text)
+        XCTAssertTrue(out.contains(#"["web/node-1", "capi/node-2", "capi/node-1"] t-tenant capi"#), text)
+        XCTAssertEqual(out.last, "cannot compare vm and vm (operator <)", text)
+        XCTAssertThrowsError(try h.run(#"print(sorted(cloud.org("xav_lab").vms))"#)) { e in
+            XCTAssertEqual((e as? ScriptError)?.hint, "sort objects by a field: sorted(xs, key: fn(o) { o.name })")
+        }
+        // Reading the views writes nothing.
+        let writes = h.sim.counters.writes
+        _ = try h.run(#"let org = cloud.org("xav_lab"); print(org.vms, org.vapps, org.vdc("t-tenant").vms)"#)
+        XCTAssertEqual(h.sim.counters.writes, writes)
+    }
+
     func testAFailedTaskIsAnErrorWithTheTaskMessage() throws {
         let dir = NSTemporaryDirectory() + "taskfail-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -123,4 +123,62 @@ final class HostAPITests: XCTestCase {
         XCTAssertFalse(out[0].contains("hunter2"))
         XCTAssertEqual(out[0], "******** ******** [********] {pw: ********} {\"pw\":\"********\"}")
     }
+
+    /// A host type with data fields (`NativeType.dataFields`), as the cloud's are: diff() compares
+    /// it through them, reads only those `only:` names, and never looks at its other properties.
+    final class Rule: NativeObject {
+        let fields: [String: Value]
+        init(_ fields: [String: Value]) { self.fields = fields; super.init(type: Rule.type) }
+        nonisolated(unsafe) static var reads: [String] = []
+        static let type: NativeType = {
+            let t = NativeType(name: "rule", doc: "A test NAT rule.")
+            for name in ["name", "port", "target"] {
+                t.property(name) { o, _ in reads.append(name); return (o as! Rule).fields[name] ?? .null }
+            }
+            t.property("connections") { _, _ in reads.append("connections"); return .int(7) }
+            t.dataFields = ["name", "port", "target"]
+            t.describe = { o in "<rule \(Formatter.str((o as! Rule).fields["name"] ?? .null))>" }
+            return t
+        }()
+    }
+
+    func testDiffComparesHostObjectsThroughTheirDataFields() throws {
+        let a = Rule(["name": .string("ssh"), "port": .int(22), "target": .map(MapRef([("ip", .string("10.0.0.5")), ("port", .int(22))]))])
+        let b = Rule(["name": .string("ssh"), "port": .int(2222), "target": .map(MapRef([("ip", .string("10.0.0.6")), ("port", .int(22))]))])
+        var lines: [String] = []
+        var options = InterpreterOptions()
+        options.output = { lines.append($0) }
+        let interp = Interpreter(options: options)
+        interp.define("a", .object(a))
+        interp.define("b", .object(b))
+        try LargeStack.run { Result { try interp.run(source: """
+            print(repr(diff(a, b)))
+            print(repr(diff(a, {name: "ssh", port: 22, target: {ip: "10.0.0.5", port: 22}})), repr(diff(a, a)), repr(diff({r: a}, {r: b}, only: ["r.port"])))
+            print(repr(diff(a, {name: "ssh", extra: 1})))
+            """) } }.get()
+        XCTAssertEqual(lines, [
+            #"[{field: "port", left: 22, right: 2222}, {field: "target.ip", left: "10.0.0.5", right: "10.0.0.6"}]"#,
+            #"[] [] [{field: "r.port", left: 22, right: 2222}]"#,
+            #"[{field: "port", left: 22, right: nil}, {field: "target", left: {ip: "10.0.0.5", port: 22}, right: nil}, {field: "extra", left: nil, right: 1}]"#,
+        ])
+        XCTAssertFalse(Rule.reads.contains("connections"), "diff read a property that is not a data field")
+        Rule.reads = []
+        lines = []
+        try LargeStack.run { Result { try interp.run(source: #"print(diff(a, b, only: ["name"]))"#) } }.get()
+        XCTAssertEqual(Rule.reads, ["name", "name"], "only: spares the other fields")
+        XCTAssertEqual(lines, ["[]"])
+    }
+
+    func testACollectionPrintsWithItsOwnColumnsWhenItHasThem() throws {
+        let view = NativeType(name: "gatewayView")
+        view.iterate = { _, _ in [.object(Gateway(name: "a", ips: ["203.0.113.10"]))] }
+        view.itemColumns = ["allocatedIPs", "name"]
+        var lines: [String] = []
+        var options = InterpreterOptions()
+        options.output = { lines.append($0) }
+        let interp = Interpreter(options: options)
+        interp.define("view", .object(NativeObject(type: view)))
+        try LargeStack.run { Result { try interp.run(source: "print(view)\nprint(list(view))") } }.get()
+        XCTAssertEqual(lines, ["ALLOCATEDIPS  NAME\n203.0.113.10  a", "NAME  LBENABLED\na     false"])
+    }
 }

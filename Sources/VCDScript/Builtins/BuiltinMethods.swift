@@ -294,10 +294,10 @@ enum BuiltinMethods {
         },
         m("sort", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "Sorts the list in place.") { v, a, ctx in
             let list = try mutableList(v, ctx)
-            list.items = try sortedItems(list.items, a, ctx); return .null
+            list.items = try sortedItems(list.items, a, ctx, call: "xs.sort"); return .null
         },
         m("sorted", [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted copy.") { v, a, ctx in
-            .list(ListRef(try sortedItems(l(v).items, a, ctx)))
+            .list(ListRef(try sortedItems(l(v).items, a, ctx, call: "xs.sorted")))
         },
         m("reversed", "A copy in reverse order.") { v, _, ctx in
             try ctx.charge(Cost.items(l(v).items.count))
@@ -318,17 +318,30 @@ enum BuiltinMethods {
         },
     ])
 
-    static func sortedItems(_ items: [Value], _ a: Arguments, _ ctx: CallContext) throws -> [Value] {
+    /// `call` names the sort as the script wrote it (`sorted(xs`, `xs.sort`), for the hint of
+    /// an error: objects have no order of their own, a key function gives them one.
+    static func sortedItems(_ items: [Value], _ a: Arguments, _ ctx: CallContext, call: String) throws -> [Value] {
         let reverse = try a.bool(1)
         try ctx.charge(Cost.sort(items.count))
         var keyed: [(Value, Value)]
-        if case .null = a[0] { keyed = items.map { ($0, $0) } } else {
+        let byKey: Bool
+        if case .null = a[0] { keyed = items.map { ($0, $0) }; byKey = false } else {
             let f = try a.callable(0)
             keyed = try items.map { (try ctx.call(f, [$0]), $0) }
+            byKey = true
         }
         try keyed.sort { x, y in
-            let c = try Ops.compare(x.0, y.0, at: ctx.range, vm: ctx.meter)
-            return reverse ? c > 0 : c < 0
+            do {
+                let c = try Ops.compare(x.0, y.0, at: ctx.range, vm: ctx.meter)
+                return reverse ? c > 0 : c < 0
+            } catch let e as ScriptError where e.kind == .type && e.hint == nil {
+                guard case .object(let o) = x.0, o.nativeType.undecidable == nil, case .object = y.0 else { throw e }
+                let open = call.hasSuffix(")") ? String(call.dropLast()) + ", " : call + "("
+                e.hint = byKey
+                    ? "the key function returned \(o.nativeType.name) objects; return one of their fields: \(open)key: fn(o) { o.name })"
+                    : "sort objects by a field: \(open)key: fn(o) { o.name })"
+                throw e
+            }
         }
         return keyed.map(\.1)
     }

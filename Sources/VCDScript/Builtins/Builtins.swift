@@ -8,6 +8,7 @@ enum Builtins {
         interp.define("yaml", .object(Namespaces.yaml))
         interp.define("base64", .object(Namespaces.base64))
         for f in Network.functions { interp.define(f) }
+        for f in Diff.functions { interp.define(f) }
         for f in Concurrency.functions { interp.define(f) }
     }
 
@@ -280,7 +281,7 @@ enum Builtins {
         f("sorted", [Parameter("items"), Parameter("key", default: .null), Parameter("reverse", default: .bool(false))], "A sorted list of the items.") { a, ctx in
             let sortArgs = try Arguments.bind(function: "sorted", params: [Parameter("key", default: .null), Parameter("reverse", default: .bool(false))],
                                               variadic: false, positional: [a[1], a[2]], named: [])
-            return .list(ListRef(try BuiltinMethods.sortedItems(try items(a[0], ctx, "sorted"), sortArgs, ctx)))
+            return .list(ListRef(try BuiltinMethods.sortedItems(try items(a[0], ctx, "sorted"), sortArgs, ctx, call: "sorted(xs)")))
         },
         f("min", nil, "The smallest of a list or of the arguments.") { a, ctx in try extreme(a, ctx, "min", -1) },
         f("max", nil, "The largest of a list or of the arguments.") { a, ctx in try extreme(a, ctx, "max", 1) },

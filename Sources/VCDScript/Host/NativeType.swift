@@ -12,6 +12,9 @@ public final class NativeType {
     public var iterate: ((NativeObject, CallContext) throws -> [Value])?
     /// Properties shown as columns when a list of these objects prints as a table.
     public var columns: [String] = []
+    /// For a collection (an iterable type): the columns of the table it prints as, when they are
+    /// not its items' own (a view over many parents adds the parent: `org.vms` shows each VM's vApp).
+    public var itemColumns: [String]?
     /// The properties that make up the object as data (its wire fields): what `json.encode`,
     /// `-o json` / `-o yaml` and `o.fields()` show. Nil: the table columns (else every property).
     public var dataFields: [String]?

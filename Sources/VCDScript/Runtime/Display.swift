@@ -45,11 +45,13 @@ public enum Display {
     /// `table`, with the rows and cells charged to the step limit when `vm` is given.
     static func table(_ v: Value, ctx: CallContext?, vm: Meter?) throws -> String? {
         var rows: [Value]
+        var itemColumns: [String]? = nil
         switch v {
         case .list(let l): rows = l.items
         case .object(let o):
             guard let it = o.nativeType.iterate, let ctx, let items = try? it(o, ctx) else { return nil }
             rows = items
+            itemColumns = o.nativeType.itemColumns
             if rows.isEmpty { return "(none)" }
         default: return nil
         }
@@ -70,8 +72,9 @@ public enum Display {
             case .object(let o) where !o.nativeType.columns.isEmpty:
                 guard let ctx else { return nil }
                 var r: [String: String] = [:]
-                try vm?.charge(Cost.values(o.nativeType.columns.count))
-                for c in o.nativeType.columns {
+                let shown = itemColumns ?? o.nativeType.columns
+                try vm?.charge(Cost.values(shown.count))
+                for c in shown {
                     if !columns.contains(c) { columns.append(c) }
                     let value = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }
                     r[c] = try value.map { try cell($0, vm: vm) } ?? ""
