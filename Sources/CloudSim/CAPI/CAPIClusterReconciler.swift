@@ -255,20 +255,25 @@ final class CAPIReconciler {
     /// record, so that the simulated CAPVCD reconciles it from now on. The objects stay as they are.
     func adopted(_ input: InfraInput, _ made: InfraMade) throws {
         guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name), !KO.deleting(cl), record(input.name) == nil else { return }
+        try saveRecord(newRecord(input, made, workloadCreated: KubeStore.cluster(tx, input.name) != nil))
+    }
+
+    /// The record of a cluster whose infrastructure is `made` in VCD.
+    func newRecord(_ input: InfraInput, _ made: InfraMade, workloadCreated: Bool) -> CAPIClusterRecord {
         var rec = CAPIClusterRecord(name: input.name, management: m, namespace: input.namespace, clusterUID: input.uid, user: input.credentials.user,
                                     orgId: made.site.orgId, orgName: made.site.orgName, vdcId: made.site.vdcId, vdcName: made.site.vdcName,
                                     networkId: made.site.networkId, networkName: made.site.networkName, gatewayId: made.site.gatewayId,
                                     segId: made.site.segId, vipSubnet: input.config05?.vipSubnet ?? input.vipSubnet, vip: made.lb.externalIP,
                                     vappId: made.vappId, poolId: made.lb.poolId.isEmpty ? nil : made.lb.poolId,
                                     vsId: made.lb.vsId.isEmpty ? nil : made.lb.vsId, rdeId: made.rdeId,
-                                    workloadCreated: KubeStore.cluster(tx, input.name) != nil, site: input.siteURL)
+                                    workloadCreated: workloadCreated, site: input.siteURL)
         if input.config05 != nil {
             rec.release = "0.5"
             rec.natRuleId = made.lb.natRuleId
             rec.internalVip = made.lb.internalIP
         }
         rec.userOrg = input.credentials.userOrg
-        try saveRecord(rec)
+        return rec
     }
 
     /// The infrastructure made in VCD (CAPVCDPass): the record, the VCDCluster ready with its
@@ -276,19 +281,7 @@ final class CAPIReconciler {
     func infrastructureMade(_ input: InfraInput, _ made: InfraMade) throws {
         guard let cl = KO.get(tx, m, CAPIRes.clusters, input.namespace, input.name), !KO.deleting(cl),
               let vc = KO.get(tx, m, CAPIRes.vcdClusters, input.namespace, refs(cl).infra) else { return }
-        var rec = CAPIClusterRecord(name: input.name, management: m, namespace: input.namespace, clusterUID: input.uid, user: input.credentials.user,
-                                    orgId: made.site.orgId, orgName: made.site.orgName, vdcId: made.site.vdcId, vdcName: made.site.vdcName,
-                                    networkId: made.site.networkId, networkName: made.site.networkName, gatewayId: made.site.gatewayId,
-                                    segId: made.site.segId, vipSubnet: input.config05?.vipSubnet ?? input.vipSubnet, vip: made.lb.externalIP,
-                                    vappId: made.vappId, poolId: made.lb.poolId, vsId: made.lb.vsId, rdeId: made.rdeId, workloadCreated: false,
-                                    site: input.siteURL)
-        if input.config05 != nil {
-            rec.release = "0.5"
-            rec.natRuleId = made.lb.natRuleId
-            rec.internalVip = made.lb.internalIP
-        }
-        rec.userOrg = input.credentials.userOrg
-        try saveRecord(rec)
+        try saveRecord(newRecord(input, made, workloadCreated: false))
         let endpoint: JSONValue = .object(["host": .string(made.lb.externalIP), "port": .int(6443)])
         var newVC = KO.merge(vc, ["spec": .object(input.config05 == nil ? ["controlPlaneEndpoint": endpoint, "rdeId": .string(made.rdeId)]
                                                   : ["controlPlaneEndpoint": endpoint])])

@@ -43,6 +43,11 @@ enum FileWrite {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw Failure(message: String(cString: strerror(errno))) }
         defer { close(fd) }
+        try writeAll(fd, text)
+    }
+
+    /// Writes every byte of `text` to `fd` (short writes and interrupted calls go on).
+    private static func writeAll(_ fd: Int32, _ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
             let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
@@ -63,15 +68,7 @@ enum FileWrite {
         defer { if !ok { unlink(tmp) } }
         do {
             defer { close(fd) }
-            var bytes = Array(text.utf8)[...]
-            while !bytes.isEmpty {
-                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(message: String(cString: strerror(errno)))
-                }
-                bytes = bytes.dropFirst(n)
-            }
+            try writeAll(fd, text)
             // The mode asked for (or kept) exactly, whatever the umask.
             if let mode, fchmod(fd, mode_t(mode)) != 0 { throw Failure(message: String(cString: strerror(errno))) }
             _ = fsync(fd)
