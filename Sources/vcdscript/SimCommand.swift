@@ -51,7 +51,10 @@ struct SimCommand: ParsableCommand {
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)
-            if let accessLog { sim.onRequestLogged = try AccessLogFile(path: accessLog).append }
+            if let accessLog {
+                let file = try AccessLogFile(path: accessLog)
+                sim.onRequestLogged = { file.append($0) }
+            }
             let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0, .kube: 0]
                 : [.vcd: port, .nsx: port + 1, .alb: port + 2, .kube: port + 3]
             var files: SimulatorTLSFiles?
