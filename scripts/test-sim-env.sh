@@ -22,7 +22,7 @@ for scheme in http https; do
     STATE="$W/state.sqlite"
     port=$PORT
     [ "$scheme" = https ] && port=$((PORT + 10))
-    if ! start_sim "$scheme" "$STATE" "$port" "$WORK/$scheme.log"; then failed=$((failed+1)); continue; fi
+    if ! start_sim "$scheme" "$STATE" "$port" "$WORK/$scheme.log" --access-log "$W/access.log"; then failed=$((failed+1)); continue; fi
     "$BIN" sim env --state "$STATE" >"$W/env.sh"
     check "$scheme: env names every service" 'grep -q "^export VCD_URL='"'"'$scheme://" "$W/env.sh" && grep -q "^export NSXT_MANAGER_HOST=" "$W/env.sh" && grep -q "^export AVI_CONTROLLER=" "$W/env.sh"'
     if [ "$scheme" = https ]; then
@@ -42,6 +42,8 @@ for scheme in http https; do
     check "$scheme: second run changes nothing" '! grep -Eq "^[+~-] " "$W/run2.txt" && grep -q "= unchanged" "$W/run2.txt"'
     check "$scheme: debug log reaches NSX" 'grep -q "/policy/api/v1/infra/tier-1s" "$W/debug.txt"'
     check "$scheme: no password in any output" '! grep -qF "$PW" "$W/run1.txt" "$W/run2.txt" "$W/debug.txt"'
+    check "$scheme: --access-log: one line per request, mode 0600" '[ "$(stat -c %a "$W/access.log")" = 600 ] && grep -Eq "^[0-9T:.-]+Z vcd POST /cloudapi/1.0.0/sessions(/provider)? 200 - [0-9]+ [^ ]+@[^ ]+ \"vcdscript" "$W/access.log" && grep -Eq " nsx (GET|PATCH) /policy/api/v1/infra/tier-1s" "$W/access.log"'
+    check "$scheme: --access-log holds no password" '! grep -qF "$PW" "$W/access.log" && ! grep -qi "authorization\|bearer" "$W/access.log"'
     stop_sim
 done
 echo "tests: $passed passed, $failed failed"
