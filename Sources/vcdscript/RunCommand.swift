@@ -98,6 +98,7 @@ enum Runner {
             FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8))
             return e.kind == .cancelled ? 130 : e.exitCode
         } catch let exit as ExitRequest {
+            if let m = exit.message { FileHandle.standardError.write(Data((m + "\n").utf8)) }
             return exit.code
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))

@@ -166,6 +166,7 @@ enum SpecHarness {
                 stderr = renderer.render(e); code = e.kind == .cancelled ? 130 : e.exitCode
             } catch let e as ExitRequest {
                 code = e.code
+                stderr = e.message ?? ""
             } catch {
                 stderr = "error: \(error)"; code = 70
             }

@@ -33,25 +33,44 @@ enum Builtins {
         NativeFunction(name, params: params, variadic: variadic, doc: doc, body)
     }
 
+    /// The text `print` and `eprint` write: the arguments separated by `sep` (default a space).
+    static func printed(_ a: Arguments, _ ctx: CallContext, _ fn: String) throws -> String {
+        var sep = " "
+        for (n, v) in a.named {
+            guard n == "sep" else {
+                throw ScriptError(.argument, "\(fn)() has no parameter named \(n)", hint: "its only named parameter is sep")
+            }
+            sep = try Formatter.str(v, vm: ctx.meter)
+        }
+        let format = ctx.interpreter.options.outputFormat
+        let text = try a.rest.map { v -> String in
+            if case .string(let s) = v { return s }
+            return try Display.render(v, format: format, ctx: ctx, charged: true)
+        }.joined(separator: sep)
+        try ctx.charge(Cost.bytes(text.utf8.count))
+        return text
+    }
+
     // MARK: core
 
     static let core: [NativeFunction] = [
         f("print", nil, "Prints its arguments separated by spaces (secrets as ********).") { a, ctx in
-            var sep = " "
-            for (n, v) in a.named {
-                guard n == "sep" else {
-                    throw ScriptError(.argument, "print() has no parameter named \(n)", hint: "its only named parameter is sep")
-                }
-                sep = try Formatter.str(v, vm: ctx.meter)
-            }
-            let format = ctx.interpreter.options.outputFormat
-            let text = try a.rest.map { v -> String in
-                if case .string(let s) = v { return s }
-                return try Display.render(v, format: format, ctx: ctx, charged: true)
-            }.joined(separator: sep)
-            try ctx.charge(Cost.bytes(text.utf8.count))
-            ctx.interpreter.options.output(text)
+            ctx.interpreter.options.output(try printed(a, ctx, "print"))
             return .null
+        },
+        f("eprint", nil, "Prints its arguments to standard error, as print does (secrets as ********): for messages that are not the script's output.") { a, ctx in
+            ctx.interpreter.options.errorOutput(try printed(a, ctx, "eprint"))
+            return .null
+        },
+        f("fail", [Parameter("message"), Parameter("code", default: .int(1))],
+          "Ends the run: the message on standard error, no traceback, and exit code `code` (1 to 255).") { a, ctx in
+            let code = try a.int(1)
+            guard (1...255).contains(code) else {
+                throw ScriptError(.value, "fail(): code must be an exit code from 1 to 255, not \(code)", hint: "exit(0) ends a run that succeeded")
+            }
+            let message: String
+            if case .string(let s) = a[0] { message = s } else { message = try Display.render(a[0], format: .text, ctx: ctx, charged: true) }
+            throw ExitRequest(code: Int32(code), message: message)
         },
         f("type", [Parameter("value")], "The type name of a value: \"int\", \"list\", \"gateway\"...") { a, _ in .string(a[0].typeName) },
         f("repr", [Parameter("value")], "The value as the REPL shows it, with quotes around strings.") { a, ctx in .string(try Formatter.repr(a[0], vm: ctx.meter)) },
@@ -370,9 +389,15 @@ enum Builtins {
     ]
 }
 
-/// Thrown by `exit(code)`; the runner turns it into the process exit code.
+/// Thrown by `exit(code)` and `fail(message, code:)`; the runner turns it into the process exit
+/// code, after writing the message (if any) to standard error, without a traceback.
 public struct ExitRequest: Error {
     public let code: Int32
+    public let message: String?
+    public init(code: Int32, message: String? = nil) {
+        self.code = code
+        self.message = message
+    }
 }
 
 enum Paths {

@@ -12,6 +12,8 @@ public struct InterpreterOptions {
     public var maxSteps: Int? = nil
     /// Where `print` writes; standard output by default.
     public var output: (String) -> Void = { s in FileHandle.standardOutput.write((s + "\n").data(using: .utf8)!) }
+    /// Where `eprint` writes; standard error by default.
+    public var errorOutput: (String) -> Void = { s in FileHandle.standardError.write((s + "\n").data(using: .utf8)!) }
     /// Asked every few thousand steps and while natives wait: true cancels the run (Ctrl-C).
     public var interruptCheck: (() -> Bool)? = nil
     /// How `print` shows values that are not strings.

@@ -98,6 +98,7 @@ final class REPLSession {
         } catch let e as ScriptError {
             printer.error(e)
         } catch let exit as ExitRequest {
+            if let m = exit.message { printer.problem(m) }
             return .exit(exit.code)
         } catch {
             printer.problem("\(error)")
@@ -217,6 +218,7 @@ final class REPLSession {
         } catch let e as ScriptError {
             printer.error(e)
         } catch let exit as ExitRequest {
+            if let m = exit.message { printer.problem(m) }
             return .exit(exit.code)
         } catch {
             printer.problem("\(error)")

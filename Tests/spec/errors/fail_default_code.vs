@@ -1,0 +1,3 @@
+fail("stopped")
+# expect error: stopped
+# expect exit: 1
