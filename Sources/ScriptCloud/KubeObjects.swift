@@ -303,7 +303,8 @@ enum KubeObjectsBridge {
         let objects = kind.objects
         let v = collection(KubeTypes.secrets, element: "secret", kube: k, namespace: ns, objects: objects, elementType: KubeTypes.secret,
             ensure: { a in
-                guard let data = try stringMap(a, "data") else { throw ScriptError(.argument, "ensure() is missing argument data (a map key → value; use secret(...) for values)") }
+                // Left out, the keys there stay (a new secret is made empty).
+                let data = try stringMap(a, "data") ?? [:]
                 let r = try kind.ensure(name: try a.string(0), namespace: try a.optString("namespace"), data: data, type: try a.optString("type"))
                 return w(r.value, r.planned)
             }, delete: true, rebuild: { secrets(k, $0) })
@@ -318,7 +319,8 @@ enum KubeObjectsBridge {
         let w = wrap(KubeTypes.configMap, k)
         return collection(KubeTypes.configMaps, element: "config map", kube: k, namespace: ns, objects: kind.objects, elementType: KubeTypes.configMap,
             ensure: { a in
-                guard let data = try stringMap(a, "data") else { throw ScriptError(.argument, "ensure() is missing argument data (a map key → value)") }
+                // Left out, the keys there stay (a new config map is made empty).
+                let data = try stringMap(a, "data") ?? [:]
                 let r = try kind.ensure(name: try a.string(0), namespace: try a.optString("namespace"), data: data)
                 return w(r.value, r.planned)
             }, delete: true, rebuild: { configMaps(k, $0) })

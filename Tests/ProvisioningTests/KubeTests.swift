@@ -150,6 +150,32 @@ final class KubeTests: XCTestCase {
         XCTAssertEqual(k.recorder.writes, [])
     }
 
+    /// `ensure` on Kubernetes objects that exist changes only what it is given: each kind ensured
+    /// with its name alone sends no write.
+    func testEnsureWithOmittedArgumentsChangesNothingOnEachKubeKind() throws {
+        let k = try KubeHarness()
+        _ = try k.run("""
+            let k = kube.connect(kubeconfig: KC)
+            k.namespaces.ensure(name: "shop", labels: {team: "web"})
+            k.deployments.ensure(name: "web", namespace: "shop", image: "nginx:1.27", replicas: 3, port: 8080, env: {MODE: "prod"}, labels: {tier: "front"})
+            k.services.ensure(name: "web", namespace: "shop", port: 80, targetPort: 8080, selector: {app: "web"}, type: "LoadBalancer")
+            k.configMaps.ensure(name: "web", namespace: "shop", data: {a: "1"})
+            k.secrets.ensure(name: "web", namespace: "shop", data: {token: "s3cr3t"})
+            """)
+        k.recorder.reset()
+        let out = try k.run("""
+            let k = kube.connect(kubeconfig: KC)
+            k.namespaces.ensure(name: "shop")
+            k.deployments.ensure(name: "web", namespace: "shop")
+            k.services.ensure(name: "web", namespace: "shop")
+            k.configMaps.ensure(name: "web", namespace: "shop")
+            k.secrets.ensure(name: "web", namespace: "shop")
+            """)
+        XCTAssertEqual(k.recorder.writes, [], out.joined(separator: "\n"))
+        XCTAssertEqual(out.filter { $0.hasPrefix("+") || $0.hasPrefix("~") || $0.hasPrefix("-") }, [], out.joined(separator: "\n"))
+        XCTAssertEqual(out.filter { $0.hasPrefix("= unchanged") }.count, 5, out.joined(separator: "\n"))
+    }
+
     func testExposeCreatesAServiceSelectingTheDeploymentsPods() throws {
         let k = try KubeHarness()
         let script = """

@@ -29,6 +29,39 @@ final class RunbookTests: XCTestCase {
         XCTAssertEqual(h.sim.count(kind: "natRule"), 1)
     }
 
+    /// `ensure` on what exists changes only what it is given: each kind ensured with its name
+    /// alone (and what locates it) is `= unchanged` and sends no write, whatever it was made with.
+    func testEnsureWithOmittedArgumentsChangesNothingOnEachKind() throws {
+        let h = try SimHarness()
+        _ = try h.run("", file: runbook)
+        _ = try h.run("""
+            let gw = cloud.org("xav_lab").vdc("t-tenant").gateway("gw-capvcd")
+            gw.pools.ensure(name: "web-pool", members: ["192.168.10.20", "192.168.10.21"], port: 8080, algorithm: "LEAST_CONNECTIONS", description: "web")
+            gw.virtualServices.ensure(name: "web-vs", pool: "web-pool", vip: gw.freeIPs[0], port: 80)
+            gw.nat.ensure(name: "ssh-node", type: "DNAT", external: gw.allocatedIPs[1], externalPort: 2222, internal: "192.168.10.10", internalPort: 22,
+                          application: "SSH", firewallMatch: "MATCH_EXTERNAL_ADDRESS", priority: 10, logging: true, description: "ssh to a node")
+            cloud.org("xav_lab").catalogs.ensure(name: "kept", description: "a catalog")
+            """)
+        let writes = h.sim.counters.writes
+        let out = try h.run("""
+            let vdc = cloud.org("xav_lab").vdc("t-tenant")
+            let gw = vdc.gateway("gw-capvcd")
+            vdc.gateways.ensure(name: "gw-capvcd")
+            vdc.networks.ensure(name: "capvcd-192.168.10.0", gateway: gw)
+            gw.nat.ensure(name: "snat-capvcd-nodes")
+            gw.nat.ensure(name: "ssh-node")
+            gw.serviceEngineGroups.ensure(name: "seg-tenant")
+            gw.pools.ensure(name: "web-pool")
+            gw.virtualServices.ensure(name: "web-vs")
+            cloud.org("xav_lab").catalogs.ensure(name: "kept")
+            """)
+        let lines = out + h.output
+        XCTAssertEqual(h.sim.counters.writes, writes, lines.joined(separator: "\n"))
+        let changes = lines.filter { $0.hasPrefix("+") || $0.hasPrefix("~") || $0.hasPrefix("-") }
+        XCTAssertEqual(changes, [], lines.joined(separator: "\n"))
+        XCTAssertEqual(Set(lines.filter { $0.hasPrefix("= unchanged") }).count, 8, lines.joined(separator: "\n"))
+    }
+
     func testPlanOnAFreshSimulatorWritesNothing() throws {
         let h = try SimHarness()
         let out = try h.run("", mode: .plan, file: runbook)
