@@ -9,8 +9,8 @@ import Foundation
 /// bootstrap `guestinfo.*` ExtraConfig, powered on; VMs and vApp powered off and deleted.
 extension CAPVCDClient {
     static let xmlVersionAccept = "application/*+xml"
-    static let vcloudNS = "http://www.vmware.com/vcloud/v1.5"
-    static let ovfNS = "http://schemas.dmtf.org/ovf/envelope/1"
+    static let vcloudNS = VCDXMLNamespace.vcloud
+    static let ovfNS = VCDXMLNamespace.ovf
 
     static func uuid(_ id: String) -> String { String(id.split(separator: ":").last ?? Substring(id)) }
 

@@ -12,12 +12,12 @@ extension XMLTree {
 
 /// Namespaces and media types of the legacy XML API (vcd-wire.md §3.3).
 enum XNS {
-    static let vcloud = "http://www.vmware.com/vcloud/v1.5"
-    static let ovf = "http://schemas.dmtf.org/ovf/envelope/1"
-    static let vmw = "http://www.vmware.com/schema/ovf"
-    static let xsi = "http://www.w3.org/2001/XMLSchema-instance"
-    static let rasd = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData"
-    static let vssd = "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData"
+    static let vcloud = VCDXMLNamespace.vcloud
+    static let ovf = VCDXMLNamespace.ovf
+    static let vmw = VCDXMLNamespace.vmw
+    static let xsi = VCDXMLNamespace.xsi
+    static let rasd = VCDXMLNamespace.rasd
+    static let vssd = VCDXMLNamespace.vssd
     /// Root attributes declaring every namespace a VCD body may use.
     static let all = "xmlns=\"\(vcloud)\" xmlns:ovf=\"\(ovf)\" xmlns:vmw=\"\(vmw)\" xmlns:xsi=\"\(xsi)\" xmlns:rasd=\"\(rasd)\" xmlns:vssd=\"\(vssd)\""
     static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"

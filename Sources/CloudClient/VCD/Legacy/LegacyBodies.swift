@@ -4,9 +4,9 @@ import Foundation
 /// The request bodies the client writes on the legacy API (vcd-wire.md §7, §8), with every value
 /// escaped. Namespaces as VCD declares them (§3.3).
 public enum LegacyBodies {
-    static let vcloud = "http://www.vmware.com/vcloud/v1.5"
-    static let ovf = "http://schemas.dmtf.org/ovf/envelope/1"
-    static let vmw = "http://www.vmware.com/schema/ovf"
+    static let vcloud = VCDXMLNamespace.vcloud
+    static let ovf = VCDXMLNamespace.ovf
+    static let vmw = VCDXMLNamespace.vmw
     static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     private static func e(_ s: String) -> String { XMLText.escape(s) }
 
