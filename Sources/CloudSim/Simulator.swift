@@ -140,6 +140,13 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
+    /// The tenant org a session goes to when none is named: the org of the first tenant user of
+    /// the world (users are kept in the order they were made, so a seeded world answers its
+    /// seed's tenant org). Nil when the world has no tenant user.
+    public var defaultTenantOrg: String? {
+        personas.first { !$0.provider }?.org
+    }
+
     /// The first accounts of the NSX-T Manager and of the ALB controller (`admin`, as both products
     /// name it), with the provider persona's password (for `sim status` and `sim env`).
     public var servicePersonas: [Persona] {

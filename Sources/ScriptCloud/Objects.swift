@@ -116,7 +116,10 @@ enum Objects {
             find: { n in try k.find(n).map { wrap($0, false) } },
             ensure: { a in
                 let r = try k.ensure(PoolSpec(name: try a.string(0), members: try a.optStrings("members"), port: try a.optInt("port"),
-                                              algorithm: try a.optString("algorithm"), description: try a.optString("description")))
+                                              algorithm: try a.optString("algorithm"), description: try a.optString("description"),
+                                              enabled: try a.optBool("enabled"), healthMonitors: try a.optStrings("healthMonitors"),
+                                              persistence: try a.optString("persistence"), persistenceValue: try a.optString("persistenceValue"),
+                                              gracefulTimeoutMinutes: try a.optMinutes("gracefulTimeout"), passiveMonitoring: try a.optBool("passiveMonitoring")))
                 return wrap(r.value, r.planned)
             },
             delete: { n in try k.delete(n) }))
@@ -133,7 +136,8 @@ enum Objects {
                 if case .object(let o) = a["pool"], let r = o as? Ref<LoadBalancerPool> { pool = r.value.name } else { pool = try a.optString("pool") }
                 let r = try k.ensure(VirtualServiceSpec(name: try a.string(0), pool: pool, serviceEngineGroup: try a.optString("serviceEngineGroup"),
                                                         vip: try a.optString("vip"), port: try a.optInt("port"), type: try a.optString("type"),
-                                                        enabled: try a.optBool("enabled")))
+                                                        enabled: try a.optBool("enabled"), description: try a.optString("description"),
+                                                        ports: try a.optPorts("ports"), certificate: try a.optString("certificate")))
                 return wrap(r.value, r.planned)
             },
             delete: { n in try k.delete(n) }))

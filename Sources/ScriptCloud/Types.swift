@@ -40,11 +40,19 @@ enum Types {
                        Parameter("reservationType", default: .null, doc: "DEDICATED (default) or SHARED"), Parameter("description", default: .null)])
     static let pools = Collections.type("pools", element: "pool", doc: "Load balancer pools of an edge gateway.",
         ensureParams: [Parameter("name"), Parameter("members", default: .null, doc: "addresses, \"ip\" or \"ip:port\""),
-                       Parameter("port", default: .null), Parameter("algorithm", default: .null), Parameter("description", default: .null)])
+                       Parameter("port", default: .null), Parameter("algorithm", default: .null, doc: "LEAST_CONNECTIONS (default), ROUND_ROBIN, CONSISTENT_HASH, ..."),
+                       Parameter("description", default: .null), Parameter("enabled", default: .null),
+                       Parameter("healthMonitors", default: .null, doc: "types: HTTP, HTTPS, TCP, UDP, PING"),
+                       Parameter("persistence", default: .null, doc: "CLIENT_IP, HTTP_COOKIE, CUSTOM_HTTP_HEADER, APP_COOKIE, TLS"),
+                       Parameter("persistenceValue", default: .null, doc: "the cookie or header name"),
+                       Parameter("gracefulTimeout", default: .null, doc: "minutes a disabled member drains: 5m, -1 for ever"),
+                       Parameter("passiveMonitoring", default: .null)])
     static let virtualServices = Collections.type("virtualServices", element: "virtual service", doc: "Virtual services of an edge gateway.",
         ensureParams: [Parameter("name"), Parameter("pool", default: .null), Parameter("vip", default: .null), Parameter("port", default: .null),
                        Parameter("type", default: .null, doc: "L4 (default), HTTP, HTTPS, L4_TLS"),
-                       Parameter("serviceEngineGroup", default: .null, doc: "default: the first assigned"), Parameter("enabled", default: .null)])
+                       Parameter("serviceEngineGroup", default: .null, doc: "default: the first assigned"), Parameter("enabled", default: .null),
+                       Parameter("description", default: .null), Parameter("ports", default: .null, doc: "443, \"8000-8010\" or a list; instead of port"),
+                       Parameter("certificate", default: .null, doc: "HTTPS / L4_TLS: certificate library alias")])
     static let networks = Collections.type("networks", element: "network", doc: "Org VDC networks (segments) of a VDC.",
         ensureParams: [Parameter("name"), Parameter("gateway", default: .null, doc: "edge gateway (object or name); none: isolated"),
                        Parameter("cidr", default: .null, doc: "gateway address/prefix, e.g. 10.0.10.1/24"),
@@ -256,6 +264,14 @@ enum Types {
             V.list((r.value.members ?? []).map { "\($0.ipAddress ?? ""):\($0.port ?? r.value.defaultPort ?? 0)" }) },
         Field<LoadBalancerPool>("memberCount", "How many members.") { r, _ in V.i(r.value.memberCount ?? r.value.members?.count) },
         Field<LoadBalancerPool>("health", "UP, DOWN, ...", known: false) { r, _ in V.s(r.value.healthStatus) },
+        Field<LoadBalancerPool>("description", "Its description.") { r, _ in V.s(r.value.description) },
+        Field<LoadBalancerPool>("enabled", "Whether it takes traffic.") { r, _ in V.b(r.value.enabled) },
+        Field<LoadBalancerPool>("healthMonitors", "Active health monitor types (HTTP, TCP, ...).") { r, _ in
+            V.list((r.value.healthMonitors ?? []).compactMap(\.type)) },
+        Field<LoadBalancerPool>("persistence", "Session persistence type, or nil.") { r, _ in V.s(r.value.persistenceProfile?.type) },
+        Field<LoadBalancerPool>("persistenceValue", "The persistence cookie or header name.") { r, _ in V.s(r.value.persistenceProfile?.value) },
+        Field<LoadBalancerPool>("gracefulTimeout", "Minutes a disabled member drains (-1: for ever).") { r, _ in V.i(r.value.gracefulTimeoutPeriod) },
+        Field<LoadBalancerPool>("passiveMonitoring", "Members marked down on failed live traffic.") { r, _ in V.b(r.value.passiveMonitoringEnabled) },
     ], nameOf: { $0.name })
 
     static let virtualService = defineType("virtualService", doc: "A load balancer virtual service.",
@@ -268,6 +284,11 @@ enum Types {
         Field<VirtualService>("pool", "The pool's name.") { r, _ in V.s(r.value.loadBalancerPoolRef?.name) },
         Field<VirtualService>("serviceEngineGroup", "The SEG's name.") { r, _ in V.s(r.value.serviceEngineGroupRef?.name) },
         Field<VirtualService>("health", "UP, DOWN, PENDING, ...", known: false) { r, _ in V.s(r.value.healthStatus) },
+        Field<VirtualService>("description", "Its description.") { r, _ in V.s(r.value.description) },
+        Field<VirtualService>("enabled", "Whether it serves.") { r, _ in V.b(r.value.enabled) },
+        Field<VirtualService>("ports", "Service ports, \"443\" or \"8000-8010\".") { r, _ in
+            V.list((r.value.servicePorts ?? []).map { LoadBalancerRules.PortRange(start: $0.portStart ?? 0, end: $0.portEnd ?? $0.portStart ?? 0).text }) },
+        Field<VirtualService>("certificate", "The certificate library alias it presents (HTTPS, L4_TLS).") { r, _ in V.s(r.value.certificateRef?.name) },
     ], nameOf: { $0.name })
 
     static let network = defineType("network", doc: "An org VDC network (NSX-T segment).",

@@ -119,8 +119,8 @@ final class CloudWiring {
     /// The host name that means "the embedded simulator's Kubernetes API" in a kubeconfig.
     static let embeddedKubeHost = "kube.sim.test"
 
-    /// The embedded simulator's engine: the tenant org admin of `xav_lab` and the System
-    /// administrator side by side (the lab's runbooks need both).
+    /// The embedded simulator's engine: a tenant org admin (of `VCD_ORG`, or the world's default
+    /// tenant org) and the System administrator side by side (the lab's runbooks need both).
     func simulatorEngine(options: EngineOptions, request: ConnectRequest? = nil) throws -> Engine {
         let sim = try openSimulator()
         var options = options
@@ -128,7 +128,7 @@ final class CloudWiring {
         let transport = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, retry: options.retry, debugSink: options.debugSink, clock: sim.clock)
         let personas = sim.personas
         for p in personas { SecretRedactor.shared.register(p.password) }
-        let org = request?.org ?? env["VCD_ORG"].flatMap { $0.isEmpty ? nil : $0 } ?? "xav_lab"
+        let org = request?.org ?? env["VCD_ORG"].flatMap { $0.isEmpty ? nil : $0 } ?? sim.defaultTenantOrg ?? "System"
         let user = request?.user ?? "administrator"
         var r = ConnectRequest()
         r.org = org

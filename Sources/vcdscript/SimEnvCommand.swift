@@ -11,7 +11,7 @@ extension SimCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print export lines for VCD_*, NSXT_* and AVI_* that target `sim serve` (eval \"$(vcdscript sim env)\").")
         @OptionGroup var state: StateOptions
-        @Option(help: "The tenant org of the VCD_* session.") var org: String = "xav_lab"
+        @Option(help: "The tenant org of the VCD_* session (default: the simulator's first tenant org).") var org: String?
         @Option(help: "The tenant user of the VCD_* session.") var user: String = "administrator"
 
         func run() throws {
@@ -21,6 +21,7 @@ extension SimCommand {
                 throw ValidationError("the simulator at \(state.path) is not being served; start it with: vcdscript sim serve --state \(state.path)")
             }
             let personas = sim.personas
+            let org = self.org ?? sim.defaultTenantOrg ?? "System"
             guard let tenant = personas.first(where: { $0.org == org && $0.user == user }) else {
                 let known = personas.map { "\($0.user)@\($0.org)" }.joined(separator: ", ")
                 throw ValidationError("the simulator has no persona \(user)@\(org) (it has \(known))")

@@ -17,111 +17,142 @@ struct ALBSEGRecord: Codable {
 enum ALBRoutes: RouteFamily {
     static let version = "22.1.3"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.post("/login", .open, "ALB_LOGIN", effect: .auth) { ctx in
-            let (user, password) = credentials(ctx.request)
-            guard let user, let password, ProviderCredentials.check(ctx.state, user: user, password: password) else {
-                return err(401, "Invalid credentials")
-            }
-            purgeExpiredSessions(ctx)
-            let sid = hex(16), csrf = hex(16)
-            // The cookies leave in this answer only; the state keeps their digests.
-            let digest = SecretDigest.token(sid)
-            try ctx.write.insert(kind: Kind.albSession, id: digest, name: user,
-                                 ALBSessionRecord(id: digest, csrftokenDigest: SecretDigest.token(csrf), user: user))
-            var h = HTTPHeaderFields()
-            h.add("Set-Cookie", "csrftoken=\(csrf); Path=/; SameSite=Lax")
-            h.add("Set-Cookie", "sessionid=\(sid); Path=/; HttpOnly; SameSite=Lax")
-            return ProviderCredentials.encode(.object([
-                "user": .object(["username": .string(user), "name": .string(user), "is_superuser": .bool(true), "local": .bool(true)]),
-                "version": .object(["Version": .string(version), "build": .int(9051), "Tag": .string("\(version)-9051"),
-                                    "min_version": .string("15.2"), "ProductName": .string("Avi Cloud Controller")]),
-                "session_cookie_name": .string("sessionid"),
-                "controller": .object(["api_idle_timeout": .int(Int(idleTimeout / 60))]),
-            ]), headers: h)
-        }
-        t.post("/logout", .open, "ALB_LOGOUT", effect: .auth) { ctx in
-            guard let s = session(ctx) else { return err(401, "Authentication credentials were not provided.") }
-            if let denied = csrf(ctx, s) { return denied }
-            ctx.write.delete(s.id)
-            var h = HTTPHeaderFields()
-            h.add("Set-Cookie", "sessionid=; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
-            h.add("Set-Cookie", "csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
-            return HTTPResponseMessage(status: 200, headers: h)
-        }
+        t.post("/login", .open, "ALB_LOGIN", effect: .auth, login)
+        t.post("/logout", .open, "ALB_LOGOUT", effect: .auth, logout)
 
         let seg = "/api/serviceenginegroup"
-        t.get(seg, .open, "ALB_SEG_LIST") { ctx in
-            if let denied = reader(ctx) { return denied }
-            return try collection(ctx, ctx.state.all(Kind.albImportableSEG).map { try renderSEG(ctx, $0) })
-        }
-        t.get("\(seg)/{uuid}", .open, "ALB_SEG_VIEW") { ctx in
-            if let denied = reader(ctx) { return denied }
-            guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
-            return ProviderCredentials.encode(try renderSEG(ctx, o))
-        }
-        t.post(seg, .open, "ALB_SEG_CREATE") { ctx in
-            if let denied = writer(ctx) { return denied }
-            guard case .object(var input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
-                return err(400, "Invalid JSON body.")
-            }
-            guard case .string(let name)? = input["name"], !name.isEmpty else { return err(400, "Field name is required.") }
-            let cloudID: String
-            switch cloudOf(ctx, input["cloud_ref"]) {
-            case .success(let c): cloudID = c
-            case .failure(let e): return err(400, e.message)
-            }
-            if ctx.state.children(Kind.albImportableSEG, of: cloudID).contains(where: { $0.name == name }) {
-                return err(409, "Service Engine Group with this Name, Tenant and Cloud already exist.")
-            }
-            if let bad = validate(input) { return err(400, bad) }
-            let uuid = "serviceenginegroup-\(UUID().uuidString.lowercased())"
-            for k in ["uuid", "url", "cloud_ref", "tenant_ref", "_last_modified"] { input[k] = nil }
-            let rec = record(id: uuid, name: name, avi: input)
-            let o = try ctx.write.insert(kind: Kind.albImportableSEG, id: uuid, parent: cloudID, name: name, rec)
-            return ProviderCredentials.encode(try renderSEG(ctx, o), status: 201)
-        }
-        t.put("\(seg)/{uuid}", .open, "ALB_SEG_UPDATE") { ctx in
-            if let denied = writer(ctx) { return denied }
-            guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
-            guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
-                return err(400, "Invalid JSON body.")
-            }
-            return try replaceSEG(ctx, o, with: input)
-        }
-        t.patch("\(seg)/{uuid}", .open, "ALB_SEG_PATCH") { ctx in
-            if let denied = writer(ctx) { return denied }
-            guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
-            guard let body = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else { return err(400, "Invalid JSON body.") }
-            guard case .object(let current) = try renderSEG(ctx, o) else { return err(500, "bad state") }
-            switch ALBPatch.apply(body, to: current) {
-            case .success(let patched): return try replaceSEG(ctx, o, with: patched)
-            case .failure(let e): return err(400, e.message)
-            }
-        }
-        t.delete("\(seg)/{uuid}", .open, "ALB_SEG_DELETE") { ctx in
-            if let denied = writer(ctx) { return denied }
-            guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
-            if let imported = ctx.state.all(Kind.serviceEngineGroup).first(where: { $0.json.value(at: "serviceEngineGroupBacking.backingId")?.stringValue == o.id }) {
-                return err(403, "Cannot delete, object is referred by: ['VCD ServiceEngineGroup \(imported.name)']")
-            }
-            ctx.write.delete(o.id)
-            return HTTPResponseMessage(status: 204)
-        }
+        t.get(seg, .open, "ALB_SEG_LIST", listGroups)
+        t.get("\(seg)/{uuid}", .open, "ALB_SEG_VIEW", showGroup)
+        t.post(seg, .open, "ALB_SEG_CREATE", createGroup)
+        t.put("\(seg)/{uuid}", .open, "ALB_SEG_UPDATE", replaceGroup)
+        t.patch("\(seg)/{uuid}", .open, "ALB_SEG_PATCH", patchGroup)
+        t.delete("\(seg)/{uuid}", .open, "ALB_SEG_DELETE", deleteGroup)
 
         // Read-only collections of what exists (VCD side objects seen from the controller).
         for (name, render) in [("cloud", renderCloud), ("pool", renderPool), ("virtualservice", renderVS), ("vsvip", renderVsVip)]
             as [(String, (RequestContext) -> [JSONValue])] {
-            t.get("/api/\(name)", .open, "ALB_\(name.uppercased())_LIST") { ctx in
-                if let denied = reader(ctx) { return denied }
-                return try collection(ctx, render(ctx))
-            }
-            t.get("/api/\(name)/{uuid}", .open, "ALB_\(name.uppercased())_VIEW") { ctx in
-                if let denied = reader(ctx) { return denied }
-                guard let o = render(ctx).first(where: { $0["uuid"]?.stringValue == ctx.param("uuid") }) else { return notFound() }
-                return ProviderCredentials.encode(o)
-            }
+            t.get("/api/\(name)", .open, "ALB_\(name.uppercased())_LIST") { try listObjects($0, render) }
+            t.get("/api/\(name)/{uuid}", .open, "ALB_\(name.uppercased())_VIEW") { try showObject($0, render) }
         }
+    }
+
+    /// POST /login: checks the provider credentials and answers with the `sessionid` and `csrftoken` cookies (only their digests are stored).
+    static func login(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (user, password) = credentials(ctx.request)
+        guard let user, let password, ProviderCredentials.check(ctx.state, user: user, password: password) else {
+            return err(401, "Invalid credentials")
+        }
+        purgeExpiredSessions(ctx)
+        let sid = hex(16), csrf = hex(16)
+        // The cookies leave in this answer only; the state keeps their digests.
+        let digest = SecretDigest.token(sid)
+        try ctx.write.insert(kind: Kind.albSession, id: digest, name: user,
+                             ALBSessionRecord(id: digest, csrftokenDigest: SecretDigest.token(csrf), user: user))
+        var h = HTTPHeaderFields()
+        h.add("Set-Cookie", "csrftoken=\(csrf); Path=/; SameSite=Lax")
+        h.add("Set-Cookie", "sessionid=\(sid); Path=/; HttpOnly; SameSite=Lax")
+        return ProviderCredentials.encode(.object([
+            "user": .object(["username": .string(user), "name": .string(user), "is_superuser": .bool(true), "local": .bool(true)]),
+            "version": .object(["Version": .string(version), "build": .int(9051), "Tag": .string("\(version)-9051"),
+                                "min_version": .string("15.2"), "ProductName": .string("Avi Cloud Controller")]),
+            "session_cookie_name": .string("sessionid"),
+            "controller": .object(["api_idle_timeout": .int(Int(idleTimeout / 60))]),
+        ]), headers: h)
+    }
+
+    /// POST /logout: ends the session of the cookie (CSRF-checked like any write).
+    static func logout(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        guard let s = session(ctx) else { return err(401, "Authentication credentials were not provided.") }
+        if let denied = csrf(ctx, s) { return denied }
+        ctx.write.delete(s.id)
+        var h = HTTPHeaderFields()
+        h.add("Set-Cookie", "sessionid=; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
+        h.add("Set-Cookie", "csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/")
+        return HTTPResponseMessage(status: 200, headers: h)
+    }
+
+    /// GET the controller's service engine groups.
+    static func listGroups(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = reader(ctx) { return denied }
+        return try collection(ctx, ctx.state.all(Kind.albImportableSEG).map { try renderSEG(ctx, $0) })
+    }
+
+    /// GET one service engine group.
+    static func showGroup(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = reader(ctx) { return denied }
+        guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
+        return ProviderCredentials.encode(try renderSEG(ctx, o))
+    }
+
+    /// POST: a service engine group on a cloud of the controller; it becomes importable in VCD.
+    static func createGroup(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = writer(ctx) { return denied }
+        guard case .object(var input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
+            return err(400, "Invalid JSON body.")
+        }
+        guard case .string(let name)? = input["name"], !name.isEmpty else { return err(400, "Field name is required.") }
+        let cloudID: String
+        switch cloudOf(ctx, input["cloud_ref"]) {
+        case .success(let c): cloudID = c
+        case .failure(let e): return err(400, e.message)
+        }
+        if ctx.state.children(Kind.albImportableSEG, of: cloudID).contains(where: { $0.name == name }) {
+            return err(409, "Service Engine Group with this Name, Tenant and Cloud already exist.")
+        }
+        if let bad = validate(input) { return err(400, bad) }
+        let uuid = "serviceenginegroup-\(UUID().uuidString.lowercased())"
+        for k in ["uuid", "url", "cloud_ref", "tenant_ref", "_last_modified"] { input[k] = nil }
+        let rec = record(id: uuid, name: name, avi: input)
+        let o = try ctx.write.insert(kind: Kind.albImportableSEG, id: uuid, parent: cloudID, name: name, rec)
+        return ProviderCredentials.encode(try renderSEG(ctx, o), status: 201)
+    }
+
+    /// PUT: replaces a service engine group's settings.
+    static func replaceGroup(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = writer(ctx) { return denied }
+        guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
+        guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
+            return err(400, "Invalid JSON body.")
+        }
+        return try replaceSEG(ctx, o, with: input)
+    }
+
+    /// PATCH (Avi's add / replace / delete form) a service engine group.
+    static func patchGroup(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = writer(ctx) { return denied }
+        guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
+        guard let body = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else { return err(400, "Invalid JSON body.") }
+        guard case .object(let current) = try renderSEG(ctx, o) else { return err(500, "bad state") }
+        switch ALBPatch.apply(body, to: current) {
+        case .success(let patched): return try replaceSEG(ctx, o, with: patched)
+        case .failure(let e): return err(400, e.message)
+        }
+    }
+
+    /// DELETE a service engine group: refused (403, as Avi does) while VCD has it imported.
+    static func deleteGroup(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = writer(ctx) { return denied }
+        guard let o = ctx.state.get(ctx.param("uuid"), kind: Kind.albImportableSEG) else { return notFound() }
+        if let imported = ctx.state.records(Kind.serviceEngineGroup, as: ServiceEngineGroup.self).first(where: { $0.record.serviceEngineGroupBacking?.backingId == o.id })?.object {
+            return err(403, "Cannot delete, object is referred by: ['VCD ServiceEngineGroup \(imported.name)']")
+        }
+        ctx.write.delete(o.id)
+        return HTTPResponseMessage(status: 204)
+    }
+
+    /// GET a read-only collection (clouds, pools, virtual services, VIPs: VCD's objects seen from the controller).
+    static func listObjects(_ ctx: RequestContext, _ render: (RequestContext) -> [JSONValue]) throws -> HTTPResponseMessage {
+        if let denied = reader(ctx) { return denied }
+        return try collection(ctx, render(ctx))
+    }
+
+    /// GET one object of a read-only collection by uuid.
+    static func showObject(_ ctx: RequestContext, _ render: (RequestContext) -> [JSONValue]) throws -> HTTPResponseMessage {
+        if let denied = reader(ctx) { return denied }
+        guard let o = render(ctx).first(where: { $0["uuid"]?.stringValue == ctx.param("uuid") }) else { return notFound() }
+        return ProviderCredentials.encode(o)
     }
 
     // MARK: Session

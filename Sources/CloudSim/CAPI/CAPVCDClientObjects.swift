@@ -176,7 +176,7 @@ extension CAPVCDClient {
         guard r.status == 200, let doc = try? XMLTree.parse(r.body) else {
             throw CAPIFailure(reason: "VAppDeleteFailed", message: "unable to get vApp [\(id)]: \(Self.describe(r))", busy: Self.isBusy(r))
         }
-        if doc.findAll("Vm").contains(where: { $0.attr("status") == "4" }) {
+        if doc.findAll("Vm").contains(where: { $0.attr("status").flatMap { Int($0) } == VCDResourceStatus.poweredOn }) {
             let undeploy = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <UndeployVAppParams xmlns="\(Self.vcloudNS)"><UndeployPowerAction>powerOff</UndeployPowerAction></UndeployVAppParams>

@@ -57,11 +57,12 @@ final class TaskService {
         }
     }
 
-    func start(_ ctx: RequestContext, operation: String, operationName: String, owner: TaskOwner, lock entity: String?,
+    func start(_ ctx: RequestContext, operation: String, operationName op: TaskOperation, owner: TaskOwner, lock entity: String?,
                result: String? = nil) throws -> TaskRecord {
         let tx = ctx.write
         let opts = sim.options
-        let duration = opts.realisticTiming ? Self.realisticSeconds(operationName) : opts.fastTaskSeconds
+        let operationName = op.rawValue
+        let duration = opts.realisticTiming ? op.realisticSeconds : opts.fastTaskSeconds
         var rec = TaskRecord(uuid: UUID().uuidString.lowercased(), operation: operation, operationName: operationName, owner: owner,
                              orgId: ctx.scopeOrgID ?? ctx.session?.orgID, orgName: nil, userId: ctx.session?.userID,
                              userName: ctx.session?.userName, start: ctx.now, duration: duration, outcome: VCDTask.Status.success,
@@ -83,16 +84,6 @@ final class TaskService {
             self.lock.lock(); self.active[l, default: []].append(record); self.lock.unlock()
         }
         return rec
-    }
-
-    /// Plausible durations for realistic timing, by operation.
-    static func realisticSeconds(_ operationName: String) -> Double {
-        switch operationName {
-        case let n where n.contains("EdgeGateway") || n.contains("edgeGateway"): return 8
-        case let n where n.contains("VirtualService") || n.contains("Pool"): return 5
-        case let n where n.contains("Network"): return 4
-        default: return 2
-        }
     }
 
     /// (status, progress) at `now`, counting `reads` reads so far.

@@ -143,7 +143,7 @@ final class RequestContext {
     /// Starts an asynchronous operation the way VCD does: a task row, 202, `Location` to the task.
     /// `lock` names the entity (usually the edge gateway) that is busy until the task ends; `result`
     /// is the task's `Result/ResultContent` text once it succeeds.
-    func accepted(operation: String, operationName: String, owner: TaskOwner, lock: String? = nil, result: String? = nil) throws -> HTTPResponseMessage {
+    func accepted(operation: String, operationName: TaskOperation, owner: TaskOwner, lock: String? = nil, result: String? = nil) throws -> HTTPResponseMessage {
         let task = try sim.tasks.start(self, operation: operation, operationName: operationName, owner: owner, lock: lock, result: result)
         var h = HTTPHeaderFields()
         h["Location"] = "\(base)/api/task/\(task.uuid)"

@@ -73,3 +73,13 @@ enum Kind {
     static let ipSpaceUplink = "ipSpaceUplink"
     static let ipSpaceAllocation = "ipSpaceAllocation"
 }
+
+extension StateView {
+    /// The objects of `kind` (under `parent`, when given) with their typed records, so handlers
+    /// read fields the compiler checks instead of string paths into the JSON. Objects whose body
+    /// does not decode as `T` are left out (there are none: each kind is written from its type).
+    func records<T: Decodable>(_ kind: String, as type: T.Type, parent: String? = nil) -> [(object: StoredObject, record: T)] {
+        let objects = parent.map { children(kind, of: $0) } ?? all(kind)
+        return objects.compactMap { o in (try? o.decode(T.self)).map { (o, $0) } }
+    }
+}

@@ -25,7 +25,7 @@ enum AppPortProfiles: RouteFamily {
             let id = URN.make(URNKind.applicationPortProfile).description
             prof.id = id
             try ctx.write.insert(kind: Kind.appPortProfile, id: id, parent: prof.contextEntityId, org: prof.orgRef?.id, name: prof.name!, prof)
-            return try ctx.accepted(operation: "Creating application port profile \(prof.name!)", operationName: "createApplicationPortProfile",
+            return try ctx.accepted(operation: "Creating application port profile \(prof.name!)", operationName: .createApplicationPortProfile,
                                     owner: Cloud.owner(ctx, collection, id: id, name: prof.name!))
         }
         t.put("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_UPDATE") { ctx in
@@ -33,7 +33,7 @@ enum AppPortProfiles: RouteFamily {
             var prof = try validate(ctx, try ctx.body(ApplicationPortProfile.self), replacing: old.id)
             prof.id = old.id
             try ctx.write.update(old, name: prof.name, prof)
-            return try ctx.accepted(operation: "Updating application port profile \(prof.name!)", operationName: "updateApplicationPortProfile",
+            return try ctx.accepted(operation: "Updating application port profile \(prof.name!)", operationName: .updateApplicationPortProfile,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: prof.name!))
         }
         t.delete("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_DELETE") { ctx in
@@ -42,7 +42,7 @@ enum AppPortProfiles: RouteFamily {
                 throw SimError.badRequest("Application port profile \(old.name) is used by NAT rule \(user.name).")
             }
             ctx.write.delete(old.id)
-            return try ctx.accepted(operation: "Deleting application port profile \(old.name)", operationName: "deleteApplicationPortProfile",
+            return try ctx.accepted(operation: "Deleting application port profile \(old.name)", operationName: .deleteApplicationPortProfile,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: old.name))
         }
     }

@@ -187,7 +187,7 @@ enum DefinedEntities: RouteFamily {
         e.owner = OpenAPIReference(name: s.userName, id: s.userID)
         e.org = OpenAPIReference(name: Cloud.orgName(ctx.state, org), id: org)
         try ctx.write.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: org, name: name, e)
-        return try ctx.accepted(operation: "Creating entity \(name) of type \(typeObj.id)", operationName: "createDefinedEntity",
+        return try ctx.accepted(operation: "Creating entity \(name) of type \(typeObj.id)", operationName: .createDefinedEntity,
                                 owner: Cloud.owner(ctx, "entities", id: id, name: name))
     }
 

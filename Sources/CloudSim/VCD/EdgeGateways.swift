@@ -94,7 +94,7 @@ enum EdgeGateways: RouteFamily {
         ra.subnets = []
         try tx.insert(kind: Kind.routeAdvertisement, id: "\(id)#routeAdvertisement", parent: id, org: vdc.orgId, name: name, ra)
         try GatewayIPs.refresh(tx, gatewayId: id)
-        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: "createEdgeGateway",
+        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: .createEdgeGateway,
                                 owner: Cloud.owner(ctx, collection, id: id, name: name), lock: id)
     }
 
@@ -236,7 +236,7 @@ enum EdgeGateways: RouteFamily {
         gw = new
         try tx.update(o, name: name, gw)
         try GatewayIPs.refresh(tx, gatewayId: o.id)
-        return try ctx.accepted(operation: "Updating edge gateway \(name) (\(o.id))", operationName: "updateEdgeGateway",
+        return try ctx.accepted(operation: "Updating edge gateway \(name) (\(o.id))", operationName: .updateEdgeGateway,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: name), lock: o.id)
     }
 
@@ -257,7 +257,7 @@ enum EdgeGateways: RouteFamily {
         // Its Tier-1 goes with it in NSX (a stored one carries route advertisement set through NSX).
         if let t1 = o.json.value(at: "gatewayBacking.backingId")?.stringValue, tx.get(t1, kind: Kind.nsxTier1) != nil { tx.delete(t1) }
         tx.delete(o.id)
-        return try ctx.accepted(operation: "Deleting edge gateway \(o.name) (\(o.id))", operationName: "deleteEdgeGateway",
+        return try ctx.accepted(operation: "Deleting edge gateway \(o.name) (\(o.id))", operationName: .deleteEdgeGateway,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: o.name), lock: o.id)
     }
 

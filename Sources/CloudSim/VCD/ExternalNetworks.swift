@@ -87,7 +87,7 @@ enum ExternalNetworks: RouteFamily {
         ext.description = ext.description ?? ""
         ext.usingIpSpace = ipSpaces
         try tx.insert(kind: Kind.externalNetwork, id: id, name: name, ext)
-        return try ctx.accepted(operation: "Creating external network \(name) (\(id))", operationName: "createExternalNetwork",
+        return try ctx.accepted(operation: "Creating external network \(name) (\(id))", operationName: .createExternalNetwork,
                                 owner: Cloud.owner(ctx, collection, id: id, name: name))
     }
 
@@ -123,7 +123,7 @@ enum ExternalNetworks: RouteFamily {
             throw SimError.badRequest("External network \(o.name) still has IP space uplink \(u.name); delete it first.")
         }
         tx.delete(o.id)
-        return try ctx.accepted(operation: "Deleting external network \(o.name) (\(o.id))", operationName: "deleteExternalNetwork",
+        return try ctx.accepted(operation: "Deleting external network \(o.name) (\(o.id))", operationName: .deleteExternalNetwork,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: o.name))
     }
 }

@@ -38,7 +38,7 @@ enum Firewall: RouteFamily {
             let input = try ctx.body(FirewallRules.self)
             c.userDefinedRules = try (input.userDefinedRules ?? []).map { try validate($0) }
             try ctx.write.update(stored, c)
-            return try ctx.accepted(operation: "Updating firewall of edge gateway \(gw.name)", operationName: "updateFirewall",
+            return try ctx.accepted(operation: "Updating firewall of edge gateway \(gw.name)", operationName: .updateFirewall,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
         }
         t.get("\(p)/{ruleId}", .right(RightName.firewallView), "EDGE_GATEWAY_FIREWALL_VIEW") { ctx in
@@ -57,7 +57,7 @@ enum Firewall: RouteFamily {
             r.version = ObjectVersion(version: (c.userDefinedRules![i].version?.version ?? 0) + 1)
             c.userDefinedRules![i] = r
             try ctx.write.update(stored, c)
-            return try ctx.accepted(operation: "Updating firewall rule \(r.name ?? "")", operationName: "updateFirewallRule",
+            return try ctx.accepted(operation: "Updating firewall rule \(r.name ?? "")", operationName: .updateFirewallRule,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
         }
         t.delete("\(p)/{ruleId}", .right(RightName.firewallConfigure), "EDGE_GATEWAY_FIREWALL_CONFIGURE") { ctx in
@@ -67,7 +67,7 @@ enum Firewall: RouteFamily {
             guard let i = c.userDefinedRules?.firstIndex(where: { $0.id == ctx.param("ruleId") }) else { throw SimError.notFound("Firewall rule \(ctx.param("ruleId"))") }
             c.userDefinedRules!.remove(at: i)
             try ctx.write.update(stored, c)
-            return try ctx.accepted(operation: "Deleting firewall rule", operationName: "deleteFirewallRule",
+            return try ctx.accepted(operation: "Deleting firewall rule", operationName: .deleteFirewallRule,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
         }
     }
@@ -119,7 +119,7 @@ enum RouteAdvertisementAPI: RouteFamily {
                 }
             }
             try ctx.write.update(o, ra)
-            return try ctx.accepted(operation: "Updating route advertisement of edge gateway \(gw.name)", operationName: "updateRouteAdvertisement",
+            return try ctx.accepted(operation: "Updating route advertisement of edge gateway \(gw.name)", operationName: .updateRouteAdvertisement,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
         }
     }

@@ -48,7 +48,7 @@ enum GatewayLoadBalancerAPI: RouteFamily {
             }
             try ctx.write.update(stored, new)
             return try ctx.accepted(operation: "\(enabled ? "Enabling" : "Disabling") load balancer on edge gateway \(gw.name)",
-                                    operationName: "updateEdgeGatewayLoadBalancer",
+                                    operationName: .updateEdgeGatewayLoadBalancer,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gw.id, name: gw.name), lock: gw.id)
         }
     }

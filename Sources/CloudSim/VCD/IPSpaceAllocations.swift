@@ -196,7 +196,7 @@ enum IPSpaceAllocations: RouteFamily {
         }
         let result = String(decoding: try Cloud.encode(results), as: UTF8.self)
         return try ctx.accepted(operation: "Allocating \(quantity) \(type) from IP space \(space.name) to org \(orgObj.name)",
-                                operationName: "ipSpaceAllocate", owner: Cloud.owner(ctx, IPSpaces.collection, id: space.id, name: space.name),
+                                operationName: .ipSpaceAllocate, owner: Cloud.owner(ctx, IPSpaces.collection, id: space.id, name: space.name),
                                 result: result)
     }
 
@@ -221,7 +221,7 @@ enum IPSpaceAllocations: RouteFamily {
         }
         v.description = input.description ?? v.description ?? ""
         try ctx.write.update(a, v)
-        return try ctx.accepted(operation: "Updating IP allocation \(v.value ?? a.name) of IP space \(space.name)", operationName: "ipSpaceAllocationUpdate",
+        return try ctx.accepted(operation: "Updating IP allocation \(v.value ?? a.name) of IP space \(space.name)", operationName: .ipSpaceAllocationUpdate,
                                 owner: owner(ctx, space, a))
     }
 
@@ -231,7 +231,7 @@ enum IPSpaceAllocations: RouteFamily {
             throw SimError.badRequest("IP \(a.name) is in use (\(u.categories.joined(separator: ", "))) on edge gateway \(u.gateway.name ?? ""); remove the service first.")
         }
         ctx.write.delete(a.id)
-        return try ctx.accepted(operation: "Releasing IP allocation \(a.name) of IP space \(space.name)", operationName: "ipSpaceAllocationDelete",
+        return try ctx.accepted(operation: "Releasing IP allocation \(a.name) of IP space \(space.name)", operationName: .ipSpaceAllocationDelete,
                                 owner: owner(ctx, space, a))
     }
 

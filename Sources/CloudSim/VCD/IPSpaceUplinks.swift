@@ -35,7 +35,7 @@ enum IPSpaceUplinks: RouteFamily {
             v.name = name
             v.description = input.description ?? v.description
             try ctx.write.update(o, name: name, v)
-            return try ctx.accepted(operation: "Updating IP space uplink \(name) (\(o.id))", operationName: "updateIpSpaceUplink",
+            return try ctx.accepted(operation: "Updating IP space uplink \(name) (\(o.id))", operationName: .updateIpSpaceUplink,
                                     owner: Cloud.owner(ctx, collection, id: o.id, name: name))
         }
         t.delete("\(p)/{id}", admin, "IP_SPACE_UPLINK_DELETE") { ctx in
@@ -51,7 +51,7 @@ enum IPSpaceUplinks: RouteFamily {
                 }
             }
             tx.delete(o.id)
-            return try ctx.accepted(operation: "Deleting IP space uplink \(o.name) (\(o.id))", operationName: "deleteIpSpaceUplink",
+            return try ctx.accepted(operation: "Deleting IP space uplink \(o.name) (\(o.id))", operationName: .deleteIpSpaceUplink,
                                     owner: Cloud.owner(ctx, collection, id: o.id, name: o.name))
         }
     }
@@ -99,7 +99,7 @@ enum IPSpaceUplinks: RouteFamily {
         v.ipSpaceType = type
         v.status = "REALIZED"
         try tx.insert(kind: Kind.ipSpaceUplink, id: id, parent: ext.id, name: name, v)
-        return try ctx.accepted(operation: "Creating IP space uplink \(name) (\(id))", operationName: "createIpSpaceUplink",
+        return try ctx.accepted(operation: "Creating IP space uplink \(name) (\(id))", operationName: .createIpSpaceUplink,
                                 owner: Cloud.owner(ctx, collection, id: id, name: name))
     }
 }

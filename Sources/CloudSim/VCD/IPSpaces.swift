@@ -246,7 +246,7 @@ enum IPSpaces: RouteFamily {
         let id = URN.make(URNKind.ipSpace).description
         let space = try normalize(ctx, input, id: id, type: type, org: org, existing: nil)
         try ctx.write.insert(kind: Kind.ipSpace, id: id, org: org?.id, name: space.name!, space)
-        return try ctx.accepted(operation: "Creating IP space \(space.name!) (\(id))", operationName: "createIpSpace",
+        return try ctx.accepted(operation: "Creating IP space \(space.name!) (\(id))", operationName: .createIpSpace,
                                 owner: Cloud.owner(ctx, collection, id: id, name: space.name!), lock: id)
     }
 
@@ -290,7 +290,7 @@ enum IPSpaces: RouteFamily {
             if !inside { throw SimError.badRequest("\(value) is allocated to org \(a.json.value(at: "orgRef.name")?.stringValue ?? a.orgId ?? "") and would fall outside IP space \(o.name).") }
         }
         try ctx.write.update(o, name: space.name, space)
-        return try ctx.accepted(operation: "Updating IP space \(space.name!) (\(o.id))", operationName: "updateIpSpace",
+        return try ctx.accepted(operation: "Updating IP space \(space.name!) (\(o.id))", operationName: .updateIpSpace,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: space.name!), lock: o.id)
     }
 
@@ -308,7 +308,7 @@ enum IPSpaces: RouteFamily {
             throw SimError.badRequest("IP space \(o.name) still has \(allocations.count) IP allocation(s); release them first.")
         }
         tx.delete(o.id)
-        return try ctx.accepted(operation: "Deleting IP space \(o.name) (\(o.id))", operationName: "deleteIpSpace",
+        return try ctx.accepted(operation: "Deleting IP space \(o.name) (\(o.id))", operationName: .deleteIpSpace,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: o.name), lock: o.id)
     }
 

@@ -29,7 +29,7 @@ enum NatRules: RouteFamily {
             rule.version = ObjectVersion(version: 0)
             try ctx.write.insert(kind: Kind.natRule, id: id, parent: gwObj.id, org: gwObj.orgId, name: rule.name!, rule)
             try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Creating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: "createNatRule",
+            return try ctx.accepted(operation: "Creating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .createNatRule,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
         }
         t.put("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE") { ctx in
@@ -45,7 +45,7 @@ enum NatRules: RouteFamily {
             rule.version = ObjectVersion(version: current + 1)
             try ctx.write.update(old, name: rule.name, rule)
             try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Updating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: "updateNatRule",
+            return try ctx.accepted(operation: "Updating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .updateNatRule,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
         }
         t.delete("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE") { ctx in
@@ -53,7 +53,7 @@ enum NatRules: RouteFamily {
             guard let old = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), old.parentId == gwObj.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
             ctx.write.delete(old.id)
             try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Deleting NAT rule \(old.name) on edge gateway \(gwObj.name)", operationName: "deleteNatRule",
+            return try ctx.accepted(operation: "Deleting NAT rule \(old.name) on edge gateway \(gwObj.name)", operationName: .deleteNatRule,
                                     owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
         }
     }

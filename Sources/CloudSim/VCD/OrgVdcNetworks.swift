@@ -28,7 +28,7 @@ enum OrgVdcNetworks: RouteFamily {
             try ctx.write.insert(kind: Kind.orgVdcNetwork, id: id, parent: vdc.id, org: vdc.orgId, name: net.name!, net)
             let gwId = net.connection?.routerRef?.id
             if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
-            return try ctx.accepted(operation: "Creating network \(net.name!)", operationName: "createOrgVdcNetwork",
+            return try ctx.accepted(operation: "Creating network \(net.name!)", operationName: .createOrgVdcNetwork,
                                     owner: Cloud.owner(ctx, collection, id: id, name: net.name!), lock: gwId)
         }
         t.put("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_UPDATE") { ctx in
@@ -42,7 +42,7 @@ enum OrgVdcNetworks: RouteFamily {
             net.id = old.id
             net.backingNetworkId = prev.backingNetworkId
             try ctx.write.update(old, name: net.name, net)
-            return try ctx.accepted(operation: "Updating network \(net.name!)", operationName: "updateOrgVdcNetwork",
+            return try ctx.accepted(operation: "Updating network \(net.name!)", operationName: .updateOrgVdcNetwork,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: net.name!), lock: net.connection?.routerRef?.id)
         }
         t.delete("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_DELETE") { ctx in
@@ -51,7 +51,7 @@ enum OrgVdcNetworks: RouteFamily {
             if let gwId, let gw = ctx.state.get(gwId) { try ctx.ensureNotBusy(gwId, name: gw.name) }
             ctx.write.delete(old.id)
             if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
-            return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: "deleteOrgVdcNetwork",
+            return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: .deleteOrgVdcNetwork,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gwId)
         }
     }

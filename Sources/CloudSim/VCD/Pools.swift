@@ -9,6 +9,8 @@ enum Pools: RouteFamily {
     static let collection = "loadBalancer/pools"
     static let algorithms: Set<String> = ["LEAST_CONNECTIONS", "ROUND_ROBIN", "CONSISTENT_HASH", "FASTEST_RESPONSE", "LEAST_LOAD",
                                           "FEWEST_SERVERS", "RANDOM", "FEWEST_TASKS", "CORE_AFFINITY"]
+    static let healthMonitorTypes: Set<String> = ["HTTP", "HTTPS", "TCP", "UDP", "PING"]
+    static let persistenceTypes: Set<String> = ["CLIENT_IP", "HTTP_COOKIE", "CUSTOM_HTTP_HEADER", "APP_COOKIE", "TLS"]
 
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
@@ -28,7 +30,7 @@ enum Pools: RouteFamily {
             pool.id = id
             pool.virtualServiceRefs = []
             try ctx.write.insert(kind: Kind.lbPool, id: id, parent: gw.id, org: gw.orgId, name: pool.name!, pool)
-            return try ctx.accepted(operation: "Creating load balancer pool \(pool.name!)", operationName: "createLoadBalancerPool",
+            return try ctx.accepted(operation: "Creating load balancer pool \(pool.name!)", operationName: .createLoadBalancerPool,
                                     owner: Cloud.owner(ctx, collection, id: id, name: pool.name!), lock: gw.id)
         }
         t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_UPDATE") { ctx in
@@ -40,7 +42,7 @@ enum Pools: RouteFamily {
             pool.id = old.id
             pool.virtualServiceRefs = try old.decode(LoadBalancerPool.self).virtualServiceRefs
             try ctx.write.update(old, name: pool.name, pool)
-            return try ctx.accepted(operation: "Updating load balancer pool \(pool.name!)", operationName: "updateLoadBalancerPool",
+            return try ctx.accepted(operation: "Updating load balancer pool \(pool.name!)", operationName: .updateLoadBalancerPool,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: pool.name!), lock: gw.id)
         }
         t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_DELETE") { ctx in
@@ -50,7 +52,7 @@ enum Pools: RouteFamily {
                 throw SimError.badRequest("Load balancer pool \(old.name) is used by virtual service \(vs.name).")
             }
             ctx.write.delete(old.id)
-            return try ctx.accepted(operation: "Deleting load balancer pool \(old.name)", operationName: "deleteLoadBalancerPool",
+            return try ctx.accepted(operation: "Deleting load balancer pool \(old.name)", operationName: .deleteLoadBalancerPool,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
         }
     }
@@ -69,9 +71,24 @@ enum Pools: RouteFamily {
         p.gracefulTimeoutPeriod = p.gracefulTimeoutPeriod ?? 1
         p.passiveMonitoringEnabled = p.passiveMonitoringEnabled ?? true
         p.description = p.description ?? ""
+        if let d = p.defaultPort, !(1...65535).contains(d) { throw SimError.badRequest("Invalid default port \(d).") }
+        for m in p.healthMonitors ?? [] where !healthMonitorTypes.contains(m.type ?? "") {
+            throw SimError.badRequest("Invalid health monitor type \(m.type ?? "(none)"); use one of \(healthMonitorTypes.sorted().joined(separator: ", ")).")
+        }
+        p.healthMonitors = p.healthMonitors?.map { PoolHealthMonitor(name: $0.name ?? "System-\($0.type!)", type: $0.type, systemDefined: $0.systemDefined ?? true) }
+        if let pp = p.persistenceProfile {
+            guard let t = pp.type, persistenceTypes.contains(t) else {
+                throw SimError.badRequest("Invalid persistence profile type \(pp.type ?? "(none)"); use one of \(persistenceTypes.sorted().joined(separator: ", ")).")
+            }
+            if ["HTTP_COOKIE", "CUSTOM_HTTP_HEADER", "APP_COOKIE"].contains(t), (pp.value ?? "").isEmpty {
+                throw SimError.badRequest("A \(t) persistence profile needs a value (the cookie or header name).")
+            }
+        }
+        if let g = p.gracefulTimeoutPeriod, g < -1 { throw SimError.badRequest("gracefulTimeoutPeriod must be -1, 0 or a number of minutes.") }
         var members = p.members ?? []
         for i in members.indices {
             guard let ip = members[i].ipAddress, IPv4.parse(ip) != nil else { throw SimError.badRequest("Invalid pool member address \(members[i].ipAddress ?? "").") }
+            if let port = members[i].port, !(1...65535).contains(port) { throw SimError.badRequest("Invalid port \(port) of pool member \(ip).") }
             members[i].enabled = members[i].enabled ?? true
             members[i].port = members[i].port ?? p.defaultPort
             members[i].ratio = members[i].ratio ?? 1

@@ -33,7 +33,7 @@ enum VirtualServices: RouteFamily {
             try ctx.write.insert(kind: Kind.virtualService, id: id, parent: gw.id, org: gw.orgId, name: vs.name!, vs)
             try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: id), add: true)
             try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Creating virtual service \(vs.name!)", operationName: "createLoadBalancerVirtualService",
+            return try ctx.accepted(operation: "Creating virtual service \(vs.name!)", operationName: .createLoadBalancerVirtualService,
                                     owner: Cloud.owner(ctx, collection, id: id, name: vs.name!), lock: gw.id)
         }
         t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_UPDATE") { ctx in
@@ -50,7 +50,7 @@ enum VirtualServices: RouteFamily {
                 try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: old.id), add: true)
             }
             try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Updating virtual service \(vs.name!)", operationName: "updateLoadBalancerVirtualService",
+            return try ctx.accepted(operation: "Updating virtual service \(vs.name!)", operationName: .updateLoadBalancerVirtualService,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: vs.name!), lock: gw.id)
         }
         t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_DELETE") { ctx in
@@ -59,7 +59,7 @@ enum VirtualServices: RouteFamily {
             ctx.write.delete(old.id)
             try linkPool(ctx.write, poolId: old.json.value(at: "loadBalancerPoolRef.id")?.stringValue, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
             try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Deleting virtual service \(old.name)", operationName: "deleteLoadBalancerVirtualService",
+            return try ctx.accepted(operation: "Deleting virtual service \(old.name)", operationName: .deleteLoadBalancerVirtualService,
                                     owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
         }
     }
@@ -94,6 +94,13 @@ enum VirtualServices: RouteFamily {
         }
         if (type == "HTTPS" || type == "L4_TLS"), v.certificateRef?.id == nil {
             throw SimError.badRequest("A \(type) virtual service needs a certificateRef.")
+        }
+        if let certId = v.certificateRef?.id {
+            // The certificate must be one of the library's that the gateway's org may use.
+            guard let cert = ctx.state.get(certId, kind: Kind.certificate), cert.orgId == nil || cert.orgId == gw.orgId else {
+                throw SimError(400, VCDMinorError.invalidReference, "Certificate \(certId) does not exist in the certificate library.")
+            }
+            v.certificateRef = OpenAPIReference(name: cert.name, id: cert.id)
         }
         let ports = v.servicePorts ?? []
         guard !ports.isEmpty else { throw SimError.badRequest("The field servicePorts is required.") }

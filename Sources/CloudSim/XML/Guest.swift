@@ -73,10 +73,11 @@ enum Guest {
             return "network configuration failed: network \(netObj.name) is isolated, there is no route out"
         }
         let gwName = ctx.state.get(gwId)?.name ?? gwId
-        let snat = ctx.state.children(Kind.natRule, of: gwId).contains { r in
-            let j = r.json
-            guard (j["type"]?.stringValue ?? j["ruleType"]?.stringValue) == "SNAT", j["enabled"]?.scalarText != "false" else { return false }
-            let inner = j["internalAddresses"]?.stringValue ?? ""
+        // Stored rules are normalised (NatRules.normalize fills `type` from either field), so the
+        // typed record's `type` is the one to read.
+        let snat = ctx.state.children(Kind.natRule, of: gwId).contains { o in
+            guard let rule = try? o.decode(NatRule.self), rule.type == "SNAT", rule.enabled != false else { return false }
+            let inner = rule.internalAddresses ?? ""
             if inner.isEmpty { return true }
             if let (base, prefix) = IPv4.parseCIDR(inner) { return IPv4.inSubnet(addr, gateway: base, prefix: prefix) }
             return IPv4.parse(inner) == addr
@@ -89,7 +90,7 @@ enum Guest {
 
     /// The guest's keys now.
     static func keys(_ ctx: RequestContext, _ vm: XVM) -> [KV] {
-        guard vm.status == 4, let p = vm.guest else { return [] }
+        guard vm.status == VCDResourceStatus.poweredOn, let p = vm.guest else { return [] }
         let step = phaseSeconds(ctx)
         let elapsed = ctx.now - p.started
         var out: [KV] = []

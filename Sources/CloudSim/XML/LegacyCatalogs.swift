@@ -4,7 +4,7 @@ import Foundation
 /// Catalogs, catalog items and vApp templates with the OVF upload flow (vcd-wire.md §7): create
 /// a catalog (201 AdminCatalog with its task), upload (`UploadVAppTemplateParams` → CatalogItem →
 /// template with `Files/File` transfer links → PUT the descriptor → PUT every file, in pieces with
-/// `Content-Range` → template `status` 8 with a child VM). An OVA PUT to the descriptor link is
+/// `Content-Range` → template `status` 8 (`VCDResourceStatus.templateReady`) with a child VM). An OVA PUT to the descriptor link is
 /// unpacked by the simulator. ExtraConfig survives only if the uploader holds
 /// `RightName.preserveExtraConfig`. Catalogs shared or published to other orgs (`CatalogSharing`)
 /// are read there at their access level: reading needs `ReadOnly`, uploading or deleting items
@@ -48,7 +48,7 @@ enum LegacyCatalogs: RouteFamily {
             let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
             if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
             deleteTemplate(ctx.write, tpl.id)
-            return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", "vappTemplateDelete", owner: owner)
+            return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", .vappTemplateDelete, owner: owner)
         }
         t.put("/transfer/{upload}/{file}", .open, "TRANSFER_UPLOAD") { try receive($0) }
     }
@@ -88,7 +88,7 @@ enum LegacyCatalogs: RouteFamily {
         let c = XCatalog(id: URN.make("catalog").description, name: name, description: body.value("Description") ?? "",
                          orgId: org.id, ownerName: ctx.session!.userName, created: ctx.now)
         let o = try ctx.write.insert(kind: Kind.catalog, id: c.id, org: org.id, name: name, c)
-        let (_, task) = try LTask.start(ctx, "Creating Catalog \(name)", "catalogCreateCatalog",
+        let (_, task) = try LTask.start(ctx, "Creating Catalog \(name)", .catalogCreateCatalog,
                                         owner: LTask.owner(c.id, name, XType.adminCatalog, catalogHref(ctx, c.id, admin: true)))
         return ctx.xml(catalogXML(ctx, o, admin: true, tasks: [task]), type: XType.adminCatalog, status: 201)
     }
@@ -107,7 +107,7 @@ enum LegacyCatalogs: RouteFamily {
         }
         ctx.write.delete(c.id)
         ctx.write.delete(LegacyMetadata.key(c.id))
-        return try LTask.accepted(ctx, "Deleting Catalog \(c.name)", "catalogDelete",
+        return try LTask.accepted(ctx, "Deleting Catalog \(c.name)", .catalogDelete,
                                   owner: LTask.owner(c.id, c.name, XType.adminCatalog, catalogHref(ctx, c.id, admin: true)))
     }
 
@@ -188,14 +188,14 @@ enum LegacyCatalogs: RouteFamily {
         let itemId = URN.make("catalogitem").description
         let vdc = ctx.state.all(Kind.vdc).first { $0.orgId == c.orgId }
         var tpl = XTemplate(id: tplId, name: name, description: body.value("Description") ?? "", catalogId: c.id, catalogItemId: itemId,
-                            orgId: c.orgId ?? "", vdcId: vdc?.id, status: 0, uploadId: UUID().uuidString.lowercased(), descriptorUploaded: false,
+                            orgId: c.orgId ?? "", vdcId: vdc?.id, status: VCDResourceStatus.unresolved, uploadId: UUID().uuidString.lowercased(), descriptorUploaded: false,
                             files: [XFile(name: "descriptor.ovf", size: -1, bytesTransferred: 0)], taskId: nil, ovf: nil,
                             extraConfigStripped: false, ownerName: ctx.session!.userName, created: ctx.now)
         tpl.preserve = ctx.has(RightName.preserveExtraConfig)
-        let (rec, _) = try LTask.start(ctx, "Importing Virtual Application Template \(name)", "vdcUploadOvfContents",
+        let (rec, _) = try LTask.start(ctx, "Importing Virtual Application Template \(name)", .vdcUploadOvfContents,
                                        owner: LTask.owner(tplId, name, XType.vAppTemplate, templateHref(ctx, tplId)))
         // The import runs until the last file arrives (an injected task failure leaves a failed template).
-        if rec.outcome != VCDTask.Status.success { tpl.status = -1 } else if let o = ctx.write.get(rec.uuid, kind: Kind.task) {
+        if rec.outcome != VCDTask.Status.success { tpl.status = VCDResourceStatus.failedCreation } else if let o = ctx.write.get(rec.uuid, kind: Kind.task) {
             var r = rec
             r.duration = 30 * 86400
             r.advanceOnRead = false
@@ -216,7 +216,7 @@ enum LegacyCatalogs: RouteFamily {
             throw SimError.notFound("Transfer session \(uploadId)")
         }
         var tpl = try o.decode(XTemplate.self)
-        guard tpl.status == 0 else { throw SimError.badRequest("The upload of \(tpl.name) is \(tpl.status == 8 ? "complete" : "failed").") }
+        guard tpl.status == VCDResourceStatus.unresolved else { throw SimError.badRequest("The upload of \(tpl.name) is \(tpl.status == VCDResourceStatus.templateReady ? "complete" : "failed").") }
         let body = ctx.request.body
         if !tpl.descriptorUploaded {
             guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }
@@ -268,7 +268,7 @@ enum LegacyCatalogs: RouteFamily {
             try ctx.write.update(to, rec)
         }
         if complete {
-            tpl.status = 8
+            tpl.status = VCDResourceStatus.templateReady
             let vmId = URN.make("vm").description
             try ctx.write.insert(kind: Kind.templateVm, id: vmId, parent: tpl.id, org: o.orgId, name: tpl.ovf?.vmName ?? "vm",
                                  XTemplateVM(id: vmId, name: tpl.ovf?.vmName ?? "vm", templateId: tpl.id))
@@ -297,7 +297,7 @@ enum LegacyCatalogs: RouteFamily {
             XNic(index: i, network: n, ip: nil, mac: LX.mac(vmObj.id + "\(i)"), allocationMode: "NONE", connected: false, adapterType: "VMXNET3", orgNetworkId: nil)
         }
         return XVM(id: vmObj.id, name: vmObj.name, description: tpl?.description ?? "", vappId: tplObj.id, vdcId: tpl?.vdcId ?? "", orgId: tpl?.orgId ?? "",
-                   templateId: tplObj.id, status: 8, deployed: false, cpus: ovf.cpus, coresPerSocket: ovf.coresPerSocket, memoryMb: ovf.memoryMb,
+                   templateId: tplObj.id, status: VCDResourceStatus.poweredOff, deployed: false, cpus: ovf.cpus, coresPerSocket: ovf.coresPerSocket, memoryMb: ovf.memoryMb,
                    diskMb: ovf.diskSizeMb, osType: ovf.osType ?? "other3xLinux64Guest", hardwareVersion: ovf.hardwareVersion, extraConfig: ovf.extraConfig,
                    nics: nics, computerName: vmObj.name, needsCustomization: true, storageProfile: nil, sizingPolicy: nil, placementPolicy: nil,
                    templateExtraConfigStripped: tpl?.extraConfigStripped ?? false, guest: nil, created: tplObj.created,
@@ -307,7 +307,7 @@ enum LegacyCatalogs: RouteFamily {
 
     static func templateXML(_ ctx: RequestContext, _ o: StoredObject) -> String {
         let tpl = try? o.decode(XTemplate.self)
-        let status = tpl?.status ?? 0
+        let status = tpl?.status ?? VCDResourceStatus.unresolved
         var s = "<VAppTemplate \(XNS.all)" + X.attrs([("goldMaster", "false"), ("ovfDescriptorUploaded", (tpl?.descriptorUploaded ?? false) ? "true" : "false"),
                                                       ("status", String(status)), ("name", o.name), ("id", o.id), ("href", templateHref(ctx, o.id)),
                                                       ("type", XType.vAppTemplate)]) + ">\n"
@@ -316,11 +316,11 @@ enum LegacyCatalogs: RouteFamily {
         if CatalogSharing.accessIn(ctx, o) >= .change { s += X.link("remove", templateHref(ctx, o.id)) }
         s += X.link("down", "\(templateHref(ctx, o.id))/metadata", type: XType.metadata)
         s += X.el("Description", tpl?.description ?? "")
-        if status != 8, let taskId = tpl?.taskId, let to = ctx.state.get(taskId, kind: Kind.task), let rec = try? to.decode(TaskRecord.self) {
+        if status != VCDResourceStatus.templateReady, let taskId = tpl?.taskId, let to = ctx.state.get(taskId, kind: Kind.task), let rec = try? to.decode(TaskRecord.self) {
             let (st, p) = TaskService.state(rec, now: ctx.now, reads: 0)
             s += "<Tasks>\n" + X.embedded(task: ctx.sim.tasks.xml(ctx.sim.tasks.json(rec, base: ctx.base, status: st, progress: p))) + "</Tasks>\n"
         }
-        if status != 8, let tpl {
+        if status != VCDResourceStatus.templateReady, let tpl {
             s += "<Files>\n"
             for f in tpl.files {
                 s += "<File" + X.attrs([("size", String(f.size)), ("bytesTransferred", String(f.bytesTransferred)), ("name", f.name)]) + ">\n"

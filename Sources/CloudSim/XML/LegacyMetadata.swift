@@ -37,7 +37,7 @@ enum LegacyMetadata: RouteFamily {
                     throw SimError.badRequest("Expected a MetadataValue with a TypedValue.")
                 }
                 try set(ctx, o, [Entry(key: ctx.param("key"), value: tv.value("Value") ?? "", type: tv.attr("type") ?? "MetadataStringValue")])
-                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", "metadataUpdate", owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
+                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
             }
             t.post("\(p)/{id}/metadata", .session, "METADATA_EDIT") { ctx in
                 let o = try object(ctx, p)
@@ -48,7 +48,7 @@ enum LegacyMetadata: RouteFamily {
                     return Entry(key: k, value: tv?.value("Value") ?? e.value("Value") ?? "", type: tv?.attr("type") ?? "MetadataStringValue")
                 }
                 try set(ctx, o, new)
-                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", "metadataUpdate", owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
+                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
             }
             t.delete("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { ctx in
                 let o = try object(ctx, p)
@@ -56,7 +56,7 @@ enum LegacyMetadata: RouteFamily {
                 guard let i = list.firstIndex(where: { $0.key == ctx.param("key") }) else { throw SimError.notFound("Metadata key \(ctx.param("key"))") }
                 list.remove(at: i)
                 try store(ctx, o, list)
-                return try LTask.accepted(ctx, "Deleting metadata of \(o.name)", "metadataDelete", owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
+                return try LTask.accepted(ctx, "Deleting metadata of \(o.name)", .metadataDelete, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
             }
         }
     }

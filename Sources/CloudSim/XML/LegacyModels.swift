@@ -227,14 +227,14 @@ extension JSONValue {
 /// Tasks answered by the XML API: started through the shared task service, rendered as XML.
 enum LTask {
     /// Starts a task and returns its XML (status `running`) to answer with or embed.
-    static func start(_ ctx: RequestContext, _ operation: String, _ operationName: String, owner: TaskOwner) throws -> (TaskRecord, String) {
+    static func start(_ ctx: RequestContext, _ operation: String, _ operationName: TaskOperation, owner: TaskOwner) throws -> (TaskRecord, String) {
         let rec = try ctx.sim.tasks.start(ctx, operation: operation, operationName: operationName, owner: owner, lock: nil)
         let status = rec.outcome == VCDTask.Status.error ? VCDTask.Status.error : VCDTask.Status.running
         return (rec, ctx.sim.tasks.xml(ctx.sim.tasks.json(rec, base: ctx.base, status: status, progress: 0)))
     }
 
     /// 202 with the Task body (what reconfigureVm, power actions, recompose and deletes answer).
-    static func accepted(_ ctx: RequestContext, _ operation: String, _ operationName: String, owner: TaskOwner) throws -> HTTPResponseMessage {
+    static func accepted(_ ctx: RequestContext, _ operation: String, _ operationName: TaskOperation, owner: TaskOwner) throws -> HTTPResponseMessage {
         let (rec, xml) = try start(ctx, operation, operationName, owner: owner)
         var h = HTTPHeaderFields()
         h["Location"] = "\(ctx.base)/api/task/\(rec.uuid)"

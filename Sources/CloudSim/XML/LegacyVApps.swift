@@ -49,7 +49,7 @@ enum LegacyVApps: RouteFamily {
             let (o, _) = try object(ctx, vm: true)
             let vm = try o.decode(XVM.self)
             let st: String
-            if vm.status != 4 { st = "GC_PENDING" } else {
+            if vm.status != VCDResourceStatus.poweredOn { st = "GC_PENDING" } else {
                 let g = Guest.keys(ctx, vm)
                 st = g.first(where: { $0.key == Guest.failureReasonKey }) != nil ? "GC_FAILED" : (Guest.finished(ctx, vm) ? "GC_COMPLETE" : "POST_GC_PENDING")
             }
@@ -75,12 +75,12 @@ enum LegacyVApps: RouteFamily {
     static func vmOwner(_ ctx: RequestContext, _ vm: StoredObject) -> TaskOwner { LTask.owner(vm.id, vm.name, XType.vm, vmHref(ctx, vm.id)) }
     static func vappOwner(_ ctx: RequestContext, _ a: StoredObject) -> TaskOwner { LTask.owner(a.id, a.name, XType.vApp, vappHref(ctx, a.id)) }
 
-    /// vApp status from its VMs: 8 empty or all off, 4 all on, 10 mixed.
+    /// vApp status from its VMs: powered off when empty or all off, powered on when all on, mixed otherwise.
     static func vappStatus(_ state: StateView, _ a: StoredObject) -> Int {
-        let s = Set(state.children(Kind.vm, of: a.id).map { $0.json["status"]?.scalarText.flatMap(Int.init) ?? 8 })
-        if s.isEmpty { return 8 }
+        let s = Set(state.children(Kind.vm, of: a.id).map { $0.json["status"]?.scalarText.flatMap(Int.init) ?? VCDResourceStatus.poweredOff })
+        if s.isEmpty { return VCDResourceStatus.poweredOff }
         if s.count == 1 { return s.first! }
-        return 10
+        return VCDResourceStatus.mixed
     }
 
     // MARK: Compose and recompose
@@ -93,7 +93,7 @@ enum LegacyVApps: RouteFamily {
             throw SimError.duplicate("A vApp named \(name) already exists in VDC \(vdc.name).")
         }
         var app = XVApp(id: URN.make("vapp").description, name: name, description: body.value("Description") ?? "", vdcId: vdc.id,
-                        orgId: vdc.orgId ?? "", ownerName: ctx.session!.userName, status: 8, deployed: false, networks: [], created: ctx.now)
+                        orgId: vdc.orgId ?? "", ownerName: ctx.session!.userName, status: VCDResourceStatus.poweredOff, deployed: false, networks: [], created: ctx.now)
         if let ncs = body.child("InstantiationParams")?.child("NetworkConfigSection") { app.networks = parseNetworkConfigs(ncs) }
         let o = try ctx.write.insert(kind: Kind.vApp, id: app.id, parent: vdc.id, org: vdc.orgId, name: name, app)
         if instantiate {
@@ -111,7 +111,7 @@ enum LegacyVApps: RouteFamily {
         if body.attr("powerOn") == "true" {
             for v in ctx.write.children(Kind.vm, of: o.id) {
                 var vm = try v.decode(XVM.self)
-                vm.status = 4
+                vm.status = VCDResourceStatus.poweredOn
                 vm.deployed = true
                 vm.guest = Guest.plan(ctx, vm)
                 try ctx.write.update(v, vm)
@@ -121,15 +121,15 @@ enum LegacyVApps: RouteFamily {
             try ctx.write.update(ctx.write.get(o.id)!, deployed)
         }
         let (_, task) = try LTask.start(ctx, instantiate ? "Creating Virtual Application \(name)" : "Composing Virtual Application \(name)",
-                                        instantiate ? "vdcInstantiateVapp" : "vdcComposeVapp", owner: vappOwner(ctx, o))
-        return ctx.xml(XNS.header + vappXML(ctx, o, tasks: [task], status: 0), type: XType.vApp, status: 201)
+                                        instantiate ? .vdcInstantiateVapp : .vdcComposeVapp, owner: vappOwner(ctx, o))
+        return ctx.xml(XNS.header + vappXML(ctx, o, tasks: [task], status: VCDResourceStatus.unresolved), type: XType.vApp, status: 201)
     }
 
     static func sourceTemplate(_ ctx: RequestContext, _ href: String) throws -> StoredObject {
         let seg = href.split(separator: "/").last.map(String.init) ?? href
         // A template of a catalog shared with (or published to) the caller's org is a source too.
         let tpl = try LegacyCatalogs.template(ctx, seg, .readOnly)
-        guard tpl.json["status"]?.scalarText == "8" else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet (upload incomplete).") }
+        guard tpl.json["status"]?.scalarText.flatMap(Int.init) == VCDResourceStatus.templateReady else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet (upload incomplete).") }
         return tpl
     }
 
@@ -147,7 +147,7 @@ enum LegacyVApps: RouteFamily {
             ctx.write.delete(vm.id)
             ctx.write.delete(LegacyMetadata.key(vm.id))
         }
-        return try LTask.accepted(ctx, "Updating Virtual Application \(o.name)", "vdcRecomposeVapp", owner: vappOwner(ctx, o))
+        return try LTask.accepted(ctx, "Updating Virtual Application \(o.name)", .vdcRecomposeVapp, owner: vappOwner(ctx, o))
     }
 
     /// One `SourcedItem`: a template VM (or a whole template) added to the vApp.
@@ -161,7 +161,7 @@ enum LegacyVApps: RouteFamily {
                   CatalogSharing.accessIn(ctx, tpl) >= .readOnly || tpl.orgId == nil else {
                 throw SimError(400, VCDMinorError.invalidReference, "Source \(href) is not a VM of a vApp template.")
             }
-            guard tpl.json["status"]?.scalarText == "8" else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet.") }
+            guard tpl.json["status"]?.scalarText.flatMap(Int.init) == VCDResourceStatus.templateReady else { throw SimError.badRequest("vApp template \(tpl.name) is not resolved yet.") }
             try addVM(ctx, vapp: vapp, app: app, templateVM: tvm, template: tpl, item: item)
         } else {
             let tpl = try sourceTemplate(ctx, href)
@@ -217,7 +217,7 @@ enum LegacyVApps: RouteFamily {
             nics[0].ip = try allocate(ctx, nics[0], vmId: vm.id)
         }
         vm.nics = nics
-        vm.status = 8
+        vm.status = VCDResourceStatus.poweredOff
         try ctx.write.insert(kind: Kind.vm, id: vm.id, parent: vapp.id, org: app.orgId, name: vm.name, vm)
     }
 
@@ -287,7 +287,7 @@ enum LegacyVApps: RouteFamily {
         }
         app.networks = nets
         try ctx.write.update(o, app)
-        return try LTask.accepted(ctx, "Updating Virtual Application \(o.name) network configuration", "vappUpdateVappNetworkSection", owner: vappOwner(ctx, o))
+        return try LTask.accepted(ctx, "Updating Virtual Application \(o.name) network configuration", .vappUpdateVappNetworkSection, owner: vappOwner(ctx, o))
     }
 
     static func putNetworkConnections(_ ctx: RequestContext) throws -> HTTPResponseMessage {
@@ -309,7 +309,7 @@ enum LegacyVApps: RouteFamily {
         }
         vm.nics = nics
         try ctx.write.update(o, vm)
-        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name) network connections", "vappUpdateVm", owner: vmOwner(ctx, o))
+        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name) network connections", .vappUpdateVm, owner: vmOwner(ctx, o))
     }
 
     // MARK: Reconfigure, power, delete
@@ -351,7 +351,7 @@ enum LegacyVApps: RouteFamily {
         if vm.memoryMb != before.memory { try ctx.demand(RightName.vmEditMemory, target: "VM \(vm.name)") }
         if vm.diskMb != before.disk { try ctx.demand(RightName.vmEditDisk, target: "VM \(vm.name)") }
         try ctx.write.update(o, name: vm.name, vm)
-        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name)", "vappUpdateVm", owner: vmOwner(ctx, o))
+        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name)", .vappUpdateVm, owner: vmOwner(ctx, o))
     }
 
     static func power(_ ctx: RequestContext, _ action: String) throws -> HTTPResponseMessage {
@@ -367,8 +367,8 @@ enum LegacyVApps: RouteFamily {
         for v in vms {
             var vm = try v.decode(XVM.self)
             if action == "deploy" { vm.deployed = true; try ctx.write.update(v, vm); continue }
-            let wasOn = vm.status == 4
-            vm.status = on ? 4 : (action == "suspend" ? 3 : 8)
+            let wasOn = vm.status == VCDResourceStatus.poweredOn
+            vm.status = on ? VCDResourceStatus.poweredOn : (action == "suspend" ? VCDResourceStatus.suspended : VCDResourceStatus.poweredOff)
             vm.deployed = on || (action != "undeploy" && vm.deployed && action != "powerOff")
             // The guest runs its bootstrap when it boots from off; a reset keeps what it wrote.
             if on && !wasOn { vm.guest = Guest.plan(ctx, vm) }
@@ -380,7 +380,7 @@ enum LegacyVApps: RouteFamily {
         }
         let names = ["powerOn": "PowerOn", "powerOff": "PowerOff", "reset": "Reset", "reboot": "Reboot", "shutdown": "Shutdown",
                      "suspend": "Suspend", "undeploy": "Undeploy", "deploy": "Deploy"]
-        let op = "vapp\(names[action] ?? action)"
+        guard let op = TaskOperation.power(action) else { throw SimError.notFound("Power action \(action)") }
         return try LTask.accepted(ctx, "\(names[action] ?? action) of \(isVM ? "Virtual Machine" : "Virtual Application") \(o.name)", op,
                                   owner: isVM ? vmOwner(ctx, o) : vappOwner(ctx, o))
     }
@@ -389,12 +389,12 @@ enum LegacyVApps: RouteFamily {
         let (o, isVM) = try object(ctx)
         let vms = isVM ? [o] : ctx.state.children(Kind.vm, of: o.id)
         let force = (ctx.request.query("force") ?? "").lowercased() == "true"
-        if !force, let on = vms.first(where: { $0.json["status"]?.scalarText == "4" }) {
+        if !force, let on = vms.first(where: { $0.json["status"]?.scalarText.flatMap(Int.init) == VCDResourceStatus.poweredOn }) {
             throw SimError(400, VCDMinorError.badRequest, "The requested operation could not be executed since \(isVM ? "VM" : "vApp") \"\(o.name)\" is not powered off (VM \(on.name) is running).")
         }
         for v in vms { ctx.write.delete(v.id); ctx.write.delete(LegacyMetadata.key(v.id)) }
         if !isVM { ctx.write.delete(o.id); ctx.write.delete(LegacyMetadata.key(o.id)) }
-        return try LTask.accepted(ctx, "Deleting \(isVM ? "Virtual Machine" : "Virtual Application") \(o.name)", isVM ? "vappDeleteVm" : "vdcDeleteVapp",
+        return try LTask.accepted(ctx, "Deleting \(isVM ? "Virtual Machine" : "Virtual Application") \(o.name)", isVM ? .vappDeleteVm : .vdcDeleteVapp,
                                   owner: isVM ? vmOwner(ctx, o) : vappOwner(ctx, o))
     }
 
@@ -489,7 +489,7 @@ enum LegacyVApps: RouteFamily {
             s += X.link("power:powerOn", "\(href)/power/action/powerOn")
             s += X.link("power:powerOff", "\(href)/power/action/powerOff")
             s += X.link("reconfigureVm", "\(href)/action/reconfigureVm", type: XType.vm, name: vm.name)
-            if vm.status != 4 { s += X.link("remove", href) }
+            if vm.status != VCDResourceStatus.poweredOn { s += X.link("remove", href) }
             s += X.link("up", vappHref(ctx, vm.vappId), type: XType.vApp)
             s += X.link("down", "\(href)/metadata", type: XType.metadata)
         } else {

@@ -179,27 +179,27 @@ enum QueryService: RouteFamily {
             let cat = ctx.state.get(i.parentId ?? "")
             let tplId = i.json["templateId"]?.stringValue ?? ""
             let tpl = ctx.state.get(tplId)
-            let status = tpl?.json["status"]?.scalarText.flatMap(Int.init) ?? 0
+            let status = tpl?.json["status"]?.scalarText.flatMap(Int.init) ?? VCDResourceStatus.unresolved
             return Record(attrs: [("name", i.name), ("href", "\(ctx.base)/api/catalogItem/\(XID.uuid(i.id))"), ("id", i.id),
                                   ("catalog", "\(ctx.base)/api/catalog/\(XID.uuid(i.parentId ?? ""))"), ("catalogName", cat?.name ?? ""),
                                   ("entity", "\(ctx.base)/api/vAppTemplate/vappTemplate-\(XID.uuid(tplId))"), ("entityName", tpl?.name ?? ""),
                                   ("entityType", "vapptemplate"), ("isExpired", "false"), ("isPublished", String(CatalogSharing.isPublished(cat))),
                                   ("isVdcEnabled", "true"),
-                                  ("ownerName", cat?.json["ownerName"]?.stringValue ?? ""), ("status", status == 8 ? "RESOLVED" : "UNRESOLVED"),
+                                  ("ownerName", cat?.json["ownerName"]?.stringValue ?? ""), ("status", status == VCDResourceStatus.templateReady ? "RESOLVED" : "UNRESOLVED"),
                                   ("creationDate", LX.iso(i.created))])
         }
         add(["vAppTemplate", "adminVAppTemplate"], record: ["VAppTemplateRecord", "AdminVAppTemplateRecord"],
             reference: ["VAppTemplateReference", "AdminVAppTemplateReference"], entityType: XType.vAppTemplate,
             objects: { inVisibleCatalogs($0, Kind.vAppTemplate) }) { ctx, t in
             let j = t.json
-            let status = j["status"]?.scalarText.flatMap(Int.init) ?? 0
+            let status = j["status"]?.scalarText.flatMap(Int.init) ?? VCDResourceStatus.unresolved
             let cat = ctx.state.get(j["catalogId"]?.stringValue ?? "")
             let vdc = ctx.state.get(j["vdcId"]?.stringValue ?? "")
             return Record(attrs: [("name", t.name), ("href", "\(ctx.base)/api/vAppTemplate/vappTemplate-\(XID.uuid(t.id))"), ("id", t.id),
                                   ("catalogName", cat?.name ?? ""), ("catalog", cat.map { "\(ctx.base)/api/catalog/\(XID.uuid($0.id))" } ?? ""),
                                   ("vdc", vdc.map { LegacyOrgs.vdcHref(ctx, $0.id) } ?? ""), ("vdcName", vdc?.name ?? ""),
                                   ("org", t.orgId.map { LegacyOrgs.orgHref(ctx, $0) } ?? ""), ("ownerName", j["ownerName"]?.stringValue ?? ""),
-                                  ("status", status == 8 ? "RESOLVED" : X.statusName(status)), ("isBusy", status == 8 ? "false" : "true"),
+                                  ("status", status == VCDResourceStatus.templateReady ? "RESOLVED" : X.statusName(status)), ("isBusy", status == VCDResourceStatus.templateReady ? "false" : "true"),
                                   ("isDeployed", "false"), ("isEnabled", "true"), ("isExpired", "false"), ("isGoldMaster", "false"),
                                   ("isPublished", String(CatalogSharing.isPublished(cat))), ("storageProfileName", "*"),
                                   ("creationDate", LX.iso(t.created))])
@@ -222,7 +222,7 @@ enum QueryService: RouteFamily {
         add(["vm", "adminVM"], record: ["VMRecord", "AdminVMRecord"], reference: ["VMReference", "AdminVMReference"], entityType: XType.vm,
             objects: { scoped($0, Kind.vm) }) { ctx, v in
             let j = v.json
-            let status = j["status"]?.scalarText.flatMap(Int.init) ?? 8
+            let status = j["status"]?.scalarText.flatMap(Int.init) ?? VCDResourceStatus.poweredOff
             let vapp = ctx.state.get(v.parentId ?? "")
             let vdcId = j["vdcId"]?.stringValue ?? ""
             let nic = j["nics"]?.arrayValue?.first

@@ -90,24 +90,7 @@ enum X {
     }
 
     /// The numeric `status` of VCD objects (vcd-wire.md §3.3) as query records spell it.
-    static func statusName(_ s: Int) -> String {
-        switch s {
-        case -1: return "FAILED_CREATION"
-        case 0: return "UNRESOLVED"
-        case 1: return "RESOLVED"
-        case 2: return "DEPLOYED"
-        case 3: return "SUSPENDED"
-        case 4: return "POWERED_ON"
-        case 5: return "WAITING_FOR_INPUT"
-        case 8: return "POWERED_OFF"
-        case 10: return "MIXED"
-        case 11: return "DESCRIPTOR_PENDING"
-        case 12: return "COPYING_CONTENTS"
-        case 13: return "DISK_CONTENTS_PENDING"
-        case 20: return "PARTIALLY_POWERED_OFF"
-        default: return "UNKNOWN"
-        }
-    }
+    static func statusName(_ s: Int) -> String { VCDResourceStatus.name(s) ?? "UNKNOWN" }
 }
 
 /// `id` ↔ URL segment helpers: URNs are stored, hrefs carry the UUID (`/api/vApp/vm-<uuid>`).

@@ -7,12 +7,32 @@ public struct PoolSpec {
     public var port: Int?
     public var algorithm: String?
     public var description: String?
-    public init(name: String, members: [String]? = nil, port: Int? = nil, algorithm: String? = nil, description: String? = nil) {
+    /// Whether the pool takes traffic (`enabled`).
+    public var enabled: Bool?
+    /// Active health monitors, by type: HTTP, HTTPS, TCP, UDP, PING (`healthMonitors`).
+    public var healthMonitors: [String]?
+    /// Session persistence: CLIENT_IP, HTTP_COOKIE, CUSTOM_HTTP_HEADER, APP_COOKIE, TLS (`persistenceProfile.type`).
+    public var persistence: String?
+    /// The cookie or header name of HTTP_COOKIE, CUSTOM_HTTP_HEADER and APP_COOKIE persistence (`persistenceProfile.value`).
+    public var persistenceValue: String?
+    /// Minutes a disabled member keeps its connections: -1 for ever, 0 none (`gracefulTimeoutPeriod`).
+    public var gracefulTimeoutMinutes: Int?
+    /// Members marked down on failed connections seen in live traffic (`passiveMonitoringEnabled`).
+    public var passiveMonitoring: Bool?
+    public init(name: String, members: [String]? = nil, port: Int? = nil, algorithm: String? = nil, description: String? = nil,
+                enabled: Bool? = nil, healthMonitors: [String]? = nil, persistence: String? = nil, persistenceValue: String? = nil,
+                gracefulTimeoutMinutes: Int? = nil, passiveMonitoring: Bool? = nil) {
         self.name = name
         self.members = members
         self.port = port
         self.algorithm = algorithm
         self.description = description
+        self.enabled = enabled
+        self.healthMonitors = healthMonitors
+        self.persistence = persistence
+        self.persistenceValue = persistenceValue
+        self.gracefulTimeoutMinutes = gracefulTimeoutMinutes
+        self.passiveMonitoring = passiveMonitoring
     }
 }
 
@@ -52,12 +72,19 @@ public struct LoadBalancerPools {
 
     public func ensure(_ spec: PoolSpec) throws -> Ensured<LoadBalancerPool> {
         let scope = gateway.name
+        try LoadBalancerRules.check(spec)
         return try engine.withGatewayLock(gateway.id) {
             if let live = try find(spec.name) {
                 var d = Diff()
                 d.check("algorithm", spec.algorithm, live.algorithm)
                 d.check("port", spec.port, live.defaultPort)
                 d.check("description", spec.description, live.description)
+                d.check("enabled", spec.enabled, live.enabled)
+                d.check("healthMonitors", spec.healthMonitors.map { $0.map { $0.uppercased() }.sorted() }, (live.healthMonitors ?? []).compactMap(\.type).sorted())
+                d.check("persistence", spec.persistence?.uppercased(), live.persistenceProfile?.type)
+                d.check("persistenceValue", spec.persistenceValue, live.persistenceProfile?.value)
+                d.check("gracefulTimeout", spec.gracefulTimeoutMinutes, live.gracefulTimeoutPeriod)
+                d.check("passiveMonitoring", spec.passiveMonitoring, live.passiveMonitoringEnabled)
                 if let m = spec.members {
                     d.check("members", Self.memberText(Self.members(m, port: spec.port ?? live.defaultPort)), Self.memberText(live.members))
                 }
@@ -67,6 +94,7 @@ public struct LoadBalancerPools {
                 }
                 var body = live
                 apply(spec, to: &body)
+                try LoadBalancerRules.checkPersistence(body)
                 let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update pool \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
@@ -74,6 +102,7 @@ public struct LoadBalancerPools {
             var p = LoadBalancerPool()
             p.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)
             apply(spec, to: &p)
+            try LoadBalancerRules.checkPersistence(p)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
             try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: p, what: "create pool \(spec.name)") } }
             if engine.isPlan { return Ensured(p, change, planned: true) }
@@ -88,6 +117,16 @@ public struct LoadBalancerPools {
         if let x = s.port { p.defaultPort = x }
         if let x = s.description { p.description = x }
         if let m = s.members { p.members = Self.members(m, port: s.port ?? p.defaultPort) }
+        if let x = s.enabled { p.enabled = x }
+        if let x = s.healthMonitors { p.healthMonitors = x.map { PoolHealthMonitor(type: $0.uppercased(), systemDefined: true) } }
+        if s.persistence != nil || s.persistenceValue != nil {
+            var pp = p.persistenceProfile ?? PoolPersistenceProfile()
+            if let t = s.persistence { pp.type = t.uppercased() }
+            if let v = s.persistenceValue { pp.value = v }
+            p.persistenceProfile = pp
+        }
+        if let x = s.gracefulTimeoutMinutes { p.gracefulTimeoutPeriod = x }
+        if let x = s.passiveMonitoring { p.passiveMonitoringEnabled = x }
     }
 
     @discardableResult
@@ -112,8 +151,13 @@ public struct VirtualServiceSpec {
     /// HTTP | HTTPS | L4 | L4_TLS.
     public var type: String?
     public var enabled: Bool?
+    public var description: String?
+    /// Service ports, each `80` or a range `"8000-8010"` (`servicePorts`); replaces `port` when given.
+    public var ports: [String]?
+    /// The certificate library item an HTTPS or L4_TLS service presents (`certificateRef`), by name.
+    public var certificate: String?
     public init(name: String, pool: String? = nil, serviceEngineGroup: String? = nil, vip: String? = nil, port: Int? = nil,
-                type: String? = nil, enabled: Bool? = nil) {
+                type: String? = nil, enabled: Bool? = nil, description: String? = nil, ports: [String]? = nil, certificate: String? = nil) {
         self.name = name
         self.pool = pool
         self.serviceEngineGroup = serviceEngineGroup
@@ -121,6 +165,9 @@ public struct VirtualServiceSpec {
         self.port = port
         self.type = type
         self.enabled = enabled
+        self.description = description
+        self.ports = ports
+        self.certificate = certificate
     }
 }
 
@@ -145,7 +192,9 @@ public struct VirtualServices {
 
     public func ensure(_ spec: VirtualServiceSpec) throws -> Ensured<VirtualService> {
         let scope = gateway.name
+        let ports = try LoadBalancerRules.check(spec)
         return try engine.withGatewayLock(gateway.id) {
+            let certificate = try spec.certificate.map { try certificateRef($0) }
             let pools = LoadBalancerPools(engine: engine, gateway: gateway)
             let poolRef: OpenAPIReference? = try spec.pool.map { name in
                 if let p = try pools.list().first(where: { $0.name == name }) { return OpenAPIReference(name: name, id: p.id) }
@@ -156,15 +205,21 @@ public struct VirtualServices {
                 var d = Diff()
                 d.check("pool", poolRef?.name, live.loadBalancerPoolRef?.name)
                 d.check("vip", spec.vip, live.virtualIpAddress)
-                d.check("port", spec.port, live.servicePorts?.first?.portStart)
+                if let ports {
+                    d.check("ports", ports.map(\.text), (live.servicePorts ?? []).map { LoadBalancerRules.PortRange($0).text })
+                } else {
+                    d.check("port", spec.port, live.servicePorts?.first?.portStart)
+                }
                 d.check("type", spec.type, live.applicationProfile?.type)
                 d.check("enabled", spec.enabled, live.enabled)
+                d.check("description", spec.description, live.description)
+                d.check("certificate", certificate?.name, live.certificateRef?.name)
                 if d.isEmpty {
                     engine.unchanged(kind: Self.kind, name: spec.name, scope: scope)
                     return Ensured(live, Change(.unchanged, kind: Self.kind, name: spec.name))
                 }
                 var body = live
-                apply(spec, pool: poolRef, to: &body)
+                apply(spec, pool: poolRef, ports: ports, certificate: certificate, to: &body)
                 let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update virtual service \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
@@ -179,7 +234,7 @@ public struct VirtualServices {
             vs.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)
             vs.serviceEngineGroupRef = seg?.serviceEngineGroupRef ?? spec.serviceEngineGroup.map { OpenAPIReference(name: $0) }
             vs.enabled = true
-            apply(spec, pool: poolRef, to: &vs)
+            apply(spec, pool: poolRef, ports: ports, certificate: certificate, to: &vs)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
             try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: vs, what: "create virtual service \(spec.name)") } }
             if engine.isPlan { return Ensured(vs, change, planned: true) }
@@ -188,21 +243,40 @@ public struct VirtualServices {
         }
     }
 
-    private func apply(_ s: VirtualServiceSpec, pool: OpenAPIReference?, to v: inout VirtualService) {
+    private func apply(_ s: VirtualServiceSpec, pool: OpenAPIReference?, ports: [LoadBalancerRules.PortRange]?, certificate: OpenAPIReference?,
+                       to v: inout VirtualService) {
         v.name = s.name
         if let pool { v.loadBalancerPoolRef = pool }
         if let x = s.vip { v.virtualIpAddress = x }
         if let x = s.enabled { v.enabled = x }
+        if let x = s.description { v.description = x }
+        if let certificate { v.certificateRef = certificate }
         if let t = s.type ?? (v.applicationProfile == nil ? "L4" : nil) {
             v.applicationProfile = ApplicationProfile(name: t == "L4" ? "System-L4-Application" : "System-\(t)", type: t, systemDefined: true)
         }
-        if let port = s.port {
-            var sp = ServicePort()
-            sp.portStart = port
-            sp.portEnd = port
-            sp.sslEnabled = false
-            v.servicePorts = [sp]
+        // TLS is terminated on every port of an HTTPS or L4_TLS service.
+        let tls = ["HTTPS", "L4_TLS"].contains(v.applicationProfile?.type ?? "")
+        let wanted = ports ?? s.port.map { [LoadBalancerRules.PortRange(start: $0, end: $0)] }
+        if let wanted {
+            v.servicePorts = wanted.map { r in
+                var sp = ServicePort()
+                sp.portStart = r.start
+                sp.portEnd = r.end
+                sp.sslEnabled = tls
+                return sp
+            }
         }
+    }
+
+    /// The certificate library item named `name`, as a reference (in plan mode, a name that may be made by then).
+    private func certificateRef(_ name: String) throws -> OpenAPIReference {
+        /// The two fields of a certificate library item this needs (never its PEM).
+        struct Item: Decodable { var id: String?; var alias: String? }
+        let items: [Item] = try engine.tenant.list("\(Lookup.prefix)/ssl/certificateLibrary", filter: .eq("alias", name))
+        if let c = items.first(where: { $0.alias == name }) { return OpenAPIReference(name: name, id: c.id) }
+        if engine.isPlan { return OpenAPIReference(name: name, id: nil) }
+        throw EngineError("no certificate named \(name) in the certificate library of org \(engine.tenant.credentials.org)",
+                          hint: "import it first (VCD: Administration, Certificate Management, Certificate Library), then name it by its alias")
     }
 
     @discardableResult

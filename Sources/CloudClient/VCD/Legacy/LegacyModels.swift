@@ -20,26 +20,16 @@ public struct LegacyRef: Sendable, Equatable {
     }
 }
 
-/// The `status` numbers of vApps, VMs and templates (vcd-wire.md §3.3), as words.
+/// The `status` numbers of vApps, VMs and templates as words (the table is CloudWire's
+/// `VCDResourceStatus`); an undocumented number shows as `STATUS_<n>`.
 public enum LegacyStatus {
     public static func name(_ n: Int?) -> String {
-        switch n {
-        case .some(-1): return "FAILED_CREATION"
-        case .some(0): return "UNRESOLVED"
-        case .some(1): return "RESOLVED"
-        case .some(2): return "DEPLOYED"
-        case .some(3): return "SUSPENDED"
-        case .some(4): return "POWERED_ON"
-        case .some(8): return "POWERED_OFF"
-        case .some(10): return "MIXED"
-        case .some(20): return "PARTIALLY_POWERED_OFF"
-        case .some(let x): return "STATUS_\(x)"
-        case .none: return "UNKNOWN"
-        }
+        guard let n else { return "UNKNOWN" }
+        return VCDResourceStatus.name(n) ?? "STATUS_\(n)"
     }
-    public static let poweredOn = 4
-    public static let poweredOff = 8
-    public static let resolved = 8
+    public static let poweredOn = VCDResourceStatus.poweredOn
+    public static let poweredOff = VCDResourceStatus.poweredOff
+    public static let resolved = VCDResourceStatus.templateReady
 }
 
 /// A catalog (`Catalog` / `AdminCatalog`).
