@@ -2,7 +2,8 @@ import CloudWire
 import Foundation
 import Logging
 
-/// The embedded simulator of VCD (and, later, NSX-T Policy and NSX ALB): request in, response out.
+/// The embedded simulator of VCD, NSX-T Policy, NSX ALB and the Kubernetes API of the simulated
+/// clusters (one route table per service): request in, response out.
 ///
 /// Synchronous and thread-safe. The world lives in memory, mirrored in one SQLite file (WAL) that
 /// every accepted change reaches before it is answered, so a restart (even after `kill -9`) finds

@@ -75,7 +75,12 @@ class ManagedCluster: NativeObject {
     /// `kind cluster capvcd`, `cluster capi-cluster`.
     var label: String { name }
 
-    func kubeconfigText() throws -> String { fatalError("abstract") }
+    /// The kubeconfig that reaches the cluster. Each kind of cluster says where it comes from (kind,
+    /// a file, the management cluster's `<name>-kubeconfig` secret); a cluster that cannot say is
+    /// an error for the script, never a crash.
+    func kubeconfigText() throws -> String {
+        throw EngineError("\(label) has no kubeconfig source", hint: "this is a bug in vcdscript: please report it with the script that reached it")
+    }
 
     /// The Kubernetes engine; a planned cluster's answers 404 to everything (nothing is sent in plan mode).
     func engine() throws -> KubeEngine {

@@ -73,7 +73,8 @@ struct Route {
 /// `{id}` routes.
 final class RouteTable {
     private(set) var routes: [Route] = []
-    /// Routes indexed by their first two literal segments, to avoid scanning everything.
+    /// Routes grouped by their number of path segments (a request is matched only against routes
+    /// of its own length), most literal segments first within each group.
     private var byCount: [Int: [Route]] = [:]
 
     func add(_ route: Route) {
@@ -119,8 +120,8 @@ final class RouteTable {
     }
 }
 
-/// A family of routes (one resource kind or a few tightly bound ones). Each file under `VCD/`
-/// (and later `NSX/`, `ALB/`) declares one.
+/// A family of routes (one resource kind or a few tightly bound ones). Each file under `VCD/`,
+/// `XML/`, `NSX/` and `ALB/` declares one.
 protocol RouteFamily {
     static func register(into table: RouteTable)
 }
