@@ -95,7 +95,8 @@ extension Objects {
             if e.isPlan { return (nil, name) }
             return (try t.require(name), name)
         case .null:
-            throw ScriptError(.argument, "ensure() is missing argument template", hint: "template: org.catalog(\"k8s-templates\").template(\"ubuntu-2004-kube\")")
+            // Needed only to create the vApp: on one that exists, ensure changes what it is given.
+            return (nil, "")
         case let v:
             throw ScriptError(.type, "ensure(): template must be a template or its name, not \(v.typeName)")
         }

@@ -89,6 +89,35 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertEqual(h.sim.count(kind: "vAppTemplate"), 1)
     }
 
+    /// `ensure` on a vApp and a template that exist, with their names alone (what `ensure` needs
+    /// only at creation left out): `= unchanged`, nothing written, the VMs and their power kept.
+    func testEnsureWithOmittedArgumentsKeepsVAppsAndTemplates() throws {
+        let h = try SimHarness()
+        _ = try h.run(Self.setup + """
+
+        let app = vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["node-1", "node-2"], sizingPolicy: "capvcd-small", powerOn: true)
+        """)
+        let writes = h.sim.counters.writes
+        let out = try h.run("""
+        let org = cloud.org("xav_lab")
+        let vdc = org.vdc("t-tenant")
+        let app = vdc.vapps.ensure(name: "capi")
+        org.catalog("lab-cat").templates.ensure(name: "test-node", path: "\(Self.ova)")
+        print(app.vms.names, app.status, app.vm("node-2").sizingPolicy)
+        """)
+        let lines = out + h.output
+        XCTAssertEqual(h.sim.counters.writes, writes, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines.filter { $0.hasPrefix("+") || $0.hasPrefix("~") || $0.hasPrefix("-") }, [], lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("= unchanged vApp capi on t-tenant"), lines.joined(separator: "\n"))
+        XCTAssertEqual(out.last, #"["node-1", "node-2"] POWERED_ON capvcd-small"#, lines.joined(separator: "\n"))
+        // A vApp that does not exist still needs its template, in plan and apply alike.
+        for mode in [EngineMode.plan, .apply] {
+            let e = scriptError { _ = try h.run(#"cloud.org("xav_lab").vdc("t-tenant").vapps.ensure(name: "other")"#, mode: mode) }
+            XCTAssertEqual(e?.message, "vApp other does not exist in VDC t-tenant, and ensure() needs template: to create it", "\(mode)")
+        }
+        XCTAssertEqual(h.sim.counters.writes, writes)
+    }
+
     func testVAppOnARoutedNetworkPowerGuestinfoAndDelete() throws {
         let h = try SimHarness()
         let script = Self.setup + """

@@ -4,7 +4,8 @@ import Foundation
 /// `network` with a pool address, optionally sized by a VDC sizing policy and powered on.
 public struct VAppSpec {
     public var name: String
-    /// The template; `nil` only in plan mode, when it is itself still to be uploaded.
+    /// The template; `nil` in plan mode when it is itself still to be uploaded, and when none was
+    /// given (`templateName` empty: enough for a vApp that exists, an error for one to create).
     public var template: TemplateInfo?
     /// For messages and the plan when the template is not there yet.
     public var templateName: String
@@ -78,6 +79,10 @@ public struct VApps {
         let scope = vdc.name
         if let live = try find(spec.name) {
             return try engine.withVAppLock(Self.lockKey(live.href)) { try update(live, spec) }
+        }
+        if spec.template == nil && spec.templateName.isEmpty {
+            throw EngineError("vApp \(spec.name) does not exist in VDC \(scope ?? ""), and ensure() needs template: to create it",
+                              hint: "template: org.catalog(\"k8s-templates\").template(\"ubuntu-2004-kube\"), or its name with catalog:")
         }
         let sizing = try sizingPolicyID(spec.sizingPolicy)
         let change = Change(.create, kind: Self.kind, name: spec.name, fields: [], scope: scope)
