@@ -107,8 +107,9 @@ extension Simulator {
     }
 }
 
-/// The kubeconfig text. Written by hand (CloudSim does not link a YAML library): every value is a
-/// double-quoted YAML scalar with JSON escapes, which YAML 1.1 and 1.2 read alike.
+/// The kubeconfig text, in the layout kind and clusterctl write (clusters, contexts,
+/// current-context, users). Every value is a double-quoted YAML scalar with JSON escapes, which
+/// YAML 1.1 and 1.2 (client-go's, PyYAML's, Yams') read alike, whatever a name or token holds.
 enum KubeConfigFile {
     static func quoted(_ s: String) -> String {
         String(decoding: KubeJSON.encode(.string(s)), as: UTF8.self)
