@@ -20,6 +20,9 @@ public final class VCDClient: @unchecked Sendable {
     public static let spokenVersions = APIVersion.supported
     /// Page size asked for on page-style lists.
     public var pageSize = 128
+    /// How many pages of one list are read at once once its first page says how many there are
+    /// (independent reads: over a slow link they cost one round trip, not one each). 1: in turn.
+    public var concurrentPages = 4
     /// How long a task may run before `waitTask` gives up.
     public var taskTimeout: Double = 600
     /// How long to sleep between task polls (grows ×1.5 up to `maxPoll`).
@@ -213,15 +216,21 @@ public final class VCDClient: @unchecked Sendable {
         var target = path + "?" + query.joined(separator: "&")
         var out: [T] = []
         var seen = Set<String>()
+        var first = true
         while true {
-            let r = try checked("GET", target)
-            let env: ListEnvelope<T>
-            do { env = try JSONDecoder().decode(ListEnvelope<T>.self, from: r.body) } catch {
-                throw VCDClientError(status: r.status, minorErrorCode: "BAD_RESPONSE", message: "unexpected list answer: \(error)", operation: "GET \(path)",
-                                     hint: "report it with --debug output")
-            }
+            let (env, r): (ListEnvelope<T>, HTTPResponseMessage) = try listPage(path, target)
             out += env.values
             if env.values.isEmpty { break }
+            // Page-style lists say how many pages there are: the rest are read together (they do
+            // not depend on each other), at most `concurrentPages` at once, and kept in order.
+            if first, concurrentPages > 1, let p = env.page, let n = env.pageCount, p == 1, n > 2 {
+                let pages: [[T]] = try readTogether(Array(2...n), limit: concurrentPages) { page in
+                    let (e, _): (ListEnvelope<T>, HTTPResponseMessage) = try self.listPage(path, path + "?" + (query + ["page=\(page)"]).joined(separator: "&"))
+                    return e.values
+                }
+                return out + pages.flatMap { $0 }
+            }
+            first = false
             if let next = LinkHeader.parse(r.headers.values("Link")).first(where: { $0.rels.contains("nextPage") }) {
                 let t = Self.relativeTarget(next.url)
                 guard !seen.contains(t) else { break }
@@ -236,6 +245,36 @@ public final class VCDClient: @unchecked Sendable {
             break
         }
         return out
+    }
+
+    /// One page of a list.
+    private func listPage<T: Decodable>(_ path: String, _ target: String) throws -> (ListEnvelope<T>, HTTPResponseMessage) {
+        let r = try checked("GET", target)
+        do { return (try JSONDecoder().decode(ListEnvelope<T>.self, from: r.body), r) } catch {
+            throw VCDClientError(status: r.status, minorErrorCode: "BAD_RESPONSE", message: "unexpected list answer: \(error)", operation: "GET \(path)",
+                                 hint: "report it with --debug output")
+        }
+    }
+
+    /// Runs `read` for every item on up to `limit` threads at once; results in the items' order.
+    /// The first error (in item order) is thrown once all have ended.
+    func readTogether<Item, Result>(_ items: [Item], limit: Int, _ read: @escaping (Item) throws -> Result) throws -> [Result] {
+        var results = [Swift.Result<Result, Error>?](repeating: nil, count: items.count)
+        let resultsLock = NSLock()
+        let gate = DispatchSemaphore(value: max(1, limit))
+        let group = DispatchGroup()
+        for (i, item) in items.enumerated() {
+            gate.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                let r = Swift.Result { try read(item) }
+                resultsLock.lock(); results[i] = r; resultsLock.unlock()
+                gate.signal()
+                group.leave()
+            }
+        }
+        group.wait()
+        return try results.map { try $0!.get() }
     }
 
     /// `https://host/cloudapi/...?x` → `/cloudapi/...?x` (the transport joins it to `baseURL`).
