@@ -68,15 +68,15 @@ enum KubeTypes {
             let results = try host(ctx) { try KubeApply(kube: x.kube).apply(text, namespace: ns) }
             return .list(results.map { r in .object(KubeRef(type(for: r.value["kind"]?.stringValue), kube: x.kube, value: r.value, planned: r.planned)) })
         }
-        t.method("get", params: [Parameter("kind", doc: "e.g. \"Deployment\", \"apps/v1/Deployment\", \"Cluster\" (a custom resource: give apiVersion too)"),
+        t.method("get", params: [Parameter("kind", doc: "e.g. \"Deployment\", \"apps/v1/Deployment\", \"Cluster\" (found by discovery; apiVersion: when two groups serve it)"),
                                  Parameter("name"), Parameter("namespace", default: .null), Parameter("apiVersion", default: .null)],
                  doc: "Any object by kind and name (custom resources included); nil when there is none.") { o, a, ctx in
             let x = c(o)
-            let kind = try a.string(0), name = try a.string(1)
-            let apiVersion = try a.optString("apiVersion") ?? builtinAPIVersion[kind] ?? "v1"
+            let (kind, given) = try kindAndVersion(try a.string(0), try a.optString("apiVersion"))
+            let name = try a.string(1)
             let ns = try a.optString("namespace") ?? x.namespace
             let found = try host(ctx) { () -> JSONValue? in
-                let r = try x.kube.client.resource(apiVersion: apiVersion, kind: kind)
+                let r = try resource(x.kube.client, kind: kind, apiVersion: given)
                 let v = try x.kube.objects(r, namespace: ns).find(name)
                 return kind == "Secret" ? v.map(KubeSecrets.registered) : v
             }
@@ -86,6 +86,31 @@ enum KubeTypes {
         CloudTypes.register(t)
         return t
     }()
+
+    /// `"Deployment"`, or `"apps/v1/Deployment"` (group/version/Kind); `apiVersion:` given twice must agree.
+    static func kindAndVersion(_ text: String, _ apiVersion: String?) throws -> (String, String?) {
+        guard let slash = text.lastIndex(of: "/") else { return (text, apiVersion) }
+        let kind = String(text[text.index(after: slash)...]), version = String(text[..<slash])
+        if let apiVersion, apiVersion != version {
+            throw ScriptError(.argument, "get(): \(text) names apiVersion \(version) but apiVersion: says \(apiVersion)")
+        }
+        return (kind, version)
+    }
+
+    /// The resource of `kind`: in `apiVersion` when given; else the built-in kinds' own version,
+    /// else the one group that serves that kind (found by discovery, as kubectl does).
+    static func resource(_ client: KubeClient, kind: String, apiVersion: String?) throws -> KubeResource {
+        if let v = apiVersion ?? builtinAPIVersion[kind] { return try client.resource(apiVersion: v, kind: kind) }
+        let all = try client.resources(ofKind: kind)
+        if all.count == 1 { return all[0] }
+        if all.isEmpty {
+            throw KubeError(status: 404, reason: "NotFound", message: "the server serves no kind \(kind)", operation: "get \(kind)",
+                            hint: "kinds are case-sensitive (Deployment, not deployment); for a custom resource pass apiVersion:, e.g. get(\"\(kind)\", name, apiVersion: \"cluster.x-k8s.io/v1beta1\"), once its CustomResourceDefinition is applied")
+        }
+        if let core = all.first(where: { $0.group.isEmpty }) { return core }
+        throw KubeError(status: 400, reason: "Ambiguous", message: "kind \(kind) is served by \(all.map(\.apiVersion).joined(separator: ", "))", operation: "get \(kind)",
+                        hint: "pass apiVersion: to say which, e.g. apiVersion: \"\(all[0].apiVersion)\"")
+    }
 
     static let builtinAPIVersion = ["Deployment": "apps/v1", "StatefulSet": "apps/v1", "DaemonSet": "apps/v1", "ReplicaSet": "apps/v1",
                                     "Job": "batch/v1", "CronJob": "batch/v1", "Ingress": "networking.k8s.io/v1"]

@@ -260,6 +260,46 @@ final class KubeTests: XCTestCase {
             targetPort: 80
         """
 
+    /// `get` finds a custom resource by its kind alone (discovery, as kubectl does), takes the
+    /// group/version/Kind form, and says what to pass when a kind is unknown.
+    func testGetFindsACustomResourceByKindAlone() throws {
+        let k = try KubeHarness()
+        let out = try k.run("""
+            let k = kube.connect(kubeconfig: KC)
+            k.apply(\"\"\"
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: widgets.example.com}
+                spec:
+                  group: example.com
+                  names: {kind: Widget, plural: widgets, singular: widget, listKind: WidgetList}
+                  scope: Namespaced
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+                \"\"\")
+            k.apply(\"\"\"
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w1, namespace: default}
+                spec: {size: 3}
+                \"\"\")
+            print(k.get("Widget", "w1")["spec"]["size"], k.get("example.com/v1/Widget", "w1").name, k.get("Widget", "none"))
+            k.configMaps.ensure(name: "plain", data: {a: "1"})
+            print(k.get("ConfigMap", "plain").name)
+            """)
+        XCTAssertEqual(out.filter { !$0.hasPrefix("+") }.suffix(2), ["3 w1 nil", "plain"], out.joined(separator: "\n"))
+        let e = k.failure("""
+            kube.connect(kubeconfig: KC).get("Gadget", "g1")
+            """)
+        XCTAssertEqual(e?.message, "get Gadget: the server serves no kind Gadget (NotFound, HTTP 404)")
+        XCTAssertTrue(e?.hint?.contains("pass apiVersion:") ?? false, "\(String(describing: e?.hint))")
+        let mismatch = k.failure(#"kube.connect(kubeconfig: KC).get("example.com/v1/Widget", "w1", apiVersion: "example.com/v2")"#)
+        XCTAssertEqual(mismatch?.message, "get(): example.com/v1/Widget names apiVersion example.com/v1 but apiVersion: says example.com/v2")
+    }
+
     func testApplyMultiDocumentManifest() throws {
         let k = try KubeHarness()
         let path = k.h.dir + "/manifest.yaml"

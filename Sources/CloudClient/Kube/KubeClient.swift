@@ -110,6 +110,18 @@ public final class KubeClient: @unchecked Sendable {
         return out
     }
 
+    /// Every resource of `kind` the server serves: the core group's `v1` and each API group's
+    /// preferred version (`/apis`), as kubectl resolves a kind given without its group.
+    public func resources(ofKind kind: String) throws -> [KubeResource] {
+        var found = try resources(groupVersion: "v1").filter { $0.kind == kind }
+        guard case .array(let groups)? = try getIfPresent("/apis", what: "discover the API groups")?["groups"] else { return found }
+        for g in groups {
+            guard let gv = g["preferredVersion"]?["groupVersion"]?.stringValue else { continue }
+            found += try resources(groupVersion: gv).filter { $0.kind == kind }
+        }
+        return found
+    }
+
     /// The resource of a manifest's `apiVersion` and `kind` (discovery; asked again once when the
     /// kind is unknown, as a CRD may just have been created).
     public func resource(apiVersion: String, kind: String) throws -> KubeResource {
