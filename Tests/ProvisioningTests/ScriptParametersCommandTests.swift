@@ -162,6 +162,12 @@ final class ScriptParametersCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.err, "error: parameter token: the value is not one of the allowed ones\n")
         XCTAssertFalse((r.out + r.err).contains("hunter2"))
+        _ = try write("c.vs", "param token: secret, required, check: fn(t) { len(str(t)) > 100 }\nprint(token)\n")
+        r = try vcdscript(["c.vs", "--token", "hunter2"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.err, "error: parameter token: the value is refused by its check fn(t) { len(str(t)) > 100 }\n")
+        r = try vcdscript(["c.vs", "--help"])
+        XCTAssertFalse((r.out + r.err).contains("hunter2"))
     }
 
     func testConflictingDeclarationsAcrossModulesAreAnError() throws {
