@@ -56,6 +56,9 @@ public final class Interpreter {
     /// The values of the run's declared parameters: those the host bound from the command line
     /// (`bindParameters`), and the defaults the first `param` statement of each name evaluated.
     var parameterValues: [String: Value] = [:]
+    /// The first typed `param` statement of each name that ran: a later one of another type or
+    /// default (in another module) is an error, as the command line's reading of them finds.
+    var parameterDeclarations: [String: (type: DeclaredParameter.ValueType, defaultText: String?, at: SourceRange)] = [:]
     private var loading: [String] = []
     private var interruptChecks = 0
     lazy var vm = VM(interpreter: self)

@@ -12,7 +12,18 @@ extension Compiler {
         let checkRange = p.check?.range
         let allowed = p.allowed?.items.compactMap { ($0 as? LiteralExpr)?.value } ?? []
         let allowedText = p.allowed?.items.map { $0.range.file.text($0.range.start..<$0.range.end) } ?? []
+        let defaultText = p.defaultValue.map { $0.range.file.text($0.range.start..<$0.range.end) }
         return { f in
+            if let type {
+                if let first = interpreter.parameterDeclarations[name] {
+                    if first.type != type || first.defaultText != defaultText {
+                        throw ScriptError(.name, "parameter \(name) is declared differently at \(first.at) and here", at: range,
+                                          hint: "one parameter of a run has one type and one default: give both declarations the same, or declare it with its type in one module and as `param \(name)` in the other")
+                    }
+                } else {
+                    interpreter.parameterDeclarations[name] = (type, defaultText, range)
+                }
+            }
             var value: Value
             if let bound = interpreter.parameterValues[name] {
                 value = bound
