@@ -9,8 +9,8 @@
 # ci-expect: network capvcd-192.168.10.0: dns is ["198.51.100.53"], want ["198.51.100.53", "198.51.100.54"]
 # ci-expect: NAT rule dnat-ssh: type is nil, want "DNAT"
 # ci-expect: 5 fields drifted
-if len(args) != 1 { throw error("USAGE", "give the desired state: vcdscript drift.vs drift.yaml") }
-let desired = yaml.decode(read(args[0]))
+param desired as desiredFile: string, required, doc: "the YAML file of the desired state (org, vdc, gateway, network, nat)"
+let desired = yaml.decode(read(desiredFile))
 let vdc = cloud.org(desired.org).vdc(desired.vdc)
 var drift = []
 fn compare(what, live, want) {

@@ -2,13 +2,14 @@
 # networks, catalogs and vApps. Read-only: it never changes anything.
 #
 #   vcdscript inventory.vs            # the org xav_lab
-#   vcdscript inventory.vs my-org
+#   vcdscript inventory.vs org=my-org
 #   vcdscript -o json inventory.vs    # tables become JSON
 #
 # ci-args:
 # ci-expect: org xav_lab
 # ci-expect: VDC t-tenant
-let org = cloud.org(args.first ?? "xav_lab")
+param org as orgName = "xav_lab", doc: "the org to list"
+let org = cloud.org(orgName)
 print("org ${org.name} on ${cloud.site}")
 for vdc in org.vdcs {
     print("VDC ${vdc.name} (${vdc.allocationType})")

@@ -13,20 +13,20 @@
 # ci-expect: + created deployment default/test-lb
 # ci-expect: + created service default/test-lb
 # ci-expect: test-lb: 8080:30000/TCP → pods {app: "test-lb"} port 80
-var p = {kubeconfig: env("KUBECONFIG", ""), context: "", name: "test-lb", namespace: "default", replicas: "3",
-         image: "containous/whoami", password: env("TEST_LB_PASSWORD", "change-me-please")}
-for a in args {
-    let kv = a.split("=")
-    if len(kv) != 2 or not (kv[0] in p) { throw error("USAGE", "unknown parameter '${a}': give key=value with key one of ${p.keys()}") }
-    p[kv[0]] = kv[1]
-}
-if p.kubeconfig == "" { throw error("USAGE", "give the cluster: kubeconfig=FILE (or set KUBECONFIG)") }
-let k = kube.connect(kubeconfig: p.kubeconfig, context: if p.context == "" { nil } else { p.context })
+param kubeconfig: string = env("KUBECONFIG", ""), doc: "the cluster's kubeconfig file (default: $KUBECONFIG)"
+param context = "", doc: "its context (empty: the current one)"
+param name = "test-lb", doc: "the deployment, its service, config map and secret"
+param namespace = "default", doc: "the namespace (made if missing)"
+param replicas = 3, doc: "pods of the deployment", check: fn(n) { n >= 0 }
+param image = "containous/whoami", doc: "the container image"
+param password: secret = env("TEST_LB_PASSWORD", "change-me-please"), doc: "the password kept in the secret NAME-credentials"
+if kubeconfig == "" { fail("give the cluster: kubeconfig=FILE (or set KUBECONFIG)", code: 2) }
+let k = kube.connect(kubeconfig: kubeconfig, context: if context == "" { nil } else { context })
 print("cluster ${k.context} (${k.version})")
-k.namespaces.ensure(name: p.namespace)
-let ns = k.withNamespace(p.namespace)
-ns.configMaps.ensure(name: "${p.name}-config", data: {greeting: "hello from vcdscript"})
-ns.secrets.ensure(name: "${p.name}-credentials", data: {user: "demo", password: secret(p.password)})
-let d = ns.deployments.ensure(name: p.name, image: p.image, replicas: int(p.replicas), port: 80)
+k.namespaces.ensure(name: namespace)
+let ns = k.withNamespace(namespace)
+ns.configMaps.ensure(name: "${name}-config", data: {greeting: "hello from vcdscript"})
+ns.secrets.ensure(name: "${name}-credentials", data: {user: "demo", password: password})
+let d = ns.deployments.ensure(name: name, image: image, replicas: replicas, port: 80)
 let svc = k.expose(deployment: d, port: 8080, targetPort: 80, type: "LoadBalancer")
 print("${svc.name}: ${svc.portList} → pods ${svc.selector} port ${svc.ports[0].targetPort}, external address ${svc.externalIP}")

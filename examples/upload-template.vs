@@ -8,16 +8,10 @@
 # ci-args: Tests/clients/test-node.ova catalog=ci-cat name=ci-node
 # ci-expect: + created catalog ci-cat
 # ci-expect: template ci-node:
-if len(args) == 0 {
-    throw error("USAGE", "give the OVA to upload: vcdscript upload-template.vs FILE.ova [catalog=NAME] [name=NAME]")
-}
-let ova = args[0]
-var p = {org: "xav_lab", catalog: "cse", name: ova.split("/").last.replace(".ova", "")}
-for a in args[1..<len(args)] {
-    let kv = a.split("=")
-    if len(kv) != 2 or not (kv[0] in p) { throw error("USAGE", "unknown parameter '${a}': give key=value with key one of ${p.keys()}") }
-    p[kv[0]] = kv[1]
-}
-let cat = cloud.org(p.org).catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
-let tpl = cat.upload(path: ova, name: p.name)
+param ova: string, required, doc: "the OVA file to upload (the first bare argument)"
+param org = "xav_lab", doc: "the org that owns the catalog"
+param catalog = "cse", doc: "the catalog (made if missing)"
+param name: string = nil, doc: "the template's name (default: the OVA's file name without .ova)"
+let cat = cloud.org(org).catalogs.ensure(name: catalog, description: "Kubernetes node images")
+let tpl = cat.upload(path: ova, name: name ?? ova.split("/").last.replace(".ova", ""))
 print("template ${tpl.name}: ${tpl.status}")

@@ -12,33 +12,34 @@
 # leaves it: through its kubeconfig file after the pivot (it manages itself), else through the kind
 # cluster that manages it.
 #
-# Parameters (key=value): kubernetes, template, workers, controlPlane, and lab-setup.vs's (cluster,
-# kubeconfig, kind, catalog, catalogOrg, org, timeout in minutes …, with the same defaults).
+# Parameters (`vcdscript cluster-upgrade.vs --help`): what to change, and where the lab's cluster
+# is (the same names and defaults as lab-setup.vs's). It does not import preflight.vs: there
+# kubernetes, template, workers and controlPlane are the lab's values, here the changes asked for.
 
-import "preflight" as preflight
+param kubernetes: string = nil, doc: "the Kubernetes version to upgrade to (one minor version at a time)"
+param template: string = nil, doc: "the node template of that version, in the catalog"
+param workers: int = nil, doc: "the number of worker machines", check: fn(n) { n >= 0 }
+param controlPlane: int = nil, doc: "the number of control plane machines", check: fn(n) { n >= 1 }
+param cluster = "capi-cluster", doc: "the workload cluster"
+param kubeconfig = "capi-cluster.kubeconfig", doc: "its kubeconfig file (written by lab-setup.vs)"
+param kind as kindCluster: string = "capvcd", doc: "the kind cluster that manages it before the pivot"
+param org = "xav_lab", doc: "tenant org"
+param catalog = "home", doc: "the catalog of the node image"
+param catalogOrg = "", doc: "the org that owns that catalog (empty: org itself)"
+param timeout = 30, doc: "minutes to wait for the cluster"
 
-# Parameters of this runbook; the rest are lab-setup.vs's (same defaults, unknown ones refused).
-var change = {kubernetes: "", template: "", workers: "", controlPlane: ""}
-var rest = []
-for a in args {
-    let kv = a.split("=")
-    if len(kv) >= 2 and kv[0] in change { change[kv[0]] = "=".join(kv[1..<len(kv)]) } else { rest.append(a) }
+if kubernetes == nil and template == nil and workers == nil and controlPlane == nil {
+    fail("nothing to do: give kubernetes= and template=, and/or workers= or controlPlane=", code: 2)
 }
-let p = preflight.params(rest)
-if change.kubernetes == "" and change.template == "" and change.workers == "" and change.controlPlane == "" {
-    throw error("USAGE", "nothing to do: give kubernetes= and template=, and/or workers= or controlPlane=")
-}
-fn given(v) { if v == "" { nil } else { v } }
-fn count(v) { if v == "" { nil } else { int(v) } }
 
 # The cluster: self-managed after the pivot, else through its kind management cluster.
 var wc = nil
-try { wc = kind.selfManaged(p.cluster, kubeconfig: p.kubeconfig) } catch err { wc = nil }
+try { wc = kind.selfManaged(cluster, kubeconfig: kubeconfig) } catch err { wc = nil }
 if wc == nil {
-    let mgmt = kind.clusters.find(p.kind)
-    if mgmt != nil { wc = mgmt.clusters.find(p.cluster) }
+    let mgmt = kind.clusters.find(kindCluster)
+    if mgmt != nil { wc = mgmt.clusters.find(cluster) }
 }
-if wc == nil { throw error("STATE", "no cluster ${p.cluster}: neither ${p.kubeconfig} nor kind cluster ${p.kind} reaches it; run lab-setup.vs first") }
+if wc == nil { throw error("STATE", "no cluster ${cluster}: neither ${kubeconfig} nor kind cluster ${kindCluster} reaches it; run lab-setup.vs first") }
 print("cluster ${wc.name}: ${wc.phase}, ${len(wc.machines)} machines")
 
 # Kubernetes (kubeadm) upgrades one minor version at a time and never downgrades: v1.22 → v1.23 → v1.24.
@@ -46,43 +47,43 @@ fn minor(v) {
     let parts = str(v).replace("v", "").split(".")
     if len(parts) < 2 { nil } else { int(parts[1]) }
 }
-if change.kubernetes != "" {
-    let want = minor(change.kubernetes)
+if kubernetes != nil {
+    let want = minor(kubernetes)
     for m in wc.machines {
         let have = minor(m.version)
         if want != nil and have != nil and want < have {
-            throw error("SKEW", "${m.name} runs ${m.version}: Kubernetes ${change.kubernetes} would be a downgrade, which kubeadm does not do")
+            throw error("SKEW", "${m.name} runs ${m.version}: Kubernetes ${kubernetes} would be a downgrade, which kubeadm does not do")
         }
         if want != nil and have != nil and want > have + 1 {
-            throw error("SKEW", "${m.name} runs ${m.version}: kubeadm upgrades one minor version at a time; go to v1.${have + 1} first, then to ${change.kubernetes}")
+            throw error("SKEW", "${m.name} runs ${m.version}: kubeadm upgrades one minor version at a time; go to v1.${have + 1} first, then to ${kubernetes}")
         }
     }
 }
 
-if change.kubernetes != "" or change.template != "" {
-    if change.template != "" and not cloud.plan {
+if kubernetes != nil or template != nil {
+    if template != nil and not cloud.plan {
         # The template must be there before any machine is replaced with it.
-        let org = cloud.org(p.org)
-        var cat = org.catalogs.find(p.catalog)
-        if cat == nil and p.catalogOrg != "" { try { cat = org.catalog(p.catalog, org: p.catalogOrg) } catch err { cat = nil } }
-        if cat != nil and cat.templates.find(change.template) == nil and cloud.simulator != nil and p.catalogOrg == "" {
+        let tenantOrg = cloud.org(org)
+        var cat = tenantOrg.catalogs.find(catalog)
+        if cat == nil and catalogOrg != "" { try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch err { cat = nil } }
+        if cat != nil and cat.templates.find(template) == nil and cloud.simulator != nil and catalogOrg == "" {
             # On the embedded simulator, its node image of that version (as lab-setup does).
-            let image = cloud.simulator.nodeImage(name: change.template, kubernetes: given(change.kubernetes) ?? p.kubernetes)
-            print("  (no template ${change.template} in catalog ${p.catalog}: the simulator provides its node image ${image})")
-            cat.upload(path: image, name: change.template)
-        } else if cat == nil or cat.templates.find(change.template) == nil {
-            throw error("STATE", "no template ${change.template} in catalog ${p.catalog}: upload it first (catalog.upload(path:, name:)), then run again")
+            let image = cloud.simulator.nodeImage(name: template, kubernetes: kubernetes ?? wc.machines[0].version)
+            print("  (no template ${template} in catalog ${catalog}: the simulator provides its node image ${image})")
+            cat.upload(path: image, name: template)
+        } else if cat == nil or cat.templates.find(template) == nil {
+            throw error("STATE", "no template ${template} in catalog ${catalog}: upload it first (catalog.upload(path:, name:)), then run again")
         }
     }
-    wc.upgrade(kubernetes: given(change.kubernetes), template: given(change.template), catalog: p.catalog)
+    wc.upgrade(kubernetes: kubernetes, template: template, catalog: catalog)
 }
-if change.workers != "" or change.controlPlane != "" {
-    wc.scale(workers: count(change.workers), controlPlane: count(change.controlPlane))
+if workers != nil or controlPlane != nil {
+    wc.scale(workers: workers, controlPlane: controlPlane)
 }
 if cloud.plan {
     print("(plan) cluster ${wc.name}: the changes above, then a wait until every machine is what they ask for")
 } else {
-    wc.waitFor("Provisioned", timeout: int(p.timeout) * 60)
+    wc.waitFor("Provisioned", timeout: timeout * 60)
     for m in wc.machines { print("  ${m.name}: ${m.phase} ${m.version}") }
     print("cluster ${wc.name} is what was asked")
 }

@@ -10,6 +10,7 @@
 #   vcdscript lab-setup.vs catalogOrg=System                 # the template of the provider's catalog shared with the org
 #   vcdscript lab-setup.vs sshKey=~/.ssh/lab.pub workers=2 keepKind=true
 #   vcdscript --plan lab-setup.vs
+#   vcdscript lab-setup.vs --help                            # its parameters
 #   vcdscript lab-setup.vs preflight=false                   # skip the preflight checks
 #
 # Before any change it runs the checks of preflight.vs (reads only): a FAIL stops it with the list
@@ -27,155 +28,124 @@
 # error that says what the provider has to do. CAPVCD finds the template through VCD's query
 # service as the cluster's user, so it sees exactly what the share or publication allows.
 #
-# Parameters (key=value on the command line; defaults from the blog's lab):
-import "preflight" as preflight
+# Parameters: those of preflight.vs and tenant-network.vs (`vcdscript lab-setup.vs --help` lists
+# them all, with their defaults from the blog's lab). The tenant layer is tenant-network.vs's build().
+import "tenant-network" as tenant
+import "preflight" as checks
+param org
+param vdc
+param cluster
+param kind as kindCluster
+param core
+param bootstrap
+param controlPlane
+param capvcd
+param catalog
+param catalogOrg
+param template
+param ova
+param kubernetes
+param controlPlaneCount
+param workers
+param sshKey
+param timeout
+param addressTimeout
+param kubeconfig
+param keepKind
+param preflight as runPreflight
+param podCIDR
+param serviceCIDR
 
-let defaults = {
-    org: "xav_lab",                       # tenant org
-    vdc: "t-tenant",                      # org VDC
-    seg: "seg-tenant",                    # dedicated SEG (max 2 SEs, configured on the ALB controller)
-    gateway: "gw-capvcd",                 # the T1 edge gateway fronting the clusters
-    ipCount: "8",                         # IP block on the gateway: SNAT + LoadBalancer services
-    serviceNetwork: "192.168.255.1/25",   # ALB service network
-    network: "capvcd-192.168.10.0",       # routed network of the cluster nodes
-    cidr: "192.168.10.1/24",
-    pool: "192.168.10.10-192.168.10.100",
-    dns: "198.51.100.53",
-    dnsSuffix: "lab.example",
-    snat: "snat-capvcd-nodes",
-    catalog: "home",                      # the catalog of the node image
-    catalogOrg: "",                       # the org that owns that catalog and shares it with org (empty: org itself)
-    template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
-    ova: "",                              # an OVA to upload as the template (empty: it must be in the catalog; the embedded simulator provides one)
-    kind: "capvcd",                       # the kind bootstrap cluster
-    core: "cluster-api:v1.4.0",           # the blog used cluster-api:v0.4.2 with CAPVCD 0.5.x
-    bootstrap: "kubeadm:v1.4.0",
-    controlPlane: "kubeadm:v1.4.0",
-    capvcd: "v1.3.2",
-    cluster: "capi-cluster",              # the workload cluster
-    kubernetes: "v1.22.5+vmware.1",
-    controlPlaneCount: "1",
-    workers: "1",
-    sshKey: "~/.ssh/id_rsa.pub",          # public key for root on the nodes (skipped if the file is missing)
-    timeout: "30",                        # minutes to wait for the cluster
-    addressTimeout: "120",                # seconds to wait for the LoadBalancer service's address (0: do not wait)
-    kubeconfig: "capi-cluster.kubeconfig",# where the workload cluster's kubeconfig is written
-    keepKind: "false",                    # true: keep the kind cluster after the pivot
-    preflight: "true",                    # false: skip the preflight checks (preflight.vs)
-    podCIDR: "100.96.0.0/11",             # the workload cluster's pod and service CIDRs
-    serviceCIDR: "100.64.0.0/13",
-}
-
-var p = {}
-for k in defaults.keys() { p[k] = defaults[k] }
-for a in args {
-    let kv = a.split("=")
-    if len(kv) < 2 or not (kv[0] in defaults) {
-        throw error("USAGE", "unknown parameter '${a}': give key=value with key one of ${defaults.keys()}")
-    }
-    p[kv[0]] = "=".join(kv[1..<len(kv)])
-}
-
-print("CAPVCD lab for ${p.org}/${p.vdc} on ${cloud.site}")
+print("CAPVCD lab for ${org}/${vdc} on ${cloud.site}")
 
 # 0. Preflight: the prerequisites lab-setup cannot fix by itself, checked before any change.
-if p.preflight != "false" {
+if runPreflight {
     print("preflight:")
-    let failed = preflight.report(preflight.run(p.copy()))
+    let failed = checks.report(checks.run())
     if len(failed) > 0 {
         print("preflight: ${len(failed)} check(s) FAIL, nothing was changed:")
         for f in failed { print("  - ${f.check}: ${f.detail} (fix: ${f.fix})") }
         exit(1)
     }
 }
-let org = cloud.org(p.org)
-let vdc = org.vdc(p.vdc)
+let tenantOrg = cloud.org(org)
+let tenantVdc = tenantOrg.vdc(vdc)
 
-# 1. Tenant network (the steps of tenant-network.vs): SEG, T1 gateway with an IP block, load
+# 1. Tenant network (tenant-network.vs's steps): SEG, T1 gateway with an IP block, load
 #    balancing, the nodes' routed network, SNAT, route advertisement.
-if cloud.alb.available {
-    cloud.alb.serviceEngineGroups.ensure(name: p.seg, maxServiceEngines: 2)
-}
-cloud.serviceEngineGroups.ensure(name: p.seg, reservationType: "DEDICATED")
-let gw = vdc.gateways.ensure(name: p.gateway, ipCount: int(p.ipCount), description: "T1 for CAPVCD clusters")
-gw.loadBalancer.enable(serviceNetwork: p.serviceNetwork)
-gw.serviceEngineGroups.ensure(name: p.seg)
-let net = vdc.networks.ensure(name: p.network, gateway: gw, cidr: p.cidr, pool: [p.pool], dns: [p.dns], dnsSuffix: p.dnsSuffix)
-gw.nat.ensure(name: p.snat, type: "SNAT", external: gw.primaryIP, internal: net.subnet)
-gw.routeAdvertisement.ensure(enable: true, subnets: [net.subnet])
-if cloud.nsx.available {
-    cloud.nsx.tier1s.ensureRouteAdvertisement(p.gateway, types: ["TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP"])
-}
+let built = tenant.build()
+let gw = built.gateway
+let net = built.network
 
 # 2. The Kubernetes node image: uploaded from ova=, else already in the catalog, else (on the
 #    embedded simulator only) the simulator's own node image. With catalogOrg=, the catalog of
 #    that org as the lab org sees it (shared or published).
 var tpl = nil
-if p.catalogOrg == "" or p.catalogOrg == p.org {
-    let cat = org.catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
-    tpl = cat.templates.find(p.template)
-    if p.ova != "" {
-        tpl = cat.upload(path: p.ova, name: p.template)
+if catalogOrg == "" or catalogOrg == org {
+    let cat = tenantOrg.catalogs.ensure(name: catalog, description: "Kubernetes node images")
+    tpl = cat.templates.find(template)
+    if ova != "" {
+        tpl = cat.upload(path: ova, name: template)
     } else if tpl == nil and cloud.simulator != nil {
-        let image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
-        print("  (no template ${p.template} in catalog ${p.catalog}: the simulator provides its node image ${image})")
-        tpl = cat.upload(path: image, name: p.template)
+        let image = cloud.simulator.nodeImage(name: template, kubernetes: kubernetes)
+        print("  (no template ${template} in catalog ${catalog}: the simulator provides its node image ${image})")
+        tpl = cat.upload(path: image, name: template)
     } else if tpl == nil {
-        throw error("USAGE", "no template ${p.template} in catalog ${p.catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")
+        throw error("USAGE", "no template ${template} in catalog ${catalog}: pass ova=FILE.ova to upload it, or template=NAME of one there (the embedded simulator provides its node image)")
     }
 } else {
     var shared = nil
-    try { shared = org.catalog(p.catalog, org: p.catalogOrg) } catch err { shared = nil }
-    if shared != nil { tpl = shared.templates.find(p.template) }
-    if tpl == nil and (p.ova != "" or cloud.simulator != nil) {
+    try { shared = tenantOrg.catalog(catalog, org: catalogOrg) } catch err { shared = nil }
+    if shared != nil { tpl = shared.templates.find(template) }
+    if tpl == nil and (ova != "" or cloud.simulator != nil) {
         # Into the owner org's catalog (the provider session), then shared with the lab org.
-        var image = p.ova
+        var image = ova
         if image == "" {
-            image = cloud.simulator.nodeImage(name: p.template, kubernetes: p.kubernetes)
-            print("  (no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}: the simulator provides its node image ${image})")
+            image = cloud.simulator.nodeImage(name: template, kubernetes: kubernetes)
+            print("  (no template ${template} in catalog ${catalog} of ${catalogOrg}: the simulator provides its node image ${image})")
         }
-        let owned = cloud.org(p.catalogOrg).catalogs.ensure(name: p.catalog, description: "Kubernetes node images")
-        tpl = owned.upload(path: image, name: p.template)
-        owned.share(org: p.org, access: "ReadOnly")
+        let owned = cloud.org(catalogOrg).catalogs.ensure(name: catalog, description: "Kubernetes node images")
+        tpl = owned.upload(path: image, name: template)
+        owned.share(org: org, access: "ReadOnly")
     } else if tpl == nil {
-        throw error("USAGE", "${p.org} sees no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}: the provider shares the catalog with ${p.org} (cloud.org(\"${p.catalogOrg}\").catalog(\"${p.catalog}\").share(org: \"${p.org}\")) or publishes it (.publish()), or pass ova=FILE.ova to upload it there with a provider session")
+        throw error("USAGE", "${org} sees no template ${template} in catalog ${catalog} of ${catalogOrg}: the provider shares the catalog with ${org} (cloud.org(\"${catalogOrg}\").catalog(\"${catalog}\").share(org: \"${org}\")) or publishes it (.publish()), or pass ova=FILE.ova to upload it there with a provider session")
     }
 }
 
 # 3. The kind bootstrap cluster, Cluster API and CAPVCD on it. After a pivot the workload cluster
 #    manages itself: the kind cluster is not needed again.
-var sshKey = nil
-try { sshKey = read(p.sshKey) } catch err { print("  (no ${p.sshKey}: the nodes get no SSH key)") }
+var sshKeyText = nil
+try { sshKeyText = read(sshKey) } catch err { print("  (no ${sshKey}: the nodes get no SSH key)") }
 var mgmt = nil
 var wc = nil
 var k = nil
 var kubeconfigText = nil
-try { kubeconfigText = read(p.kubeconfig) } catch err { kubeconfigText = nil }
-if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
+try { kubeconfigText = read(kubeconfig) } catch err { kubeconfigText = nil }
+if kind.clusters.find(kindCluster) == nil and kubeconfigText != nil {
     # A previous run pivoted and deleted the kind cluster: the workload cluster manages itself.
-    print("  (kind cluster ${p.kind} is gone and ${p.kubeconfig} is there: the pivot was done)")
-    k = kube.connect(kubeconfig: p.kubeconfig)
+    print("  (kind cluster ${kindCluster} is gone and ${kubeconfig} is there: the pivot was done)")
+    k = kube.connect(kubeconfig: kubeconfig)
     var own = nil
-    try { own = k.get("Cluster", p.cluster, apiVersion: "cluster.x-k8s.io/v1beta1") } catch err {
-        throw error("STATE", "${p.kubeconfig} (from an earlier run?) does not reach cluster ${p.cluster}: ${err.message}. Delete ${p.kubeconfig} (or give kubeconfig=FILE) to start again with a kind cluster")
+    try { own = k.get("Cluster", cluster, apiVersion: "cluster.x-k8s.io/v1beta1") } catch err {
+        throw error("STATE", "${kubeconfig} (from an earlier run?) does not reach cluster ${cluster}: ${err.message}. Delete ${kubeconfig} (or give kubeconfig=FILE) to start again with a kind cluster")
     }
-    if own == nil { throw error("STATE", "${p.kubeconfig} reaches a cluster without its Cluster object ${p.cluster}: was the pivot interrupted? Delete ${p.kubeconfig} to start again with a kind cluster") }
-    print("cluster ${p.cluster}: ${own.status.phase}, managed by itself")
+    if own == nil { throw error("STATE", "${kubeconfig} reaches a cluster without its Cluster object ${cluster}: was the pivot interrupted? Delete ${kubeconfig} to start again with a kind cluster") }
+    print("cluster ${cluster}: ${own.status.phase}, managed by itself")
 } else {
-    mgmt = kind.clusters.ensure(name: p.kind)
-    mgmt.clusterctl.init(core: p.core, bootstrap: p.bootstrap, controlPlane: p.controlPlane)
-    mgmt.capvcd.install(version: p.capvcd, site: cloud.site, org: org, vdc: vdc, network: net,
+    mgmt = kind.clusters.ensure(name: kindCluster)
+    mgmt.clusterctl.init(core: core, bootstrap: bootstrap, controlPlane: controlPlane)
+    mgmt.capvcd.install(version: capvcd, site: cloud.site, org: tenantOrg, vdc: tenantVdc, network: net,
                         vipSubnet: gw.vipSubnet, credentials: cloud.credentials)
 
     # 4. The workload cluster, from CAPVCD's cluster template; its kubeconfig written out.
-    wc = mgmt.clusters.ensure(name: p.cluster, template: tpl, catalog: p.catalog, controlPlane: int(p.controlPlaneCount),
-                              workers: int(p.workers), kubernetes: p.kubernetes, sshKey: sshKey,
-                              podCIDR: p.podCIDR, serviceCIDR: p.serviceCIDR)
-    wc.waitFor("Provisioned", timeout: int(p.timeout) * 60)
+    wc = mgmt.clusters.ensure(name: cluster, template: tpl, catalog: catalog, controlPlane: controlPlaneCount,
+                              workers: workers, kubernetes: kubernetes, sshKey: sshKeyText,
+                              podCIDR: podCIDR, serviceCIDR: serviceCIDR)
+    wc.waitFor("Provisioned", timeout: timeout * 60)
     print(wc.describe())
     if not cloud.plan {
-        write(p.kubeconfig, wc.kubeconfig, mode: 384)   # 0600: it holds the cluster's credentials
-        print("kubeconfig of ${wc.name} written to ${p.kubeconfig}")
+        write(kubeconfig, wc.kubeconfig, mode: 384)   # 0600: it holds the cluster's credentials
+        print("kubeconfig of ${wc.name} written to ${kubeconfig}")
     }
     k = wc.kube
 }
@@ -183,9 +153,9 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
 # 5. A LoadBalancer service in the workload cluster (CPI: a VIP of the gateway through ALB).
 let d = k.deployments.ensure(name: "test-lb", image: "containous/whoami", replicas: 3)
 let svc = k.expose(deployment: d, port: 8080, targetPort: 80, type: "LoadBalancer")
-if int(p.addressTimeout) > 0 {
+if addressTimeout > 0 {
     # The cloud provider (CPI) gives the service a VIP of the gateway on its next pass.
-    try { svc.waitForAddress(timeout: int(p.addressTimeout)) } catch err { print("  (${err.message})") }
+    try { svc.waitForAddress(timeout: addressTimeout) } catch err { print("  (${err.message})") }
 }
 print("service ${svc.name}: ${svc.externalIP}")
 
@@ -194,7 +164,7 @@ print("service ${svc.name}: ${svc.externalIP}")
 if mgmt != nil {
     wc.pivot(from: mgmt)
     print("cluster ${wc.name}: ${wc.phase}, endpoint ${wc.controlPlaneEndpoint}, managed by ${wc.management.name}")
-    if p.keepKind != "true" { kind.clusters.delete(p.kind) }
+    if not keepKind { kind.clusters.delete(kindCluster) }
 }
 
-print("lab ready: gateway ${gw.name} (vipSubnet ${gw.vipSubnet}), network ${net.name}, template ${p.template}, cluster ${p.cluster} (kubeconfig ${p.kubeconfig})")
+print("lab ready: gateway ${gw.name} (vipSubnet ${gw.vipSubnet}), network ${net.name}, template ${template}, cluster ${cluster} (kubeconfig ${kubeconfig})")

@@ -2,10 +2,10 @@
 # created, with reads only (no write reaches the site). Each check prints ok, warn or FAIL with
 # what was found and the fix. Numbers (#n) are the pain points of /work/shared/reference/peers.md.
 #
-#   vcdscript preflight.vs [key=value…]      # same parameters and defaults as lab-setup.vs
-#   import "preflight" as preflight; let findings = preflight.run(params)   # from a runbook
+#   vcdscript preflight.vs [key=value…]      # same parameters and defaults as lab-setup.vs (--help lists them)
+#   import "preflight" as preflight; let findings = preflight.run()   # from a runbook, with its parameters
 #
-# run(params) returns a list of maps {check, status, detail, fix}; status is "ok", "warn" or
+# run() returns a list of maps {check, status, detail, fix}; status is "ok", "warn" or
 # "FAIL". What lab-setup.vs creates itself (SEG, gateway, LB enablement, network, SNAT, route
 # advertisement, template on the simulator) is "ok … to be created by lab-setup": preflight judges
 # only what lab-setup cannot fix by itself. Run as a script, it exits 1 when a check FAILs.
@@ -43,31 +43,42 @@ let planned = {
     surge: 1,           # one more node during a rolling upgrade
 }
 
-let defaults = {
-    org: "xav_lab", vdc: "t-tenant", seg: "seg-tenant", gateway: "gw-capvcd", ipCount: "8",
-    serviceNetwork: "192.168.255.1/25", network: "capvcd-192.168.10.0", cidr: "192.168.10.1/24",
-    pool: "192.168.10.10-192.168.10.100", dns: "198.51.100.53", dnsSuffix: "lab.example",
-    snat: "snat-capvcd-nodes", catalog: "home", catalogOrg: "", template: "ubuntu-20.04-kube-v1.22.5+vmware.1",
-    ova: "", kind: "capvcd", core: "cluster-api:v1.4.0", bootstrap: "kubeadm:v1.4.0",
-    controlPlane: "kubeadm:v1.4.0", capvcd: "v1.3.2", cluster: "capi-cluster",
-    kubernetes: "v1.22.5+vmware.1", controlPlaneCount: "1", workers: "1", sshKey: "~/.ssh/id_rsa.pub",
-    timeout: "30", addressTimeout: "120", kubeconfig: "capi-cluster.kubeconfig", keepKind: "false",
-    preflight: "true", podCIDR: "100.96.0.0/11", serviceCIDR: "100.64.0.0/13",
-}
-
-# The parameters of key=value arguments over the defaults (an unknown key is an error).
-fn params(arguments) {
-    var p = {}
-    for k in defaults.keys() { p[k] = defaults[k] }
-    for a in arguments {
-        let kv = a.split("=")
-        if len(kv) < 2 or not (kv[0] in defaults) {
-            throw error("USAGE", "unknown parameter '${a}': give key=value with key one of ${defaults.keys()}")
-        }
-        p[kv[0]] = "=".join(kv[1..<len(kv)])
-    }
-    return p
-}
+# The parameters of the lab (`vcdscript preflight.vs --help`): lab-setup.vs, teardown.vs and
+# cluster-upgrade.vs take them from here, and the tenant layer's from tenant-network.vs.
+import "tenant-network" as tenant
+param org
+param vdc
+param seg
+param gateway
+param ipCount
+param serviceNetwork
+param network
+param cidr as nodeCIDR
+param pool
+param dns
+param dnsSuffix
+param snat
+param catalog = "home", doc: "the catalog of the node image"
+param catalogOrg = "", doc: "the org that owns that catalog and shares it with org (empty: org itself)"
+param template = "ubuntu-20.04-kube-v1.22.5+vmware.1", doc: "the node template (vApp template) in the catalog"
+param ova = "", doc: "an OVA to upload as the template (empty: it must be in the catalog; the embedded simulator provides one)"
+param kind as kindCluster: string = "capvcd", doc: "the kind bootstrap cluster"
+param core = "cluster-api:v1.4.0", doc: "Cluster API core provider (the blog used cluster-api:v0.4.2 with CAPVCD 0.5.x)"
+param bootstrap = "kubeadm:v1.4.0", doc: "bootstrap provider"
+param controlPlane = "kubeadm:v1.4.0", doc: "control plane provider"
+param capvcd = "v1.3.2", doc: "CAPVCD version"
+param cluster = "capi-cluster", doc: "the workload cluster"
+param kubernetes = "v1.22.5+vmware.1", doc: "Kubernetes version of the workload cluster"
+param controlPlaneCount = 1, doc: "control plane machines"
+param workers = 1, doc: "worker machines"
+param sshKey = "~/.ssh/id_rsa.pub", doc: "public key for root on the nodes (skipped if the file is missing)"
+param timeout = 30, doc: "minutes to wait for the cluster"
+param addressTimeout = 120, doc: "seconds to wait for the LoadBalancer service's address (0: do not wait)"
+param kubeconfig = "capi-cluster.kubeconfig", doc: "where the workload cluster's kubeconfig is written"
+param keepKind = false, doc: "keep the kind cluster after the pivot"
+param preflight as runPreflight = true, doc: "false: skip the preflight checks (lab-setup.vs)"
+param podCIDR = "100.96.0.0/11", doc: "the workload cluster's pod CIDR"
+param serviceCIDR = "100.64.0.0/13", doc: "the workload cluster's service CIDR"
 
 # How many addresses the ranges "a-b" (or single addresses) of the network net hold.
 fn rangeSize(net, ranges) {
@@ -87,15 +98,13 @@ fn onPath(program) {
     return nil
 }
 
-fn run(p) {
-    for k in defaults.keys() { if not (k in p) { p[k] = defaults[k] } }
+fn run() {
     var findings = []
     fn add(check, status, detail, fix) {
         findings.append({check: check, status: status, detail: detail, fix: fix})
     }
     let sim = cloud.simulator != nil
-    let cp = int(p.controlPlaneCount)
-    let workers = int(p.workers)
+    let cp = controlPlaneCount
     let plannedVS = 1 + planned.services       # the control-plane VIP + the LoadBalancer services
 
     # Sessions (#4): SEG import, gateway creation and ALB enablement are provider operations.
@@ -114,19 +123,19 @@ fn run(p) {
     }
 
     # The tenant's org and VDC: lab-setup cannot create them.
-    var org = nil
-    var vdc = nil
-    try { org = cloud.org(p.org) } catch err { }
-    if org == nil {
-        add("org", "FAIL", "no org ${p.org}", "give org=NAME of an existing org")
+    var tenantOrg = nil
+    var tenantVdc = nil
+    try { tenantOrg = cloud.org(org) } catch err { }
+    if tenantOrg == nil {
+        add("org", "FAIL", "no org ${org}", "give org=NAME of an existing org")
         return findings
     }
-    try { vdc = org.vdc(p.vdc) } catch err { }
-    if vdc == nil {
-        add("vdc", "FAIL", "no VDC ${p.vdc} in ${p.org}", "give vdc=NAME of an existing VDC of ${p.org}")
+    try { tenantVdc = tenantOrg.vdc(vdc) } catch err { }
+    if tenantVdc == nil {
+        add("vdc", "FAIL", "no VDC ${vdc} in ${org}", "give vdc=NAME of an existing VDC of ${org}")
         return findings
     }
-    add("org/vdc", "ok", "${p.org}/${p.vdc} (${vdc.allocationType})", "")
+    add("org/vdc", "ok", "${org}/${vdc} (${tenantVdc.allocationType})", "")
 
     # CAPVCD's RDE type (#3, #36): vmware:capvcdCluster registered and visible to the session.
     try {
@@ -134,10 +143,10 @@ fn run(p) {
         if len(rde) > 0 {
             add("capvcdCluster RDE type", "ok", "registered: ${rde.map(fn(t) { t.id })}", "")
         } else if sim {
-            add("capvcdCluster RDE type", "ok", "not registered yet: the simulator registers vmware:capvcdCluster when CAPVCD ${p.capvcd} is installed, as a provider would before", "")
+            add("capvcdCluster RDE type", "ok", "not registered yet: the simulator registers vmware:capvcdCluster when CAPVCD ${capvcd} is installed, as a provider would before", "")
         } else {
             add("capvcdCluster RDE type", "warn", "vmware:capvcdCluster is not registered or not visible to ${cloud.user}",
-                "register it as provider (CSE's installation does) and publish its rights bundle to ${p.org} with Full Access for the cluster author's role")
+                "register it as provider (CSE's installation does) and publish its rights bundle to ${org} with Full Access for the cluster author's role")
         }
     } catch err {
         add("capvcdCluster RDE type", "warn", "entity types not readable: ${err.message}", "grant the role the right to view defined entity types")
@@ -153,7 +162,7 @@ fn run(p) {
             add("rights", "ok", "${cloud.user} holds the ${len(capvcdRights)} rights CAPVCD uses", "")
         } else {
             add("rights", "FAIL", "${cloud.user} lacks ${missing}: CAPVCD would stop with 403 on them",
-                "add them to the role ${cloud.persona} in ${p.org} (Administration > Roles), or run lab-setup with a user whose role holds them")
+                "add them to the role ${cloud.persona} in ${org} (Administration > Roles), or run lab-setup with a user whose role holds them")
         }
     } catch err {
         add("rights", "warn", "the session's rights are not readable: ${err.message}", "grant the role Roles: View, or check the rights by hand")
@@ -162,61 +171,61 @@ fn run(p) {
     # ALB controller and its SEG (#8, #9).
     if cloud.alb.available {
         try {
-            let aseg = cloud.alb.serviceEngineGroups.find(p.seg)
+            let aseg = cloud.alb.serviceEngineGroups.find(seg)
             if aseg == nil {
-                add("ALB SEG", "ok", "controller reachable (${cloud.alb.serviceEngineGroups.count} SEGs); ${p.seg} to be created by lab-setup (max 2 SEs)", "")
+                add("ALB SEG", "ok", "controller reachable (${cloud.alb.serviceEngineGroups.count} SEGs); ${seg} to be created by lab-setup (max 2 SEs)", "")
             } else {
-                add("ALB SEG", "ok", "controller reachable; ${p.seg} has max ${aseg.maxServiceEngines} SEs (${aseg.haMode})", "")
+                add("ALB SEG", "ok", "controller reachable; ${seg} has max ${aseg.maxServiceEngines} SEs (${aseg.haMode})", "")
             }
         } catch err {
             add("ALB controller", "FAIL", "unreachable: ${err.message}", "check the ALB controller's address and credentials in the profile")
         }
     } else {
-        add("ALB controller", "warn", "no ALB controller configured for this target", "the SEG ${p.seg} and its max SEs must exist on the controller already (provider)")
+        add("ALB controller", "warn", "no ALB controller configured for this target", "the SEG ${seg} and its max SEs must exist on the controller already (provider)")
     }
 
     # The SEG imported into VCD and its capacity (#10).
     var gw = nil
-    try { gw = vdc.gateways.find(p.gateway) } catch err { }
+    try { gw = tenantVdc.gateways.find(gateway) } catch err { }
     var labVS = 0
     if gw != nil {
-        for vs in gw.virtualServices { if vs.name.contains(p.cluster) or vs.name.startsWith("ingress-vs-test-lb-") { labVS = labVS + 1 } }
+        for vs in gw.virtualServices { if vs.name.contains(cluster) or vs.name.startsWith("ingress-vs-test-lb-") { labVS = labVS + 1 } }
     }
     let needVS = max(0, plannedVS - labVS)
-    var seg = nil
-    try { seg = cloud.serviceEngineGroups.find(p.seg) } catch err { }
-    if seg == nil {
-        add("SEG capacity", "ok", "SEG ${p.seg} to be created (imported) by lab-setup; ${plannedVS} virtual services planned", "")
+    var vcdSeg = nil
+    try { vcdSeg = cloud.serviceEngineGroups.find(seg) } catch err { }
+    if vcdSeg == nil {
+        add("SEG capacity", "ok", "SEG ${seg} to be created (imported) by lab-setup; ${plannedVS} virtual services planned", "")
     } else {
-        let room = seg.maxVirtualServices - seg.deployedVirtualServices
+        let room = vcdSeg.maxVirtualServices - vcdSeg.deployedVirtualServices
         if room >= needVS {
-            add("SEG capacity", "ok", "${p.seg}: ${seg.deployedVirtualServices}/${seg.maxVirtualServices} virtual services used, ${needVS} more planned (control plane + ${planned.services} service)", "")
+            add("SEG capacity", "ok", "${seg}: ${vcdSeg.deployedVirtualServices}/${vcdSeg.maxVirtualServices} virtual services used, ${needVS} more planned (control plane + ${planned.services} service)", "")
         } else {
-            add("SEG capacity", "FAIL", "${p.seg}: ${room} virtual services free, ${needVS} needed (control plane + ${planned.services} LoadBalancer service; each Service port is one VS)",
-                "raise max SEs of ${p.seg} on the ALB controller or delete unused virtual services")
+            add("SEG capacity", "FAIL", "${seg}: ${room} virtual services free, ${needVS} needed (control plane + ${planned.services} LoadBalancer service; each Service port is one VS)",
+                "raise max SEs of ${seg} on the ALB controller or delete unused virtual services")
         }
     }
 
     # The gateway: ALB enabled and SEG assigned (#8), IP budget (#12), orphaned DNATs (#16).
     if gw == nil {
-        let budget = int(p.ipCount) - 1
+        let budget = ipCount - 1
         if budget >= plannedVS {
-            add("gateway", "ok", "${p.gateway} to be created by lab-setup with ${p.ipCount} IPs (1 for SNAT, ${plannedVS} VIPs planned)", "")
+            add("gateway", "ok", "${gateway} to be created by lab-setup with ${ipCount} IPs (1 for SNAT, ${plannedVS} VIPs planned)", "")
         } else {
-            add("gateway", "FAIL", "ipCount=${p.ipCount}: 1 for SNAT leaves ${budget} for ${plannedVS} VIPs (control plane + ${planned.services} service)", "give ipCount=${plannedVS + 1} or more")
+            add("gateway", "FAIL", "ipCount=${ipCount}: 1 for SNAT leaves ${budget} for ${plannedVS} VIPs (control plane + ${planned.services} service)", "give ipCount=${plannedVS + 1} or more")
         }
-        add("ALB on gateway", "ok", "to be enabled with SEG ${p.seg} by lab-setup (service network ${p.serviceNetwork})", "")
+        add("ALB on gateway", "ok", "to be enabled with SEG ${seg} by lab-setup (service network ${serviceNetwork})", "")
     } else {
         add("gateway", "ok", "${gw.name}: ${gw.status}, primary IP ${gw.primaryIP}, IPs ${gw.ipRanges}", "")
         if gw.loadBalancer.enabled {
-            let a = gw.serviceEngineGroups.find(p.seg)
+            let a = gw.serviceEngineGroups.find(seg)
             if a == nil {
-                add("ALB on gateway", "ok", "load balancing on; SEG ${p.seg} to be assigned by lab-setup", "")
+                add("ALB on gateway", "ok", "load balancing on; SEG ${seg} to be assigned by lab-setup", "")
             } else if a.maxVirtualServices - a.deployedVirtualServices < needVS {
-                add("ALB on gateway", "FAIL", "SEG ${p.seg} on ${gw.name}: ${a.deployedVirtualServices}/${a.maxVirtualServices} virtual services, ${needVS} more needed",
+                add("ALB on gateway", "FAIL", "SEG ${seg} on ${gw.name}: ${a.deployedVirtualServices}/${a.maxVirtualServices} virtual services, ${needVS} more needed",
                     "raise the assignment's max virtual services (provider) or delete unused virtual services")
             } else {
-                add("ALB on gateway", "ok", "load balancing on, SEG ${p.seg} assigned (${a.deployedVirtualServices}/${a.maxVirtualServices} virtual services)", "")
+                add("ALB on gateway", "ok", "load balancing on, SEG ${seg} assigned (${a.deployedVirtualServices}/${a.maxVirtualServices} virtual services)", "")
             }
         } else {
             add("ALB on gateway", "ok", "load balancing off: to be enabled by lab-setup (provider session)", "")
@@ -233,7 +242,7 @@ fn run(p) {
         }
         var orphans = []
         for r in gw.nat {
-            if r.type == "DNAT" and not r.name.contains(p.cluster) { orphans.append(r.name) }
+            if r.type == "DNAT" and not r.name.contains(cluster) { orphans.append(r.name) }
         }
         if len(orphans) > 0 {
             add("DNAT rules", "warn", "DNAT rules not of this lab keep external IPs: ${orphans}", "delete them if they are leftovers of deleted clusters")
@@ -242,46 +251,46 @@ fn run(p) {
 
     # The nodes' network: static pool size (#14), DNS and SNAT (#26), route advertisement (#29).
     var net = nil
-    try { net = vdc.networks.find(p.network) } catch err { }
+    try { net = tenantVdc.networks.find(network) } catch err { }
     let needNodes = cp + workers + planned.surge
-    var poolRanges = [p.pool]
+    var poolRanges = [pool]
     if net != nil { poolRanges = net.pool }
     var poolOutside = []
-    let nodeNet = cidr(p.cidr)
+    let nodeNet = cidr(nodeCIDR)
     for r in poolRanges { for a in str(r).split("-") { if not nodeNet.contains(a.trim()) { poolOutside.append(a) } } }
     let poolSize = if len(poolOutside) == 0 { rangeSize(nodeNet, poolRanges) } else { 0 }
     if len(poolOutside) > 0 {
-        add("static pool", "FAIL", "pool ${poolRanges} is not inside ${p.cidr}: ${poolOutside}", "give pool=FIRST-LAST inside cidr=")
+        add("static pool", "FAIL", "pool ${poolRanges} is not inside ${nodeCIDR}: ${poolOutside}", "give pool=FIRST-LAST inside cidr=")
     } else if poolSize >= needNodes {
         let later = if net == nil { ", network to be created by lab-setup" } else { "" }
         add("static pool", "ok", "${poolSize} addresses (${poolRanges}) for ${needNodes} nodes (${cp} control plane + ${workers} workers + ${planned.surge} surge)${later}", "")
     } else {
         add("static pool", "FAIL", "${poolSize} addresses (${poolRanges}) for ${needNodes} nodes (${cp} control plane + ${workers} workers + ${planned.surge} surge)", "give a larger pool=FIRST-LAST")
     }
-    var dnsServers = [p.dns]
+    var dnsServers = [dns]
     if net != nil { dnsServers = net.dns }
-    if len(dnsServers) == 0 or p.dns == "" {
+    if len(dnsServers) == 0 or dns == "" {
         add("DNS", "FAIL", "no DNS server for the nodes", "give dns=ADDRESS of a resolver the nodes can reach")
     } else {
-        add("DNS", "ok", "nodes resolve through ${dnsServers} (suffix ${p.dnsSuffix})", "")
+        add("DNS", "ok", "nodes resolve through ${dnsServers} (suffix ${dnsSuffix})", "")
     }
-    var snat = nil
-    if gw != nil { snat = gw.nat.find(p.snat) }
-    if snat != nil {
-        add("SNAT", "ok", "${snat.name}: ${snat.internal} → ${snat.external}", "")
+    var snatRule = nil
+    if gw != nil { snatRule = gw.nat.find(snat) }
+    if snatRule != nil {
+        add("SNAT", "ok", "${snatRule.name}: ${snatRule.internal} → ${snatRule.external}", "")
     } else {
-        add("SNAT", "ok", "${p.snat} (nodes → gateway primary IP) to be created by lab-setup", "")
+        add("SNAT", "ok", "${snat} (nodes → gateway primary IP) to be created by lab-setup", "")
     }
     if gw != nil and gw.routeAdvertisement.enabled {
         add("route advertisement", "ok", "VCD: on, subnets ${gw.routeAdvertisement.subnets}", "")
     } else {
-        add("route advertisement", "ok", "VCD: to be enabled for ${p.network} by lab-setup", "")
+        add("route advertisement", "ok", "VCD: to be enabled for ${network} by lab-setup", "")
     }
     if cloud.nsx.available {
         var t1 = nil
-        try { t1 = cloud.nsx.tier1s.find(p.gateway) } catch err { }
+        try { t1 = cloud.nsx.tier1s.find(gateway) } catch err { }
         if t1 == nil {
-            add("NSX T1 advertisement", "ok", "T1 ${p.gateway} to be created with the gateway; TIER1_NAT and TIER1_LB_VIP set by lab-setup", "")
+            add("NSX T1 advertisement", "ok", "T1 ${gateway} to be created with the gateway; TIER1_NAT and TIER1_LB_VIP set by lab-setup", "")
         } else {
             var missing = []
             for ty in ["TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP"] { if not t1.routeAdvertisement.contains(ty) { missing.append(ty) } }
@@ -289,42 +298,42 @@ fn run(p) {
         }
     } else {
         add("NSX T1 advertisement", "warn", "no NSX Manager configured: TIER1_LB_VIP/TIER1_NAT advertisement is not checked (VIPs may be unreachable from outside)",
-            "ask the provider to advertise LB VIPs and NAT on the T1 of ${p.gateway}")
+            "ask the provider to advertise LB VIPs and NAT on the T1 of ${gateway}")
     }
 
     # The node template (#25, #20/#21 as far as observable); with catalogOrg=, in that org's
     # catalog as the lab org sees it (shared with it or published), as CAPVCD will look for it.
-    let foreign = p.catalogOrg != "" and p.catalogOrg != p.org
+    let foreign = catalogOrg != "" and catalogOrg != org
     var cat = nil
     if foreign {
-        try { cat = org.catalog(p.catalog, org: p.catalogOrg) } catch err { }
+        try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch err { }
     } else {
-        try { cat = org.catalogs.find(p.catalog) } catch err { }
+        try { cat = tenantOrg.catalogs.find(catalog) } catch err { }
     }
     var tpl = nil
-    if cat != nil { tpl = cat.templates.find(p.template) }
+    if cat != nil { tpl = cat.templates.find(template) }
     if tpl != nil {
         if tpl.status != "RESOLVED" {
-            add("template", "FAIL", "${p.catalog}/${p.template} is ${tpl.status}", "delete it and upload it again (ova=FILE.ova)")
-        } else if tpl.kubernetesVersion != nil and str(tpl.kubernetesVersion).split("+")[0] != p.kubernetes.split("+")[0] {
-            add("template", "FAIL", "${p.catalog}/${p.template} has Kubernetes ${tpl.kubernetesVersion}, kubernetes=${p.kubernetes}",
-                "give kubernetes=${tpl.kubernetesVersion} or template= of a ${p.kubernetes} image")
+            add("template", "FAIL", "${catalog}/${template} is ${tpl.status}", "delete it and upload it again (ova=FILE.ova)")
+        } else if tpl.kubernetesVersion != nil and str(tpl.kubernetesVersion).split("+")[0] != kubernetes.split("+")[0] {
+            add("template", "FAIL", "${catalog}/${template} has Kubernetes ${tpl.kubernetesVersion}, kubernetes=${kubernetes}",
+                "give kubernetes=${tpl.kubernetesVersion} or template= of a ${kubernetes} image")
         } else {
-            add("template", "ok", "${p.catalog}/${p.template}: ${tpl.status}, Kubernetes ${tpl.kubernetesVersion}, ${tpl.osType}", "")
+            add("template", "ok", "${catalog}/${template}: ${tpl.status}, Kubernetes ${tpl.kubernetesVersion}, ${tpl.osType}", "")
         }
-    } else if p.ova != "" {
-        if exists(p.ova) {
-            add("template", "ok", "${p.template} to be uploaded by lab-setup from ${p.ova}", "")
+    } else if ova != "" {
+        if exists(ova) {
+            add("template", "ok", "${template} to be uploaded by lab-setup from ${ova}", "")
         } else {
-            add("template", "FAIL", "no template ${p.template} in ${p.catalog} and no file ${p.ova}", "give ova= of an existing OVA file")
+            add("template", "FAIL", "no template ${template} in ${catalog} and no file ${ova}", "give ova= of an existing OVA file")
         }
     } else if sim {
-        add("template", "ok", "${p.template} to be uploaded by lab-setup (the simulator's node image, Kubernetes ${p.kubernetes})", "")
+        add("template", "ok", "${template} to be uploaded by lab-setup (the simulator's node image, Kubernetes ${kubernetes})", "")
     } else if foreign {
-        add("template", "FAIL", "${p.org} sees no template ${p.template} in catalog ${p.catalog} of ${p.catalogOrg}",
-            "the provider shares the catalog with ${p.org} or publishes it, or give ova=FILE.ova to upload it there with a provider session")
+        add("template", "FAIL", "${org} sees no template ${template} in catalog ${catalog} of ${catalogOrg}",
+            "the provider shares the catalog with ${org} or publishes it, or give ova=FILE.ova to upload it there with a provider session")
     } else {
-        add("template", "FAIL", "no template ${p.template} in catalog ${p.catalog}", "give ova=FILE.ova to upload it, or template=NAME of one there")
+        add("template", "FAIL", "no template ${template} in catalog ${catalog}", "give ova=FILE.ova to upload it, or template=NAME of one there")
     }
     if not sim {
         add("ExtraConfig right", "warn", "not observable: CAPVCD's bootstrap is guestinfo.userdata in ExtraConfig (#21) and the OVA must use the VMware guestinfo datasource (#20)",
@@ -332,8 +341,8 @@ fn run(p) {
     }
 
     # CIDR overlaps (#27): the kind cluster's Docker networks collide with the lab's ranges.
-    var ranges = [["node network", p.cidr], ["ALB service network", p.serviceNetwork],
-                  ["pod CIDR", p.podCIDR], ["service CIDR", p.serviceCIDR],
+    var ranges = [["node network", nodeCIDR], ["ALB service network", serviceNetwork],
+                  ["pod CIDR", podCIDR], ["service CIDR", serviceCIDR],
                   ["Docker bridge", "172.17.0.0/16"], ["kind network", "172.18.0.0/16"]]
     if gw != nil and gw.vipSubnet != nil { ranges.insert(2, ["VIP subnet", gw.vipSubnet]) }
     var clashes = []
@@ -371,7 +380,7 @@ fn run(p) {
         if len(missingTools) == 0 {
             add("kind, clusterctl", "ok", "kind, clusterctl and docker on PATH", "")
         } else {
-            add("kind, clusterctl", "FAIL", "not on PATH: ${missingTools}", "install ${missingTools} (kind ≥ 0.17, clusterctl ${p.core})")
+            add("kind, clusterctl", "FAIL", "not on PATH: ${missingTools}", "install ${missingTools} (kind ≥ 0.17, clusterctl ${core})")
         }
     }
 
@@ -400,9 +409,8 @@ fn report(findings) {
 }
 
 if isMain() {
-    let p = params(args)
-    print("preflight of the CAPVCD lab for ${p.org}/${p.vdc} on ${cloud.site}")
-    let failed = report(run(p))
+    print("preflight of the CAPVCD lab for ${org}/${vdc} on ${cloud.site}")
+    let failed = report(run())
     if len(failed) > 0 {
         print("preflight: ${len(failed)} check(s) FAIL: ${failed.map(fn(f) { f.check })}")
         exit(1)

@@ -2,7 +2,7 @@
 # partial state (peers.md #15-#19): run it after a failed or half-done lab-setup, run it twice.
 #
 #   vcdscript teardown.vs                     # LoadBalancer services, the workload cluster, the kind cluster
-#   vcdscript teardown.vs network=true        # … and the tenant layer: SNAT, network, SEG assignment, LB, gateway
+#   vcdscript teardown.vs tenantLayer=true    # … and the tenant layer: SNAT, network, SEG assignment, LB, gateway
 #   vcdscript teardown.vs all=true            # … and what else lab-setup made: node template, catalog, SEGs
 #
 # Order: (1) the LoadBalancer services of the workload cluster are deleted first, so that the cloud
@@ -10,7 +10,7 @@
 # deletion); (2) the Cluster API cluster is deleted by its management cluster: after a pivot (the
 # kubeconfig file lab-setup wrote reaches a cluster that manages itself) it is moved back to a kind
 # cluster first (clusterctl move, the reverse of the pivot), else through the kind cluster directly;
-# (3) the kind cluster is deleted; (4) with network=true or all=true, the tenant layer: NAT rule,
+# (3) the kind cluster is deleted; (4) with tenantLayer=true or all=true, the tenant layer: NAT rule,
 # network, SEG assignment, load balancing, gateway; with all=true also the template, the catalog if
 # empty, and the SEG imported into VCD (the ALB controller's SEG is the provider's and stays; so is
 # the catalog of catalogOrg=, with its template and its sharing). Every delete of something missing
@@ -19,36 +19,46 @@
 # left on the gateway/VDC that belong to the lab (the lab's gateway, names with the cluster's
 # prefix), as a table; exit code 1 when something the lab created is still there.
 #
-# Parameters: those of lab-setup.vs (same defaults; unknown ones are refused), plus network= and all=.
-import "preflight" as preflight
+# Parameters: those of lab-setup.vs (preflight.vs declares them, with the same defaults), plus
+# tenantLayer= and all= (`vcdscript teardown.vs --help` lists them).
+import "preflight" as lab
+param tenantLayer = false, doc: "also remove the tenant layer: SNAT, network, SEG assignment, load balancing, gateway"
+param all = false, doc: "also what else lab-setup made: node template, catalog if empty, SEG imported into VCD (implies tenantLayer)"
+param org
+param vdc
+param gateway
+param network
+param seg
+param snat
+param catalog
+param catalogOrg
+param template
+param cluster
+param kind as kindCluster
+param core
+param bootstrap
+param controlPlane
+param capvcd
+param kubeconfig
+param timeout
+let removeTenant = all or tenantLayer
 
-var p = {}
-var extra = {network: "false", all: "false"}
-var rest = []
-for a in args {
-    let kv = a.split("=")
-    if len(kv) >= 2 and kv[0] in extra { extra[kv[0]] = "=".join(kv[1..<len(kv)]) } else { rest.append(a) }
-}
-p = preflight.params(rest)
-let all = extra.all == "true"
-let network = all or extra.network == "true"
-
-print("teardown of the CAPVCD lab for ${p.org}/${p.vdc} on ${cloud.site}")
-let org = cloud.org(p.org)
-let vdc = org.vdc(p.vdc)
-let gw0 = vdc.gateways.find(p.gateway)
-let net0 = vdc.networks.find(p.network)
+print("teardown of the CAPVCD lab for ${org}/${vdc} on ${cloud.site}")
+let tenantOrg = cloud.org(org)
+let tenantVdc = tenantOrg.vdc(vdc)
+let gw0 = tenantVdc.gateways.find(gateway)
+let net0 = tenantVdc.networks.find(network)
 
 # 1-2. The workload cluster: its LoadBalancer services, then the cluster itself.
 var w = nil
 var unreachable = false
-try { w = kind.selfManaged(p.cluster, kubeconfig: p.kubeconfig) } catch err {
+try { w = kind.selfManaged(cluster, kubeconfig: kubeconfig) } catch err {
     # A cluster whose vApp is gone is deleted: its kubeconfig is stale and goes below.
-    unreachable = vdc.vapps.find(p.cluster) != nil
-    if unreachable { print("  (${p.kubeconfig} does not reach cluster ${p.cluster}: ${err.message}; the file is kept)") }
+    unreachable = tenantVdc.vapps.find(cluster) != nil
+    if unreachable { print("  (${kubeconfig} does not reach cluster ${cluster}: ${err.message}; the file is kept)") }
 }
-var mgmt = kind.clusters.find(p.kind)
-if w == nil and mgmt != nil and mgmt.capvcd.installed { w = mgmt.clusters.find(p.cluster) }
+var mgmt = kind.clusters.find(kindCluster)
+if w == nil and mgmt != nil and mgmt.capvcd.installed { w = mgmt.clusters.find(cluster) }
 if w != nil {
     try {
         let k = w.kube
@@ -56,27 +66,27 @@ if w != nil {
             k.services.delete(s.name)
         }
     } catch err {
-        print("  (the LoadBalancer services of ${p.cluster} could not be listed: ${err.message}; their virtual services are reported below)")
+        print("  (the LoadBalancer services of ${cluster} could not be listed: ${err.message}; their virtual services are reported below)")
     }
     if w.management.name == w.name {
         # Self-managed after the pivot: back to a kind cluster, which deletes it.
-        mgmt = kind.clusters.ensure(name: p.kind)
-        mgmt.clusterctl.init(core: p.core, bootstrap: p.bootstrap, controlPlane: p.controlPlane)
+        mgmt = kind.clusters.ensure(name: kindCluster)
+        mgmt.clusterctl.init(core: core, bootstrap: bootstrap, controlPlane: controlPlane)
         var vipSubnet = nil
         if gw0 != nil { vipSubnet = gw0.vipSubnet }
-        mgmt.capvcd.install(version: p.capvcd, site: cloud.site, org: org, vdc: vdc, network: net0,
+        mgmt.capvcd.install(version: capvcd, site: cloud.site, org: tenantOrg, vdc: tenantVdc, network: net0,
                             vipSubnet: vipSubnet, credentials: cloud.credentials)
         w.unpivot(to: mgmt)
     }
-    mgmt.clusters.delete(p.cluster, timeout: int(p.timeout) * 60)
+    mgmt.clusters.delete(cluster, timeout: timeout * 60)
 }
-if exists(p.kubeconfig) and not unreachable {
-    sh("rm", "-f", p.kubeconfig)
-    print("- deleted file ${p.kubeconfig}")
+if exists(kubeconfig) and not unreachable {
+    sh("rm", "-f", kubeconfig)
+    print("- deleted file ${kubeconfig}")
 }
 
 # 3. The kind cluster.
-kind.clusters.delete(p.kind)
+kind.clusters.delete(kindCluster)
 
 # 4. The tenant layer (network=true / all=true), in the reverse order of lab-setup. A step that
 #    fails (something still uses the object) is reported and the others go on: the leak report says
@@ -88,58 +98,58 @@ fn step(what, work) {
         print("  (${what}: ${err.message})")
     }
 }
-if network {
-    let gw = vdc.gateways.find(p.gateway)
-    if gw != nil { step("NAT rule ${p.snat}", fn() { gw.nat.delete(p.snat) }) }
-    step("network ${p.network}", fn() { vdc.networks.delete(p.network) })
+if removeTenant {
+    let gw = tenantVdc.gateways.find(gateway)
+    if gw != nil { step("NAT rule ${snat}", fn() { gw.nat.delete(snat) }) }
+    step("network ${network}", fn() { tenantVdc.networks.delete(network) })
     if gw != nil {
-        step("SEG assignment ${p.seg}", fn() { gw.serviceEngineGroups.delete(p.seg) })
-        step("load balancing of ${p.gateway}", fn() { if gw.loadBalancer.enabled { gw.loadBalancer.disable() } })
-        step("gateway ${p.gateway}", fn() { vdc.gateways.delete(p.gateway) })
+        step("SEG assignment ${seg}", fn() { gw.serviceEngineGroups.delete(seg) })
+        step("load balancing of ${gateway}", fn() { if gw.loadBalancer.enabled { gw.loadBalancer.disable() } })
+        step("gateway ${gateway}", fn() { tenantVdc.gateways.delete(gateway) })
     }
 }
-if all and (p.catalogOrg == "" or p.catalogOrg == p.org) {
-    let cat = org.catalogs.find(p.catalog)
+if all and (catalogOrg == "" or catalogOrg == org) {
+    let cat = tenantOrg.catalogs.find(catalog)
     if cat != nil {
-        step("template ${p.template}", fn() { cat.templates.delete(p.template) })
-        step("catalog ${p.catalog}", fn() { if cat.templates.count == 0 { org.catalogs.delete(p.catalog) } })
+        step("template ${template}", fn() { cat.templates.delete(template) })
+        step("catalog ${catalog}", fn() { if cat.templates.count == 0 { tenantOrg.catalogs.delete(catalog) } })
     }
 }
 if all {
-    step("SEG ${p.seg} in VCD", fn() { cloud.serviceEngineGroups.delete(p.seg) })
+    step("SEG ${seg} in VCD", fn() { cloud.serviceEngineGroups.delete(seg) })
 }
 
 # 5. The leak report: what the lab made that is still there.
 var leaks = []
 fn leak(what, name, where, detail) { leaks.append({kind: what, name: name, where: where, detail: detail}) }
-let gw = vdc.gateways.find(p.gateway)
+let gw = tenantVdc.gateways.find(gateway)
 if gw != nil {
     for vs in gw.virtualServices { leak("virtual service", vs.name, gw.name, "VIP ${vs.vip}:${vs.port}") }
     for pl in gw.pools { leak("pool", pl.name, gw.name, "${pl.memberCount} members") }
     for r in gw.nat {
-        if network or r.name != p.snat { leak("NAT rule", r.name, gw.name, "${r.type} ${r.external} → ${r.internal}") }
+        if removeTenant or r.name != snat { leak("NAT rule", r.name, gw.name, "${r.type} ${r.external} → ${r.internal}") }
     }
     for u in gw.usedIPs {
         let c = str(u.category).upper()
         if not (c.contains("SNAT") or c.contains("PRIMARY") or u.ip == gw.primaryIP) { leak("allocated IP", u.ip, gw.name, u.category) }
     }
-    if network { leak("gateway", gw.name, vdc.name, "${gw.status}") }
+    if removeTenant { leak("gateway", gw.name, tenantVdc.name, "${gw.status}") }
 }
-if network and vdc.networks.find(p.network) != nil { leak("network", p.network, vdc.name, "") }
-if network and gw == nil and cloud.nsx.available {
+if removeTenant and tenantVdc.networks.find(network) != nil { leak("network", network, tenantVdc.name, "") }
+if removeTenant and gw == nil and cloud.nsx.available {
     var t1 = nil
-    try { t1 = cloud.nsx.tier1s.find(p.gateway) } catch err { }
-    if t1 != nil { leak("NSX Tier-1", t1.name, "NSX", "left by the gateway ${p.gateway}") }
+    try { t1 = cloud.nsx.tier1s.find(gateway) } catch err { }
+    if t1 != nil { leak("NSX Tier-1", t1.name, "NSX", "left by the gateway ${gateway}") }
 }
-for v in vdc.vapps {
-    if v.name.startsWith(p.cluster) { leak("vApp", v.name, vdc.name, "${v.vmCount} VMs, ${v.status}") }
+for v in tenantVdc.vapps {
+    if v.name.startsWith(cluster) { leak("vApp", v.name, tenantVdc.name, "${v.vmCount} VMs, ${v.status}") }
 }
-if kind.clusters.find(p.kind) != nil { leak("kind cluster", p.kind, "this machine", "") }
+if kind.clusters.find(kindCluster) != nil { leak("kind cluster", kindCluster, "this machine", "") }
 if len(leaks) > 0 {
     print("leak report: ${len(leaks)} object(s) of the lab are still there:")
     print(leaks)
     exit(1)
 }
 var kept = ""
-if not network { kept = " (tenant network kept: network=true removes it)" }
+if not removeTenant { kept = " (tenant network kept: tenantLayer=true removes it)" }
 print("teardown done: nothing of the lab is left${kept}")

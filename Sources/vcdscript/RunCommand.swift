@@ -80,6 +80,8 @@ struct RunCommand: ParsableCommand {
             return 2
         }
         interp.define("args", .list(args.dropFirst().map { .string($0) }))
+        if let stop = ScriptParameters.prepare(interp, path: path, script: script, arguments: Array(args.dropFirst()),
+                                               environment: env, renderer: renderer) { return stop }
         _ = vcd_install_sigint()
         return Runner.execute(renderer: renderer) { try interp.runFile(path, displayName: script) }
     }

@@ -135,6 +135,9 @@ final class ClusterHarness {
         ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test", simulator: services) { e }, kube: wiring) { _ in e }
         interp.define("args", .list(args.map { .string($0) }))
         if let file {
+            // key=value arguments as the command line binds them to the script's declared parameters.
+            let problems = try interp.bindParameters(file: file, arguments: args)
+            if !problems.isEmpty { throw ScriptError(.argument, problems.joined(separator: "\n")) }
             _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
         } else {
             _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()

@@ -53,6 +53,12 @@ public final class Interpreter {
     /// The main module: the script being run, or the REPL session.
     public private(set) var main: Module!
     private var modules: [String: Module] = [:]
+    /// The values of the run's declared parameters: those the host bound from the command line
+    /// (`bindParameters`), and the defaults the first `param` statement of each name evaluated.
+    var parameterValues: [String: Value] = [:]
+    /// The first typed `param` statement of each name that ran: a later one of another type or
+    /// default (in another module) is an error, as the command line's reading of them finds.
+    var parameterDeclarations: [String: (type: DeclaredParameter.ValueType, defaultText: String?, at: SourceRange)] = [:]
     private var loading: [String] = []
     private var interruptChecks = 0
     lazy var vm = VM(interpreter: self)
@@ -206,7 +212,7 @@ public final class Interpreter {
         return .object(module.object)
     }
 
-    private func displayPath(_ path: String) -> String {
+    func displayPath(_ path: String) -> String {
         let cwd = FileManager.default.currentDirectoryPath + "/"
         return path.hasPrefix(cwd) ? String(path.dropFirst(cwd.count)) : path
     }

@@ -254,6 +254,8 @@ struct Compiler {
             let range = i.range
             let path = i.path
             return { f in st(f, try module.interpreter.importModule(path, from: module, at: range, vm: f.vm)); return .null }
+        case let p as ParamStmt:
+            return parameter(p)
         default:
             let range = s.range
             return { _ in throw ScriptError(.syntax, "unsupported statement", at: range) }

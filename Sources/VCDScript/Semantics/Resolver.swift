@@ -84,6 +84,7 @@ struct Resolver {
             case let l as LetStmt: (name, range, mutable) = (l.name, l.nameRange, l.mutable)
             case let f as FnStmt: (name, range, mutable) = (f.function.name, f.nameRange, false)
             case let i as ImportStmt: (name, range, mutable) = (i.alias, i.range, false)
+            case let p as ParamStmt: (name, range, mutable) = (p.binding, p.nameRange, false)
             default: continue
             }
             if let prev = seen[name] ?? (allowRedeclare ? nil : globals.declRange(of: name)) {
@@ -101,6 +102,7 @@ struct Resolver {
             case let l as LetStmt: l.target = .global(index)
             case let f as FnStmt: f.target = .global(index)
             case let i as ImportStmt: i.target = .global(index)
+            case let p as ParamStmt: p.target = .global(index)
             default: break
             }
         }
@@ -237,6 +239,11 @@ struct Resolver {
         case let i as ImportStmt:
             if case .global = i.target { return }
             error(.syntax, "import is only allowed at the top level of a file", at: i.range, hint: "move the import to the top of the file")
+        case let p as ParamStmt:
+            if let d = p.defaultValue { expr(d) }
+            if let c = p.check { expr(c) }
+            if case .global = p.target { return }
+            error(.syntax, "param is only allowed at the top level of a file", at: p.range, hint: "declare the script's parameters at its top, before the code that uses them")
         default:
             break
         }

@@ -264,3 +264,30 @@ final class Program {
     var info = FunctionInfo()
     init(file: SourceFile, statements: [Stmt]) { self.file = file; self.statements = statements }
 }
+
+/// `param name: type = default, required, doc: "…", allowed: […], check: fn(v) { … }`: a value
+/// the script takes from its command line (see Host/Parameters.swift). At the top level only.
+final class ParamStmt: Stmt {
+    /// The name on the command line (`cidr=`).
+    let name: String
+    /// The name in the script: the same, or the one after `as` when the command line's name is
+    /// taken (`param cidr as nodeCIDR` keeps the builtin `cidr()` usable).
+    let binding: String
+    let nameRange: SourceRange
+    /// nil: the parameter is declared (typed) by an imported module and this file reads it too.
+    let type: DeclaredParameter.ValueType?
+    let defaultValue: Expr?
+    let required: Bool
+    let doc: String
+    /// A list literal of literals: the only values the parameter takes.
+    let allowed: ListExpr?
+    /// A function of the value that answers true when the value is acceptable.
+    let check: Expr?
+    var target: DeclTarget = .none
+    init(name: String, binding: String, nameRange: SourceRange, type: DeclaredParameter.ValueType?, defaultValue: Expr?, required: Bool,
+         doc: String, allowed: ListExpr?, check: Expr?, range: SourceRange) {
+        self.name = name; self.binding = binding; self.nameRange = nameRange; self.type = type; self.defaultValue = defaultValue
+        self.required = required; self.doc = doc; self.allowed = allowed; self.check = check
+        super.init(range: range)
+    }
+}

@@ -275,6 +275,8 @@ struct Parser {
         default:
             break
         }
+        // `param` is a word only at the start of a statement followed by a name: `param = 1` still assigns.
+        if case .identifier("param") = tok.kind, case .identifier = tokens[p + 1].kind { return try parseParam(start: start) }
         let expr = try parseExpression()
         if case .punct(let s) = tok.kind, let op = AssignOp(rawValue: s) {
             _ = advance()
@@ -687,5 +689,109 @@ extension ImportStmt {
         var name = path.split(separator: "/").last.map(String.init) ?? path
         if name.hasSuffix(".vs") { name.removeLast(3) }
         return name.replacingOccurrences(of: "-", with: "_")
+    }
+}
+
+// MARK: parameter declarations
+
+extension Parser {
+    /// `param NAME [as BINDING] [: TYPE] [= DEFAULT] {, required | doc: "…" | allowed: [...] | check: EXPR}`;
+    /// the options may continue on the next line after a comma.
+    fileprivate mutating func parseParam(start: Int) throws -> Stmt {
+        _ = advance()
+        let (name, nameRange) = try expectIdentifier("after param")
+        var binding = name
+        if isKeyword(.as) {
+            _ = advance()
+            binding = try expectIdentifier("after param \(name) as").0
+        }
+        let types = DeclaredParameter.ValueType.allCases.map(\.rawValue)
+        var type: DeclaredParameter.ValueType? = nil
+        if isPunct(":") {
+            _ = advance()
+            let (typeName, typeRange) = try expectIdentifier("for the type of parameter \(name)")
+            guard let t = DeclaredParameter.ValueType(rawValue: typeName) else {
+                throw ScriptError(.syntax, "unknown parameter type \(typeName)", at: typeRange,
+                                  hint: "a parameter is one of: \(types.joined(separator: ", "))",
+                                  suggestion: Spelling.closest(to: typeName, in: types), compileTime: true)
+            }
+            type = t
+        }
+        var defaultValue: Expr? = nil
+        if isPunct("=") {
+            _ = advance()
+            skipNewlines()
+            defaultValue = try parseExpression()
+        }
+        var required = false, doc = "", allowed: ListExpr? = nil, check: Expr? = nil
+        while isPunct(",") {
+            _ = advance()
+            skipNewlines()
+            let (option, optionRange) = try expectIdentifier("for an option of parameter \(name) (required, doc:, allowed:, check:)")
+            if option == "required" { required = true; continue }
+            guard ["doc", "allowed", "check"].contains(option) else {
+                throw ScriptError(.syntax, "unknown option \(option) of parameter \(name)", at: optionRange,
+                                  hint: "the options are: required, doc: \"…\", allowed: [...], check: fn(v) { ... }",
+                                  suggestion: Spelling.closest(to: option, in: ["required", "doc", "allowed", "check"]), compileTime: true)
+            }
+            try expectPunct(":", "after \(option)")
+            skipNewlines()
+            switch option {
+            case "doc":
+                guard case .string(let text) = tok.kind else {
+                    throw fail("the doc of parameter \(name) must be a plain string in quotes",
+                               hint: "--help prints it without running the script: no ${...} in it")
+                }
+                _ = advance()
+                doc = text
+            case "allowed":
+                let e = try parseExpression()
+                guard let list = e as? ListExpr, !list.items.isEmpty, list.items.allSatisfy(Self.isConstant) else {
+                    throw ScriptError(.syntax, "the allowed values of parameter \(name) must be a list of literals", at: e.range,
+                                      hint: "e.g. allowed: [\"small\", \"large\"]; --help prints them without running the script", compileTime: true)
+                }
+                allowed = list
+            default:
+                check = try parseExpression()
+            }
+        }
+        let whole = range(from: start)
+        if required && defaultValue != nil {
+            throw ScriptError(.syntax, "parameter \(name) is required and has a default", at: whole,
+                              hint: "drop the default (the user must give it) or drop required (the default is used)", compileTime: true)
+        }
+        if type == nil, let d = defaultValue {
+            type = Self.inferredType(of: d)
+            if type == nil {
+                throw ScriptError(.syntax, "give parameter \(name) a type: its default is not a literal", at: d.range,
+                                  hint: "param \(name): string = ... (types: \(types.joined(separator: ", ")))", compileTime: true)
+            }
+        }
+        if type == nil && required {
+            throw ScriptError(.syntax, "give required parameter \(name) a type", at: whole,
+                              hint: "param \(name): string, required (types: \(types.joined(separator: ", ")))", compileTime: true)
+        }
+        return ParamStmt(name: name, binding: binding, nameRange: nameRange, type: type, defaultValue: defaultValue, required: required,
+                         doc: doc, allowed: allowed, check: check, range: whole)
+    }
+
+    /// A literal, or a negative number literal.
+    static func isConstant(_ e: Expr) -> Bool {
+        if e is LiteralExpr { return true }
+        if let u = e as? UnaryExpr, u.op == .negate { return u.operand is LiteralExpr }
+        return false
+    }
+
+    /// The type a literal default implies: "x" string, 8 int, true bool, 30m duration, [..] list.
+    static func inferredType(of e: Expr) -> DeclaredParameter.ValueType? {
+        if e is ListExpr { return .list }
+        guard let lit = e as? LiteralExpr else { return nil }
+        switch lit.value {
+        case .string: return .string
+        case .int: return .int
+        case .bool: return .bool
+        case .duration: return .duration
+        default: return nil
+        }
     }
 }
