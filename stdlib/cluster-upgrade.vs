@@ -27,6 +27,8 @@ param org = "xav_lab", doc: "tenant org"
 param catalog = "home", doc: "the catalog of the node image"
 param catalogOrg = "", doc: "the org that owns that catalog (empty: org itself)"
 param timeout = 30, doc: "minutes to wait for the cluster"
+param vdc = "t-tenant", doc: "org VDC of the nodes' network"
+param network = "capvcd-192.168.10.0", doc: "the nodes' network, whose static pool gives the new machines their addresses"
 
 if kubernetes == nil and template == nil and workers == nil and controlPlane == nil {
     fail("nothing to do: give kubernetes= and template=, and/or workers= or controlPlane=", code: 2)
@@ -58,6 +60,53 @@ if kubernetes != nil {
             throw error("SKEW", "${m.name} runs ${m.version}: kubeadm upgrades one minor version at a time; go to v1.${have + 1} first, then to ${kubernetes}")
         }
     }
+}
+
+# The address budget. Cluster API makes a machine's replacement before it deletes the machine
+# (maxSurge 1 for the control plane and for the machine deployment, which may roll at once), and a
+# scale-up needs one address per new machine: the nodes' static pool must have them free now,
+# or the rollout stops halfway with machines waiting for an address.
+fn isControlPlane(m) { "cluster.x-k8s.io/control-plane" in m.labels }
+let cpNow = len(wc.machines.filter(isControlPlane))
+let workersNow = len(wc.machines) - cpNow
+var need = 0
+var why = []
+if kubernetes != nil or template != nil {
+    need += 2
+    why.append("2 for the rolling replacement (one control plane and one worker machine made before the old ones go)")
+}
+if workers != nil and workers > workersNow {
+    need += workers - workersNow
+    why.append("${workers - workersNow} for the new workers")
+}
+if controlPlane != nil and controlPlane > cpNow {
+    need += controlPlane - cpNow
+    why.append("${controlPlane - cpNow} for the new control plane machines")
+}
+let nodes = cloud.org(org).vdc(vdc).networks.find(network)
+if need > 0 and nodes != nil {
+    let space = cidr(nodes.cidr)
+    var size = 0
+    var ranges = []
+    for r in nodes.pool {
+        let ends = str(r).split("-")
+        let first = space.index(ends[0].trim())
+        let last = space.index(ends[len(ends) - 1].trim())
+        size += last - first + 1
+        ranges.append([first, last])
+    }
+    fn inPool(ip) {
+        if ip == nil or ip == "" or not space.contains(ip) { return false }
+        let i = space.index(ip)
+        return ranges.any(fn(r) { i >= r[0] and i <= r[1] })
+    }
+    var used = 0
+    for vm in cloud.org(org).vms { if inPool(vm.ip) { used += 1 } }
+    let free = size - used
+    if free < need {
+        throw error("BUDGET", "the static pool of ${network} (${nodes.pool}) has ${free} free addresses of ${size}; this change needs ${need}: ${", ".join(why)}. Give the network a larger pool (vdc.networks.ensure(name: \"${network}\", pool: [...])) or change less at once")
+    }
+    print("address budget: ${free} free in the static pool of ${network}, ${need} needed")
 }
 
 if kubernetes != nil or template != nil {

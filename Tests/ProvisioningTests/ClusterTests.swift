@@ -622,6 +622,14 @@ final class ClusterTests: XCTestCase {
             XCTAssertEqual(scaled.filter { $0.hasPrefix("  capi-cluster-md0-") }.count, n, scaled.joined(separator: "\n"))
         }
 
+        // The address budget: more new machines than the static pool has free addresses is refused
+        // before anything is changed (the lab's pool holds 91 addresses, 3 are taken).
+        let beforeBudget = sim.counters.writes
+        XCTAssertThrowsError(try c.run("", tooling: tooling, args: kubeconfig + ["workers=100", "timeout=2"], file: root + "/stdlib/cluster-upgrade.vs")) { e in
+            XCTAssertTrue("\(e)".contains("the static pool of capvcd-192.168.10.0 ([\"192.168.10.10-192.168.10.100\"]) has 89 free addresses of 91; this change needs 99: 99 for the new workers"), "\(e)")
+        }
+        XCTAssertEqual(sim.counters.writes, beforeBudget, "a change over budget wrote")
+
         // Kubernetes' skew rules: one minor version at a time, never down; nothing is changed.
         for (version, words) in [("v1.24.1+vmware.1", "one minor version at a time; go to v1.23 first"), ("v1.21.2+vmware.1", "would be a downgrade")] {
             let before = sim.counters.writes
