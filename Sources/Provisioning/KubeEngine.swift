@@ -91,7 +91,7 @@ public struct KubeObjects {
     public func require(_ name: String) throws -> JSONValue {
         if let o = try find(name) { return o }
         let names = try list().compactMap { $0["metadata"]?["name"]?.stringValue }
-        throw EngineError("no \(kindName) named \(name)\(namespace.map { " in namespace \($0)" } ?? "")",
+        throw EngineError.notFound("no \(kindName) named \(name)\(namespace.map { " in namespace \($0)" } ?? "")",
                           hint: names.isEmpty ? "there is none yet" : "known: \(names.prefix(10).joined(separator: ", "))")
     }
 
