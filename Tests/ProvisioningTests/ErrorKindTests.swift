@@ -123,3 +123,21 @@ final class ErrorKindTests: XCTestCase {
         XCTAssertEqual(Set(HostFailureKind.allCases.map(\.rawValue)), Set(CatchCodes.known))
     }
 }
+
+/// Waits of the cloud types that run out of time are TIMEOUT, and their timeout: takes text too.
+final class WaitTimeoutKindTests: XCTestCase {
+    func testAClusterWaitThatRunsOutIsTimeoutAndTakesDurationText() throws {
+        let c = try ClusterHarness()
+        try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster)
+        try ClusterFixtures.patch(c.h.sim, "capvcd", ClusterHarness.clusterPath, .object(["status": .object(["phase": "Provisioning"])]))
+        let e = c.failure(ClusterHarness.setup + ClusterHarness.ensureCluster + #"wc.waitFor("Provisioned", timeout: "2s")"#)
+        XCTAssertEqual(e?.code, "TIMEOUT")
+        XCTAssertTrue(e?.message.hasPrefix("cluster default/capi-cluster is still Provisioning after 2s") == true, e?.message ?? "")
+        let out = try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster
+                            + #"try { wc.waitFor("Provisioned", timeout: "1s") } catch TIMEOUT as t { print("caught", t.code) }"#)
+        XCTAssertEqual(out.last, "caught TIMEOUT")
+        let bad = c.failure(ClusterHarness.setup + ClusterHarness.ensureCluster + #"wc.waitFor("Provisioned", timeout: "soon")"#)
+        XCTAssertEqual(bad?.message, #"capiCluster.waitFor(): argument timeout must be a duration such as 30s, 5m or "1h30m", not "soon""#)
+        XCTAssertEqual(bad?.kind, .value)
+    }
+}

@@ -102,6 +102,8 @@ struct Parser {
                     guard case .identifier(let n) = tok.kind else { throw fail("expected a name after as", hint: "catch NOT_FOUND as err { ... }") }
                     name = n
                     _ = advance()
+                } else if case .identifier(let n) = tok.kind {
+                    throw fail("expected as before the error's name \(n)", hint: "catch \(codes.map(\.name).joined(separator: ", ")) as \(n) { ... }")
                 }
             } else {
                 name = first
