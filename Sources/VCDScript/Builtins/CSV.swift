@@ -19,7 +19,7 @@ enum CSV {
             case .null: break
             case .list(let l):
                 header = try l.items.map { v in
-                    guard case .string(let s) = v else { throw ScriptError(.type, "csv.encode(): header must be a list of strings, found a \(v.typeName)") }
+                    guard case .string(let s) = v else { throw ScriptError(.type, "csv.encode(): each name in header must be a string, not \(v.typeName)") }
                     return s
                 }
             case let v: throw ScriptError(.type, "csv.encode(): header must be a list of column names, not \(v.typeName)")

@@ -89,7 +89,8 @@ enum RegexBuiltins {
         if let re = cache[pattern] { cacheLock.unlock(); return re }
         cacheLock.unlock()
         let re: NSRegularExpression
-        do { re = try NSRegularExpression(pattern: pattern) } catch {
+        // Foundation refuses an empty pattern; it matches the empty text everywhere, as elsewhere.
+        do { re = try NSRegularExpression(pattern: pattern.isEmpty ? "(?:)" : pattern) } catch {
             throw ScriptError(.value, "\(function)(): \(Formatter.quote(String(pattern.prefix(80)))) is not a valid regular expression",
                               hint: "check the brackets and escapes: a backslash is written \\\\ in a \"...\" string, or use a raw '...' string")
         }

@@ -9,3 +9,4 @@ try { csv.encode([[1, 2]], header: ["a"]) } catch e { print(e.message) }  # expe
 try { csv.encode([], delimiter: "ab") } catch e { print(e.message) }  # expect: csv.encode(): delimiter must be one character other than a quote or a line break, not "ab"
 try { csv.encode([], header: "a") } catch e { print(e.message) }  # expect: csv.encode(): header must be a list of column names, not string
 print(repr(csv.encode([{pw: secret("hunter2")}])))  # expect: "pw\n********\n"
+try { csv.encode([], header: ["a", 1]) } catch e { print(e.message) }  # expect: csv.encode(): each name in header must be a string, not int

@@ -4,3 +4,5 @@ try { round("x") } catch e { print(e.message) }  # expect: round() takes a numbe
 try { abs([1]) } catch e { print(e.message) }  # expect: abs() takes a number or a duration, not list
 try { round(1.0, 20) } catch e { print(e.message) }  # expect: round(): digits must be from -15 to 15, not 20
 try { round(1e300) } catch e { print(e.message) }  # expect: round(): 1e+300 is too large for an int
+try { abs(-9223372036854775807 - 1) } catch e { print(e.message) }  # expect: abs(): -9223372036854775808 has no positive int
+try { round(float("nan")) } catch e { print(e.message) }  # expect: round(): nan cannot be rounded
