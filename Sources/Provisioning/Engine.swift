@@ -150,9 +150,16 @@ public final class Engine: @unchecked Sendable {
 public struct EngineError: Error, CustomStringConvertible {
     public var message: String
     public var hint: String?
-    public init(_ message: String, hint: String? = nil) {
+    /// What kind of failure it is, when it is one a script may handle (`catch NOT_FOUND`).
+    public var kind: HostFailureKind?
+    public init(_ message: String, hint: String? = nil, kind: HostFailureKind? = nil) {
         self.message = message
         self.hint = hint
+        self.kind = kind
+    }
+    /// An object looked up by name is not there.
+    public static func notFound(_ message: String, hint: String? = nil) -> EngineError {
+        EngineError(message, hint: hint, kind: .notFound)
     }
     public var description: String { message }
 }

@@ -91,7 +91,7 @@ public struct KubeObjects {
     public func require(_ name: String) throws -> JSONValue {
         if let o = try find(name) { return o }
         let names = try list().compactMap { $0["metadata"]?["name"]?.stringValue }
-        throw EngineError("no \(kindName) named \(name)\(namespace.map { " in namespace \($0)" } ?? "")",
+        throw EngineError.notFound("no \(kindName) named \(name)\(namespace.map { " in namespace \($0)" } ?? "")",
                           hint: names.isEmpty ? "there is none yet" : "known: \(names.prefix(10).joined(separator: ", "))")
     }
 
@@ -159,7 +159,8 @@ public struct KubeObjects {
                 throw EngineError("\(kindName) \(label(name)) is still there \(String(format: "%g", kube.deleteTimeout)) s after its deletion"
                                   + (finalizers.isEmpty ? "" : " (finalizers: \(finalizers.joined(separator: ", ")))"),
                                   hint: finalizers.isEmpty ? "the cluster is slow to delete it; look at it with kubectl describe"
-                                                           : "a controller must remove those finalizers; is it running? (kubectl get \(resource.plural) \(name) -o yaml)")
+                                                           : "a controller must remove those finalizers; is it running? (kubectl get \(resource.plural) \(name) -o yaml)",
+                                  kind: .timeout)
             }
             try kube.clock.pause(kube.pollInterval, waitingFor: "\(kindName) \(label(name)) to be deleted", at: client.server)
         }

@@ -34,7 +34,7 @@ enum Lookup {
     static func require<T>(_ items: [T], _ name: String, kind: String, scope: String, nameOf: (T) -> String?) throws -> T {
         if let x = items.first(where: { nameOf($0) == name }) { return x }
         let names = items.compactMap(nameOf)
-        throw EngineError("no \(kind) named \(name) in \(scope)",
+        throw EngineError.notFound("no \(kind) named \(name) in \(scope)",
                           hint: names.isEmpty ? "there is none yet; create it with ensure(name: ...)" : "known: \(names.prefix(10).joined(separator: ", "))")
     }
 

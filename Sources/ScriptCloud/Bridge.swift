@@ -1,30 +1,33 @@
 import Foundation
 
 /// Runs engine work for a script: releases the interpreter for `parallel()` while it waits, and
-/// turns engine, client and transport errors into `ScriptError(.host, …)` with a hint (exit 70).
+/// turns engine, client and transport errors into `ScriptError(.host, …)` with a hint and a kind (exit 70).
 func host<T>(_ ctx: CallContext, _ work: () throws -> T) throws -> T {
     try ctx.checkInterrupt()
     do {
         return try ctx.blocking(work)
     } catch let e as ScriptError {
         throw e
-    } catch let e as VCDClientError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
-    } catch let e as VCDTaskError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
-    } catch let e as EngineError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
-    } catch let e as OVAError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
-    } catch let e as KubeError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.description), hint: e.hint)
-    } catch let e as KubeConfigError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.message), hint: e.hint)
-    } catch let e as TransportError {
-        throw ScriptError(.host, SecretRedactor.shared.redact(e.summary), hint: e.hint)
     } catch {
-        throw ScriptError(.host, SecretRedactor.shared.redact("\(error)"), hint: "run with --debug to see the requests")
+        throw hostError(error)
     }
+}
+
+/// The script error for an engine, client or transport error: its words (redacted), its hint, and
+/// its kind (`HostFailureKind`: NOT_FOUND, BUSY, ...) as `err.code`, which `catch NOT_FOUND` matches.
+func hostError(_ error: Error) -> ScriptError {
+    let text: String, hint: String?
+    switch error {
+    case let e as VCDClientError: (text, hint) = (e.description, e.hint)
+    case let e as VCDTaskError: (text, hint) = (e.description, e.hint)
+    case let e as EngineError: (text, hint) = (e.message, e.hint)
+    case let e as OVAError: (text, hint) = (e.message, e.hint)
+    case let e as KubeError: (text, hint) = (e.description, e.hint)
+    case let e as KubeConfigError: (text, hint) = (e.message, e.hint)
+    case let e as TransportError: (text, hint) = (e.summary, e.hint)
+    default: (text, hint) = ("\(error)", "run with --debug to see the requests")
+    }
+    return ScriptError(.host, SecretRedactor.shared.redact(text), hint: hint, code: HostFailureKind.of(error)?.rawValue)
 }
 
 /// Optional named arguments, typed.

@@ -464,6 +464,7 @@ enum ClusterBridge {
         case .duration(let n): return Double(n) / 1e9
         case .int(let i): return Double(i)
         case .float(let f): return f
+        case .string(let s): return Double(try Arguments.durationText(s, function: a.function, label: "argument \(name)")) / 1e9
         case let v: throw ScriptError(.type, "\(a.function)(): \(name) must be a duration such as 30m, not \(v.typeName)")
         }
     }

@@ -38,6 +38,7 @@ class CloudCollection: NativeObject {
         let e = ScriptError(.key, "no \(elementKind) named \(name) in \(scope)",
                             hint: names.isEmpty ? (emptyHint?(name) ?? "there is none yet; create it with .ensure(name: \"\(name)\", ...)") : "known: \(names.prefix(10).joined(separator: ", "))")
         e.suggestion = Collections.closest(name, names)
+        e.code = HostFailureKind.notFound.rawValue  // `catch NOT_FOUND` takes it, as it takes a 404
         throw e
     }
 

@@ -272,14 +272,15 @@ enum KubeObjectsBridge {
         while KubeServices.externalIP(r.value) == "<pending>" {
             if clock.now() >= deadline {
                 throw ScriptError(.host, "service \(label) has no load balancer address \(CAPIClusters.seconds(timeout)) after it was asked for",
-                                  hint: "the cluster's cloud provider (CPI) assigns it: is it running? kubectl describe service \(r.name) shows its events")
+                                  hint: "the cluster's cloud provider (CPI) assigns it: is it running? kubectl describe service \(r.name) shows its events",
+                                  code: HostFailureKind.timeout.rawValue)
             }
             try ctx.checkInterrupt()
             // Ctrl-C ends the pause at once; the check below raises it as the script's interrupt.
             _ = try host(ctx) { clock.sleep(seconds: min(r.kube.pollInterval, max(0, deadline - clock.now())), interrupted: UserInterrupt.isPending) }
             try ctx.checkInterrupt()
             guard let fresh = try host(ctx, { try objects.find(r.name) }) else {
-                throw ScriptError(.host, "service \(label) is gone while waiting for its address")
+                throw ScriptError(.host, "service \(label) is gone while waiting for its address", code: HostFailureKind.notFound.rawValue)
             }
             r.value = fresh
         }

@@ -16,10 +16,11 @@ final class SimHarness {
     var output: [String] = []
     private let lock = NSLock()
 
-    init() throws {
+    /// `faults`: the simulator's fault injection (`FaultSpec`, e.g. "BUSY_ENTITY:1"), on after the reset.
+    init(faults: String? = nil) throws {
         dir = NSTemporaryDirectory() + "prov-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        sim = try Simulator(statePath: dir + "/state.sqlite", options: SimulatorOptions(fastTaskSeconds: 0))
+        sim = try Simulator(statePath: dir + "/state.sqlite", options: SimulatorOptions(fastTaskSeconds: 0, faults: try faults.map(FaultSpec.parse)))
         try sim.reset(password: Self.password)
     }
 

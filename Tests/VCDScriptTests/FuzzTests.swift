@@ -232,7 +232,8 @@ struct Fuzzer {
         }
     }
 
-    /// Runs one input in a fresh, sandboxed interpreter: no files, no processes, no sleeping.
+    /// Runs one input in a fresh, sandboxed interpreter: no files, no processes, no sleeping (pauses
+    /// are on a virtual clock).
     /// Returns a short description of the outcome, or nil when it ran past the time limit.
     static func run(_ input: String, timeLimit: Double) -> String? {
         let box = OutcomeBox()
@@ -253,6 +254,10 @@ struct Fuzzer {
         o.maxSteps = 200_000
         o.allowShell = false
         o.searchPaths = []
+        // A clock whose pauses pass at once: retry()'s backoff (sleep and wait are refused below).
+        final class Virtual: @unchecked Sendable { var now = 0.0 }
+        let time = Virtual()
+        o.clock = HostClock(now: { time.now }, sleep: { seconds, _ in time.now += seconds; return true })
         let interp = Interpreter(options: o)
         let refuse = { (name: String) in
             NativeFunction(name, params: nil) { _, _ in throw ScriptError(.host, "\(name)() is not available while fuzzing") }

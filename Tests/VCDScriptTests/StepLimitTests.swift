@@ -50,6 +50,10 @@ final class StepLimitTests: XCTestCase {
         // maps
         "m + m", "m.merge(m)", "map(m)", "keys(m)", "values(m)", "m.keys()", "m.values()", "m.items()", "m.copy()",
         "for k in m { break }", "try { m[\"zz\"] } catch e { }", "try { m.zz } catch e { }", "try { m.zz() } catch e { }",
+        // CSV, patterns, format specs
+        "csv.encode([big])", "csv.encode(big.map(fn(i) { [i] }))", "csv.decode(s, header: false)",
+        "re.find(\"zz\", s)", "re.findAll(\",\", s)", "re.replace(\",\", s, \";\")", "re.split(\",\", s)", "re.match(\"[a-z, ]+\", s)",
+        "format(1, \">5000\")", "\"${1:>5000}\"", "\"{:>5000}\".format(1)",
         // networks
         "cidr(\"10.0.0.0/16\").hosts",
         // values that hold the same list many times (2^60 paths)
@@ -106,6 +110,8 @@ final class StepLimitTests: XCTestCase {
             // Aliases: nine levels of ten make 10^9 values out of 300 bytes.
             (Self.laughs, "yaml.decode(t)"),
             ("var v = [1]\nfor i in 0..<60 { v = [v, v] }", "freeze(v)"),
+            // Catastrophic backtracking: the search's progress reports are charged.
+            ("let t = \"a\" * 28 + \"b\"", "re.find('(a+)+$', t)"),
             ("var v = [1]\nvar w = [1]\nfor i in 0..<60 {\n    v = [v, v]\n    w = [w, w]\n}", "v == w"),
         ]
         for c in cases {

@@ -314,10 +314,10 @@ public struct CAPIClusters {
                 let phaseNow = Self.phase(lastCluster)
                 if phaseNow == wanted, let pending {
                     throw EngineError("cluster \(namespace)/\(name) is \(wanted) but its machines are not yet what it asks for after \(Self.seconds(timeout)): \(pending)",
-                                      hint: "a rollout or scaling is still going on: look at describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)")
+                                      hint: "a rollout or scaling is still going on: look at describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)", kind: .timeout)
                 }
                 throw EngineError("cluster \(namespace)/\(name) is still \(phaseNow) after \(Self.seconds(timeout)), not \(wanted); conditions: \(Self.conditionsText(lastCluster))",
-                                  hint: "look at its machines and conditions with describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)")
+                                  hint: "look at its machines and conditions with describe(), or wait longer with waitFor(\"\(wanted)\", timeout: ...)", kind: .timeout)
             }
             try checkpoint()
             var stopped: Error?

@@ -53,7 +53,7 @@ public struct Catalogs {
         if let c = try find(name) { return c }
         let names = try list().map(\.name)
         let elsewhere = try refs().contains { $0.name == name }
-        throw EngineError("no catalog named \(name) in \(scope)",
+        throw EngineError.notFound("no catalog named \(name) in \(scope)",
                           hint: elsewhere ? "a catalog \(name) of another org is shared with \(org.name ?? "this org") or published: org.catalog(\"\(name)\", org: \"OWNER\") (org.sharedCatalogs lists them)"
                               : names.isEmpty ? "there is none yet; create it with org.catalogs.ensure(name: \"\(name)\")" : "known: \(names.prefix(10).joined(separator: ", "))")
     }
@@ -258,7 +258,7 @@ public struct CatalogSharingOps {
     /// The org to share with, by name: its admin href (`/api/admin/org/<uuid>`, as pyvcloud sends it).
     func subjectOrg(_ name: String) throws -> (name: String, href: String, uuid: String) {
         guard let o = try Orgs(engine: engine).find(name), let id = o.id else {
-            throw EngineError("no org named \(name)", hint: "cloud.orgs.names lists the orgs this session sees (sharing with another org needs a provider session to find it)")
+            throw EngineError.notFound("no org named \(name)", hint: "cloud.orgs.names lists the orgs this session sees (sharing with another org needs a provider session to find it)")
         }
         let uuid = Catalogs.uuid(id)
         let base = client.baseURL.hasSuffix("/") ? String(client.baseURL.dropLast()) : client.baseURL

@@ -199,7 +199,7 @@ public struct VirtualServices {
             let poolRef: OpenAPIReference? = try spec.pool.map { name in
                 if let p = try pools.list().first(where: { $0.name == name }) { return OpenAPIReference(name: name, id: p.id) }
                 if engine.isPlan { return OpenAPIReference(name: name, id: nil) }
-                throw EngineError("no pool named \(name) on edge gateway \(scope ?? "")", hint: "create it first: gw.pools.ensure(name: \"\(name)\", members: [...])")
+                throw EngineError.notFound("no pool named \(name) on edge gateway \(scope ?? "")", hint: "create it first: gw.pools.ensure(name: \"\(name)\", members: [...])")
             }
             if let live = try find(spec.name) {
                 var d = Diff()

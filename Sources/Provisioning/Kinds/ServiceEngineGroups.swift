@@ -128,7 +128,7 @@ public struct SEGAssignments {
             let p = try engine.providerSession(for: "assigning service engine group \(segName)")
             let seg = try ServiceEngineGroups(engine: engine).find(segName)
             if seg == nil && !engine.isPlan {
-                throw EngineError("no service engine group named \(segName) is imported into VCD", hint: "import it first: cloud.serviceEngineGroups.ensure(name: \"\(segName)\")")
+                throw EngineError.notFound("no service engine group named \(segName) is imported into VCD", hint: "import it first: cloud.serviceEngineGroups.ensure(name: \"\(segName)\")")
             }
             var a = ServiceEngineGroupAssignment()
             a.gatewayRef = OpenAPIReference(name: gateway.name, id: gateway.id)

@@ -43,7 +43,7 @@ public struct Templates {
     public func require(_ name: String) throws -> TemplateInfo {
         if let t = try find(name) { return t }
         let names = try liveCatalog()?.items.map(\.name) ?? []
-        throw EngineError("no template named \(name) in \(scope)",
+        throw EngineError.notFound("no template named \(name) in \(scope)",
                           hint: names.isEmpty ? "the catalog is empty; upload one with catalog.upload(path: \"node.ova\", name: \"\(name)\")"
                                               : "known: \(names.prefix(10).joined(separator: ", "))")
     }

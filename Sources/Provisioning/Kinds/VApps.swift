@@ -64,7 +64,7 @@ public struct VApps {
     public func require(_ name: String) throws -> VAppInfo {
         if let a = try find(name) { return a }
         let names = try refs().map(\.name)
-        throw EngineError("no vApp named \(name) in VDC \(vdc.name ?? "")",
+        throw EngineError.notFound("no vApp named \(name) in VDC \(vdc.name ?? "")",
                           hint: names.isEmpty ? "there is none yet; create it with vdc.vapps.ensure(name: \"\(name)\", template: tpl, network: net)"
                                               : "known: \(names.prefix(10).joined(separator: ", "))")
     }
@@ -162,7 +162,7 @@ public struct VApps {
         guard let name else { return nil }
         let all = try ComputePolicies(engine: engine, vdc: vdc).list()
         if let p = all.first(where: { $0.name == name }), let id = p.id { return id }
-        throw EngineError("no compute policy named \(name) in VDC \(vdc.name ?? "")",
+        throw EngineError.notFound("no compute policy named \(name) in VDC \(vdc.name ?? "")",
                           hint: all.isEmpty ? "the VDC has no published policies; leave sizingPolicy out" : "known: \(all.compactMap(\.name).joined(separator: ", "))")
     }
 

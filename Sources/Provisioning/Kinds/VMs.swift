@@ -30,7 +30,7 @@ public struct VMs {
     public func require(_ name: String) throws -> VMInfo {
         if let vm = try find(name) { return vm }
         let names = try list().map(\.name)
-        throw EngineError("no VM named \(name) in vApp \(vapp.name)",
+        throw EngineError.notFound("no VM named \(name) in vApp \(vapp.name)",
                           hint: names.isEmpty ? "the vApp has no VMs" : "known: \(names.prefix(10).joined(separator: ", "))")
     }
 

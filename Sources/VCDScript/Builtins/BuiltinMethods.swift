@@ -181,18 +181,32 @@ enum BuiltinMethods {
             try ctx.charge(Cost.chars(s(v).utf8.count))
             return .string(String(s(v).reversed()))
         },
-        m("format", [], variadic: true, "Fills {} placeholders with the arguments in order: \"{} of {}\".format(1, 2).") { v, a, ctx in
+        m("format", [], variadic: true, "Fills {} placeholders with the arguments in order: \"{} of {}\".format(1, 2); {:spec} lays one out: \"{:>8} {:.2}\".format(name, ratio).") { v, a, ctx in
             try ctx.charge(Cost.chars(s(v).utf8.count))
             var out = "", idx = 0
             var chars = s(v)[...]
             while let c = chars.first {
                 chars = chars.dropFirst()
-                if c == "{", chars.first == "}" {
+                if c == "{", chars.first == "}" || chars.first == ":" {
+                    var spec: FormatSpec? = nil
+                    if chars.first == ":" {
+                        guard let close = chars.firstIndex(of: "}") else {
+                            throw ScriptError(.value, "format(): a {: placeholder is not closed with }", at: ctx.range, hint: "write {:>8}")
+                        }
+                        spec = try FormatSpec.parse(String(chars[chars.index(after: chars.startIndex)..<close]))
+                        chars = chars[close...]
+                    }
                     chars = chars.dropFirst()
                     guard idx < a.rest.count else {
                         throw ScriptError(.argument, "format(): more {} placeholders than arguments (\(a.rest.count))", at: ctx.range)
                     }
-                    out += try Formatter.str(a.rest[idx], vm: ctx.meter); idx += 1
+                    if let spec {
+                        try ctx.charge(Cost.repeated(spec.width))
+                        out += try spec.apply(a.rest[idx], vm: ctx.meter)
+                    } else {
+                        out += try Formatter.str(a.rest[idx], vm: ctx.meter)
+                    }
+                    idx += 1
                 } else if c == "{", chars.first == "{" { chars = chars.dropFirst(); out.append("{") }
                 else if c == "}", chars.first == "}" { chars = chars.dropFirst(); out.append("}") }
                 else { out.append(c) }

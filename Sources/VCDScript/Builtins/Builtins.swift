@@ -7,9 +7,13 @@ enum Builtins {
         interp.define("json", .object(Namespaces.json))
         interp.define("yaml", .object(Namespaces.yaml))
         interp.define("base64", .object(Namespaces.base64))
+        interp.define("csv", .object(CSV.namespace))
+        interp.define("re", .object(RegexBuiltins.namespace))
         for f in Network.functions { interp.define(f) }
         for f in Diff.functions { interp.define(f) }
         for f in Concurrency.functions { interp.define(f) }
+        for f in Retry.functions { interp.define(f) }
+        for f in Numbers.functions { interp.define(f) }
     }
 
     static func describeIOError(_ error: Error) -> String {

@@ -53,7 +53,7 @@ enum Concurrency {
                 let elapsed = elapsedNanos(ctx) - start
                 if elapsed >= timeout {
                     throw ScriptError(.timeout, "timed out after \(Formatter.duration(timeout)) waiting for \(what)", at: ctx.range,
-                                      hint: "raise timeout: if it is just slow, or check why \(what) never happens")
+                                      hint: "raise timeout: if it is just slow, or check why \(what) never happens", code: "TIMEOUT")
                 }
                 if attempt == 1 || attempt % 6 == 0, !a[3].isNil {
                     FileHandle.standardError.write(Data("  waiting for \(what) (\(Formatter.duration(elapsed / 1_000_000_000 * 1_000_000_000)) so far)\n".utf8))

@@ -8,7 +8,8 @@ public struct DiagnosticRenderer {
 
     public func render(_ e: ScriptError) -> String {
         var out = paint("error", "1;31") + paint(e.kind == .syntax || e.kind == .thrown ? "" : "[\(e.kind.rawValue)]", "31") + ": " + paint(e.message, "1")
-        if let code = e.code, e.kind == .thrown { out += " (\(code))" }
+        // The code is what a `catch NOT_FOUND` names: shown for every error that has one.
+        if let code = e.code { out += " (\(code))" }
         if let r = e.range {
             let loc = r.file.location(of: r.start)
             let endLoc = r.file.location(of: max(r.start, r.end - 1))

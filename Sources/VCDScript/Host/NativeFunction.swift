@@ -147,7 +147,16 @@ public struct Arguments {
         if case .map(let v) = values[i] { return v }
         throw typeError(i, "a map")
     }
-    /// A duration; a bare number is taken as seconds.
+    /// A duration written as text (`"30m"`, `"1h30m"`: what a parameter or a config file gives),
+    /// or an error that says how to write one.
+    public static func durationText(_ s: String, function: String, label: String) throws -> Int64 {
+        guard s.utf8.count <= 64, let d = DurationText.parse(s) else {
+            throw ScriptError(.value, "\(function)(): \(label) must be a duration such as 30s, 5m or \"1h30m\", not \(Formatter.quote(String(s.prefix(64))))",
+                              hint: "write a duration: a number and a unit (ms, s, m, h), e.g. 30m")
+        }
+        return d
+    }
+    /// A duration; a bare number is taken as seconds, text such as "30m" is read as `duration()` reads it.
     public func duration(_ i: Int) throws -> Int64 {
         switch values[i] {
         case .duration(let d): return d
@@ -158,6 +167,8 @@ public struct Arguments {
         case .float(let v):
             guard let d = Ops.nanoseconds(v * 1e9) else { throw ScriptError(.value, "\(function)(): \(label(i)) is too large for a duration") }
             return d
+        case .string(let s):
+            return try Self.durationText(s, function: function, label: label(i))
         default: throw typeError(i, "a duration such as 30s")
         }
     }

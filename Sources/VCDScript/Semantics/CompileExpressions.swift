@@ -129,6 +129,19 @@ extension Compiler {
                 if cost > 0 { try Ops.charge(f.meter, cost, at: range) }
                 return .string(out)
             }
+        case let x as FormatExpr:
+            let value = expr(x.value), spec = x.spec, range = x.range
+            return { f in
+                let v = try value(f)
+                do {
+                    let out = try spec.apply(v, vm: f.meter)
+                    try Ops.charge(f.meter, Cost.repeated(spec.width), at: range)
+                    return .string(out)
+                } catch let e as ScriptError {
+                    if e.range == nil { e.range = range }
+                    throw e
+                }
+            }
         case let fn as FunctionExpr:
             let proto = function(fn)
             return { f in .function(Closure(proto: proto, captured: f.cells?.snapshot())) }

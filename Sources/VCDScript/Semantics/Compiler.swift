@@ -440,21 +440,25 @@ struct Compiler {
 
     private func tryCatch(_ t: TryStmt) -> Eval {
         let body = block(t.body)
-        let handler = block(t.handler)
-        let setError = t.errorVar.map { declare($0) }
+        let clauses = t.clauses.map { c in
+            (codes: Set(c.codes.map(\.name)), handler: block(c.handler), setError: c.errorVar.map { declare($0) })
+        }
         return { f in
             let vm = f.vm
             let sp = vm.sp, depth = vm.depth
             do {
                 return try body(f)
             } catch let e as ScriptError where e.kind != .cancelled && e.kind != .limit {
+                // The first clause that names the error's code (or names none) takes it; when
+                // none does, the error goes on as it came, traceback and all.
+                guard let c = clauses.first(where: { $0.codes.isEmpty || e.code.map($0.codes.contains) == true }) else { throw e }
                 vm.pop(to: sp)
                 vm.depth = depth
                 // Defers registered in the try block belong to this function (callees ran their
                 // own on the way out): they stay, and run when the function ends.
                 vm.signal = .none
-                setError?(f, .error(e))
-                return try handler(f)
+                c.setError?(f, .error(e))
+                return try c.handler(f)
             }
         }
     }
@@ -499,6 +503,7 @@ struct Compiler {
         case let m as MapExpr: return m.entries.contains { containsReturnSignal($0.key) || containsReturnSignal($0.value) }
         case let i as InterpolationExpr:
             return i.parts.contains { if case .expr(let x) = $0 { return containsReturnSignal(x) }; return false }
+        case let f as FormatExpr: return containsReturnSignal(f.value)
         default: return false
         }
     }

@@ -227,9 +227,19 @@ struct Resolver {
             expr(t.value)
         case let t as TryStmt:
             block(t.body)
-            withBlock { r in
-                if let name = t.errorName { t.errorVar = r.declareLocal(name, mutable: false, range: t.range) }
-                r.block(t.handler)
+            for c in t.clauses {
+                for code in c.codes where !CatchCodes.known.contains(code.name) {
+                    // A script's own codes (error("MINE", ...)) are fine; one a letter or two away
+                    // from a cloud kind is a typo that would silently catch nothing.
+                    if let near = Spelling.closest(to: code.name, in: CatchCodes.known) {
+                        error(.name, "unknown error code \(code.name)", at: code.range,
+                              hint: "the codes of cloud errors are \(CatchCodes.known.joined(separator: ", "))", suggestion: near)
+                    }
+                }
+                withBlock { r in
+                    if let name = c.errorName { c.errorVar = r.declareLocal(name, mutable: false, range: c.range) }
+                    r.block(c.handler)
+                }
             }
         case let d as DeferStmt:
             scope.info.hasDefer = true
@@ -291,6 +301,8 @@ struct Resolver {
             break
         case let i as InterpolationExpr:
             for case .expr(let x) in i.parts { expr(x) }
+        case let f as FormatExpr:
+            expr(f.value)
         case let l as ListExpr:
             l.items.forEach { expr($0) }
         case let m as MapExpr:

@@ -229,11 +229,23 @@ final class ThrowStmt: Stmt {
 
 final class TryStmt: Stmt {
     let body: BlockStmt
+    /// In order: the first clause that takes the error handles it; none, and it passes through.
+    let clauses: [CatchClause]
+    init(body: BlockStmt, clauses: [CatchClause], range: SourceRange) {
+        self.body = body; self.clauses = clauses; super.init(range: range)
+    }
+}
+
+/// `catch NOT_FOUND, CONFLICT as err { ... }`, or `catch err { ... }` (every error).
+final class CatchClause {
+    /// The error codes it takes (`err.code`); empty: every error.
+    let codes: [(name: String, range: SourceRange)]
     let errorName: String?
     let handler: BlockStmt
+    let range: SourceRange
     var errorVar: LocalVar?
-    init(body: BlockStmt, errorName: String?, handler: BlockStmt, range: SourceRange) {
-        self.body = body; self.errorName = errorName; self.handler = handler; super.init(range: range)
+    init(codes: [(name: String, range: SourceRange)], errorName: String?, handler: BlockStmt, range: SourceRange) {
+        self.codes = codes; self.errorName = errorName; self.handler = handler; self.range = range
     }
 }
 

@@ -76,6 +76,44 @@ struct Parser {
         }
     }
 
+    /// `catch`, then the codes it takes (`NOT_FOUND, CONFLICT`) and/or the name of the error, then
+    /// its block. A lone name is the error's name unless it is written as a code (capitals: `BUSY`).
+    private mutating func parseCatchClause() throws -> CatchClause {
+        let start = tok.start
+        _ = advance()  // catch
+        var codes: [(name: String, range: SourceRange)] = []
+        var name: String? = nil
+        if case .identifier(let first) = tok.kind {
+            let next = tokens[min(p + 1, tokens.count - 1)].kind
+            var isList = CatchCodes.looksLikeCode(first)
+            if next == .punct(",") || next == .keyword(.as) { isList = true }
+            if isList {
+                while true {
+                    guard case .identifier(let code) = tok.kind else {
+                        throw fail("expected an error code after the comma", hint: "catch NOT_FOUND, CONFLICT as err { ... }")
+                    }
+                    codes.append((code, range(tok)))
+                    _ = advance()
+                    guard tok.kind == .punct(",") else { break }
+                    _ = advance()
+                }
+                if isKeyword(.as) {
+                    _ = advance()
+                    guard case .identifier(let n) = tok.kind else { throw fail("expected a name after as", hint: "catch NOT_FOUND as err { ... }") }
+                    name = n
+                    _ = advance()
+                } else if case .identifier(let n) = tok.kind {
+                    throw fail("expected as before the error's name \(n)", hint: "catch \(codes.map(\.name).joined(separator: ", ")) as \(n) { ... }")
+                }
+            } else {
+                name = first
+                _ = advance()
+            }
+        }
+        let handler = try parseBlock("after catch")
+        return CatchClause(codes: codes, errorName: name, handler: handler, range: range(from: start))
+    }
+
     private mutating func fail(_ message: String, hint: String? = nil, at token: Token? = nil) -> ScriptError {
         let t = token ?? tok
         let e = ScriptError(.syntax, message, at: range(t), hint: hint, compileTime: true)
@@ -249,11 +287,15 @@ struct Parser {
             guard continuesAfterNewlines({ if case .keyword(.catch) = $0.kind { return true }; return false }) else {
                 throw fail("expected \"catch\" after the try block", hint: "write try { ... } catch err { ... }")
             }
-            _ = advance()
-            var name: String? = nil
-            if case .identifier(let n) = tok.kind { name = n; _ = advance() }
-            let handler = try parseBlock("after catch")
-            return TryStmt(body: body, errorName: name, handler: handler, range: range(from: start))
+            var clauses: [CatchClause] = []
+            repeat {
+                let catchToken = tok
+                if clauses.contains(where: { $0.codes.isEmpty }) {
+                    throw fail("this catch can never run: the catch before it takes every error", hint: "put the catch without codes last", at: catchToken)
+                }
+                clauses.append(try parseCatchClause())
+            } while continuesAfterNewlines({ if case .keyword(.catch) = $0.kind { return true }; return false })
+            return TryStmt(body: body, clauses: clauses, range: range(from: start))
         case .keyword(.defer):
             _ = advance()
             return DeferStmt(body: try parseBlock("after defer"), range: range(from: start))
@@ -548,7 +590,18 @@ struct Parser {
             for part in parts {
                 switch part {
                 case .text(let s): out.append(.text(s))
-                case .code(let code, let offset):
+                case .code(let whole, let offset):
+                    // `${x:>8}`: the code before the first top-level colon, then a format spec.
+                    var code = whole
+                    var spec: FormatSpec? = nil
+                    if let colon = FormatSpec.specColon(in: whole) {
+                        code = String(whole[..<colon])
+                        let specStart = offset + code.utf8.count + 1
+                        do { spec = try FormatSpec.parse(String(whole[whole.index(after: colon)...])) } catch let e as ScriptError {
+                            throw ScriptError(.syntax, e.message, at: SourceRange(file: file, start: specStart, end: offset + whole.utf8.count),
+                                              hint: e.hint, compileTime: true)
+                        }
+                    }
                     var sub = Parser(file: file, start: offset, end: offset + code.utf8.count, depth: depth)
                     sub.skipNewlines()
                     if sub.atEOF {
@@ -558,7 +611,11 @@ struct Parser {
                         let e = try sub.parseExpression()
                         sub.skipNewlines()
                         if !sub.atEOF { throw sub.fail("unexpected \(sub.describe(sub.tok)) inside ${...}") }
-                        out.append(.expr(e))
+                        if let spec {
+                            out.append(.expr(FormatExpr(value: e, spec: spec, range: SourceRange(file: file, start: offset, end: offset + whole.utf8.count))))
+                        } else {
+                            out.append(.expr(e))
+                        }
                     } catch let e as ScriptError {
                         e.atEndOfInput = false
                         throw e
