@@ -46,6 +46,7 @@ expect_piped "values print, declarations do not" '1+1\nlet x = [1,2]\nx\n' $'2\n
 expect_piped "nil results print nothing" 'nil\nprint("hi")\nlet y = nil\ny\n' 'hi'
 expect_piped "results are bound to _" '20\n_ + 1\n' $'20\n21'
 expect_piped "multi-line input continues" 'fn twice(a) {\n  a * 2\n}\ntwice(21)\n' '42'
+expect_piped 'a """ string continues over lines' 'let t = """\n  alpha\n    beta\n  """\nt\n' '"alpha\n  beta"'
 expect_piped "a last line without newline runs" '3 * 3' '9'
 expect_piped "a stray } is an error, not a hang" '1 }\n7\n' '7'
 expect_piped "an error does not end the session" 'nope_undefined\n5\n' '5'
@@ -75,6 +76,56 @@ printf '.exit\n' | "$BIN" >/dev/null 2>&1
 rc=$?
 if [ $rc -eq 0 ]; then pass ".exit leaves with code 0"; else fail ".exit leaves with code 0" "rc=$rc"; fi
 if [ ! -e "$VCDSCRIPT_HOME/history" ]; then pass "piped input is not written to history"; else fail "piped input is not written to history"; fi
+
+# Issue 12, item 5: plan mode, .save, one object, .width, help().
+out=$(piped 'let vdc = cloud.org("xav_lab").vdc("t-tenant")\nlet real = vdc.gateways.ensure(name: "gw-applied", ipCount: 1)\n.plan on\nlet planned = vdc.gateways.ensure(name: "gw-planned", ipCount: 1)\n.plan off\nfor c in cloud.changes { print("change:", c) }\nprint("exists:", vdc.gateways.names.contains("gw-planned"))\n')
+if printf '%s\n' "$out" | grep -q '^change: + created edge gateway gw-applied' \
+   && printf '%s\n' "$out" | grep -q '^change: + create edge gateway gw-planned' \
+   && ! printf '%s\n' "$out" | grep -q '^change: + created edge gateway gw-planned' \
+   && printf '%s\n' "$out" | grep -q '^exists: false'; then pass "cloud.changes after .plan off says what was planned and what was sent"
+else fail "cloud.changes after .plan off says what was planned and what was sent" "$out $(cat "$WORK/stderr")"; fi
+
+piped "let vdc = cloud.org(\"xav_lab\").vdc(\"t-tenant\")\n.plan on\nlet planned = vdc.gateways.ensure(name: \"gw-save-plan\")\nprint(\"planned\")\n.plan off\nlet after = 2\n.save $WORK/planned.vs\n" >"$WORK/save-out"
+saved=$(cat "$WORK/planned.vs" 2>&1)
+expected_saved='let vdc = cloud.org("xav_lab").vdc("t-tenant")
+# .plan on: the inputs below ran in plan mode and sent nothing. They are kept as comments so
+# that running this file does not make those changes; remove the "# " to make them.
+# let planned = vdc.gateways.ensure(name: "gw-save-plan")
+# print("planned")
+# .plan off
+let after = 2'
+if [ "$saved" = "$expected_saved" ] && grep -q '2 ran in plan mode' "$WORK/save-out"; then pass ".save keeps what ran in plan mode as comments between .plan on and .plan off"
+else fail ".save keeps what ran in plan mode as comments between .plan on and .plan off" "$saved"$'\n'"$(cat "$WORK/save-out")"; fi
+"$BIN" "$WORK/planned.vs" >"$WORK/replay-out" 2>&1
+rc=$?
+out=$(piped ".load $WORK/planned.vs\nprint(after, cloud.org(\"xav_lab\").vdc(\"t-tenant\").gateways.names.contains(\"gw-save-plan\"))\n")
+if [ $rc -eq 0 ] && [ "$out" = "loaded $WORK/planned.vs"$'\n'"2 false" ] && ! grep -q 'gw-save-plan' "$WORK/replay-out"; then pass "replaying a saved file (run and .load) does not make what was only planned"
+else fail "replaying a saved file (run and .load) does not make what was only planned" "rc=$rc $(cat "$WORK/replay-out")"$'\n'"$out $(cat "$WORK/stderr")"; fi
+
+out=$(piped 'let gw = cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-fields", ipCount: 1)\ngw\nprint(gw)\n')
+if printf '%s\n' "$out" | grep -q '^FIELD  *VALUE$' && printf '%s\n' "$out" | grep -q '^name  *gw-fields$' \
+   && printf '%s\n' "$out" | grep -q '^status  *REALIZED$' && printf '%s\n' "$out" | grep -q '^<[a-z ]*gw-fields>$' \
+   && ! printf '%s\n' "$out" | grep -q '^natRules'; then pass "one object prints as a table of its fields, print(o) keeps one line"
+else fail "one object prints as a table of its fields, print(o) keeps one line" "$out $(cat "$WORK/stderr")"; fi
+
+long_note="a note that is much longer than thirty columns, and then some more words to reach past sixty"
+out=$(piped ".width 30\n[{\"name\": \"web\", \"note\": \"$long_note\"}]\n")
+widest=$(printf '%s\n' "$out" | awk '{ if (length > m) m = length } END { print m + 0 }')
+if [ "$widest" -le 30 ] && printf '%s\n' "$out" | grep -q '^web  *a note that.*\.\.\.$'; then pass ".width 30 fits a table in 30 columns, long cells end with ..."
+else fail ".width 30 fits a table in 30 columns, long cells end with ..." "widest=$widest"$'\n'"$out"; fi
+out=$(piped "[{\"name\": \"web\", \"note\": \"$long_note\"}]\n.width off\n[{\"name\": \"web\", \"note\": \"$long_note\"}]\n.width\n")
+if [ "$(printf '%s\n' "$out" | grep -c '\.\.\.$')" = 1 ] && printf '%s\n' "$out" | grep -qF "web   $long_note" \
+   && printf '%s\n' "$out" | grep -q 'not cut: .width off'; then pass "piped output cuts cells at 60 until .width off widens them"
+else fail "piped output cuts cells at 60 until .width off widens them" "$out"; fi
+out=$(piped '.width 5\n.width wide\n')
+if [ "$(grep -c 'usage: .width N|auto|off' "$WORK/stderr")" = 2 ]; then pass ".width with a bad argument says what it takes"; else fail ".width with a bad argument says what it takes" "$(cat "$WORK/stderr")"; fi
+
+narrow=$(piped '.width 40\nhelp()\nhelp(len)\n')
+wide=$(piped '.width 1000\nhelp()\nhelp(len)\n')
+widest=$(printf '%s\n' "$narrow" | awk '{ if (length > m) m = length } END { print m + 0 }')
+if [ "$widest" -le 40 ] && [ "$(printf '%s\n' "$narrow" | wc -l)" -gt "$(printf '%s\n' "$wide" | wc -l)" ] \
+   && [ "$(printf '%s' "$narrow" | tr -s ' \n' '\n\n')" = "$(printf '%s' "$wide" | tr -s ' \n' '\n\n')" ]; then pass "help() wraps on words at the width, never inside a word"
+else fail "help() wraps on words at the width, never inside a word" "widest=$widest"$'\n'"$narrow"; fi
 
 # ---------------------------------------------------------------------------------------------
 echo "== interactive (tmux)"
@@ -158,12 +209,25 @@ typed '"hi")'
 if wait_for 'greet(person: "ada", greeting: "hi")' 1 5; then pass "named arguments complete after ( and ,"; else fail "named arguments complete after ( and ," "$(shown 10)"; fi
 keys Enter
 check_line "the multi-line function runs" '"hi ada"'
+typed 'greet(greeting: "hi", '
+keys Tab
+check "a named parameter already given is not offered again" 'vcd> greet(greeting: "hi", person: '
+typed '"bo")'
+keys Enter
+check_line "the call completed that way runs" '"hi bo"'
+typed 'greet("al", '
+keys Tab
+check "a parameter given by position is not offered again" 'vcd> greet("al", greeting: '
+keys C-u
 
 typed 'fn unfinished() {'
 keys Enter
 check "a second unfinished input continues" '...> ' 3
+typed '  let inside = 1'
+keys Enter
 keys C-c
 typed '5 + 5'
+check "after one Ctrl-C the prompt is vcd> again" 'vcd> 5 + 5'
 keys Enter
 check_line "Ctrl-C drops an unfinished multi-line input" '10'
 
@@ -189,6 +253,46 @@ typed 'gw.vipS'
 keys Tab
 keys Enter
 check_line "gateway members complete after ." '"203.0.113.0/24"'
+
+typed 'cloud.org("xav'
+keys Tab
+check "org names complete inside cloud.org(\"" 'vcd> cloud.org("xav_lab"'
+typed ').vdc("t-'
+keys Tab
+check "VDC names complete inside org.vdc(\"" 'vcd> cloud.org("xav_lab").vdc("t-tenant"'
+typed ').gateways.get("gw-t'
+keys Tab
+check "gateway names complete inside gateways.get(\"" 'vcd> cloud.org("xav_lab").vdc("t-tenant").gateways.get("gw-tab"'
+typed ')'
+keys Enter
+if wait_for 'FIELD' 1 10 && screen | grep -Eq '^name +gw-tab$'; then pass "one gateway prints as a table of its fields"; else fail "one gateway prints as a table of its fields" "$(shown)"; fi
+typed 'let v = cloud.org("xav_lab").vdc("t-tenant")'
+keys Enter
+typed 'let other = v.gateways.ensure(name: "gw-other")'
+keys Enter
+check "a second gateway is made" 'edge gateway gw-other'
+typed 'v.gateways.find("gw-'
+keys Tab
+if wait_for 'gw-other' 3 5 && screen | grep -q 'gw-other  *gw-tab'; then pass "several live names are listed"; else fail "several live names are listed" "$(shown)"; fi
+keys C-u
+
+long_cell=$(printf 'x%.0s' $(seq 1 90))
+typed "[{\"name\": \"wide\", \"note\": \"$long_cell\"}]"
+keys Enter
+if wait_for "wide  $long_cell" 1 5; then pass "on a terminal, tables use its width (a 90-character cell is not cut)"; else fail "on a terminal, tables use its width (a 90-character cell is not cut)" "$(shown)"; fi
+typed '.width 40'
+keys Enter
+typed '_'
+keys Enter
+if wait_for "wide  $(printf 'x%.0s' $(seq 1 31))..." 1 5; then pass ".width 40 cuts the cell to fit 40 columns"; else fail ".width 40 cuts the cell to fit 40 columns" "$(shown)"; fi
+typed '.width auto'
+keys Enter
+typed 'help()'
+keys Enter
+sleep 1
+help_lines() { screen | sed -n '/^vcd> help()$/,$p'; }
+if wait_for 'Builtins:' 1 5 && [ "$(help_lines | wc -l)" -gt 3 ] && [ "$(help_lines | awk 'length > 120' | wc -l)" = 0 ]; then pass "help() wraps on words within the terminal's width"
+else fail "help() wraps on words within the terminal's width" "$(help_lines)"; fi
 
 typed 'secret("hunter2")'
 keys Enter

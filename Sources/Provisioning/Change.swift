@@ -13,6 +13,9 @@ public struct Change: Equatable, Sendable, CustomStringConvertible {
     public var fields: [String]
     /// Where the object lives (`gw-capvcd`), for messages.
     public var scope: String?
+    /// Decided in plan mode: recorded, not sent. Set by the gate when it records the change, so
+    /// that a list of changes made before and after `.plan on|off` says what really happened.
+    public var planned = false
 
     public init(_ action: Action, kind: String, name: String, fields: [String] = [], scope: String? = nil) {
         self.action = action
@@ -38,7 +41,10 @@ public struct Change: Equatable, Sendable, CustomStringConvertible {
         return s
     }
 
-    public var description: String { line(planned: false) }
+    /// The line for what happened to it: `+ create ...` when it was only planned, else `+ created ...`.
+    public var line: String { line(planned: planned) }
+
+    public var description: String { line }
 }
 
 /// Compares a spec with the live object field by field; only fields the spec sets count.

@@ -36,8 +36,10 @@ public final class MutationGate: @unchecked Sendable {
     /// planned line and runs nothing (answers nil).
     @discardableResult
     public func mutate<T>(_ change: Change, _ work: () throws -> T) throws -> T? {
+        var change = change
+        change.planned = isPlan
         lock.lock(); _changes.append(change); lock.unlock()
-        if isPlan {
+        if change.planned {
             report(change.line(planned: true))
             return nil
         }
@@ -48,9 +50,10 @@ public final class MutationGate: @unchecked Sendable {
 
     /// Records and reports an `= unchanged` line.
     public func unchanged(kind: String, name: String, scope: String? = nil) {
-        let c = Change(.unchanged, kind: kind, name: name, scope: scope)
+        var c = Change(.unchanged, kind: kind, name: name, scope: scope)
+        c.planned = isPlan
         lock.lock(); _changes.append(c); lock.unlock()
-        report(c.line(planned: isPlan))
+        report(c.line)
     }
 
     /// Counts of the changes so far, by action.

@@ -496,10 +496,10 @@ enum Types {
             let c = o as! CloudObject
             return .bool(try host(ctx) { try c.engine() }.isPlan)
         }
-        t.property("changes", doc: "Every change so far, as lines (+ ~ - =).") { o, ctx in
+        t.property("changes", doc: "Every change so far, as lines (+ ~ - =): `+ created ...` for what was sent, `+ create ...` for what plan mode only recorded.") { o, ctx in
             let c = o as! CloudObject
             let e = try host(ctx) { try c.engine() }
-            return V.list(e.changes.map { $0.line(planned: e.isPlan) })
+            return V.list(e.changes.map { $0.line })
         }
         t.property("simulator", doc: "The simulator's own services (nodeImage(...), served), embedded or served by `sim serve` on this machine; nil on a real site.") { o, _ in
             (o as! CloudObject).simulator.map { .object(SimulatorObject($0)) } ?? .null

@@ -26,10 +26,12 @@ enum REPLEntry {
             printer.note("history is not kept: cannot write \(historyPath)")
             savedPath = nil
         }
-        let session = REPLSession(interpreter: interpreter, printer: printer, editor: editor, historyPath: savedPath)
+        let session = REPLSession(interpreter: interpreter, printer: printer, editor: editor, historyPath: savedPath,
+                                  width: vcd_isatty(1) != 0 ? .auto : .cells)
         let completer = Completer(interpreter: interpreter)
         editor.complete = { [unowned session] line in
-            completer.action(context: session.pendingText, line: line)
+            // Completion may read the cloud (members, live names): a slow site must not hang Tab.
+            CompletionDeadline.run(seconds: 3) { completer.action(context: session.pendingText, line: line) }
         }
         printer.note("vcdscript \(vcdscriptVersion): .help for commands, help() for the language, Ctrl-D to leave")
 
@@ -52,7 +54,8 @@ enum REPLEntry {
 
     /// Standard input is not a terminal: no prompt and no editing, results still print.
     private static func piped(interpreter: Interpreter, printer: Printer) -> Int32 {
-        let session = REPLSession(interpreter: interpreter, printer: printer, editor: nil, historyPath: nil)
+        let session = REPLSession(interpreter: interpreter, printer: printer, editor: nil, historyPath: nil,
+                                  width: vcd_isatty(1) != 0 ? .auto : .cells)
         while let line = readLine(strippingNewline: true) {
             if case .exit(let c) = session.handle(line) { return c }
         }

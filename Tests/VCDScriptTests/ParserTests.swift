@@ -89,12 +89,12 @@ final class ParserTests: XCTestCase {
     }
 
     func testEndOfInputIsMarkedForTheREPL() {
-        for incomplete in ["1 +", "fn f() {", "[1, 2", "if x {\n print(1)", "f(1,", "let m = {a: 1,"] {
+        for incomplete in ["1 +", "fn f() {", "[1, 2", "if x {\n print(1)", "f(1,", "let m = {a: 1,", "let t = \"\"\"\n  text", "print(\"\"\""] {
             let errs = errors(incomplete)
             XCTAssertFalse(errs.isEmpty, incomplete)
             XCTAssertTrue(errs.contains(where: \.atEndOfInput), "\(incomplete): \(errs.map(\.message))")
         }
-        for wrong in ["1 + )", "let = 2", "f(1 2)"] {
+        for wrong in ["1 + )", "let = 2", "f(1 2)", "let s = \"open on one line"] {
             XCTAssertFalse(errors(wrong).contains(where: \.atEndOfInput), wrong)
         }
     }

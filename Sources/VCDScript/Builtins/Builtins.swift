@@ -121,7 +121,9 @@ enum Builtins {
             return a[0]
         },
         f("help", [Parameter("value", default: .null)], "Documentation of a function, type or object.") { a, ctx in
-            ctx.interpreter.options.output(Help.text(for: a[0], interpreter: ctx.interpreter))
+            // Wrapped on words at the output width (the terminal's in the REPL), not by the terminal mid-word.
+            let width = ctx.interpreter.options.outputWidth.flatMap { $0 > 0 ? $0 : nil } ?? 80
+            ctx.interpreter.options.output(TextWrap.wrap(Help.text(for: a[0], interpreter: ctx.interpreter), width: width))
             return .null
         },
         f("dir", [Parameter("value")], "The member names of a value.") { a, _ in

@@ -18,6 +18,10 @@ public struct InterpreterOptions {
     public var interruptCheck: (() -> Bool)? = nil
     /// How `print` shows values that are not strings.
     public var outputFormat: OutputFormat = .text
+    /// The width, in columns, text output is laid out for: tables fit in it (their longest cells
+    /// cut with `...`) and `help()` wraps on words at it; 0 cuts nothing. nil (scripts): each
+    /// table cell is cut at 60 characters and `help()` wraps at 80. The REPL sets it (`.width`).
+    public var outputWidth: Int? = nil
     /// Allows `sh()`; hosts turn it off against the simulator.
     public var allowShell = true
     /// The clock `now()`, `sleep` and `wait` read and pass on; nil: the wall clock. A host whose
@@ -271,10 +275,12 @@ public final class Interpreter {
 
     /// Evaluates a side-effect-free expression (names, members, indexes, literals) for
     /// completion; nil if the text is anything else or fails.
-    public func peek(_ expression: String) -> Value? {
+    /// `lookups`: method names that may be called too, with literal arguments only (the REPL
+    /// passes the cloud's read-only lookups, `org`, `vdc`, `get`, …, to complete live names).
+    public func peek(_ expression: String, lookups: Set<String> = []) -> Value? {
         let file = SourceFile(name: "<completion>", text: expression)
         guard let program = try? Parser.parse(file), program.statements.count == 1,
-              let stmt = program.statements.first as? ExprStmt, Interpreter.isPure(stmt.expr) else { return nil }
+              let stmt = program.statements.first as? ExprStmt, Interpreter.isPure(stmt.expr, lookups: lookups) else { return nil }
         let scratch = main!
         guard (try? Resolver.resolve(program, globals: scratch.globals, builtins: builtins, allowRedeclare: true)) != nil else { return nil }
         let compiler = Compiler(globals: scratch.globals.store, builtins: builtins, module: scratch)
@@ -283,11 +289,16 @@ public final class Interpreter {
         return try? eval(frame)
     }
 
-    private static func isPure(_ e: Expr) -> Bool {
+    private static func isPure(_ e: Expr, lookups: Set<String>) -> Bool {
         switch e {
-        case is LiteralExpr, is IdentExpr, is ListExpr, is MapExpr: return true
-        case let m as MemberExpr: return isPure(m.object)
-        case let i as IndexExpr: return isPure(i.object) && isPure(i.index)
+        case is LiteralExpr, is IdentExpr: return true
+        case let l as ListExpr: return l.items.allSatisfy { isPure($0, lookups: lookups) }
+        case let m as MapExpr: return m.entries.allSatisfy { isPure($0.key, lookups: lookups) && isPure($0.value, lookups: lookups) }
+        case let m as MemberExpr: return isPure(m.object, lookups: lookups)
+        case let i as IndexExpr: return isPure(i.object, lookups: lookups) && isPure(i.index, lookups: lookups)
+        case let c as CallExpr:
+            guard let m = c.callee as? MemberExpr, lookups.contains(m.name) else { return false }
+            return isPure(m.object, lookups: lookups) && c.args.allSatisfy { $0 is LiteralExpr } && c.named.allSatisfy { $0.value is LiteralExpr }
         default: return false
         }
     }

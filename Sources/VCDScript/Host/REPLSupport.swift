@@ -25,3 +25,12 @@ extension Interpreter {
         try execute(source: source, name: name, in: main, allowRedeclare: true)
     }
 }
+
+extension Interpreter {
+    /// A host object (a gateway, a VM) as a table of its fields, FIELD and VALUE: how the REPL shows
+    /// a single object, where `print` and `str` keep the one-line `<gateway gw-capvcd>`. Nil for
+    /// any other value.
+    public func renderFields(_ value: Value) -> String? {
+        Display.fieldTable(value, ctx: CallContext(vm: currentVM, range: nil))
+    }
+}

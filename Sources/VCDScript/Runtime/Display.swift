@@ -44,6 +44,9 @@ public enum Display {
 
     /// `table`, with the rows and cells charged to the step limit when `vm` is given.
     static func table(_ v: Value, ctx: CallContext?, vm: Meter?) throws -> String? {
+        // With an output width, cells are cut to fit the table in it (TableLayout); without, each at 60.
+        let width = ctx?.interpreter.options.outputWidth
+        let cut = width == nil
         var rows: [Value]
         var itemColumns: [String]? = nil
         switch v {
@@ -66,7 +69,7 @@ public enum Display {
                 for (k, x) in m.entries {
                     let key = Formatter.str(k.value)
                     if !columns.contains(key) { columns.append(key) }
-                    r[key] = try cell(x, vm: vm)
+                    r[key] = try cell(x, vm: vm, cut: cut)
                 }
                 cells.append(r)
             case .object(let o) where !o.nativeType.columns.isEmpty:
@@ -77,7 +80,7 @@ public enum Display {
                 for c in shown {
                     if !columns.contains(c) { columns.append(c) }
                     let value = (try? o.nativeType.properties[c]?.get(o, ctx)).flatMap { $0 }
-                    r[c] = try value.map { try cell($0, vm: vm) } ?? ""
+                    r[c] = try value.map { try cell($0, vm: vm, cut: cut) } ?? ""
                 }
                 cells.append(r)
             default:
@@ -86,8 +89,9 @@ public enum Display {
         }
         var widths = columns.map { $0.count }
         for r in cells { for (i, c) in columns.enumerated() { widths[i] = max(widths[i], r[c]?.count ?? 0) } }
+        if let width, width > 0 { widths = TableLayout.fit(widths, headers: columns.map(\.count), in: width) }
         func line(_ values: [String]) -> String {
-            values.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+            values.enumerated().map { TableLayout.cut($0.element, to: widths[$0.offset]).padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ").trimmingTrailingSpaces
         }
         var out = [line(columns.map { $0.uppercased() })]
@@ -97,15 +101,17 @@ public enum Display {
         return text
     }
 
-    static func cell(_ v: Value, depth: Int = 0, vm: Meter?) throws -> String {
+    /// A value as one table cell: on one line, and cut at 60 characters when `cut`.
+    static func cell(_ v: Value, depth: Int = 0, vm: Meter?, cut: Bool = true) throws -> String {
         switch v {
         case .null: return "-"
         case .list(let l) where depth < 3:
             try vm?.charge(Cost.values(l.items.count))
-            return try l.items.map { try cell($0, depth: depth + 1, vm: vm) }.joined(separator: ",")
+            return try l.items.map { try cell($0, depth: depth + 1, vm: vm, cut: cut) }.joined(separator: ",")
         default:
             let s = try vm.map { try Formatter.str(v, vm: $0) } ?? Formatter.str(v)
-            return s.count > 60 ? String(s.prefix(57)) + "..." : s.replacingOccurrences(of: "\n", with: " ")
+            let line = s.replacingOccurrences(of: "\n", with: " ")
+            return cut ? TableLayout.cut(line, to: 60) : line
         }
     }
 }

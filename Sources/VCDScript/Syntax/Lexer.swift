@@ -238,6 +238,8 @@ struct Lexer {
         }
         if !closed {
             error("unterminated string", start, min(i, end), hint: triple ? "close it with \"\"\"" : "close it with \" on the same line, or use \"\"\" for text over several lines")
+            // A """ string still open at the end of the input goes on: the REPL reads more lines.
+            if triple, i >= end { errors.last?.atEndOfInput = true }
         }
         if !buf.isEmpty { parts.append(.text(String(decoding: buf, as: UTF8.self))) }
         if triple { parts = Lexer.dedent(parts) }

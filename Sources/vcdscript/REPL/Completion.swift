@@ -2,9 +2,14 @@ import Foundation
 import VCDScript
 
 /// Tab completion: names at the start of a word, members after `.`, named arguments after `(`
-/// and `,` inside a call of a known function.
+/// and `,` inside a call of a known function (those not given yet), and live names inside the
+/// string argument of a cloud lookup (`cloud.org("<Tab>`, `vdc.gateways.get("<Tab>`).
 struct Completer {
     let interpreter: Interpreter
+
+    /// Methods completion may call while it reads a receiver (`cloud.org("xav_lab").<Tab>`): the
+    /// cloud's lookups by name, which only read. Any other call is never made on Tab.
+    static let lookups: Set<String> = ["org", "vdc", "vapp", "gateway", "network", "catalog", "template", "vm", "get", "find"]
 
     /// The candidates for the word before the cursor. `context` is the text of earlier lines of a
     /// multi-line input (strings and brackets may span lines); `line` is the current line up to
@@ -41,7 +46,10 @@ struct Completer {
             while p >= 0, text[p] == " " || text[p] == "\t" || text[p] == "\n" { p -= 1 }
             if p >= 0, text[p] == "(" || text[p] == "," {
                 let callee = receiverText(text, end: open)
-                if let params = parameterNames(callee) {
+                if var params = parameterNames(callee) {
+                    // Those the call already has, by name or by position, are not offered again.
+                    let given = GivenArguments(text, from: open + 1, to: p)
+                    params = Array(params.dropFirst(given.positional)).filter { !given.named.contains($0) }
                     // Parameter names first: when one matches, only they are offered.
                     items = params.filter { $0.hasPrefix(word) }.map { $0 + ": " }
                     if word.isEmpty || !items.isEmpty { return (word, items, nil) }
@@ -59,6 +67,8 @@ struct Completer {
     /// What Tab does: insert the rest of a unique candidate, or the common prefix of several,
     /// or list them.
     func action(context: String, line: String) -> CompletionAction {
+        let text = Array(context + line)
+        if let live = LiveNames(completer: self).completion(text) { return live }
         guard let (word, items, receiver) = candidatesWithReceiver(context: context, line: line) else {
             // Tab on an empty line or after spaces indents.
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return .insert("    ") }
@@ -91,8 +101,8 @@ struct Completer {
         return interpreter.parameterNames(ofMethod: name, on: receiver) != nil
     }
 
-    private func peekReceiver(_ text: String) -> Value? {
-        if let v = interpreter.peek(text) { return v }
+    func peekReceiver(_ text: String) -> Value? {
+        if let v = interpreter.peek(text, lookups: Self.lookups) { return v }
         // Literals peek cannot evaluate (interpolated strings, lists with calls): their kind is enough.
         switch text.first {
         case "\"", "'": return .string("")
@@ -117,11 +127,19 @@ struct Completer {
         let chars = Array(callee)
         var i = chars.count
         while i > 0, isIdentChar(chars[i - 1]) { i -= 1 }
+        guard let (receiver, method) = splitMethod(callee), let r = peekReceiver(receiver) else { return nil }
+        return interpreter.parameterNames(ofMethod: method, on: r)
+    }
+
+    /// `receiver.method` split at its last dot (a `?.` loses its `?`); nil for a plain name.
+    func splitMethod(_ callee: String) -> (receiver: String, method: String)? {
+        let chars = Array(callee)
+        var i = chars.count
+        while i > 0, isIdentChar(chars[i - 1]) { i -= 1 }
         guard i > 1, i < chars.count, chars[i - 1] == "." else { return nil }
         var receiver = String(chars[..<(i - 1)])
         if receiver.hasSuffix("?") { receiver.removeLast() }
-        guard let r = peekReceiver(receiver) else { return nil }
-        return interpreter.parameterNames(ofMethod: String(chars[i...]), on: r)
+        return (receiver, String(chars[i...]))
     }
 
     /// The expression text that ends at `end` (exclusive): names, dots, indexes, calls and
@@ -187,7 +205,7 @@ struct Completer {
         return names.filter { seen.insert($0).inserted }
     }
 
-    private func commonPrefix(_ items: [String]) -> String {
+    func commonPrefix(_ items: [String]) -> String {
         guard var prefix = items.first else { return "" }
         for item in items.dropFirst() {
             while !item.hasPrefix(prefix) { prefix.removeLast() }
@@ -196,14 +214,17 @@ struct Completer {
     }
 }
 
-private func isIdentChar(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
+func isIdentChar(_ c: Character) -> Bool { c == "_" || c.isLetter || c.isNumber }
 
 /// A forward scan of input text: whether it ends inside a string or comment, and where the
 /// brackets still open are.
-private struct Scan {
+struct Scan {
     var inString = false
     var inComment = false
     var openBrackets: [Int] = []
+    /// Where the string the text ends in opens (its quote), and whether it is a `"""` string.
+    var stringStart: Int? = nil
+    var stringTriple = false
 
     init(_ text: [Character]) {
         var i = 0
@@ -231,6 +252,7 @@ private struct Scan {
             switch c {
             case "#": inComment = true
             case "\"", "'":
+                stringStart = i
                 if c == "\"", i + 2 < text.count, text[i + 1] == "\"", text[i + 2] == "\"" {
                     quote = c; triple = true; i += 3; continue
                 }
@@ -242,5 +264,7 @@ private struct Scan {
             i += 1
         }
         inString = quote != nil
+        stringTriple = inString && triple
+        if !inString { stringStart = nil }
     }
 }

@@ -11,7 +11,9 @@ struct Printer {
 
     func result(_ value: Value) {
         let format = interpreter.options.outputFormat
-        let text = interpreter.render(value, format: format)
+        // One cloud object shows its fields; `print` and `str` keep the one-line `<gateway gw>`.
+        let fields = format == .text || format == .table ? interpreter.renderFields(value) : nil
+        let text = fields ?? interpreter.render(value, format: format)
         Terminal.write(colored(value, text, format: format) + "\n")
     }
 

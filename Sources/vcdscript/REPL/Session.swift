@@ -16,19 +16,31 @@ final class REPLSession {
     /// The lines of an input that is not complete yet.
     private(set) var pending: [String] = []
     /// Inputs that ran without error, for `.save`.
-    private(set) var transcript: [String] = []
+    private(set) var transcript = Transcript()
+    /// How wide tables and help are laid out (`.width`).
+    private(set) var width: OutputWidth
 
     enum Step {
         case next
         case exit(Int32)
     }
 
-    init(interpreter: Interpreter, printer: Printer, editor: LineEditor?, historyPath: String?) {
+    init(interpreter: Interpreter, printer: Printer, editor: LineEditor?, historyPath: String?, width: OutputWidth) {
         self.interpreter = interpreter
         self.printer = printer
         self.editor = editor
         self.historyPath = historyPath
+        self.width = width
     }
+
+    /// The connected cloud, if any (`.plan`, `.target`, and whether an input ran in plan mode).
+    private var cloud: CloudObject? {
+        guard case .object(let o)? = interpreter.peek("cloud") else { return nil }
+        return o as? CloudObject
+    }
+
+    /// Plan mode is on. Read after an input ran: a cloud not opened yet has made no change.
+    private var planMode: Bool { cloud?.engineIfOpened?.isPlan ?? false }
 
     var prompt: String { pending.isEmpty ? "vcd> " : "...> " }
 
@@ -53,7 +65,7 @@ final class REPLSession {
         case .incomplete:
             return .next
         case .done(let ok):
-            if ok { transcript.append(source) }
+            if ok { transcript.append(source, planned: planMode) }
         case .exit(let code):
             remember(pending)
             pending = []
@@ -88,6 +100,7 @@ final class REPLSession {
     func evaluate(_ source: String, allowIncomplete: Bool) -> Outcome {
         _ = vcd_take_sigint()
         interpreter.resetStepCount()
+        interpreter.options.outputWidth = width.columns
         defer { _ = vcd_take_sigint() }
         do {
             if let value = try interpreter.evaluateREPL(source) { printer.result(value) }
@@ -136,9 +149,12 @@ final class REPLSession {
     .format [F]     show or set how results print: text, table, json or yaml
     .clear          clear the screen
     .exit           leave (Ctrl-D on an empty line does too)
-    .plan on|off    plan mode: changes are recorded and printed, not sent
+    .plan on|off    plan mode: changes are recorded and printed, not sent (.save comments them out)
     .target         where `cloud` points
-    Tab completes names, members after `.` and named arguments in calls; Ctrl-C cancels a line or a running evaluation.
+    .width [W]      how wide tables and help() are: W columns, auto (the terminal's) or off (cut nothing)
+    Tab completes names, members after `.`, named arguments in calls and the names of what exists
+    inside a lookup's string (cloud.org("<Tab>, vdc.gateways.get("<Tab>). Ctrl-C cancels a line, an
+    unfinished input or a running evaluation.
     """
 
     private func command(_ text: String) -> Step {
@@ -164,8 +180,16 @@ final class REPLSession {
             }
         case ".clear":
             Terminal.write("\u{1B}[H\u{1B}[2J")
+        case ".width":
+            if argument.isEmpty {
+                printer.note(width.description)
+            } else if let w = OutputWidth(argument: argument) {
+                width = w
+            } else {
+                printer.problem("usage: .width N|auto|off (N: \(OutputWidth.minimum) columns or more; auto: the terminal's width; off: cut nothing)")
+            }
         case ".plan", ".target":
-            guard case .object(let o)? = interpreter.peek("cloud"), let cloud = o as? CloudObject else {
+            guard let cloud else {
                 printer.problem("no cloud is connected"); break
             }
             if name == ".target" { printer.note("cloud: \(cloud.site)"); break }
@@ -190,10 +214,12 @@ final class REPLSession {
     private func save(to path: String) {
         guard !path.isEmpty else { printer.problem("usage: .save FILE"); return }
         let file = (path as NSString).expandingTildeInPath
-        let text = transcript.isEmpty ? "" : transcript.joined(separator: "\n") + "\n"
+        let text = transcript.text
         do {
             try text.write(toFile: file, atomically: true, encoding: .utf8)
-            printer.note("saved \(transcript.count) input\(transcript.count == 1 ? "" : "s") to \(path)")
+            let planned = transcript.entries.filter(\.planned).count
+            printer.note("saved \(transcript.count) input\(transcript.count == 1 ? "" : "s") to \(path)"
+                         + (planned == 0 ? "" : " (\(planned) ran in plan mode: saved as comments)"))
         } catch {
             printer.problem("cannot write \(path): \(error.localizedDescription)")
         }
@@ -208,10 +234,11 @@ final class REPLSession {
         }
         _ = vcd_take_sigint()
         interpreter.resetStepCount()
+        interpreter.options.outputWidth = width.columns
         defer { _ = vcd_take_sigint() }
         do {
             try interpreter.runInSession(source: text, name: path)
-            transcript.append(text.hasSuffix("\n") ? String(text.dropLast()) : text)
+            transcript.append(text.hasSuffix("\n") ? String(text.dropLast()) : text, planned: planMode)
             printer.note("loaded \(path)")
         } catch let e as ScriptErrors {
             printer.errors(e)
