@@ -49,13 +49,15 @@ final class TypeCheckTests: XCTestCase {
         b.open("k", mdoe: "w")
         b.open(mode: "w")
         b.close()
+        print(b.label.split(separatr: ","), b.label.split(","), b.tags.join(", "))
         """)
         XCTAssertEqual(errors.map(\.message), [
             "box has no member lable", "box has no member innr", "list has no member frist", "string has no member uper",
             "box.open() has no parameter named mdoe", "box.open() is missing argument key", "box has no member close",
+            "string.split() has no parameter named separatr",
         ])
-        XCTAssertEqual(errors.map(\.suggestion), ["label", "inner", "first", "upper", "mode", nil, nil])
-        XCTAssertEqual(errors.map { $0.range!.file.location(of: $0.range!.start).line }, [2, 3, 4, 4, 5, 6, 7])
+        XCTAssertEqual(errors.map(\.suggestion), ["label", "inner", "first", "upper", "mode", nil, nil, "separator"])
+        XCTAssertEqual(errors.map { $0.range!.file.location(of: $0.range!.start).line }, [2, 3, 4, 4, 5, 6, 7, 8])
         XCTAssertTrue(errors.allSatisfy(\.isCompileTime))
     }
 

@@ -265,7 +265,12 @@ final class TypeChecker {
                 return callee(summary.known[m.name], c, name: m.name)
             case .value(let t)?:
                 guard let has = Members.has(t, m.name) else { return nil }
-                if !has { unknownMember(m.name, on: t.name, candidates: Members.names(of: t), at: m.nameRange) }
+                if !has { unknownMember(m.name, on: t.name, candidates: Members.names(of: t), at: m.nameRange); return nil }
+                // A string's or a list's own methods (`s.split(sep:)`), as the run binds them.
+                if let sample = t.sample, let method = BuiltinMethods.table(for: sample)?[m.name] {
+                    check(c, against: Signature(function: method.qualifiedName, names: method.params.map(\.name),
+                                                required: method.params.map { $0.defaultValue == nil }, variadic: method.variadic, keywords: []))
+                }
                 return nil
             default:
                 return nil
