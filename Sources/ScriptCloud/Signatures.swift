@@ -73,6 +73,8 @@ enum Signatures {
         "kubeDeployment": ["ready": .string, "upToDate": .int, "available": .int],
         "kubeService": ["clusterIP": .string, "externalIP": .string, "loadBalancerIP": .string],
         "capiMachine": ["phase": .string, "nodeName": .string, "address": .string],
+        "capiCluster": ["phase": .string, "ready": .bool, "infrastructureReady": .bool, "controlPlaneReady": .bool, "failureMessage": .string,
+                        "conditions": .list(.map), "controlPlaneEndpoint": .string],
     ]
 
     /// The fields every Kubernetes object type has that are known only after apply.
