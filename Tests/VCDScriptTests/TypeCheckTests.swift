@@ -86,6 +86,30 @@ final class TypeCheckTests: XCTestCase {
         XCTAssertEqual(errors.first?.range?.file.name.hasSuffix("lib.vs"), true)
     }
 
+    /// No false positives: every spec case that runs without an error passes the check (one case
+    /// makes wrong calls on purpose, inside `try`, to catch their errors).
+    func testEverySpecCaseThatRunsCleanlyPassesTheCheck() throws {
+        let deliberate: Set<String> = ["errors/catch_runtime_errors.vs"]
+        var checked = 0
+        for url in SpecHarness.specFiles() {
+            let rel = String(url.path.dropFirst(SpecHarness.specRoot.path.count + 1))
+            let text = try String(contentsOf: url, encoding: .utf8)
+            if text.contains("# expect error") || deliberate.contains(rel) { continue }
+            var options = InterpreterOptions()
+            options.searchPaths = [SpecHarness.searchPath]
+            let interp = Interpreter(options: options)
+            interp.define("args", .list([]))
+            do {
+                // On a large stack, as `vcdscript check` runs it: some cases nest 200 levels deep.
+                try LargeStack.run { Result { try interp.check(source: text, name: rel, path: url.path) } }.get()
+            } catch let e as ScriptErrors {
+                XCTFail("\(rel): \(DiagnosticRenderer(color: false).render(e))")
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 100)
+    }
+
     func testAMissingModuleIsReported() throws {
         let errors = try problems("import \"nowhere\"\nprint(nowhere.x)\n")
         XCTAssertEqual(errors.map(\.message), ["cannot find module \"nowhere\""])
