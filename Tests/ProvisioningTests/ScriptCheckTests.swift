@@ -240,8 +240,10 @@ final class ScriptCheckTests: XCTestCase {
         let fine = try h.run(setup + """
 
         print(gw.primaryIP.split("."), gw.allocatedIPs.first.split("."), gw.allocatedIPs[0].count, gw.usedIPs[0].category, gw.id.upper())
+        print(gw.allocatedIPs[0..<2].first.split("."), gw.freeIPs.last.count)
         """, mode: .plan)
-        XCTAssertEqual(fine.last, "(known after apply) (known after apply) (known after apply) (known after apply) (known after apply)")
+        XCTAssertEqual(fine.suffix(2), ["(known after apply) (known after apply) (known after apply) (known after apply) (known after apply)",
+                                        "(known after apply) (known after apply)"])
         guard let e = scriptError({ try h.run(setup + "\nprint(gw.primaryIP.isEmtpy)", mode: .plan) }) else { return }
         XCTAssertEqual(e.message, "string has no member isEmtpy")
         XCTAssertEqual(e.suggestion, "isEmpty")
