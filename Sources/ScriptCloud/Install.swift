@@ -167,11 +167,12 @@ public enum ScriptCloud {
                                connector: @escaping (ConnectRequest) throws -> Engine) {
         _ = Types.everything
         interp.define("cloud", .object(cloud))
+        interp.register(types: CloudTypes.all)
         let output = interp.options.output
         let kubeGate = kube.gate ?? MutationGate(mode: .apply, report: { output($0) })
         interp.define("kube", .object(KubeNamespaceObject(wiring: kube, gate: kubeGate)))
         interp.define("kind", .object(KindNamespaceObject(env: ClusterEnv(wiring: kube, gate: kubeGate, tooling: kube.clusters ?? ProcessClusterTooling(), cloud: cloud))))
-        interp.define(NativeFunction("connect", params: [
+        let connect = NativeFunction("connect", params: [
             Parameter("url", default: .null, doc: "site URL; none: the embedded simulator"),
             Parameter("org", default: .null), Parameter("user", default: .null), Parameter("password", default: .null, doc: "a secret(...)"),
             Parameter("apiToken", default: .null, doc: "a secret(...)"), Parameter("insecure", default: .bool(false)),
@@ -205,6 +206,8 @@ public enum ScriptCloud {
             r.registerSecrets()
             let req = r
             return .object(CloudObject(site: r.url ?? "embedded simulator") { try connector(req) })
-        })
+        }
+        connect.returns = .native("cloud")
+        interp.define(connect)
     }
 }

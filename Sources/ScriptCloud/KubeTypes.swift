@@ -226,7 +226,7 @@ enum KubeTypes {
         for f in fields + common where seen.insert(f.name).inserted {
             t.property(f.name, doc: f.doc) { o, _ in
                 let r = o as! KubeRef
-                if r.planned && !f.known { return V.unknown }
+                if r.planned && !f.known { return UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) }
                 return f.get(r)
             }
         }

@@ -47,8 +47,14 @@ public enum CloudTypes {
     public static var all: [NativeType] {
         _ = Types.everything
         lock.lock(); defer { lock.unlock() }
+        // Once every type is built with all its members: what they give back (`Signatures`).
+        if !declared {
+            registered.forEach(Signatures.declare)
+            declared = true
+        }
         return registered
     }
+    nonisolated(unsafe) private static var declared = false
 
     /// `docs/types.md`, generated from the registered help text.
     public static func markdown() -> String {
@@ -79,7 +85,7 @@ func defineType<T>(_ name: String, doc: String, columns: [String], fields: [Fiel
     for f in fields {
         t.property(f.name, doc: f.doc) { o, ctx in
             let r = o as! Ref<T>
-            if r.planned && !f.knownBeforeApply { return V.unknown }
+            if r.planned && !f.knownBeforeApply { return UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) }
             return try f.get(r, ctx)
         }
     }
@@ -88,7 +94,7 @@ func defineType<T>(_ name: String, doc: String, columns: [String], fields: [Fiel
     t.method("fields", doc: "Every field of it as a map (name → value, ints as ints): what json.encode and -o json show.") { o, _, ctx in
         let r = o as! Ref<T>
         let m = MapRef()
-        for f in fields { m.entries[.string(f.name)] = (r.planned && !f.knownBeforeApply) ? V.unknown : try f.get(r, ctx) }
+        for f in fields { m.entries[.string(f.name)] = (r.planned && !f.knownBeforeApply) ? UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) : try f.get(r, ctx) }
         return .map(m)
     }
     t.describe = { o in "<\(name) \(nameOf((o as! Ref<T>).value) ?? "")>" }

@@ -3,35 +3,35 @@ import Foundation
 import VCDScript
 import CSupport
 
-/// `vcdscript check FILE...`: parse and resolve, report every error, run nothing.
+/// `vcdscript check FILE...`: parse, resolve and check scripts and the modules they import, report
+/// every problem, run nothing.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Parse and resolve scripts without running them.")
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Check scripts without running them.",
+        discussion: """
+        Parses and resolves each script and every module it imports (found as import finds them: the \
+        script's folder, VCDSCRIPT_PATH, the bundled stdlib), and checks every member, method and named \
+        argument used on a value whose type is known (cloud.org(x) is an org, its .vdcs a collection of \
+        VDCs, ...) against the built-in types' declarations, with "did you mean". A value whose type \
+        cannot be known (a function parameter, a var, a map entry) is not checked. Every problem is \
+        reported, each with its location; the exit code is 65 when there is one, else 0. A markdown \
+        file's ```vcdscript blocks are checked one by one (vcdscript check docs/*.md).
+        """)
 
-    @Argument(help: "The scripts to check.")
+    @Argument(help: "The scripts to check (paths, or names of bundled stdlib scripts); a markdown file's ```vcdscript blocks are checked one by one.")
     var files: [String]
 
     func run() throws {
         let color = ProcessInfo.processInfo.environment["NO_COLOR"] == nil && vcd_isatty(2) != 0
         let renderer = DiagnosticRenderer(color: color)
+        let checker = ScriptCheck()
         var failed = false
         for file in files {
-            guard let path = Environment.locateScript(file), let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                FileHandle.standardError.write(Data("error: cannot read \(file)\n".utf8))
-                failed = true
-                continue
-            }
-            let interp = Interpreter()
-            interp.define("args", .list([]))
-            // `cloud` and `connect` exist for the resolver; nothing connects while checking.
-            CloudWiring(target: "sim", plan: true, debug: false, statePath: nil).install(into: interp)
-            do {
-                try LargeStack.run { Result { try interp.check(source: text, name: file) } }.get()
+            let problems = checker.check(file: file, renderer: renderer)
+            if problems.isEmpty {
                 print("\(file): ok")
-            } catch let e as ScriptErrors {
-                FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8))
-                failed = true
-            } catch let e as ScriptError {
-                FileHandle.standardError.write(Data((renderer.render(e) + "\n").utf8))
+            } else {
+                FileHandle.standardError.write(Data((problems.joined(separator: "\n\n") + "\n").utf8))
                 failed = true
             }
         }

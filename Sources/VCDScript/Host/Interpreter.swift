@@ -67,6 +67,10 @@ public final class Interpreter {
     private var interruptChecks = 0
     lazy var vm = VM(interpreter: self)
     let gil = GlobalLock()
+    /// Native types by name, for `vcdscript check` (`register(types:)`).
+    var nativeTypes: [String: NativeType] = [:]
+    /// The modules `check` has loaded, across the files of one run.
+    lazy var checkSession = CheckSession()
 
     public var maxCallDepth: Int { options.maxCallDepth }
 
@@ -90,14 +94,6 @@ public final class Interpreter {
     public func builtin(_ name: String) -> Value? { builtins[name] }
 
     // MARK: running
-
-    /// Parses and resolves without running: the errors `vcdscript check` reports.
-    public func check(source: String, name: String) throws {
-        let file = SourceFile(name: name, text: source)
-        let program = try Parser.parse(file)
-        let scratch = Module(name: name, path: nil, interpreter: self)
-        try Resolver.resolve(program, globals: scratch.globals, builtins: builtins, allowRedeclare: false)
-    }
 
     /// Runs a script file as the main module.
     @discardableResult

@@ -38,6 +38,8 @@ public final class NativeFunction {
     /// Named-only arguments of a variadic function (`sh(cmd, args…, check: false)`), passed in
     /// `Arguments.named`: they cannot be given by position, which the variadic part takes.
     public let keywords: [String]
+    /// What it gives back, for `vcdscript check` (`connect()` gives a cloud); nil when undeclared.
+    public var returns: StaticType?
     let body: (Arguments, CallContext) throws -> Value
 
     public init(_ name: String, params: [Parameter]?, variadic: Bool = false, keywords: [String] = [], doc: String = "",

@@ -31,6 +31,19 @@ public final class NativeType {
     /// `or`, a comparison, arithmetic — is a script error with this message and hint, because the
     /// script would take a branch the real run may not take.
     public var undecidable: (message: String, hint: String)?
+    /// For an undecidable type: the kind of value it stands for (a string, a list…), when known.
+    /// Its members are checked against that kind, so that `gw.allocatedIPs.frist` is an error in a
+    /// plan as it would be in the real run; nil lets every member through.
+    public var standsFor: StaticType?
+    /// For an undecidable type: makes the not-yet-known value that a part of it is (`.first` of a
+    /// list of strings stands for a string; the result of a method, for anything). nil: the part
+    /// is the value itself.
+    public var derive: ((StaticType?) -> Value)?
+    /// What its properties and methods give back, by member name, where the host declares it:
+    /// what `vcdscript check` follows (`cloud.org(x)` is an org). Undeclared members check nothing.
+    public var memberTypes: [String: StaticType] = [:]
+    /// What `for x in obj` yields, for `vcdscript check`; nil when undeclared.
+    public var elementType: StaticType?
 
     public init(name: String, doc: String = "") {
         self.name = name

@@ -210,7 +210,10 @@ enum Calls {
                 return try callValue(v, args: args, named: named, vm: vm, range: range, calleeName: name)
             }
             // Derived from a value not known yet: also not known yet (`ip.split(".")`).
-            if o.nativeType.undecidable != nil { return receiver }
+            if o.nativeType.undecidable != nil {
+                if let e = Members.memberOfUnknown(o, name, at: range) { throw e }
+                return o.nativeType.derive?(nil) ?? receiver
+            }
             throw Members.unknownMember(receiver, name, at: range)
         case .map(let m):
             if let method = BuiltinMethods.map[name] {

@@ -43,6 +43,26 @@ enum Members {
         return e
     }
 
+    /// The error for `x.name` on a value not known yet that stands for a kind without that
+    /// member; nil when the member exists or the kind is not known.
+    static func memberOfUnknown(_ o: NativeObject, _ name: String, at range: SourceRange?) -> ScriptError? {
+        guard let kind = o.nativeType.standsFor, has(kind, name) == false else { return nil }
+        let e = ScriptError(.name, "\(kind.name) has no member \(name)", at: range,
+                            hint: "the value is known only after apply; it will be a \(kind.name)")
+        e.suggestion = Spelling.closest(to: name, in: names(of: kind))
+        return e
+    }
+
+    /// What member `name` of a value of kind `kind` is, where the kind fixes it.
+    static func partType(of kind: StaticType?, _ name: String) -> StaticType? {
+        switch (kind, name) {
+        case (.list(let e)?, "first"), (.list(let e)?, "last"): return e
+        case (.list?, "count"), (.string?, "count"): return .int
+        case (.list?, "isEmpty"), (.string?, "isEmpty"): return .bool
+        default: return nil
+        }
+    }
+
     static func get(_ v: Value, _ name: String, at range: SourceRange?, vm: VM) throws -> Value {
         switch v {
         case .map(let m):
@@ -64,8 +84,12 @@ enum Members {
                     try m.body(o, a, ctx)
                 })
             }
-            // A part of a value not known yet is not known yet either (`gw.allocatedIPs.first`).
-            if o.nativeType.undecidable != nil { return v }
+            // A part of a value not known yet is not known yet either (`gw.allocatedIPs.first`),
+            // if the kind of value it stands for has that member.
+            if o.nativeType.undecidable != nil {
+                if let e = memberOfUnknown(o, name, at: range) { throw e }
+                return o.nativeType.derive?(partType(of: o.nativeType.standsFor, name)) ?? v
+            }
             throw unknownMember(v, name, at: range)
         case .list(let l):
             switch name {

@@ -336,7 +336,12 @@ enum Ops {
             throw ScriptError(.type, "\(o.typeName) indexes must be integers or ranges, not \(i.typeName)", at: range)
         default:
             // An element of a value not known yet is not known yet either (`gw.allocatedIPs[0]`).
-            if case .object(let x) = o, x.nativeType.undecidable != nil { return o }
+            if case .object(let x) = o, x.nativeType.undecidable != nil {
+                // A slice is of the same kind; an element of a list is of the list's item kind.
+                if case .range = i { return o }
+                if case .list(let e)? = x.nativeType.standsFor { return x.nativeType.derive?(e) ?? o }
+                return x.nativeType.derive?(nil) ?? o
+            }
             throw ScriptError(.type, "a \(o.typeName) cannot be indexed", at: range)
         }
     }
