@@ -111,7 +111,7 @@ final class TypeChecker {
             _ = expr(t.value)
         case let t as TryStmt:
             stmt(t.body)
-            stmt(t.handler)
+            for c in t.clauses { stmt(c.handler) }
         case let d as DeferStmt:
             function(d.function)
         case let i as ImportStmt:
@@ -164,6 +164,9 @@ final class TypeChecker {
             case .duration: return .value(.duration)
             default: return nil
             }
+        case let f as FormatExpr:
+            _ = expr(f.value)
+            return .value(.string)
         case let i as InterpolationExpr:
             for case .expr(let x) in i.parts { expr(x) }
             return .value(.string)
