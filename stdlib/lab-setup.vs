@@ -173,10 +173,8 @@ if kind.clusters.find(p.kind) == nil and kubeconfigText != nil {
                               podCIDR: p.podCIDR, serviceCIDR: p.serviceCIDR)
     wc.waitFor("Provisioned", timeout: int(p.timeout) * 60)
     print(wc.describe())
-    if not cloud.plan {
-        write(p.kubeconfig, wc.kubeconfig, mode: 384)   # 0600: it holds the cluster's credentials
-        print("kubeconfig of ${wc.name} written to ${p.kubeconfig}")
-    }
+    write(p.kubeconfig, wc.kubeconfig, mode: 0o600)   # it holds the cluster's credentials (--plan: "+ write FILE", nothing written)
+    if not cloud.plan { print("kubeconfig of ${wc.name} written to ${p.kubeconfig}") }
     k = wc.kube
 }
 

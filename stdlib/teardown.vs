@@ -71,8 +71,8 @@ if w != nil {
     mgmt.clusters.delete(p.cluster, timeout: int(p.timeout) * 60)
 }
 if exists(p.kubeconfig) and not unreachable {
-    sh("rm", "-f", p.kubeconfig)
-    print("- deleted file ${p.kubeconfig}")
+    file.remove(p.kubeconfig)   # --plan: "- remove FILE", nothing removed
+    if not cloud.plan { print("- deleted file ${p.kubeconfig}") }
 }
 
 # 3. The kind cluster.

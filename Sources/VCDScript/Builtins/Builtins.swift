@@ -7,6 +7,7 @@ enum Builtins {
         interp.define("json", .object(Namespaces.json))
         interp.define("yaml", .object(Namespaces.yaml))
         interp.define("base64", .object(Namespaces.base64))
+        interp.define("file", .object(FileOps.namespace))
         for f in Network.functions { interp.define(f) }
         for f in Diff.functions { interp.define(f) }
         for f in Concurrency.functions { interp.define(f) }
@@ -364,6 +365,8 @@ enum Builtins {
             var mode: Int? = nil
             if case .int(let m) = a[2] { mode = m }
             do {
+                try FileWrite.check(path)
+                if case .skip = try ctx.permit(LocalEffect(.write, path)) { return .null }
                 try FileWrite.write(text, to: path, mode: mode)
             } catch let f as FileWrite.Failure {
                 throw ScriptError(.io, "cannot write \(path): \(f.message)")
