@@ -103,6 +103,34 @@ final class PlanTruthTests: XCTestCase {
                      "virtual service vs-bad: Invalid virtual IP address 10.60.0.500.")
     }
 
+    func testAKubernetesNameTheApiserverWouldRefuseIsRefusedAlike() throws {
+        let k = try KubeHarness()
+        let long = String(repeating: "a", count: 254)
+        let ns = String(repeating: "n", count: 64)
+        k.recorder.reset()
+        for (code, message) in [
+            ("kube.connect(kubeconfig: KC).deployments.ensure(name: \"\(long)\", image: \"nginx\")",
+             "create deployment default/\(long): Deployment.apps \"\(long)\" is invalid: metadata.name: Invalid value: \"\(long)\": must be no more than 253 characters"),
+            ("kube.connect(kubeconfig: KC).namespaces.ensure(name: \"\(ns)\")",
+             "create namespace \(ns): Namespace \"\(ns)\" is invalid: metadata.name: Invalid value: \"\(ns)\": must be no more than 63 characters"),
+            ("kube.connect(kubeconfig: KC).deployments.ensure(name: \"Web_1\", image: \"nginx\")",
+             "create deployment default/Web_1: Deployment.apps \"Web_1\" is invalid: metadata.name: Invalid value: \"Web_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"),
+        ] {
+            let plan = scriptError { try k.run(code, mode: .plan) }
+            let apply = scriptError { try k.run(code) }
+            XCTAssertEqual(plan?.message, message + " (Invalid, HTTP 422)", "the apiserver's words")
+            XCTAssertEqual(plan?.message, apply?.message)
+            XCTAssertEqual(plan?.exitCode, 70)
+        }
+        XCTAssertEqual(k.recorder.writes, [], "nothing was sent")
+        // The simulated apiserver refuses the same name with the same words.
+        let token = try XCTUnwrap(KubeConfig.load(path: k.kubeconfig).resolve().token)
+        let body = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"\#(ns)"}}"#
+        let r = k.h.sim.handle(HTTPRequestMessage(method: "POST", target: "/clusters/wc/api/v1/namespaces", headers: ["Authorization": "Bearer " + token, "Content-Type": "application/json"], body: Data(body.utf8)), service: .kube)
+        XCTAssertEqual(r.status, 422)
+        XCTAssertTrue(String(decoding: r.body, as: UTF8.self).contains("must be no more than 63 characters"))
+    }
+
     func testLocalEffectsArePlannedAndNothingHappens() throws {
         let h = try SimHarness()
         let d = h.dir + "/local"
