@@ -48,7 +48,7 @@ let package = Package(
             swiftSettings: fastInterpreter
         ),
         // Wire types shared by the simulator and the client: Codable bodies, URNs, media types.
-        .target(name: "CloudWire"),
+        .target(name: "CloudWire", dependencies: ["NetAddress"]),
         // The embedded simulator: store, router, handlers, clock, faults, served over Hummingbird (HTTP or TLS).
         .target(
             name: "CloudSim",

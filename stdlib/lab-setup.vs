@@ -143,10 +143,8 @@ if kind.clusters.find(kindCluster) == nil and kubeconfigText != nil {
                               podCIDR: podCIDR, serviceCIDR: serviceCIDR)
     wc.waitFor("Provisioned", timeout: timeout * 60)
     print(wc.describe())
-    if not cloud.plan {
-        write(kubeconfig, wc.kubeconfig, mode: 384)   # 0600: it holds the cluster's credentials
-        print("kubeconfig of ${wc.name} written to ${kubeconfig}")
-    }
+    write(kubeconfig, wc.kubeconfig, mode: 0o600)   # it holds the cluster's credentials (--plan: "+ write FILE", nothing written)
+    if not cloud.plan { print("kubeconfig of ${wc.name} written to ${kubeconfig}") }
     k = wc.kube
 }
 

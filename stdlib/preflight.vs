@@ -92,7 +92,7 @@ fn rangeSize(net, ranges) {
 
 fn onPath(program) {
     try {
-        let r = sh("sh", "-c", "command -v ${program}", check: false)
+        let r = sh("sh", "-c", "command -v ${program}", check: false, readOnly: true)
         if r.code == 0 { return r.stdout.trim() }
     } catch err { }
     return nil

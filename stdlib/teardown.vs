@@ -81,8 +81,8 @@ if w != nil {
     mgmt.clusters.delete(cluster, timeout: timeout * 60)
 }
 if exists(kubeconfig) and not unreachable {
-    sh("rm", "-f", kubeconfig)
-    print("- deleted file ${kubeconfig}")
+    file.remove(kubeconfig)   # --plan: "- remove FILE", nothing removed
+    if not cloud.plan { print("- deleted file ${kubeconfig}") }
 }
 
 # 3. The kind cluster.
@@ -145,11 +145,11 @@ for v in tenantVdc.vapps {
     if v.name.startsWith(cluster) { leak("vApp", v.name, tenantVdc.name, "${v.vmCount} VMs, ${v.status}") }
 }
 if kind.clusters.find(kindCluster) != nil { leak("kind cluster", kindCluster, "this machine", "") }
-if len(leaks) > 0 {
+if len(leaks) > 0 and not cloud.plan {   # under --plan nothing was deleted: no leak to report
     print("leak report: ${len(leaks)} object(s) of the lab are still there:")
     print(leaks)
     exit(1)
 }
 var kept = ""
 if not removeTenant { kept = " (tenant network kept: tenantLayer=true removes it)" }
-print("teardown done: nothing of the lab is left${kept}")
+if cloud.plan { print("teardown planned: the lines above (--plan: nothing was deleted)") } else { print("teardown done: nothing of the lab is left${kept}") }

@@ -36,8 +36,11 @@ public struct KubeUpdate {
     public var fields: [String]
     public var patch: JSONValue
     public var contentType: String
-    public init(fields: [String], patch: JSONValue, contentType: String = KubePatchType.strategic) {
+    /// Before and after of the fields the diff knows (a secret's data never: its values stay out of plans).
+    public var values: [Change.FieldValues]
+    public init(fields: [String], values: [Change.FieldValues] = [], patch: JSONValue, contentType: String = KubePatchType.strategic) {
         self.fields = fields
+        self.values = values
         self.patch = patch
         self.contentType = contentType
     }
@@ -114,13 +117,19 @@ public struct KubeObjects {
                 kube.gate.unchanged(kind: kindName, name: label(name))
                 return Ensured(live, Change(.unchanged, kind: kindName, name: label(name)))
             }
-            let change = Change(.update, kind: kindName, name: label(name), fields: u.fields)
+            let change = Change(.update, kind: kindName, name: label(name), fields: u.fields, values: u.values)
             let path = resource.path(namespace: namespace, name: name)
             let updated = try kube.gate.mutate(change) {
                 try client.send("PATCH", path, body: u.patch, contentType: u.contentType, what: "update \(kindName) \(label(name))")
             }
             // Plan mode: the object as the patch would leave it.
             return Ensured(updated ?? KubeJSONPath.merged(live, u.patch), change)
+        }
+        // A name the apiserver would refuse is refused here, in its words, before anything is sent
+        // (the same in apply and under --plan).
+        if let why = KubeNameRules.problem(name, group: resource.group, plural: resource.plural) {
+            throw KubeError(status: 422, reason: "Invalid", message: KubeNameRules.message(kind: resource.kind, group: resource.group, name: name, why: why),
+                            operation: "create \(kindName) \(label(name))")
         }
         let body = try create()
         let change = Change(.create, kind: kindName, name: label(name))

@@ -56,10 +56,39 @@ public final class MutationGate: @unchecked Sendable {
         report(c.line)
     }
 
-    /// Counts of the changes so far, by action.
+    /// A change of the local machine (`write`, `file.remove`, `file.mkdir`, `sh`): recorded like
+    /// a cloud change; in plan mode its line is reported (`+ write FILE`) and the answer is false
+    /// (do nothing); in apply mode the answer is true and nothing is printed (a script's own
+    /// files and programs are not news in its output).
+    public func permitLocal(_ action: Change.Action, kind: String, target: String) -> Bool {
+        let c = Change(action, kind: kind, name: target)
+        lock.lock(); _changes.append(c); lock.unlock()
+        if isPlan {
+            report(c.line(planned: true))
+            return false
+        }
+        return true
+    }
+
+    /// How many changes of each action so far.
+    public func count(_ action: Change.Action) -> Int { changes.filter { $0.action == action }.count }
+
+    /// True when a cloud object was (or, in plan mode, would be) created, updated or deleted.
+    public var hasCloudChanges: Bool { changes.contains { [.create, .update, .delete].contains($0.action) } }
+
+    /// Counts of the changes so far, by action: `1 to create, 0 to update, 0 to delete, 3
+    /// unchanged`, then the local effects when there are any (`; on this machine: 1 to write`).
     public var summary: String {
-        let all = changes
-        let n = { (a: Change.Action) in all.filter { $0.action == a }.count }
-        return "\(n(.create)) to create, \(n(.update)) to update, \(n(.delete)) to delete, \(n(.unchanged)) unchanged"
+        let n = count
+        var s = "\(n(.create)) to create, \(n(.update)) to update, \(n(.delete)) to delete, \(n(.unchanged)) unchanged"
+        let local: [(Change.Action, String)] = [(.write, "to write"), (.remove, "to remove"), (.mkdir, "to mkdir"), (.run, "to run")]
+        let parts = local.compactMap { a, words in n(a) > 0 ? "\(n(a)) \(words)" : nil }
+        if !parts.isEmpty { s += "; on this machine: " + parts.joined(separator: ", ") }
+        return s
+    }
+
+    /// What an apply run did, in the past tense: `1 created, 2 updated, 0 deleted`.
+    public var doneSummary: String {
+        "\(count(.create)) created, \(count(.update)) updated, \(count(.delete)) deleted"
     }
 }

@@ -170,6 +170,7 @@ public enum ScriptCloud {
         interp.register(types: CloudTypes.all)
         let output = interp.options.output
         let kubeGate = kube.gate ?? MutationGate(mode: .apply, report: { output($0) })
+        LocalEffectsGate.install(interp, gate: kubeGate)
         interp.define("kube", .object(KubeNamespaceObject(wiring: kube, gate: kubeGate)))
         interp.define("kind", .object(KindNamespaceObject(env: ClusterEnv(wiring: kube, gate: kubeGate, tooling: kube.clusters ?? ProcessClusterTooling(), cloud: cloud))))
         let connect = NativeFunction("connect", params: [

@@ -164,9 +164,33 @@ final class CloudWiring {
         return s
     }
 
-    /// After the script: the plan summary, and the simulator's counters on disk.
-    func finish(output: (String) -> Void) {
-        if plan, let g = gate, !g.changes.isEmpty || cloud?.engineIfOpened != nil { output("Plan: \(g.summary). Nothing was changed (--plan).") }
-        try? simulator?.flush()
+    /// After the script (`status`: its exit code): the plan's summary (or, with `json`, the plan
+    /// as a JSON document on `output`), what a failed run changed before its failure, and the
+    /// simulator's counters on disk. Answers the run's exit code: with `detailedExitcode`, 0 when
+    /// no cloud object would change (or changed), 2 when one would, 1 on any error.
+    @discardableResult
+    func finish(status: Int32 = 0, output: (String) -> Void, json: Bool = false, detailedExitcode: Bool = false) -> Int32 {
+        defer { try? simulator?.flush() }
+        guard let g = gate else { return status }
+        let used = !g.changes.isEmpty || cloud?.engineIfOpened != nil
+        let stderr = { (line: String) in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if plan && json {
+            output(PlanDocument(gate: g, complete: status == 0).json)
+        } else if plan, used {
+            if status == 0 {
+                output("Plan: \(g.summary). Nothing was changed (--plan).")
+            } else {
+                stderr("The plan is incomplete: the run stopped on the error above. Planned until then: \(g.summary). Nothing was changed (--plan).")
+            }
+        } else if status != 0, used {
+            if g.hasCloudChanges {
+                stderr("The run failed after changing: \(g.doneSummary) (the + ~ - lines above). What was done stays done: fix the cause and run again; a second run carries on from there.")
+            } else {
+                stderr("The run failed before changing anything.")
+            }
+        }
+        guard detailedExitcode else { return status }
+        if status != 0 { return 1 }
+        return g.hasCloudChanges ? 2 : 0
     }
 }

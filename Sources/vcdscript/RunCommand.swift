@@ -22,6 +22,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Plan mode: reads go to the target, changes are recorded and printed as + ~ - = lines, nothing is sent.")
     var plan = false
 
+    @Flag(help: "Exit 0 when no cloud object would change (or changed), 2 when one would, 1 on any error (as terraform plan -detailed-exitcode): a drift check in one command.")
+    var detailedExitcode = false
+
     @Flag(help: "Write every request and response to stderr, secrets redacted.")
     var debug = false
 
@@ -62,12 +65,21 @@ struct RunCommand: ParsableCommand {
         options.searchPaths = Environment.searchPaths()
         options.outputFormat = output
         options.interruptCheck = { vcd_sigint_pending() != 0 }
+        // --plan -o json: standard output is the plan document alone; the script's prints and
+        // the + ~ - lines go to standard error.
+        let stdout = options.output
+        let planAsJSON = plan && output == .json
+        if planAsJSON { options.output = options.errorOutput }
         let interp = Interpreter(options: options)
         let wiring = CloudWiring(target: target, plan: plan, debug: debug, statePath: simState)
         wiring.taskTimeout = timeout?.seconds
         wiring.install(into: interp)
-        defer { wiring.finish(output: options.output) }
+        let status = runBody(args, interp: interp, renderer: renderer, color: color)
+        return wiring.finish(status: status, output: stdout, json: planAsJSON, detailedExitcode: detailedExitcode)
+    }
 
+    /// The script, the `-e` code or the REPL; answers its exit code.
+    private func runBody(_ args: [String], interp: Interpreter, renderer: DiagnosticRenderer, color: Bool) -> Int32 {
         if let eval {
             interp.define("args", .list(args.map { .string($0) }))
             return Runner.execute(renderer: renderer) { try interp.run(source: eval, name: "<-e>") }

@@ -772,6 +772,13 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(built.last, "preflight: ready for lab-setup", built.joined(separator: "\n"))
         XCTAssertTrue(built.contains { $0.hasPrefix("  ok   capvcdCluster RDE type: registered: [\"urn:vcloud:type:vmware:capvcdCluster:") }, built.joined(separator: "\n"))
         XCTAssertTrue(built.contains { $0.hasPrefix("  ok   IP budget: ") && $0.contains("SNAT-only: [") }, built.joined(separator: "\n"))
+        // Planned first: the kubeconfig's removal is a planned line, and the file stays.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: c.h.dir + "/wc.kubeconfig"), "lab-setup wrote the kubeconfig")
+        c.h.output = []
+        let planned = try c.run("", mode: .plan, tooling: tooling, args: args + ["all=true"], file: root + "/stdlib/teardown.vs")
+        XCTAssertTrue((c.h.output + planned).contains("- remove \(c.h.dir)/wc.kubeconfig"), (c.h.output + planned).joined(separator: "\n"))
+        XCTAssertEqual(planned.last, "teardown planned: the lines above (--plan: nothing was deleted)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: c.h.dir + "/wc.kubeconfig"), "--plan removed the kubeconfig")
         c.h.output = []
         let td = try c.run("", tooling: tooling, args: args + ["all=true"], file: root + "/stdlib/teardown.vs")
         let tdAll = c.h.output + td

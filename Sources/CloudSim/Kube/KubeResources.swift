@@ -34,15 +34,7 @@ struct KubeResource: Equatable {
 
     /// Why `name` is not a valid name for this type, or nil. Namespaces are DNS labels, RBAC objects
     /// path segments (`system:controller:x` is fine), everything else DNS subdomains.
-    func nameProblem(_ name: String) -> String? {
-        if group == "rbac.authorization.k8s.io" {
-            if name.isEmpty { return "name or generateName is required" }
-            if name == "." || name == ".." { return "may not be '\(name)'" }
-            for bad in ["/", "%"] where name.contains(bad) { return "may not contain '\(bad)'" }
-            return nil
-        }
-        return KubeMeta.nameProblem(name, label: group.isEmpty && plural == "namespaces")
-    }
+    func nameProblem(_ name: String) -> String? { KubeNameRules.problem(name, group: group, plural: plural) }
 
     /// An object as served at this version (custom resources are stored once for all versions;
     /// only `apiVersion` differs, as with the `None` conversion strategy). GET, lists and watch

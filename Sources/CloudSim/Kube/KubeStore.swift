@@ -163,21 +163,7 @@ enum KubeMeta {
         return "\(String(repeating: "0", count: max(0, 4 - y.count)))\(y)-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
     }
 
-    /// DNS-1123 subdomain (most names) or label (namespaces): the apiserver's rule and message.
-    static func nameProblem(_ name: String, label: Bool) -> String? {
-        let chars = Array(name.utf8)
-        func alnum(_ c: UInt8) -> Bool { (c >= 97 && c <= 122) || (c >= 48 && c <= 57) }
-        var ok = !chars.isEmpty && chars.count <= (label ? 63 : 253) && alnum(chars.first!) && alnum(chars.last!)
-        if ok {
-            for (i, c) in chars.enumerated() {
-                if alnum(c) || c == 45 { continue }
-                if c == 46, !label, alnum(chars[i - 1]), alnum(chars[i + 1]) { continue }
-                ok = false
-            }
-        }
-        if ok { return nil }
-        return label
-            ? "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
-            : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
-    }
+    /// DNS-1123 subdomain (most names) or label (namespaces): the apiserver's rule and message
+    /// (shared with the engine, which checks names before sending: `KubeNameRules`).
+    static func nameProblem(_ name: String, label: Bool) -> String? { KubeNameRules.problem(name, label: label) }
 }

@@ -68,23 +68,8 @@ enum OrgVdcNetworks: RouteFamily {
         }
         guard let subnets = n.subnets?.values, subnets.count == 1 else { throw SimError.badRequest("Exactly one subnet (subnets.values) is required.") }
         var s = subnets[0]
-        guard let gwText = s.gateway, let gwIP = IPv4.parse(gwText), let prefix = s.prefixLength, (8...30).contains(prefix) else {
-            throw SimError.badRequest("The subnet needs a gateway address and a prefix length between 8 and 30.")
-        }
-        var poolSize = 0
-        for r in s.ipRanges?.values ?? [] {
-            guard let a = IPv4.parse(r.startAddress), let b = IPv4.parse(r.endAddress), a <= b else {
-                throw SimError.badRequest("Invalid static pool range \(r.startAddress)-\(r.endAddress).")
-            }
-            guard IPv4.inSubnet(a, gateway: gwIP, prefix: prefix), IPv4.inSubnet(b, gateway: gwIP, prefix: prefix) else {
-                throw SimError.badRequest("Static pool range \(r.startAddress)-\(r.endAddress) is outside subnet \(gwText)/\(prefix).")
-            }
-            if (a...b).contains(gwIP) { throw SimError.badRequest("Static pool range \(r.startAddress)-\(r.endAddress) contains the gateway address \(gwText).") }
-            poolSize += Int(b - a) + 1
-        }
-        for dns in [s.dnsServer1, s.dnsServer2].compactMap({ $0 }) where !dns.isEmpty {
-            guard IPv4.parse(dns) != nil else { throw SimError.badRequest("Invalid DNS server \(dns).") }
-        }
+        if let problem = OrgVdcNetworkRules.subnetProblem(s) { throw SimError.badRequest(problem) }
+        let poolSize = (s.ipRanges?.values ?? []).reduce(0) { n, r in n + Int(IPv4.parse(r.endAddress)! - IPv4.parse(r.startAddress)!) + 1 }
         s.enabled = true
         s.totalIpCount = poolSize
         s.usedIpCount = 0
@@ -98,14 +83,9 @@ enum OrgVdcNetworks: RouteFamily {
                 throw SimError(400, VCDMinorError.invalidReference, "Edge gateway \(gwId) does not exist in the org of VDC \(vdc.name).")
             }
             try ctx.ensureNotBusy(gw.id, name: gw.name)
-            let mine = IPv4.subnetRange(gateway: gwIP, prefix: prefix)
-            for other in ctx.state.all(Kind.orgVdcNetwork) where other.id != replacing && other.json.value(at: "connection.routerRef.id")?.stringValue == gwId {
-                for os in (try? other.decode(OrgVdcNetwork.self))?.subnets?.values ?? [] {
-                    if let og = os.gateway.flatMap(IPv4.parse), let op = os.prefixLength, mine.overlaps(IPv4.subnetRange(gateway: og, prefix: op)) {
-                        throw SimError.badRequest("Subnet \(gwText)/\(prefix) overlaps network \(other.name) (\(os.gateway!)/\(op)) on edge gateway \(gw.name).")
-                    }
-                }
-            }
+            let others = ctx.state.all(Kind.orgVdcNetwork).filter { $0.id != replacing && $0.json.value(at: "connection.routerRef.id")?.stringValue == gwId }
+                .map { o in (name: o.name, subnets: (try? o.decode(OrgVdcNetwork.self))?.subnets?.values ?? []) }
+            if let problem = OrgVdcNetworkRules.overlapProblem(s, others: others, edgeGateway: gw.name) { throw SimError.badRequest(problem) }
             var conn = n.connection ?? NetworkConnection()
             conn.routerRef = Cloud.ref(gw)
             conn.connectionType = conn.connectionType ?? "INTERNAL"

@@ -110,21 +110,16 @@ enum VirtualServices: RouteFamily {
             }
         }
         let vipText = try Cloud.required(v.virtualIpAddress, "virtualIpAddress")
-        guard let vip = IPv4.parse(vipText) else { throw SimError.badRequest("Invalid virtual IP address \(vipText).") }
-        if GatewayIPs.isExternal(ctx.state, gwBody, vip) {
-            if gwBody.usingIpSpace == true {
-                try GatewayIPs.requireIPSpaceAddress(ctx.state, gateway: gw, gwBody, vipText, what: "Virtual IP address")
-            } else if !GatewayIPs.allocated(gwBody).contains(vip) {
-                throw SimError.badRequest("Virtual IP address \(vipText) is not allocated to edge gateway \(gw.name).")
-            }
-        } else {
-            for n in ctx.state.all(Kind.orgVdcNetwork) where n.json.value(at: "connection.routerRef.id")?.stringValue == gw.id {
-                for s in (try? n.decode(OrgVdcNetwork.self))?.subnets?.values ?? [] {
-                    if let g = s.gateway.flatMap(IPv4.parse), let p = s.prefixLength, IPv4.inSubnet(vip, gateway: g, prefix: p) {
-                        throw SimError.badRequest("Virtual IP address \(vipText) is inside network \(n.name) of the edge gateway.")
-                    }
-                }
-            }
+        // The rules the engine checks before sending too (VirtualServiceRules); on a gateway with
+        // IP spaces, an external VIP must be a floating IP the org holds, which only the site knows.
+        let external = IPv4.parse(vipText).map { GatewayIPs.isExternal(ctx.state, gwBody, $0) }
+        let networks = ctx.state.all(Kind.orgVdcNetwork).filter { $0.json.value(at: "connection.routerRef.id")?.stringValue == gw.id }
+            .map { n in (name: n.name, subnets: (try? n.decode(OrgVdcNetwork.self))?.subnets?.values ?? []) }
+        if let problem = VirtualServiceRules.vipProblem(vipText, gateway: gwBody, gatewayName: gw.name, external: external, networks: networks) {
+            throw SimError.badRequest(problem)
+        }
+        if external == true, gwBody.usingIpSpace == true {
+            try GatewayIPs.requireIPSpaceAddress(ctx.state, gateway: gw, gwBody, vipText, what: "Virtual IP address")
         }
         // One VIP may serve several virtual services only on different ports.
         for other in ctx.state.children(Kind.virtualService, of: gw.id) where other.id != replacing {

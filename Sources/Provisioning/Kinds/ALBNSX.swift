@@ -23,7 +23,7 @@ public struct ALBServiceEngineGroups {
             }
             guard case .object(var body) = live, let uuid = live["uuid"]?.stringValue else { throw EngineError("the controller answered a SEG without uuid") }
             body["max_se"] = maxServiceEngines.map { .int($0) }
-            let change = Change(.update, kind: Self.kind, name: name, fields: d.fields)
+            let change = Change(.update, kind: Self.kind, name: name, fields: d.fields, values: d.values)
             let out = try engine.mutate(change) { try alb.updateServiceEngineGroup(uuid: uuid, .object(body)) }
             return Ensured(out ?? .object(body), change, planned: engine.isPlan)
         }

@@ -78,7 +78,7 @@ public struct EdgeGateways {
                 engine.unchanged(kind: Self.kind, name: spec.name, scope: scope)
                 return Ensured(live, Change(.unchanged, kind: Self.kind, name: spec.name))
             }
-            let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+            let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values, scope: scope)
             var body = live
             body.description = spec.description ?? live.description
             if let want = spec.ipCount, want > have, var up = body.edgeGatewayUplinks, !up.isEmpty {

@@ -34,7 +34,7 @@ public struct GatewayLoadBalancerSettings {
             body.enabled = true
             body.serviceNetworkDefinition = serviceNetwork ?? Self.defaultServiceNetwork
             let action: Change.Action = live.enabled == true ? .update : .create
-            let change = Change(action, kind: Self.kind, name: name, fields: d.fields, scope: nil)
+            let change = Change(action, kind: Self.kind, name: name, fields: d.fields, values: d.values, scope: nil)
             let p = try engine.providerSession(for: "enabling the load balancer on edge gateway \(name)")
             try engine.mutate(change) { try p.change("PUT", path!, body: body, what: "enable load balancer on \(name)") }
             return Ensured(engine.isPlan ? body : try get(), change, planned: engine.isPlan)
@@ -88,7 +88,7 @@ public struct GatewayRouteAdvertisement {
             var body = RouteAdvertisement()
             body.enable = enable
             body.subnets = subnets ?? live.subnets ?? []
-            let change = Change(.update, kind: Self.kind, name: name, fields: d.fields)
+            let change = Change(.update, kind: Self.kind, name: name, fields: d.fields, values: d.values)
             try engine.mutate(change) { try engine.tenant.change("PUT", path!, body: body, what: "route advertisement of \(name)") }
             return Ensured(engine.isPlan ? body : try get(), change, planned: engine.isPlan)
         }

@@ -102,7 +102,7 @@ public struct KubeDeployments {
             if !envKeys.isEmpty, let env = spec.env { container["env"] = Self.envList(env.filter { envKeys.contains($0.key) }) }
             if container.count > 1 { KubeJSONPath.set(&patch, ["spec", "template", "spec", "containers"], [.object(container)]) }
             if !labelKeys.isEmpty, let l = spec.labels { KubeJSONPath.set(&patch, ["metadata", "labels"], KubeJSONPath.object(l)) }
-            return KubeUpdate(fields: fields, patch: patch)
+            return KubeUpdate(fields: fields, values: d.values, patch: patch)
         })
     }
 

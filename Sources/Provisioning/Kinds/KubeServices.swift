@@ -80,7 +80,7 @@ public struct KubeServices {
                 if let n = lp?["name"], case .object(var e) = entry { e["name"] = n; entry = .object(e) }
                 patch["ports"] = [entry]
             }
-            return KubeUpdate(fields: d.fields, patch: ["spec": .object(patch)], contentType: KubePatchType.merge)
+            return KubeUpdate(fields: d.fields, values: d.values, patch: ["spec": .object(patch)], contentType: KubePatchType.merge)
         })
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NetAddress
 
 public struct PoolSpec {
     public var name: String
@@ -95,7 +96,7 @@ public struct LoadBalancerPools {
                 var body = live
                 apply(spec, to: &body)
                 try LoadBalancerRules.checkPersistence(body)
-                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update pool \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
             }
@@ -220,10 +221,12 @@ public struct VirtualServices {
                 }
                 var body = live
                 apply(spec, pool: poolRef, ports: ports, certificate: certificate, to: &body)
-                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                if d.fields.contains("vip") { try refuseWhatVCDRefuses(vip: spec.vip, name: spec.name) }
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update virtual service \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
             }
+            try refuseWhatVCDRefuses(vip: spec.vip, name: spec.name)
             let assigned = try SEGAssignments(engine: engine, gateway: gateway).list()
             let seg = spec.serviceEngineGroup.flatMap { n in assigned.first { $0.serviceEngineGroupRef?.name == n } } ?? assigned.first
             if seg == nil && !engine.isPlan {
@@ -240,6 +243,25 @@ public struct VirtualServices {
             if engine.isPlan { return Ensured(vs, change, planned: true) }
             guard let created = try find(spec.name) else { throw EngineError("virtual service \(spec.name) was created but cannot be read back") }
             return Ensured(created, change)
+        }
+    }
+
+    /// Refuses, before anything is sent, a VIP VCD would refuse (`VirtualServiceRules`: no
+    /// address, outside the gateway's allocated block, inside one of its networks), in the site's
+    /// words, in apply and under --plan alike. The gateway is read as it is now. Not judged here:
+    /// a VIP on a gateway with IP spaces (the org's floating IPs decide), a gateway still to be
+    /// created, or one this plan changes first (its block may grow).
+    func refuseWhatVCDRefuses(vip: String?, name: String) throws {
+        guard let vip, !vip.contains(knownAfterApply), let gid = gateway.id else { return }
+        let hint = "VCD refuses this (400 BAD_REQUEST); nothing was sent"
+        guard IPv4.parse(vip) != nil else { throw EngineError("virtual service \(name): Invalid virtual IP address \(vip).", hint: hint) }
+        if engine.isPlan && engine.changes.contains(where: { $0.kind == EdgeGateways.kind && $0.name == gateway.name && $0.action == .update }) { return }
+        let live: EdgeGateway = try engine.tenant.get("\(Lookup.prefix)/edgeGateways/\(gid)")
+        if live.usingIpSpace == true { return }
+        let nets: [OrgVdcNetwork] = try engine.tenant.list("\(Lookup.prefix)/orgVdcNetworks", filter: .eq("connection.routerRef.id", gid), maxPageSize: 32)
+        let networks = nets.filter { $0.connection?.routerRef?.id == gid }.map { (name: $0.name ?? "", subnets: $0.subnets?.values ?? []) }
+        if let p = VirtualServiceRules.vipProblem(vip, gateway: live, gatewayName: live.name ?? gateway.name ?? gid, networks: networks) {
+            throw EngineError("virtual service \(name): \(p)", hint: hint)
         }
     }
 

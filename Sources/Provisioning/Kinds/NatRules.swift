@@ -131,7 +131,7 @@ public struct NatRules {
                 }
                 var body = live
                 apply(spec, app, to: &body)
-                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path!)/\(live.id!)", body: body, what: "update NAT rule \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
             }

@@ -90,7 +90,8 @@ public struct Networks {
                 }
                 var body = live
                 apply(spec, pool: pool, to: &body)
-                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, scope: scope)
+                try refuseWhatVCDRefuses(body, replacing: live.id, gateway: live.connection?.routerRef)
+                let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values, scope: scope)
                 try engine.mutate(change) { try engine.tenant.change("PUT", "\(path)/\(live.id!)", body: body, what: "update network \(spec.name)") }
                 return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
             }
@@ -109,11 +110,31 @@ public struct Networks {
                 n.networkType = "ISOLATED"
             }
             apply(spec, pool: pool, to: &n)
+            try refuseWhatVCDRefuses(n, replacing: nil, gateway: n.connection?.routerRef)
             let change = Change(.create, kind: Self.kind, name: spec.name, scope: scope)
             try engine.mutate(change) { try engine.createOnce(exists: { try find(spec.name) != nil }) { try engine.tenant.change("POST", path, body: n, what: "create network \(spec.name)") } }
             if engine.isPlan { return Ensured(n, change, planned: true) }
             guard let created = try find(spec.name) else { throw EngineError("network \(spec.name) was created but cannot be read back") }
             return Ensured(created, change)
+        }
+    }
+
+    /// Refuses, before anything is sent, what VCD would refuse in `n` (`OrgVdcNetworkRules`: the
+    /// subnet and its pools, an overlap with another network of the gateway), in the site's words:
+    /// apply and --plan stop at the same place with the same message. A gateway still to be
+    /// created (plan mode) has no networks to overlap.
+    func refuseWhatVCDRefuses(_ n: OrgVdcNetwork, replacing: String?, gateway: OpenAPIReference?) throws {
+        let hint = "VCD refuses this (400 BAD_REQUEST); nothing was sent"
+        for s in n.subnets?.values ?? [] {
+            if let p = OrgVdcNetworkRules.subnetProblem(s) { throw EngineError("network \(n.name ?? ""): \(p)", hint: hint) }
+            guard let gid = gateway?.id else { continue }
+            // A network this plan deletes first is no obstacle.
+            let deleted = Set(engine.isPlan ? engine.changes.filter { $0.kind == Self.kind && $0.action == .delete }.map(\.name) : [])
+            let others = try list().filter { $0.id != replacing && $0.connection?.routerRef?.id == gid && !deleted.contains($0.name ?? "") }
+                .map { (name: $0.name ?? "", subnets: $0.subnets?.values ?? []) }
+            if let p = OrgVdcNetworkRules.overlapProblem(s, others: others, edgeGateway: gateway?.name ?? gid) {
+                throw EngineError("network \(n.name ?? ""): \(p)", hint: hint)
+            }
         }
     }
 

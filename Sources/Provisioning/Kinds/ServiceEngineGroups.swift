@@ -46,7 +46,7 @@ public struct ServiceEngineGroups {
             }
             var body = live
             body.description = spec.description
-            let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields)
+            let change = Change(.update, kind: Self.kind, name: spec.name, fields: d.fields, values: d.values)
             try engine.mutate(change) { try p.change("PUT", "\(path)/\(live.id!)", body: body, what: "update service engine group \(spec.name)") }
             return Ensured(engine.isPlan ? body : (try find(spec.name) ?? body), change)
         }

@@ -9,6 +9,7 @@ enum Builtins {
         interp.define("base64", .object(Namespaces.base64))
         interp.define("csv", .object(CSV.namespace))
         interp.define("re", .object(RegexBuiltins.namespace))
+        interp.define("file", .object(FileOps.namespace))
         for f in Network.functions { interp.define(f) }
         for f in Diff.functions { interp.define(f) }
         for f in Concurrency.functions { interp.define(f) }
@@ -370,6 +371,8 @@ enum Builtins {
             var mode: Int? = nil
             if case .int(let m) = a[2] { mode = m }
             do {
+                try FileWrite.check(path)
+                if case .skip = try ctx.permit(LocalEffect(.write, path)) { return .null }
                 try FileWrite.write(text, to: path, mode: mode)
             } catch let f as FileWrite.Failure {
                 throw ScriptError(.io, "cannot write \(path): \(f.message)")

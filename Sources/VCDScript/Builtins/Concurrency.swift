@@ -71,8 +71,8 @@ enum Concurrency {
             if tasks.count <= 1 || limit == 1 { return .list(ListRef(try tasks.map { try ctx.call($0, []) })) }
             return .list(ListRef(try runParallel(tasks, limit: limit, ctx: ctx)))
         },
-        NativeFunction("sh", params: [Parameter("command")], variadic: true, keywords: ["timeout", "check", "input"],
-                       doc: "Runs a program with arguments (no shell); returns {stdout, stderr, code}. Named: timeout, check (default true: a non-zero exit is an error), input.") { a, ctx in
+        NativeFunction("sh", params: [Parameter("command")], variadic: true, keywords: ["timeout", "check", "input", "readOnly"],
+                       doc: "Runs a program with arguments (no shell); returns {stdout, stderr, code}. Named: timeout, check (default true: a non-zero exit is an error), input, readOnly (default false; true: the program only reads, so it runs under --plan too).") { a, ctx in
             try Shell.run(a, ctx)
         },
     ]
@@ -144,6 +144,15 @@ final class ResultsBox: @unchecked Sendable {
 
 /// `sh(cmd, args…)`.
 enum Shell {
+    /// `sh kubectl apply -f x.yaml` as the plan shows it: secret arguments as ********.
+    static func commandLine(_ command: String, _ rest: [Value]) -> String {
+        (["sh", command] + rest.map { v in
+            if case .secret = v { return "********" }
+            let s = Formatter.str(v)
+            return s.isEmpty || s.contains(where: { $0 == " " || $0 == "\"" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\\\"") + "\"" : s
+        }).joined(separator: " ")
+    }
+
     static func run(_ a: Arguments, _ ctx: CallContext) throws -> Value {
         guard ctx.interpreter.options.allowShell else {
             throw ScriptError(.host, "sh() is disabled in this host", at: ctx.range, hint: "sh runs only against a real target")
@@ -155,14 +164,20 @@ enum Shell {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [command] + a.rest.map { v in if case .secret(let s) = v { return s.reveal() }; return Formatter.str(v) }
+        var readOnly = false
         for (n, v) in a.named {
             switch n {
+            case "readOnly": readOnly = v.isTruthy
             case "timeout":
                 if case .duration(let d) = v { timeout = d } else { throw ScriptError(.type, "sh(): timeout must be a duration", at: ctx.range) }
             case "check": check = v.isTruthy
             case "input": input = Formatter.str(v)
-            default: throw ScriptError(.argument, "sh() has no parameter named \(n)", at: ctx.range, hint: "its named parameters are timeout, check, input")
+            default: throw ScriptError(.argument, "sh() has no parameter named \(n)", at: ctx.range, hint: "its named parameters are timeout, check, input, readOnly")
             }
+        }
+        // A program that changes the machine is a local effect: under a plan it is shown, not run.
+        if !readOnly, case .skip(let placeholder) = try ctx.permit(LocalEffect(.run, commandLine(command, a.rest))) {
+            return .map([("stdout", placeholder), ("stderr", placeholder), ("code", placeholder)])
         }
         let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
         process.standardOutput = outPipe

@@ -14,6 +14,13 @@ import Glibc
 enum FileWrite {
     struct Failure: Error { let message: String }
 
+    /// Refuses what `write` would refuse whatever the text (a directory at the path), so that a
+    /// plan, which writes nothing, says so too.
+    static func check(_ path: String) throws {
+        var st = stat()
+        if lstat(try resolveLinks(path), &st) == 0, st.st_mode & S_IFMT == S_IFDIR { throw Failure(message: "it is a directory") }
+    }
+
     static func write(_ text: String, to path: String, mode: Int?) throws {
         let target = try resolveLinks(path)
         var st = stat()

@@ -28,6 +28,10 @@ public struct InterpreterOptions {
     /// world keeps its own time (the embedded simulator) passes that clock, so that a script's waits
     /// move the world's time on instead of sleeping.
     public var clock: HostClock? = nil
+    /// The gate every change of the local machine goes through (`write`, `file.remove`,
+    /// `file.mkdir`, `sh`): a host with a plan mode records the effect and answers `.skip` there.
+    /// Nil: every effect is performed.
+    public var localEffects: ((LocalEffect) throws -> LocalEffectDecision)? = nil
     public init() {}
 }
 
