@@ -93,7 +93,7 @@ struct RunCommand: ParsableCommand {
         }
         interp.define("args", .list(args.dropFirst().map { .string($0) }))
         if let stop = ScriptParameters.prepare(interp, path: path, script: script, arguments: Array(args.dropFirst()),
-                                               environment: env, renderer: renderer) { return stop }
+                                               environment: ProcessInfo.processInfo.environment, renderer: renderer) { return stop }
         _ = vcd_install_sigint()
         return Runner.execute(renderer: renderer) { try interp.runFile(path, displayName: script) }
     }
