@@ -168,7 +168,7 @@ final class CloudWiring {
 
     /// After the script: the plan summary, and the simulator's counters on disk.
     func finish(output: (String) -> Void) {
-        gate?.siteLock?.release()
+        releaseSiteLock()
         if plan, let g = gate, !g.changes.isEmpty || cloud?.engineIfOpened != nil { output("Plan: \(g.summary). Nothing was changed (--plan).") }
         try? simulator?.flush()
     }

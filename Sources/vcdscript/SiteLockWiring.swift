@@ -29,3 +29,13 @@ extension CloudWiring {
         siteLock = s
     }
 }
+
+extension CloudWiring {
+    /// Frees the site lock at the end of the run, whatever ended it. After Ctrl-C the flag is
+    /// cleared first: the transport would abort the release as it aborts any request while it is set.
+    func releaseSiteLock() {
+        guard let lock = gate?.siteLock else { return }
+        if lock.isHeld { _ = vcd_take_sigint() }
+        lock.release()
+    }
+}

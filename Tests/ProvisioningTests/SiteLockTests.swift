@@ -56,6 +56,8 @@ final class SiteLockTests: XCTestCase {
             lock.lock(); defer { lock.unlock() }
             if err { errData += d } else { outData += d }
         }
+        /// Standard output so far.
+        var outputText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: outData, as: UTF8.self) }
         /// Standard error so far.
         var errorText: String { lock.lock(); defer { lock.unlock() }; return String(decoding: errData, as: UTF8.self) }
         func finish() -> (status: Int32, out: String, err: String) {
@@ -129,10 +131,8 @@ final class SiteLockTests: XCTestCase {
         let first = try Run([runbook, flag], env: siteEnv)
         defer { FileManager.default.createFile(atPath: flag, contents: Data()) }
         // The second starts once the first holds the lock (it holds on between its two changes).
+        try waitUntilLockHeld()
         let deadline = Date().addingTimeInterval(120)
-        while try !lockEntities().contains(where: { SiteLockEntity.holder($0.entity) != nil }) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
-        }
         let second = try Run([runbook], env: siteEnv)
         // The first goes on once the second says it waits.
         while !second.errorText.contains("vcdscript: waiting for the site lock") && second.process.isRunning && Date() < deadline {
@@ -158,6 +158,34 @@ final class SiteLockTests: XCTestCase {
         let locks = try lockEntities()
         XCTAssertEqual(locks.count, 1)
         XCTAssertNil(SiteLockEntity.holder(locks.first?.entity))
+    }
+
+    private func waitUntilLockHeld() throws {
+        let deadline = Date().addingTimeInterval(120)
+        while try !lockEntities().contains(where: { SiteLockEntity.holder($0.entity) != nil }) && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    func testCtrlCReleasesTheLock() throws {
+        let runbook = try writeRunbook()
+        let run = try Run([runbook, h.dir + "/never"], env: siteEnv)
+        // Interrupted while it holds the lock, between its changes (in its `sleep`).
+        let deadline = Date().addingTimeInterval(120)
+        while !run.outputText.contains("+ created catalog lock-a") && run.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        run.process.interrupt()
+        let r = run.finish()
+        XCTAssertEqual(r.status, 130, r.out + r.err)
+        XCTAssertEqual(try lockEntities().count, 1)
+        XCTAssertNil(SiteLockEntity.holder(try lockEntities().first?.entity), "released on Ctrl-C")
+    }
+
+    func testAFailedRunReleasesTheLock() throws {
+        let r = try vcdscript(["-e", #"cloud.org("xav_lab").catalogs.ensure(name: "before-failure")\#nfail("boom", code: 3)"#])
+        XCTAssertEqual(r.status, 3, r.out + r.err)
+        XCTAssertEqual(r.err, "boom\n")
+        XCTAssertNil(SiteLockEntity.holder(try lockEntities().first?.entity), "released after the failure")
+        XCTAssertEqual(try lockEntities().count, 1)
     }
 
     func testALockHeldElsewhereTimesOutWithWhoHoldsItAndHowToBreakIt() throws {

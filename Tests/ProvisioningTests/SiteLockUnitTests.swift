@@ -151,6 +151,32 @@ final class SiteLockUnitTests: XCTestCase {
         XCTAssertTrue(try entities().isEmpty)
     }
 
+    func testATenantSessionThatMayNotRegisterTheTypeIsToldWhatToDo() throws {
+        let tenant = VCDClient(baseURL: "https://vcd.sim.test", transport: h.transport,
+                               credentials: VCDCredentials(org: "xav_lab", method: .password(user: "administrator", password: SimHarness.password)))
+        let lock = SiteLock(client: tenant)
+        XCTAssertThrowsError(try lock.ensureHeld()) { e in
+            let m = (e as? SiteLockError)?.message ?? "\(e)"
+            XCTAssertTrue(m.hasPrefix("the site lock needs the entity type urn:vcloud:type:vcdscript:siteLock:1.0.0, and administrator@xav_lab may not register it ("), m)
+            XCTAssertTrue(m.hasSuffix("""
+                hint: run once with a System (provider) session to register it and publish its rights bundle "vcdscript:siteLock Entitlement" to the org, or run with --no-lock
+                """), m)
+        }
+    }
+
+    func testCtrlCEndsTheWait() throws {
+        let a = run("alice")
+        try a.ensureHeld()
+        let b = run("bob", timeout: 60)
+        b.interrupted = { true }
+        XCTAssertThrowsError(try b.ensureHeld()) { e in
+            let err = e as? SiteLockError
+            XCTAssertEqual(err?.interrupted, true)
+            XCTAssertEqual(err?.message, "interrupted while waiting for the site lock held by alice (administrator@System) on host-alice.example, pid 1000, alice.vs")
+        }
+        a.release()
+    }
+
     func testThePlanModeGateTakesNoLockAndTheApplyGateDoes() throws {
         let gate = MutationGate(mode: .plan, report: { _ in })
         gate.siteLock = run("alice")
