@@ -44,6 +44,8 @@ final class SiteLockUnitTests: XCTestCase {
         let a = run("alice"), b = run("bob")
         try a.ensureHeld()
         XCTAssertTrue(a.isHeld)
+        // Created and resolved (a real VCD's create task waits for the resolve), valid for its schema.
+        XCTAssertEqual(try entities().map(\.state), ["RESOLVED"])
         XCTAssertThrowsError(try b.ensureHeld()) { e in
             let m = (e as? SiteLockError)?.message ?? "\(e)"
             XCTAssertTrue(m.hasPrefix("the site lock is held by alice (administrator@System) on host-alice.example, pid 1000, alice.vs since "), m)

@@ -32,16 +32,39 @@ extension VCDClient {
         return all.filter { $0.name == name }
     }
 
-    /// Creates an entity of `typeID` (202 + task); answers its id.
+    /// Creates an entity of `typeID` and resolves it; answers its id. VCD answers the create with
+    /// 202 and a task that stays at 1% until the entity is resolved (govcd `CreateRde`), so the
+    /// id is read from the task's owner, not from the task's end.
     public func createDefinedEntity(typeID: String, name: String, entity: JSONValue) throws -> String {
         var e = DefinedEntity()
         e.entityType = typeID
         e.name = name
         e.entity = entity
-        guard let id = try change("POST", "\(Self.cloudAPI)/entityTypes/\(typeID)", body: e, what: "entity \(name)") else {
-            throw VCDClientError(status: 202, minorErrorCode: "BAD_RESPONSE", message: "the create of entity \(name) did not name the entity", operation: "POST entity \(name)")
+        let operation = "POST entity \(name)"
+        let r = try checked("POST", "\(Self.cloudAPI)/entityTypes/\(typeID)", body: try JSONEncoder.vcd().encode(e))
+        guard let location = r.headers["Location"], location.contains("/task/") else {
+            throw VCDClientError(status: r.status, minorErrorCode: "BAD_RESPONSE", message: "the create of entity \(name) answered no task", operation: operation)
         }
-        return id
+        let target = Self.relativeTarget(location)
+        var delay = firstPoll
+        let deadline = clock.now() + taskTimeout
+        while true {
+            let t = try send("GET", target, accept: "application/json;version=\(try apiVersion())")
+            guard t.status == 200 else { throw VCDClientError.from(t, operation: "GET task of entity \(name)") }
+            let task = try JSONDecoder().decode(VCDTask.self, from: t.body)
+            if task.status == VCDTask.Status.error || task.status == VCDTask.Status.aborted {
+                throw VCDTaskError(operation: "create entity \(name)", message: task.error.map { VCDClientError.clean($0.message) } ?? "the task ended with \(task.status ?? "")", timedOut: false)
+            }
+            if let id = task.owner?.id, !id.isEmpty {
+                try checked("POST", "\(Self.cloudAPI)/entities/\(id)/resolve")
+                return id
+            }
+            if clock.now() >= deadline {
+                throw VCDTaskError(operation: "create entity \(name)", message: "the task named no entity within \(Int(taskTimeout)) s", timedOut: true)
+            }
+            try clock.pause(delay, waitingFor: "the task of entity \(name)", at: baseURL)
+            delay = min(maxPoll, delay * 1.5)
+        }
     }
 
     /// The entity `id` and its ETag, or nil when it is gone.
