@@ -87,7 +87,14 @@ public final class SiteLock: @unchecked Sendable {
             cond.broadcast()
             cond.unlock()
         }
-        waited = try acquire()
+        do {
+            waited = try acquire()
+        } catch let e as VCDClientError where e.status == 403 {
+            throw SiteLockError("""
+                the site lock (entity type \(SiteLockEntity.typeID)) is out of reach of \(client.credentials.who): \(e.message)
+                hint: a provider must publish the rights bundle "\(SiteLockEntity.vendor):\(SiteLockEntity.nss) Entitlement" to the org and grant its rights (Administrator Full access) to the role, or run with --no-lock
+                """)
+        }
         startHeartbeat()
         if waited { throw SiteLockReadsStale() }
     }

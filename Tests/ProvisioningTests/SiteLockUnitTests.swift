@@ -166,6 +166,19 @@ final class SiteLockUnitTests: XCTestCase {
         }
     }
 
+    func testATenantWithoutRightsOnTheTypeIsToldWhatToDo() throws {
+        try client().registerDefinedEntityType(SiteLockEntity.type)
+        let tenant = VCDClient(baseURL: "https://vcd.sim.test", transport: h.transport,
+                               credentials: VCDCredentials(org: "xav_lab", method: .password(user: "administrator", password: SimHarness.password)))
+        XCTAssertThrowsError(try SiteLock(client: tenant).ensureHeld()) { e in
+            let m = (e as? SiteLockError)?.message ?? "\(e)"
+            XCTAssertTrue(m.hasPrefix("the site lock (entity type urn:vcloud:type:vcdscript:siteLock:1.0.0) is out of reach of administrator@xav_lab: "), m)
+            XCTAssertTrue(m.hasSuffix("""
+                hint: a provider must publish the rights bundle "vcdscript:siteLock Entitlement" to the org and grant its rights (Administrator Full access) to the role, or run with --no-lock
+                """), m)
+        }
+    }
+
     func testCtrlCEndsTheWait() throws {
         let a = run("alice")
         try a.ensureHeld()
