@@ -180,6 +180,22 @@ final class SiteLockTests: XCTestCase {
         XCTAssertNil(SiteLockEntity.holder(try lockEntities().first?.entity), "released on Ctrl-C")
     }
 
+    func testTheLockOfARunKilledWithSIGKILLIsTakenOverByTheNextRun() throws {
+        let runbook = try writeRunbook()
+        let killed = try Run([runbook, h.dir + "/never"], env: siteEnv)
+        let deadline = Date().addingTimeInterval(120)
+        while !killed.outputText.contains("+ created catalog lock-a") && killed.process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let pid = killed.process.processIdentifier
+        kill(pid, SIGKILL)
+        XCTAssertEqual(killed.finish().status, SIGKILL)
+        let left = try XCTUnwrap(SiteLockEntity.holder(try lockEntities().first?.entity), "the killed run left its lock")
+        let host = ProcessInfo.processInfo.hostName
+        let r = try vcdscript(["--lock-timeout", "1s", runbook])
+        XCTAssertEqual(r.status, 0, r.out + r.err)
+        XCTAssertEqual(r.err, "vcdscript: took over the site lock left by \(left.who) since \(left.started): process \(pid) no longer runs on \(host)\n")
+        XCTAssertEqual(r.out, "= unchanged catalog lock-a on xav_lab\n+ created catalog lock-b on xav_lab\ndone\n")
+    }
+
     func testAFailedRunReleasesTheLock() throws {
         let r = try vcdscript(["-e", #"cloud.org("xav_lab").catalogs.ensure(name: "before-failure")\#nfail("boom", code: 3)"#])
         XCTAssertEqual(r.status, 3, r.out + r.err)
