@@ -29,6 +29,14 @@ public final class MutationGate: @unchecked Sendable {
 
     public var isPlan: Bool { mode == .plan }
 
+    private var _siteLock: SiteLock?
+    /// The run's site-side lock (nil: `--no-lock`, or no site opened yet): taken before the first
+    /// change in apply mode, so two runs never change one site at once. Plans take no lock.
+    public var siteLock: SiteLock? {
+        get { lock.lock(); defer { lock.unlock() }; return _siteLock }
+        set { lock.lock(); _siteLock = newValue; lock.unlock() }
+    }
+
     /// Every change decided so far (apply and plan).
     public var changes: [Change] { lock.lock(); defer { lock.unlock() }; return _changes }
 
@@ -36,6 +44,8 @@ public final class MutationGate: @unchecked Sendable {
     /// planned line and runs nothing (answers nil).
     @discardableResult
     public func mutate<T>(_ change: Change, _ work: () throws -> T) throws -> T? {
+        // Before the change is recorded: a run that waited for another's lock decides again.
+        if !isPlan { try siteLock?.ensureHeld() }
         var change = change
         change.planned = isPlan
         lock.lock(); _changes.append(change); lock.unlock()

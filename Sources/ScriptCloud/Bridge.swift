@@ -5,7 +5,17 @@ import Foundation
 func host<T>(_ ctx: CallContext, _ work: () throws -> T) throws -> T {
     try ctx.checkInterrupt()
     do {
-        return try ctx.blocking(work)
+        do {
+            return try ctx.blocking(work)
+        } catch is SiteLockReadsStale {
+            // The site lock was taken only after another run let go of it: read and decide again.
+            return try ctx.blocking(work)
+        }
+    } catch let e as SiteLockError where e.interrupted {
+        throw ScriptError(.cancelled, e.message)
+    } catch let e as SiteLockError {
+        // Not catchable by the script: it ends the run with its message and exit code 75.
+        throw ExitRequest(code: SiteLockError.exitCode, message: "error: " + SecretRedactor.shared.redact(e.message))
     } catch let e as ScriptError {
         throw e
     } catch {

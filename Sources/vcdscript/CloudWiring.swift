@@ -23,6 +23,8 @@ final class CloudWiring {
     let simulatorClock = VirtualClock()
     /// Options of the embedded simulator (tests: realistic timing).
     var simulatorOptions = SimulatorOptions()
+    /// The site lock a run takes before its first change (nil: `--no-lock`); see SiteLockWiring.swift.
+    var siteLock: SiteLockSettings? = SiteLockSettings()
 
     init(target: String?, plan: Bool, debug: Bool, statePath: String?, env: [String: String] = ProcessInfo.processInfo.environment) {
         self.target = target
@@ -74,12 +76,12 @@ final class CloudWiring {
             services = SimulatorHooks(served: true) { name, kubernetes in try Simulator.nodeImage(forState: state, name: name, kubernetes: kubernetes) }
         }
         cloud = CloudObject(site: site, simulator: services) { [self] in
-            if self.usesSimulator { return try self.simulatorEngine(options: self.options(output: output)) }
+            if self.usesSimulator { return self.lockingSite(try self.simulatorEngine(options: self.options(output: output))) }
             var r = ConnectRequest.fromEnvironment(self.env)
             if let t = self.target {
                 if t.hasPrefix("http://") || t.hasPrefix("https://") { r.url = t } else { r = try Profiles.load(t, env: self.env) }
             }
-            return try ScriptCloud.realEngine(r, options: self.options(output: output))
+            return self.lockingSite(try ScriptCloud.realEngine(r, options: self.options(output: output)))
         }
         var kube = KubeWiring(gate: gate)
         if usesSimulator { kube.clock = simulatorClock }
@@ -164,12 +166,14 @@ final class CloudWiring {
         return s
     }
 
-    /// After the script (`status`: its exit code): the plan's summary (or, with `json`, the plan
-    /// as a JSON document on `output`), what a failed run changed before its failure, and the
-    /// simulator's counters on disk. Answers the run's exit code: with `detailedExitcode`, 0 when
-    /// no cloud object would change (or changed), 2 when one would, 1 on any error.
+    /// After the script (`status`: its exit code): the site lock released, the plan's summary (or,
+    /// with `json`, the plan as a JSON document on `output`), what a failed run changed before its
+    /// failure, and the simulator's counters on disk. Answers the run's exit code: with
+    /// `detailedExitcode`, 0 when no cloud object would change (or changed), 2 when one would, 1 on
+    /// any error.
     @discardableResult
     func finish(status: Int32 = 0, output: (String) -> Void, json: Bool = false, detailedExitcode: Bool = false) -> Int32 {
+        releaseSiteLock()
         defer { try? simulator?.flush() }
         guard let g = gate else { return status }
         let used = !g.changes.isEmpty || cloud?.engineIfOpened != nil

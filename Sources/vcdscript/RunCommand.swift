@@ -34,6 +34,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: "State file of the embedded simulator (default: the one `vcdscript sim` uses).")
     var simState: String?
 
+    @Option(help: "How long to wait for another run's site lock before failing with exit code 75: 30s, 5m (default), 1h.")
+    var lockTimeout: TimeoutOption?
+
+    @Flag(help: "Change the site without taking its lock (another run may then change it at the same time).")
+    var noLock = false
+
     @Argument(parsing: .captureForPassthrough, help: "The script and its arguments (the script sees them as `args`).")
     var scriptAndArgs: [String] = []
 
@@ -73,6 +79,9 @@ struct RunCommand: ParsableCommand {
         let interp = Interpreter(options: options)
         let wiring = CloudWiring(target: target, plan: plan, debug: debug, statePath: simState)
         wiring.taskTimeout = timeout?.seconds
+        wiring.configureSiteLock(noLock: noLock, timeout: lockTimeout?.seconds, script: eval == nil ? (args.first ?? "repl") : "-e")
+        // The REPL takes no lock: a session left open would hold the site for hours.
+        if eval == nil && args.isEmpty { wiring.siteLock = nil }
         wiring.install(into: interp)
         let status = runBody(args, interp: interp, renderer: renderer, color: color)
         return wiring.finish(status: status, output: stdout, json: planAsJSON, detailedExitcode: detailedExitcode)

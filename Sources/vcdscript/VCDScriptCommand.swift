@@ -14,7 +14,7 @@ struct VCDScriptCommand: ParsableCommand {
         vcdscript                  open the REPL
         """,
         version: vcdscriptVersion,
-        subcommands: [RunCommand.self, CheckCommand.self, SimCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, SimCommand.self, UnlockCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

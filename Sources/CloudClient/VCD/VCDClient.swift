@@ -153,7 +153,9 @@ public final class VCDClient: @unchecked Sendable {
     /// Sends a JSON request with the session, version and tenant context; logs in first and once
     /// more after a 401. Returns the response whatever its status.
     /// `contentType`: the body's media type (default JSON; legacy XML requests name theirs).
-    public func send(_ method: String, _ target: String, body: Data? = nil, accept: String? = nil, contentType: String? = nil) throws -> HTTPResponseMessage {
+    /// `headers`: more request headers (`If-Match` for a compare-and-set update).
+    public func send(_ method: String, _ target: String, body: Data? = nil, accept: String? = nil, contentType: String? = nil,
+                     headers extra: HTTPHeaderFields = HTTPHeaderFields()) throws -> HTTPResponseMessage {
         let v = try apiVersion()
         lock.lock(); var t = token; lock.unlock()
         if t == nil { try login(); lock.lock(); t = token; lock.unlock() }
@@ -163,6 +165,7 @@ public final class VCDClient: @unchecked Sendable {
             h["Authorization"] = "Bearer \(t ?? "")"
             if let ctx = tenantContext { h[VCDHeader.tenantContext] = ctx }
             if body != nil { h["Content-Type"] = contentType ?? MediaType.json }
+            for f in extra.fields { h[f.name] = f.value }
             let r = try transport.send(HTTPRequestMessage(method: method, target: target, headers: h, body: body ?? Data()), to: baseURL)
             if r.status == 401 && attempt == 0 {
                 try login()
