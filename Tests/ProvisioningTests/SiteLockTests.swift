@@ -199,7 +199,7 @@ final class SiteLockTests: XCTestCase {
     func testAFailedRunReleasesTheLock() throws {
         let r = try vcdscript(["-e", #"cloud.org("xav_lab").catalogs.ensure(name: "before-failure")\#nfail("boom", code: 3)"#])
         XCTAssertEqual(r.status, 3, r.out + r.err)
-        XCTAssertEqual(r.err, "boom\n")
+        XCTAssertEqual(r.err, "boom\nThe run failed after changing: 1 created, 0 updated, 0 deleted (the + ~ - lines above). What was done stays done: fix the cause and run again; a second run carries on from there.\n")
         XCTAssertNil(SiteLockEntity.holder(try lockEntities().first?.entity), "released after the failure")
         XCTAssertEqual(try lockEntities().count, 1)
     }
@@ -212,6 +212,7 @@ final class SiteLockTests: XCTestCase {
             vcdscript: waiting for the site lock: held by tester (ci@System) on build-7.example, pid 4242, other.vs since \(other.started); waiting up to 1s (--lock-timeout)
             error: the site lock is held by tester (ci@System) on build-7.example, pid 4242, other.vs since \(other.started) (it expires \(other.expires) unless that run renews it); gave up after 1s (--lock-timeout)
             hint: wait for that run to end, or run with a longer --lock-timeout; if that run is gone, break its lock with: vcdscript unlock (same --target); --no-lock runs without the lock
+            The run failed before changing anything.
 
             """)
         XCTAssertFalse(try catalogNames().contains("blocked"))
