@@ -125,12 +125,12 @@ fn run() {
     # The tenant's org and VDC: lab-setup cannot create them.
     var tenantOrg = nil
     var tenantVdc = nil
-    try { tenantOrg = cloud.org(org) } catch err { }
+    try { tenantOrg = cloud.org(org) } catch NOT_FOUND { }   # anything else (a timeout, 403) ends the run with its cause
     if tenantOrg == nil {
         add("org", "FAIL", "no org ${org}", "give org=NAME of an existing org")
         return findings
     }
-    try { tenantVdc = tenantOrg.vdc(vdc) } catch err { }
+    try { tenantVdc = tenantOrg.vdc(vdc) } catch NOT_FOUND { }
     if tenantVdc == nil {
         add("vdc", "FAIL", "no VDC ${vdc} in ${org}", "give vdc=NAME of an existing VDC of ${org}")
         return findings
@@ -186,14 +186,14 @@ fn run() {
 
     # The SEG imported into VCD and its capacity (#10).
     var gw = nil
-    try { gw = tenantVdc.gateways.find(gateway) } catch err { }
+    try { gw = tenantVdc.gateways.find(gateway) } catch NOT_FOUND { }
     var labVS = 0
     if gw != nil {
         for vs in gw.virtualServices { if vs.name.contains(cluster) or vs.name.startsWith("ingress-vs-test-lb-") { labVS = labVS + 1 } }
     }
     let needVS = max(0, plannedVS - labVS)
     var vcdSeg = nil
-    try { vcdSeg = cloud.serviceEngineGroups.find(seg) } catch err { }
+    try { vcdSeg = cloud.serviceEngineGroups.find(seg) } catch NOT_FOUND { }
     if vcdSeg == nil {
         add("SEG capacity", "ok", "SEG ${seg} to be created (imported) by lab-setup; ${plannedVS} virtual services planned", "")
     } else {
@@ -251,7 +251,7 @@ fn run() {
 
     # The nodes' network: static pool size (#14), DNS and SNAT (#26), route advertisement (#29).
     var net = nil
-    try { net = tenantVdc.networks.find(network) } catch err { }
+    try { net = tenantVdc.networks.find(network) } catch NOT_FOUND { }
     let needNodes = cp + workers + planned.surge
     var poolRanges = [pool]
     if net != nil { poolRanges = net.pool }
@@ -288,7 +288,7 @@ fn run() {
     }
     if cloud.nsx.available {
         var t1 = nil
-        try { t1 = cloud.nsx.tier1s.find(gateway) } catch err { }
+        try { t1 = cloud.nsx.tier1s.find(gateway) } catch NOT_FOUND { }
         if t1 == nil {
             add("NSX T1 advertisement", "ok", "T1 ${gateway} to be created with the gateway; TIER1_NAT and TIER1_LB_VIP set by lab-setup", "")
         } else {
@@ -306,9 +306,9 @@ fn run() {
     let foreign = catalogOrg != "" and catalogOrg != org
     var cat = nil
     if foreign {
-        try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch err { }
+        try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch NOT_FOUND, FORBIDDEN { }   # not shared with the org: reported below
     } else {
-        try { cat = tenantOrg.catalogs.find(catalog) } catch err { }
+        try { cat = tenantOrg.catalogs.find(catalog) } catch NOT_FOUND { }
     }
     var tpl = nil
     if cat != nil { tpl = cat.templates.find(template) }

@@ -161,5 +161,9 @@ public struct EngineError: Error, CustomStringConvertible {
     public static func notFound(_ message: String, hint: String? = nil) -> EngineError {
         EngineError(message, hint: hint, kind: .notFound)
     }
+    /// What the site would refuse (400), found before anything is sent: `INVALID`.
+    public static func invalid(_ message: String, hint: String? = nil) -> EngineError {
+        EngineError(message, hint: hint, kind: .invalid)
+    }
     public var description: String { message }
 }

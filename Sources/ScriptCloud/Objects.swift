@@ -157,7 +157,7 @@ enum Objects {
                     gw = r.value
                 case .string(let name):
                     let g = EdgeGateways(engine: e, vdc: vdc)
-                    guard let found = try g.find(name) else { throw EngineError("no edge gateway named \(name) in VDC \(vdc.name ?? "")") }
+                    guard let found = try g.find(name) else { throw EngineError.notFound("no edge gateway named \(name) in VDC \(vdc.name ?? "")") }
                     gw = found
                 case .null: break
                 case let v: throw ScriptError(.type, "ensure(): gateway must be an edge gateway or its name, not \(v.typeName)")

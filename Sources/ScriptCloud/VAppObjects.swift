@@ -114,7 +114,7 @@ extension Objects {
             if let n = try Networks(engine: e, vdc: vdc).find(name) { return n }
             if e.isPlan { var n = OrgVdcNetwork(); n.name = name; return n }
             let names = try Networks(engine: e, vdc: vdc).list().compactMap(\.name)
-            throw EngineError("no network named \(name) in VDC \(vdc.name ?? "")",
+            throw EngineError.notFound("no network named \(name) in VDC \(vdc.name ?? "")",
                               hint: names.isEmpty ? "create it first with vdc.networks.ensure(name: \"\(name)\", gateway: gw, cidr: ...)" : "known: \(names.joined(separator: ", "))")
         default: throw ScriptError(.type, "ensure(): network must be a network or its name, not \(v.typeName)")
         }

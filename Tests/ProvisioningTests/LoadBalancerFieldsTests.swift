@@ -77,6 +77,13 @@ final class LoadBalancerFieldsTests: XCTestCase {
             }
         }
         XCTAssertEqual(h.sim.counters.writes, writes, "nothing was sent")
+        // Refusals known before sending are INVALID, to catch by kind.
+        let caught = try h.run("""
+            let gw = cloud.org("xav_lab").vdc("t-tenant").gateway("gw-capvcd")
+            try { gw.pools.ensure(name: "p", healthMonitors: ["ICMP"]) } catch INVALID as e { print("refused:", e.code) }
+            try { cloud.org("xav_lab").vdc("t-tenant").vapps.ensure(name: "none") } catch INVALID as e { print("refused:", e.code) }
+            """)
+        XCTAssertEqual(caught.suffix(2), ["refused: INVALID", "refused: INVALID"], caught.joined(separator: "\n"))
         let e = scriptError { _ = try h.run(#"cloud.org("xav_lab").vdc("t-tenant").gateway("gw-capvcd").pools.ensure(name: "p", gracefulTimeout: 90s)"#) }
         XCTAssertEqual(e?.message, "pools.ensure(): gracefulTimeout is counted in whole minutes, not 1m30s")
     }

@@ -354,7 +354,7 @@ public struct CAPIClusters {
     /// A `clusterctl describe cluster`-like tree: the Cluster, its infrastructure, control plane,
     /// workers and machines, each with READY and phase / reason.
     public func describe(_ name: String) throws -> String {
-        guard let c = try find(name) else { throw EngineError("no Cluster \(namespace)/\(name)", hint: "list them with clusters.list()") }
+        guard let c = try find(name) else { throw EngineError.notFound("no Cluster \(namespace)/\(name)", hint: "list them with clusters.list()") }
         var rows: [(String, String, String)] = []
         func ready(_ o: JSONValue?) -> String { o == nil ? "?" : (Self.ready(o) ? "True" : "False") }
         func reason(_ o: JSONValue?) -> String {

@@ -95,7 +95,7 @@ public struct Catalogs {
     public func requireShared(_ name: String, owner: String) throws -> CatalogInfo {
         if let c = try shared(name, owner: owner) { return c }
         if owner.caseInsensitiveCompare(org.name ?? "") == .orderedSame { return try require(name) }
-        throw EngineError("no catalog \(name) of org \(owner) is shared with \(scope) or published",
+        throw EngineError.notFound("no catalog \(name) of org \(owner) is shared with \(scope) or published",
                           hint: "the provider (or \(owner)) shares it: cloud.org(\"\(owner)\").catalog(\"\(name)\").share(org: \"\(org.name ?? "")\"), or publishes it: .publish()")
     }
 

@@ -230,7 +230,7 @@ public struct VirtualServices {
             let assigned = try SEGAssignments(engine: engine, gateway: gateway).list()
             let seg = spec.serviceEngineGroup.flatMap { n in assigned.first { $0.serviceEngineGroupRef?.name == n } } ?? assigned.first
             if seg == nil && !engine.isPlan {
-                throw EngineError("no service engine group is assigned to edge gateway \(scope ?? "")",
+                throw EngineError.notFound("no service engine group is assigned to edge gateway \(scope ?? "")",
                                   hint: "assign one first: gw.serviceEngineGroups.ensure(name: \"seg-tenant\") (provider)")
             }
             var vs = VirtualService()
@@ -297,7 +297,7 @@ public struct VirtualServices {
         let items: [Item] = try engine.tenant.list("\(Lookup.prefix)/ssl/certificateLibrary", filter: .eq("alias", name))
         if let c = items.first(where: { $0.alias == name }) { return OpenAPIReference(name: name, id: c.id) }
         if engine.isPlan { return OpenAPIReference(name: name, id: nil) }
-        throw EngineError("no certificate named \(name) in the certificate library of org \(engine.tenant.credentials.org)",
+        throw EngineError.notFound("no certificate named \(name) in the certificate library of org \(engine.tenant.credentials.org)",
                           hint: "import it first (VCD: Administration, Certificate Management, Certificate Library), then name it by its alias")
     }
 

@@ -81,7 +81,7 @@ public struct VApps {
             return try engine.withVAppLock(Self.lockKey(live.href)) { try update(live, spec) }
         }
         if spec.template == nil && spec.templateName.isEmpty {
-            throw EngineError("vApp \(spec.name) does not exist in VDC \(scope ?? ""), and ensure() needs template: to create it",
+            throw EngineError.invalid("vApp \(spec.name) does not exist in VDC \(scope ?? ""), and ensure() needs template: to create it",
                               hint: "template: org.catalog(\"k8s-templates\").template(\"ubuntu-2004-kube\"), or its name with catalog:")
         }
         let sizing = try sizingPolicyID(spec.sizingPolicy)
