@@ -1,4 +1,5 @@
 import Foundation
+import CloudClient
 
 /// A Kubernetes cluster as the Cluster API tooling knows it: a name (the kind cluster's, or the
 /// workload cluster's) and the kubeconfig text that reaches it.

@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// Apply changes, or only record them.
 public enum EngineMode: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// The kind of a failure met in the cloud, coarse enough for a runbook to decide what to do about
 /// it (`catch NOT_FOUND`, `retry(on: ["BUSY"])`): the real causes — an HTTP status, VCD's

@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// One Kubernetes cluster as the engine drives it: the API client (one kubeconfig context) and the
 /// run's mutation gate, shared with the VCD engine so that `--plan` and the change list cover both.

@@ -1,4 +1,5 @@
 import Foundation
+import CloudClient
 
 /// The result of `ensure`: the object (live, or in plan mode the spec with ids unknown) and what
 /// happened to it.

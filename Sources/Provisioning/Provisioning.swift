@@ -1,4 +1,4 @@
 /// The provisioning engine: resource kinds with get / find / list / ensure / delete, the mutation
 /// gate for apply and plan, waits and locks. Built on `CloudClient`; never imports `CloudSim`.
-@_exported import CloudClient
-@_exported import CloudWire
+// Each file imports what it uses (CloudClient, CloudWire): nothing is re-exported, so a
+// dependency shows where it is used.

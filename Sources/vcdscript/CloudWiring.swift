@@ -2,6 +2,8 @@ import CloudClient
 import CloudSim
 import Foundation
 import ScriptCloud
+import Provisioning
+import VCDScript
 
 /// Wires the cloud into an interpreter: `cloud` (the embedded simulator unless a site is named)
 /// and `connect(...)`. The simulator is opened only when a script first uses the cloud.

@@ -4,6 +4,7 @@ import CloudWire
 import Foundation
 import NetAddress
 import ScriptCloud
+import Provisioning
 
 /// The Cluster API tooling of the embedded simulator: the same `kind` and `clusterctl` as the
 /// programs `vcdscript sim tools` installs, run in-process. kind makes clusters on the simulated

@@ -2,6 +2,7 @@ import CloudClient
 import CSupport
 import Foundation
 import ScriptCloud
+import Provisioning
 
 extension CloudWiring {
     /// Gives the run's gate the site lock of `engine`'s site, unless `--no-lock` or the gate has one

@@ -3,6 +3,7 @@ import CloudClient
 import Foundation
 import ScriptCloud
 import VCDScript
+import Provisioning
 
 /// `vcdscript unlock`: breaks the site lock a run left behind (a run killed on another machine
 /// whose lock has not expired yet). The lock of a run that still goes is taken from it too: that

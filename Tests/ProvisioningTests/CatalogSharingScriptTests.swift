@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import VCDScript
 
 /// Catalog sharing and publishing through vcdscript: the provider shares (or publishes) a catalog
 /// of the System org, the tenant finds its template as its own session sees it and makes a vApp

@@ -2,6 +2,10 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// Catalogs, OVA upload, vApps and VMs through vcdscript against the in-process simulator.
 final class CatalogVAppTests: XCTestCase {

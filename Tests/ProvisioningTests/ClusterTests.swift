@@ -3,6 +3,10 @@ import Foundation
 import ScriptCloud
 import XCTest
 @testable import vcdscript
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// A ClusterTooling that records its calls: kind clusters are the simulator's Kubernetes clusters,
 /// clusterctl init / CAPVCD install create the providers' CRDs (no controllers), move is recorded.

@@ -2,6 +2,10 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// Errors from the cloud carry a kind (`err.code`: NOT_FOUND, CONFLICT, BUSY, ...) that `catch`
 /// names and `retry(on:)` retries: the real causes met on the embedded simulator, over its APIs.

@@ -2,6 +2,9 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import Provisioning
+import VCDScript
 
 /// A fresh simulator on a temp state file with known passwords, and engines / interpreters wired
 /// to it in-process (no socket), waiting on the simulator's clock as the executable's embedded

@@ -2,6 +2,10 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// Counts the requests that reach the simulated Kubernetes API, by method.
 final class RecordingTransport: HTTPTransport {

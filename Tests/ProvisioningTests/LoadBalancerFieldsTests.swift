@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import Provisioning
 
 /// Load balancer pools and virtual services with the fields VCD's have (health monitors,
 /// persistence, graceful timeout, passive monitoring, service port ranges, a certificate for

@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
 
 /// The NSX and ALB clients and kinds against the in-process simulator.
 final class NSXALBTests: XCTestCase {

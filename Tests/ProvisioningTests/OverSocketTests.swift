@@ -2,6 +2,8 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import Provisioning
+import VCDScript
 
 /// The real path: libcurl (`CurlTransport`) to `sim serve` on 127.0.0.1, through
 /// `ScriptCloud.realEngine` exactly as `--target URL` uses it.

@@ -2,6 +2,10 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// A plan that tells the truth: what the site would refuse for a reason known before sending is
 /// refused under --plan with the message apply gets, and nothing is sent either way; local effects

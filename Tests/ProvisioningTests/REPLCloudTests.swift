@@ -3,6 +3,7 @@ import Foundation
 import ScriptCloud
 import XCTest
 @testable import vcdscript
+import VCDScript
 
 /// The REPL against the simulator, through `REPLSession` and `Completer` as the terminal drives
 /// them (scripts/test-repl.sh drives the same through real keystrokes): plan mode as recorded in

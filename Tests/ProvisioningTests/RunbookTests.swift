@@ -2,6 +2,10 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// `stdlib/tenant-network.vs` end to end against an in-process simulator.
 final class RunbookTests: XCTestCase {

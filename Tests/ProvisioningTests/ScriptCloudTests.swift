@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import VCDScript
 
 final class ScriptCloudTests: XCTestCase {
     func testGatewaysPrintAsATableAndCollectionsAreUniform() throws {

@@ -4,6 +4,7 @@ import CloudWire
 import Foundation
 import ScriptCloud
 import XCTest
+import Provisioning
 
 /// Two runs at once (docs/runbooks.md): `vcdscript` processes against one `sim serve` on
 /// 127.0.0.1, over libcurl, sharing the site lock (a runtime defined entity). Other runs' locks are

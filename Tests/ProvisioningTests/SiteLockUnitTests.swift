@@ -4,6 +4,7 @@ import CloudWire
 import Foundation
 import ScriptCloud
 import XCTest
+import Provisioning
 
 /// `SiteLock` against the in-process simulator: several runs are several `SiteLock`s with their own
 /// identity (the processes are in SiteLockTests).

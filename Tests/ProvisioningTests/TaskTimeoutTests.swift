@@ -2,6 +2,9 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import VCDScript
 
 /// `--timeout` (EngineOptions.taskTimeout) bounds the wait for one VCD task: a gateway whose task
 /// takes seconds of simulated time fails with a timeout error that says what to do. The timeout is

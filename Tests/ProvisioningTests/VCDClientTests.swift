@@ -2,6 +2,9 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import CloudClient
+import CloudWire
+import Provisioning
 
 final class VCDClientTests: XCTestCase {
     func testVersionNegotiationPicksHighestCommonAtLeast36() {

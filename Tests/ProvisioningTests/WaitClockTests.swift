@@ -4,6 +4,9 @@ import Foundation
 import ScriptCloud
 @testable import vcdscript
 import XCTest
+import CloudClient
+import CloudWire
+import VCDScript
 
 /// Waits on the embedded simulator pass on the simulated world's clock: the clock moves on by
 /// what was waited, and nothing sleeps for real. Asserted on the clocks (a recording clock and the

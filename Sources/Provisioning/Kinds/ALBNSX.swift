@@ -1,4 +1,6 @@
 import Foundation
+import CloudWire
+import CloudClient
 
 /// Service engine groups on the NSX ALB controller (the controller side; `ServiceEngineGroups`
 /// imports them into VCD). Avi JSON objects.

@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// What a CAPVCD workload cluster is made from: the parameters of CAPVCD's cluster template
 /// (cluster-template-v1beta2, the objects `clusterctl generate cluster` writes).

@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// The catalogs of one org (legacy XML API: there is no cloudapi catalog CRUD before API 40,
 /// vcd-wire.md §7). Found through the org's `Link rel="down"` catalog links; those links also

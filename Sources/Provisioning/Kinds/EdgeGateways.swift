@@ -1,5 +1,6 @@
 import Foundation
 import NetAddress
+import CloudWire
 
 /// What a gateway should look like. Only the fields that are set are compared.
 public struct EdgeGatewaySpec {

@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// Load balancing on one edge gateway (`/edgeGateways/{id}/loadBalancer`). Tenants read it;
 /// enabling or disabling it is a provider operation.

@@ -1,4 +1,6 @@
 import Foundation
+import CloudWire
+import CloudClient
 
 /// `kubectl apply` for a multi-document manifest: each object is read, then created or updated by
 /// server-side apply (field manager `vcdscript`, forced) when what the manifest says differs from

@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// The config maps of a namespace.
 public struct KubeConfigMaps {

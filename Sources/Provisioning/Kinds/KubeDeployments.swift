@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// A Deployment as a runbook states it: one container (named like the deployment).
 public struct KubeDeploymentSpec {

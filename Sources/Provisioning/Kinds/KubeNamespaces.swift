@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// The namespaces of a cluster.
 public struct KubeNamespaces {

@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// The nodes of a cluster (read-only: nodes join through kubeadm or Cluster API).
 public struct KubeNodes {

@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// The pods of a namespace (read-only here, and delete: pods come from deployments and jobs).
 public struct KubePods {

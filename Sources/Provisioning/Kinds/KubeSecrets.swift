@@ -1,4 +1,6 @@
 import Foundation
+import CloudWire
+import CloudClient
 
 /// The secrets of a namespace. Values are registered with the redactor when they are sent or
 /// read, in clear and in base64, so no log, error or output shows them.

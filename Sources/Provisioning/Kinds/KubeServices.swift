@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// A Service as a runbook states it: one port.
 public struct KubeServiceSpec {

@@ -1,5 +1,6 @@
 import Foundation
 import NetAddress
+import CloudWire
 
 public struct PoolSpec {
     public var name: String

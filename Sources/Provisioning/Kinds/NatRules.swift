@@ -1,5 +1,6 @@
 import Foundation
 import NetAddress
+import CloudWire
 
 /// A NAT rule as a runbook states it.
 public struct NatRuleSpec {

@@ -1,5 +1,6 @@
 import Foundation
 import NetAddress
+import CloudWire
 
 public struct NetworkSpec {
     public var name: String

@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// A service engine group to import from the ALB controller into VCD.
 public struct ServiceEngineGroupSpec {

@@ -1,4 +1,5 @@
 import Foundation
+import CloudClient
 
 /// The vApp templates of one catalog: list, find, upload from an OVA (idempotent and resumable),
 /// delete. Found through the catalog's items (each item's `Entity` is the template), through the

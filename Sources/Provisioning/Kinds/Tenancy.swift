@@ -1,4 +1,5 @@
 import Foundation
+import CloudWire
 
 /// Orgs (read-only): tenants see their own, the provider sees all.
 public struct Orgs {

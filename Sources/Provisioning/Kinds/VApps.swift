@@ -1,4 +1,6 @@
 import Foundation
+import CloudClient
+import CloudWire
 
 /// What a vApp should be: made from `template` (its VMs, renamed `vms`), NIC 0 of every VM on
 /// `network` with a pool address, optionally sized by a VDC sizing policy and powered on.

@@ -1,4 +1,5 @@
 import Foundation
+import CloudClient
 
 /// The VMs of one vApp: list, find, power, ExtraConfig (and the `guestinfo.*` keys in it, which
 /// is how VCD hands properties to a guest: cloud-init's VMware datasource reads them). Every change

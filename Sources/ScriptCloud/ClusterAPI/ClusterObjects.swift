@@ -1,4 +1,8 @@
 import Foundation
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// What the Cluster API objects of one run share: the Kubernetes wiring and gate, the tooling
 /// (kind, clusterctl), the cloud (default site and credentials) and what `capvcd.install` was given.

@@ -1,4 +1,7 @@
 import Foundation
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// The Cluster API script types: `kind` (management clusters), `clusterctl`, `capvcd`, the
 /// workload clusters of a management cluster and their machines, and `cloud.credentials`.

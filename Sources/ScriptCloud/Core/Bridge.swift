@@ -1,4 +1,7 @@
 import Foundation
+import CloudClient
+import Provisioning
+import VCDScript
 
 /// Runs engine work for a script: releases the interpreter for `parallel()` while it waits, and
 /// turns engine, client and transport errors into `ScriptError(.host, …)` with a hint and a kind (exit 70).

@@ -1,4 +1,6 @@
 import Foundation
+import Provisioning
+import VCDScript
 
 /// A uniform collection: `for x in c`, `.list()`, `.count`, `.names`, `.get(name)`, `.find(name)`,
 /// `.where(fn)`, `.ensure(name: …)`, `.delete(name)`. What it holds is given by closures; the

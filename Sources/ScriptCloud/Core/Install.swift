@@ -1,4 +1,8 @@
 import Foundation
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// What `connect(...)` (or the command line) asks for. Secrets are clear text only in here, on
 /// their way to the login; they are registered with the redactor first.

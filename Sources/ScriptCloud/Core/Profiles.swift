@@ -1,4 +1,5 @@
 import Foundation
+import Provisioning
 
 /// Named connection profiles in a small config file (`$VCDSCRIPT_CONFIG`, else
 /// `$XDG_CONFIG_HOME/vcdscript/profiles.yaml` or `~/.config/vcdscript/profiles.yaml`):

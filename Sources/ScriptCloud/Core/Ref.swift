@@ -1,4 +1,7 @@
 import Foundation
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// A script object standing for one engine object: the wire value, the engine, where it lives,
 /// and whether it exists yet (plan mode: objects still to be created are "known after apply").

@@ -1,4 +1,4 @@
 /// Engine objects as script types: collections, tables, help text. Built on `VCDScript`'s host API
 /// and on `Provisioning`. `ScriptCloud.install` predeclares `cloud` and `connect`.
-@_exported import VCDScript
-@_exported import Provisioning
+// Each file imports what it uses (VCDScript, Provisioning, CloudClient, CloudWire): nothing is
+// re-exported, so a dependency shows where it is used.

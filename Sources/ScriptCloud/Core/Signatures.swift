@@ -1,4 +1,5 @@
 import Foundation
+import VCDScript
 
 /// What the cloud types' members give back, declared once per type, for `vcdscript check`: it
 /// follows `cloud.org(x).vdc(y).gateways` from type to type and checks each member name and named

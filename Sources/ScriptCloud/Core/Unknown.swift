@@ -1,4 +1,6 @@
+import Provisioning
 import Foundation
+import VCDScript
 
 /// The value of a field that exists only after apply (plan mode: the id, status or addresses of an
 /// object still to be created). It prints as "(known after apply)" and can be passed to other

@@ -1,5 +1,9 @@
 import Foundation
 import Yams
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// How `kube.connect(...)` reaches clusters: the run's mutation gate (shared with `cloud`, so one
 /// plan covers both), the wire log, retries, and, for tests or the embedded simulator, a transport

@@ -1,4 +1,8 @@
 import Foundation
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// The Kubernetes script types: the `kube` namespace, a connection to a cluster, its collections
 /// and objects. Registered like the cloud types, for help, completion and docs/types.md.

@@ -1,4 +1,7 @@
 import Foundation
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// Builds the collections of each parent object.
 enum Objects {

@@ -1,5 +1,9 @@
 import Foundation
 import NetAddress
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// The built-in cloud types. Each is defined once, lazily, and registered for help and docs.
 enum Types {

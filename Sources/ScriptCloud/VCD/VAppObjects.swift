@@ -1,4 +1,8 @@
 import Foundation
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// The collections of catalogs, templates, vApps and VMs, and the argument helpers they share.
 extension Objects {

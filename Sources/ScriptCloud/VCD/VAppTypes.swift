@@ -1,4 +1,8 @@
 import Foundation
+import CloudClient
+import CloudWire
+import Provisioning
+import VCDScript
 
 /// A VM with the vApp it belongs to (its changes take the vApp's lock and name it in messages).
 struct VMInVApp {
