@@ -29,28 +29,9 @@ struct ScriptCheck {
     /// preceded by blank lines so that diagnostics give the line in the markdown file.
     static func units(name: String, path: String, text: String) -> [Unit] {
         guard path.hasSuffix(".md") else { return [Unit(name: name, source: text, path: path)] }
-        var units: [Unit] = []
-        var block: [String]? = nil
-        var start = 0
-        var fence = ""
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if block == nil {
-                if trimmed.hasPrefix("```"), trimmed.drop(while: { $0 == "`" }).trimmingCharacters(in: .whitespaces).split(separator: " ").first == "vcdscript" {
-                    block = []
-                    start = i + 1
-                    fence = String(trimmed.prefix { $0 == "`" })
-                }
-            } else if trimmed.hasPrefix(fence) && trimmed.allSatisfy({ $0 == "`" }) {
-                let source = String(repeating: "\n", count: start) + block!.joined(separator: "\n")
-                units.append(Unit(name: name, source: source, path: nil))
-                block = nil
-            } else {
-                block!.append(line)
-            }
+        return MarkdownExamples.vcdscript(in: text).map {
+            Unit(name: name, source: String(repeating: "\n", count: $0.linesBefore) + $0.source, path: nil)
         }
-        return units
     }
 
     /// Checks the file named `file` (a path, or a stdlib script's name): every problem, rendered

@@ -106,29 +106,10 @@ enum SpecHarness {
 
     /// Splits markdown into its vcdscript examples that carry markers.
     static func docBlocks(in text: String, file: String) -> [SpecCase] {
-        var cases: [SpecCase] = []
-        var block: [String]? = nil
-        var start = 0
-        var fence = ""
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw)
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if block == nil {
-                if trimmed.hasPrefix("```"), trimmed.dropFirst(3).trimmingCharacters(in: .whitespaces).split(separator: " ").first == "vcdscript" {
-                    block = []
-                    start = i + 1 // lines of the block start after the fence (0-based i is the fence)
-                    fence = String(trimmed.prefix { $0 == "`" })
-                }
-            } else if trimmed.hasPrefix(fence) && trimmed.allSatisfy({ $0 == "`" }) {
-                let source = block!.joined(separator: "\n")
-                let c = SpecCase(name: "\(file):\(start + 1)", source: source, path: nil, lineOffset: start, displayFile: file)
-                if !c.markers.isEmpty { cases.append(c) }
-                block = nil
-            } else {
-                block!.append(line)
-            }
+        MarkdownExamples.vcdscript(in: text).compactMap { b in
+            let c = SpecCase(name: "\(file):\(b.linesBefore + 1)", source: b.source, path: nil, lineOffset: b.linesBefore, displayFile: file)
+            return c.markers.isEmpty ? nil : c
         }
-        return cases
     }
 
     /// Interpreter options for a spec run: output captured, a step limit so that a runaway loop
