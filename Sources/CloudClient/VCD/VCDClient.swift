@@ -262,22 +262,20 @@ public final class VCDClient: @unchecked Sendable {
     /// Runs `read` for every item on up to `limit` threads at once; results in the items' order.
     /// The first error (in item order) is thrown once all have ended.
     func readTogether<Item, Result>(_ items: [Item], limit: Int, _ read: @escaping (Item) throws -> Result) throws -> [Result] {
-        var results = [Swift.Result<Result, Error>?](repeating: nil, count: items.count)
-        let resultsLock = NSLock()
+        let results = ReadResults<Result>(count: items.count)
         let gate = DispatchSemaphore(value: max(1, limit))
         let group = DispatchGroup()
         for (i, item) in items.enumerated() {
             gate.wait()
             group.enter()
             DispatchQueue.global().async {
-                let r = Swift.Result { try read(item) }
-                resultsLock.lock(); results[i] = r; resultsLock.unlock()
+                results.set(i, Swift.Result { try read(item) })
                 gate.signal()
                 group.leave()
             }
         }
         group.wait()
-        return try results.map { try $0!.get() }
+        return try results.all()
     }
 
     /// `https://host/cloudapi/...?x` → `/cloudapi/...?x` (the transport joins it to `baseURL`).
@@ -343,4 +341,17 @@ struct ListEnvelope<T: Decodable>: Decodable {
     var values: [T]
     var page: Int?
     var pageCount: Int?
+}
+
+/// The results of reads running together, one slot per read, filled under a lock.
+final class ReadResults<R>: @unchecked Sendable {
+    private var slots: [Result<R, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<R, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    /// Every result in order; the first error (in order) is thrown.
+    func all() throws -> [R] {
+        lock.lock(); defer { lock.unlock() }
+        return try slots.map { try $0!.get() }
+    }
 }
