@@ -10,52 +10,68 @@ import NetAddress
 enum NatRules: RouteFamily {
     static let types: Set<String> = ["DNAT", "SNAT", "NO_DNAT", "NO_SNAT", "REFLEXIVE"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/edgeGateways/{id}/nat/rules"
-        t.get(p, .right(RightName.natView), "EDGE_GATEWAY_NAT_VIEW") { ctx in
-            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
-            return try Listing.cursorPage(ctx, ctx.state.children(Kind.natRule, of: gw.id), model: "EdgeNatRules")
+        t.get(p, .right(RightName.natView), "EDGE_GATEWAY_NAT_VIEW", list)
+        t.get("\(p)/{ruleId}", .right(RightName.natView), "EDGE_GATEWAY_NAT_VIEW", show)
+        t.post(p, .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE", create)
+        t.put("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE", update)
+        t.delete("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE", remove)
+    }
+
+    /// GET the NAT rules of an edge gateway, paged.
+    static func list(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+        return try Listing.cursorPage(ctx, ctx.state.children(Kind.natRule, of: gw.id), model: "EdgeNatRules")
+    }
+
+    /// GET one NAT rule.
+    static func show(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+        guard let r = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), r.parentId == gw.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
+        return ctx.raw(r)
+    }
+
+    /// POST: a NAT rule on the gateway, normalised as VCD does (type and ruleType both filled).
+    static func create(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (gwObj, gw) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+        var rule = try normalize(ctx, try ctx.body(NatRule.self), gatewayId: gwObj.id, gw: gw, replacing: nil)
+        let id = UUID().uuidString.lowercased()
+        rule.id = id
+        rule.version = ObjectVersion(version: 0)
+        try ctx.write.insert(kind: Kind.natRule, id: id, parent: gwObj.id, org: gwObj.orgId, name: rule.name!, rule)
+        try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
+        return try ctx.accepted(operation: "Creating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .createNatRule,
+                                owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
+    }
+
+    /// PUT: replaces a NAT rule; its `version` must match (optimistic lock).
+    static func update(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (gwObj, gw) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+        guard let old = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), old.parentId == gwObj.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
+        let body = try ctx.body(NatRule.self)
+        let current = try old.decode(NatRule.self).version?.version ?? 0
+        if let v = body.version?.version, v != current {
+            throw SimError(400, VCDMinorError.conflict, "NAT rule \(old.name) was changed by someone else (version \(v) is stale, current is \(current)).")
         }
-        t.get("\(p)/{ruleId}", .right(RightName.natView), "EDGE_GATEWAY_NAT_VIEW") { ctx in
-            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
-            guard let r = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), r.parentId == gw.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
-            return ctx.raw(r)
-        }
-        t.post(p, .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE") { ctx in
-            let (gwObj, gw) = try EdgeGateways.forChange(ctx, ctx.param("id"))
-            var rule = try normalize(ctx, try ctx.body(NatRule.self), gatewayId: gwObj.id, gw: gw, replacing: nil)
-            let id = UUID().uuidString.lowercased()
-            rule.id = id
-            rule.version = ObjectVersion(version: 0)
-            try ctx.write.insert(kind: Kind.natRule, id: id, parent: gwObj.id, org: gwObj.orgId, name: rule.name!, rule)
-            try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Creating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .createNatRule,
-                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
-        }
-        t.put("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE") { ctx in
-            let (gwObj, gw) = try EdgeGateways.forChange(ctx, ctx.param("id"))
-            guard let old = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), old.parentId == gwObj.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
-            let body = try ctx.body(NatRule.self)
-            let current = try old.decode(NatRule.self).version?.version ?? 0
-            if let v = body.version?.version, v != current {
-                throw SimError(400, VCDMinorError.conflict, "NAT rule \(old.name) was changed by someone else (version \(v) is stale, current is \(current)).")
-            }
-            var rule = try normalize(ctx, body, gatewayId: gwObj.id, gw: gw, replacing: old.id)
-            rule.id = old.id
-            rule.version = ObjectVersion(version: current + 1)
-            try ctx.write.update(old, name: rule.name, rule)
-            try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Updating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .updateNatRule,
-                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
-        }
-        t.delete("\(p)/{ruleId}", .right(RightName.natConfigure), "EDGE_GATEWAY_NAT_CONFIGURE") { ctx in
-            let (gwObj, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
-            guard let old = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), old.parentId == gwObj.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
-            ctx.write.delete(old.id)
-            try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
-            return try ctx.accepted(operation: "Deleting NAT rule \(old.name) on edge gateway \(gwObj.name)", operationName: .deleteNatRule,
-                                    owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
-        }
+        var rule = try normalize(ctx, body, gatewayId: gwObj.id, gw: gw, replacing: old.id)
+        rule.id = old.id
+        rule.version = ObjectVersion(version: current + 1)
+        try ctx.write.update(old, name: rule.name, rule)
+        try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
+        return try ctx.accepted(operation: "Updating NAT rule \(rule.name!) on edge gateway \(gwObj.name)", operationName: .updateNatRule,
+                                owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
+    }
+
+    /// DELETE a NAT rule.
+    static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (gwObj, _) = try EdgeGateways.forChange(ctx, ctx.param("id"))
+        guard let old = ctx.state.get(ctx.param("ruleId"), kind: Kind.natRule), old.parentId == gwObj.id else { throw SimError.notFound("NAT rule \(ctx.param("ruleId"))") }
+        ctx.write.delete(old.id)
+        try GatewayIPs.refresh(ctx.write, gatewayId: gwObj.id)
+        return try ctx.accepted(operation: "Deleting NAT rule \(old.name) on edge gateway \(gwObj.name)", operationName: .deleteNatRule,
+                                owner: Cloud.owner(ctx, EdgeGateways.collection, id: gwObj.id, name: gwObj.name), lock: gwObj.id)
     }
 
     /// Validates a rule and fills what VCD fills.

@@ -9,51 +9,67 @@ enum OrgVdcNetworks: RouteFamily {
     static let collection = "orgVdcNetworks"
     static let maxPageSize = 32
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.get(p, .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW") { ctx in
-            try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.orgVdcNetwork)), model: "VdcNetworks", maxPageSize: maxPageSize)
+        t.get(p, .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW", list)
+        t.get("\(p)/{id}", .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW", show)
+        t.post(p, .right(RightName.networkEdit), "ORG_VDC_NETWORK_CREATE", create)
+        t.put("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_UPDATE", update)
+        t.delete("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_DELETE", remove)
+    }
+
+    /// GET the org VDC networks the caller may see, paged (at most 32 a page, as VCD).
+    static func list(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.orgVdcNetwork)), model: "VdcNetworks", maxPageSize: maxPageSize)
+    }
+
+    /// GET one org VDC network.
+    static func show(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network"))
+    }
+
+    /// POST: a routed or isolated network, its subnet and pool checked by the shared rules.
+    static func create(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let input = try ctx.body(OrgVdcNetwork.self)
+        let vdc = try EdgeGateways.ownerVdc(ctx, input.ownerRef, input.orgVdc)
+        guard ctx.visible(vdc) else { throw SimError.forbidden(rights: [], operation: "ORG_VDC_NETWORK_CREATE", target: "VDC \(vdc.id)") }
+        var net = try validate(ctx, input, vdc: vdc, replacing: nil)
+        let id = URN.make(URNKind.network).description
+        net.id = id
+        net.backingNetworkId = UUID().uuidString.lowercased()
+        try ctx.write.insert(kind: Kind.orgVdcNetwork, id: id, parent: vdc.id, org: vdc.orgId, name: net.name!, net)
+        let gwId = net.connection?.routerRef?.id
+        if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
+        return try ctx.accepted(operation: "Creating network \(net.name!)", operationName: .createOrgVdcNetwork,
+                                owner: Cloud.owner(ctx, collection, id: id, name: net.name!), lock: gwId)
+    }
+
+    /// PUT: replaces a network's settings, checked as a create is; it cannot move to another gateway.
+    static func update(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
+        guard let vdc = old.parentId.flatMap({ ctx.state.get($0) }) else { throw SimError.notFound("VDC of network \(old.id)") }
+        var net = try validate(ctx, try ctx.body(OrgVdcNetwork.self), vdc: vdc, replacing: old.id)
+        let prev = try old.decode(OrgVdcNetwork.self)
+        if prev.connection?.routerRef?.id != net.connection?.routerRef?.id {
+            throw SimError.badRequest("A network cannot move to another edge gateway.")
         }
-        t.get("\(p)/{id}", .right(RightName.networkView), "ORG_VDC_NETWORK_VIEW") { ctx in
-            ctx.raw(try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network"))
-        }
-        t.post(p, .right(RightName.networkEdit), "ORG_VDC_NETWORK_CREATE") { ctx in
-            let input = try ctx.body(OrgVdcNetwork.self)
-            let vdc = try EdgeGateways.ownerVdc(ctx, input.ownerRef, input.orgVdc)
-            guard ctx.visible(vdc) else { throw SimError.forbidden(rights: [], operation: "ORG_VDC_NETWORK_CREATE", target: "VDC \(vdc.id)") }
-            var net = try validate(ctx, input, vdc: vdc, replacing: nil)
-            let id = URN.make(URNKind.network).description
-            net.id = id
-            net.backingNetworkId = UUID().uuidString.lowercased()
-            try ctx.write.insert(kind: Kind.orgVdcNetwork, id: id, parent: vdc.id, org: vdc.orgId, name: net.name!, net)
-            let gwId = net.connection?.routerRef?.id
-            if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
-            return try ctx.accepted(operation: "Creating network \(net.name!)", operationName: .createOrgVdcNetwork,
-                                    owner: Cloud.owner(ctx, collection, id: id, name: net.name!), lock: gwId)
-        }
-        t.put("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_UPDATE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
-            guard let vdc = old.parentId.flatMap({ ctx.state.get($0) }) else { throw SimError.notFound("VDC of network \(old.id)") }
-            var net = try validate(ctx, try ctx.body(OrgVdcNetwork.self), vdc: vdc, replacing: old.id)
-            let prev = try old.decode(OrgVdcNetwork.self)
-            if prev.connection?.routerRef?.id != net.connection?.routerRef?.id {
-                throw SimError.badRequest("A network cannot move to another edge gateway.")
-            }
-            net.id = old.id
-            net.backingNetworkId = prev.backingNetworkId
-            try ctx.write.update(old, name: net.name, net)
-            return try ctx.accepted(operation: "Updating network \(net.name!)", operationName: .updateOrgVdcNetwork,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: net.name!), lock: net.connection?.routerRef?.id)
-        }
-        t.delete("\(p)/{id}", .right(RightName.networkEdit), "ORG_VDC_NETWORK_DELETE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
-            let gwId = old.json.value(at: "connection.routerRef.id")?.stringValue
-            if let gwId, let gw = ctx.state.get(gwId) { try ctx.ensureNotBusy(gwId, name: gw.name) }
-            ctx.write.delete(old.id)
-            if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
-            return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: .deleteOrgVdcNetwork,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gwId)
-        }
+        net.id = old.id
+        net.backingNetworkId = prev.backingNetworkId
+        try ctx.write.update(old, name: net.name, net)
+        return try ctx.accepted(operation: "Updating network \(net.name!)", operationName: .updateOrgVdcNetwork,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: net.name!), lock: net.connection?.routerRef?.id)
+    }
+
+    /// DELETE a network (waits for no task on its gateway; the gateway's IP use is recounted).
+    static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
+        let gwId = old.json.value(at: "connection.routerRef.id")?.stringValue
+        if let gwId, let gw = ctx.state.get(gwId) { try ctx.ensureNotBusy(gwId, name: gw.name) }
+        ctx.write.delete(old.id)
+        if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
+        return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: .deleteOrgVdcNetwork,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gwId)
     }
 
     static func validate(_ ctx: RequestContext, _ input: OrgVdcNetwork, vdc: StoredObject, replacing: String?) throws -> OrgVdcNetwork {

@@ -12,56 +12,72 @@ enum VirtualServices: RouteFamily {
     static let collection = "loadBalancer/virtualServices"
     static let profiles: Set<String> = ["HTTP", "HTTPS", "L4", "L4_TLS"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.get("\(p)/{id}", .right(RightName.lbView), "LOAD_BALANCER_VIRTUAL_SERVICE_VIEW") { ctx in
-            let o = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
-            return ctx.raw(o, body: try render(ctx, o, summary: false))
+        t.get("\(p)/{id}", .right(RightName.lbView), "LOAD_BALANCER_VIRTUAL_SERVICE_VIEW", show)
+        t.get("\(Cloud.prefix)/edgeGateways/{id}/loadBalancer/virtualServiceSummaries", .right(RightName.lbView), "LOAD_BALANCER_VIRTUAL_SERVICE_VIEW", listSummaries)
+        t.post(p, .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_CREATE", create)
+        t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_UPDATE", update)
+        t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_DELETE", remove)
+    }
+
+    /// GET one virtual service.
+    static func show(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
+        return ctx.raw(o, body: try render(ctx, o, summary: false))
+    }
+
+    /// GET the virtual services of an edge gateway (summaries), paged.
+    static func listSummaries(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+        return try Listing.page(ctx, ctx.state.children(Kind.virtualService, of: gw.id), model: "EdgeLoadBalancerVirtualServiceSummaries") {
+            try render(ctx, $0, summary: true)
         }
-        t.get("\(Cloud.prefix)/edgeGateways/{id}/loadBalancer/virtualServiceSummaries", .right(RightName.lbView), "LOAD_BALANCER_VIRTUAL_SERVICE_VIEW") { ctx in
-            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
-            return try Listing.page(ctx, ctx.state.children(Kind.virtualService, of: gw.id), model: "EdgeLoadBalancerVirtualServiceSummaries") {
-                try render(ctx, $0, summary: true)
-            }
+    }
+
+    /// POST: a virtual service on a gateway, its VIP checked against the gateway's block and networks, its SEG against its capacity.
+    static func create(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let input = try ctx.body(VirtualService.self)
+        let (gw, gwBody) = try EdgeGateways.forChange(ctx, try Cloud.required(input.gatewayRef?.id, "gatewayRef.id"))
+        var vs = try validate(ctx, input, gw: gw, gwBody: gwBody, replacing: nil)
+        let id = URN.make(URNKind.loadBalancerVirtualService).description
+        vs.id = id
+        try ctx.write.insert(kind: Kind.virtualService, id: id, parent: gw.id, org: gw.orgId, name: vs.name!, vs)
+        try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: id), add: true)
+        try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
+        return try ctx.accepted(operation: "Creating virtual service \(vs.name!)", operationName: .createLoadBalancerVirtualService,
+                                owner: Cloud.owner(ctx, collection, id: id, name: vs.name!), lock: gw.id)
+    }
+
+    /// PUT: replaces a virtual service's settings, checked as a create is.
+    static func update(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
+        let (gw, gwBody) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+        let input = try ctx.body(VirtualService.self)
+        if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A virtual service cannot move to another edge gateway.") }
+        var vs = try validate(ctx, input, gw: gw, gwBody: gwBody, replacing: old.id)
+        vs.id = old.id
+        let oldPool = old.json.value(at: "loadBalancerPoolRef.id")?.stringValue
+        try ctx.write.update(old, name: vs.name, vs)
+        if oldPool != vs.loadBalancerPoolRef?.id {
+            try linkPool(ctx.write, poolId: oldPool, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
+            try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: old.id), add: true)
         }
-        t.post(p, .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_CREATE") { ctx in
-            let input = try ctx.body(VirtualService.self)
-            let (gw, gwBody) = try EdgeGateways.forChange(ctx, try Cloud.required(input.gatewayRef?.id, "gatewayRef.id"))
-            var vs = try validate(ctx, input, gw: gw, gwBody: gwBody, replacing: nil)
-            let id = URN.make(URNKind.loadBalancerVirtualService).description
-            vs.id = id
-            try ctx.write.insert(kind: Kind.virtualService, id: id, parent: gw.id, org: gw.orgId, name: vs.name!, vs)
-            try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: id), add: true)
-            try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Creating virtual service \(vs.name!)", operationName: .createLoadBalancerVirtualService,
-                                    owner: Cloud.owner(ctx, collection, id: id, name: vs.name!), lock: gw.id)
-        }
-        t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_UPDATE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
-            let (gw, gwBody) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
-            let input = try ctx.body(VirtualService.self)
-            if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A virtual service cannot move to another edge gateway.") }
-            var vs = try validate(ctx, input, gw: gw, gwBody: gwBody, replacing: old.id)
-            vs.id = old.id
-            let oldPool = old.json.value(at: "loadBalancerPoolRef.id")?.stringValue
-            try ctx.write.update(old, name: vs.name, vs)
-            if oldPool != vs.loadBalancerPoolRef?.id {
-                try linkPool(ctx.write, poolId: oldPool, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
-                try linkPool(ctx.write, poolId: vs.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: vs.name, id: old.id), add: true)
-            }
-            try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Updating virtual service \(vs.name!)", operationName: .updateLoadBalancerVirtualService,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: vs.name!), lock: gw.id)
-        }
-        t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_VIRTUAL_SERVICE_DELETE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
-            let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
-            ctx.write.delete(old.id)
-            try linkPool(ctx.write, poolId: old.json.value(at: "loadBalancerPoolRef.id")?.stringValue, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
-            try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
-            return try ctx.accepted(operation: "Deleting virtual service \(old.name)", operationName: .deleteLoadBalancerVirtualService,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
-        }
+        try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
+        return try ctx.accepted(operation: "Updating virtual service \(vs.name!)", operationName: .updateLoadBalancerVirtualService,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: vs.name!), lock: gw.id)
+    }
+
+    /// DELETE a virtual service (its VIP is free again).
+    static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
+        let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+        ctx.write.delete(old.id)
+        try linkPool(ctx.write, poolId: old.json.value(at: "loadBalancerPoolRef.id")?.stringValue, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
+        try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
+        return try ctx.accepted(operation: "Deleting virtual service \(old.name)", operationName: .deleteLoadBalancerVirtualService,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
     }
 
     static func linkPool(_ tx: WriteTx, poolId: String?, vs: OpenAPIReference, add: Bool) throws {
