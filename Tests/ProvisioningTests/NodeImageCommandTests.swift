@@ -14,22 +14,10 @@ final class NodeImageCommandTests: XCTestCase {
     }
 
     func run(_ arguments: [String], env extra: [String: String] = [:], cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
-        guard let binary = Self.binary else { throw XCTSkip("the vcdscript executable is not built (swift build --build-tests)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["VCD_URL"] = nil
         for (k, v) in extra { env[k] = v }
-        p.environment = env
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return try BinaryRun.run(try BinaryRun.binary(), arguments, environment: env, cwd: cwd)
     }
 
     func testSimNodeOVAWritesAFileTheSimulatorAccepts() throws {

@@ -261,20 +261,11 @@ final class ScriptCheckTests: XCTestCase {
         let bad = try write("bad.vs", "let vdc = cloud.org(\"xav_lab\").vdc(\"t\")\nprint(vdc.gatways)\n")
         let good = try write("good.vs", "let vdc = cloud.org(\"xav_lab\").vdc(\"t\")\nprint(vdc.gateways)\n")
         func run(_ args: [String]) throws -> (Int32, String, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: binary)
-            p.arguments = args
             var env = ProcessInfo.processInfo.environment
             env["VCDSCRIPT_HOME"] = dir
             env["NO_COLOR"] = "1"
-            p.environment = env
-            let out = Pipe(), err = Pipe()
-            p.standardOutput = out
-            p.standardError = err
-            try p.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+            let r = try BinaryRun.run(binary, args, environment: env)
+            return (r.status, r.out, r.err)
         }
         let (code, out, err) = try run(["check", good, bad])
         XCTAssertEqual(code, 65)

@@ -31,23 +31,11 @@ final class ScriptParametersCommandTests: XCTestCase {
 
     /// Runs `vcdscript` with a fresh VCDSCRIPT_HOME in the test's folder.
     func vcdscript(_ arguments: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
-        guard let binary = NodeImageCommandTests.binary else { throw XCTSkip("the vcdscript executable is not built (swift build --build-tests)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = arguments
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("VCDSCRIPT_PARAM_") && !$0.key.hasPrefix("VCD_") }
         environment["VCDSCRIPT_HOME"] = dir + "/home"
         environment["NO_COLOR"] = "1"
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        return try BinaryRun.run(try BinaryRun.binary(), arguments, environment: environment, cwd: dir)
     }
 
     func write(_ name: String, _ text: String) throws -> String {
