@@ -40,14 +40,21 @@ if ! command -v swift >/dev/null 2>&1; then
     else echo "error: the Swift toolchain (6.1 or later) is not on PATH; install it from swift.org first" >&2; exit 1; fi
 fi
 
-# The suites' Python programs (each suite also makes its own when it is missing).
+# The suites' Python programs (each suite also makes its own when it is missing), made while Swift
+# builds: pip waits on the network most of the time, the compiler on the CPU.
 . scripts/lib/venvs.sh
 . scripts/lib/kubectl.sh
-ensure_kube_venv
-ensure_clients_venv
-ensure_avisdk_venv
-ensure_kubectl || { echo "error: kubectl $KUBECTL_WHY" >&2; exit 1; }
-echo "test tools: kubectl $(command -v kubectl), tmux $(command -v tmux), Python venvs in .build ($(basename "$KUBE_VENV"), $(basename "$CLIENTS_VENV"), $(basename "$AVISDK_VENV"))"
+mkdir -p .build
+tools_log=.build/bootstrap-tools.log
+(
+    set -e
+    ensure_kube_venv
+    ensure_clients_venv
+    ensure_avisdk_venv
+    ensure_kubectl || { echo "error: kubectl $KUBECTL_WHY"; exit 1; }
+    echo "test tools: kubectl $(command -v kubectl), tmux $(command -v tmux), Python venvs in .build ($(basename "$KUBE_VENV"), $(basename "$CLIENTS_VENV"), $(basename "$AVISDK_VENV"))"
+) >"$tools_log" 2>&1 &
+tools=$!
 
 if [ "$release" = 1 ]; then
     swift build -c release
@@ -56,3 +63,7 @@ else
     swift build
     echo "built: $(swift build --show-bin-path)/vcdscript"
 fi
+tools_rc=0
+wait "$tools" || tools_rc=$?
+cat "$tools_log"
+[ "$tools_rc" -eq 0 ] || { echo "error: the test tools could not be installed (above)" >&2; exit 1; }

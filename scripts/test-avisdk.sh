@@ -11,8 +11,8 @@ ROOT=$PWD
 . scripts/lib/venvs.sh
 VENV=$AVISDK_VENV
 ensure_avisdk_venv || { echo "pip install ${AVISDK_VENV_PACKAGES[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
-swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { echo "build failed"; exit 1; }
 WORK=$(mktemp -d)
 . scripts/lib/sim-serve.sh
 trap 'stop_sim; rm -rf "$WORK"' EXIT

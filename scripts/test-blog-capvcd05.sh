@@ -17,8 +17,8 @@ if [ ! -d "$FIX/config/default" ]; then
     echo "skipped: the blog's CAPVCD 0.5.x install: $FIX is missing (CAPVCD 0.5.x's kustomize config)"; echo "0 passed, 0 failed, 1 skipped"; exit 0
 fi
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 PORT=${PORT:-19243}
 WORK=$(mktemp -d)
 . scripts/lib/sim-serve.sh

@@ -17,7 +17,8 @@ ok() { echo "ok $1"; passed=$((passed + 1)); }
 notok() { echo "not ok $1${2:+ - $2}"; failed=$((failed + 1)); }
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }
 
-BIN="$(swift build --show-bin-path 2>/dev/null)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin --no-build
 if [ ! -x "$BIN" ]; then notok "vcdscript binary at $BIN" "run swift build first"; finish; fi
 
 WORK=$(mktemp -d)

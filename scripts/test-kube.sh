@@ -25,8 +25,8 @@ finish() { echo "tests: $PASS passed, $FAIL failed, $SKIP skipped"; [ "$FAIL" = 
 . scripts/lib/kubectl.sh
 VENV=$KUBE_VENV
 ensure_kube_venv || { notok "pip install ${KUBE_VENV_PACKAGES[*]}"; finish; }
-swift build --product vcdscript >/dev/null 2>&1 || { notok "swift build"; finish; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { notok "swift build"; finish; }
 WORK=$(mktemp -d)
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$WORK"' EXIT

@@ -11,8 +11,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 passed=0; failed=0

@@ -8,7 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 
-BIN="$(swift build --show-bin-path 2>/dev/null)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin --no-build
 if [ ! -x "$BIN" ]; then
     echo "test-repl: $BIN is missing: run swift build first"
     echo "0 passed, 1 failed"
@@ -152,8 +153,20 @@ fi
 T=one
 screen() { tmux -L "$SOCK" capture-pane -p -J -t "$T" -S -1000; }
 shown() { screen | grep -v '^ *$' | tail -"${1:-20}"; } # the last non-blank lines, for failure reports
-keys() { tmux -L "$SOCK" send-keys -t "$T" "$@"; sleep 0.5; }
-typed() { tmux -L "$SOCK" send-keys -t "$T" -l "$1"; sleep 0.5; }
+# settle SCREEN: waits until the screen differs from SCREEN and then holds still for 0.1 s, at most
+# about 0.5 s (some keys change nothing on screen). The checks themselves wait for what they expect.
+settle() {
+    local before=$1 now prev="" i=0
+    while [ $i -lt 10 ]; do
+        sleep 0.05
+        now=$(screen)
+        [ "$now" != "$before" ] && [ "$now" = "$prev" ] && return 0
+        prev=$now
+        i=$((i + 1))
+    done
+}
+keys() { local b; b=$(screen); tmux -L "$SOCK" send-keys -t "$T" "$@"; settle "$b"; }
+typed() { local b; b=$(screen); tmux -L "$SOCK" send-keys -t "$T" -l "$1"; settle "$b"; }
 # count PATTERN: how many screen lines hold the fixed string (a whole line with EXACT=1)
 count() { if [ "${EXACT:-0}" = 1 ]; then screen | grep -cxF -- "$1"; else screen | grep -cF -- "$1"; fi; }
 # wait_for PATTERN [N] [SECONDS]: until at least N screen lines hold the string

@@ -12,8 +12,8 @@ ROUNDS=${ROUNDS:-3}
 PORT=${PORT:-18643}
 MIN_ACKED=${MIN_ACKED:-200}
 WRITE_SECONDS=${WRITE_SECONDS:-60}
-swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { echo "build failed"; exit 1; }
 WORK=$(mktemp -d)
 trap 'kill -9 ${SERVER:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
 STATE="$WORK/state.sqlite"

@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 PORT=${PORT:-18843}
-swift build --product vcdscript >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-BIN="$(swift build --show-bin-path)/vcdscript"
+. scripts/lib/bin.sh
+vcdscript_bin || { echo "build failed"; exit 1; }
 . scripts/lib/sim-serve.sh
 WORK=$(mktemp -d)
 trap 'stop_sim; rm -rf "$WORK"' EXIT

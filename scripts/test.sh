@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift unit tests (XCTest, and Swift Testing if any), then each executable
-# scripts/test-*.sh suite (REPL under tmux, simulator durability, real third-party clients), and
-# ends with the skipped tests listed by name, the failed ones, and one closing line
+# Runs every test: the Swift unit tests (XCTest, and Swift Testing if any) and, side by side with
+# them, each executable scripts/test-*.sh suite (REPL under tmux, simulator durability, real
+# third-party clients; SUITE_JOBS at a time, 2 by default), and ends with the skipped tests listed
+# by name, the failed ones, and one closing line
 #
 #   tests: N passed, M failed, K skipped
 #
@@ -53,6 +54,40 @@ close() {
 swift build --build-tests || { failed=1; failures+=("swift build --build-tests"); close; }
 mkdir -p .build
 out=.build/test-output.txt
+
+# The executable suites (scripts/test-*.sh) run side by side, SUITE_JOBS at a time (2 unless set),
+# beside the XCTest run: most of their time is waiting on servers, tmux and Python start-up, and
+# XCTest runs its tests one after another on one core. Each suite writes its own log, read below in
+# a fixed order once all have ended. They get the binary built above (VCDSCRIPT_BIN) instead of
+# each calling `swift build`, which would wait on SwiftPM's lock of .build while `swift test` runs.
+export VCDSCRIPT_BIN
+VCDSCRIPT_BIN="$(swift build --show-bin-path)/vcdscript"
+SUITE_LOGS=$(mktemp -d)
+suites=()
+# Longest first, so the last one to start is a short one.
+for s in scripts/test-clients.sh scripts/test-repl.sh scripts/test-blog.sh scripts/test-kube.sh scripts/test-*.sh; do
+    [ -x "$s" ] || continue
+    case " ${suites[*]-} " in *" $s "*) continue ;; esac
+    suites+=("$s")
+done
+run_suites() {
+    local s name
+    for s in "${suites[@]}"; do
+        while [ "$(jobs -rp | wc -l)" -ge "${SUITE_JOBS:-2}" ]; do wait -n; done
+        name=$(basename "$s" .sh)
+        (
+            t=$SECONDS
+            "$s" >"$SUITE_LOGS/$name.log" 2>&1 </dev/null
+            echo $? >"$SUITE_LOGS/$name.rc"
+            echo $((SECONDS - t)) >"$SUITE_LOGS/$name.secs"
+        ) &
+    done
+    wait
+}
+run_suites &
+suites_pid=$!
+trap 'pkill -TERM -P "$suites_pid" 2>/dev/null; rm -rf "$SUITE_LOGS"' EXIT
+
 t1=$SECONDS
 swift test --skip-build 2>&1 | tee "$out"
 rc=${PIPESTATUS[0]}
@@ -113,14 +148,16 @@ fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; failures+=("swift test exited $rc with no failing test"); fi
 echo "== swift test: $x_passed passed, $x_failed failed (XCTest: $executed tests; the spec and the docs' examples: $x_cases) ($((SECONDS - t1)) s)"
 
-# Further suites.
-for suite in scripts/test-*.sh; do
-    [ -x "$suite" ] || continue
+# The suites, in the order they started.
+t1=$SECONDS
+wait "$suites_pid"
+[ "$((SECONDS - t1))" -gt 0 ] && echo "== the suites ended $((SECONDS - t1)) s after swift test"
+for suite in "${suites[@]}"; do
+    name=$(basename "$suite" .sh)
+    log="$SUITE_LOGS/$name.log"
     echo "== $suite"
-    t1=$SECONDS
-    log=$(mktemp)
-    "$suite" 2>&1 | tee "$log"
-    src=${PIPESTATUS[0]}
+    cat "$log" 2>/dev/null
+    src=$(cat "$SUITE_LOGS/$name.rc" 2>/dev/null || echo 1)
     line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     p=0; f=0; k=0
     if [ -n "$line" ]; then
@@ -137,7 +174,6 @@ for suite in scripts/test-*.sh; do
     [ "$f" -gt 0 ] && [ -n "$line" ] && failures+=("$suite: $f check(s)")
     passed=$((passed + p))
     failed=$((failed + f))
-    echo "== $suite: $p passed, $f failed, $k skipped ($((SECONDS - t1)) s)"
-    rm -f "$log"
+    echo "== $suite: $p passed, $f failed, $k skipped ($(cat "$SUITE_LOGS/$name.secs" 2>/dev/null || echo '?') s)"
 done
 close
