@@ -187,9 +187,22 @@ fn run() {
     # The SEG imported into VCD and its capacity (#10).
     var gw = nil
     try { gw = tenantVdc.gateways.find(gateway) } catch NOT_FOUND { }
+    # The lab's virtual services already there: CAPVCD names the control plane's <cluster>-<infraId>-tcp
+    # and the cloud provider a Service's ingress-vs-<service>-<clusterId>-<port>, where clusterId is
+    # that infraId (the cluster's RDE id) without its urn:vcloud:entity:vmware: prefix; the RDE's
+    # uuid, the end of both, ties a Service's VS to this cluster.
     var labVS = 0
     if gw != nil {
-        for vs in gw.virtualServices { if vs.name.contains(cluster) or vs.name.startsWith("ingress-vs-test-lb-") { labVS = labVS + 1 } }
+        let present = gw.virtualServices
+        var rdeIds = []
+        for vs in present {
+            if vs.name.startsWith("${cluster}-") and vs.name.endsWith("-tcp") and len(vs.name) > len(cluster) + 5 {
+                rdeIds.append(vs.name[len(cluster) + 1 ..< len(vs.name) - 4].split(":")[-1])
+            }
+        }
+        for vs in present {
+            if vs.name.startsWith("${cluster}-") or (vs.name.startsWith("ingress-vs-") and rdeIds.any(fn(id) { vs.name.contains(id) })) { labVS = labVS + 1 }
+        }
     }
     let needVS = max(0, plannedVS - labVS)
     var vcdSeg = nil

@@ -311,7 +311,9 @@ final class CAPISimTests: XCTestCase, CAPITestWorld {
         let vss2 = h.values(h.call("GET", "/cloudapi/1.0.0/edgeGateways/\(w.gw)/loadBalancer/virtualServiceSummaries", token: h.tenant))
         XCTAssertEqual(vss2.count, 2)
         let svcVS = try XCTUnwrap(vss2.first { $0["virtualIpAddress"] as? String == svcIP })
-        XCTAssertTrue((svcVS["name"] as? String ?? "").hasPrefix("ingress-vs-web-"), "\(svcVS)")
+        let vsName = svcVS["name"] as? String ?? ""
+        XCTAssertNotNil(vsName.range(of: "^ingress-vs-web-capvcdCluster:[0-9a-f-]{36}-http$", options: .regularExpression),
+                        "the real CPI's name, ingress-vs-<service>-<cluster id>-<port name>: \(vsName)")
         let svcPool = h.json(h.call("GET", "/cloudapi/1.0.0/loadBalancer/pools/\((svcVS["loadBalancerPoolRef"] as? [String: Any])?["id"] as? String ?? "")", token: h.tenant))
         let workerIPs = vms.filter { $0.name.hasPrefix("capi1-md-0-") }.compactMap { $0.nics.first?.ip }.sorted()
         XCTAssertEqual((svcPool["members"] as? [[String: Any]])?.compactMap { $0["ipAddress"] as? String }.sorted(), workerIPs)

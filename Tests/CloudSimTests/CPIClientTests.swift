@@ -153,7 +153,12 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
         XCTAssertTrue(cpi.contains { $0.method == "GET" && $0.path.hasPrefix("/api/task/") })
         XCTAssertEqual(cpi.filter { $0.path.hasSuffix("/sessions") }.count, 1, "one login, then the kept session")
         let vs = try XCTUnwrap(summaries(h, w.gw, "virtualServiceSummaries").first { $0["virtualIpAddress"] as? String == vip })
-        XCTAssertTrue((vs["name"] as? String ?? "").hasPrefix("ingress-vs-web-default-"), "\(vs)")
+        // The real CPI's names: ingress-vs-<service>-<cluster id without urn:vcloud:entity:vmware:>-<port name>.
+        let clusterId = yaml.components(separatedBy: "clusterid: \"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) } ?? ""
+        XCTAssertTrue(clusterId.hasPrefix("urn:vcloud:entity:vmware:capvcdCluster:"), yaml)
+        let trimmedId = String(clusterId.dropFirst("urn:vcloud:entity:vmware:".count))
+        XCTAssertEqual(vs["name"] as? String, "ingress-vs-web-\(trimmedId)-http", "\(vs)")
+        XCTAssertTrue(summaries(h, w.gw, "poolSummaries").contains { $0["name"] as? String == "ingress-pool-web-\(trimmedId)-http" })
         XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 2)
 
         // Nothing to change: a pass sends no request at all.
@@ -229,7 +234,7 @@ final class CPIClientTests: XCTestCase, CAPITestWorld {
             self.items(r).contains { $0["reason"] as? String == "SyncLoadBalancerFailed" }
         }
         let message = items(events).first { $0["reason"] as? String == "SyncLoadBalancerFailed" }?["message"] as? String ?? ""
-        XCTAssertTrue(message.contains("unable to create virtual service [ingress-vs-fixed-default-") && message.contains(unallocated), message)
+        XCTAssertTrue(message.contains("unable to create virtual service [ingress-vs-fixed-capvcdCluster:") && message.contains(unallocated), message)
         XCTAssertFalse(message.contains("[ "), "no request id in the message: \(message)")
         for _ in 0..<5 { _ = kube(h.sim, "cpi4", "GET", "/api/v1/namespaces/default/services/fixed") }
         XCTAssertEqual(summaries(h, w.gw, "poolSummaries").count, 2, "the pool made before the refusal, reused on each pass")

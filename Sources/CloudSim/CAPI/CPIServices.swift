@@ -178,11 +178,24 @@ enum CPIServices {
                        + (client.config.vipSubnet.isEmpty ? "" : " in subnet [\(client.config.vipSubnet)]") + ": all are used")
     }
 
-    static func names(_ svc: JSONValue, _ p: Port) -> (pool: String, vs: String) {
-        let ns = KubeMeta.namespace(svc), name = KubeMeta.name(svc)
-        let uid = String((KubeMeta.field(svc, "uid")?.stringValue ?? name).prefix(8))
-        let base = "\(name)-\(ns)-\(uid)-\(p.name.isEmpty ? String(p.port) : p.name)-\(p.proto.lowercased())"
+    /// The real CPI's names for a Service's port: `ingress-vs-<service>-<clusterId>-<port name>` and
+    /// `ingress-pool-<service>-<clusterId>-<port name>` (an unnamed port leaves the name ending in
+    /// `-`), the cluster id being the config's `clusterid` (the cluster's RDE id) without its
+    /// `urn:vcloud:entity:vmware:` or `urn:vcloud:entity:cse:nativeCluster:` prefix. The namespace is
+    /// not part of the name: as with the real CPI, Services of one name in two namespaces of a
+    /// cluster meet the same objects (each is looked up by name before it is made).
+    static func names(_ svc: JSONValue, _ p: Port, clusterId: String) -> (pool: String, vs: String) {
+        let base = "\(KubeMeta.name(svc))-\(trimmedClusterId(clusterId))-\(p.name)"
         return ("ingress-pool-\(base)", "ingress-vs-\(base)")
+    }
+
+    /// The cluster id as the CPI puts it into names (`capvcdCluster:<uuid>` for an RDE id).
+    static func trimmedClusterId(_ id: String) -> String {
+        var id = id
+        for prefix in ["urn:vcloud:entity:vmware:", "urn:vcloud:entity:cse:nativeCluster:"] where id.hasPrefix(prefix) {
+            id.removeFirst(prefix.count)
+        }
+        return id
     }
 
     /// Makes what is missing of a Service's load balancer (each object looked up by name first).
@@ -202,7 +215,7 @@ enum CPIServices {
             let list = ports(svc)
             var vip = KO.str(svc, "spec.loadBalancerIP") ?? ""
             for p in list {
-                let n = names(svc, p)
+                let n = names(svc, p, clusterId: client.config.clusterId)
                 let existingVS = try client.list(path("edgeGateways/\(site.gatewayId)/loadBalancer/virtualServiceSummaries?\(filter("name==\(n.vs)"))"),
                                                  JSONValue.self, what: "virtual service [\(n.vs)]").first
                 if let vs = existingVS, let vsId = vs["id"]?.stringValue {
