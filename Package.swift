@@ -37,24 +37,34 @@ let package = Package(
 
         // IPv4 addresses, networks (CIDR) and ranges: values only, below the language and the clouds alike.
         .target(name: "NetAddress"),
+        // JSON and YAML documents: the one ordered JSON model (JSONValue), its reader and writer,
+        // and the one YAML bridge (Yams). Below the language and the cloud layers alike.
+        .target(
+            name: "Documents",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         // The language: lexer, parser, resolver, evaluator, values, errors, modules. No cloud code.
         .target(
             name: "VCDScript",
             dependencies: [
                 "NetAddress",
-                .product(name: "Yams", package: "Yams"),
+                "Documents",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: fastInterpreter
         ),
         // Wire types shared by the simulator and the client: Codable bodies, URNs, media types.
-        .target(name: "CloudWire", dependencies: ["NetAddress"]),
+        .target(name: "CloudWire", dependencies: ["NetAddress", "Documents"]),
         // The embedded simulator: store, router, handlers, clock, faults, served over Hummingbird (HTTP or TLS).
         .target(
             name: "CloudSim",
             dependencies: [
                 "CloudWire",
                 "NetAddress",
+                "Documents",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -72,27 +82,25 @@ let package = Package(
         // Transports (libcurl, in-process) and the VCD / NSX / ALB / Kubernetes clients.
         .target(
             name: "CloudClient",
-            dependencies: ["CloudWire", "CCurl", "CSupport", .product(name: "Logging", package: "swift-log"),
-                           // Kubeconfig files and multi-document manifests.
-                           .product(name: "Yams", package: "Yams")]
+            dependencies: ["CloudWire", "Documents", "CCurl", "CSupport", .product(name: "Logging", package: "swift-log")]
         ),
         // The provisioning engine: ensure / diff / plan, waits, locks.
         .target(name: "Provisioning", dependencies: ["CloudClient", "NetAddress"]),
         // Engine objects as script types.
-        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning", "NetAddress", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ScriptCloud", dependencies: ["VCDScript", "Provisioning", "NetAddress", "Documents"]),
         // The command line, the REPL, the runner and `sim serve`: wires everything together.
         .executableTarget(
             name: "vcdscript",
             dependencies: [
-                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CloudWire", "Provisioning", "NetAddress", "CEditLine", "CSupport",
+                "VCDScript", "ScriptCloud", "CloudSim", "CloudClient", "CloudWire", "Provisioning", "NetAddress", "Documents", "CEditLine", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: fastInterpreter
         ),
 
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CloudWire"]),
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
         .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", "NetAddress", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),

@@ -226,7 +226,7 @@ public enum KubeJSONPath {
     /// `a.b.c` set in an object, creating maps on the way.
     public static func set(_ o: inout JSONValue, _ path: [String], _ v: JSONValue) {
         guard let first = path.first else { o = v; return }
-        var m: [String: JSONValue]
+        var m: JSONObject
         if case .object(let x) = o { m = x } else { m = [:] }
         var child = m[first] ?? .object([:])
         set(&child, Array(path.dropFirst()), v)

@@ -311,7 +311,7 @@ final class KubeAPITests: XCTestCase {
         XCTAssertTrue(cfg.contains("server: \"http://127.0.0.1:18446/clusters/mgmt\""), cfg)
         XCTAssertTrue(cfg.contains("current-context: \"mgmt-admin@mgmt\""))
         XCTAssertEqual(KubeHarness.token(in: cfg), h.token)
-        XCTAssertEqual(KubeConfigFile.quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"")
+        XCTAssertEqual(KubeconfigText.quoted("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"")
         XCTAssertThrowsError(try h.sim.createKubeCluster(name: "mgmt"))
         XCTAssertThrowsError(try h.sim.createKubeCluster(name: "Bad_Name"))
         XCTAssertThrowsError(try h.sim.createKubeCluster(name: "ok", kubernetesVersion: "latest"))

@@ -125,7 +125,7 @@ final class SecretsAtRestTests: XCTestCase {
             let sim = try Simulator(statePath: statePath, options: SimulatorOptions(initialPassword: "unused"))
             _ = try sim.createKubeCluster(name: "kind")
             var upserts: [StoredObject] = []
-            func rewrite(_ o: StoredObject, _ change: (inout [String: JSONValue]) -> Void) throws {
+            func rewrite(_ o: StoredObject, _ change: (inout JSONObject) -> Void) throws {
                 guard case .object(var f) = o.json else { return XCTFail("not an object") }
                 change(&f)
                 var n = o

@@ -1,4 +1,5 @@
 import CloudWire
+import Documents
 import Foundation
 
 /// A Kubernetes API client over any `HTTPTransport`: libcurl for a real cluster (or `sim serve`),
@@ -76,7 +77,8 @@ public final class KubeClient: @unchecked Sendable {
         if let authorization { headers["Authorization"] = authorization }
         var data = Data()
         if let body {
-            data = try JSONEncoder.vcd().encode(body)
+            // In the object's own order (JSONEncoder keeps none): what a script wrote is what is sent.
+            data = body.jsonData()
             headers["Content-Type"] = contentType
         }
         let request = HTTPRequestMessage(method: method, target: serverPath + path, headers: headers, body: data)

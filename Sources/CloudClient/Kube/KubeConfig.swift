@@ -1,5 +1,6 @@
+import CloudWire
+import Documents
 import Foundation
-import Yams
 
 /// A kubeconfig file as kubectl reads it: clusters, users, contexts and the current context.
 /// Only what a client needs to reach one cluster is kept; `resolve(context:)` turns one context
@@ -71,70 +72,72 @@ public struct KubeConfig {
         return try parse(text, source: path, directory: (full as NSString).deletingLastPathComponent)
     }
 
-    /// Parses kubeconfig YAML. `source` names it in messages.
+    /// Parses kubeconfig YAML (read through the YAML bridge with YAML 1.1 scalars, as client-go
+    /// reads it). `source` names it in messages.
     public static func parse(_ text: String, source: String = "kubeconfig", directory: String = FileManager.default.currentDirectoryPath) throws -> KubeConfig {
-        let loaded: Any?
+        let loaded: JSONValue
         do {
-            loaded = try Yams.load(yaml: text)
+            loaded = try YAMLReader.document(text, schema: .yaml11)
         } catch {
             let why = "\(error)".split(separator: "\n").first.map(String.init) ?? "\(error)"
             throw KubeConfigError("the kubeconfig \(source) is not valid YAML: \(why)", hint: "check its indentation (kubectl config view --kubeconfig \(source) shows what kubectl reads)")
         }
-        guard let root = loaded as? [String: Any] else {
+        guard case .object = loaded else {
             throw KubeConfigError("the kubeconfig \(source) is not a YAML map (kind: Config)", hint: "a kubeconfig has clusters:, users:, contexts: and current-context:")
         }
-        if let kind = root["kind"] as? String, kind != "Config" {
+        let root = loaded
+        if let kind = root["kind"]?.stringValue, kind != "Config" {
             throw KubeConfigError("the kubeconfig \(source) has kind: \(kind), not Config", hint: "is this a manifest rather than a kubeconfig?")
         }
         var c = KubeConfig(source: source, directory: directory)
-        c.currentContext = (root["current-context"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-        func entries(_ key: String, _ inner: String) throws -> [(String, [String: Any])] {
-            guard let v = root[key] else { return [] }
-            if v is NSNull { return [] }
-            guard let list = v as? [Any] else { throw KubeConfigError("the kubeconfig \(source): \(key) must be a list", hint: nil) }
+        c.currentContext = root["current-context"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        func entries(_ key: String, _ inner: String) throws -> [(String, JSONValue)] {
+            guard let v = root[key], v != .null else { return [] }
+            guard case .array(let list) = v else { throw KubeConfigError("the kubeconfig \(source): \(key) must be a list", hint: nil) }
             return try list.enumerated().map { i, e in
-                guard let m = e as? [String: Any], let name = m["name"] as? String else {
+                guard case .object = e, let name = e["name"]?.stringValue else {
                     throw KubeConfigError("the kubeconfig \(source): entry \(i + 1) of \(key) has no name", hint: "each entry is - name: ... with a \(inner): map")
                 }
-                return (name, m[inner] as? [String: Any] ?? [:])
+                if case .object? = e[inner] { return (name, e[inner]!) }
+                return (name, .object([:]))
             }
         }
-        func data(_ m: [String: Any], _ key: String, _ what: String) throws -> Data? {
-            guard let s = m[key] as? String, !s.isEmpty else { return nil }
+        func data(_ m: JSONValue, _ key: String, _ what: String) throws -> Data? {
+            guard let s = m[key]?.stringValue, !s.isEmpty else { return nil }
             guard let d = Data(base64Encoded: s.filter { !$0.isWhitespace }) else {
                 throw KubeConfigError("the kubeconfig \(source): \(key) of \(what) is not base64", hint: "the *-data fields hold base64 of the PEM text")
             }
             return d
         }
         for (name, m) in try entries("clusters", "cluster") {
-            c.clusters.append(Cluster(name: name, server: m["server"] as? String, caData: try data(m, "certificate-authority-data", "cluster \(name)"),
-                                      caFile: m["certificate-authority"] as? String, insecureSkipTLSVerify: Self.bool(m["insecure-skip-tls-verify"]),
-                                      proxyURL: m["proxy-url"] as? String))
+            c.clusters.append(Cluster(name: name, server: m["server"]?.stringValue, caData: try data(m, "certificate-authority-data", "cluster \(name)"),
+                                      caFile: m["certificate-authority"]?.stringValue, insecureSkipTLSVerify: Self.bool(m["insecure-skip-tls-verify"]),
+                                      proxyURL: m["proxy-url"]?.stringValue))
         }
         for (name, m) in try entries("users", "user") {
             var u = User(name: name)
-            u.token = (m["token"] as? String).flatMap { $0.isEmpty ? nil : $0 }
-            u.tokenFile = m["tokenFile"] as? String ?? m["token-file"] as? String
+            u.token = m["token"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            u.tokenFile = m["tokenFile"]?.stringValue ?? m["token-file"]?.stringValue
             u.clientCertificateData = try data(m, "client-certificate-data", "user \(name)")
-            u.clientCertificate = m["client-certificate"] as? String
+            u.clientCertificate = m["client-certificate"]?.stringValue
             u.clientKeyData = try data(m, "client-key-data", "user \(name)")
-            u.clientKey = m["client-key"] as? String
-            u.username = m["username"] as? String
-            u.password = m["password"] as? String
-            if m["exec"] != nil { u.unsupported = "an exec credential plugin (\((m["exec"] as? [String: Any])?["command"] as? String ?? "exec"))" }
-            if m["auth-provider"] != nil { u.unsupported = "an auth-provider (\((m["auth-provider"] as? [String: Any])?["name"] as? String ?? "?"))" }
+            u.clientKey = m["client-key"]?.stringValue
+            u.username = m["username"]?.stringValue
+            u.password = m["password"]?.stringValue
+            if let exec = m["exec"] { u.unsupported = "an exec credential plugin (\(exec["command"]?.stringValue ?? "exec"))" }
+            if let provider = m["auth-provider"] { u.unsupported = "an auth-provider (\(provider["name"]?.stringValue ?? "?"))" }
             c.users.append(u)
         }
         for (name, m) in try entries("contexts", "context") {
-            c.contexts.append(Context(name: name, cluster: m["cluster"] as? String ?? "", user: m["user"] as? String ?? "",
-                                      namespace: (m["namespace"] as? String).flatMap { $0.isEmpty ? nil : $0 }))
+            c.contexts.append(Context(name: name, cluster: m["cluster"]?.stringValue ?? "", user: m["user"]?.stringValue ?? "",
+                                      namespace: m["namespace"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }))
         }
         return c
     }
 
-    static func bool(_ v: Any?) -> Bool {
-        if let b = v as? Bool { return b }
-        if let s = v as? String { return ["true", "yes", "1"].contains(s.lowercased()) }
+    static func bool(_ v: JSONValue?) -> Bool {
+        if case .bool(let b)? = v { return b }
+        if let s = v?.stringValue { return ["true", "yes", "1"].contains(s.lowercased()) }
         return false
     }
 

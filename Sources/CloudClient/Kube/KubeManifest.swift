@@ -1,6 +1,6 @@
 import CloudWire
+import Documents
 import Foundation
-import Yams
 
 /// Multi-document YAML (or JSON) manifests as Kubernetes objects.
 public enum KubeManifest {
@@ -8,13 +8,12 @@ public enum KubeManifest {
     /// `…List`) contributes its `items`. Every object must be a map with `apiVersion`, `kind` and
     /// `metadata.name`; the error names the document.
     public static func objects(_ text: String) throws -> [JSONValue] {
-        var docs: [JSONValue] = []
+        let docs: [JSONValue]
         do {
-            // Not compose_all: its sequence ends quietly at a syntax error.
-            let parser = try Yams.Parser(yaml: text)
-            while let node = try parser.nextRoot() { docs.append(json(node)) }
-        } catch let e as YamlError {
-            let why = "\(e)".split(separator: "\n").prefix(3).joined(separator: " ")
+            // YAML 1.1 scalars, as kubectl reads a manifest.
+            docs = try YAMLReader.documents(text, schema: .yaml11)
+        } catch let e as YAMLSyntaxError {
+            let why = e.description.split(separator: "\n").prefix(3).joined(separator: " ")
             throw KubeConfigError("the manifest is not valid YAML: \(why)", hint: "check the indentation; documents are separated by --- lines")
         }
         var out: [JSONValue] = []
@@ -38,26 +37,5 @@ public enum KubeManifest {
             }
         }
         return out
-    }
-
-    /// A YAML node as JSON, with YAML's scalar types (quoted scalars stay strings).
-    public static func json(_ n: Node) -> JSONValue {
-        switch n {
-        case .scalar(let s):
-            if s.style != .plain { return .string(s.string) }
-            if n.null != nil { return .null }
-            if let b = n.bool { return .bool(b) }
-            if let i = n.int { return .int(i) }
-            if let d = n.float { return .double(d) }
-            return .string(s.string)
-        case .mapping(let m):
-            var o: [String: JSONValue] = [:]
-            for (k, v) in m { o[k.string ?? "\(k)"] = json(v) }
-            return .object(o)
-        case .sequence(let q):
-            return .array(q.map(json))
-        case .alias:
-            return .null
-        }
     }
 }

@@ -12,7 +12,7 @@ enum ALBPatch {
     static let operations = ["add", "replace", "delete"]
 
     /// The object after the patch, or the message of a 400.
-    static func apply(_ body: JSONValue, to object: [String: JSONValue]) -> Result<[String: JSONValue], SimError> {
+    static func apply(_ body: JSONValue, to object: JSONObject) -> Result<JSONObject, SimError> {
         guard case .object(let ops) = body, !ops.isEmpty else { return .failure(.badRequest(usage)) }
         if let unknown = ops.keys.sorted().first(where: { !operations.contains($0) }) {
             return .failure(.badRequest("Unknown PATCH operation \(unknown). \(usage)"))

@@ -172,7 +172,7 @@ enum ALBRoutes: RouteFamily {
     }
 
     /// The body of a full update (PUT, or the object a PATCH produced) checked and stored; 200 with the object.
-    static func replaceSEG(_ ctx: RequestContext, _ o: StoredObject, with given: [String: JSONValue]) throws -> HTTPResponseMessage {
+    static func replaceSEG(_ ctx: RequestContext, _ o: StoredObject, with given: JSONObject) throws -> HTTPResponseMessage {
         var input = given
         guard case .string(let name)? = input["name"], !name.isEmpty else { return err(400, "Field name is required.") }
         if name != o.name, ctx.state.children(Kind.albImportableSEG, of: o.parentId ?? "").contains(where: { $0.name == name }) {
@@ -238,7 +238,7 @@ enum ALBRoutes: RouteFamily {
         return .success(id)
     }
 
-    static func validate(_ input: [String: JSONValue]) -> String? {
+    static func validate(_ input: JSONObject) -> String? {
         for (k, lo, hi) in [("max_se", 0, 1000), ("min_se", 0, 1000), ("max_vs_per_se", 1, 1000)] {
             guard let v = input[k] else { continue }
             guard case .int(let i) = v, i >= lo, i <= hi else { return "Field \(k) must be an integer in \(lo)-\(hi)." }
@@ -254,13 +254,13 @@ enum ALBRoutes: RouteFamily {
     static func int(_ v: JSONValue?, _ d: Int) -> Int { if case .int(let i)? = v { return i }; return d }
 
     /// The stored record of a controller SEG: VCD's importable fields derived from the Avi ones.
-    static func record(id: String, name: String, avi: [String: JSONValue]) -> ALBSEGRecord {
+    static func record(id: String, name: String, avi: JSONObject) -> ALBSEGRecord {
         let ha = avi["ha_mode"]?.stringValue ?? "HA_MODE_SHARED"
         let vcdHA = ["HA_MODE_SHARED_PAIR": "ELASTIC_ACTIVE_ACTIVE", "HA_MODE_LEGACY_ACTIVE_STANDBY": "LEGACY_ACTIVE_STANDBY"][ha] ?? "ELASTIC_N_PLUS_M_BUFFER"
         var a = avi
         a["name"] = nil
         return ALBSEGRecord(id: id, displayName: name, haMode: vcdHA,
-                            maxVirtualServices: int(avi["max_se"], 10) * int(avi["max_vs_per_se"], 10), avi: a)
+                            maxVirtualServices: int(avi["max_se"], 10) * int(avi["max_vs_per_se"], 10), avi: Dictionary(uniqueKeysWithValues: a.map { ($0.key, $0.value) }))
     }
 
     static func tenantRef(_ ctx: RequestContext) -> JSONValue { .string("\(ctx.base)/api/tenant/admin") }

@@ -443,7 +443,7 @@ extension CAPIReconciler {
     func writeKubeconfigSecret(ns: String, cluster name: String, endpointHost: String) throws {
         guard let k = KubeStore.cluster(tx, name) else { return }
         let (server, ca) = workloadServer(cluster: name, endpointHost: endpointHost)
-        let yaml = KubeConfigFile.yaml(cluster: name, server: server, token: sim.kubeTokens.token(for: k), caData: ca)
+        let yaml = KubeconfigText.yaml(cluster: name, server: server, token: sim.kubeTokens.token(for: k), caData: ca)
         let data: JSONValue = .object(["value": .string(Data(yaml.utf8).base64EncodedString())])
         var owner: [JSONValue] = []
         if let cl = KO.get(tx, m, CAPIRes.clusters, ns, name) { owner = [ownerRef(cl, CAPIRes.clusters)] }

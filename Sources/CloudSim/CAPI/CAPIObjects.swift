@@ -100,7 +100,7 @@ enum KO {
 
     static func annotations(_ o: JSONValue) -> [String: String] {
         guard case .object(let a)? = KubeMeta.field(o, "annotations") else { return [:] }
-        return a.compactMapValues(\.stringValue)
+        return Dictionary(uniqueKeysWithValues: a.compactMap { m in m.value.stringValue.map { (m.key, $0) } })
     }
 
     static func setAnnotation(_ o: inout JSONValue, _ key: String, _ value: String?) {

@@ -1,7 +1,7 @@
 import CloudWire
 import Crypto
 import Foundation
-import Yams
+import Documents
 
 /// Cluster API's ClusterResourceSet controller (`addons.cluster.x-k8s.io`), which CAPVCD's
 /// templates and users rely on to install add-ons (CNI, CPI, CSI) into new workload clusters:
@@ -89,7 +89,8 @@ extension CAPIReconciler {
         var objects: [JSONValue] = []
         for text in texts {
             do {
-                for doc in try Yams.load_all(yaml: text) { if let o = Self.json(doc), case .object = o { objects.append(o) } }
+                // YAML 1.1 scalars, as the real controller (sigs.k8s.io/yaml) reads them.
+                for o in try YAMLReader.documents(text, schema: .yaml11) { if case .object = o { objects.append(o) } }
             } catch {
                 throw CAPIFailure(reason: "InvalidResource", message: "\(kind) \(ns)/\(name) does not hold valid YAML: \(error)")
             }
@@ -114,22 +115,5 @@ extension CAPIReconciler {
     static func groupVersion(_ apiVersion: String) -> (String, String) {
         let parts = apiVersion.split(separator: "/", maxSplits: 1).map(String.init)
         return parts.count == 2 ? (parts[0], parts[1]) : ("", parts.first ?? "")
-    }
-
-    /// A YAML value as JSON (maps with string keys, lists, scalars as Yams resolved them).
-    static func json(_ v: Any?) -> JSONValue? {
-        switch v {
-        case nil: return .null
-        case let s as String: return .string(s)
-        case let b as Bool: return .bool(b)
-        case let i as Int: return .int(i)
-        case let d as Double: return .double(d)
-        case let a as [Any?]: return .array(a.map { json($0) ?? .null })
-        case let m as [AnyHashable: Any?]:
-            var out: [String: JSONValue] = [:]
-            for (k, value) in m { out["\(k.base)"] = json(value) ?? .null }
-            return .object(out)
-        default: return v.map { .string("\($0)") }
-        }
     }
 }

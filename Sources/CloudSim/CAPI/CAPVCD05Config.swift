@@ -258,6 +258,6 @@ struct PodFiles {
 
     static func strings(_ v: JSONValue?) -> [String: String] {
         guard case .object(let o)? = v else { return [:] }
-        return o.compactMapValues(\.stringValue)
+        return Dictionary(uniqueKeysWithValues: o.compactMap { m in m.value.stringValue.map { (m.key, $0) } })
     }
 }

@@ -49,7 +49,7 @@ enum CAPVCDRuntime {
         if case .notRunning(let f) = runtime { failure = f }
         let ready = failure == nil ? replicas : 0
         let t = JSONValue.string(KubeMeta.timestamp(tx.now))
-        var available: [String: JSONValue] = ["type": "Available", "status": .string(failure == nil ? "True" : "False"),
+        var available: JSONObject = ["type": "Available", "status": .string(failure == nil ? "True" : "False"),
                                               "reason": .string(failure == nil ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"),
                                               "message": .string(failure == nil ? "Deployment has minimum availability." : "Deployment does not have minimum availability: \(failure!.message)"),
                                               "lastUpdateTime": t, "lastTransitionTime": t]

@@ -1,6 +1,6 @@
 import CloudWire
 import Foundation
-import Yams
+import Documents
 
 /// What the cloud provider (CPI) of a workload cluster is configured with, as CAPVCD's
 /// ClusterResourceSet installs it there: the secret `kube-system/vcloud-basic-auth` (keys
@@ -109,12 +109,12 @@ struct CPIConfig: Equatable {
             throw CAPIFailure(reason: "CPIConfigMissing", message: "unable to open file [/etc/kubernetes/vcloud/\(configKey)]: config map \(namespace)/\(configMapName) has no key \(configKey)")
         }
         var c = CPIConfig()
-        let parsed: Any?
-        do { parsed = try Yams.load(yaml: text) } catch {
+        let top: JSONValue
+        // YAML 1.1 scalars, as the real CPI (yaml.v2) reads them.
+        do { top = try YAMLReader.document(text, schema: .yaml11) } catch {
             throw CAPIFailure(reason: "CPIConfigInvalid", message: "unable to decode yaml file: [\(error)]")
         }
-        let top = parsed as? [String: Any] ?? [:]
-        func s(_ d: Any?, _ k: String) -> String { ((d as? [String: Any])?[k]).map { "\($0)" } ?? "" }
+        func s(_ d: JSONValue?, _ k: String) -> String { d?[k]?.scalarText ?? "" }
         c.host = s(top["vcd"], "host")
         c.org = s(top["vcd"], "org")
         c.vdc = s(top["vcd"], "vdc")

@@ -104,7 +104,7 @@ enum HostRoutes: RouteFamily {
            let pem = try? String(contentsOfFile: file, encoding: .utf8) {
             ca = Data(pem.utf8).base64EncodedString()
         }
-        let yaml = KubeConfigFile.yaml(cluster: r.name, server: server, token: ctx.sim.kubeTokens.token(for: r), caData: ca)
+        let yaml = KubeconfigText.yaml(cluster: r.name, server: server, token: ctx.sim.kubeTokens.token(for: r), caData: ca)
         var h = HTTPHeaderFields()
         h["Content-Type"] = "application/yaml"
         return HTTPResponseMessage(status: 200, headers: h, body: Data(yaml.utf8))

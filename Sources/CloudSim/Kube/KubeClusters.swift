@@ -91,7 +91,7 @@ extension Simulator {
             throw KubeClusterError(description: "no Kubernetes cluster named \"\(cluster)\"")
         }
         let base = server.hasSuffix("/") ? String(server.dropLast()) : server
-        return KubeConfigFile.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: kubeTokens.token(for: rec),
+        return KubeconfigText.yaml(cluster: rec.name, server: "\(base)/clusters/\(rec.name)", token: kubeTokens.token(for: rec),
                                    caData: certificateAuthorityPEM.map { Data($0.utf8).base64EncodedString() }, insecure: insecureSkipTLSVerify)
     }
 
@@ -104,42 +104,5 @@ extension Simulator {
             world.apply(tx)
             return result
         }
-    }
-}
-
-/// The kubeconfig text, in the layout kind and clusterctl write (clusters, contexts,
-/// current-context, users). Every value is a double-quoted YAML scalar with JSON escapes, which
-/// YAML 1.1 and 1.2 (client-go's, PyYAML's, Yams') read alike, whatever a name or token holds.
-enum KubeConfigFile {
-    static func quoted(_ s: String) -> String {
-        String(decoding: KubeJSON.encode(.string(s)), as: UTF8.self)
-    }
-
-    static func yaml(cluster: String, server: String, token: String, caData: String? = nil, insecure: Bool = false) -> String {
-        let user = "\(cluster)-admin", context = "\(cluster)-admin@\(cluster)"
-        var tls = ""
-        if let caData { tls += "\n    certificate-authority-data: \(quoted(caData))" }
-        if insecure { tls += "\n    insecure-skip-tls-verify: true" }
-        return """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: \(quoted(cluster))
-              cluster:
-                server: \(quoted(server))\(tls)
-            contexts:
-            - name: \(quoted(context))
-              context:
-                cluster: \(quoted(cluster))
-                user: \(quoted(user))
-                namespace: "default"
-            current-context: \(quoted(context))
-            preferences: {}
-            users:
-            - name: \(quoted(user))
-              user:
-                token: \(quoted(token))
-
-            """
     }
 }

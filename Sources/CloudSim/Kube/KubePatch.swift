@@ -13,7 +13,7 @@ enum KubePatch {
 
     static func merge(_ target: JSONValue, _ patch: JSONValue) -> JSONValue {
         guard case .object(let p) = patch else { return patch }
-        var out: [String: JSONValue] = [:]
+        var out: JSONObject = [:]
         if case .object(let t) = target { out = t }
         for (k, v) in p {
             if v == .null { out.removeValue(forKey: k) } else { out[k] = merge(out[k] ?? .null, v) }
@@ -36,7 +36,7 @@ enum KubePatch {
         guard case .object(var p) = patch else { return patch }
         if p["$patch"]?.stringValue == "replace" { p.removeValue(forKey: "$patch"); return .object(p.filter { !$0.key.hasPrefix("$") }) }
         if p["$patch"]?.stringValue == "delete" { return .null }
-        var out: [String: JSONValue] = [:]
+        var out: JSONObject = [:]
         if case .object(let t) = target { out = t }
         for (k, v) in p where !k.hasPrefix("$") {
             if v == .null { out.removeValue(forKey: k); continue }

@@ -94,7 +94,7 @@ enum KubeProto {
                     else if n == 2 { value = try single(String(f.type.dropFirst(4)), w, &entry, b) }
                     else { try entry.skip(w) }
                 }
-                var m: [String: JSONValue] = [:]
+                var m: JSONObject = [:]
                 if case .object(let old)? = out[f.name] { m = old }
                 m[key] = value
                 out[f.name] = .object(m)

@@ -11,7 +11,7 @@ enum KubeServiceIPs {
     static func assign(_ o: inout JSONValue, old: JSONValue?, state: StateView, cluster: KubeClusterRecord) {
         let type = o["spec"]?["type"]?.stringValue ?? "ClusterIP"
         guard type != "ExternalName" else { return }
-        var spec: [String: JSONValue] = [:]
+        var spec: JSONObject = [:]
         if case .object(let s)? = o["spec"] { spec = s }
         var ip = spec["clusterIP"]?.stringValue ?? ""
         if ip.isEmpty, let kept = old?["spec"]?["clusterIP"]?.stringValue, !kept.isEmpty { ip = kept }

@@ -120,13 +120,13 @@ enum KubeMeta {
     static func namespace(_ o: JSONValue) -> String { field(o, "namespace")?.stringValue ?? "" }
     static func labels(_ o: JSONValue) -> [String: String] {
         guard case .object(let l)? = field(o, "labels") else { return [:] }
-        return l.compactMapValues(\.stringValue)
+        return Dictionary(uniqueKeysWithValues: l.compactMap { m in m.value.stringValue.map { (m.key, $0) } })
     }
 
     /// Sets (or with nil removes) `metadata.<key>`, creating `metadata` if needed.
     static func set(_ o: inout JSONValue, _ key: String, _ value: JSONValue?) {
         guard case .object(var top) = o else { return }
-        var meta: [String: JSONValue] = [:]
+        var meta: JSONObject = [:]
         if case .object(let m)? = top["metadata"] { meta = m }
         meta[key] = value
         top["metadata"] = .object(meta)

@@ -64,7 +64,7 @@ enum KubeFields {
     }
 
     static func strings(_ v: JSONValue?) -> [String: String] {
-        if case .object(let o)? = v { return o.compactMapValues(\.scalarText) }
+        if case .object(let o)? = v { return Dictionary(uniqueKeysWithValues: o.compactMap { m in m.value.scalarText.map { (m.key, $0) } }) }
         return [:]
     }
 

@@ -84,7 +84,7 @@ extension KubeRequest {
             KubeMeta.set(&o, "labels", .object(labels))
         case ("", "secrets"):
             // `stringData` is write-only: merged into `data` as base64, as the apiserver does.
-            var data: [String: JSONValue] = [:]
+            var data: JSONObject = [:]
             if case .object(let d)? = o["data"] { data = d }
             if case .object(let sd)? = o["stringData"] {
                 for (k, v) in sd { data[k] = .string(Data((v.stringValue ?? "").utf8).base64EncodedString()) }

@@ -1,7 +1,7 @@
 import Foundation
-import Yams
 import CloudClient
 import CloudWire
+import Documents
 import Provisioning
 import VCDScript
 
@@ -83,17 +83,10 @@ final class KubeCollection: CloudCollection {
 enum KubeObjectsBridge {
     // MARK: JSON ⇄ script values
 
+    /// A Kubernetes object (or part) as a script value, maps in the object's order.
     static func value(_ j: JSONValue?) -> Value {
         guard let j else { return .null }
-        switch j {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .double(let d): return .float(d)
-        case .string(let s): return .string(s)
-        case .array(let a): return .list(a.map { value($0) })
-        case .object(let o): return .map(o.keys.sorted().map { ($0, value(o[$0])) })
-        }
+        return JSONText.value(j)
     }
 
     /// A script value as JSON; secrets are revealed (they are on their way to the wire) and registered.
@@ -109,7 +102,7 @@ enum KubeObjectsBridge {
             return .string(s.reveal())
         case .list(let l): return .array(try l.items.map { try json($0, what) })
         case .map(let m):
-            var o: [String: JSONValue] = [:]
+            var o = JSONObject(minimumCapacity: m.entries.count)
             for kv in m.entries {
                 guard case .string(let k) = kv.key else { throw ScriptError(.type, "\(what): map keys must be strings") }
                 o[k] = try json(kv.value, what)
@@ -170,7 +163,7 @@ enum KubeObjectsBridge {
     }
 
     static func yaml(_ o: JSONValue) -> String {
-        let text = (try? Yams.serialize(node: YAMLText.node(any(shown(o))))) ?? ""
+        let text = (try? YAMLWriter.text(shown(o))) ?? ""
         return SecretRedactor.shared.redact(text)
     }
 
@@ -179,18 +172,6 @@ enum KubeObjectsBridge {
         e.outputFormatting.insert(.prettyPrinted)
         e.outputFormatting.insert(.sortedKeys)
         return SecretRedactor.shared.redact((try? e.encode(shown(o))).map { String(decoding: $0, as: UTF8.self) } ?? "")
-    }
-
-    static func any(_ j: JSONValue) -> Any {
-        switch j {
-        case .null: return NSNull()
-        case .bool(let b): return b
-        case .int(let i): return i
-        case .double(let d): return d
-        case .string(let s): return s
-        case .array(let a): return a.map(any)
-        case .object(let o): return o.mapValues(any)
-        }
     }
 
     // MARK: Collections

@@ -1,3 +1,5 @@
+import Documents
+
 /// How values print in each output format: text (repr), tables for lists of maps and objects,
 /// JSON and YAML.
 public enum Display {
@@ -29,9 +31,9 @@ public enum Display {
         case .json:
             do { return try JSONText.encode(v, indent: 2, ctx: ctx) } catch where !stops(error) || vm == nil { return try repr() }
         case .yaml:
-            let any: Any
-            do { any = try JSONText.toAny(v, ctx: ctx, depth: 0) } catch where !stops(error) || vm == nil { return try repr() }
-            let text = (try? Yams.serialize(node: YAMLText.node(any)))?.trimmingTrailingNewline
+            let doc: JSONValue
+            do { doc = try JSONText.toJSON(v, ctx: ctx, depth: 0) } catch where !stops(error) || vm == nil { return try repr() }
+            let text = (try? YAMLText.encode(doc))?.trimmingTrailingNewline
             if let vm, let text { try vm.charge(Cost.yaml(text.utf8.count)) }
             return try text ?? repr()
         }
@@ -115,8 +117,6 @@ public enum Display {
         }
     }
 }
-
-import Yams
 
 extension String {
     var trimmingTrailingNewline: String { hasSuffix("\n") ? String(dropLast()) : self }

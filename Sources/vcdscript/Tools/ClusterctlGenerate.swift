@@ -1,6 +1,6 @@
 import CloudSim
 import Foundation
-import Yams
+import Documents
 
 /// `clusterctl generate cluster NAME`: CAPVCD's cluster template, its `${VARIABLES}` taken from
 /// the flags, the environment and the clusterctl config file (`--config`, else
@@ -83,16 +83,16 @@ struct ClusterctlGenerate {
             return [:]
         }
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let doc: Any?
-        do { doc = try Yams.load(yaml: text) } catch { throw ToolError("failed to read the clusterctl config file \(path): \(error)") }
-        guard let map = doc as? [String: Any] else { return [:] }
+        let doc: JSONValue
+        do { doc = try YAMLReader.document(text, schema: .yaml11) } catch { throw ToolError("failed to read the clusterctl config file \(path): \(error)") }
+        guard case .object(let map) = doc else { return [:] }
         var out: [String: String] = [:]
         for (k, v) in map {
             switch v {
-            case let s as String: out[k] = s
-            case let b as Bool: out[k] = b ? "true" : "false"
-            case let i as Int: out[k] = String(i)
-            case let d as Double: out[k] = String(d)
+            case .string(let s): out[k] = s
+            case .bool(let b): out[k] = b ? "true" : "false"
+            case .int(let i): out[k] = String(i)
+            case .double(let d): out[k] = String(d)
             default: continue
             }
         }

@@ -194,7 +194,7 @@ struct ClusterctlMover {
 
     static func name(_ o: JSONValue) -> String { o["metadata"]?["name"]?.stringValue ?? "" }
     static func uid(_ o: JSONValue) -> String? { o["metadata"]?["uid"]?.stringValue }
-    static func annotations(_ o: JSONValue) -> [String: JSONValue] {
+    static func annotations(_ o: JSONValue) -> JSONObject {
         if case .object(let a)? = o["metadata"]?["annotations"] { return a }
         return [:]
     }
@@ -216,7 +216,7 @@ struct ClusterctlMover {
             })
         }
         if kind != "Secret" {
-            var ann: [String: JSONValue] = [:]
+            var ann: JSONObject = [:]
             if case .object(let a)? = meta["annotations"] { ann = a }
             ann[pausedAnnotation] = .string("")
             meta["annotations"] = .object(ann)

@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import Documents
 
 /// Kubeconfig files as kind and clusterctl write them: the entries of one cluster merged into the
 /// user's file (`--kubeconfig`, else the first of `$KUBECONFIG`, else `~/.kube/config`) under one
@@ -17,26 +17,33 @@ enum KubeconfigFiles {
     }
 
     /// The single-cluster kubeconfig `text` with its cluster, user and context all named `name`
-    /// (kind's `kind-<cluster>`), as a dictionary.
-    static func renamed(_ text: String, to name: String) throws -> [String: Any] {
-        guard var doc = try Yams.load(yaml: text) as? [String: Any] else { throw ToolError("the cluster's kubeconfig is not a YAML mapping") }
-        func first(_ key: String, _ inner: String) -> [String: Any] {
-            ((doc[key] as? [Any])?.first as? [String: Any])?[inner] as? [String: Any] ?? [:]
+    /// (kind's `kind-<cluster>`), as a document.
+    static func renamed(_ text: String, to name: String) throws -> JSONObject {
+        guard case .object(var doc) = try YAMLReader.document(text, schema: .yaml11) else { throw ToolError("the cluster's kubeconfig is not a YAML mapping") }
+        func first(_ key: String, _ inner: String) -> JSONObject {
+            if case .array(let list)? = doc[key], case .object(let entry)? = list.first?[inner] { return entry }
+            return [:]
         }
         var context = first("contexts", "context")
-        context["cluster"] = name
-        context["user"] = name
+        context["cluster"] = .string(name)
+        context["user"] = .string(name)
         context.removeValue(forKey: "namespace")
-        doc["clusters"] = [["name": name, "cluster": first("clusters", "cluster")]]
-        doc["users"] = [["name": name, "user": first("users", "user")]]
-        doc["contexts"] = [["name": name, "context": context]]
-        doc["current-context"] = name
+        doc["clusters"] = [["name": .string(name), "cluster": .object(first("clusters", "cluster"))]]
+        doc["users"] = [["name": .string(name), "user": .object(first("users", "user"))]]
+        doc["contexts"] = [["name": .string(name), "context": .object(context)]]
+        doc["current-context"] = .string(name)
         return doc
     }
 
     /// `text` (one cluster's kubeconfig) as YAML with every entry named `name`.
     static func renamedText(_ text: String, to name: String) throws -> String {
-        try Yams.dump(object: try renamed(text, to: name), sortKeys: true)
+        try YAMLWriter.text(.object(try renamed(text, to: name)))
+    }
+
+    /// The entries of a kubeconfig list that are not named `name`.
+    static func others(_ list: JSONValue?, than name: String) -> [JSONValue] {
+        guard case .array(let items)? = list else { return [] }
+        return items.filter { $0["name"]?.stringValue != name }
     }
 
     /// Merges `text`'s entries, named `name`, into the file at `path` and makes `name` current.
@@ -44,11 +51,11 @@ enum KubeconfigFiles {
         let entries = try renamed(text, to: name)
         var doc = try load(path)
         for key in ["clusters", "users", "contexts"] {
-            var list = (doc[key] as? [Any] ?? []).filter { (($0 as? [String: Any])?["name"] as? String) != name }
-            list += entries[key] as? [Any] ?? []
-            doc[key] = list
+            var list = others(doc[key], than: name)
+            if case .array(let added)? = entries[key] { list += added }
+            doc[key] = .array(list)
         }
-        doc["current-context"] = name
+        doc["current-context"] = .string(name)
         try write(doc, to: path)
     }
 
@@ -58,30 +65,31 @@ enum KubeconfigFiles {
         var doc = try load(path)
         var changed = false
         for key in ["clusters", "users", "contexts"] {
-            let list = doc[key] as? [Any] ?? []
-            let kept = list.filter { (($0 as? [String: Any])?["name"] as? String) != name }
-            if kept.count != list.count { changed = true }
-            doc[key] = kept
+            let count: Int
+            if case .array(let list)? = doc[key] { count = list.count } else { count = 0 }
+            let kept = others(doc[key], than: name)
+            if kept.count != count { changed = true }
+            doc[key] = .array(kept)
         }
-        if doc["current-context"] as? String == name { doc["current-context"] = ""; changed = true }
+        if doc["current-context"]?.stringValue == name { doc["current-context"] = ""; changed = true }
         if changed { try write(doc, to: path) }
     }
 
-    static func load(_ path: String) throws -> [String: Any] {
+    static func load(_ path: String) throws -> JSONObject {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8), !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            return ["apiVersion": "v1", "kind": "Config", "preferences": [String: Any]()]
+            return ["apiVersion": "v1", "kind": "Config", "preferences": .object([:])]
         }
-        do {
-            guard let doc = try Yams.load(yaml: text) as? [String: Any] else { throw ToolError("\(path) is not a kubeconfig (not a YAML mapping)") }
-            return doc
-        } catch let e as ToolError { throw e } catch {
+        let doc: JSONValue
+        do { doc = try YAMLReader.document(text, schema: .yaml11) } catch {
             throw ToolError("\(path) is not valid YAML: \(error)", hint: "fix or move the file; it was left as it is")
         }
+        guard case .object(let o) = doc else { throw ToolError("\(path) is not a kubeconfig (not a YAML mapping)") }
+        return o
     }
 
     /// Writes `doc` to `path` atomically (a 0600 temporary file beside it, renamed over it).
-    static func write(_ doc: [String: Any], to path: String) throws {
-        try writeText(try Yams.dump(object: doc, sortKeys: true), to: path)
+    static func write(_ doc: JSONObject, to path: String) throws {
+        try writeText(try YAMLWriter.text(.object(doc)), to: path)
     }
 
     static func writeText(_ text: String, to path: String) throws {
