@@ -10,47 +10,66 @@ import Foundation
 /// are read there at their access level: reading needs `ReadOnly`, uploading or deleting items
 /// `Change`, deleting the catalog `FullControl`.
 enum LegacyCatalogs: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.post("/api/admin/org/{id}/catalogs", .session, "CATALOG_CREATE") { try createCatalog($0) }
-        t.get("/api/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(catalogXML(ctx, c, admin: false), type: XType.catalog)
+        t.post("/api/admin/org/{id}/catalogs", .session, "CATALOG_CREATE", createCatalog)
+        t.get("/api/catalog/{id}", .session, "CATALOG_VIEW", showCatalog)
+        t.get("/api/admin/catalog/{id}", .session, "CATALOG_VIEW", showAdminCatalog)
+        t.delete("/api/admin/catalog/{id}", .session, "CATALOG_DELETE", deleteCatalog)
+        t.delete("/api/catalog/{id}", .session, "CATALOG_DELETE", deleteCatalog)
+        t.post("/api/catalog/{id}/action/upload", .session, "CATALOG_UPLOAD", startUpload)
+        t.get("/api/catalogItem/{id}", .session, "CATALOG_ITEM_VIEW", showCatalogItem)
+        t.delete("/api/catalogItem/{id}", .session, "CATALOG_ITEM_DELETE", removeCatalogItem)
+        t.get("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_VIEW", showVAppTemplate)
+        t.delete("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_DELETE", removeVAppTemplate)
+        t.put("/transfer/{upload}/{file}", .open, "TRANSFER_UPLOAD", receive)
+    }
+
+    /// GET a catalog in the XML API.
+    static func showCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let c = try catalog(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(catalogXML(ctx, c, admin: false), type: XType.catalog)
+    }
+
+    /// GET a catalog's admin view.
+    static func showAdminCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let c = try catalog(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(catalogXML(ctx, c, admin: true), type: XType.adminCatalog)
+    }
+
+    /// GET a catalog item.
+    static func showCatalogItem(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let i = try item(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(XNS.header + catalogItemXML(ctx, i), type: XType.catalogItem)
+    }
+
+    /// DELETE a catalog item (a task).
+    static func removeCatalogItem(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let i = try item(ctx, ctx.param("id"), .change)
+        if let tpl = i.json["templateId"]?.stringValue { deleteTemplate(ctx.write, tpl) }
+        ctx.write.delete(i.id)
+        return ctx.noContent()
+    }
+
+    /// GET a vApp template.
+    static func showVAppTemplate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let seg = ctx.param("id")
+        if seg.lowercased().hasPrefix("vm-") {
+            let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
+            guard let tpl = ctx.state.get(vm.parentId ?? ""), CatalogSharing.accessIn(ctx, tpl) >= .readOnly else { throw SimError.notFound("Template VM \(seg)") }
+            return ctx.xml(XNS.header + LegacyVApps.vmXML(ctx, templateVM(vm, tpl), template: true, root: true), type: XType.vm)
         }
-        t.get("/api/admin/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(catalogXML(ctx, c, admin: true), type: XType.adminCatalog)
-        }
-        t.delete("/api/admin/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
-        t.delete("/api/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
-        t.post("/api/catalog/{id}/action/upload", .session, "CATALOG_UPLOAD") { try startUpload($0) }
-        t.get("/api/catalogItem/{id}", .session, "CATALOG_ITEM_VIEW") { ctx in
-            let i = try item(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(XNS.header + catalogItemXML(ctx, i), type: XType.catalogItem)
-        }
-        t.delete("/api/catalogItem/{id}", .session, "CATALOG_ITEM_DELETE") { ctx in
-            let i = try item(ctx, ctx.param("id"), .change)
-            if let tpl = i.json["templateId"]?.stringValue { deleteTemplate(ctx.write, tpl) }
-            ctx.write.delete(i.id)
-            return ctx.noContent()
-        }
-        t.get("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_VIEW") { ctx in
-            let seg = ctx.param("id")
-            if seg.lowercased().hasPrefix("vm-") {
-                let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
-                guard let tpl = ctx.state.get(vm.parentId ?? ""), CatalogSharing.accessIn(ctx, tpl) >= .readOnly else { throw SimError.notFound("Template VM \(seg)") }
-                return ctx.xml(XNS.header + LegacyVApps.vmXML(ctx, templateVM(vm, tpl), template: true, root: true), type: XType.vm)
-            }
-            let tpl = try template(ctx, seg, .readOnly)
-            return ctx.xml(XNS.header + templateXML(ctx, tpl), type: XType.vAppTemplate)
-        }
-        t.delete("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_DELETE") { ctx in
-            let tpl = try template(ctx, ctx.param("id"), .change)
-            let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
-            if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
-            deleteTemplate(ctx.write, tpl.id)
-            return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", .vappTemplateDelete, owner: owner)
-        }
-        t.put("/transfer/{upload}/{file}", .open, "TRANSFER_UPLOAD") { try receive($0) }
+        let tpl = try template(ctx, seg, .readOnly)
+        return ctx.xml(XNS.header + templateXML(ctx, tpl), type: XType.vAppTemplate)
+    }
+
+    /// DELETE a vApp template (a task).
+    static func removeVAppTemplate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let tpl = try template(ctx, ctx.param("id"), .change)
+        let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
+        if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
+        deleteTemplate(ctx.write, tpl.id)
+        return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", .vappTemplateDelete, owner: owner)
     }
 
     // MARK: Catalogs

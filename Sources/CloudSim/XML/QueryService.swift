@@ -30,11 +30,15 @@ enum QueryService: RouteFamily {
         var ids: ((RequestContext) -> [String])? = nil
     }
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.get("/api/query", .session, "QUERY") { ctx in
-            guard let type = ctx.request.query("type"), !type.isEmpty else { return queryList(ctx) }
-            return try run(ctx, type: type)
-        }
+        t.get("/api/query", .session, "QUERY", query)
+    }
+
+    /// GET `/api/query?type=...`: the typed query service.
+    static func query(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        guard let type = ctx.request.query("type"), !type.isEmpty else { return queryList(ctx) }
+        return try run(ctx, type: type)
     }
 
     static func queryList(_ ctx: RequestContext) -> HTTPResponseMessage {
