@@ -79,6 +79,17 @@ enum EdgeGateways: RouteFamily {
             throw SimError.badRequest("Edge gateway \(name) cannot use IP spaces: its provider gateway does not (usingIpSpace is false).")
         }
         gw.usingIpSpace = ipSpaces
+        placeInNSX(tx, &gw, gatewayId: id)
+        try tx.insert(kind: Kind.edgeGateway, id: id, parent: vdc.id, org: vdc.orgId, name: name, gw)
+        try insertCompanions(tx, gatewayId: id, org: vdc.orgId, name: name)
+        try GatewayIPs.refresh(tx, gatewayId: id)
+        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: .createEdgeGateway,
+                                owner: Cloud.owner(ctx, collection, id: id, name: name), lock: id)
+    }
+
+    /// The NSX-T side of a new gateway: its Tier-1 backing in the (first) NSX-T manager and, unless
+    /// given, the first edge cluster.
+    private static func placeInNSX(_ tx: StateView, _ gw: inout EdgeGateway, gatewayId id: String) {
         let nsx = tx.all(Kind.nsxtManager).first
         var backing = GatewayBacking()
         backing.backingId = URN(id)!.uuid  // the Tier-1 id in NSX Policy (inferred mapping, vcd-wire.md §10)
@@ -93,19 +104,18 @@ enum EdgeGateways: RouteFamily {
             cfg.primaryEdgeCluster = primary
             gw.edgeClusterConfig = cfg
         }
-        try tx.insert(kind: Kind.edgeGateway, id: id, parent: vdc.id, org: vdc.orgId, name: name, gw)
-        // Companions of every gateway: LB settings, firewall, route advertisement.
+    }
+
+    /// The companions of every gateway: load balancer settings (off), firewall, route advertisement (off).
+    private static func insertCompanions(_ tx: WriteTx, gatewayId: String, org: String?, name: String) throws {
         var lb = GatewayLoadBalancer()
         lb.enabled = false
-        try tx.insert(kind: Kind.gatewayLoadBalancer, id: "\(id)#loadBalancer", parent: id, org: vdc.orgId, name: name, lb)
-        try tx.insert(kind: Kind.firewall, id: "\(id)#firewall", parent: id, org: vdc.orgId, name: name, Firewall.initial())
+        try tx.insert(kind: Kind.gatewayLoadBalancer, id: "\(gatewayId)#loadBalancer", parent: gatewayId, org: org, name: name, lb)
+        try tx.insert(kind: Kind.firewall, id: "\(gatewayId)#firewall", parent: gatewayId, org: org, name: name, Firewall.initial())
         var ra = RouteAdvertisement()
         ra.enable = false
         ra.subnets = []
-        try tx.insert(kind: Kind.routeAdvertisement, id: "\(id)#routeAdvertisement", parent: id, org: vdc.orgId, name: name, ra)
-        try GatewayIPs.refresh(tx, gatewayId: id)
-        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: .createEdgeGateway,
-                                owner: Cloud.owner(ctx, collection, id: id, name: name), lock: id)
+        try tx.insert(kind: Kind.routeAdvertisement, id: "\(gatewayId)#routeAdvertisement", parent: gatewayId, org: org, name: name, ra)
     }
 
     /// Validates and fills the uplinks of a new or updated gateway, allocating external addresses.
