@@ -238,42 +238,66 @@ enum LegacyCatalogs: RouteFamily {
         guard tpl.status == VCDResourceStatus.unresolved else { throw SimError.badRequest("The upload of \(tpl.name) is \(tpl.status == VCDResourceStatus.templateReady ? "complete" : "failed").") }
         let body = ctx.request.body
         if !tpl.descriptorUploaded {
-            guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }
-            var descriptor = body
-            var bundled: [String: Data] = [:]
-            if let members = OVF.untar(body) {
-                guard let d = members.first(where: { $0.name.lowercased().hasSuffix(".ovf") }) else {
-                    throw SimError.badRequest("The OVA holds no .ovf descriptor.")
-                }
-                descriptor = d.data
-                for m in members where m.name != d.name { bundled[(m.name as NSString).lastPathComponent] = m.data }
-            }
-            var info = try OVF.parse(descriptor)
-            if !info.extraConfig.isEmpty && !tpl.preserve {
-                info.extraConfig = []
-                tpl.extraConfigStripped = true
-            }
-            tpl.descriptorUploaded = true
-            tpl.files = [XFile(name: file, size: Int64(descriptor.count), bytesTransferred: Int64(descriptor.count))]
-            for f in info.files {
-                var x = f
-                if let d = bundled[(f.name as NSString).lastPathComponent] { x.size = Int64(d.count); x.bytesTransferred = Int64(d.count) }
-                tpl.files.append(x)
-            }
-            info.files = []
-            tpl.ovf = info
+            try receiveDescriptor(&tpl, file: file, body)
         } else {
-            guard let i = tpl.files.firstIndex(where: { $0.name == file }) else { throw SimError.notFound("File \(file) of template \(tpl.name)") }
-            var f = tpl.files[i]
-            if let range = ctx.request.headers["Content-Range"], let r = parseRange(range) {
-                f.bytesTransferred = max(f.bytesTransferred, r.end + 1)
-                if f.size <= 0 { f.size = r.total }
-            } else {
-                f.bytesTransferred += Int64(body.count)
-            }
-            if f.size > 0 { f.bytesTransferred = min(f.bytesTransferred, f.size) }
-            tpl.files[i] = f
+            try receivePart(&tpl, file: file, body, contentRange: ctx.request.headers["Content-Range"])
         }
+        let complete = try advanceTask(ctx, tpl)
+        if complete {
+            tpl.status = VCDResourceStatus.templateReady
+            let vmId = URN.make("vm").description
+            try ctx.write.insert(kind: Kind.templateVm, id: vmId, parent: tpl.id, org: o.orgId, name: tpl.ovf?.vmName ?? "vm",
+                                 XTemplateVM(id: vmId, name: tpl.ovf?.vmName ?? "vm", templateId: tpl.id))
+        }
+        try ctx.write.update(o, tpl)
+        return HTTPResponseMessage(status: 200)
+    }
+
+    /// The first upload: the OVF descriptor, or a whole OVA whose descriptor lists the files it
+    /// bundles (counted as transferred). ExtraConfig is stripped unless the template preserves it.
+    static func receiveDescriptor(_ tpl: inout XTemplate, file: String, _ body: Data) throws {
+        guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }
+        var descriptor = body
+        var bundled: [String: Data] = [:]
+        if let members = OVF.untar(body) {
+            guard let d = members.first(where: { $0.name.lowercased().hasSuffix(".ovf") }) else {
+                throw SimError.badRequest("The OVA holds no .ovf descriptor.")
+            }
+            descriptor = d.data
+            for m in members where m.name != d.name { bundled[(m.name as NSString).lastPathComponent] = m.data }
+        }
+        var info = try OVF.parse(descriptor)
+        if !info.extraConfig.isEmpty && !tpl.preserve {
+            info.extraConfig = []
+            tpl.extraConfigStripped = true
+        }
+        tpl.descriptorUploaded = true
+        tpl.files = [XFile(name: file, size: Int64(descriptor.count), bytesTransferred: Int64(descriptor.count))]
+        for f in info.files {
+            var x = f
+            if let d = bundled[(f.name as NSString).lastPathComponent] { x.size = Int64(d.count); x.bytesTransferred = Int64(d.count) }
+            tpl.files.append(x)
+        }
+        info.files = []
+        tpl.ovf = info
+    }
+
+    /// A later upload: one file listed by the descriptor, whole or a `Content-Range` part of it.
+    static func receivePart(_ tpl: inout XTemplate, file: String, _ body: Data, contentRange: String?) throws {
+        guard let i = tpl.files.firstIndex(where: { $0.name == file }) else { throw SimError.notFound("File \(file) of template \(tpl.name)") }
+        var f = tpl.files[i]
+        if let range = contentRange, let r = parseRange(range) {
+            f.bytesTransferred = max(f.bytesTransferred, r.end + 1)
+            if f.size <= 0 { f.size = r.total }
+        } else {
+            f.bytesTransferred += Int64(body.count)
+        }
+        if f.size > 0 { f.bytesTransferred = min(f.bytesTransferred, f.size) }
+        tpl.files[i] = f
+    }
+
+    /// Moves the upload task's progress to the bytes received; whether every file is complete.
+    static func advanceTask(_ ctx: RequestContext, _ tpl: XTemplate) throws -> Bool {
         let total = tpl.files.dropFirst().reduce(Int64(0)) { $0 + max($1.size, 0) }
         let done = tpl.files.dropFirst().reduce(Int64(0)) { $0 + $1.bytesTransferred }
         let complete = tpl.files.dropFirst().allSatisfy { $0.size <= 0 || $0.bytesTransferred >= $0.size }
@@ -286,14 +310,7 @@ enum LegacyCatalogs: RouteFamily {
             }
             try ctx.write.update(to, rec)
         }
-        if complete {
-            tpl.status = VCDResourceStatus.templateReady
-            let vmId = URN.make("vm").description
-            try ctx.write.insert(kind: Kind.templateVm, id: vmId, parent: tpl.id, org: o.orgId, name: tpl.ovf?.vmName ?? "vm",
-                                 XTemplateVM(id: vmId, name: tpl.ovf?.vmName ?? "vm", templateId: tpl.id))
-        }
-        try ctx.write.update(o, tpl)
-        return HTTPResponseMessage(status: 200)
+        return complete
     }
 
     static func parseRange(_ h: String) -> (start: Int64, end: Int64, total: Int64)? {
