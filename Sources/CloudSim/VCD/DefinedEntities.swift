@@ -236,38 +236,50 @@ enum DefinedEntities: RouteFamily {
         let old = try o.decode(DefinedEntity.self)
         var e = try ctx.body(DefinedEntity.self)
         guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
-        // A new `entityType` upgrades the entity to a higher version of its type (CAPVCD moves its
-        // 1.0.0 RDEs to 1.1.0 this way); the entity must then be valid for the new type's schema.
         var target = type
         var newParent: String? = nil
         if let t = e.entityType, t != old.entityType {
-            let (typeObj, newType) = try EntityTypeVersions.upgradeTarget(ctx.state, current: type, requested: t)
-            try demandModify(ctx, newType)
-            let problems = SchemaCheck.validate(e.entity!, schema: newType.schema ?? .object([:]))
-            if !problems.isEmpty {
-                throw SimError.badRequest("The entity does not match the schema of \(typeObj.id): \(problems.joined(separator: "; "))")
-            }
-            target = newType
-            newParent = typeObj.id
+            let up = try upgrade(ctx, e.entity!, from: type, to: t)
+            newParent = up.0
+            target = up.1
         }
         e.id = o.id
         e.entityType = newParent ?? old.entityType
         e.owner = old.owner
         e.org = old.org
         e.name = e.name ?? old.name
-        switch old.state {
-        case "RESOLVED":
-            let problems = SchemaCheck.validate(e.entity!, schema: target.schema ?? .object([:]))
-            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(target.id ?? ""): \(problems.joined(separator: "; "))") }
-            e.state = "RESOLVED"
-        case "RESOLUTION_ERROR": e.state = "PRE_CREATED"
-        default: e.state = old.state
-        }
+        e.state = try stateAfterUpdate(old.state, e.entity!, type: target)
         e.message = nil
         let n = try ctx.write.update(o, name: e.name, parent: newParent, e)
         var r = ctx.raw(n)
         r.headers["ETag"] = etag(n)
         return r
+    }
+
+    /// A new `entityType` upgrades the entity to a higher version of its type (CAPVCD moves its
+    /// 1.0.0 RDEs to 1.1.0 this way); the entity must then be valid for the new type's schema.
+    /// Returns the new type's id and the type.
+    private static func upgrade(_ ctx: RequestContext, _ entity: JSONValue, from type: DefinedEntityType, to requested: String) throws -> (String, DefinedEntityType) {
+        let (typeObj, newType) = try EntityTypeVersions.upgradeTarget(ctx.state, current: type, requested: requested)
+        try demandModify(ctx, newType)
+        let problems = SchemaCheck.validate(entity, schema: newType.schema ?? .object([:]))
+        if !problems.isEmpty {
+            throw SimError.badRequest("The entity does not match the schema of \(typeObj.id): \(problems.joined(separator: "; "))")
+        }
+        return (typeObj.id, newType)
+    }
+
+    /// The state of an updated entity: a RESOLVED one must stay valid for its type; a
+    /// RESOLUTION_ERROR one is PRE_CREATED again; others keep theirs.
+    private static func stateAfterUpdate(_ state: String?, _ entity: JSONValue, type: DefinedEntityType) throws -> String? {
+        switch state {
+        case "RESOLVED":
+            let problems = SchemaCheck.validate(entity, schema: type.schema ?? .object([:]))
+            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(type.id ?? ""): \(problems.joined(separator: "; "))") }
+            return "RESOLVED"
+        case "RESOLUTION_ERROR": return "PRE_CREATED"
+        default: return state
+        }
     }
 }
 
