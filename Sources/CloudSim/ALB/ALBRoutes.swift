@@ -320,11 +320,12 @@ enum ALBRoutes: RouteFamily {
             var v: [String: JSONValue] = ["name": .string(o.name), "uuid": .string(u), "url": .string("\(ctx.base)/api/virtualservice/\(u)"),
                                           "enabled": o.json["enabled"] ?? .bool(true), "tenant_ref": tenantRef(ctx),
                                           "vsvip_ref": .string("\(ctx.base)/api/vsvip/\(aviUUID("vsvip", o))")]
-            if let p = o.json.value(at: "loadBalancerPoolRef.id")?.stringValue, let po = ctx.state.get(p) {
+            let vs = try? o.decode(VirtualService.self)
+            if let p = vs?.loadBalancerPoolRef?.id, let po = ctx.state.get(p) {
                 v["pool_ref"] = .string("\(ctx.base)/api/pool/\(aviUUID("pool", po))")
             }
-            if let s = o.json.value(at: "serviceEngineGroupRef.id")?.stringValue, let so = ctx.state.get(s),
-               let b = so.json.value(at: "serviceEngineGroupBacking.backingId")?.stringValue {
+            if let s = vs?.serviceEngineGroupRef?.id, let so = ctx.state.get(s),
+               let b = (try? so.decode(ServiceEngineGroup.self))?.serviceEngineGroupBacking?.backingId {
                 v["se_group_ref"] = .string("\(ctx.base)/api/serviceenginegroup/\(b)")
             }
             return .object(v)

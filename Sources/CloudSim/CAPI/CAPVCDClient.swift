@@ -99,13 +99,13 @@ final class CAPVCDClient: VCDControllerClient {
         }
         let vdcId = "urn:vcloud:vdc:\(vdcUUID)"
         let nets = try must("NetworkNotFound") {
-            try list(Self.path("orgVdcNetworks?\(Self.filter("name==\(netName)"))"), JSONValue.self, what: "network [\(netName)]")
+            try list(Self.path("orgVdcNetworks?\(Self.filter("name==\(netName)"))"), OrgVdcNetwork.self, what: "network [\(netName)]")
         }
-        guard let net = nets.first(where: { $0.value(at: "orgVdc.id")?.stringValue == vdcId }) ?? nets.first(where: { $0.value(at: "orgVdc.id") == nil }),
-              let netId = net["id"]?.stringValue else {
+        guard let net = nets.first(where: { $0.orgVdc?.id == vdcId }) ?? nets.first(where: { $0.orgVdc?.id == nil }),
+              let netId = net.id else {
             throw CAPIFailure(reason: "NetworkNotFound", message: "unable to find network \"\(netName)\" in virtual datacenter \"\(vdcName)\"")
         }
-        guard let gwId = net.value(at: "connection.routerRef.id")?.stringValue else {
+        guard let gwId = net.connection?.routerRef?.id else {
             throw CAPIFailure(reason: "GatewayNotFound",
                               message: "network \"\(netName)\" is not connected to an edge gateway: the control plane load balancer needs a routed network")
         }

@@ -22,9 +22,8 @@ extension CAPVCDClient {
     /// address wins when it exists).
     func ensureLB(_ site: Site, name: String, vip: String, port: Int, style: LBStyle = .current) throws -> (poolId: String, vsId: String, vip: String) {
         try must("LoadBalancerCreateFailed") {
-            if let vs = try lbSummary(gatewayId: site.gatewayId, kind: "virtualServiceSummaries", name: name), let vsId = vs["id"]?.stringValue,
-               let poolId = vs.value(at: "loadBalancerPoolRef.id")?.stringValue {
-                return (poolId, vsId, vs["virtualIpAddress"]?.stringValue ?? vip)
+            if let vs = try virtualServiceSummary(gatewayId: site.gatewayId, name: name), let vsId = vs.id, let poolId = vs.loadBalancerPoolRef?.id {
+                return (poolId, vsId, vs.virtualIpAddress ?? vip)
             }
             let poolId = try lbSummary(gatewayId: site.gatewayId, kind: "poolSummaries", name: name)?["id"]?.stringValue
                 ?? createPool(gatewayId: site.gatewayId, gatewayName: site.gatewayName, name: name, members: [], port: port, style: style)

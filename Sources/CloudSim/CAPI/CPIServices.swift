@@ -140,12 +140,12 @@ enum CPIServices {
 
     static func site(_ client: CPIClient) throws -> Site {
         let c = client.config
-        let nets = try client.list(path("orgVdcNetworks?\(filter("name==\(c.network)"))"), JSONValue.self, what: "network [\(c.network)]")
-        let inVDC = nets.filter { n in (n.value(at: "orgVdc.name")?.stringValue).map { $0 == c.vdc } ?? true }
+        let nets = try client.list(path("orgVdcNetworks?\(filter("name==\(c.network)"))"), OrgVdcNetwork.self, what: "network [\(c.network)]")
+        let inVDC = nets.filter { n in n.orgVdc?.name.map { $0 == c.vdc } ?? true }
         guard let net = inVDC.first ?? nets.first else {
             throw CPIError(message: "unable to get gateway details: [unable to obtain network [\(c.network)] in VDC [\(c.vdc)]]")
         }
-        guard let gwId = net.value(at: "connection.routerRef.id")?.stringValue else {
+        guard let gwId = net.connection?.routerRef?.id else {
             throw CPIError(message: "unable to get gateway details: [network [\(c.network)] is not connected to an edge gateway]")
         }
         let gw = try client.get(path("edgeGateways/\(gwId)"), EdgeGateway.self, what: "edge gateway [\(gwId)]")
@@ -217,11 +217,11 @@ enum CPIServices {
             for p in list {
                 let n = names(svc, p, clusterId: client.config.clusterId)
                 let existingVS = try client.list(path("edgeGateways/\(site.gatewayId)/loadBalancer/virtualServiceSummaries?\(filter("name==\(n.vs)"))"),
-                                                 JSONValue.self, what: "virtual service [\(n.vs)]").first
-                if let vs = existingVS, let vsId = vs["id"]?.stringValue {
-                    if let pid = vs.value(at: "loadBalancerPoolRef.id")?.stringValue { pools.append(pid) }
+                                                 VirtualService.self, what: "virtual service [\(n.vs)]").first
+                if let vs = existingVS, let vsId = vs.id {
+                    if let pid = vs.loadBalancerPoolRef?.id { pools.append(pid) }
                     vss.append(vsId)
-                    if vip.isEmpty { vip = vs["virtualIpAddress"]?.stringValue ?? "" }
+                    if vip.isEmpty { vip = vs.virtualIpAddress ?? "" }
                     continue
                 }
                 let poolId: String

@@ -19,6 +19,12 @@ extension VCDControllerClient {
                  what: "\(kind == "poolSummaries" ? "pool" : "virtual service") [\(name)]").first { $0["name"]?.stringValue == name }
     }
 
+    /// The gateway's virtual service named `name`, as its summary (pool and address included).
+    func virtualServiceSummary(gatewayId: String, name: String) throws -> VirtualService? {
+        try list(Self.lbPath("edgeGateways/\(gatewayId)/loadBalancer/virtualServiceSummaries?filter=\(Self.encode("name==\(name)"))"), VirtualService.self,
+                 what: "virtual service [\(name)]").first { $0.name == name }
+    }
+
     static func member(_ ip: String, _ port: Int) -> PoolMember {
         var m = PoolMember()
         m.ipAddress = ip

@@ -16,6 +16,7 @@ import Foundation
 enum HostRoutes: RouteFamily {
     static let prefix = "/host/v1/clusters"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         t.add(Route("GET", prefix, access: .open, effect: .read, operation: "HOST_CLUSTER_LIST", handler: guarded(list)))
         t.add(Route("POST", prefix, access: .open, effect: .write, operation: "HOST_CLUSTER_CREATE", handler: guarded(create)))

@@ -8,6 +8,7 @@ import Foundation
 enum KubeRoutes: RouteFamily {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         // Patterns of every depth a Kubernetes path can have below the cluster prefix
         // (`/version` … `/apis/g/v/namespaces/ns/res/name/status`); the dispatcher parses them.

@@ -46,24 +46,27 @@ enum ProviderCredentials {
 enum NSXRoutes: RouteFamily {
     static let base = "/policy/api/v1/infra/tier-1s"
 
+    /// The route table: Tier-1 gateways, listed, read, patched and replaced.
     static func register(into t: RouteTable) {
-        t.get(base, .open, "NSX_TIER1_LIST") { ctx in
-            if let denied = authenticate(ctx) { return denied }
-            let list = tier1s(ctx.state)
-            return ProviderCredentials.encode(.object(["results": .array(list), "result_count": .int(list.count),
-                                                       "sort_by": .string("display_name"), "sort_ascending": .bool(true)]))
-        }
-        t.get("\(base)/{id}", .open, "NSX_TIER1_VIEW") { ctx in
-            if let denied = authenticate(ctx) { return denied }
-            guard let t1 = tier1(ctx.state, ctx.param("id")) else { return notFound(ctx.param("id")) }
-            return ProviderCredentials.encode(t1)
-        }
-        t.patch("\(base)/{id}", .open, "NSX_TIER1_PATCH") { ctx in
-            try write(ctx, replace: false)
-        }
-        t.put("\(base)/{id}", .open, "NSX_TIER1_UPDATE") { ctx in
-            try write(ctx, replace: true)
-        }
+        t.get(base, .open, "NSX_TIER1_LIST", listTier1s)
+        t.get("\(base)/{id}", .open, "NSX_TIER1_VIEW", showTier1)
+        t.patch("\(base)/{id}", .open, "NSX_TIER1_PATCH") { ctx in try write(ctx, replace: false) }
+        t.put("\(base)/{id}", .open, "NSX_TIER1_UPDATE") { ctx in try write(ctx, replace: true) }
+    }
+
+    /// GET the Tier-1 gateways (`/policy/api/v1/infra/tier-1s`).
+    static func listTier1s(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = authenticate(ctx) { return denied }
+        let list = tier1s(ctx.state)
+        return ProviderCredentials.encode(.object(["results": .array(list), "result_count": .int(list.count),
+                                                   "sort_by": .string("display_name"), "sort_ascending": .bool(true)]))
+    }
+
+    /// GET one Tier-1 gateway.
+    static func showTier1(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        if let denied = authenticate(ctx) { return denied }
+        guard let t1 = tier1(ctx.state, ctx.param("id")) else { return notFound(ctx.param("id")) }
+        return ProviderCredentials.encode(t1)
     }
 
     /// PATCH (merge the given fields; 200, no body) or PUT (the given fields replace the object's;
@@ -131,8 +134,8 @@ enum NSXRoutes: RouteFamily {
     /// Every T1: the gateways' ones (as patched) and those created by PATCH.
     static func tier1s(_ state: StateView) -> [JSONValue] {
         var ids: [String] = []
-        for gw in state.all(Kind.edgeGateway) {
-            if let b = gw.json.value(at: "gatewayBacking.backingId")?.stringValue { ids.append(b) }
+        for (_, gw) in state.records(Kind.edgeGateway, as: EdgeGateway.self) {
+            if let b = gw.gatewayBacking?.backingId { ids.append(b) }
         }
         for o in state.all(Kind.nsxTier1) where !ids.contains(o.id) { ids.append(o.id) }
         return ids.sorted().compactMap { tier1(state, $0) }
@@ -140,7 +143,7 @@ enum NSXRoutes: RouteFamily {
 
     static func tier1(_ state: StateView, _ id: String) -> JSONValue? {
         if let o = state.get(id, kind: Kind.nsxTier1) { return o.json }
-        guard let gw = state.all(Kind.edgeGateway).first(where: { $0.json.value(at: "gatewayBacking.backingId")?.stringValue == id }) else { return nil }
+        guard let gw = state.records(Kind.edgeGateway, as: EdgeGateway.self).first(where: { $0.record.gatewayBacking?.backingId == id })?.object else { return nil }
         return fresh(id: id, name: gw.name)
     }
 

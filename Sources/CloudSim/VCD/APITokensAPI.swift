@@ -11,22 +11,32 @@ import Foundation
 enum APITokensAPI: RouteFamily {
     static let minimumVersion = "36.1"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/tokens"
-        t.get(p, .right(RightName.apiTokens), "TOKEN_VIEW") { ctx in
-            try APIVersions.require(ctx, minimumVersion)
-            let mine = ctx.scoped(ctx.state.all(Kind.apiToken)).filter { owned(ctx, $0) }
-            return try Listing.page(ctx, try mine.map { try wire(ctx, $0) }, model: "Tokens")
-        }
-        t.get("\(p)/{id}", .right(RightName.apiTokens), "TOKEN_VIEW") { ctx in
-            try APIVersions.require(ctx, minimumVersion)
-            return ctx.raw(try wire(ctx, try token(ctx)))
-        }
-        t.delete("\(p)/{id}", .right(RightName.apiTokens), "TOKEN_DELETE") { ctx in
-            try APIVersions.require(ctx, minimumVersion)
-            ctx.write.delete(try token(ctx).id)
-            return ctx.noContent()
-        }
+        t.get(p, .right(RightName.apiTokens), "TOKEN_VIEW", listTokens)
+        t.get("\(p)/{id}", .right(RightName.apiTokens), "TOKEN_VIEW", showToken)
+        t.delete("\(p)/{id}", .right(RightName.apiTokens), "TOKEN_DELETE", removeToken)
+    }
+
+    /// GET the caller's API tokens (`/tokens`), paged.
+    static func listTokens(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try APIVersions.require(ctx, minimumVersion)
+        let mine = ctx.scoped(ctx.state.all(Kind.apiToken)).filter { owned(ctx, $0) }
+        return try Listing.page(ctx, try mine.map { try wire(ctx, $0) }, model: "Tokens")
+    }
+
+    /// GET one API token of the caller.
+    static func showToken(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try APIVersions.require(ctx, minimumVersion)
+        return ctx.raw(try wire(ctx, try token(ctx)))
+    }
+
+    /// DELETE an API token (it is refused at once afterwards).
+    static func removeToken(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try APIVersions.require(ctx, minimumVersion)
+        ctx.write.delete(try token(ctx).id)
+        return ctx.noContent()
     }
 
     /// Whether the caller may see the token: its owner, or the provider.

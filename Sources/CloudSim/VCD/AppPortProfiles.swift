@@ -7,44 +7,60 @@ enum AppPortProfiles: RouteFamily {
     static let collection = "applicationPortProfiles"
     static let protocols: Set<String> = ["TCP", "UDP", "ICMPv4", "ICMPv6"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/applicationPortProfiles"
-        t.get(p, .session, "APPLICATION_PORT_PROFILE_VIEW") { ctx in
-            var list = visible(ctx)
-            if let context = Listing.contextValue(ctx.request) {
-                list = list.filter { $0.json["scope"]?.stringValue != "TENANT" || $0.json["contextEntityId"]?.stringValue == context }
-            }
-            return try Listing.page(ctx, list, model: "ApplicationPortProfiles")
+        t.get(p, .session, "APPLICATION_PORT_PROFILE_VIEW", listProfiles)
+        t.get("\(p)/{id}", .session, "APPLICATION_PORT_PROFILE_VIEW", showProfile)
+        t.post(p, .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_CREATE", createProfile)
+        t.put("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_UPDATE", updateProfile)
+        t.delete("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_DELETE", removeProfile)
+    }
+
+    /// GET the application port profiles the caller may see, paged.
+    static func listProfiles(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var list = visible(ctx)
+        if let context = Listing.contextValue(ctx.request) {
+            list = list.filter { $0.json["scope"]?.stringValue != "TENANT" || $0.json["contextEntityId"]?.stringValue == context }
         }
-        t.get("\(p)/{id}", .session, "APPLICATION_PORT_PROFILE_VIEW") { ctx in
-            guard let o = visible(ctx).first(where: { $0.id == ctx.param("id") }) else { throw SimError.notFound("Application port profile \(ctx.param("id"))") }
-            return ctx.raw(o)
+        return try Listing.page(ctx, list, model: "ApplicationPortProfiles")
+    }
+
+    /// GET one application port profile.
+    static func showProfile(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        guard let o = visible(ctx).first(where: { $0.id == ctx.param("id") }) else { throw SimError.notFound("Application port profile \(ctx.param("id"))") }
+        return ctx.raw(o)
+    }
+
+    /// POST: a tenant (or provider) application port profile, validated.
+    static func createProfile(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var prof = try validate(ctx, try ctx.body(ApplicationPortProfile.self), replacing: nil)
+        let id = URN.make(URNKind.applicationPortProfile).description
+        prof.id = id
+        try ctx.write.insert(kind: Kind.appPortProfile, id: id, parent: prof.contextEntityId, org: prof.orgRef?.id, name: prof.name!, prof)
+        return try ctx.accepted(operation: "Creating application port profile \(prof.name!)", operationName: .createApplicationPortProfile,
+                                owner: Cloud.owner(ctx, collection, id: id, name: prof.name!))
+    }
+
+    /// PUT: replaces an application port profile the caller may edit.
+    static func updateProfile(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try editable(ctx)
+        var prof = try validate(ctx, try ctx.body(ApplicationPortProfile.self), replacing: old.id)
+        prof.id = old.id
+        try ctx.write.update(old, name: prof.name, prof)
+        return try ctx.accepted(operation: "Updating application port profile \(prof.name!)", operationName: .updateApplicationPortProfile,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: prof.name!))
+    }
+
+    /// DELETE an application port profile no NAT rule uses.
+    static func removeProfile(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try editable(ctx)
+        if let user = ctx.state.records(Kind.natRule, as: NatRule.self).first(where: { $0.record.applicationPortProfile?.id == old.id })?.object {
+            throw SimError.badRequest("Application port profile \(old.name) is used by NAT rule \(user.name).")
         }
-        t.post(p, .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_CREATE") { ctx in
-            var prof = try validate(ctx, try ctx.body(ApplicationPortProfile.self), replacing: nil)
-            let id = URN.make(URNKind.applicationPortProfile).description
-            prof.id = id
-            try ctx.write.insert(kind: Kind.appPortProfile, id: id, parent: prof.contextEntityId, org: prof.orgRef?.id, name: prof.name!, prof)
-            return try ctx.accepted(operation: "Creating application port profile \(prof.name!)", operationName: .createApplicationPortProfile,
-                                    owner: Cloud.owner(ctx, collection, id: id, name: prof.name!))
-        }
-        t.put("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_UPDATE") { ctx in
-            let old = try editable(ctx)
-            var prof = try validate(ctx, try ctx.body(ApplicationPortProfile.self), replacing: old.id)
-            prof.id = old.id
-            try ctx.write.update(old, name: prof.name, prof)
-            return try ctx.accepted(operation: "Updating application port profile \(prof.name!)", operationName: .updateApplicationPortProfile,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: prof.name!))
-        }
-        t.delete("\(p)/{id}", .right(RightName.natConfigure), "APPLICATION_PORT_PROFILE_DELETE") { ctx in
-            let old = try editable(ctx)
-            if let user = ctx.state.all(Kind.natRule).first(where: { $0.json.value(at: "applicationPortProfile.id")?.stringValue == old.id }) {
-                throw SimError.badRequest("Application port profile \(old.name) is used by NAT rule \(user.name).")
-            }
-            ctx.write.delete(old.id)
-            return try ctx.accepted(operation: "Deleting application port profile \(old.name)", operationName: .deleteApplicationPortProfile,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name))
-        }
+        ctx.write.delete(old.id)
+        return try ctx.accepted(operation: "Deleting application port profile \(old.name)", operationName: .deleteApplicationPortProfile,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: old.name))
     }
 
     static func visible(_ ctx: RequestContext) -> [StoredObject] {
@@ -54,7 +70,7 @@ enum AppPortProfiles: RouteFamily {
 
     private static func editable(_ ctx: RequestContext) throws -> StoredObject {
         let old = try ctx.require(ctx.param("id"), Kind.appPortProfile, "Application port profile")
-        if old.json["scope"]?.stringValue == "SYSTEM" { throw SimError.badRequest("System application port profile \(old.name) cannot be changed.") }
+        if (try? old.decode(ApplicationPortProfile.self))?.scope == "SYSTEM" { throw SimError.badRequest("System application port profile \(old.name) cannot be changed.") }
         return old
     }
 
@@ -71,8 +87,8 @@ enum AppPortProfiles: RouteFamily {
         } else if !(ctx.session?.isProvider ?? false) {
             throw SimError.forbidden(rights: [RightName.gatewayAdmin], operation: "APPLICATION_PORT_PROFILE_CREATE", target: "scope \(p.scope!)")
         }
-        if ctx.state.all(Kind.appPortProfile).contains(where: { $0.id != replacing && $0.name == name && $0.orgId == p.orgRef?.id
-            && $0.json["scope"]?.stringValue == p.scope }) {
+        if ctx.state.records(Kind.appPortProfile, as: ApplicationPortProfile.self).contains(where: { $0.object.id != replacing && $0.object.name == name
+            && $0.object.orgId == p.orgRef?.id && $0.record.scope == p.scope }) {
             throw SimError.duplicate("An application port profile named \(name) already exists.")
         }
         let ports = p.applicationPorts ?? []

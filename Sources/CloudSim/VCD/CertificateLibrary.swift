@@ -21,31 +21,44 @@ extension Kind {
 enum CertificateLibrary: RouteFamily {
     static let collection = "ssl/certificateLibrary"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.get(p, .right(RightName.certificateView), "CERTIFICATE_LIBRARY_VIEW") { ctx in
-            try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.certificate)), model: "CertificateLibraryItems")
-        }
-        t.get("\(p)/{id}", .right(RightName.certificateView), "CERTIFICATE_LIBRARY_VIEW") { ctx in
-            ctx.raw(try item(ctx))
-        }
-        t.post(p, .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_CREATE") { ctx in try create(ctx) }
-        t.put("\(p)/{id}", .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_UPDATE") { ctx in
-            let o = try item(ctx)
-            let input = try ctx.body(CertificateLibraryItem.self)
-            var c = try o.decode(CertificateLibraryItem.self)
-            let alias = try Cloud.required(input.alias, "alias")
-            try ensureUniqueAlias(ctx, alias, org: o.orgId, except: o.id)
-            c.alias = alias
-            c.description = input.description ?? c.description
-            return ctx.raw(try ctx.write.update(o, name: alias, c))
-        }
-        t.delete("\(p)/{id}", .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_DELETE") { ctx in
-            let o = try item(ctx)
-            ctx.write.delete(o.id)
-            for k in ctx.state.children(Kind.certificateKey, of: o.id) { ctx.write.delete(k.id) }
-            return ctx.noContent()
-        }
+        t.get(p, .right(RightName.certificateView), "CERTIFICATE_LIBRARY_VIEW", listCertificates)
+        t.get("\(p)/{id}", .right(RightName.certificateView), "CERTIFICATE_LIBRARY_VIEW", showCertificate)
+        t.post(p, .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_CREATE", create)
+        t.put("\(p)/{id}", .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_UPDATE", updateCertificate)
+        t.delete("\(p)/{id}", .right(RightName.certificateManage), "CERTIFICATE_LIBRARY_DELETE", removeCertificate)
+    }
+
+    /// GET the certificates of the library, paged.
+    static func listCertificates(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.certificate)), model: "CertificateLibraryItems")
+    }
+
+    /// GET one certificate of the library.
+    static func showCertificate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try item(ctx))
+    }
+
+    /// PUT: changes a certificate's alias or description.
+    static func updateCertificate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try item(ctx)
+        let input = try ctx.body(CertificateLibraryItem.self)
+        var c = try o.decode(CertificateLibraryItem.self)
+        let alias = try Cloud.required(input.alias, "alias")
+        try ensureUniqueAlias(ctx, alias, org: o.orgId, except: o.id)
+        c.alias = alias
+        c.description = input.description ?? c.description
+        return ctx.raw(try ctx.write.update(o, name: alias, c))
+    }
+
+    /// DELETE a certificate (and its private key).
+    static func removeCertificate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try item(ctx)
+        ctx.write.delete(o.id)
+        for k in ctx.state.children(Kind.certificateKey, of: o.id) { ctx.write.delete(k.id) }
+        return ctx.noContent()
     }
 
     private static func item(_ ctx: RequestContext) throws -> StoredObject {

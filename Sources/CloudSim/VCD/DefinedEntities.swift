@@ -5,70 +5,107 @@ import Foundation
 /// registration creates the type's rights and its "Entitlement" bundle), and entities with ETag /
 /// If-Match (412 when stale), resolve against the type's JSON schema, delete.
 enum DefinedEntities: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = Cloud.prefix
-        t.get("\(p)/interfaces", .session, "DEFINED_INTERFACE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.interface), model: "DefinedInterfaces") }
-        t.get("\(p)/interfaces/{id}", .session, "DEFINED_INTERFACE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.interface, "Interface")) }
+        t.get("\(p)/interfaces", .session, "DEFINED_INTERFACE_VIEW", listInterfaces)
+        t.get("\(p)/interfaces/{id}", .session, "DEFINED_INTERFACE_VIEW", showInterface)
 
-        t.get("\(p)/entityTypes", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in try Listing.page(ctx, ctx.state.all(Kind.entityType), model: "DefinedEntityTypes") }
-        t.get("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_TYPE_VIEW") { ctx in ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.entityType, "Entity type")) }
-        t.post("\(p)/entityTypes", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_CREATE") { ctx in try createType(ctx) }
-        t.put("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_UPDATE") { ctx in
-            let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
-            var type = try ctx.body(DefinedEntityType.self)
-            let old = try o.decode(DefinedEntityType.self)
-            type.id = o.id; type.vendor = old.vendor; type.nss = old.nss; type.version = old.version
-            return ctx.raw(try ctx.write.update(o, name: type.name ?? o.name, type))
-        }
-        t.delete("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_DELETE") { ctx in
-            let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
-            if !ctx.state.children(Kind.entity, of: o.id).isEmpty { throw SimError.badRequest("Entity type \(o.id) still has entities.") }
-            ctx.write.delete(o.id)
-            return ctx.noContent()
-        }
+        t.get("\(p)/entityTypes", .session, "DEFINED_ENTITY_TYPE_VIEW", listEntityTypes)
+        t.get("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_TYPE_VIEW", showEntityType)
+        t.post("\(p)/entityTypes", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_CREATE", createType)
+        t.put("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_UPDATE", updateEntityType)
+        t.delete("\(p)/entityTypes/{id}", .provider(RightName.entityTypeAdmin), "DEFINED_ENTITY_TYPE_DELETE", removeEntityType)
         // Creating an entity: POST to the type's URN.
-        t.post("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_CREATE") { ctx in try createEntity(ctx) }
+        t.post("\(p)/entityTypes/{id}", .session, "DEFINED_ENTITY_CREATE", createEntity)
 
-        t.get("\(p)/entities/{id}", .session, "DEFINED_ENTITY_VIEW") { ctx in
-            let (o, _) = try entity(ctx, modify: false)
-            var r = ctx.raw(o)
-            r.headers["ETag"] = etag(o)
-            return r
-        }
-        t.put("\(p)/entities/{id}", .session, "DEFINED_ENTITY_UPDATE") { ctx in try updateEntity(ctx) }
-        t.post("\(p)/entities/{id}/resolve", .session, "DEFINED_ENTITY_RESOLVE") { ctx in
-            let (o, type) = try entity(ctx, modify: true)
-            var e = try o.decode(DefinedEntity.self)
-            let problems = SchemaCheck.validate(e.entity ?? .null, schema: type.schema ?? .object([:]))
-            e.state = problems.isEmpty ? "RESOLVED" : "RESOLUTION_ERROR"
-            e.message = problems.isEmpty ? nil : problems.joined(separator: "; ")
-            let n = try ctx.write.update(o, e)
-            var body: [String: JSONValue] = ["id": .string(o.id), "entity": e.entity ?? .null, "state": .string(e.state!)]
-            if let m = e.message { body["message"] = .string(m) }
-            var r = try ctx.json(JSONValue.object(body))
-            r.headers["ETag"] = etag(n)
-            return r
-        }
-        t.delete("\(p)/entities/{id}", .session, "DEFINED_ENTITY_DELETE") { ctx in
-            let (o, _) = try entity(ctx, modify: true)
-            ctx.write.delete(o.id)
-            return ctx.noContent()
-        }
+        t.get("\(p)/entities/{id}", .session, "DEFINED_ENTITY_VIEW", showEntity)
+        t.put("\(p)/entities/{id}", .session, "DEFINED_ENTITY_UPDATE", updateEntity)
+        t.post("\(p)/entities/{id}/resolve", .session, "DEFINED_ENTITY_RESOLVE", resolveEntity)
+        t.delete("\(p)/entities/{id}", .session, "DEFINED_ENTITY_DELETE", removeEntity)
         // `{version}` may be a wildcard (`1`, `1.1`) or absent; see `EntityTypeVersions`.
-        t.get("\(p)/entities/types/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
-            try listByType(ctx, pattern: ctx.param("version"))
-        }
+        t.get("\(p)/entities/types/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in try listByType(ctx, pattern: ctx.param("version")) }
         t.get("\(p)/entities/types/{vendor}/{nss}", .session, "DEFINED_ENTITY_VIEW") { ctx in try listByType(ctx, pattern: nil) }
-        t.get("\(p)/entities/interfaces/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW") { ctx in
-            let ifaces = Set(EntityTypeVersions.select(ctx.state, kind: Kind.interface, urnKind: "interface", vendor: ctx.param("vendor"),
-                                                       nss: ctx.param("nss"), pattern: ctx.param("version")).map(\.id))
-            let types = ctx.state.all(Kind.entityType).filter {
-                !Set((try? $0.decode(DefinedEntityType.self))?.interfaces ?? []).isDisjoint(with: ifaces)
-            }
-            let visibleTypes = types.filter { (try? demandView(ctx, try $0.decode(DefinedEntityType.self))) != nil }.map(\.id)
-            let list = ctx.scoped(ctx.state.all(Kind.entity)).filter { visibleTypes.contains($0.parentId ?? "") }
-            return try Listing.page(ctx, list, model: "DefinedEntities")
+        t.get("\(p)/entities/interfaces/{vendor}/{nss}/{version}", .session, "DEFINED_ENTITY_VIEW", listEntitiesByInterface)
+    }
+
+    /// GET the defined interfaces, paged.
+    static func listInterfaces(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.state.all(Kind.interface), model: "DefinedInterfaces")
+    }
+
+    /// GET one defined interface.
+    static func showInterface(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.interface, "Interface"))
+    }
+
+    /// GET the entity types, paged.
+    static func listEntityTypes(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.state.all(Kind.entityType), model: "DefinedEntityTypes")
+    }
+
+    /// GET one entity type.
+    static func showEntityType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.requireShared(ctx.param("id"), Kind.entityType, "Entity type"))
+    }
+
+    /// PUT: replaces an entity type; its vendor, nss and version stay.
+    static func updateEntityType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
+        var type = try ctx.body(DefinedEntityType.self)
+        let old = try o.decode(DefinedEntityType.self)
+        type.id = o.id; type.vendor = old.vendor; type.nss = old.nss; type.version = old.version
+        return ctx.raw(try ctx.write.update(o, name: type.name ?? o.name, type))
+    }
+
+    /// DELETE an entity type that has no entities left.
+    static func removeEntityType(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try ctx.require(ctx.param("id"), Kind.entityType, "Entity type")
+        if !ctx.state.children(Kind.entity, of: o.id).isEmpty { throw SimError.badRequest("Entity type \(o.id) still has entities.") }
+        ctx.write.delete(o.id)
+        return ctx.noContent()
+    }
+
+    /// GET one entity, with its ETag.
+    static func showEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try entity(ctx, modify: false)
+        var r = ctx.raw(o)
+        r.headers["ETag"] = etag(o)
+        return r
+    }
+
+    /// POST `/entities/{id}/resolve`: checks the entity against its type's schema (RESOLVED or RESOLUTION_ERROR).
+    static func resolveEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, type) = try entity(ctx, modify: true)
+        var e = try o.decode(DefinedEntity.self)
+        let problems = SchemaCheck.validate(e.entity ?? .null, schema: type.schema ?? .object([:]))
+        e.state = problems.isEmpty ? "RESOLVED" : "RESOLUTION_ERROR"
+        e.message = problems.isEmpty ? nil : problems.joined(separator: "; ")
+        let n = try ctx.write.update(o, e)
+        var body: [String: JSONValue] = ["id": .string(o.id), "entity": e.entity ?? .null, "state": .string(e.state!)]
+        if let m = e.message { body["message"] = .string(m) }
+        var r = try ctx.json(JSONValue.object(body))
+        r.headers["ETag"] = etag(n)
+        return r
+    }
+
+    /// DELETE an entity.
+    static func removeEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try entity(ctx, modify: true)
+        ctx.write.delete(o.id)
+        return ctx.noContent()
+    }
+
+    /// GET the visible entities of every type that implements the interfaces `vendor:nss:version` selects.
+    static func listEntitiesByInterface(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let ifaces = Set(EntityTypeVersions.select(ctx.state, kind: Kind.interface, urnKind: "interface", vendor: ctx.param("vendor"),
+                                                   nss: ctx.param("nss"), pattern: ctx.param("version")).map(\.id))
+        let types = ctx.state.all(Kind.entityType).filter {
+            !Set((try? $0.decode(DefinedEntityType.self))?.interfaces ?? []).isDisjoint(with: ifaces)
         }
+        let visibleTypes = types.filter { (try? demandView(ctx, try $0.decode(DefinedEntityType.self))) != nil }.map(\.id)
+        let list = ctx.scoped(ctx.state.all(Kind.entity)).filter { visibleTypes.contains($0.parentId ?? "") }
+        return try Listing.page(ctx, list, model: "DefinedEntities")
     }
 
     /// Entities of the types `vendor:nss` whose version `pattern` selects (every version when nil).
@@ -199,38 +236,50 @@ enum DefinedEntities: RouteFamily {
         let old = try o.decode(DefinedEntity.self)
         var e = try ctx.body(DefinedEntity.self)
         guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
-        // A new `entityType` upgrades the entity to a higher version of its type (CAPVCD moves its
-        // 1.0.0 RDEs to 1.1.0 this way); the entity must then be valid for the new type's schema.
         var target = type
         var newParent: String? = nil
         if let t = e.entityType, t != old.entityType {
-            let (typeObj, newType) = try EntityTypeVersions.upgradeTarget(ctx.state, current: type, requested: t)
-            try demandModify(ctx, newType)
-            let problems = SchemaCheck.validate(e.entity!, schema: newType.schema ?? .object([:]))
-            if !problems.isEmpty {
-                throw SimError.badRequest("The entity does not match the schema of \(typeObj.id): \(problems.joined(separator: "; "))")
-            }
-            target = newType
-            newParent = typeObj.id
+            let up = try upgrade(ctx, e.entity!, from: type, to: t)
+            newParent = up.0
+            target = up.1
         }
         e.id = o.id
         e.entityType = newParent ?? old.entityType
         e.owner = old.owner
         e.org = old.org
         e.name = e.name ?? old.name
-        switch old.state {
-        case "RESOLVED":
-            let problems = SchemaCheck.validate(e.entity!, schema: target.schema ?? .object([:]))
-            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(target.id ?? ""): \(problems.joined(separator: "; "))") }
-            e.state = "RESOLVED"
-        case "RESOLUTION_ERROR": e.state = "PRE_CREATED"
-        default: e.state = old.state
-        }
+        e.state = try stateAfterUpdate(old.state, e.entity!, type: target)
         e.message = nil
         let n = try ctx.write.update(o, name: e.name, parent: newParent, e)
         var r = ctx.raw(n)
         r.headers["ETag"] = etag(n)
         return r
+    }
+
+    /// A new `entityType` upgrades the entity to a higher version of its type (CAPVCD moves its
+    /// 1.0.0 RDEs to 1.1.0 this way); the entity must then be valid for the new type's schema.
+    /// Returns the new type's id and the type.
+    private static func upgrade(_ ctx: RequestContext, _ entity: JSONValue, from type: DefinedEntityType, to requested: String) throws -> (String, DefinedEntityType) {
+        let (typeObj, newType) = try EntityTypeVersions.upgradeTarget(ctx.state, current: type, requested: requested)
+        try demandModify(ctx, newType)
+        let problems = SchemaCheck.validate(entity, schema: newType.schema ?? .object([:]))
+        if !problems.isEmpty {
+            throw SimError.badRequest("The entity does not match the schema of \(typeObj.id): \(problems.joined(separator: "; "))")
+        }
+        return (typeObj.id, newType)
+    }
+
+    /// The state of an updated entity: a RESOLVED one must stay valid for its type; a
+    /// RESOLUTION_ERROR one is PRE_CREATED again; others keep theirs.
+    private static func stateAfterUpdate(_ state: String?, _ entity: JSONValue, type: DefinedEntityType) throws -> String? {
+        switch state {
+        case "RESOLVED":
+            let problems = SchemaCheck.validate(entity, schema: type.schema ?? .object([:]))
+            if !problems.isEmpty { throw SimError.badRequest("The entity does not match the schema of \(type.id ?? ""): \(problems.joined(separator: "; "))") }
+            return "RESOLVED"
+        case "RESOLUTION_ERROR": return "PRE_CREATED"
+        default: return state
+        }
     }
 }
 

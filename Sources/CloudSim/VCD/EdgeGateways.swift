@@ -11,27 +11,37 @@ import NetAddress
 enum EdgeGateways: RouteFamily {
     static let collection = "edgeGateways"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/edgeGateways"
-        t.get(p, .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW") { ctx in
-            try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.edgeGateway)), model: "EdgeGateways")
+        t.get(p, .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW", listEdgeGateways)
+        t.get("\(p)/{id}", .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW", showEdgeGateway)
+        t.get("\(p)/{id}/usedIpAddresses", .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW", listUsedIpAddresses)
+        t.post(p, .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_CREATE", create)
+        t.put("\(p)/{id}", .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_UPDATE", update)
+        t.delete("\(p)/{id}", .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_DELETE", remove)
+    }
+
+    /// GET the edge gateways the caller may see, paged.
+    static func listEdgeGateways(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.scoped(ctx.state.all(Kind.edgeGateway)), model: "EdgeGateways")
+    }
+
+    /// GET one edge gateway.
+    static func showEdgeGateway(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway"))
+    }
+
+    /// GET the addresses in use on the gateway (`/edgeGateways/{id}/usedIpAddresses`), paged.
+    static func listUsedIpAddresses(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+        let used = GatewayIPs.used(ctx.state, gatewayId: o.id, try o.decode(EdgeGateway.self))
+        let rows = try used.enumerated().map { i, u -> StoredObject in
+            let body = try Cloud.encode(u)
+            return StoredObject(kind: "usedIp", id: "\(i)", parentId: o.id, orgId: o.orgId, name: u.ipAddress ?? "", body: body,
+                                json: try JSONValue.parse(body), version: 1, seq: Int64(i), created: 0, updated: 0)
         }
-        t.get("\(p)/{id}", .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW") { ctx in
-            ctx.raw(try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway"))
-        }
-        t.get("\(p)/{id}/usedIpAddresses", .right(RightName.gatewayView), "EDGE_GATEWAY_VIEW") { ctx in
-            let o = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
-            let used = GatewayIPs.used(ctx.state, gatewayId: o.id, try o.decode(EdgeGateway.self))
-            let rows = try used.enumerated().map { i, u -> StoredObject in
-                let body = try Cloud.encode(u)
-                return StoredObject(kind: "usedIp", id: "\(i)", parentId: o.id, orgId: o.orgId, name: u.ipAddress ?? "", body: body,
-                                    json: try JSONValue.parse(body), version: 1, seq: Int64(i), created: 0, updated: 0)
-            }
-            return try Listing.page(ctx, rows, model: "GatewayUsedIpAddresses")
-        }
-        t.post(p, .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_CREATE") { try create($0) }
-        t.put("\(p)/{id}", .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_UPDATE") { try update($0) }
-        t.delete("\(p)/{id}", .provider(RightName.gatewayAdmin), "EDGE_GATEWAY_DELETE") { try remove($0) }
+        return try Listing.page(ctx, rows, model: "GatewayUsedIpAddresses")
     }
 
     /// Resolves the owner VDC of a new gateway (`ownerRef`, or the deprecated `orgVdc`).
@@ -69,6 +79,17 @@ enum EdgeGateways: RouteFamily {
             throw SimError.badRequest("Edge gateway \(name) cannot use IP spaces: its provider gateway does not (usingIpSpace is false).")
         }
         gw.usingIpSpace = ipSpaces
+        placeInNSX(tx, &gw, gatewayId: id)
+        try tx.insert(kind: Kind.edgeGateway, id: id, parent: vdc.id, org: vdc.orgId, name: name, gw)
+        try insertCompanions(tx, gatewayId: id, org: vdc.orgId, name: name)
+        try GatewayIPs.refresh(tx, gatewayId: id)
+        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: .createEdgeGateway,
+                                owner: Cloud.owner(ctx, collection, id: id, name: name), lock: id)
+    }
+
+    /// The NSX-T side of a new gateway: its Tier-1 backing in the (first) NSX-T manager and, unless
+    /// given, the first edge cluster.
+    private static func placeInNSX(_ tx: StateView, _ gw: inout EdgeGateway, gatewayId id: String) {
         let nsx = tx.all(Kind.nsxtManager).first
         var backing = GatewayBacking()
         backing.backingId = URN(id)!.uuid  // the Tier-1 id in NSX Policy (inferred mapping, vcd-wire.md §10)
@@ -83,19 +104,18 @@ enum EdgeGateways: RouteFamily {
             cfg.primaryEdgeCluster = primary
             gw.edgeClusterConfig = cfg
         }
-        try tx.insert(kind: Kind.edgeGateway, id: id, parent: vdc.id, org: vdc.orgId, name: name, gw)
-        // Companions of every gateway: LB settings, firewall, route advertisement.
+    }
+
+    /// The companions of every gateway: load balancer settings (off), firewall, route advertisement (off).
+    private static func insertCompanions(_ tx: WriteTx, gatewayId: String, org: String?, name: String) throws {
         var lb = GatewayLoadBalancer()
         lb.enabled = false
-        try tx.insert(kind: Kind.gatewayLoadBalancer, id: "\(id)#loadBalancer", parent: id, org: vdc.orgId, name: name, lb)
-        try tx.insert(kind: Kind.firewall, id: "\(id)#firewall", parent: id, org: vdc.orgId, name: name, Firewall.initial())
+        try tx.insert(kind: Kind.gatewayLoadBalancer, id: "\(gatewayId)#loadBalancer", parent: gatewayId, org: org, name: name, lb)
+        try tx.insert(kind: Kind.firewall, id: "\(gatewayId)#firewall", parent: gatewayId, org: org, name: name, Firewall.initial())
         var ra = RouteAdvertisement()
         ra.enable = false
         ra.subnets = []
-        try tx.insert(kind: Kind.routeAdvertisement, id: "\(id)#routeAdvertisement", parent: id, org: vdc.orgId, name: name, ra)
-        try GatewayIPs.refresh(tx, gatewayId: id)
-        return try ctx.accepted(operation: "Creating edge gateway \(name) (\(id))", operationName: .createEdgeGateway,
-                                owner: Cloud.owner(ctx, collection, id: id, name: name), lock: id)
+        try tx.insert(kind: Kind.routeAdvertisement, id: "\(gatewayId)#routeAdvertisement", parent: gatewayId, org: org, name: name, ra)
     }
 
     /// Validates and fills the uplinks of a new or updated gateway, allocating external addresses.
@@ -244,7 +264,7 @@ enum EdgeGateways: RouteFamily {
         let o = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
         try ctx.ensureNotBusy(o.id, name: o.name)
         let tx = ctx.write
-        if tx.all(Kind.orgVdcNetwork).contains(where: { $0.json.value(at: "connection.routerRef.id")?.stringValue == o.id }) {
+        if !OrgVdcNetworks.connected(tx, to: o.id).isEmpty {
             throw SimError.badRequest("Edge gateway \(o.name) still has connected org VDC networks; delete them first.")
         }
         if !tx.children(Kind.virtualService, of: o.id).isEmpty || !tx.children(Kind.lbPool, of: o.id).isEmpty {
@@ -255,10 +275,15 @@ enum EdgeGateways: RouteFamily {
         }
         for a in tx.all(Kind.segAssignment) where a.parentId == o.id { tx.delete(a.id) }
         // Its Tier-1 goes with it in NSX (a stored one carries route advertisement set through NSX).
-        if let t1 = o.json.value(at: "gatewayBacking.backingId")?.stringValue, tx.get(t1, kind: Kind.nsxTier1) != nil { tx.delete(t1) }
+        if let t1 = (try? o.decode(EdgeGateway.self))?.gatewayBacking?.backingId, tx.get(t1, kind: Kind.nsxTier1) != nil { tx.delete(t1) }
         tx.delete(o.id)
         return try ctx.accepted(operation: "Deleting edge gateway \(o.name) (\(o.id))", operationName: .deleteEdgeGateway,
                                 owner: Cloud.owner(ctx, collection, id: o.id, name: o.name), lock: o.id)
+    }
+
+    /// The provider gateways (external networks) stored edge gateway `o` is uplinked to.
+    static func uplinkIds(_ o: StoredObject) -> [String] {
+        ((try? o.decode(EdgeGateway.self))?.edgeGatewayUplinks ?? []).compactMap(\.uplinkId)
     }
 
     /// The gateway `id`, visible to the caller and not busy; for families that change gateway children.

@@ -13,16 +13,23 @@ enum ExternalNetworks: RouteFamily {
     static let collection = "externalNetworks"
     static let backingTypes: Set<String> = ["NSXT_TIER0", "NSXT_VRF_TIER0"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.get(p, .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW") { ctx in
-            try Listing.page(ctx, ctx.state.all(Kind.externalNetwork), model: "ExternalNetworks")
-        }
-        t.get("\(p)/{id}", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW") { ctx in
-            ctx.raw(try ctx.require(ctx.param("id"), Kind.externalNetwork, "External network"))
-        }
-        t.post(p, .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_CREATE") { try create($0) }
-        t.delete("\(p)/{id}", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_DELETE") { try remove($0) }
+        t.get(p, .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW", listExternalNetworks)
+        t.get("\(p)/{id}", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_VIEW", showExternalNetwork)
+        t.post(p, .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_CREATE", create)
+        t.delete("\(p)/{id}", .provider(RightName.gatewayAdmin), "EXTERNAL_NETWORK_DELETE", remove)
+    }
+
+    /// GET the external networks (provider gateways), paged.
+    static func listExternalNetworks(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try Listing.page(ctx, ctx.state.all(Kind.externalNetwork), model: "ExternalNetworks")
+    }
+
+    /// GET one external network.
+    static func showExternalNetwork(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.require(ctx.param("id"), Kind.externalNetwork, "External network"))
     }
 
     /// Whether the external network `id` takes its addresses from IP spaces.
@@ -31,16 +38,9 @@ enum ExternalNetworks: RouteFamily {
         return o.json["usingIpSpace"] == .bool(true)
     }
 
-    private static func create(_ ctx: RequestContext) throws -> HTTPResponseMessage {
-        var ext = try ctx.body(ExternalNetwork.self)
-        let tx = ctx.write
-        let name = try Cloud.required(ext.name, "name")
-        if tx.all(Kind.externalNetwork).contains(where: { $0.name == name }) {
-            throw SimError.duplicate("An external network named \(name) already exists.")
-        }
-        // The field exists from 37.1: an older request's field is unknown to VCD, hence ignored.
-        let ipSpaces = APIVersions.compare(ctx.apiVersion, "37.1") >= 0 && ext.usingIpSpace == true
-        // One Tier-0 (or VRF) backing in a known NSX-T manager.
+    /// The one Tier-0 (or VRF) backing of a new external network, in a known NSX-T manager and
+    /// backing no other external network; its type, name and provider filled as VCD does.
+    private static func backing(_ tx: StateView, _ ext: ExternalNetwork) throws -> ExternalNetworkBacking {
         guard let backings = ext.networkBackings?.values, backings.count == 1, var b = backings.first else {
             throw SimError.badRequest("An external network needs exactly one network backing (networkBackings.values).")
         }
@@ -57,16 +57,28 @@ enum ExternalNetworks: RouteFamily {
             guard let m = tx.all(Kind.nsxtManager).first else { throw SimError.badRequest("The field networkBackings.values.networkProvider is required.") }
             nsx = m
         }
-        if let other = tx.all(Kind.externalNetwork).first(where: { o in
-            (o.json["networkBackings"]?["values"]?.arrayValue ?? []).contains { $0["backingId"]?.stringValue == backingId }
-        }) {
+        if let other = tx.records(Kind.externalNetwork, as: ExternalNetwork.self).first(where: { o in
+            (o.record.networkBackings?.values ?? []).contains { $0.backingId == backingId }
+        })?.object {
             throw SimError.badRequest("Tier-0 \(backingId) already backs external network \(other.name).")
         }
         b.backingType = type
         b.backingTypeValue = type
         b.name = b.name ?? backingId
         b.networkProvider = Cloud.ref(nsx)
-        ext.networkBackings = ExternalNetworkBackings(values: [b])
+        return b
+    }
+
+    private static func create(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var ext = try ctx.body(ExternalNetwork.self)
+        let tx = ctx.write
+        let name = try Cloud.required(ext.name, "name")
+        if tx.all(Kind.externalNetwork).contains(where: { $0.name == name }) {
+            throw SimError.duplicate("An external network named \(name) already exists.")
+        }
+        // The field exists from 37.1: an older request's field is unknown to VCD, hence ignored.
+        let ipSpaces = APIVersions.compare(ctx.apiVersion, "37.1") >= 0 && ext.usingIpSpace == true
+        ext.networkBackings = ExternalNetworkBackings(values: [try backing(tx, ext)])
         // Addresses: subnets with pools, or IP spaces.
         let subnets = ext.subnets?.values ?? []
         if ipSpaces {
@@ -114,9 +126,7 @@ enum ExternalNetworks: RouteFamily {
     private static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let o = try ctx.require(ctx.param("id"), Kind.externalNetwork, "External network")
         let tx = ctx.write
-        if let gw = tx.all(Kind.edgeGateway).first(where: { g in
-            (g.json["edgeGatewayUplinks"]?.arrayValue ?? []).contains { $0["uplinkId"]?.stringValue == o.id }
-        }) {
+        if let gw = tx.all(Kind.edgeGateway).first(where: { EdgeGateways.uplinkIds($0).contains(o.id) }) {
             throw SimError.badRequest("External network \(o.name) is used by edge gateway \(gw.name); delete it first.")
         }
         if let u = tx.children(Kind.ipSpaceUplink, of: o.id).first {

@@ -133,7 +133,7 @@ enum GatewayIPs {
                 gw.edgeGatewayUplinks![ui].subnets!.values[si].usedIpCount = usedCount
             }
         }
-        gw.orgVdcNetworkCount = tx.all(Kind.orgVdcNetwork).filter { ($0.json.value(at: "connection.routerRef.id")?.stringValue) == gatewayId }.count
+        gw.orgVdcNetworkCount = OrgVdcNetworks.connected(tx, to: gatewayId).count
         let new = try Cloud.encode(gw)
         if new != o.body { try tx.update(o, gw) }
     }

@@ -22,24 +22,31 @@ import NetAddress
 ///   `usageState==USED_MANUAL` and the description after creating the virtual service).
 /// Rights: `IP Spaces: Allocate` for allocating, changing and releasing.
 enum IPSpaceAllocations: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(IPSpaces.collection)/{id}"
-        t.post("\(p)/allocate", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATE") { try allocate($0) }
-        t.get("\(p)/allocations", .session, "IP_SPACE_ALLOCATION_VIEW") { ctx in
-            try IPSpaces.readable(ctx)
-            let space = try IPSpaces.require(ctx, ctx.param("id"))
-            let mine = ctx.state.children(Kind.ipSpaceAllocation, of: space.id).filter { sees(ctx, $0) }
-            let usage = usage(ctx.state, orgs: Set(mine.compactMap(\.orgId)))
-            let rows = try mine.map { try IPSpaces.synthetic($0, render($0, usage)) }
-            return try Listing.page(ctx, rows, model: "IpSpaceIpAllocations")
-        }
-        t.get("\(p)/allocations/{allocationId}", .session, "IP_SPACE_ALLOCATION_VIEW") { ctx in
-            try IPSpaces.readable(ctx)
-            let (_, a) = try allocation(ctx)
-            return ctx.raw(a, body: try Cloud.encode(render(a, usage(ctx.state, orgs: a.orgId.map { [$0] }))))
-        }
-        t.put("\(p)/allocations/{allocationId}", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATION_UPDATE") { try update($0) }
-        t.delete("\(p)/allocations/{allocationId}", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATION_DELETE") { try release($0) }
+        t.post("\(p)/allocate", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATE", allocate)
+        t.get("\(p)/allocations", .session, "IP_SPACE_ALLOCATION_VIEW", listAllocations)
+        t.get("\(p)/allocations/{allocationId}", .session, "IP_SPACE_ALLOCATION_VIEW", showAllocation)
+        t.put("\(p)/allocations/{allocationId}", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATION_UPDATE", update)
+        t.delete("\(p)/allocations/{allocationId}", .right(RightName.ipSpaceAllocate), "IP_SPACE_ALLOCATION_DELETE", release)
+    }
+
+    /// GET the floating IPs and prefixes allocated from an IP space, paged.
+    static func listAllocations(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try IPSpaces.readable(ctx)
+        let space = try IPSpaces.require(ctx, ctx.param("id"))
+        let mine = ctx.state.children(Kind.ipSpaceAllocation, of: space.id).filter { sees(ctx, $0) }
+        let usage = usage(ctx.state, orgs: Set(mine.compactMap(\.orgId)))
+        let rows = try mine.map { try IPSpaces.synthetic($0, render($0, usage)) }
+        return try Listing.page(ctx, rows, model: "IpSpaceIpAllocations")
+    }
+
+    /// GET one allocation of an IP space.
+    static func showAllocation(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try IPSpaces.readable(ctx)
+        let (_, a) = try allocation(ctx)
+        return ctx.raw(a, body: try Cloud.encode(render(a, usage(ctx.state, orgs: a.orgId.map { [$0] }))))
     }
 
     /// Whether the caller sees the allocation: the provider all (its tenant context narrows), a
@@ -134,53 +141,18 @@ enum IPSpaceAllocations: RouteFamily {
         if !isSystem, !IPSpaces.available(ctx.state, space, to: org) {
             throw SimError.badRequest("IP space \(space.name) is not available to org \(orgObj.name): no edge gateway of the org is connected to a provider gateway with an uplink to it.")
         }
-        let existing = ctx.state.children(Kind.ipSpaceAllocation, of: space.id)
-        let ofType = existing.filter { ($0.json["type"]?.stringValue ?? IPSpaceAllocationValue.floatingIP) == type }
-        var values: [String] = []
-        if type == IPSpaceAllocationValue.floatingIP {
-            let taken = Set(ofType.compactMap { $0.json["value"]?.stringValue.flatMap(IPv4.parse) })
-            if let value {
-                guard let ip = IPv4.parse(value) else { throw SimError.badRequest("Invalid IP address \(value).") }
-                guard book.inRanges(ip) else { throw SimError.badRequest("IP address \(value) is not within the IP ranges of IP space \(space.name).") }
-                guard !taken.contains(ip) else { throw SimError.badRequest("IP address \(value) of IP space \(space.name) is already allocated.") }
-            }
-            let mine = ofType.filter { $0.orgId == org }.count
-            if !isSystem, book.floatingQuota >= 0, mine + quantity > book.floatingQuota {
-                throw SimError.badRequest("Floating IP quota exceeded for org \(orgObj.name) in IP space \(space.name): quota \(book.floatingQuota), allocated \(mine), requested \(quantity).")
-            }
-            if let value { values = [value] } else {
-                let free = book.totalIPs - taken.filter(book.inRanges).count
-                guard free >= quantity else {
-                    throw SimError.badRequest("IP space \(space.name) has not enough free IP addresses: \(quantity) requested, \(free) available.")
-                }
-                values = book.freeAddresses(quantity, taken: taken).map(IPv4.format)
-            }
-        } else {
-            let taken = Set(ofType.compactMap { $0.json["value"]?.stringValue.flatMap(IPv4.parseCIDR)?.0 })
-            let length: Int
-            if let value {
-                guard let (net, len) = IPv4.parseCIDR(value) else { throw SimError.badRequest("Invalid IP prefix \(value): a CIDR is expected.") }
-                guard book.isBlock(net, length: len) else { throw SimError.badRequest("IP prefix \(value) is not one of the prefixes of IP space \(space.name).") }
-                guard !taken.contains(net) else { throw SimError.badRequest("IP prefix \(value) of IP space \(space.name) is already allocated.") }
-                length = len
-            } else {
-                guard let len = req.prefixLength else { throw SimError.badRequest("The field prefixLength is required to allocate IP prefixes by quantity.") }
-                guard book.group(len) != nil else { throw SimError.badRequest("IP space \(space.name) has no IP prefixes of length \(len).") }
-                length = len
-            }
-            let group = book.group(length)!
-            let mine = ofType.filter { $0.orgId == org && IPv4.parseCIDR($0.json["value"]?.stringValue ?? "")?.1 == length }.count
-            if !isSystem, group.quota >= 0, mine + quantity > group.quota {
-                throw SimError.badRequest("IP prefix quota exceeded for org \(orgObj.name) in IP space \(space.name) (prefix length \(length)): quota \(group.quota), allocated \(mine), requested \(quantity).")
-            }
-            if let value { values = [value] } else {
-                let blocks = book.freeBlocks(quantity, length: length, taken: taken)
-                guard blocks.count == quantity else {
-                    throw SimError.badRequest("IP space \(space.name) has not enough free /\(length) prefixes: \(quantity) requested, \(blocks.count) available.")
-                }
-                values = blocks.map { "\(IPv4.format($0))/\(length)" }
-            }
-        }
+        let ofType = ctx.state.children(Kind.ipSpaceAllocation, of: space.id)
+            .filter { ($0.json["type"]?.stringValue ?? IPSpaceAllocationValue.floatingIP) == type }
+        let ask = Ask(space: space, book: book, ofType: ofType, org: org, orgName: orgObj.name, isSystem: isSystem, value: value, quantity: quantity)
+        let values = type == IPSpaceAllocationValue.floatingIP ? try floatingIPs(ask) : try prefixes(ask, length: req.prefixLength)
+        let result = try record(ctx, values, type: type, space: space, org: orgObj)
+        return try ctx.accepted(operation: "Allocating \(quantity) \(type) from IP space \(space.name) to org \(orgObj.name)",
+                                operationName: .ipSpaceAllocate, owner: Cloud.owner(ctx, IPSpaces.collection, id: space.id, name: space.name),
+                                result: result)
+    }
+
+    /// Stores one allocation per value for `org`, unused, and returns the task's result (the values).
+    private static func record(_ ctx: RequestContext, _ values: [String], type: String, space: StoredObject, org orgObj: StoredObject) throws -> String {
         var results: [IPSpaceIPAllocationRequestResult] = []
         for value in values {
             var a = IPSpaceIPAllocation()
@@ -191,13 +163,68 @@ enum IPSpaceAllocations: RouteFamily {
             a.usageState = IPSpaceAllocationValue.unused
             a.description = ""
             a.allocationDate = VirtualClock.iso8601(ctx.now)
-            try ctx.write.insert(kind: Kind.ipSpaceAllocation, id: a.id!, parent: space.id, org: org, name: value, a)
+            try ctx.write.insert(kind: Kind.ipSpaceAllocation, id: a.id!, parent: space.id, org: orgObj.id, name: value, a)
             results.append(IPSpaceIPAllocationRequestResult(id: a.id, value: value, suggestedValue: value))
         }
-        let result = String(decoding: try Cloud.encode(results), as: UTF8.self)
-        return try ctx.accepted(operation: "Allocating \(quantity) \(type) from IP space \(space.name) to org \(orgObj.name)",
-                                operationName: .ipSpaceAllocate, owner: Cloud.owner(ctx, IPSpaces.collection, id: space.id, name: space.name),
-                                result: result)
+        return String(decoding: try Cloud.encode(results), as: UTF8.self)
+    }
+
+    /// What one allocation request asks of an IP space: `value` or `quantity`, for `org`, against
+    /// the space's book and its allocations of the same type (`ofType`).
+    private struct Ask {
+        let space: StoredObject, book: IPSpaceBook, ofType: [StoredObject]
+        let org: String, orgName: String, isSystem: Bool
+        let value: String?, quantity: Int
+    }
+
+    /// The floating IPs to allocate: the requested `value`, or the first free ones; within the org's quota.
+    private static func floatingIPs(_ ask: Ask) throws -> [String] {
+        let (space, book, ofType, org, value, quantity) = (ask.space, ask.book, ask.ofType, ask.org, ask.value, ask.quantity)
+        let taken = Set(ofType.compactMap { $0.json["value"]?.stringValue.flatMap(IPv4.parse) })
+        if let value {
+            guard let ip = IPv4.parse(value) else { throw SimError.badRequest("Invalid IP address \(value).") }
+            guard book.inRanges(ip) else { throw SimError.badRequest("IP address \(value) is not within the IP ranges of IP space \(space.name).") }
+            guard !taken.contains(ip) else { throw SimError.badRequest("IP address \(value) of IP space \(space.name) is already allocated.") }
+        }
+        let mine = ofType.filter { $0.orgId == org }.count
+        if !ask.isSystem, book.floatingQuota >= 0, mine + quantity > book.floatingQuota {
+            throw SimError.badRequest("Floating IP quota exceeded for org \(ask.orgName) in IP space \(space.name): quota \(book.floatingQuota), allocated \(mine), requested \(quantity).")
+        }
+        if let value { return [value] }
+        let free = book.totalIPs - taken.filter(book.inRanges).count
+        guard free >= quantity else {
+            throw SimError.badRequest("IP space \(space.name) has not enough free IP addresses: \(quantity) requested, \(free) available.")
+        }
+        return book.freeAddresses(quantity, taken: taken).map(IPv4.format)
+    }
+
+    /// The IP prefixes to allocate: the requested `value`, or free blocks of `length`; within the
+    /// org's quota for that length.
+    private static func prefixes(_ ask: Ask, length requested: Int?) throws -> [String] {
+        let (space, book, ofType, org, value, quantity) = (ask.space, ask.book, ask.ofType, ask.org, ask.value, ask.quantity)
+        let taken = Set(ofType.compactMap { $0.json["value"]?.stringValue.flatMap(IPv4.parseCIDR)?.0 })
+        let length: Int
+        if let value {
+            guard let (net, len) = IPv4.parseCIDR(value) else { throw SimError.badRequest("Invalid IP prefix \(value): a CIDR is expected.") }
+            guard book.isBlock(net, length: len) else { throw SimError.badRequest("IP prefix \(value) is not one of the prefixes of IP space \(space.name).") }
+            guard !taken.contains(net) else { throw SimError.badRequest("IP prefix \(value) of IP space \(space.name) is already allocated.") }
+            length = len
+        } else {
+            guard let len = requested else { throw SimError.badRequest("The field prefixLength is required to allocate IP prefixes by quantity.") }
+            guard book.group(len) != nil else { throw SimError.badRequest("IP space \(space.name) has no IP prefixes of length \(len).") }
+            length = len
+        }
+        let group = book.group(length)!
+        let mine = ofType.filter { $0.orgId == org && IPv4.parseCIDR($0.json["value"]?.stringValue ?? "")?.1 == length }.count
+        if !ask.isSystem, group.quota >= 0, mine + quantity > group.quota {
+            throw SimError.badRequest("IP prefix quota exceeded for org \(ask.orgName) in IP space \(space.name) (prefix length \(length)): quota \(group.quota), allocated \(mine), requested \(quantity).")
+        }
+        if let value { return [value] }
+        let blocks = book.freeBlocks(quantity, length: length, taken: taken)
+        guard blocks.count == quantity else {
+            throw SimError.badRequest("IP space \(space.name) has not enough free /\(length) prefixes: \(quantity) requested, \(blocks.count) available.")
+        }
+        return blocks.map { "\(IPv4.format($0))/\(length)" }
     }
 
     // MARK: Update, release

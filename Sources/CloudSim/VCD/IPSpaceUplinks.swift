@@ -13,47 +13,62 @@ import Foundation
 enum IPSpaceUplinks: RouteFamily {
     static let collection = "ipSpaceUplinks"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
         let admin = Access.provider(RightName.ipSpaceAdmin)
-        t.get(p, admin, "IP_SPACE_UPLINK_VIEW") { ctx in
-            try APIVersions.require(ctx, IPSpaces.minimumVersion)
-            return try Listing.page(ctx, ctx.state.all(Kind.ipSpaceUplink), model: "IpSpaceUplinks")
+        t.get(p, admin, "IP_SPACE_UPLINK_VIEW", listUplinks)
+        t.get("\(p)/{id}", admin, "IP_SPACE_UPLINK_VIEW", showUplink)
+        t.post(p, admin, "IP_SPACE_UPLINK_CREATE", create)
+        t.put("\(p)/{id}", admin, "IP_SPACE_UPLINK_UPDATE", updateUplink)
+        t.delete("\(p)/{id}", admin, "IP_SPACE_UPLINK_DELETE", removeUplink)
+    }
+
+    /// GET the IP space uplinks (`/ipSpaceUplinks`), paged.
+    static func listUplinks(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try APIVersions.require(ctx, IPSpaces.minimumVersion)
+        return try Listing.page(ctx, ctx.state.all(Kind.ipSpaceUplink), model: "IpSpaceUplinks")
+    }
+
+    /// GET one IP space uplink.
+    static func showUplink(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try uplink(ctx))
+    }
+
+    /// PUT: renames an uplink or changes its description (its space and provider gateway stay).
+    static func updateUplink(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try uplink(ctx)
+        let input = try ctx.body(IPSpaceUplink.self)
+        var v = try o.decode(IPSpaceUplink.self)
+        if let e = input.externalNetworkRef?.id, e != v.externalNetworkRef?.id { throw SimError.badRequest("externalNetworkRef of an IP space uplink cannot change.") }
+        if let s = input.ipSpaceRef?.id, URN.normalize(s, kind: URNKind.ipSpace) != v.ipSpaceRef?.id {
+            throw SimError.badRequest("ipSpaceRef of an IP space uplink cannot change.")
         }
-        t.get("\(p)/{id}", admin, "IP_SPACE_UPLINK_VIEW") { ctx in ctx.raw(try uplink(ctx)) }
-        t.post(p, admin, "IP_SPACE_UPLINK_CREATE") { try create($0) }
-        t.put("\(p)/{id}", admin, "IP_SPACE_UPLINK_UPDATE") { ctx in
-            let o = try uplink(ctx)
-            let input = try ctx.body(IPSpaceUplink.self)
-            var v = try o.decode(IPSpaceUplink.self)
-            if let e = input.externalNetworkRef?.id, e != v.externalNetworkRef?.id { throw SimError.badRequest("externalNetworkRef of an IP space uplink cannot change.") }
-            if let s = input.ipSpaceRef?.id, URN.normalize(s, kind: URNKind.ipSpace) != v.ipSpaceRef?.id {
-                throw SimError.badRequest("ipSpaceRef of an IP space uplink cannot change.")
+        let name = try Cloud.required(input.name ?? v.name, "name")
+        try ensureUniqueName(ctx, name, externalNetwork: o.parentId, except: o.id)
+        v.name = name
+        v.description = input.description ?? v.description
+        try ctx.write.update(o, name: name, v)
+        return try ctx.accepted(operation: "Updating IP space uplink \(name) (\(o.id))", operationName: .updateIpSpaceUplink,
+                                owner: Cloud.owner(ctx, collection, id: o.id, name: name))
+    }
+
+    /// DELETE an uplink, refused while an address of its space serves a gateway of its provider gateway.
+    static func removeUplink(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try uplink(ctx)
+        let tx = ctx.write
+        if let spaceId = (try? o.decode(IPSpaceUplink.self))?.ipSpaceRef?.id {
+            // Addresses of the space in use on a gateway of this provider gateway keep it.
+            let values = Set(tx.children(Kind.ipSpaceAllocation, of: spaceId).map { "\($0.orgId ?? "")|\($0.name)" })
+            for (key, u) in IPSpaceAllocations.usage(tx, orgs: nil) where values.contains(key) {
+                guard let g = u.gateway.id.flatMap({ tx.get($0, kind: Kind.edgeGateway) }),
+                      EdgeGateways.uplinkIds(g).contains(where: { $0 == o.parentId }) else { continue }
+                throw SimError.badRequest("IP space uplink \(o.name) is in use: \(key.split(separator: "|").last ?? "") serves \(u.categories.joined(separator: ", ")) on edge gateway \(g.name).")
             }
-            let name = try Cloud.required(input.name ?? v.name, "name")
-            try ensureUniqueName(ctx, name, externalNetwork: o.parentId, except: o.id)
-            v.name = name
-            v.description = input.description ?? v.description
-            try ctx.write.update(o, name: name, v)
-            return try ctx.accepted(operation: "Updating IP space uplink \(name) (\(o.id))", operationName: .updateIpSpaceUplink,
-                                    owner: Cloud.owner(ctx, collection, id: o.id, name: name))
         }
-        t.delete("\(p)/{id}", admin, "IP_SPACE_UPLINK_DELETE") { ctx in
-            let o = try uplink(ctx)
-            let tx = ctx.write
-            if let spaceId = o.json.value(at: "ipSpaceRef.id")?.stringValue {
-                // Addresses of the space in use on a gateway of this provider gateway keep it.
-                let values = Set(tx.children(Kind.ipSpaceAllocation, of: spaceId).map { "\($0.orgId ?? "")|\($0.name)" })
-                for (key, u) in IPSpaceAllocations.usage(tx, orgs: nil) where values.contains(key) {
-                    guard let g = u.gateway.id.flatMap({ tx.get($0, kind: Kind.edgeGateway) }),
-                          (g.json["edgeGatewayUplinks"]?.arrayValue ?? []).contains(where: { $0["uplinkId"]?.stringValue == o.parentId }) else { continue }
-                    throw SimError.badRequest("IP space uplink \(o.name) is in use: \(key.split(separator: "|").last ?? "") serves \(u.categories.joined(separator: ", ")) on edge gateway \(g.name).")
-                }
-            }
-            tx.delete(o.id)
-            return try ctx.accepted(operation: "Deleting IP space uplink \(o.name) (\(o.id))", operationName: .deleteIpSpaceUplink,
-                                    owner: Cloud.owner(ctx, collection, id: o.id, name: o.name))
-        }
+        tx.delete(o.id)
+        return try ctx.accepted(operation: "Deleting IP space uplink \(o.name) (\(o.id))", operationName: .deleteIpSpaceUplink,
+                                owner: Cloud.owner(ctx, collection, id: o.id, name: o.name))
     }
 
     private static func uplink(_ ctx: RequestContext) throws -> StoredObject {
@@ -84,10 +99,10 @@ enum IPSpaceUplinks: RouteFamily {
             throw SimError(400, VCDMinorError.invalidReference, "IP space \(spaceId) does not exist.")
         }
         let type = space.json["type"]?.stringValue ?? ""
-        if type == IPSpaceType.private, ext.json.value(at: "dedicatedOrg.id")?.stringValue != space.orgId {
+        if type == IPSpaceType.private, (try? ext.decode(ExternalNetwork.self))?.dedicatedOrg?.id != space.orgId {
             throw SimError.badRequest("PRIVATE IP space \(space.name) can only be bound to a provider gateway dedicated to its org.")
         }
-        if let other = tx.children(Kind.ipSpaceUplink, of: ext.id).first(where: { $0.json.value(at: "ipSpaceRef.id")?.stringValue == space.id }) {
+        if let other = IPSpaces.uplinks(tx, of: space.id, on: ext.id).first {
             throw SimError.badRequest("IP space \(space.name) is already bound to provider gateway \(ext.name) by uplink \(other.name).")
         }
         try ensureUniqueName(ctx, name, externalNetwork: ext.id, except: nil)

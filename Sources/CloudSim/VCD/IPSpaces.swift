@@ -27,28 +27,35 @@ enum IPSpaces: RouteFamily {
     static let collection = "ipSpaces"
     static let minimumVersion = "37.1"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.post(p, .session, "IP_SPACE_CREATE") { try create($0) }
-        t.get("\(p)/summaries", .session, "IP_SPACE_VIEW") { ctx in
-            try readable(ctx)
-            let rows = try ctx.state.all(Kind.ipSpace).filter { visible(ctx, $0) }.map { o -> StoredObject in
-                let v = try render(ctx, o)
-                var s = IPSpaceSummary()
-                s.status = v.status; s.id = v.id; s.name = v.name; s.description = v.description
-                s.type = v.type; s.orgRef = v.orgRef; s.utilization = v.utilization
-                return try synthetic(o, s)
-            }
-            return try Listing.page(ctx, rows, model: "IpSpaceSummaries")
+        t.post(p, .session, "IP_SPACE_CREATE", create)
+        t.get("\(p)/summaries", .session, "IP_SPACE_VIEW", listSummaries)
+        t.get("\(p)/floatingIpSuggestions", .session, "IP_SPACE_VIEW", suggestions)
+        t.get("\(p)/{id}", .session, "IP_SPACE_VIEW", showIPSpace)
+        t.put("\(p)/{id}", .session, "IP_SPACE_UPDATE", update)
+        t.delete("\(p)/{id}", .session, "IP_SPACE_DELETE", remove)
+    }
+
+    /// GET the IP space summaries the caller may see (`/ipSpaces/summaries`), paged.
+    static func listSummaries(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try readable(ctx)
+        let rows = try ctx.state.all(Kind.ipSpace).filter { visible(ctx, $0) }.map { o -> StoredObject in
+            let v = try render(ctx, o)
+            var s = IPSpaceSummary()
+            s.status = v.status; s.id = v.id; s.name = v.name; s.description = v.description
+            s.type = v.type; s.orgRef = v.orgRef; s.utilization = v.utilization
+            return try synthetic(o, s)
         }
-        t.get("\(p)/floatingIpSuggestions", .session, "IP_SPACE_VIEW") { try suggestions($0) }
-        t.get("\(p)/{id}", .session, "IP_SPACE_VIEW") { ctx in
-            try readable(ctx)
-            let o = try require(ctx, ctx.param("id"))
-            return ctx.raw(o, body: try Cloud.encode(render(ctx, o)))
-        }
-        t.put("\(p)/{id}", .session, "IP_SPACE_UPDATE") { try update($0) }
-        t.delete("\(p)/{id}", .session, "IP_SPACE_DELETE") { try remove($0) }
+        return try Listing.page(ctx, rows, model: "IpSpaceSummaries")
+    }
+
+    /// GET one IP space.
+    static func showIPSpace(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try readable(ctx)
+        let o = try require(ctx, ctx.param("id"))
+        return ctx.raw(o, body: try Cloud.encode(render(ctx, o)))
     }
 
     // MARK: Access
@@ -98,17 +105,22 @@ enum IPSpaces: RouteFamily {
         switch o.json["type"]?.stringValue {
         case IPSpaceType.private?: return o.orgId == org
         case IPSpaceType.public?, IPSpaceType.sharedServices?: return providerGateways(state, org: org).contains { ext in
-            state.children(Kind.ipSpaceUplink, of: ext).contains { $0.json.value(at: "ipSpaceRef.id")?.stringValue == o.id }
+            !uplinks(state, of: o.id, on: ext).isEmpty
         }
         default: return false
         }
+    }
+
+    /// The uplinks that bind IP space `spaceId` (to provider gateway `externalNetwork`, when given).
+    static func uplinks(_ state: StateView, of spaceId: String, on externalNetwork: String? = nil) -> [StoredObject] {
+        state.records(Kind.ipSpaceUplink, as: IPSpaceUplink.self, parent: externalNetwork).filter { $0.record.ipSpaceRef?.id == spaceId }.map(\.object)
     }
 
     /// The external networks the org's edge gateways are connected to.
     static func providerGateways(_ state: StateView, org: String) -> Set<String> {
         var out = Set<String>()
         for g in state.all(Kind.edgeGateway) where g.orgId == org {
-            for u in g.json["edgeGatewayUplinks"]?.arrayValue ?? [] { if let id = u["uplinkId"]?.stringValue { out.insert(id) } }
+            out.formUnion(EdgeGateways.uplinkIds(g))
         }
         return out
     }
@@ -120,7 +132,7 @@ enum IPSpaces: RouteFamily {
         for u in gw.edgeGatewayUplinks ?? [] {
             guard let ext = u.uplinkId else { continue }
             for up in state.children(Kind.ipSpaceUplink, of: ext) {
-                guard let id = up.json.value(at: "ipSpaceRef.id")?.stringValue, seen.insert(id).inserted,
+                guard let id = (try? up.decode(IPSpaceUplink.self))?.ipSpaceRef?.id, seen.insert(id).inserted,
                       let s = state.get(id, kind: Kind.ipSpace) else { continue }
                 out.append(s)
             }
@@ -287,7 +299,7 @@ enum IPSpaces: RouteFamily {
             let inside = a.json["type"]?.stringValue == IPSpaceAllocationValue.ipPrefix
                 ? IPv4.parseCIDR(value).map { book.isBlock($0.0, length: $0.1) } ?? false
                 : IPv4.parse(value).map(book.inRanges) ?? false
-            if !inside { throw SimError.badRequest("\(value) is allocated to org \(a.json.value(at: "orgRef.name")?.stringValue ?? a.orgId ?? "") and would fall outside IP space \(o.name).") }
+            if !inside { throw SimError.badRequest("\(value) is allocated to org \((try? a.decode(IPSpaceIPAllocation.self))?.orgRef?.name ?? a.orgId ?? "") and would fall outside IP space \(o.name).") }
         }
         try ctx.write.update(o, name: space.name, space)
         return try ctx.accepted(operation: "Updating IP space \(space.name!) (\(o.id))", operationName: .updateIpSpace,
@@ -300,7 +312,7 @@ enum IPSpaces: RouteFamily {
         try manageable(ctx, type: o.json["type"]?.stringValue ?? "", org: o.orgId)
         try ctx.ensureNotBusy(o.id, name: o.name)
         let tx = ctx.write
-        if let u = tx.all(Kind.ipSpaceUplink).first(where: { $0.json.value(at: "ipSpaceRef.id")?.stringValue == o.id }) {
+        if let u = uplinks(tx, of: o.id).first {
             throw SimError.badRequest("IP space \(o.name) is used by IP space uplink \(u.name); delete the uplink first.")
         }
         let allocations = tx.children(Kind.ipSpaceAllocation, of: o.id)

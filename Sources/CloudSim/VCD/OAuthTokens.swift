@@ -6,6 +6,7 @@ import Foundation
 /// `/oauth/tenant/{org}/token` or `/oauth/provider/token`. A refresh token used at the wrong org's
 /// endpoint is refused (CAPVCD tries "system" first and falls back to the user's org).
 enum OAuthTokens: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         t.post("/oauth/tenant/{org}/register", .right(RightName.apiTokens), "API_TOKEN_REGISTER") { try registerClient($0, org: $0.param("org")) }
         t.post("/oauth/provider/register", .provider(RightName.apiTokens), "API_TOKEN_REGISTER") { try registerClient($0, org: "System") }

@@ -64,12 +64,17 @@ enum OrgVdcNetworks: RouteFamily {
     /// DELETE a network (waits for no task on its gateway; the gateway's IP use is recounted).
     static func remove(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let old = try ctx.require(ctx.param("id"), Kind.orgVdcNetwork, "Org VDC network")
-        let gwId = old.json.value(at: "connection.routerRef.id")?.stringValue
+        let gwId = (try? old.decode(OrgVdcNetwork.self))?.connection?.routerRef?.id
         if let gwId, let gw = ctx.state.get(gwId) { try ctx.ensureNotBusy(gwId, name: gw.name) }
         ctx.write.delete(old.id)
         if let gwId { try GatewayIPs.refresh(ctx.write, gatewayId: gwId) }
         return try ctx.accepted(operation: "Deleting network \(old.name)", operationName: .deleteOrgVdcNetwork,
                                 owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gwId)
+    }
+
+    /// The org VDC networks connected to edge gateway `gatewayId`, with their records.
+    static func connected(_ state: StateView, to gatewayId: String) -> [(object: StoredObject, record: OrgVdcNetwork)] {
+        state.records(Kind.orgVdcNetwork, as: OrgVdcNetwork.self).filter { $0.record.connection?.routerRef?.id == gatewayId }
     }
 
     static func validate(_ ctx: RequestContext, _ input: OrgVdcNetwork, vdc: StoredObject, replacing: String?) throws -> OrgVdcNetwork {
@@ -99,8 +104,8 @@ enum OrgVdcNetworks: RouteFamily {
                 throw SimError(400, VCDMinorError.invalidReference, "Edge gateway \(gwId) does not exist in the org of VDC \(vdc.name).")
             }
             try ctx.ensureNotBusy(gw.id, name: gw.name)
-            let others = ctx.state.all(Kind.orgVdcNetwork).filter { $0.id != replacing && $0.json.value(at: "connection.routerRef.id")?.stringValue == gwId }
-                .map { o in (name: o.name, subnets: (try? o.decode(OrgVdcNetwork.self))?.subnets?.values ?? []) }
+            let others = connected(ctx.state, to: gwId).filter { $0.object.id != replacing }
+                .map { (name: $0.object.name, subnets: $0.record.subnets?.values ?? []) }
             if let problem = OrgVdcNetworkRules.overlapProblem(s, others: others, edgeGateway: gw.name) { throw SimError.badRequest(problem) }
             var conn = n.connection ?? NetworkConnection()
             conn.routerRef = Cloud.ref(gw)

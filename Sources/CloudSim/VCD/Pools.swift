@@ -12,49 +12,65 @@ enum Pools: RouteFamily {
     static let healthMonitorTypes: Set<String> = ["HTTP", "HTTPS", "TCP", "UDP", "PING"]
     static let persistenceTypes: Set<String> = ["CLIENT_IP", "HTTP_COOKIE", "CUSTOM_HTTP_HEADER", "APP_COOKIE", "TLS"]
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         let p = "\(Cloud.prefix)/\(collection)"
-        t.get("\(p)/{id}", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW") { ctx in
-            ctx.raw(try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool"))
+        t.get("\(p)/{id}", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW", showPool)
+        t.get("\(Cloud.prefix)/edgeGateways/{id}/loadBalancer/poolSummaries", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW", listPoolSummaries)
+        t.post(p, .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_CREATE", createPool)
+        t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_UPDATE", updatePool)
+        t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_DELETE", removePool)
+    }
+
+    /// GET one load balancer pool.
+    static func showPool(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.raw(try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool"))
+    }
+
+    /// GET the pool summaries of a gateway, paged.
+    static func listPoolSummaries(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
+        return try Listing.page(ctx, ctx.state.children(Kind.lbPool, of: gw.id), model: "EdgeLoadBalancerPoolSummaries") { try summary($0) }
+    }
+
+    /// POST: a pool on a gateway whose load balancing is enabled.
+    static func createPool(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let input = try ctx.body(LoadBalancerPool.self)
+        let (gw, _) = try EdgeGateways.forChange(ctx, try Cloud.required(input.gatewayRef?.id, "gatewayRef.id"))
+        try GatewayLoadBalancerAPI.requireEnabled(ctx.state, gw)
+        var pool = try validate(ctx, input, gw: gw, replacing: nil)
+        let id = URN.make(URNKind.loadBalancerPool).description
+        pool.id = id
+        pool.virtualServiceRefs = []
+        try ctx.write.insert(kind: Kind.lbPool, id: id, parent: gw.id, org: gw.orgId, name: pool.name!, pool)
+        return try ctx.accepted(operation: "Creating load balancer pool \(pool.name!)", operationName: .createLoadBalancerPool,
+                                owner: Cloud.owner(ctx, collection, id: id, name: pool.name!), lock: gw.id)
+    }
+
+    /// PUT: replaces a pool's settings; it cannot move to another gateway.
+    static func updatePool(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
+        let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+        let input = try ctx.body(LoadBalancerPool.self)
+        if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A pool cannot move to another edge gateway.") }
+        var pool = try validate(ctx, input, gw: gw, replacing: old.id)
+        pool.id = old.id
+        pool.virtualServiceRefs = try old.decode(LoadBalancerPool.self).virtualServiceRefs
+        try ctx.write.update(old, name: pool.name, pool)
+        return try ctx.accepted(operation: "Updating load balancer pool \(pool.name!)", operationName: .updateLoadBalancerPool,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: pool.name!), lock: gw.id)
+    }
+
+    /// DELETE a pool no virtual service uses.
+    static func removePool(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
+        let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
+        if let vs = ctx.state.records(Kind.virtualService, as: VirtualService.self, parent: gw.id).first(where: { $0.record.loadBalancerPoolRef?.id == old.id })?.object {
+            throw SimError.badRequest("Load balancer pool \(old.name) is used by virtual service \(vs.name).")
         }
-        t.get("\(Cloud.prefix)/edgeGateways/{id}/loadBalancer/poolSummaries", .right(RightName.lbView), "LOAD_BALANCER_POOL_VIEW") { ctx in
-            let gw = try ctx.require(ctx.param("id"), Kind.edgeGateway, "Edge gateway")
-            return try Listing.page(ctx, ctx.state.children(Kind.lbPool, of: gw.id), model: "EdgeLoadBalancerPoolSummaries") { try summary($0) }
-        }
-        t.post(p, .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_CREATE") { ctx in
-            let input = try ctx.body(LoadBalancerPool.self)
-            let (gw, _) = try EdgeGateways.forChange(ctx, try Cloud.required(input.gatewayRef?.id, "gatewayRef.id"))
-            try GatewayLoadBalancerAPI.requireEnabled(ctx.state, gw)
-            var pool = try validate(ctx, input, gw: gw, replacing: nil)
-            let id = URN.make(URNKind.loadBalancerPool).description
-            pool.id = id
-            pool.virtualServiceRefs = []
-            try ctx.write.insert(kind: Kind.lbPool, id: id, parent: gw.id, org: gw.orgId, name: pool.name!, pool)
-            return try ctx.accepted(operation: "Creating load balancer pool \(pool.name!)", operationName: .createLoadBalancerPool,
-                                    owner: Cloud.owner(ctx, collection, id: id, name: pool.name!), lock: gw.id)
-        }
-        t.put("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_UPDATE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
-            let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
-            let input = try ctx.body(LoadBalancerPool.self)
-            if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A pool cannot move to another edge gateway.") }
-            var pool = try validate(ctx, input, gw: gw, replacing: old.id)
-            pool.id = old.id
-            pool.virtualServiceRefs = try old.decode(LoadBalancerPool.self).virtualServiceRefs
-            try ctx.write.update(old, name: pool.name, pool)
-            return try ctx.accepted(operation: "Updating load balancer pool \(pool.name!)", operationName: .updateLoadBalancerPool,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: pool.name!), lock: gw.id)
-        }
-        t.delete("\(p)/{id}", .right(RightName.lbConfigure), "LOAD_BALANCER_POOL_DELETE") { ctx in
-            let old = try ctx.require(ctx.param("id"), Kind.lbPool, "Load balancer pool")
-            let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
-            if let vs = ctx.state.children(Kind.virtualService, of: gw.id).first(where: { $0.json.value(at: "loadBalancerPoolRef.id")?.stringValue == old.id }) {
-                throw SimError.badRequest("Load balancer pool \(old.name) is used by virtual service \(vs.name).")
-            }
-            ctx.write.delete(old.id)
-            return try ctx.accepted(operation: "Deleting load balancer pool \(old.name)", operationName: .deleteLoadBalancerPool,
-                                    owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
-        }
+        ctx.write.delete(old.id)
+        return try ctx.accepted(operation: "Deleting load balancer pool \(old.name)", operationName: .deleteLoadBalancerPool,
+                                owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
     }
 
     static func validate(_ ctx: RequestContext, _ input: LoadBalancerPool, gw: StoredObject, replacing: String?) throws -> LoadBalancerPool {

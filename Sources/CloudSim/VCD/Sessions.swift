@@ -4,25 +4,40 @@ import Foundation
 /// Logins and sessions: `POST /cloudapi/1.0.0/sessions` (tenants), `.../sessions/provider` (System),
 /// the legacy `POST /api/sessions`, `GET .../sessions/current`, logout (vcd-wire.md §1.2–1.4).
 enum Sessions: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         t.post("\(Cloud.prefix)/sessions", .open, "SESSION_LOGIN", effect: .auth) { try login($0, provider: false, legacy: false) }
         t.post("\(Cloud.prefix)/sessions/provider", .open, "SESSION_LOGIN", effect: .auth) { try login($0, provider: true, legacy: false) }
         t.post("/api/sessions", .open, "SESSION_LOGIN", effect: .auth) { try login($0, provider: nil, legacy: true) }
-        t.get("\(Cloud.prefix)/sessions/current", .session, "SESSION_VIEW") { ctx in try ctx.json(info(ctx, ctx.session!)) }
-        t.get("\(Cloud.prefix)/sessions/{id}", .session, "SESSION_VIEW") { ctx in
-            let s = ctx.session!
-            guard ctx.param("id") == s.id || ctx.param("id") == "current" else { throw SimError.forbidden(rights: [], operation: "SESSION_VIEW", target: "session \(ctx.param("id"))") }
-            return try ctx.json(info(ctx, s))
-        }
-        t.delete("\(Cloud.prefix)/sessions/{id}", .session, "SESSION_LOGOUT", effect: .auth) { ctx in
-            let s = ctx.session!
-            guard ctx.param("id") == s.id || ctx.param("id") == "current" else { throw SimError.forbidden(rights: [], operation: "SESSION_LOGOUT", target: "session \(ctx.param("id"))") }
-            return logout(ctx, s)
-        }
-        t.get("/api/session", .session, "SESSION_VIEW") { ctx in
-            ctx.xml(sessionXML(ctx, ctx.session!), type: MediaType.session)
-        }
+        t.get("\(Cloud.prefix)/sessions/current", .session, "SESSION_VIEW", showCurrentSession)
+        t.get("\(Cloud.prefix)/sessions/{id}", .session, "SESSION_VIEW", showSession)
+        t.delete("\(Cloud.prefix)/sessions/{id}", .session, "SESSION_LOGOUT", effect: .auth, removeSession)
+        t.get("/api/session", .session, "SESSION_VIEW", showLegacySession)
         t.delete("/api/session", .session, "SESSION_LOGOUT", effect: .auth) { ctx in logout(ctx, ctx.session!) }
+    }
+
+    /// GET the session of the caller (`/sessions/current`).
+    static func showCurrentSession(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        try ctx.json(info(ctx, ctx.session!))
+    }
+
+    /// GET one session by id.
+    static func showSession(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let s = ctx.session!
+        guard ctx.param("id") == s.id || ctx.param("id") == "current" else { throw SimError.forbidden(rights: [], operation: "SESSION_VIEW", target: "session \(ctx.param("id"))") }
+        return try ctx.json(info(ctx, s))
+    }
+
+    /// DELETE a session (log out).
+    static func removeSession(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let s = ctx.session!
+        guard ctx.param("id") == s.id || ctx.param("id") == "current" else { throw SimError.forbidden(rights: [], operation: "SESSION_LOGOUT", target: "session \(ctx.param("id"))") }
+        return logout(ctx, s)
+    }
+
+    /// GET the caller's session in the XML API (`/api/session`).
+    static func showLegacySession(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        ctx.xml(sessionXML(ctx, ctx.session!), type: MediaType.session)
     }
 
     private static func logout(_ ctx: RequestContext, _ s: AuthSession) -> HTTPResponseMessage {

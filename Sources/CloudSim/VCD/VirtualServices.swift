@@ -58,7 +58,7 @@ enum VirtualServices: RouteFamily {
         if let g = input.gatewayRef?.id, g != gw.id { throw SimError.badRequest("A virtual service cannot move to another edge gateway.") }
         var vs = try validate(ctx, input, gw: gw, gwBody: gwBody, replacing: old.id)
         vs.id = old.id
-        let oldPool = old.json.value(at: "loadBalancerPoolRef.id")?.stringValue
+        let oldPool = (try? old.decode(VirtualService.self))?.loadBalancerPoolRef?.id
         try ctx.write.update(old, name: vs.name, vs)
         if oldPool != vs.loadBalancerPoolRef?.id {
             try linkPool(ctx.write, poolId: oldPool, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
@@ -74,7 +74,7 @@ enum VirtualServices: RouteFamily {
         let old = try ctx.require(ctx.param("id"), Kind.virtualService, "Virtual service")
         let (gw, _) = try EdgeGateways.forChange(ctx, old.parentId ?? "")
         ctx.write.delete(old.id)
-        try linkPool(ctx.write, poolId: old.json.value(at: "loadBalancerPoolRef.id")?.stringValue, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
+        try linkPool(ctx.write, poolId: (try? old.decode(VirtualService.self))?.loadBalancerPoolRef?.id, vs: OpenAPIReference(name: old.name, id: old.id), add: false)
         try GatewayIPs.refresh(ctx.write, gatewayId: gw.id)
         return try ctx.accepted(operation: "Deleting virtual service \(old.name)", operationName: .deleteLoadBalancerVirtualService,
                                 owner: Cloud.owner(ctx, collection, id: old.id, name: old.name), lock: gw.id)
@@ -129,8 +129,7 @@ enum VirtualServices: RouteFamily {
         // The rules the engine checks before sending too (VirtualServiceRules); on a gateway with
         // IP spaces, an external VIP must be a floating IP the org holds, which only the site knows.
         let external = IPv4.parse(vipText).map { GatewayIPs.isExternal(ctx.state, gwBody, $0) }
-        let networks = ctx.state.all(Kind.orgVdcNetwork).filter { $0.json.value(at: "connection.routerRef.id")?.stringValue == gw.id }
-            .map { n in (name: n.name, subnets: (try? n.decode(OrgVdcNetwork.self))?.subnets?.values ?? []) }
+        let networks = OrgVdcNetworks.connected(ctx.state, to: gw.id).map { (name: $0.object.name, subnets: $0.record.subnets?.values ?? []) }
         if let problem = VirtualServiceRules.vipProblem(vipText, gateway: gwBody, gatewayName: gw.name, external: external, networks: networks) {
             throw SimError.badRequest(problem)
         }

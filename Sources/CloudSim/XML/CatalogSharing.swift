@@ -42,18 +42,22 @@ enum CatalogSharing: RouteFamily {
     static let controlAccessType = "application/vnd.vmware.vcloud.controlAccess+xml"
     static let publishType = "application/vnd.vmware.admin.publishCatalogParams+xml"
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.get("/api/catalog/{id}/controlAccess", .session, "CATALOG_VIEW_ACL") { ctx in
-            let c = try require(ctx, ctx.param("id"), .fullControl)
-            if !ctx.has(RightName.catalogViewACL) && !ctx.has(RightName.catalogSharing) {
-                throw SimError.forbidden(rights: [RightName.catalogViewACL], operation: ctx.route.operation, target: "catalog \(c.name)")
-            }
-            return ctx.xml(controlAccessXML(ctx, c), type: controlAccessType)
-        }
-        t.post("/api/catalog/{id}/action/controlAccess", .session, "CATALOG_SHARE") { try setControlAccess($0) }
+        t.get("/api/catalog/{id}/controlAccess", .session, "CATALOG_VIEW_ACL", showControlAccess)
+        t.post("/api/catalog/{id}/action/controlAccess", .session, "CATALOG_SHARE", setControlAccess)
         for p in ["/api/admin/catalog/{id}/action/publish", "/api/catalog/{id}/action/publish"] {
-            t.post(p, .session, "CATALOG_PUBLISH") { try publish($0) }
+            t.post(p, .session, "CATALOG_PUBLISH", publish)
         }
+    }
+
+    /// GET who a catalog is shared with (`/api/catalog/{id}/controlAccess`).
+    static func showControlAccess(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let c = try require(ctx, ctx.param("id"), .fullControl)
+        if !ctx.has(RightName.catalogViewACL) && !ctx.has(RightName.catalogSharing) {
+            throw SimError.forbidden(rights: [RightName.catalogViewACL], operation: ctx.route.operation, target: "catalog \(c.name)")
+        }
+        return ctx.xml(controlAccessXML(ctx, c), type: controlAccessType)
     }
 
     // MARK: Access

@@ -10,47 +10,66 @@ import Foundation
 /// are read there at their access level: reading needs `ReadOnly`, uploading or deleting items
 /// `Change`, deleting the catalog `FullControl`.
 enum LegacyCatalogs: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.post("/api/admin/org/{id}/catalogs", .session, "CATALOG_CREATE") { try createCatalog($0) }
-        t.get("/api/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(catalogXML(ctx, c, admin: false), type: XType.catalog)
+        t.post("/api/admin/org/{id}/catalogs", .session, "CATALOG_CREATE", createCatalog)
+        t.get("/api/catalog/{id}", .session, "CATALOG_VIEW", showCatalog)
+        t.get("/api/admin/catalog/{id}", .session, "CATALOG_VIEW", showAdminCatalog)
+        t.delete("/api/admin/catalog/{id}", .session, "CATALOG_DELETE", deleteCatalog)
+        t.delete("/api/catalog/{id}", .session, "CATALOG_DELETE", deleteCatalog)
+        t.post("/api/catalog/{id}/action/upload", .session, "CATALOG_UPLOAD", startUpload)
+        t.get("/api/catalogItem/{id}", .session, "CATALOG_ITEM_VIEW", showCatalogItem)
+        t.delete("/api/catalogItem/{id}", .session, "CATALOG_ITEM_DELETE", removeCatalogItem)
+        t.get("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_VIEW", showVAppTemplate)
+        t.delete("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_DELETE", removeVAppTemplate)
+        t.put("/transfer/{upload}/{file}", .open, "TRANSFER_UPLOAD", receive)
+    }
+
+    /// GET a catalog in the XML API.
+    static func showCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let c = try catalog(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(catalogXML(ctx, c, admin: false), type: XType.catalog)
+    }
+
+    /// GET a catalog's admin view.
+    static func showAdminCatalog(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let c = try catalog(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(catalogXML(ctx, c, admin: true), type: XType.adminCatalog)
+    }
+
+    /// GET a catalog item.
+    static func showCatalogItem(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let i = try item(ctx, ctx.param("id"), .readOnly)
+        return ctx.xml(XNS.header + catalogItemXML(ctx, i), type: XType.catalogItem)
+    }
+
+    /// DELETE a catalog item (a task).
+    static func removeCatalogItem(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let i = try item(ctx, ctx.param("id"), .change)
+        if let tpl = i.json["templateId"]?.stringValue { deleteTemplate(ctx.write, tpl) }
+        ctx.write.delete(i.id)
+        return ctx.noContent()
+    }
+
+    /// GET a vApp template.
+    static func showVAppTemplate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let seg = ctx.param("id")
+        if seg.lowercased().hasPrefix("vm-") {
+            let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
+            guard let tpl = ctx.state.get(vm.parentId ?? ""), CatalogSharing.accessIn(ctx, tpl) >= .readOnly else { throw SimError.notFound("Template VM \(seg)") }
+            return ctx.xml(XNS.header + LegacyVApps.vmXML(ctx, templateVM(vm, tpl), template: true, root: true), type: XType.vm)
         }
-        t.get("/api/admin/catalog/{id}", .session, "CATALOG_VIEW") { ctx in
-            let c = try catalog(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(catalogXML(ctx, c, admin: true), type: XType.adminCatalog)
-        }
-        t.delete("/api/admin/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
-        t.delete("/api/catalog/{id}", .session, "CATALOG_DELETE") { try deleteCatalog($0) }
-        t.post("/api/catalog/{id}/action/upload", .session, "CATALOG_UPLOAD") { try startUpload($0) }
-        t.get("/api/catalogItem/{id}", .session, "CATALOG_ITEM_VIEW") { ctx in
-            let i = try item(ctx, ctx.param("id"), .readOnly)
-            return ctx.xml(XNS.header + catalogItemXML(ctx, i), type: XType.catalogItem)
-        }
-        t.delete("/api/catalogItem/{id}", .session, "CATALOG_ITEM_DELETE") { ctx in
-            let i = try item(ctx, ctx.param("id"), .change)
-            if let tpl = i.json["templateId"]?.stringValue { deleteTemplate(ctx.write, tpl) }
-            ctx.write.delete(i.id)
-            return ctx.noContent()
-        }
-        t.get("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_VIEW") { ctx in
-            let seg = ctx.param("id")
-            if seg.lowercased().hasPrefix("vm-") {
-                let vm = try ctx.requireShared(XID.urn(seg, kind: "vm", prefix: "vm-"), Kind.templateVm, "Template VM")
-                guard let tpl = ctx.state.get(vm.parentId ?? ""), CatalogSharing.accessIn(ctx, tpl) >= .readOnly else { throw SimError.notFound("Template VM \(seg)") }
-                return ctx.xml(XNS.header + LegacyVApps.vmXML(ctx, templateVM(vm, tpl), template: true, root: true), type: XType.vm)
-            }
-            let tpl = try template(ctx, seg, .readOnly)
-            return ctx.xml(XNS.header + templateXML(ctx, tpl), type: XType.vAppTemplate)
-        }
-        t.delete("/api/vAppTemplate/{id}", .session, "VAPP_TEMPLATE_DELETE") { ctx in
-            let tpl = try template(ctx, ctx.param("id"), .change)
-            let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
-            if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
-            deleteTemplate(ctx.write, tpl.id)
-            return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", .vappTemplateDelete, owner: owner)
-        }
-        t.put("/transfer/{upload}/{file}", .open, "TRANSFER_UPLOAD") { try receive($0) }
+        let tpl = try template(ctx, seg, .readOnly)
+        return ctx.xml(XNS.header + templateXML(ctx, tpl), type: XType.vAppTemplate)
+    }
+
+    /// DELETE a vApp template (a task).
+    static func removeVAppTemplate(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let tpl = try template(ctx, ctx.param("id"), .change)
+        let owner = LTask.owner(tpl.id, tpl.name, XType.vAppTemplate, templateHref(ctx, tpl.id))
+        if let item = tpl.json["catalogItemId"]?.stringValue { ctx.write.delete(item) }
+        deleteTemplate(ctx.write, tpl.id)
+        return try LTask.accepted(ctx, "Deleting Virtual Application Template \(tpl.name)", .vappTemplateDelete, owner: owner)
     }
 
     // MARK: Catalogs
@@ -219,42 +238,66 @@ enum LegacyCatalogs: RouteFamily {
         guard tpl.status == VCDResourceStatus.unresolved else { throw SimError.badRequest("The upload of \(tpl.name) is \(tpl.status == VCDResourceStatus.templateReady ? "complete" : "failed").") }
         let body = ctx.request.body
         if !tpl.descriptorUploaded {
-            guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }
-            var descriptor = body
-            var bundled: [String: Data] = [:]
-            if let members = OVF.untar(body) {
-                guard let d = members.first(where: { $0.name.lowercased().hasSuffix(".ovf") }) else {
-                    throw SimError.badRequest("The OVA holds no .ovf descriptor.")
-                }
-                descriptor = d.data
-                for m in members where m.name != d.name { bundled[(m.name as NSString).lastPathComponent] = m.data }
-            }
-            var info = try OVF.parse(descriptor)
-            if !info.extraConfig.isEmpty && !tpl.preserve {
-                info.extraConfig = []
-                tpl.extraConfigStripped = true
-            }
-            tpl.descriptorUploaded = true
-            tpl.files = [XFile(name: file, size: Int64(descriptor.count), bytesTransferred: Int64(descriptor.count))]
-            for f in info.files {
-                var x = f
-                if let d = bundled[(f.name as NSString).lastPathComponent] { x.size = Int64(d.count); x.bytesTransferred = Int64(d.count) }
-                tpl.files.append(x)
-            }
-            info.files = []
-            tpl.ovf = info
+            try receiveDescriptor(&tpl, file: file, body)
         } else {
-            guard let i = tpl.files.firstIndex(where: { $0.name == file }) else { throw SimError.notFound("File \(file) of template \(tpl.name)") }
-            var f = tpl.files[i]
-            if let range = ctx.request.headers["Content-Range"], let r = parseRange(range) {
-                f.bytesTransferred = max(f.bytesTransferred, r.end + 1)
-                if f.size <= 0 { f.size = r.total }
-            } else {
-                f.bytesTransferred += Int64(body.count)
-            }
-            if f.size > 0 { f.bytesTransferred = min(f.bytesTransferred, f.size) }
-            tpl.files[i] = f
+            try receivePart(&tpl, file: file, body, contentRange: ctx.request.headers["Content-Range"])
         }
+        let complete = try advanceTask(ctx, tpl)
+        if complete {
+            tpl.status = VCDResourceStatus.templateReady
+            let vmId = URN.make("vm").description
+            try ctx.write.insert(kind: Kind.templateVm, id: vmId, parent: tpl.id, org: o.orgId, name: tpl.ovf?.vmName ?? "vm",
+                                 XTemplateVM(id: vmId, name: tpl.ovf?.vmName ?? "vm", templateId: tpl.id))
+        }
+        try ctx.write.update(o, tpl)
+        return HTTPResponseMessage(status: 200)
+    }
+
+    /// The first upload: the OVF descriptor, or a whole OVA whose descriptor lists the files it
+    /// bundles (counted as transferred). ExtraConfig is stripped unless the template preserves it.
+    static func receiveDescriptor(_ tpl: inout XTemplate, file: String, _ body: Data) throws {
+        guard file == tpl.files.first?.name else { throw SimError.badRequest("Upload the OVF descriptor first.") }
+        var descriptor = body
+        var bundled: [String: Data] = [:]
+        if let members = OVF.untar(body) {
+            guard let d = members.first(where: { $0.name.lowercased().hasSuffix(".ovf") }) else {
+                throw SimError.badRequest("The OVA holds no .ovf descriptor.")
+            }
+            descriptor = d.data
+            for m in members where m.name != d.name { bundled[(m.name as NSString).lastPathComponent] = m.data }
+        }
+        var info = try OVF.parse(descriptor)
+        if !info.extraConfig.isEmpty && !tpl.preserve {
+            info.extraConfig = []
+            tpl.extraConfigStripped = true
+        }
+        tpl.descriptorUploaded = true
+        tpl.files = [XFile(name: file, size: Int64(descriptor.count), bytesTransferred: Int64(descriptor.count))]
+        for f in info.files {
+            var x = f
+            if let d = bundled[(f.name as NSString).lastPathComponent] { x.size = Int64(d.count); x.bytesTransferred = Int64(d.count) }
+            tpl.files.append(x)
+        }
+        info.files = []
+        tpl.ovf = info
+    }
+
+    /// A later upload: one file listed by the descriptor, whole or a `Content-Range` part of it.
+    static func receivePart(_ tpl: inout XTemplate, file: String, _ body: Data, contentRange: String?) throws {
+        guard let i = tpl.files.firstIndex(where: { $0.name == file }) else { throw SimError.notFound("File \(file) of template \(tpl.name)") }
+        var f = tpl.files[i]
+        if let range = contentRange, let r = parseRange(range) {
+            f.bytesTransferred = max(f.bytesTransferred, r.end + 1)
+            if f.size <= 0 { f.size = r.total }
+        } else {
+            f.bytesTransferred += Int64(body.count)
+        }
+        if f.size > 0 { f.bytesTransferred = min(f.bytesTransferred, f.size) }
+        tpl.files[i] = f
+    }
+
+    /// Moves the upload task's progress to the bytes received; whether every file is complete.
+    static func advanceTask(_ ctx: RequestContext, _ tpl: XTemplate) throws -> Bool {
         let total = tpl.files.dropFirst().reduce(Int64(0)) { $0 + max($1.size, 0) }
         let done = tpl.files.dropFirst().reduce(Int64(0)) { $0 + $1.bytesTransferred }
         let complete = tpl.files.dropFirst().allSatisfy { $0.size <= 0 || $0.bytesTransferred >= $0.size }
@@ -267,14 +310,7 @@ enum LegacyCatalogs: RouteFamily {
             }
             try ctx.write.update(to, rec)
         }
-        if complete {
-            tpl.status = VCDResourceStatus.templateReady
-            let vmId = URN.make("vm").description
-            try ctx.write.insert(kind: Kind.templateVm, id: vmId, parent: tpl.id, org: o.orgId, name: tpl.ovf?.vmName ?? "vm",
-                                 XTemplateVM(id: vmId, name: tpl.ovf?.vmName ?? "vm", templateId: tpl.id))
-        }
-        try ctx.write.update(o, tpl)
-        return HTTPResponseMessage(status: 200)
+        return complete
     }
 
     static func parseRange(_ h: String) -> (start: Int64, end: Int64, total: Int64)? {

@@ -17,48 +17,64 @@ enum LegacyMetadata: RouteFamily {
     static let prefixes: [String] = ["/api/vApp", "/api/vAppTemplate", "/api/catalog", "/api/admin/catalog", "/api/catalogItem", "/api/vdc",
                                      "/api/org", "/api/network"]
 
+    /// The route table: the same five metadata routes under each object prefix.
     static func register(into t: RouteTable) {
         for p in prefixes {
-            t.get("\(p)/{id}/metadata", .session, "METADATA_VIEW") { ctx in
-                let o = try object(ctx, p)
-                return ctx.xml(XNS.header + metadataXML(ctx, o, href: href(ctx, p)), type: XType.metadata)
-            }
-            t.get("\(p)/{id}/metadata/{key}", .session, "METADATA_VIEW") { ctx in
-                let o = try object(ctx, p)
-                guard let e = entries(ctx.state, o.id).first(where: { $0.key == ctx.param("key") }) else {
-                    throw SimError.notFound("Metadata key \(ctx.param("key"))")
-                }
-                return ctx.xml(XNS.header + "<MetadataValue xmlns=\"\(XNS.vcloud)\" xmlns:xsi=\"\(XNS.xsi)\" type=\"\(XType.metadataValue)\">\n"
-                               + typed(e) + "</MetadataValue>\n", type: XType.metadataValue)
-            }
-            t.put("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { ctx in
-                let o = try object(ctx, p)
-                guard let body = try? XMLTree.parse(ctx.request.body), let tv = body.child("TypedValue") else {
-                    throw SimError.badRequest("Expected a MetadataValue with a TypedValue.")
-                }
-                try set(ctx, o, [Entry(key: ctx.param("key"), value: tv.value("Value") ?? "", type: tv.attr("type") ?? "MetadataStringValue")])
-                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
-            }
-            t.post("\(p)/{id}/metadata", .session, "METADATA_EDIT") { ctx in
-                let o = try object(ctx, p)
-                guard let body = try? XMLTree.parse(ctx.request.body) else { throw SimError.badRequest("Expected a Metadata body.") }
-                let new = body.all("MetadataEntry").compactMap { e -> Entry? in
-                    guard let k = e.value("Key") else { return nil }
-                    let tv = e.child("TypedValue")
-                    return Entry(key: k, value: tv?.value("Value") ?? e.value("Value") ?? "", type: tv?.attr("type") ?? "MetadataStringValue")
-                }
-                try set(ctx, o, new)
-                return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
-            }
-            t.delete("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { ctx in
-                let o = try object(ctx, p)
-                var list = entries(ctx.state, o.id)
-                guard let i = list.firstIndex(where: { $0.key == ctx.param("key") }) else { throw SimError.notFound("Metadata key \(ctx.param("key"))") }
-                list.remove(at: i)
-                try store(ctx, o, list)
-                return try LTask.accepted(ctx, "Deleting metadata of \(o.name)", .metadataDelete, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
-            }
+            t.get("\(p)/{id}/metadata", .session, "METADATA_VIEW") { try listMetadata($0, p) }
+            t.get("\(p)/{id}/metadata/{key}", .session, "METADATA_VIEW") { try showEntry($0, p) }
+            t.put("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { try putEntry($0, p) }
+            t.post("\(p)/{id}/metadata", .session, "METADATA_EDIT") { try addEntries($0, p) }
+            t.delete("\(p)/{id}/metadata/{key}", .session, "METADATA_EDIT") { try removeEntry($0, p) }
         }
+    }
+
+    /// GET the metadata of an object (`<object>/metadata`).
+    static func listMetadata(_ ctx: RequestContext, _ p: String) throws -> HTTPResponseMessage {
+        let o = try object(ctx, p)
+        return ctx.xml(XNS.header + metadataXML(ctx, o, href: href(ctx, p)), type: XType.metadata)
+    }
+
+    /// GET one metadata entry (`<object>/metadata/{key}`).
+    static func showEntry(_ ctx: RequestContext, _ p: String) throws -> HTTPResponseMessage {
+        let o = try object(ctx, p)
+        guard let e = entries(ctx.state, o.id).first(where: { $0.key == ctx.param("key") }) else {
+            throw SimError.notFound("Metadata key \(ctx.param("key"))")
+        }
+        return ctx.xml(XNS.header + "<MetadataValue xmlns=\"\(XNS.vcloud)\" xmlns:xsi=\"\(XNS.xsi)\" type=\"\(XType.metadataValue)\">\n"
+                       + typed(e) + "</MetadataValue>\n", type: XType.metadataValue)
+    }
+
+    /// PUT: sets one metadata entry (a task).
+    static func putEntry(_ ctx: RequestContext, _ p: String) throws -> HTTPResponseMessage {
+        let o = try object(ctx, p)
+        guard let body = try? XMLTree.parse(ctx.request.body), let tv = body.child("TypedValue") else {
+            throw SimError.badRequest("Expected a MetadataValue with a TypedValue.")
+        }
+        try set(ctx, o, [Entry(key: ctx.param("key"), value: tv.value("Value") ?? "", type: tv.attr("type") ?? "MetadataStringValue")])
+        return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
+    }
+
+    /// POST: adds or replaces metadata entries (a task).
+    static func addEntries(_ ctx: RequestContext, _ p: String) throws -> HTTPResponseMessage {
+        let o = try object(ctx, p)
+        guard let body = try? XMLTree.parse(ctx.request.body) else { throw SimError.badRequest("Expected a Metadata body.") }
+        let new = body.all("MetadataEntry").compactMap { e -> Entry? in
+            guard let k = e.value("Key") else { return nil }
+            let tv = e.child("TypedValue")
+            return Entry(key: k, value: tv?.value("Value") ?? e.value("Value") ?? "", type: tv?.attr("type") ?? "MetadataStringValue")
+        }
+        try set(ctx, o, new)
+        return try LTask.accepted(ctx, "Updating metadata of \(o.name)", .metadataUpdate, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
+    }
+
+    /// DELETE one metadata entry (a task).
+    static func removeEntry(_ ctx: RequestContext, _ p: String) throws -> HTTPResponseMessage {
+        let o = try object(ctx, p)
+        var list = entries(ctx.state, o.id)
+        guard let i = list.firstIndex(where: { $0.key == ctx.param("key") }) else { throw SimError.notFound("Metadata key \(ctx.param("key"))") }
+        list.remove(at: i)
+        try store(ctx, o, list)
+        return try LTask.accepted(ctx, "Deleting metadata of \(o.name)", .metadataDelete, owner: LTask.owner(o.id, o.name, XType.metadata, href(ctx, p)))
     }
 
     static func href(_ ctx: RequestContext, _ prefix: String) -> String { "\(ctx.base)\(prefix)/\(ctx.param("id"))/metadata" }

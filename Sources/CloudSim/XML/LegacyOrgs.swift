@@ -6,51 +6,71 @@ import NetAddress
 /// the links pyvcloud and vcd-cli follow (external-clients.md §1.5): `Org` carries `id`, a
 /// `rel="add"` admin-catalog link and query-records links whose hrefs contain `vdc` / `catalog`.
 enum LegacyOrgs: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.get("/api/org", .session, "ORG_VIEW") { ctx in
-            var s = XNS.header + "<OrgList xmlns=\"\(XNS.vcloud)\"" + X.attrs([("href", "\(ctx.base)/api/org/"), ("type", XType.orgList)]) + ">\n"
-            for o in visibleOrgs(ctx) {
-                s += "<Org" + X.attrs([("href", orgHref(ctx, o.id)), ("name", o.name), ("type", XType.org)]) + "/>\n"
-            }
-            s += "</OrgList>\n"
-            return ctx.xml(s, type: XType.orgList)
+        t.get("/api/org", .session, "ORG_VIEW", listOrgs)
+        t.get("/api/org/{id}", .session, "ORG_VIEW", showOrg)
+        t.get("/api/admin/org/{id}", .session, "ORG_VIEW", showAdminOrg)
+        t.get("/api/admin", .session, "ADMIN_VIEW", showAdmin)
+        t.get("/api/vdc/{id}", .session, "VDC_VIEW") { try showVdc($0, admin: false) }
+        t.get("/api/admin/vdc/{id}", .session, "VDC_VIEW") { try showVdc($0, admin: true) }
+        t.get("/api/network/{id}", .session, "ORG_VDC_NETWORK_VIEW", showNetwork)
+        t.get("/api/admin/network/{id}", .session, "ORG_VDC_NETWORK_VIEW", showNetwork)
+        t.get("/api/vdcStorageProfile/{id}", .session, "VDC_VIEW", showStorageProfile)
+    }
+
+    /// GET the orgs the caller may see (`/api/org`).
+    static func listOrgs(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var s = XNS.header + "<OrgList xmlns=\"\(XNS.vcloud)\"" + X.attrs([("href", "\(ctx.base)/api/org/"), ("type", XType.orgList)]) + ">\n"
+        for o in visibleOrgs(ctx) {
+            s += "<Org" + X.attrs([("href", orgHref(ctx, o.id)), ("name", o.name), ("type", XType.org)]) + "/>\n"
         }
-        t.get("/api/org/{id}", .session, "ORG_VIEW") { ctx in
-            let o = try org(ctx, ctx.param("id"))
-            return ctx.xml(orgXML(ctx, o), type: XType.org)
+        s += "</OrgList>\n"
+        return ctx.xml(s, type: XType.orgList)
+    }
+
+    /// GET an org in the XML API.
+    static func showOrg(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try org(ctx, ctx.param("id"))
+        return ctx.xml(orgXML(ctx, o), type: XType.org)
+    }
+
+    /// GET an org's admin view.
+    static func showAdminOrg(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let o = try org(ctx, ctx.param("id"))
+        return ctx.xml(adminOrgXML(ctx, o), type: XType.adminOrg)
+    }
+
+    /// GET `/api/admin`: the references of the orgs the caller may see.
+    static func showAdmin(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        var s = XNS.header + "<VCloud xmlns=\"\(XNS.vcloud)\"" + X.attrs([("name", "vCloud"), ("href", "\(ctx.base)/api/admin"), ("type", XType.admin)]) + ">\n"
+        s += "<OrganizationReferences>\n"
+        for o in visibleOrgs(ctx) {
+            s += "<OrganizationReference" + X.attrs([("href", "\(ctx.base)/api/admin/org/\(XID.uuid(o.id))"), ("name", o.name), ("type", XType.adminOrg)]) + "/>\n"
         }
-        t.get("/api/admin/org/{id}", .session, "ORG_VIEW") { ctx in
-            let o = try org(ctx, ctx.param("id"))
-            return ctx.xml(adminOrgXML(ctx, o), type: XType.adminOrg)
-        }
-        t.get("/api/admin", .session, "ADMIN_VIEW") { ctx in
-            var s = XNS.header + "<VCloud xmlns=\"\(XNS.vcloud)\"" + X.attrs([("name", "vCloud"), ("href", "\(ctx.base)/api/admin"), ("type", XType.admin)]) + ">\n"
-            s += "<OrganizationReferences>\n"
-            for o in visibleOrgs(ctx) {
-                s += "<OrganizationReference" + X.attrs([("href", "\(ctx.base)/api/admin/org/\(XID.uuid(o.id))"), ("name", o.name), ("type", XType.adminOrg)]) + "/>\n"
-            }
-            s += "</OrganizationReferences>\n</VCloud>\n"
-            return ctx.xml(s, type: XType.admin)
-        }
-        for prefix in ["/api/vdc", "/api/admin/vdc"] {
-            t.get("\(prefix)/{id}", .session, "VDC_VIEW") { ctx in
-                let v = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.vdc), Kind.vdc, "VDC")
-                return ctx.xml(vdcXML(ctx, v, admin: prefix.contains("admin")), type: prefix.contains("admin") ? XType.adminVdc : XType.vdc)
-            }
-        }
-        for prefix in ["/api/network", "/api/admin/network"] {
-            t.get("\(prefix)/{id}", .session, "ORG_VDC_NETWORK_VIEW") { ctx in
-                let n = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.network), Kind.orgVdcNetwork, "Org VDC network")
-                return ctx.xml(XNS.header + networkXML(ctx, n), type: XType.orgNetwork)
-            }
-        }
-        t.get("/api/vdcStorageProfile/{id}", .session, "VDC_VIEW") { ctx in
-            let sp = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.storageProfile), Kind.storageProfile, "Storage profile")
-            var s = XNS.header + "<VdcStorageProfile xmlns=\"\(XNS.vcloud)\"" + X.attrs([("name", sp.name), ("id", sp.id), ("href", storageProfileHref(ctx, sp.id)), ("type", XType.storageProfile)]) + ">\n"
-            if let vdc = sp.parentId { s += X.link("up", vdcHref(ctx, vdc), type: XType.vdc) }
-            s += "<Enabled>true</Enabled>\n<Units>MB</Units>\n<Limit>\(sp.json["limitMB"]?.scalarText ?? "0")</Limit>\n<Default>\(sp.json["default"]?.scalarText ?? "false")</Default>\n</VdcStorageProfile>\n"
-            return ctx.xml(s, type: XType.storageProfile)
-        }
+        s += "</OrganizationReferences>\n</VCloud>\n"
+        return ctx.xml(s, type: XType.admin)
+    }
+
+    /// GET a VDC (`/api/vdc/{id}`, or its admin view under `/api/admin/vdc/{id}`).
+    static func showVdc(_ ctx: RequestContext, admin: Bool) throws -> HTTPResponseMessage {
+        let v = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.vdc), Kind.vdc, "VDC")
+        return ctx.xml(vdcXML(ctx, v, admin: admin), type: admin ? XType.adminVdc : XType.vdc)
+    }
+
+    /// GET an org VDC network (`/api/network/{id}` or `/api/admin/network/{id}`, the same answer).
+    static func showNetwork(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let n = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.network), Kind.orgVdcNetwork, "Org VDC network")
+        return ctx.xml(XNS.header + networkXML(ctx, n), type: XType.orgNetwork)
+    }
+
+    /// GET a VDC storage profile.
+    static func showStorageProfile(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let sp = try ctx.require(XID.urn(ctx.param("id"), kind: URNKind.storageProfile), Kind.storageProfile, "Storage profile")
+        var s = XNS.header + "<VdcStorageProfile xmlns=\"\(XNS.vcloud)\"" + X.attrs([("name", sp.name), ("id", sp.id), ("href", storageProfileHref(ctx, sp.id)), ("type", XType.storageProfile)]) + ">\n"
+        if let vdc = sp.parentId { s += X.link("up", vdcHref(ctx, vdc), type: XType.vdc) }
+        s += "<Enabled>true</Enabled>\n<Units>MB</Units>\n<Limit>\(sp.json["limitMB"]?.scalarText ?? "0")</Limit>\n<Default>\(sp.json["default"]?.scalarText ?? "false")</Default>\n</VdcStorageProfile>\n"
+        return ctx.xml(s, type: XType.storageProfile)
     }
 
     // MARK: Lookups and hrefs

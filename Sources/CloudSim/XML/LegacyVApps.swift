@@ -14,48 +14,67 @@ import NetAddress
 /// ExtraConfig); a VM's network connections `vApp: Edit VM Network`. Reads need a session only:
 /// VCD checks its implicit `Base` right there (the rights CAPVCD 0.5 finds in a missing VM's error).
 enum LegacyVApps: RouteFamily {
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
         t.post("/api/vdc/{id}/action/composeVApp", .right(RightName.vappCreate), "VAPP_COMPOSE") { try compose($0, instantiate: false) }
         t.post("/api/vdc/{id}/action/instantiateVAppTemplate", .right(RightName.vappCreate), "VAPP_INSTANTIATE") { try compose($0, instantiate: true) }
-        t.get("/api/vApp/{id}", .session, "VAPP_VIEW") { ctx in
-            let (o, isVM) = try object(ctx)
-            if isVM { return ctx.xml(XNS.header + vmXML(ctx, try o.decode(XVM.self), template: false, root: true), type: XType.vm) }
-            return ctx.xml(XNS.header + vappXML(ctx, o), type: XType.vApp)
-        }
-        t.delete("/api/vApp/{id}", .right(RightName.vappDelete), "VAPP_DELETE") { try remove($0) }
-        t.post("/api/vApp/{id}/action/recomposeVApp", .right(RightName.vappCreate), "VAPP_RECOMPOSE") { try recompose($0) }
+        t.get("/api/vApp/{id}", .session, "VAPP_VIEW", showVApp)
+        t.delete("/api/vApp/{id}", .right(RightName.vappDelete), "VAPP_DELETE", remove)
+        t.post("/api/vApp/{id}/action/recomposeVApp", .right(RightName.vappCreate), "VAPP_RECOMPOSE", recompose)
         t.post("/api/vApp/{id}/power/action/{action}", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, ctx.param("action")) }
-        t.post("/api/vApp/{id}/action/deploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in
-            let on = (try? XMLTree.parse(ctx.request.body))?.attr("powerOn") ?? "true"
-            return try power(ctx, on == "false" ? "deploy" : "powerOn")
-        }
+        t.post("/api/vApp/{id}/action/deploy", .right(RightName.vappPower), "VAPP_POWER", deployVApp)
         t.post("/api/vApp/{id}/action/undeploy", .right(RightName.vappPower), "VAPP_POWER") { ctx in try power(ctx, "undeploy") }
-        t.post("/api/vApp/{id}/action/reconfigureVm", .right(RightName.vmEditProperties), "VM_RECONFIGURE") { try reconfigure($0) }
-        t.get("/api/vApp/{id}/networkConfigSection", .session, "VAPP_VIEW") { ctx in
-            let (o, _) = try object(ctx, vm: false)
-            return ctx.xml(XNS.header + networkConfigXML(ctx, try o.decode(XVApp.self), root: true), type: XType.networkConfigSection)
+        t.post("/api/vApp/{id}/action/reconfigureVm", .right(RightName.vmEditProperties), "VM_RECONFIGURE", reconfigure)
+        t.get("/api/vApp/{id}/networkConfigSection", .session, "VAPP_VIEW", showNetworkConfigSection)
+        t.put("/api/vApp/{id}/networkConfigSection", .right(RightName.vappCreate), "VAPP_NETWORK_EDIT", putNetworkConfig)
+        t.get("/api/vApp/{id}/networkConnectionSection", .session, "VAPP_VIEW", showNetworkConnectionSection)
+        t.put("/api/vApp/{id}/networkConnectionSection", .right(RightName.vmEditNetwork), "VM_RECONFIGURE", putNetworkConnections)
+        t.get("/api/vApp/{id}/guestCustomizationSection", .session, "VAPP_VIEW", showGuestCustomizationSection)
+        t.get("/api/vApp/{id}/guestcustomizationstatus", .session, "VAPP_VIEW", showGuestCustomizationStatus)
+    }
+
+    /// GET a vApp in the XML API.
+    static func showVApp(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, isVM) = try object(ctx)
+        if isVM { return ctx.xml(XNS.header + vmXML(ctx, try o.decode(XVM.self), template: false, root: true), type: XType.vm) }
+        return ctx.xml(XNS.header + vappXML(ctx, o), type: XType.vApp)
+    }
+
+    /// POST `/api/vApp/{id}/action/deploy`: powers the vApp on (a task).
+    static func deployVApp(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let on = (try? XMLTree.parse(ctx.request.body))?.attr("powerOn") ?? "true"
+        return try power(ctx, on == "false" ? "deploy" : "powerOn")
+    }
+
+    /// GET the vApp's network config section.
+    static func showNetworkConfigSection(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try object(ctx, vm: false)
+        return ctx.xml(XNS.header + networkConfigXML(ctx, try o.decode(XVApp.self), root: true), type: XType.networkConfigSection)
+    }
+
+    /// GET the vApp's network connection section.
+    static func showNetworkConnectionSection(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try object(ctx, vm: true)
+        return ctx.xml(XNS.header + networkConnectionXML(ctx, try o.decode(XVM.self), root: true), type: XType.networkConnectionSection)
+    }
+
+    /// GET the vApp's guest customization section.
+    static func showGuestCustomizationSection(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try object(ctx, vm: true)
+        return ctx.xml(XNS.header + guestCustomizationXML(ctx, try o.decode(XVM.self), root: true), type: XType.guestCustomizationSection)
+    }
+
+    /// GET the guest customization status of a VM.
+    static func showGuestCustomizationStatus(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        let (o, _) = try object(ctx, vm: true)
+        let vm = try o.decode(XVM.self)
+        let st: String
+        if vm.status != VCDResourceStatus.poweredOn { st = "GC_PENDING" } else {
+            let g = Guest.keys(ctx, vm)
+            st = g.first(where: { $0.key == Guest.failureReasonKey }) != nil ? "GC_FAILED" : (Guest.finished(ctx, vm) ? "GC_COMPLETE" : "POST_GC_PENDING")
         }
-        t.put("/api/vApp/{id}/networkConfigSection", .right(RightName.vappCreate), "VAPP_NETWORK_EDIT") { try putNetworkConfig($0) }
-        t.get("/api/vApp/{id}/networkConnectionSection", .session, "VAPP_VIEW") { ctx in
-            let (o, _) = try object(ctx, vm: true)
-            return ctx.xml(XNS.header + networkConnectionXML(ctx, try o.decode(XVM.self), root: true), type: XType.networkConnectionSection)
-        }
-        t.put("/api/vApp/{id}/networkConnectionSection", .right(RightName.vmEditNetwork), "VM_RECONFIGURE") { try putNetworkConnections($0) }
-        t.get("/api/vApp/{id}/guestCustomizationSection", .session, "VAPP_VIEW") { ctx in
-            let (o, _) = try object(ctx, vm: true)
-            return ctx.xml(XNS.header + guestCustomizationXML(ctx, try o.decode(XVM.self), root: true), type: XType.guestCustomizationSection)
-        }
-        t.get("/api/vApp/{id}/guestcustomizationstatus", .session, "VAPP_VIEW") { ctx in
-            let (o, _) = try object(ctx, vm: true)
-            let vm = try o.decode(XVM.self)
-            let st: String
-            if vm.status != VCDResourceStatus.poweredOn { st = "GC_PENDING" } else {
-                let g = Guest.keys(ctx, vm)
-                st = g.first(where: { $0.key == Guest.failureReasonKey }) != nil ? "GC_FAILED" : (Guest.finished(ctx, vm) ? "GC_COMPLETE" : "POST_GC_PENDING")
-            }
-            return ctx.xml(XNS.header + "<GuestCustomizationStatusSection xmlns=\"\(XNS.vcloud)\"><GuestCustStatus>\(st)</GuestCustStatus></GuestCustomizationStatusSection>\n",
-                           type: XType.guestCustomizationStatus)
-        }
+        return ctx.xml(XNS.header + "<GuestCustomizationStatusSection xmlns=\"\(XNS.vcloud)\"><GuestCustStatus>\(st)</GuestCustStatus></GuestCustomizationStatusSection>\n",
+                       type: XType.guestCustomizationStatus)
     }
 
     // MARK: Lookups

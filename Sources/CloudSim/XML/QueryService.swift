@@ -30,11 +30,15 @@ enum QueryService: RouteFamily {
         var ids: ((RequestContext) -> [String])? = nil
     }
 
+    /// The route table of this kind: paths, the access they need, and the handler of each.
     static func register(into t: RouteTable) {
-        t.get("/api/query", .session, "QUERY") { ctx in
-            guard let type = ctx.request.query("type"), !type.isEmpty else { return queryList(ctx) }
-            return try run(ctx, type: type)
-        }
+        t.get("/api/query", .session, "QUERY", query)
+    }
+
+    /// GET `/api/query?type=...`: the typed query service.
+    static func query(_ ctx: RequestContext) throws -> HTTPResponseMessage {
+        guard let type = ctx.request.query("type"), !type.isEmpty else { return queryList(ctx) }
+        return try run(ctx, type: type)
     }
 
     static func queryList(_ ctx: RequestContext) -> HTTPResponseMessage {
@@ -64,9 +68,16 @@ enum QueryService: RouteFamily {
         let sortAsc = req.query("sortAsc").flatMap { $0.isEmpty ? nil : $0 }
         let sortDesc = req.query("sortDesc").flatMap { $0.isEmpty ? nil : $0 }
 
+        let (rows, total) = select(ctx, q, filter: filter, sortAsc: sortAsc, sortDesc: sortDesc, start: (page - 1) * pageSize, pageSize: pageSize)
+        return answer(ctx, q, format: format, rows: rows, total: total, page: page, pageSize: pageSize)
+    }
+
+    /// The records of one page and the total: straight from the ids or objects when nothing is
+    /// filtered or sorted (only the page is rendered), else every record rendered, filtered, sorted.
+    static func select(_ ctx: RequestContext, _ q: QType, filter: QueryFilter?, sortAsc: String?, sortDesc: String?,
+                       start: Int, pageSize: Int) -> (rows: [Record], total: Int) {
         var rows: [Record]
         let total: Int
-        let start = (page - 1) * pageSize
         if filter == nil && sortAsc == nil && sortDesc == nil, let idsOf = q.ids {
             let ids = idsOf(ctx)
             total = ids.count
@@ -89,7 +100,12 @@ enum QueryService: RouteFamily {
             total = all.count
             rows = start < total ? Array(all[start..<min(total, start + pageSize)]) : []
         }
+        return (rows, total)
+    }
 
+    /// The XML answer: the page's records (or references) with the paging and alternate-format links.
+    static func answer(_ ctx: RequestContext, _ q: QType, format: String, rows: [Record], total: Int, page: Int, pageSize: Int) -> HTTPResponseMessage {
+        let req = ctx.request
         let media = XType.query(format)
         let root = format == "references" ? "References" : "QueryResultRecords"
         func pageHref(_ p: Int) -> String {
