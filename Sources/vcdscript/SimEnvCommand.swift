@@ -15,8 +15,17 @@ extension SimCommand {
         @Option(help: "The tenant user of the VCD_* session.") var user: String = "administrator"
 
         func run() throws {
-            let sim = try Simulator(statePath: state.path, options: SimulatorOptions())
-            let endpoints = sim.recordedEndpoints
+            var sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+            var endpoints = sim.recordedEndpoints
+            // `sim serve & eval "$(vcdscript sim env)"` asks at once: a server records its endpoints
+            // when all its listeners are bound, a moment after the first one answers. Look again
+            // for a few seconds before saying it is not served.
+            let deadline = Date().addingTimeInterval(3)
+            while endpoints[.vcd] == nil && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.1)
+                sim = try Simulator(statePath: state.path, options: SimulatorOptions())
+                endpoints = sim.recordedEndpoints
+            }
             guard let vcd = endpoints[.vcd] else {
                 throw ValidationError("the simulator at \(state.path) is not being served; start it with: vcdscript sim serve --state \(state.path)")
             }

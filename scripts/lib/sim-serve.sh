@@ -1,6 +1,7 @@
 # Sourced by the scripts/test-*.sh suites that need a served simulator.
 # start_sim SCHEME STATE PORT LOG [EXTRA ARGS...]: starts `vcdscript sim serve` (HTTPS when SCHEME is
-# https) in the background, sets SIM_PID, and waits until VCD answers on 127.0.0.1:PORT (up to 30 s).
+# https) in the background, sets SIM_PID, and waits until it is ready (its endpoints printed) and VCD
+# answers on 127.0.0.1:PORT (up to 30 s).
 # Returns non-zero, with the server's log on stdout, if it does not come up. stop_sim stops it.
 # Needs BIN (the vcdscript binary).
 SIM_PID=""
@@ -14,7 +15,9 @@ start_sim() {
     "$BIN" sim serve --state "$state" --port "$port" --task-ms 0 "${tlsflag[@]}" "$@" >"$log" 2>&1 &
     SIM_PID=$!
     for _ in $(seq 1 300); do
-        if curl -sk -o /dev/null "$scheme://127.0.0.1:$port/api/versions"; then return 0; fi
+        # Ready once it printed its endpoints (every listener bound, endpoints recorded for
+        # `sim status` / `sim env`) and VCD answers.
+        if grep -q '^state: ' "$log" 2>/dev/null && curl -sk -o /dev/null "$scheme://127.0.0.1:$port/api/versions"; then return 0; fi
         kill -0 "$SIM_PID" 2>/dev/null || break
         sleep 0.1
     done
