@@ -286,14 +286,10 @@ final class CatalogVAppTests: XCTestCase {
         // The value did reach the VM: the simulator holds it.
         XCTAssertTrue(h.sim.requestLog.contains { $0.method == "POST" && $0.path.hasSuffix("/action/reconfigureVm") })
 
-        var options = InterpreterOptions()
         var lines: [String] = []
-        options.output = { lines.append($0) }
-        options.outputFormat = .json
-        let interp = Interpreter(options: options)
-        let e = h.engine()
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: #"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1"))"#) } }.get()
+        var jsonRun = ScriptRun(engine: h.engine(), site: "sim", output: { lines.append($0) })
+        jsonRun.options.outputFormat = .json
+        try jsonRun.run(#"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1"))"#)
         let json = lines.joined(separator: "\n")
         let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         XCTAssertEqual(doc?["ip"] as? String, "10.0.20.10", json)
@@ -402,11 +398,7 @@ final class CatalogVAppTests: XCTestCase {
         }
         let e = Engine(tenant: c("xav_lab"), provider: c("System")) { l in lock.lock(); lines.append(l); lock.unlock() }
         e.createRetryDelay = 0.001
-        var options = InterpreterOptions()
-        options.output = { l in lock.lock(); lines.append(l); lock.unlock() }
-        let interp = Interpreter(options: options)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        try ScriptRun(engine: e, site: "sim", output: { l in lock.lock(); lines.append(l); lock.unlock() }).run(code)
         return lines
     }
 }

@@ -121,10 +121,6 @@ final class ClusterHarness {
     @discardableResult
     func run(_ code: String, mode: EngineMode = .apply, tooling other: ClusterTooling? = nil, args: [String] = [], file: String? = nil) throws -> [String] {
         output = []
-        var options = InterpreterOptions()
-        options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
-        options.clock = h.hostClock
-        let interp = Interpreter(options: options)
         let gate = MutationGate(mode: mode) { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let recorder = self.recorder
         var wiring = KubeWiring(gate: gate, transport: { r in r.server.hasPrefix(SimHarness.kubeServer) ? recorder : nil })
@@ -136,16 +132,9 @@ final class ClusterHarness {
         let e = h.engine(mode: mode)
         let sim = h.sim
         let services = simulatorServices ? SimulatorHooks { name, kubernetes in try sim.nodeImage(name: name, kubernetes: kubernetes) } : nil
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test", simulator: services) { e }, kube: wiring) { _ in e }
-        interp.define("args", .list(args.map { .string($0) }))
-        if let file {
-            // key=value arguments as the command line binds them to the script's declared parameters.
-            let problems = try interp.bindParameters(file: file, arguments: args)
-            if !problems.isEmpty { throw ScriptError(.argument, problems.joined(separator: "\n")) }
-            _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
-        } else {
-            _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        }
+        try ScriptRun(engine: e, kube: wiring, simulator: services,
+                      output: { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() },
+                      clock: h.hostClock, args: args).run(code, file: file)
         return output
     }
 
