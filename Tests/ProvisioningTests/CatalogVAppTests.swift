@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 import CloudClient
 import CloudWire
 import Provisioning
@@ -9,7 +10,7 @@ import VCDScript
 
 /// Catalogs, OVA upload, vApps and VMs through vcdscript against the in-process simulator.
 final class CatalogVAppTests: XCTestCase {
-    static var ova: String { SimHarness.packageRoot + "/Tests/clients/test-node.ova" }
+    static var ova: String { TestNodeOVA.path }
     static let diskSize = 2048
 
     /// A routed network on a new gateway, the catalog and the template.
@@ -37,7 +38,7 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertEqual(out.last, #"test-node RESOLVED lab-cat ["ubuntu-2204-kube-v1.27.5"] ["test-node"] 1"#, text)
         // The descriptor went alone (not the whole OVA), then the disk in one piece.
         let puts = h.sim.requestLog.filter { $0.method == "PUT" && $0.path.hasPrefix("/transfer/") }.map { $0.path.split(separator: "/").last! }
-        XCTAssertEqual(puts, ["descriptor.ovf", "test-node-disk1.vmdk"])
+        XCTAssertEqual(puts, ["descriptor.ovf", "ubuntu-2204-kube-v1.27.5-disk1.vmdk"])
 
         let writes = h.sim.counters.writes
         let again = try h.run(Self.setup)

@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 @testable import vcdscript
 import CloudClient
 import CloudWire
@@ -525,7 +526,7 @@ final class ClusterTests: XCTestCase {
         try Data(try sim.kubeconfig(cluster: "capi-cluster", server: SimHarness.kubeServer).utf8).write(to: URL(fileURLWithPath: kubeconfig))
         let root = SimHarness.packageRoot
         // That cluster has no cloud provider: its LoadBalancer service stays <pending> (addressTimeout=0: no wait).
-        let out = try c.run("", args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)", "addressTimeout=0"],
+        let out = try c.run("", args: ["ova=\(TestNodeOVA.path)", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)", "addressTimeout=0"],
                             file: root + "/stdlib/lab-setup.vs")
         let text = out.joined(separator: "\n")
         XCTAssertTrue(out.contains("cluster capi-cluster: Provisioned, managed by itself"), text)
