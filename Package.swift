@@ -102,11 +102,13 @@ let package = Package(
         .testTarget(name: "NetAddressTests", dependencies: ["NetAddress"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CloudWire"]),
         .testTarget(name: "VCDScriptTests", dependencies: ["VCDScript"], resources: []),
-        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", "NetAddress", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire"], exclude: ["Support/test_server.py"]),
+        // The node OVA the tests upload, written by the simulator's one OVA writer (`NodeImage`).
+        .target(name: "TestFixtures", dependencies: ["CloudSim"], path: "Tests/TestFixtures"),
+        .testTarget(name: "CloudSimTests", dependencies: ["CloudSim", "CloudWire", "NetAddress", "TestFixtures", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CloudClientTests", dependencies: ["CloudClient", "CloudWire", "TestFixtures"], exclude: ["Support/test_server.py"]),
         // The served simulator over HTTPS, reached through the libcurl transport.
         .testTarget(name: "ServedSimulatorTests", dependencies: ["CloudSim", "CloudClient", "CloudWire"]),
-        .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim", "vcdscript"]),
+        .testTarget(name: "ProvisioningTests", dependencies: ["ScriptCloud", "Provisioning", "CloudSim", "vcdscript", "TestFixtures"]),
         // The simulator's kind and clusterctl (the executable's Tools/), run in-process on a state.
         .testTarget(name: "SimToolsTests", dependencies: ["vcdscript", "CloudSim", "CloudClient", "CloudWire", .product(name: "Yams", package: "Yams")]),
     ],

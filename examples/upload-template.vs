@@ -5,7 +5,7 @@
 #   vcdscript upload-template.vs ubuntu-2004-kube-v1.22.5.ova
 #   vcdscript upload-template.vs node.ova catalog=cse name=ubuntu-2004-kube-v1.22.5
 #
-# ci-args: Tests/clients/test-node.ova catalog=ci-cat name=ci-node
+# ci-args: {testNodeOVA} catalog=ci-cat name=ci-node
 # ci-expect: + created catalog ci-cat
 # ci-expect: template ci-node:
 param ova: string, required, doc: "the OVA file to upload (the first bare argument)"

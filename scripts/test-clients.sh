@@ -42,8 +42,11 @@ VCD="$VENV/bin/vcd"
 # The image sets CA bundles that would override verify=False in requests (external-clients.md §3.1).
 unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE
 
-OVA="$ROOT/Tests/clients/test-node.ova"
-if [ ! -f "$OVA" ]; then OVA="$WORK/test-node.ova"; python3 "$ROOT/Tests/clients/make_test_ova.py" "$OVA" >/dev/null; fi
+# The test node OVA, from the simulator's one OVA writer (the Swift tests' TestNodeOVA is the same).
+OVA="$WORK/test-node.ova"
+if ! "$BIN" sim node-ova --name ubuntu-2204-kube-v1.27.5 --kubernetes v1.27.5+vmware.1 "$OVA" >/dev/null; then
+    notok "vcdscript sim node-ova writes the test OVA" "see the error above"; finish
+fi
 
 # --- one server per scheme ------------------------------------------------------------------
 # start_server SCHEME → sets URL (and PIDS)

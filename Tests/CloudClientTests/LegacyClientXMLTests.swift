@@ -1,13 +1,12 @@
 import CloudWire
 import Foundation
 import XCTest
+import TestFixtures
 @testable import CloudClient
 
 /// The legacy XML pieces of the client on their own: the tree, the models, the OVA reader.
 final class LegacyClientXMLTests: XCTestCase {
-    static var ova: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("clients/test-node.ova").path
-    }
+    static var ova: String { TestNodeOVA.path }
 
     static let vmXML = """
     <?xml version="1.0"?>
@@ -81,11 +80,18 @@ final class LegacyClientXMLTests: XCTestCase {
 
     func testOVAMembersAreRangesOfTheArchive() throws {
         let ova = try OVAArchive(path: Self.ova)
-        // Offsets and sizes as Python's tarfile reports them for this archive.
-        XCTAssertEqual(ova.members, [.init(name: "test-node.ovf", offset: 512, size: 4563), .init(name: "test-node.mf", offset: 5632, size: 183),
-                                     .init(name: "test-node-disk1.vmdk", offset: 6656, size: 2048)])
-        XCTAssertEqual(ova.descriptor.name, "test-node.ovf")
-        XCTAssertEqual(ova.member(named: "sub/test-node-disk1.vmdk")?.size, 2048)
+        // ustar: a 512-byte header before each member, its data padded to 512 bytes.
+        let image = TestNodeOVA.image
+        let descriptorSize = UInt64(image.descriptor.count), manifestSize = UInt64(image.manifest.count)
+        func padded(_ n: UInt64) -> UInt64 { (n + 511) / 512 * 512 }
+        let manifestAt = 512 + padded(descriptorSize) + 512
+        let diskAt = manifestAt + padded(manifestSize) + 512
+        XCTAssertEqual(ova.members, [.init(name: "ubuntu-2204-kube-v1.27.5.ovf", offset: 512, size: descriptorSize),
+                                     .init(name: "ubuntu-2204-kube-v1.27.5.mf", offset: manifestAt, size: manifestSize),
+                                     .init(name: "ubuntu-2204-kube-v1.27.5-disk1.vmdk", offset: diskAt, size: 2048)])
+        XCTAssertEqual(ova.descriptor.name, "ubuntu-2204-kube-v1.27.5.ovf")
+        XCTAssertEqual(ova.member(named: "sub/ubuntu-2204-kube-v1.27.5-disk1.vmdk")?.size, 2048)
+        XCTAssertEqual(try ova.read(try XCTUnwrap(ova.member(named: image.diskName))), image.disk)
         let d = String(decoding: try ova.read(ova.descriptor), as: UTF8.self)
         XCTAssertTrue(d.hasPrefix("<?xml"), String(d.prefix(40)))
         XCTAssertTrue(d.hasSuffix("</Envelope>\n") || d.contains("</Envelope>"), String(d.suffix(40)))

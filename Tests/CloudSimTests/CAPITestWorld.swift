@@ -1,6 +1,7 @@
 import CloudWire
 import Foundation
 import XCTest
+import TestFixtures
 @testable import CloudSim
 
 /// The tenant world the Cluster API tests build in VCD before a cluster: gateway, ALB, network,
@@ -10,7 +11,7 @@ struct CAPIWorld { var gw: String; var seg: String? }
 protocol CAPITestWorld {}
 
 extension CAPITestWorld {
-    /// Uploads Tests/clients/test-node.ova into catalog `catalog` as `item` (as pyvcloud does).
+    /// Uploads the test node OVA (`TestNodeOVA`) into catalog `catalog` as `item` (as pyvcloud does).
     func upload(_ h: Harness, token: String, catalog: String, item: String) throws {
         func xml(_ r: HTTPResponseMessage) -> XMLTree { try! XMLTree.parse(r.body) }
         func path(_ url: String) -> String { URL(string: url).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? url }
@@ -39,7 +40,7 @@ extension CAPITestWorld {
         let tplHref = xml(itemR).child("Entity")!.attr("href")!
         var tpl = xml(get(tplHref))
         let importTask = tpl.child("Tasks")!.child("Task")!
-        let members = try XCTUnwrap(OVF.untar(try Data(contentsOf: LegacyXMLTests.ova)))
+        let members = try XCTUnwrap(OVF.untar(try Data(contentsOf: TestNodeOVA.url)))
         let descriptor = members.first { $0.name.hasSuffix(".ovf") }!.data
         XCTAssertEqual(send("PUT", tpl.child("Files")!.child("File")!.child("Link")!.attr("href")!, String(decoding: descriptor, as: UTF8.self), type: "text/xml").status, 200)
         tpl = xml(get(tplHref))

@@ -1,14 +1,14 @@
 import CloudWire
 import Foundation
 import XCTest
+import TestFixtures
 @testable import CloudSim
 
 /// Catalog sharing and publishing between orgs over HTTP (`CatalogSharing`): a provider catalog
 /// shared with one org is visible there and nowhere else, a published one everywhere; a read-only
 /// reader cannot change it; revoking hides it again; tenants share only as the provider allows.
 final class CatalogSharingTests: XCTestCase {
-    static let ova: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("clients/test-node.ova")
+    static var ova: URL { TestNodeOVA.url }
     static let v = "http://www.vmware.com/vcloud/v1.5"
 
     // MARK: Helpers

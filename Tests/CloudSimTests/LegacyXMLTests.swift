@@ -1,13 +1,13 @@
 import CloudWire
 import Foundation
 import XCTest
+import TestFixtures
 @testable import CloudSim
 
 /// The legacy XML API: session, org, VDC, query service, catalogs and OVF upload, vApps and VMs
 /// with the simulated guest, and a 10,000-VM paged query.
 final class LegacyXMLTests: XCTestCase {
-    static let ova: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("clients/test-node.ova")
+    static var ova: URL { TestNodeOVA.url }
 
     func xml(_ r: HTTPResponseMessage, file: StaticString = #filePath, line: UInt = #line) -> XMLTree {
         guard let n = try? XMLTree.parse(r.body) else { XCTFail("not XML: \(r.status) \(r.text)", file: file, line: line); return XMLTree(qname: "x", attributes: [:]) }
@@ -149,13 +149,13 @@ final class LegacyXMLTests: XCTestCase {
             let tpl = xml(get(h, tplHref, token))
             XCTAssertEqual(tpl.attr("status"), "8")
             XCTAssertNil(tpl.child("Files"))
-            XCTAssertEqual(tpl.child("ProductSection")?.value("Product"), "Ubuntu 22.04 and Kubernetes v1.27.5 (vcdscript test node)")
+            XCTAssertEqual(tpl.child("ProductSection")?.value("Product"), "Ubuntu 22.04 and Kubernetes v1.27.5 (vcdscript simulator node image)")
             XCTAssertEqual(tpl.child("ProductSection")?.all("Property").first { $0.attr("key") == "KUBERNETES_SEMVER" }?.attr("value"), "v1.27.5")
             let tvm = try XCTUnwrap(tpl.child("Children")?.child("Vm"))
             XCTAssertEqual(tvm.child("OperatingSystemSection")?.attr("osType"), "ubuntu64Guest")
             XCTAssertEqual(tvm.child("VmSpecSection")?.child("DiskSection")?.child("DiskSettings")?.value("SizeMb"), "20480")
             // The org admin holds the preserve right: ExtraConfig kept.
-            XCTAssertEqual(tvm.find("VirtualHardwareSection")?.all("ExtraConfig").compactMap { $0.attr("key") }, ["disk.enableUUID", "guestinfo.vcdscript.image"])
+            XCTAssertEqual(tvm.find("VirtualHardwareSection")?.all("ExtraConfig").compactMap { $0.attr("key") }, ["disk.enableUUID"])
             // The template is found by the query CAPVCD uses.
             let q = xml(get(h, "/api/query?type=vAppTemplate&filter=catalogName==cse", token))
             XCTAssertEqual(q.child("VAppTemplateRecord")?.attr("name"), "ubuntu-k8s")
@@ -232,9 +232,9 @@ final class LegacyXMLTests: XCTestCase {
             let vm1 = addVM("cluster1-cp-1", root: "ComposeVAppParams")
             let vm1XML = xml(get(h, vm1, token))
             XCTAssertEqual(vm1XML.child("NetworkConnectionSection")?.child("NetworkConnection")?.value("IpAddress"), "192.168.10.10")
+            XCTAssertEqual(extra(vm1)["disk.enableUUID"], "TRUE", "template ExtraConfig carried to the VM (before the bootstrap sets it to 1)")
             bootstrap(vm1, "cluster1-cp-1")
             XCTAssertEqual(extra(vm1)["guestinfo.userdata.encoding"], "base64")
-            XCTAssertEqual(extra(vm1)["guestinfo.vcdscript.image"], "test-node", "template ExtraConfig carried to the VM")
             // The whole VM document re-echoed (what govcd-based clients post) is accepted and changes nothing.
             let before = extra(vm1)
             let echo = send(h, "POST", "\(vm1)/action/reconfigureVm", token, get(h, vm1, token).text, type: XType.vm)

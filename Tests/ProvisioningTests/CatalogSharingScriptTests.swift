@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 import VCDScript
 
 /// Catalog sharing and publishing through vcdscript: the provider shares (or publishes) a catalog
@@ -9,7 +10,7 @@ import VCDScript
 /// of it; every change is idempotent (`= unchanged`, no write on a second run) and planned under
 /// `--plan`; lab-setup.vs takes its node template from a provider catalog with catalogOrg=.
 final class CatalogSharingScriptTests: XCTestCase {
-    static var ova: String { SimHarness.packageRoot + "/Tests/clients/test-node.ova" }
+    static var ova: String { TestNodeOVA.path }
 
     static let share = """
     let k8s = cloud.org("System").catalogs.ensure(name: "k8s", description: "provider images")

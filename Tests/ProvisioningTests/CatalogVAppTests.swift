@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 import CloudClient
 import CloudWire
 import Provisioning
@@ -9,7 +10,7 @@ import VCDScript
 
 /// Catalogs, OVA upload, vApps and VMs through vcdscript against the in-process simulator.
 final class CatalogVAppTests: XCTestCase {
-    static var ova: String { SimHarness.packageRoot + "/Tests/clients/test-node.ova" }
+    static var ova: String { TestNodeOVA.path }
     static let diskSize = 2048
 
     /// A routed network on a new gateway, the catalog and the template.
@@ -37,7 +38,7 @@ final class CatalogVAppTests: XCTestCase {
         XCTAssertEqual(out.last, #"test-node RESOLVED lab-cat ["ubuntu-2204-kube-v1.27.5"] ["test-node"] 1"#, text)
         // The descriptor went alone (not the whole OVA), then the disk in one piece.
         let puts = h.sim.requestLog.filter { $0.method == "PUT" && $0.path.hasPrefix("/transfer/") }.map { $0.path.split(separator: "/").last! }
-        XCTAssertEqual(puts, ["descriptor.ovf", "test-node-disk1.vmdk"])
+        XCTAssertEqual(puts, ["descriptor.ovf", "ubuntu-2204-kube-v1.27.5-disk1.vmdk"])
 
         let writes = h.sim.counters.writes
         let again = try h.run(Self.setup)
@@ -286,14 +287,10 @@ final class CatalogVAppTests: XCTestCase {
         // The value did reach the VM: the simulator holds it.
         XCTAssertTrue(h.sim.requestLog.contains { $0.method == "POST" && $0.path.hasSuffix("/action/reconfigureVm") })
 
-        var options = InterpreterOptions()
         var lines: [String] = []
-        options.output = { lines.append($0) }
-        options.outputFormat = .json
-        let interp = Interpreter(options: options)
-        let e = h.engine()
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: #"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1"))"#) } }.get()
+        var jsonRun = ScriptRun(engine: h.engine(), site: "sim", output: { lines.append($0) })
+        jsonRun.options.outputFormat = .json
+        try jsonRun.run(#"print(cloud.org("xav_lab").vdc("t-tenant").vapp("capi").vm("node-1"))"#)
         let json = lines.joined(separator: "\n")
         let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         XCTAssertEqual(doc?["ip"] as? String, "10.0.20.10", json)
@@ -402,11 +399,7 @@ final class CatalogVAppTests: XCTestCase {
         }
         let e = Engine(tenant: c("xav_lab"), provider: c("System")) { l in lock.lock(); lines.append(l); lock.unlock() }
         e.createRetryDelay = 0.001
-        var options = InterpreterOptions()
-        options.output = { l in lock.lock(); lines.append(l); lock.unlock() }
-        let interp = Interpreter(options: options)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        try ScriptRun(engine: e, site: "sim", output: { l in lock.lock(); lines.append(l); lock.unlock() }).run(code)
         return lines
     }
 }

@@ -2,6 +2,7 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 @testable import vcdscript
 import CloudClient
 import CloudWire
@@ -121,10 +122,6 @@ final class ClusterHarness {
     @discardableResult
     func run(_ code: String, mode: EngineMode = .apply, tooling other: ClusterTooling? = nil, args: [String] = [], file: String? = nil) throws -> [String] {
         output = []
-        var options = InterpreterOptions()
-        options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
-        options.clock = h.hostClock
-        let interp = Interpreter(options: options)
         let gate = MutationGate(mode: mode) { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let recorder = self.recorder
         var wiring = KubeWiring(gate: gate, transport: { r in r.server.hasPrefix(SimHarness.kubeServer) ? recorder : nil })
@@ -136,16 +133,9 @@ final class ClusterHarness {
         let e = h.engine(mode: mode)
         let sim = h.sim
         let services = simulatorServices ? SimulatorHooks { name, kubernetes in try sim.nodeImage(name: name, kubernetes: kubernetes) } : nil
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test", simulator: services) { e }, kube: wiring) { _ in e }
-        interp.define("args", .list(args.map { .string($0) }))
-        if let file {
-            // key=value arguments as the command line binds them to the script's declared parameters.
-            let problems = try interp.bindParameters(file: file, arguments: args)
-            if !problems.isEmpty { throw ScriptError(.argument, problems.joined(separator: "\n")) }
-            _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
-        } else {
-            _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        }
+        try ScriptRun(engine: e, kube: wiring, simulator: services,
+                      output: { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() },
+                      clock: h.hostClock, args: args).run(code, file: file)
         return output
     }
 
@@ -536,7 +526,7 @@ final class ClusterTests: XCTestCase {
         try Data(try sim.kubeconfig(cluster: "capi-cluster", server: SimHarness.kubeServer).utf8).write(to: URL(fileURLWithPath: kubeconfig))
         let root = SimHarness.packageRoot
         // That cluster has no cloud provider: its LoadBalancer service stays <pending> (addressTimeout=0: no wait).
-        let out = try c.run("", args: ["ova=\(root)/Tests/clients/test-node.ova", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)", "addressTimeout=0"],
+        let out = try c.run("", args: ["ova=\(TestNodeOVA.path)", "sshKey=/nonexistent.pub", "kubeconfig=\(kubeconfig)", "addressTimeout=0"],
                             file: root + "/stdlib/lab-setup.vs")
         let text = out.joined(separator: "\n")
         XCTAssertTrue(out.contains("cluster capi-cluster: Provisioned, managed by itself"), text)

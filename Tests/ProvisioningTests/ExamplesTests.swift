@@ -2,12 +2,14 @@ import CloudSim
 import Foundation
 import ScriptCloud
 import XCTest
+import TestFixtures
 
 /// Every runbook in `examples/` runs against a fresh in-process simulator, as documentation that
 /// runs. A header line `# ci-args: …` gives its arguments (paths relative to the package root),
 /// `# ci-needs: X.vs` runs a bundled stdlib runbook first, and each `# ci-expect: text` must appear
 /// in what it printed, `# ci-kube: NAME` gives it a simulated Kubernetes cluster (`{kubeconfig}` in
-/// its arguments). A second run must then change nothing.
+/// its arguments), `{testNodeOVA}` in its arguments is the test node OVA (`TestNodeOVA`, the
+/// simulator's node image). A second run must then change nothing.
 final class ExamplesTests: XCTestCase {
     func testEveryExampleRunsAndIsIdempotent() throws {
         let root = SimHarness.packageRoot
@@ -36,6 +38,7 @@ final class ExamplesTests: XCTestCase {
             let args = (header("ci-args").first ?? "").split(separator: " ").map { a -> String in
                 let candidate = root + "/" + a
                 return FileManager.default.fileExists(atPath: candidate) ? candidate : String(a).replacingOccurrences(of: "{kubeconfig}", with: kubeconfig)
+                    .replacingOccurrences(of: "{testNodeOVA}", with: TestNodeOVA.path)
             }
             for needed in header("ci-needs") { try h.run("", file: root + "/stdlib/" + needed) }
             let out: [String]

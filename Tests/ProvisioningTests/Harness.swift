@@ -66,27 +66,19 @@ final class SimHarness {
     @discardableResult
     func run(_ code: String, mode: EngineMode = .apply, args: [String] = [], file: String? = nil) throws -> [String] {
         output = []
-        var options = InterpreterOptions()
-        options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
-        options.clock = hostClock
-        let interp = Interpreter(options: options)
-        let e = engine(mode: mode)
-        // Kubeconfigs naming https://kube.sim.test reach this simulator's clusters in-process.
-        var kube = KubeWiring(gate: e.gate, transport: { [sim] r in
+        try scriptRun(engine(mode: mode), args: args).run(code, file: file)
+        return output
+    }
+
+    /// A run on `engine`, its lines into `output`, on the simulator's clock, kubeconfigs naming
+    /// https://kube.sim.test reaching this simulator's clusters in-process.
+    func scriptRun(_ engine: Engine, args: [String]? = []) -> ScriptRun {
+        var kube = KubeWiring(gate: engine.gate, transport: { [sim] r in
             r.server.hasPrefix(SimHarness.kubeServer) ? InProcessTransport { sim.handle($0, service: .kube) } : nil
         })
         kube.clock = sim.clock
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: kube) { _ in e }
-        interp.define("args", .list(args.map { .string($0) }))
-        if let file {
-            // key=value arguments as the command line binds them to the script's declared parameters.
-            let problems = try interp.bindParameters(file: file, arguments: args)
-            if !problems.isEmpty { throw ScriptError(.argument, problems.joined(separator: "\n")) }
-            _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
-        } else {
-            _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        }
-        return output
+        return ScriptRun(engine: engine, kube: kube, output: { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() },
+                         clock: hostClock, args: args)
     }
 
     static var packageRoot: String {

@@ -51,10 +51,6 @@ final class KubeHarness {
     @discardableResult
     func run(_ code: String, mode: EngineMode = .apply) throws -> [String] {
         output = []
-        var options = InterpreterOptions()
-        options.output = { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
-        options.clock = h.hostClock
-        let interp = Interpreter(options: options)
         let gate = MutationGate(mode: mode) { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() }
         let recorder = self.recorder
         var wiring = KubeWiring(gate: gate, debugSink: { [weak self] line in self?.lock.lock(); self?.debug.append(line); self?.lock.unlock() },
@@ -63,9 +59,9 @@ final class KubeHarness {
         wiring.deleteTimeout = deleteTimeout
         wiring.clock = h.sim.clock
         let e = h.engine(mode: mode)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: wiring) { _ in e }
         let source = code.replacingOccurrences(of: "KC", with: "\"\(kubeconfig)\"")
-        _ = try LargeStack.run { Result { try interp.run(source: source) } }.get()
+        try ScriptRun(engine: e, kube: wiring, output: { [weak self] line in self?.lock.lock(); self?.output.append(line); self?.lock.unlock() },
+                      clock: h.hostClock).run(source)
         return output
     }
 

@@ -45,13 +45,7 @@ final class OverSocketTests: XCTestCase {
         o.debugSink = { debug.append($0) }
         let e = try ScriptCloud.realEngine(r, options: o)
         e.createRetryDelay = 0.001
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        ScriptCloud.install(interp, cloud: CloudObject(site: r.url!) { e }) { _ in e }
-        interp.define("args", .list([]))
-        let file = SimHarness.packageRoot + "/stdlib/tenant-network.vs"
-        _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        try ScriptRun(engine: e, site: r.url!, output: { lines.append($0) }, args: []).run("", file: SimHarness.packageRoot + "/stdlib/tenant-network.vs")
         XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
         // The controller and NSX steps ran over their own sockets (not skipped).
         XCTAssertTrue(lines.contains("= unchanged ALB service engine group seg-tenant"), lines.joined(separator: "\n"))
@@ -98,15 +92,11 @@ final class OverSocketTests: XCTestCase {
         e.createRetryDelay = 0.001
         // Pieces smaller than the disk: libcurl streams three ranges of the OVA file.
         e.uploadChunkSize = 700
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        ScriptCloud.install(interp, cloud: CloudObject(site: r.url!) { e }) { _ in e }
-        _ = try LargeStack.run { Result { try interp.run(source: CatalogVAppTests.setup + """
+        try ScriptRun(engine: e, site: r.url!, output: { lines.append($0) }).run(CatalogVAppTests.setup + """
 
         let app = vdc.vapps.ensure(name: "capi", template: tpl, network: net, vms: ["node-1"], powerOn: true)
         print(tpl.status, app.vm("node-1").powerState, app.vm("node-1").ip)
-        """) } }.get()
+        """)
         XCTAssertEqual(lines.last, "RESOLVED POWERED_ON 10.0.20.10", lines.joined(separator: "\n"))
         let pieces = h.sim.requestLog.filter { $0.method == "PUT" && $0.path.hasSuffix(".vmdk") }
         XCTAssertEqual(pieces.count, 3)

@@ -160,15 +160,14 @@ final class PlanTruthTests: XCTestCase {
         // `.plan on` sets the engine's mode, which is the mode of the run's one gate.
         let h = try SimHarness()
         let e = h.engine()
-        let interp = Interpreter(options: InterpreterOptions())
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: KubeWiring(gate: e.gate)) { _ in e }
+        let interp = ScriptRun(engine: e, kube: KubeWiring(gate: e.gate)).interpreter()
         let f = h.dir + "/repl.txt"
         e.mode = .plan
-        _ = try LargeStack.run { Result { try interp.run(source: "write(\"\(f)\", \"x\")") } }.get()
+        try ScriptRun.run("write(\"\(f)\", \"x\")", in: interp)
         XCTAssertFalse(FileManager.default.fileExists(atPath: f))
         XCTAssertEqual(h.output.last, "+ write \(f)")
         e.mode = .apply
-        _ = try LargeStack.run { Result { try interp.run(source: "write(\"\(f)\", \"x\")") } }.get()
+        try ScriptRun.run("write(\"\(f)\", \"x\")", in: interp)
         XCTAssertTrue(FileManager.default.fileExists(atPath: f))
     }
 

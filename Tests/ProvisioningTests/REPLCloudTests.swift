@@ -12,13 +12,9 @@ final class REPLCloudTests: XCTestCase {
     private var printed: [String] = []
 
     private func interpreter(_ h: SimHarness) -> Interpreter {
-        var options = InterpreterOptions()
-        options.output = { [unowned self] line in self.printed.append(line) }
-        options.clock = h.hostClock
-        let interp = Interpreter(options: options)
         let e = h.engine()
-        ScriptCloud.install(interp, cloud: CloudObject(site: "https://vcd.sim.test") { e }, kube: KubeWiring(gate: e.gate)) { _ in e }
-        return interp
+        return ScriptRun(engine: e, kube: KubeWiring(gate: e.gate), output: { [unowned self] line in self.printed.append(line) },
+                         clock: h.hostClock).interpreter()
     }
 
     private func session(_ interp: Interpreter) -> REPLSession {

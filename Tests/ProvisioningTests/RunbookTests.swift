@@ -121,13 +121,7 @@ final class RunbookTests: XCTestCase {
         var lines: [String] = []
         let e = Engine(tenant: c("xav_lab"), provider: c("System")) { lines.append($0) }
         e.createRetryDelay = 0.001
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        interp.define("args", .list([]))
-        let file = runbook
-        _ = try LargeStack.run { Result { try interp.runFile(file) } }.get()
+        try ScriptRun(engine: e, site: "sim", output: { lines.append($0) }, args: []).run("", file: runbook)
         XCTAssertEqual(lines.filter { $0.hasPrefix("+ created") }.count, 6, lines.joined(separator: "\n"))
     }
 }
@@ -163,12 +157,7 @@ final class RunbookKillTests: XCTestCase {
                           credentials: VCDCredentials(org: org, method: .password(user: "administrator", password: SimHarness.password)))
             }
             let e = Engine(tenant: c("xav_lab"), provider: c("System")) { _ in }
-            var options = InterpreterOptions()
-            options.output = { _ in }
-            let interp = Interpreter(options: options)
-            ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-            interp.define("args", .list([]))
-            XCTAssertThrowsError(try LargeStack.run { Result { try interp.runFile(runbook) } }.get(), "limit \(limit)")
+            XCTAssertThrowsError(try ScriptRun(engine: e, site: "sim", output: { _ in }, args: []).run("", file: runbook), "limit \(limit)")
             try h.run("", file: runbook)
             XCTAssertEqual(kinds.map { h.sim.count(kind: $0) }, want, "killed after \(limit) changes")
             let again = try h.run("", file: runbook)

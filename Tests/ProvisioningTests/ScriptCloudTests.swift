@@ -37,12 +37,8 @@ final class ScriptCloudTests: XCTestCase {
 
     func testProviderOnlyStepWithoutProviderSessionSaysWhatToDo() throws {
         let h = try SimHarness()
-        var options = InterpreterOptions()
-        options.output = { _ in }
-        let interp = Interpreter(options: options)
-        let e = h.engine(withProvider: false)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        XCTAssertThrowsError(try LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "x")"#) } }.get()) { err in
+        let run = ScriptRun(engine: h.engine(withProvider: false), site: "sim", output: { _ in })
+        XCTAssertThrowsError(try run.run(#"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "x")"#)) { err in
             let s = err as! ScriptError
             XCTAssertEqual(s.kind, .host)
             XCTAssertEqual(s.exitCode, 70)
@@ -53,14 +49,10 @@ final class ScriptCloudTests: XCTestCase {
 
     func testJSONOutputOfObjects() throws {
         let h = try SimHarness()
-        var options = InterpreterOptions()
         var lines: [String] = []
-        options.output = { lines.append($0) }
-        options.outputFormat = .json
-        let interp = Interpreter(options: options)
-        let e = h.engine()
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        let v = try LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").computePolicies.list()"#) } }.get()
+        var run = ScriptRun(engine: h.engine(), site: "sim", output: { lines.append($0) })
+        run.options.outputFormat = .json
+        let v = try run.run(#"cloud.org("xav_lab").vdc("t-tenant").computePolicies.list()"#)
         let text = Display.render(v, format: .json, ctx: nil)
         XCTAssertTrue(text.contains("capvcd-small") || text.contains("<computePolicy"), text)
     }

@@ -31,9 +31,7 @@ final class TaskTimeoutTests: XCTestCase {
         let realSleeps = WallClock.sleepsStarted
         XCTAssertEqual(e.tenant.taskTimeout, 0.3)
         XCTAssertEqual(e.provider?.taskTimeout, 0.3)
-        let interp = Interpreter(options: InterpreterOptions())
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        let result = LargeStack.run { Result { try interp.run(source: #"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-slow", ipCount: 2)"#) } }
+        let result = Result { try ScriptRun(engine: e, site: "sim").run(#"cloud.org("xav_lab").vdc("t-tenant").gateways.ensure(name: "gw-slow", ipCount: 2)"#) }
         XCTAssertThrowsError(try result.get()) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("did not end within"), text)

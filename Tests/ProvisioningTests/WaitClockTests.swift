@@ -60,16 +60,12 @@ final class WaitClockTests: XCTestCase {
         o.progress = progress
         let transport = TransportStack.wrap(InProcessTransport { sim.handle($0, service: .vcd) }, clock: c)
         let e = try ScriptCloud.engine(url: "https://vcd.sim.test", transport: transport, request: r, options: o)
-        var io = InterpreterOptions()
-        io.output = { _ in }
-        io.clock = HostClock(now: { c.now() }, sleep: { s, i in c.sleep(seconds: s, interrupted: i) })
-        let interp = Interpreter(options: io)
-        ScriptCloud.install(interp, cloud: CloudObject(site: "sim") { e }) { _ in e }
-        return (sim, interp, c)
+        let clock = HostClock(now: { c.now() }, sleep: { s, i in c.sleep(seconds: s, interrupted: i) })
+        return (sim, ScriptRun(engine: e, site: "sim", output: { _ in }, clock: clock).interpreter(), c)
     }
 
     private func run(_ interp: Interpreter, _ code: String) throws {
-        _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
+        try ScriptRun.run(code, in: interp)
     }
 
     func testATaskWaitMovesTheSimulatedClockByTheTasksDurationAndNeverSleeps() throws {

@@ -56,44 +56,42 @@ enum Collections {
                      columns: [String] = [], itemColumns: [String]? = nil) -> NativeType {
         let t = NativeType(name: name, doc: doc)
         t.itemColumns = itemColumns
-        t.property("count", doc: "How many \(element)s there are.") { o, ctx in
-            .int(try host(ctx) { try (o as! CloudCollection).listItems() }.count)
+        t.property("count", of: CloudCollection.self, doc: "How many \(element)s there are.") { o, ctx in
+            .int(try host(ctx) { try o.listItems() }.count)
         }
-        t.property("names", doc: "Their names.") { o, ctx in
-            let items = try host(ctx) { try (o as! CloudCollection).listItems() }
+        t.property("names", of: CloudCollection.self, doc: "Their names.") { o, ctx in
+            let items = try host(ctx) { try o.listItems() }
             return .list(items.map { V.s(CloudCollection.name(of: $0, ctx: ctx)) })
         }
-        t.method("list", doc: "Every \(element), as a list (prints as a table).") { o, _, ctx in
-            .list(try host(ctx) { try (o as! CloudCollection).listItems() })
+        t.method("list", of: CloudCollection.self, doc: "Every \(element), as a list (prints as a table).") { o, _, ctx in
+            .list(try host(ctx) { try o.listItems() })
         }
-        t.method("get", params: [Parameter("name")], doc: "The \(element) named `name`; an error (with \"did you mean\") if there is none.") { o, a, ctx in
-            try (o as! CloudCollection).get(try a.string(0), ctx: ctx)
+        t.method("get", of: CloudCollection.self, params: [Parameter("name")], doc: "The \(element) named `name`; an error (with \"did you mean\") if there is none.") { o, a, ctx in
+            try o.get(try a.string(0), ctx: ctx)
         }
-        t.method("find", params: [Parameter("name")], doc: "The \(element) named `name`, or nil.") { o, a, ctx in
-            try (o as! CloudCollection).find(try a.string(0), ctx: ctx) ?? .null
+        t.method("find", of: CloudCollection.self, params: [Parameter("name")], doc: "The \(element) named `name`, or nil.") { o, a, ctx in
+            try o.find(try a.string(0), ctx: ctx) ?? .null
         }
-        t.method("where", params: [Parameter("fn")], doc: "The \(element)s for which fn(x) is true.") { o, a, ctx in
+        t.method("where", of: CloudCollection.self, params: [Parameter("fn")], doc: "The \(element)s for which fn(x) is true.") { o, a, ctx in
             let fn = try a.callable(0)
-            let items = try host(ctx) { try (o as! CloudCollection).listItems() }
+            let items = try host(ctx) { try o.listItems() }
             return .list(try items.filter { try ctx.call(fn, [$0]).isTruthy })
         }
         if let ensureParams {
-            t.method("ensure", params: ensureParams, doc: ensureDoc.isEmpty
+            t.method("ensure", of: CloudCollection.self, params: ensureParams, doc: ensureDoc.isEmpty
                      ? "Creates the \(element) if missing, updates it if different, else does nothing; prints + created / ~ updated (fields) / = unchanged and returns it."
-                     : ensureDoc) { o, a, ctx in
-                let c = o as! CloudCollection
+                     : ensureDoc) { c, a, ctx in
                 guard let ensure = c.ensureItem else { throw ScriptError(.host, "\(c.elementKind)s cannot be created here") }
                 return try host(ctx) { try ensure(a) }
             }
-            t.method("delete", params: [Parameter("name")], doc: "Deletes the \(element) if it exists (missing is fine) and waits for the task; true if it existed.") { o, a, ctx in
-                let c = o as! CloudCollection
+            t.method("delete", of: CloudCollection.self, params: [Parameter("name")], doc: "Deletes the \(element) if it exists (missing is fine) and waits for the task; true if it existed.") { c, a, ctx in
                 guard let del = c.deleteItem else { throw ScriptError(.host, "\(c.elementKind)s cannot be deleted here") }
                 let name = try a.string(0)
                 return .bool(try host(ctx) { try del(name) })
             }
         }
-        t.iterate = { o, ctx in try host(ctx) { try (o as! CloudCollection).listItems() } }
-        t.describe = { o in "<\(name) of \((o as! CloudCollection).scope)>" }
+        t.iterate(as: CloudCollection.self) { o, ctx in try host(ctx) { try o.listItems() } }
+        t.describe(as: CloudCollection.self) { o in "<\(name) of \(o.scope)>" }
         CloudTypes.register(t)
         return t
     }

@@ -86,21 +86,19 @@ public enum CloudTypes {
 func defineType<T>(_ name: String, doc: String, columns: [String], fields: [Field<T>], nameOf: @escaping (T) -> String?) -> NativeType {
     let t = NativeType(name: name, doc: doc)
     for f in fields {
-        t.property(f.name, doc: f.doc) { o, ctx in
-            let r = o as! Ref<T>
+        t.property(f.name, of: Ref<T>.self, doc: f.doc) { r, ctx in
             if r.planned && !f.knownBeforeApply { return UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) }
             return try f.get(r, ctx)
         }
     }
     t.columns = columns
     t.dataFields = fields.map(\.name)
-    t.method("fields", doc: "Every field of it as a map (name → value, ints as ints): what json.encode and -o json show.") { o, _, ctx in
-        let r = o as! Ref<T>
+    t.method("fields", of: Ref<T>.self, doc: "Every field of it as a map (name → value, ints as ints): what json.encode and -o json show.") { r, _, ctx in
         let m = MapRef()
         for f in fields { m.entries[.string(f.name)] = (r.planned && !f.knownBeforeApply) ? UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) : try f.get(r, ctx) }
         return .map(m)
     }
-    t.describe = { o in "<\(name) \(nameOf((o as! Ref<T>).value) ?? "")>" }
+    t.describe(as: Ref<T>.self) { o in "<\(name) \(nameOf(o.value) ?? "")>" }
     CloudTypes.register(t)
     return t
 }

@@ -16,11 +16,10 @@ enum KubeTypes {
 
     static let namespaceObject = { () -> NativeType in
         let t = NativeType(name: "kube", doc: "Kubernetes clusters reached through a kubeconfig: kube.connect(kubeconfig:, context:).")
-        t.method("connect", params: [Parameter("kubeconfig", default: .null, doc: "a kubeconfig file; default $KUBECONFIG, else ~/.kube/config"),
+        t.method("connect", of: KubeNamespaceObject.self, params: [Parameter("kubeconfig", default: .null, doc: "a kubeconfig file; default $KUBECONFIG, else ~/.kube/config"),
                                      Parameter("context", default: .null, doc: "a context of the file; default its current-context"),
                                      Parameter("namespace", default: .null, doc: "default namespace of the collections; default the context's, else default")],
-                 doc: "Connects to the cluster of a kubeconfig context (token, client certificate, CA data, insecure-skip-tls-verify; exec plugins are not supported yet) and returns a kubeConnection. Nothing is sent until it is used.") { o, a, ctx in
-            let k = o as! KubeNamespaceObject
+                 doc: "Connects to the cluster of a kubeconfig context (token, client certificate, CA data, insecure-skip-tls-verify; exec plugins are not supported yet) and returns a kubeConnection. Nothing is sent until it is used.") { k, a, ctx in
             return try KubeObjectsBridge.connect(a, ctx, wiring: k.wiring, gate: k.gate)
         }
         t.describe = { _ in "<kube>" }
@@ -30,52 +29,48 @@ enum KubeTypes {
 
     static let connection = { () -> NativeType in
         let t = NativeType(name: "kubeConnection", doc: "A Kubernetes cluster as one kubeconfig context reaches it. Collections are in its namespace (the context's, else default); withNamespace(name) gives a view in another.")
-        func c(_ o: NativeObject) -> KubeConnection { o as! KubeConnection }
-        t.property("server", doc: "The API server URL.") { o, _ in .string(c(o).kube.client.server) }
-        t.property("context", doc: "The kubeconfig context used.") { o, _ in .string(c(o).kube.client.contextName) }
-        t.property("kubeconfig", doc: "The kubeconfig file it was read from.") { o, _ in .string(c(o).kubeconfig) }
-        t.property("namespace", doc: "The default namespace of its collections.") { o, _ in .string(c(o).namespace) }
-        t.property("version", doc: "The server's Kubernetes version (gitVersion of /version).") { o, ctx in
-            let v = try host(ctx) { try c(o).kube.client.version() }
+        t.property("server", of: KubeConnection.self, doc: "The API server URL.") { o, _ in .string(o.kube.client.server) }
+        t.property("context", of: KubeConnection.self, doc: "The kubeconfig context used.") { o, _ in .string(o.kube.client.contextName) }
+        t.property("kubeconfig", of: KubeConnection.self, doc: "The kubeconfig file it was read from.") { o, _ in .string(o.kubeconfig) }
+        t.property("namespace", of: KubeConnection.self, doc: "The default namespace of its collections.") { o, _ in .string(o.namespace) }
+        t.property("version", of: KubeConnection.self, doc: "The server's Kubernetes version (gitVersion of /version).") { o, ctx in
+            let v = try host(ctx) { try o.kube.client.version() }
             return V.s(v["gitVersion"]?.stringValue)
         }
-        t.property("namespaces", doc: "Namespaces (collection): ensure(name:, labels:).") { o, _ in KubeObjectsBridge.namespaces(c(o).kube) }
-        t.property("nodes", doc: "Nodes (collection, read-only).") { o, _ in KubeObjectsBridge.nodes(c(o).kube) }
-        t.property("pods", doc: "Pods of the namespace (collection, read-only and delete).") { o, _ in KubeObjectsBridge.pods(c(o).kube, c(o).namespace) }
-        t.property("deployments", doc: "Deployments of the namespace (collection): ensure(name:, image:, replicas:, ...).") { o, _ in
-            KubeObjectsBridge.deployments(c(o).kube, c(o).namespace) }
-        t.property("services", doc: "Services of the namespace (collection): ensure(name:, port:, targetPort:, selector:, type:).") { o, _ in
-            KubeObjectsBridge.services(c(o).kube, c(o).namespace) }
-        t.property("secrets", doc: "Secrets of the namespace (collection): ensure(name:, data:); values never print.") { o, _ in
-            KubeObjectsBridge.secrets(c(o).kube, c(o).namespace) }
-        t.property("configMaps", doc: "Config maps of the namespace (collection): ensure(name:, data:).") { o, _ in
-            KubeObjectsBridge.configMaps(c(o).kube, c(o).namespace) }
-        t.property("plan", doc: "True in plan mode (--plan): changes are recorded, not sent.") { o, _ in .bool(c(o).kube.isPlan) }
-        t.method("withNamespace", params: [Parameter("name")], doc: "The same cluster with another default namespace.") { o, a, _ in
-            let x = c(o)
+        t.property("namespaces", of: KubeConnection.self, doc: "Namespaces (collection): ensure(name:, labels:).") { o, _ in KubeObjectsBridge.namespaces(o.kube) }
+        t.property("nodes", of: KubeConnection.self, doc: "Nodes (collection, read-only).") { o, _ in KubeObjectsBridge.nodes(o.kube) }
+        t.property("pods", of: KubeConnection.self, doc: "Pods of the namespace (collection, read-only and delete).") { o, _ in KubeObjectsBridge.pods(o.kube, o.namespace) }
+        t.property("deployments", of: KubeConnection.self, doc: "Deployments of the namespace (collection): ensure(name:, image:, replicas:, ...).") { o, _ in
+            KubeObjectsBridge.deployments(o.kube, o.namespace) }
+        t.property("services", of: KubeConnection.self, doc: "Services of the namespace (collection): ensure(name:, port:, targetPort:, selector:, type:).") { o, _ in
+            KubeObjectsBridge.services(o.kube, o.namespace) }
+        t.property("secrets", of: KubeConnection.self, doc: "Secrets of the namespace (collection): ensure(name:, data:); values never print.") { o, _ in
+            KubeObjectsBridge.secrets(o.kube, o.namespace) }
+        t.property("configMaps", of: KubeConnection.self, doc: "Config maps of the namespace (collection): ensure(name:, data:).") { o, _ in
+            KubeObjectsBridge.configMaps(o.kube, o.namespace) }
+        t.property("plan", of: KubeConnection.self, doc: "True in plan mode (--plan): changes are recorded, not sent.") { o, _ in .bool(o.kube.isPlan) }
+        t.method("withNamespace", of: KubeConnection.self, params: [Parameter("name")], doc: "The same cluster with another default namespace.") { x, a, _ in
             return .object(KubeConnection(kube: x.kube, namespace: try a.string(0), kubeconfig: x.kubeconfig))
         }
-        t.method("expose", params: [Parameter("deployment", doc: "a deployment object, or its name"), Parameter("port", doc: "the service port"),
+        t.method("expose", of: KubeConnection.self, params: [Parameter("deployment", doc: "a deployment object, or its name"), Parameter("port", doc: "the service port"),
                                     Parameter("targetPort", default: .null, doc: "the pods' port (number or name); default the container's port, else port"),
                                     Parameter("type", default: .string("ClusterIP"), doc: "ClusterIP, NodePort or LoadBalancer"),
                                     Parameter("name", default: .null, doc: "default the deployment's name"),
                                     Parameter("namespace", default: .null, doc: "default the deployment's"), Parameter("protocol", default: .null, doc: "TCP (default), UDP")],
                  doc: "Ensures a Service selecting the deployment's pods (its selector labels) on port → targetPort, like kubectl expose; prints + / ~ / = and returns the service.") { o, a, ctx in
-            try KubeObjectsBridge.expose(c(o), a, ctx)
+            try KubeObjectsBridge.expose(o, a, ctx)
         }
-        t.method("apply", params: [Parameter("manifest", doc: "YAML or JSON text, several documents separated by ---"),
+        t.method("apply", of: KubeConnection.self, params: [Parameter("manifest", doc: "YAML or JSON text, several documents separated by ---"),
                                    Parameter("namespace", default: .null, doc: "for namespaced objects that name none; default the connection's")],
-                 doc: "Applies every object of the manifest in order (server-side apply, field manager vcdscript): + created, ~ updated (fields) or = unchanged per object; returns the objects.") { o, a, ctx in
-            let x = c(o)
+                 doc: "Applies every object of the manifest in order (server-side apply, field manager vcdscript): + created, ~ updated (fields) or = unchanged per object; returns the objects.") { x, a, ctx in
             let text = try a.string(0)
             let ns = try a.optString("namespace") ?? x.namespace
             let results = try host(ctx) { try KubeApply(kube: x.kube).apply(text, namespace: ns) }
             return .list(results.map { r in .object(KubeRef(type(for: r.value["kind"]?.stringValue), kube: x.kube, value: r.value, planned: r.planned)) })
         }
-        t.method("get", params: [Parameter("kind", doc: "e.g. \"Deployment\", \"apps/v1/Deployment\", \"Cluster\" (found by discovery; apiVersion: when two groups serve it)"),
+        t.method("get", of: KubeConnection.self, params: [Parameter("kind", doc: "e.g. \"Deployment\", \"apps/v1/Deployment\", \"Cluster\" (found by discovery; apiVersion: when two groups serve it)"),
                                  Parameter("name"), Parameter("namespace", default: .null), Parameter("apiVersion", default: .null)],
-                 doc: "Any object by kind and name (custom resources included); nil when there is none.") { o, a, ctx in
-            let x = c(o)
+                 doc: "Any object by kind and name (custom resources included); nil when there is none.") { x, a, ctx in
             let (kind, given) = try kindAndVersion(try a.string(0), try a.optString("apiVersion"))
             let name = try a.string(1)
             let ns = try a.optString("namespace") ?? x.namespace
@@ -86,7 +81,7 @@ enum KubeTypes {
             }
             return found.map { .object(KubeRef(type(for: kind), kube: x.kube, value: $0)) } ?? .null
         }
-        t.describe = { o in "<kubeConnection \(c(o).kube.client.contextName)>" }
+        t.describe(as: KubeConnection.self) { o in "<kubeConnection \(o.kube.client.contextName)>" }
         CloudTypes.register(t)
         return t
     }()
@@ -139,18 +134,16 @@ enum KubeTypes {
                                namespaced: Bool, deletable: Bool) -> NativeType {
         let t = Collections.type(name, element: element, doc: doc, ensureParams: ensureParams, ensureDoc: ensureDoc)
         if ensureParams != nil || deletable {
-            t.method("delete", params: [Parameter("name")],
-                     doc: "Deletes the \(element) if it exists (missing is fine) and waits until it is gone (finalizers); true if it existed.") { o, a, ctx in
-                let c = o as! CloudCollection
+            t.method("delete", of: CloudCollection.self, params: [Parameter("name")],
+                     doc: "Deletes the \(element) if it exists (missing is fine) and waits until it is gone (finalizers); true if it existed.") { c, a, ctx in
                 guard let del = c.deleteItem else { throw ScriptError(.host, "\(c.elementKind)s cannot be deleted here") }
                 let name = try a.string(0)
                 return .bool(try host(ctx) { try del(name) })
             }
         }
         if namespaced {
-            t.property("namespace", doc: "The namespace it lists.") { o, _ in V.s((o as! KubeCollection).namespace) }
-            t.method("inNamespace", params: [Parameter("name")], doc: "The same collection in another namespace.") { o, a, _ in
-                let c = o as! KubeCollection
+            t.property("namespace", of: KubeCollection.self, doc: "The namespace it lists.") { o, _ in V.s(o.namespace) }
+            t.method("inNamespace", of: KubeCollection.self, params: [Parameter("name")], doc: "The same collection in another namespace.") { c, a, _ in
                 guard let rebuild = c.inNamespace else { return .object(c) }
                 return rebuild(try a.string(0))
             }
@@ -228,14 +221,12 @@ enum KubeTypes {
         let t = NativeType(name: name, doc: doc)
         var seen = Set<String>()
         for f in fields + common where seen.insert(f.name).inserted {
-            t.property(f.name, doc: f.doc) { o, _ in
-                let r = o as! KubeRef
+            t.property(f.name, of: KubeRef.self, doc: f.doc) { r, _ in
                 if r.planned && !f.known { return UnknownValue.standing(for: r.nativeType.memberTypes[f.name]) }
                 return f.get(r)
             }
         }
-        t.method("refresh", doc: "Reads the object again; returns it (nil when it is gone).") { o, _, ctx in
-            let r = o as! KubeRef
+        t.method("refresh", of: KubeRef.self, doc: "Reads the object again; returns it (nil when it is gone).") { r, _, ctx in
             if r.planned { return .object(r) }
             guard let apiVersion = r.value["apiVersion"]?.stringValue, let kind = r.value["kind"]?.stringValue else { return .object(r) }
             let fresh = try host(ctx) { () -> JSONValue? in
@@ -247,8 +238,7 @@ enum KubeTypes {
             return .object(r)
         }
         t.columns = columns
-        t.describe = { o in
-            let r = o as! KubeRef
+        t.describe(as: KubeRef.self) { r in
             return "<\(name) \(r.namespace.map { "\($0)/" } ?? "")\(r.name)>"
         }
         CloudTypes.register(t)
@@ -293,9 +283,9 @@ enum KubeTypes {
 
     static let service = { () -> NativeType in
         let t = serviceFields
-        t.method("waitForAddress", params: [Parameter("timeout", default: .duration(2 * 60 * 1_000_000_000), doc: "a duration, e.g. 2m")],
+        t.method("waitForAddress", of: KubeRef.self, params: [Parameter("timeout", default: .duration(2 * 60 * 1_000_000_000), doc: "a duration, e.g. 2m")],
                  doc: "For a LoadBalancer service: reads it again until the load balancer (the cloud provider) has given it an address (status.loadBalancer.ingress), then returns it with externalIP set; an error after the timeout. Other types return at once; in plan mode nothing is read.") { o, a, ctx in
-            try KubeObjectsBridge.waitForAddress(o as! KubeRef, timeout: try ClusterBridge.timeout(a, "timeout", default: 120), ctx: ctx)
+            try KubeObjectsBridge.waitForAddress(o, timeout: try ClusterBridge.timeout(a, "timeout", default: 120), ctx: ctx)
         }
         return t
     }()

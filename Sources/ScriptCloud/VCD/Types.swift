@@ -83,16 +83,14 @@ enum Types {
             Field<Org>("vapps", "Every vApp of its VDCs (read-only collection).") { r, _ in Objects.orgVapps(r.engine, r.value) },
             Field<Org>("vms", "Every VM of its VDCs' vApps (read-only collection): the org's VM inventory.") { r, _ in Objects.orgVms(r.engine, r.value) },
         ], nameOf: { $0.name })
-        t.method("catalog", params: [Parameter("name"), Parameter("org", default: .null, doc: "the org that owns it, when it is another org's")],
-                 doc: "The catalog named `name` (same as catalogs.get(name)); with org: the catalog `name` of that org as this org sees it, shared with it or published (found with the query service as a controller finds it): its templates serve vapps.ensure and clusters.ensure.") { o, a, ctx in
-            let r = o as! Ref<Org>
+        t.method("catalog", of: Ref<Org>.self, params: [Parameter("name"), Parameter("org", default: .null, doc: "the org that owns it, when it is another org's")],
+                 doc: "The catalog named `name` (same as catalogs.get(name)); with org: the catalog `name` of that org as this org sees it, shared with it or published (found with the query service as a controller finds it): its templates serve vapps.ensure and clusters.ensure.") { r, a, ctx in
             guard let owner = try a.optString("org") else { return try Objects.get(Objects.catalogs(r.engine, r.value), try a.string(0), ctx) }
             let name = try a.string(0)
             let c = try host(ctx) { try Catalogs(engine: r.engine, org: r.value).requireShared(name, owner: owner) }
             return .object(Ref(Types.catalog, engine: r.engine, value: c))
         }
-        t.method("vdc", params: [Parameter("name")], doc: "The VDC named `name` (same as vdcs.get(name)).") { o, a, ctx in
-            let r = o as! Ref<Org>
+        t.method("vdc", of: Ref<Org>.self, params: [Parameter("name")], doc: "The VDC named `name` (same as vdcs.get(name)).") { r, a, ctx in
             return try Objects.get(Objects.vdcs(r.engine, r.value), try a.string(0), ctx)
         }
         return t
@@ -110,16 +108,13 @@ enum Types {
             Field<Vdc>("vapps", "vApps (collection).") { r, _ in Objects.vapps(r.engine, r.value) },
             Field<Vdc>("vms", "Every VM of its vApps (read-only collection).") { r, _ in Objects.vdcVms(r.engine, r.value) },
         ], nameOf: { $0.name })
-        t.method("vapp", params: [Parameter("name")], doc: "The vApp named `name`.") { o, a, ctx in
-            let r = o as! Ref<Vdc>
+        t.method("vapp", of: Ref<Vdc>.self, params: [Parameter("name")], doc: "The vApp named `name`.") { r, a, ctx in
             return try Objects.get(Objects.vapps(r.engine, r.value), try a.string(0), ctx)
         }
-        t.method("gateway", params: [Parameter("name")], doc: "The edge gateway named `name`.") { o, a, ctx in
-            let r = o as! Ref<Vdc>
+        t.method("gateway", of: Ref<Vdc>.self, params: [Parameter("name")], doc: "The edge gateway named `name`.") { r, a, ctx in
             return try Objects.get(Objects.gateways(r.engine, r.value), try a.string(0), ctx)
         }
-        t.method("network", params: [Parameter("name")], doc: "The network named `name`.") { o, a, ctx in
-            let r = o as! Ref<Vdc>
+        t.method("network", of: Ref<Vdc>.self, params: [Parameter("name")], doc: "The network named `name`.") { r, a, ctx in
             return try Objects.get(Objects.networks(r.engine, r.value), try a.string(0), ctx)
         }
         return t
@@ -187,53 +182,46 @@ enum Types {
 
     static let loadBalancer = { () -> NativeType in
         let t = NativeType(name: "loadBalancer", doc: "Load balancing (NSX ALB) on one edge gateway. Enabling it is a provider operation.")
-        t.property("enabled", doc: "Whether load balancing is on.") { o, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.property("enabled", of: Ref<EdgeGateway>.self, doc: "Whether load balancing is on.") { r, ctx in
             if r.planned { return .bool(false) }
             return V.b(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).get() }.enabled)
         }
-        t.property("serviceNetwork", doc: "The service network (a /25, gateway/prefix).") { o, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.property("serviceNetwork", of: Ref<EdgeGateway>.self, doc: "The service network (a /25, gateway/prefix).") { r, ctx in
             if r.planned { return .null }
             return V.s(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).get() }.serviceNetworkDefinition)
         }
-        t.method("enable", params: [Parameter("serviceNetwork", default: .null, doc: "default 192.168.255.1/25")],
-                 doc: "Enables load balancing (idempotent; prints + / ~ / =).") { o, a, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.method("enable", of: Ref<EdgeGateway>.self, params: [Parameter("serviceNetwork", default: .null, doc: "default 192.168.255.1/25")],
+                 doc: "Enables load balancing (idempotent; prints + / ~ / =).") { r, a, ctx in
             let sn = try a.optString("serviceNetwork")
             let e = try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).enable(serviceNetwork: sn) }
             return .bool(e.value.enabled ?? true)
         }
-        t.method("disable", doc: "Disables load balancing (pools, virtual services and SEG assignments must be gone).") { o, _, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.method("disable", of: Ref<EdgeGateway>.self, doc: "Disables load balancing (pools, virtual services and SEG assignments must be gone).") { r, _, ctx in
             return .bool(try host(ctx) { try GatewayLoadBalancerSettings(engine: r.engine, gateway: r.value).disable() })
         }
-        t.describe = { o in "<loadBalancer of \((o as! Ref<EdgeGateway>).value.name ?? "")>" }
+        t.describe(as: Ref<EdgeGateway>.self) { o in "<loadBalancer of \(o.value.name ?? "")>" }
         CloudTypes.register(t)
         return t
     }()
 
     static let routeAdvertisement = { () -> NativeType in
         let t = NativeType(name: "routeAdvertisement", doc: "Which subnets the edge gateway's Tier-1 advertises to the Tier-0.")
-        t.property("enabled", doc: "Whether advertisement is on.") { o, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.property("enabled", of: Ref<EdgeGateway>.self, doc: "Whether advertisement is on.") { r, ctx in
             if r.planned { return .bool(false) }
             return V.b(try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).get() }.enable)
         }
-        t.property("subnets", doc: "Advertised subnets (CIDR).") { o, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.property("subnets", of: Ref<EdgeGateway>.self, doc: "Advertised subnets (CIDR).") { r, ctx in
             if r.planned { return .list([]) }
             return V.list(try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).get() }.subnets ?? [])
         }
-        t.method("ensure", params: [Parameter("enable", default: .bool(true)), Parameter("subnets", default: .null, doc: "network CIDRs, e.g. 10.0.10.0/24")],
-                 doc: "Sets advertisement (idempotent; prints ~ / =).") { o, a, ctx in
-            let r = o as! Ref<EdgeGateway>
+        t.method("ensure", of: Ref<EdgeGateway>.self, params: [Parameter("enable", default: .bool(true)), Parameter("subnets", default: .null, doc: "network CIDRs, e.g. 10.0.10.0/24")],
+                 doc: "Sets advertisement (idempotent; prints ~ / =).") { r, a, ctx in
             let en = try a.bool(0)
             let subnets = try a.optStrings("subnets")
             let e = try host(ctx) { try GatewayRouteAdvertisement(engine: r.engine, gateway: r.value).ensure(enable: en, subnets: subnets) }
             return V.list(e.value.subnets ?? [])
         }
-        t.describe = { o in "<routeAdvertisement of \((o as! Ref<EdgeGateway>).value.name ?? "")>" }
+        t.describe(as: Ref<EdgeGateway>.self) { o in "<routeAdvertisement of \(o.value.name ?? "")>" }
         CloudTypes.register(t)
         return t
     }()
@@ -339,13 +327,13 @@ enum Types {
 
     static let simulator = { () -> NativeType in
         let t = NativeType(name: "simulator", doc: "The simulator's own services (cloud.simulator; nil on a real site).")
-        t.property("served", doc: "true when the simulator is reached over the wire (`sim serve`, through the real-site path with its kind and clusterctl on PATH); false when embedded in this process.") { o, _ in
-            .bool((o as! SimulatorObject).services.served)
+        t.property("served", of: SimulatorObject.self, doc: "true when the simulator is reached over the wire (`sim serve`, through the real-site path with its kind and clusterctl on PATH); false when embedded in this process.") { o, _ in
+            .bool(o.services.served)
         }
-        t.method("nodeImage", params: [Parameter("name", default: .null, doc: "the template name; default ubuntu-20.04-kube-v1.22.5+vmware.1"),
+        t.method("nodeImage", of: SimulatorObject.self, params: [Parameter("name", default: .null, doc: "the template name; default ubuntu-20.04-kube-v1.22.5+vmware.1"),
                                        Parameter("kubernetes", default: .null, doc: "e.g. v1.22.5+vmware.1; default the version the name ends with (…-kube-v1.22.5+vmware.1)")],
                  doc: "The path of a small OVA node image (descriptor with the Kubernetes version, OS and a 20 GiB disk; manifest; placeholder disk) for that template, written into the simulator's state folder unless it is there already: give it to catalog.upload(path:, name:).") { o, a, ctx in
-            let s = (o as! SimulatorObject).services
+            let s = o.services
             let name = try a.optString("name"), kubernetes = try a.optString("kubernetes")
             return .string(try host(ctx) {
                 do { return try s.nodeImage(name: name, kubernetes: kubernetes) } catch let e as ScriptError { throw e } catch {
@@ -360,13 +348,13 @@ enum Types {
 
     static let albNamespace = { () -> NativeType in
         let t = NativeType(name: "alb", doc: "The NSX ALB (Avi) controller API of the site: its service engine groups (provider).")
-        t.property("serviceEngineGroups", doc: "Service engine groups on the controller (collection): ensure(name:, maxServiceEngines:).") { o, ctx in
-            let e = try host(ctx) { try (o as! Namespace).cloud.engine() }
+        t.property("serviceEngineGroups", of: Namespace.self, doc: "Service engine groups on the controller (collection): ensure(name:, maxServiceEngines:).") { o, ctx in
+            let e = try host(ctx) { try o.cloud.engine() }
             _ = try host(ctx) { try e.albClient() }
             return Objects.albServiceEngineGroups(e)
         }
-        t.property("available", doc: "True when this target has an ALB controller configured.") { o, ctx in
-            .bool(try host(ctx) { try (o as! Namespace).cloud.engine() }.alb != nil)
+        t.property("available", of: Namespace.self, doc: "True when this target has an ALB controller configured.") { o, ctx in
+            .bool(try host(ctx) { try o.cloud.engine() }.alb != nil)
         }
         t.describe = { _ in "<alb>" }
         CloudTypes.register(t)
@@ -375,13 +363,13 @@ enum Types {
 
     static let nsxNamespace = { () -> NativeType in
         let t = NativeType(name: "nsx", doc: "The NSX-T Policy API of the site: Tier-1 gateways and their route advertisement (provider).")
-        t.property("tier1s", doc: "Tier-1 gateways (collection; get(name or id)).") { o, ctx in
-            let e = try host(ctx) { try (o as! Namespace).cloud.engine() }
+        t.property("tier1s", of: Namespace.self, doc: "Tier-1 gateways (collection; get(name or id)).") { o, ctx in
+            let e = try host(ctx) { try o.cloud.engine() }
             _ = try host(ctx) { try e.nsxClient() }
             return Objects.tier1s(e)
         }
-        t.property("available", doc: "True when this target has an NSX Manager configured.") { o, ctx in
-            .bool(try host(ctx) { try (o as! Namespace).cloud.engine() }.nsx != nil)
+        t.property("available", of: Namespace.self, doc: "True when this target has an NSX Manager configured.") { o, ctx in
+            .bool(try host(ctx) { try o.cloud.engine() }.nsx != nil)
         }
         t.describe = { _ in "<nsx>" }
         CloudTypes.register(t)
@@ -396,10 +384,9 @@ enum Types {
     static let tier1s = { () -> NativeType in
         let t = Collections.type("tier1s", element: "Tier-1 gateway", doc: "Tier-1 gateways of NSX-T (Policy API), by display name or id.",
                                  ensureParams: nil, columns: ["name", "id", "routeAdvertisement"])
-        t.method("ensureRouteAdvertisement", params: [Parameter("name", doc: "the Tier-1's display name or id"),
+        t.method("ensureRouteAdvertisement", of: CloudCollection.self, params: [Parameter("name", doc: "the Tier-1's display name or id"),
                                                       Parameter("types", doc: "route_advertisement_types, e.g. [\"TIER1_CONNECTED\", \"TIER1_NAT\", \"TIER1_LB_VIP\"]")],
-                 doc: "Sets the Tier-1's route advertisement types (idempotent; prints ~ / =). In plan mode a Tier-1 still to be created counts as an update.") { o, a, ctx in
-            let c = o as! CloudCollection
+                 doc: "Sets the Tier-1's route advertisement types (idempotent; prints ~ / =). In plan mode a Tier-1 still to be created counts as an update.") { c, a, ctx in
             let name = try a.string(0)
             guard let types = try a.optStrings("types") else { throw ScriptError(.argument, "ensureRouteAdvertisement() is missing argument types") }
             guard let e = c.engine else { throw ScriptError(.host, "no engine") }
@@ -428,10 +415,9 @@ enum Types {
             Field<JSONValue>("id", "Its Policy id.") { r, _ in V.s(r.value["id"]?.stringValue) },
             Field<JSONValue>("path", "Its Policy path.") { r, _ in V.s(r.value["path"]?.stringValue) },
         ], nameOf: { $0["display_name"]?.stringValue })
-        t.property("routeAdvertisement", doc: "route_advertisement_types (TIER1_CONNECTED, TIER1_NAT, TIER1_LB_VIP, ...); settable to a list: prints ~ updated or = unchanged.",
-                   get: { o, _ in V.list(NSXClient.routeAdvertisement((o as! Ref<JSONValue>).value)) },
-                   set: { o, v, ctx in
-                       let r = o as! Ref<JSONValue>
+        t.property("routeAdvertisement", of: Ref<JSONValue>.self, doc: "route_advertisement_types (TIER1_CONNECTED, TIER1_NAT, TIER1_LB_VIP, ...); settable to a list: prints ~ updated or = unchanged.",
+                   get: { r, _ in V.list(NSXClient.routeAdvertisement(r.value)) },
+                   set: { r, v, ctx in
                        guard case .list(let l) = v else { throw ScriptError(.type, "routeAdvertisement must be a list of strings, not \(v.typeName)") }
                        let types = try l.items.map { x -> String in
                            guard case .string(let s) = x else { throw ScriptError(.type, "routeAdvertisement must be a list of strings") }
@@ -445,33 +431,27 @@ enum Types {
 
     static let cloud = { () -> NativeType in
         let t = NativeType(name: "cloud", doc: "A connection to a VCD site (or the embedded simulator): its orgs, who you are, provider-side ALB objects.")
-        t.property("site", doc: "The site URL (CAPVCD's site); on the embedded simulator its in-process URL.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("site", of: CloudObject.self, doc: "The site URL (CAPVCD's site); on the embedded simulator its in-process URL.") { c, ctx in
             if c.site.contains("://") { return .string(c.site) }
             return .string(try host(ctx) { try c.engine() }.tenant.baseURL)
         }
-        t.property("credentials", doc: "The session's login (user and password, or API token) as a credentials value that never prints its secret: capvcd.install(credentials:) makes CAPVCD's secret from it.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("credentials", of: CloudObject.self, doc: "The session's login (user and password, or API token) as a credentials value that never prints its secret: capvcd.install(credentials:) makes CAPVCD's secret from it.") { c, ctx in
             return .object(CredentialsObject(try host(ctx) { try c.engine() }.tenant.credentials))
         }
-        t.property("apiVersion", doc: "The negotiated API version.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("apiVersion", of: CloudObject.self, doc: "The negotiated API version.") { c, ctx in
             return .string(try host(ctx) { try c.engine().tenant.apiVersion() })
         }
-        t.property("user", doc: "Who is logged in (user@org).") { o, ctx in
-            let c = o as! CloudObject
+        t.property("user", of: CloudObject.self, doc: "Who is logged in (user@org).") { c, ctx in
             let s = try host(ctx) { try c.engine().tenant.session() }
             return .string("\(s.user?.name ?? "?")@\(s.org?.name ?? "?")")
         }
-        t.property("persona", doc: "The role of the session, and whether a provider session is at hand.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("persona", of: CloudObject.self, doc: "The role of the session, and whether a provider session is at hand.") { c, ctx in
             let e = try host(ctx) { try c.engine() }
             let s = try host(ctx) { try e.tenant.session() }
             let role = s.roles?.first ?? "?"
             return .string(e.provider != nil || e.tenant.credentials.isProvider ? "\(role) (+ provider session)" : role)
         }
-        t.property("rights", doc: "The rights of the session's role(s), sorted (reading them needs `Roles: View`): what preflight checks against what CAPVCD needs.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("rights", of: CloudObject.self, doc: "The rights of the session's role(s), sorted (reading them needs `Roles: View`): what preflight checks against what CAPVCD needs.") { c, ctx in
             let e = try host(ctx) { try c.engine() }
             let s = try host(ctx) { try e.tenant.session() }
             var names = Set<String>()
@@ -482,37 +462,31 @@ enum Types {
             }
             return .list(names.sorted().map { .string($0) })
         }
-        t.property("orgs", doc: "Orgs (collection).") { o, ctx in
-            let c = o as! CloudObject
+        t.property("orgs", of: CloudObject.self, doc: "Orgs (collection).") { c, ctx in
             return Objects.orgs(try host(ctx) { try c.engine() })
         }
-        t.property("entityTypes", doc: "Runtime defined entity types the session sees (read-only collection, by nss: entityTypes.find(\"capvcdCluster\")): CAPVCD's RDE type must be registered.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("entityTypes", of: CloudObject.self, doc: "Runtime defined entity types the session sees (read-only collection, by nss: entityTypes.find(\"capvcdCluster\")): CAPVCD's RDE type must be registered.") { c, ctx in
             return Objects.entityTypes(try host(ctx) { try c.engine() })
         }
-        t.property("serviceEngineGroups", doc: "Service engine groups imported into VCD (collection; provider).") { o, ctx in
-            let c = o as! CloudObject
+        t.property("serviceEngineGroups", of: CloudObject.self, doc: "Service engine groups imported into VCD (collection; provider).") { c, ctx in
             return Objects.serviceEngineGroups(try host(ctx) { try c.engine() })
         }
-        t.property("alb", doc: "The NSX ALB controller API: serviceEngineGroups (an error when the target has no controller).") { o, _ in .object(Namespace(Types.albNamespace, cloud: o as! CloudObject)) }
-        t.property("nsx", doc: "The NSX-T Policy API: tier1s (an error when the target has no NSX Manager).") { o, _ in .object(Namespace(Types.nsxNamespace, cloud: o as! CloudObject)) }
-        t.property("plan", doc: "True in plan mode (--plan): changes are recorded, not sent.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("alb", of: CloudObject.self, doc: "The NSX ALB controller API: serviceEngineGroups (an error when the target has no controller).") { o, _ in .object(Namespace(Types.albNamespace, cloud: o)) }
+        t.property("nsx", of: CloudObject.self, doc: "The NSX-T Policy API: tier1s (an error when the target has no NSX Manager).") { o, _ in .object(Namespace(Types.nsxNamespace, cloud: o)) }
+        t.property("plan", of: CloudObject.self, doc: "True in plan mode (--plan): changes are recorded, not sent.") { c, ctx in
             return .bool(try host(ctx) { try c.engine() }.isPlan)
         }
-        t.property("changes", doc: "Every change so far, as lines (+ ~ - =): `+ created ...` for what was sent, `+ create ...` for what plan mode only recorded.") { o, ctx in
-            let c = o as! CloudObject
+        t.property("changes", of: CloudObject.self, doc: "Every change so far, as lines (+ ~ - =): `+ created ...` for what was sent, `+ create ...` for what plan mode only recorded.") { c, ctx in
             let e = try host(ctx) { try c.engine() }
             return V.list(e.changes.map { $0.line })
         }
-        t.property("simulator", doc: "The simulator's own services (nodeImage(...), served), embedded or served by `sim serve` on this machine; nil on a real site.") { o, _ in
-            (o as! CloudObject).simulator.map { .object(SimulatorObject($0)) } ?? .null
+        t.property("simulator", of: CloudObject.self, doc: "The simulator's own services (nodeImage(...), served), embedded or served by `sim serve` on this machine; nil on a real site.") { o, _ in
+            o.simulator.map { .object(SimulatorObject($0)) } ?? .null
         }
-        t.method("org", params: [Parameter("name")], doc: "The org named `name`.") { o, a, ctx in
-            let c = o as! CloudObject
+        t.method("org", of: CloudObject.self, params: [Parameter("name")], doc: "The org named `name`.") { c, a, ctx in
             return try Objects.get(Objects.orgs(try host(ctx) { try c.engine() }), try a.string(0), ctx)
         }
-        t.describe = { o in "<cloud \((o as! CloudObject).site)>" }
+        t.describe(as: CloudObject.self) { o in "<cloud \(o.site)>" }
         CloudTypes.register(t)
         return t
     }()

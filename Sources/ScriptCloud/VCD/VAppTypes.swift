@@ -35,9 +35,8 @@ extension Types {
             ensureParams: [Parameter("name"), Parameter("path", doc: "the .ova file"), Parameter("description", default: .null)],
             ensureDoc: "Uploads the OVA at path as template name unless a usable one of that name exists (= unchanged); resumes a broken upload; prints byte progress.",
             columns: ["name", "status", "vms", "osType", "kubernetesVersion"])
-        t.method("upload", params: [Parameter("path", doc: "the .ova file"), Parameter("name"), Parameter("description", default: .null)],
-                 doc: "Same as catalog.upload(path:, name:).") { o, a, ctx in
-            let c = o as! TemplateCollection
+        t.method("upload", of: TemplateCollection.self, params: [Parameter("path", doc: "the .ova file"), Parameter("name"), Parameter("description", default: .null)],
+                 doc: "Same as catalog.upload(path:, name:).") { c, a, ctx in
             return try Objects.upload(c.engine!, c.catalog, path: try a.string(0), name: try a.string(1), description: try a.optString("description"), ctx)
         }
         return t
@@ -91,34 +90,29 @@ extension Types {
             Field<CatalogInfo>("templateCount", "How many items (templates) it holds.") { r, _ in V.i(r.value.items.count) },
             Field<CatalogInfo>("templates", "Its templates (collection).") { r, _ in Objects.templates(r.engine, r.value) },
         ], nameOf: { $0.name })
-        t.method("share", params: [Parameter("org", doc: "the org to share it with, by name"),
+        t.method("share", of: Ref<CatalogInfo>.self, params: [Parameter("org", doc: "the org to share it with, by name"),
                                    Parameter("access", default: .string("ReadOnly"), doc: "ReadOnly (use its templates), Change (also add and remove them) or FullControl")],
-                 doc: "Shares the catalog with another org at that access level, keeping its other shares: ~ updated (shared with ORG: LEVEL) or = unchanged. Needs Catalog: Sharing, and for a tenant an org the provider lets share; another org's catalog goes through the provider session.") { o, a, ctx in
-            let r = o as! Ref<CatalogInfo>
+                 doc: "Shares the catalog with another org at that access level, keeping its other shares: ~ updated (shared with ORG: LEVEL) or = unchanged. Needs Catalog: Sharing, and for a tenant an org the provider lets share; another org's catalog goes through the provider session.") { r, a, ctx in
             _ = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).share(org: try a.string(0), level: try a.string(1)) }
             return .object(r)
         }
-        t.method("unshare", params: [Parameter("org", doc: "the org to stop sharing it with")],
-                 doc: "Stops sharing the catalog with that org: ~ updated (not shared with ORG) or = unchanged.") { o, a, ctx in
-            let r = o as! Ref<CatalogInfo>
+        t.method("unshare", of: Ref<CatalogInfo>.self, params: [Parameter("org", doc: "the org to stop sharing it with")],
+                 doc: "Stops sharing the catalog with that org: ~ updated (not shared with ORG) or = unchanged.") { r, a, ctx in
             _ = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).unshare(org: try a.string(0)) }
             return .object(r)
         }
-        t.method("publish", params: [Parameter("published", default: .bool(true), doc: "false withdraws it")],
-                 doc: "Publishes the catalog to every org of the site, read-only (IsPublished): ~ updated (published: false → true) or = unchanged. The provider, or a tenant holding Catalog: Publish in an org the provider lets publish.") { o, a, ctx in
-            let r = o as! Ref<CatalogInfo>
+        t.method("publish", of: Ref<CatalogInfo>.self, params: [Parameter("published", default: .bool(true), doc: "false withdraws it")],
+                 doc: "Publishes the catalog to every org of the site, read-only (IsPublished): ~ updated (published: false → true) or = unchanged. The provider, or a tenant holding Catalog: Publish in an org the provider lets publish.") { r, a, ctx in
             let published = try a.bool(0)
             let ch = try host(ctx) { try CatalogSharingOps(engine: r.engine, catalog: r.value).publish(published) }
             if ch.action == .update && !r.engine.isPlan { r.value.isPublished = published }
             return .object(r)
         }
-        t.method("template", params: [Parameter("name")], doc: "The template named `name` (same as templates.get(name)).") { o, a, ctx in
-            let r = o as! Ref<CatalogInfo>
+        t.method("template", of: Ref<CatalogInfo>.self, params: [Parameter("name")], doc: "The template named `name` (same as templates.get(name)).") { r, a, ctx in
             return try Objects.get(Objects.templates(r.engine, r.value), try a.string(0), ctx)
         }
-        t.method("upload", params: [Parameter("path", doc: "the .ova file"), Parameter("name"), Parameter("description", default: .null)],
-                 doc: "Uploads the OVA at path as template name, with byte progress: = unchanged when a usable template of that name exists; a broken upload is resumed, sending only what the server lacks.") { o, a, ctx in
-            let r = o as! Ref<CatalogInfo>
+        t.method("upload", of: Ref<CatalogInfo>.self, params: [Parameter("path", doc: "the .ova file"), Parameter("name"), Parameter("description", default: .null)],
+                 doc: "Uploads the OVA at path as template name, with byte progress: = unchanged when a usable template of that name exists; a broken upload is resumed, sending only what the server lacks.") { r, a, ctx in
             let t = try Objects.upload(r.engine, r.value, path: try a.string(0), name: try a.string(1), description: try a.optString("description"), ctx)
             // The catalog's item list changed: read it again so templateCount and friends are current.
             if !r.planned && !r.engine.isPlan, let fresh = try host(ctx, { try Catalogs.read(r.engine, r.value) }) { r.value = fresh }
@@ -155,13 +149,11 @@ extension Types {
             Field<VAppInfo>("vmCount", "How many VMs it has.") { r, _ in V.i(r.value.vms.count) },
             Field<VAppInfo>("vms", "Its VMs (collection).") { r, _ in Objects.vms(r.engine, r.value, planned: r.planned, vdc: r.vdc?.name) },
         ], nameOf: { $0.name })
-        t.method("vm", params: [Parameter("name")], doc: "The VM named `name` (same as vms.get(name)).") { o, a, ctx in
-            let r = o as! Ref<VAppInfo>
+        t.method("vm", of: Ref<VAppInfo>.self, params: [Parameter("name")], doc: "The VM named `name` (same as vms.get(name)).") { r, a, ctx in
             return try Objects.get(Objects.vms(r.engine, r.value, planned: r.planned, vdc: r.vdc?.name), try a.string(0), ctx)
         }
         for (name, on) in [("powerOn", true), ("powerOff", false)] {
-            t.method(name, doc: "Powers every VM \(on ? "on" : "off (undeploy)") and waits; = unchanged when they already are.") { o, _, ctx in
-                let r = o as! Ref<VAppInfo>
+            t.method(name, of: Ref<VAppInfo>.self, doc: "Powers every VM \(on ? "on" : "off (undeploy)") and waits; = unchanged when they already are.") { r, _, ctx in
                 if r.planned { return .null }
                 let e = try host(ctx) { try VApps(engine: r.engine, vdc: r.vdc ?? Vdc()).power(r.value, on: on) }
                 r.value = e.value
@@ -200,31 +192,27 @@ extension Types {
             ("reset", .reset, "Resets a running VM (an error when it is off)."),
         ]
         for (name, action, doc) in actions {
-            t.method(name, doc: doc) { o, _, ctx in
-                let r = o as! Ref<VMInVApp>
+            t.method(name, of: Ref<VMInVApp>.self, doc: doc) { r, _, ctx in
                 let e = try host(ctx) { try VMs(engine: r.engine, vapp: r.value.vapp).power(r.value.vm, action) }
                 r.value.vm = e.value
                 return .object(r)
             }
         }
-        t.method("setExtraConfig", params: [Parameter("entries", doc: "a map key → value")],
-                 doc: "Sets ExtraConfig keys; only keys whose value differs are written (~ updated VM … (keys)), else = unchanged. Other keys are kept.") { o, a, ctx in
-            let r = o as! Ref<VMInVApp>
+        t.method("setExtraConfig", of: Ref<VMInVApp>.self, params: [Parameter("entries", doc: "a map key → value")],
+                 doc: "Sets ExtraConfig keys; only keys whose value differs are written (~ updated VM … (keys)), else = unchanged. Other keys are kept.") { r, a, ctx in
             let entries = try Objects.stringPairs(a, "setExtraConfig")
             let e = try host(ctx) { try VMs(engine: r.engine, vapp: r.value.vapp).setExtraConfig(r.value.vm, entries) }
             r.value.vm = e.value
             return .object(r)
         }
-        t.method("setGuestinfo", params: [Parameter("entries", doc: "a map key → value; keys get the guestinfo. prefix")],
-                 doc: "Sets guest properties (guestinfo.<key> ExtraConfig keys), writing only those that differ.") { o, a, ctx in
-            let r = o as! Ref<VMInVApp>
+        t.method("setGuestinfo", of: Ref<VMInVApp>.self, params: [Parameter("entries", doc: "a map key → value; keys get the guestinfo. prefix")],
+                 doc: "Sets guest properties (guestinfo.<key> ExtraConfig keys), writing only those that differ.") { r, a, ctx in
             let entries = try Objects.stringPairs(a, "setGuestinfo")
             let e = try host(ctx) { try VMs(engine: r.engine, vapp: r.value.vapp).setGuestinfo(r.value.vm, entries) }
             r.value.vm = e.value
             return .object(r)
         }
-        t.method("refresh", doc: "Reads the VM again (its address, power state and guest-written keys change over time); returns it.") { o, _, ctx in
-            let r = o as! Ref<VMInVApp>
+        t.method("refresh", of: Ref<VMInVApp>.self, doc: "Reads the VM again (its address, power state and guest-written keys change over time); returns it.") { r, _, ctx in
             if r.planned || r.value.vm.href.isEmpty { return .object(r) }
             r.value.vm = try host(ctx) { try VMs(engine: r.engine, vapp: r.value.vapp).read(r.value.vm) }
             return .object(r)
