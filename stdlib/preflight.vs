@@ -137,9 +137,77 @@ fn run() {
     }
     add("org/vdc", "ok", "${org}/${vdc} (${tenantVdc.allocationType})", "")
 
+    # The reads of the checks below do not depend on each other: they go out together
+    # (parallel), so that over a slow link they cost a round trip or two rather than one each
+    # (vcdscript keeps at most 6 requests in flight per host). Each check still judges its own
+    # findings, in the same order. A read whose failure is a finding returns {error: message}
+    # instead of raising; NOT_FOUND means "absent" (nil); any other error ends the run, as before.
+    fn orError(read) {
+        try { return {value: read(), error: nil} } catch err { return {value: nil, error: err.message} }
+    }
+    fn nilIfAbsent(read) {
+        try { return read() } catch NOT_FOUND { return nil }
+    }
+    let foreign = catalogOrg != "" and catalogOrg != org
+    let reads = parallel([
+        fn() { orError(fn() { cloud.entityTypes.where(fn(t) { t.nss == "capvcdCluster" }) }) },
+        fn() { orError(fn() { cloud.rights }) },
+        fn() {
+            if not cloud.alb.available { return nil }
+            return orError(fn() {
+                let aseg = cloud.alb.serviceEngineGroups.find(seg)
+                var count = 0
+                if aseg == nil { count = cloud.alb.serviceEngineGroups.count }
+                return {seg: aseg, count: count}
+            })
+        },
+        fn() { nilIfAbsent(fn() { tenantVdc.gateways.find(gateway) }) },
+        fn() { nilIfAbsent(fn() { cloud.serviceEngineGroups.find(seg) }) },
+        fn() { nilIfAbsent(fn() { tenantVdc.networks.find(network) }) },
+        fn() {
+            if not cloud.nsx.available { return nil }
+            return nilIfAbsent(fn() { cloud.nsx.tier1s.find(gateway) })
+        },
+        # The node template: with catalogOrg=, in that org's catalog as the lab org sees it.
+        fn() {
+            var cat = nil
+            if foreign {
+                try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch NOT_FOUND, FORBIDDEN { }   # not shared with the org: reported below
+            } else {
+                try { cat = tenantOrg.catalogs.find(catalog) } catch NOT_FOUND { }
+            }
+            if cat == nil { return nil }
+            return cat.templates.find(template)
+        },
+    ], limit: 8)
+    let rdeRead = reads[0]
+    let rightsRead = reads[1]
+    let albRead = reads[2]
+    let gw = reads[3]
+    let vcdSeg = reads[4]
+    let net = reads[5]
+    let t1 = reads[6]
+    let tpl = reads[7]
+    # What the checks read of an existing gateway, together too.
+    var gwRead = nil
+    if gw != nil {
+        let g = parallel([
+            fn() { var names = []; for vs in gw.virtualServices { names.append(vs.name) }; return names },
+            fn() { gw.loadBalancer.enabled },
+            fn() { gw.serviceEngineGroups.find(seg) },
+            fn() { gw.usedIPs },
+            fn() { gw.freeIPs },
+            fn() { var rules = []; for r in gw.nat { rules.append(r) }; return rules },
+            fn() { gw.routeAdvertisement.enabled },
+            fn() { gw.routeAdvertisement.subnets },
+        ], limit: 8)
+        gwRead = {vsNames: g[0], lbEnabled: g[1], assignment: g[2], usedIPs: g[3], freeIPs: g[4], nat: g[5],
+                  advertising: g[6], advertised: g[7]}
+    }
+
     # CAPVCD's RDE type (#3, #36): vmware:capvcdCluster registered and visible to the session.
-    try {
-        let rde = cloud.entityTypes.where(fn(t) { t.nss == "capvcdCluster" })
+    if rdeRead.error == nil {
+        let rde = rdeRead.value
         if len(rde) > 0 {
             add("capvcdCluster RDE type", "ok", "registered: ${rde.map(fn(t) { t.id })}", "")
         } else if sim {
@@ -148,15 +216,15 @@ fn run() {
             add("capvcdCluster RDE type", "warn", "vmware:capvcdCluster is not registered or not visible to ${cloud.user}",
                 "register it as provider (CSE's installation does) and publish its rights bundle to ${org} with Full Access for the cluster author's role")
         }
-    } catch err {
-        add("capvcdCluster RDE type", "warn", "entity types not readable: ${err.message}", "grant the role the right to view defined entity types")
+    } else {
+        add("capvcdCluster RDE type", "warn", "entity types not readable: ${rdeRead.error}", "grant the role the right to view defined entity types")
     }
 
     # The rights CAPVCD needs (#1, #2): lab-setup hands the session's own credentials to CAPVCD and
     # the cloud provider, so the session's role must hold what creating a cluster uses (the set
     # the simulator's controllers pin, docs/simulator.md) and vApp: Delete for its teardown.
-    try {
-        let have = cloud.rights
+    if rightsRead.error == nil {
+        let have = rightsRead.value
         let missing = capvcdRights.filter(fn(r) { not (r in have) })
         if len(missing) == 0 {
             add("rights", "ok", "${cloud.user} holds the ${len(capvcdRights)} rights CAPVCD uses", "")
@@ -164,49 +232,44 @@ fn run() {
             add("rights", "FAIL", "${cloud.user} lacks ${missing}: CAPVCD would stop with 403 on them",
                 "add them to the role ${cloud.persona} in ${org} (Administration > Roles), or run lab-setup with a user whose role holds them")
         }
-    } catch err {
-        add("rights", "warn", "the session's rights are not readable: ${err.message}", "grant the role Roles: View, or check the rights by hand")
+    } else {
+        add("rights", "warn", "the session's rights are not readable: ${rightsRead.error}", "grant the role Roles: View, or check the rights by hand")
     }
 
     # ALB controller and its SEG (#8, #9).
-    if cloud.alb.available {
-        try {
-            let aseg = cloud.alb.serviceEngineGroups.find(seg)
+    if albRead != nil {
+        if albRead.error == nil {
+            let aseg = albRead.value.seg
             if aseg == nil {
-                add("ALB SEG", "ok", "controller reachable (${cloud.alb.serviceEngineGroups.count} SEGs); ${seg} to be created by lab-setup (max 2 SEs)", "")
+                add("ALB SEG", "ok", "controller reachable (${albRead.value.count} SEGs); ${seg} to be created by lab-setup (max 2 SEs)", "")
             } else {
                 add("ALB SEG", "ok", "controller reachable; ${seg} has max ${aseg.maxServiceEngines} SEs (${aseg.haMode})", "")
             }
-        } catch err {
-            add("ALB controller", "FAIL", "unreachable: ${err.message}", "check the ALB controller's address and credentials in the profile")
+        } else {
+            add("ALB controller", "FAIL", "unreachable: ${albRead.error}", "check the ALB controller's address and credentials in the profile")
         }
     } else {
         add("ALB controller", "warn", "no ALB controller configured for this target", "the SEG ${seg} and its max SEs must exist on the controller already (provider)")
     }
 
     # The SEG imported into VCD and its capacity (#10).
-    var gw = nil
-    try { gw = tenantVdc.gateways.find(gateway) } catch NOT_FOUND { }
     # The lab's virtual services already there: CAPVCD names the control plane's <cluster>-<infraId>-tcp
     # and the cloud provider a Service's ingress-vs-<service>-<clusterId>-<port>, where clusterId is
     # that infraId (the cluster's RDE id) without its urn:vcloud:entity:vmware: prefix; the RDE's
     # uuid, the end of both, ties a Service's VS to this cluster.
     var labVS = 0
     if gw != nil {
-        let present = gw.virtualServices
         var rdeIds = []
-        for vs in present {
-            if vs.name.startsWith("${cluster}-") and vs.name.endsWith("-tcp") and len(vs.name) > len(cluster) + 5 {
-                rdeIds.append(vs.name[len(cluster) + 1 ..< len(vs.name) - 4].split(":")[-1])
+        for name in gwRead.vsNames {
+            if name.startsWith("${cluster}-") and name.endsWith("-tcp") and len(name) > len(cluster) + 5 {
+                rdeIds.append(name[len(cluster) + 1 ..< len(name) - 4].split(":")[-1])
             }
         }
-        for vs in present {
-            if vs.name.startsWith("${cluster}-") or (vs.name.startsWith("ingress-vs-") and rdeIds.any(fn(id) { vs.name.contains(id) })) { labVS = labVS + 1 }
+        for name in gwRead.vsNames {
+            if name.startsWith("${cluster}-") or (name.startsWith("ingress-vs-") and rdeIds.any(fn(id) { name.contains(id) })) { labVS = labVS + 1 }
         }
     }
     let needVS = max(0, plannedVS - labVS)
-    var vcdSeg = nil
-    try { vcdSeg = cloud.serviceEngineGroups.find(seg) } catch NOT_FOUND { }
     if vcdSeg == nil {
         add("SEG capacity", "ok", "SEG ${seg} to be created (imported) by lab-setup; ${plannedVS} virtual services planned", "")
     } else {
@@ -230,8 +293,8 @@ fn run() {
         add("ALB on gateway", "ok", "to be enabled with SEG ${seg} by lab-setup (service network ${serviceNetwork})", "")
     } else {
         add("gateway", "ok", "${gw.name}: ${gw.status}, primary IP ${gw.primaryIP}, IPs ${gw.ipRanges}", "")
-        if gw.loadBalancer.enabled {
-            let a = gw.serviceEngineGroups.find(seg)
+        if gwRead.lbEnabled {
+            let a = gwRead.assignment
             if a == nil {
                 add("ALB on gateway", "ok", "load balancing on; SEG ${seg} to be assigned by lab-setup", "")
             } else if a.maxVirtualServices - a.deployedVirtualServices < needVS {
@@ -244,8 +307,8 @@ fn run() {
             add("ALB on gateway", "ok", "load balancing off: to be enabled by lab-setup (provider session)", "")
         }
         var snatOnly = []
-        for u in gw.usedIPs { if str(u.category).upper().contains("SNAT") { snatOnly.append(u.ip) } }
-        let free = len(gw.freeIPs)
+        for u in gwRead.usedIPs { if str(u.category).upper().contains("SNAT") { snatOnly.append(u.ip) } }
+        let free = len(gwRead.freeIPs)
         let needIPs = needVS
         if free >= needIPs {
             add("IP budget", "ok", "${free} free of ${len(gw.allocatedIPs)} allocated (SNAT-only: ${snatOnly}), ${needIPs} more VIPs planned", "")
@@ -254,7 +317,7 @@ fn run() {
                 "allocate more IPs to ${gw.name} (provider) or delete unused virtual services / DNAT rules")
         }
         var orphans = []
-        for r in gw.nat {
+        for r in gwRead.nat {
             if r.type == "DNAT" and not r.name.contains(cluster) { orphans.append(r.name) }
         }
         if len(orphans) > 0 {
@@ -263,8 +326,6 @@ fn run() {
     }
 
     # The nodes' network: static pool size (#14), DNS and SNAT (#26), route advertisement (#29).
-    var net = nil
-    try { net = tenantVdc.networks.find(network) } catch NOT_FOUND { }
     let needNodes = cp + workers + planned.surge
     var poolRanges = [pool]
     if net != nil { poolRanges = net.pool }
@@ -288,20 +349,18 @@ fn run() {
         add("DNS", "ok", "nodes resolve through ${dnsServers} (suffix ${dnsSuffix})", "")
     }
     var snatRule = nil
-    if gw != nil { snatRule = gw.nat.find(snat) }
+    if gw != nil { for r in gwRead.nat { if r.name == snat { snatRule = r } } }
     if snatRule != nil {
         add("SNAT", "ok", "${snatRule.name}: ${snatRule.internal} → ${snatRule.external}", "")
     } else {
         add("SNAT", "ok", "${snat} (nodes → gateway primary IP) to be created by lab-setup", "")
     }
-    if gw != nil and gw.routeAdvertisement.enabled {
-        add("route advertisement", "ok", "VCD: on, subnets ${gw.routeAdvertisement.subnets}", "")
+    if gw != nil and gwRead.advertising {
+        add("route advertisement", "ok", "VCD: on, subnets ${gwRead.advertised}", "")
     } else {
         add("route advertisement", "ok", "VCD: to be enabled for ${network} by lab-setup", "")
     }
     if cloud.nsx.available {
-        var t1 = nil
-        try { t1 = cloud.nsx.tier1s.find(gateway) } catch NOT_FOUND { }
         if t1 == nil {
             add("NSX T1 advertisement", "ok", "T1 ${gateway} to be created with the gateway; TIER1_NAT and TIER1_LB_VIP set by lab-setup", "")
         } else {
@@ -316,15 +375,6 @@ fn run() {
 
     # The node template (#25, #20/#21 as far as observable); with catalogOrg=, in that org's
     # catalog as the lab org sees it (shared with it or published), as CAPVCD will look for it.
-    let foreign = catalogOrg != "" and catalogOrg != org
-    var cat = nil
-    if foreign {
-        try { cat = tenantOrg.catalog(catalog, org: catalogOrg) } catch NOT_FOUND, FORBIDDEN { }   # not shared with the org: reported below
-    } else {
-        try { cat = tenantOrg.catalogs.find(catalog) } catch NOT_FOUND { }
-    }
-    var tpl = nil
-    if cat != nil { tpl = cat.templates.find(template) }
     if tpl != nil {
         if tpl.status != "RESOLVED" {
             add("template", "FAIL", "${catalog}/${template} is ${tpl.status}", "delete it and upload it again (ova=FILE.ova)")

@@ -70,6 +70,22 @@ public final class Engine: @unchecked Sendable {
         throw EngineError("the NSX ALB controller API is not available on this target", hint: "set AVI_CONTROLLER, AVI_USERNAME and AVI_PASSWORD (or alb_url, alb_user, alb_password_env in the profile, or connect(albUrl:, albUser:, albPassword:)); with `vcdscript sim serve`, `vcdscript sim env` prints them. Without a controller, import a SEG that exists there: cloud.serviceEngineGroups.ensure(name: \"seg-tenant\")")
     }
 
+    /// Opens the tenant and the provider sessions at once: each login is a round trip or two, and
+    /// a runbook needs both within its first steps, so over a slow link together they cost the
+    /// time of one. A failed login is thrown by the first request that needs that session
+    /// (`VCDClient.logInAhead`), as if it had been tried then. With one session, nothing to do.
+    public func logInTogether() {
+        guard let provider, provider !== tenant else { return }
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            provider.logInAhead()
+            group.leave()
+        }
+        tenant.logInAhead()
+        group.wait()
+    }
+
     /// The session for reads of provider-only objects when one exists, else the tenant's.
     public var readSession: VCDClient { provider ?? tenant }
 

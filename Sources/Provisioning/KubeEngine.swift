@@ -162,6 +162,8 @@ public struct KubeObjects {
     /// Polls until the object is gone, or fails after `deleteTimeout` naming its finalizers.
     func waitGone(_ name: String) throws {
         let deadline = kube.clock.now() + kube.deleteTimeout
+        // Soon at first (most deletions end within a read or two), then every poll interval.
+        var pauses = PollBackoff(first: kube.pollInterval / 5, maximum: kube.pollInterval)
         while true {
             guard let o = try find(name) else { return }
             if kube.clock.now() >= deadline {
@@ -173,7 +175,7 @@ public struct KubeObjects {
                                                            : "a controller must remove those finalizers; is it running? (kubectl get \(resource.plural) \(name) -o yaml)",
                                   kind: .timeout)
             }
-            try kube.clock.pause(kube.pollInterval, waitingFor: "\(kindName) \(label(name)) to be deleted", at: client.server)
+            try kube.clock.pause(min(pauses.next(), max(0.001, deadline - kube.clock.now())), waitingFor: "\(kindName) \(label(name)) to be deleted", at: client.server)
         }
     }
 }

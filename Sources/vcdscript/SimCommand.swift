@@ -33,7 +33,7 @@ struct SimCommand: ParsableCommand {
         @Option(help: "Duration of a task in fast mode, in milliseconds.") var taskMs: Double = 20
         @Option(help: "Address to listen on (default 127.0.0.1). Any other makes the world's credentials reachable from the network.")
         var listen: String?
-        @Option(help: "Append one line per request to this file: time, service, method, path, status, VCD minor error code, milliseconds, user, user agent (no header, query or body).")
+        @Option(help: "Append one line per request to this file: wall-clock time (when the answer was ready, before injected latency), service, method, path, status, VCD minor error code, milliseconds, user, user agent (no header, query or body).")
         var accessLog: String?
 
         func validate() throws {
@@ -53,7 +53,14 @@ struct SimCommand: ParsableCommand {
             let sim = try Simulator(statePath: state.path, options: options)
             if let accessLog {
                 let file = try AccessLogFile(path: accessLog)
-                sim.onRequestLogged = { file.append($0) }
+                // Stamped with the wall clock, not the world's: the in-process controllers' injected
+                // latency moves the world's clock ahead of the wall's, and the log must line up with
+                // the clients' own timings (scripts/bench-latency.sh reads it).
+                sim.onRequestLogged = { entry in
+                    var e = entry
+                    e.time = Date().timeIntervalSince1970
+                    file.append(e)
+                }
             }
             let ports: [SimService: Int] = port == 0 ? [.vcd: 0, .nsx: 0, .alb: 0, .kube: 0]
                 : [.vcd: port, .nsx: port + 1, .alb: port + 2, .kube: port + 3]

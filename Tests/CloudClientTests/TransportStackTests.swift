@@ -16,8 +16,16 @@ final class TransportStackTests: XCTestCase {
         XCTAssertTrue(entries[2].contains("503 Service Unavailable"))
     }
 
-    func testNoRetryNoLogIsTheBaseItself() {
+    func testNoRetryNoLogNoBoundIsTheBaseItself() {
         let base = CurlTransport(options: testOptions())
-        XCTAssertTrue(TransportStack.wrap(base, retry: nil) === base)
+        XCTAssertTrue(TransportStack.wrap(base, retry: nil, perHost: nil) === base)
+    }
+
+    func testTheStackBoundsRequestsPerHost() {
+        let base = CurlTransport(options: testOptions())
+        let bounded = TransportStack.wrap(base, retry: nil, perHost: 3) as? PerHostLimit
+        XCTAssertEqual(bounded?.limit, 3)
+        XCTAssertTrue(bounded?.next === base)
+        XCTAssertEqual((TransportStack.wrap(base, retry: nil) as? PerHostLimit)?.limit, PerHostLimit.defaultLimit, "bounded by default")
     }
 }

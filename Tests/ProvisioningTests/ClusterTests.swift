@@ -110,6 +110,8 @@ final class ClusterHarness {
     var output: [String] = []
     /// `cloud.simulator` as the executable wires it on the embedded simulator (false: a real site's nil).
     var simulatorServices = true
+    /// The clock the Kubernetes waits pass on (nil: the simulator's own).
+    var kubeClock: WaitClock?
     private let lock = NSLock()
 
     init() throws {
@@ -128,7 +130,7 @@ final class ClusterHarness {
         wiring.retry = RetryPolicy(maxAttempts: 2, baseDelay: 0.001, maxDelay: 0.01, maxTotalDelay: 1)
         wiring.deleteTimeout = 2
         wiring.pollInterval = 0.01
-        wiring.clock = h.sim.clock
+        wiring.clock = kubeClock ?? h.sim.clock
         wiring.clusters = other ?? tooling
         let e = h.engine(mode: mode)
         let sim = h.sim
@@ -389,6 +391,23 @@ final class ClusterTests: XCTestCase {
         try statusCluster(c, .object(["phase": "Provisioned"]))
         let out = try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster + #"print(wc.waitFor("Provisioned", timeout: 5s).phase)"#)
         XCTAssertEqual(out.last, "Provisioned")
+    }
+
+    /// waitFor reads soon, then less and less often: its first pause is the poll interval (0.01 s
+    /// here), each is at least the one before, and none is longer than 20 × the poll interval.
+    func testWaitForPollsSoonThenBacksOffToItsInterval() throws {
+        let c = try ClusterHarness()
+        try c.run(ClusterHarness.setup + ClusterHarness.ensureCluster)
+        try statusCluster(c, .object(["phase": "Provisioning"]))
+        let clock = WaitClockTests.RecordingClock(c.h.sim.clock)
+        c.kubeClock = clock
+        _ = c.failure(ClusterHarness.setup + ClusterHarness.ensureCluster + #"wc.waitFor("Provisioned", timeout: 3s)"#)
+        let pauses = clock.recorded
+        XCTAssertGreaterThan(pauses.count, 10, "\(pauses)")
+        XCTAssertEqual(pauses.first ?? 0, 0.01, accuracy: 1e-9, "the first read comes after the poll interval: \(pauses)")
+        let full = pauses.dropLast()   // the last pause is cut short by the deadline
+        XCTAssertTrue(zip(full, full.dropFirst()).allSatisfy { $0 <= $1 + 1e-9 }, "growing: \(pauses)")
+        XCTAssertEqual(pauses.max() ?? 0, 0.2, accuracy: 1e-9, "at most 20 × the poll interval: \(pauses)")
     }
 
     func testDescribeMachinesAndEndpointFromWrittenStatus() throws {

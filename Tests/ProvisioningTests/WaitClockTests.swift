@@ -25,6 +25,8 @@ final class WaitClockTests: XCTestCase {
         }
         var total: Double { lock.lock(); defer { lock.unlock() }; return waits.reduce(0, +) }
         var count: Int { lock.lock(); defer { lock.unlock() }; return waits.count }
+        /// Every wait, in order.
+        var recorded: [Double] { lock.lock(); defer { lock.unlock() }; return waits }
     }
 
     /// With realistic timing an edge gateway's task takes 8 s of simulated time (`createEdgeGateway`).

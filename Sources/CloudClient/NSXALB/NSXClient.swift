@@ -47,9 +47,10 @@ public final class NSXClient: @unchecked Sendable {
         do { return try JSONValue.parse(try send("GET", "\(Self.tier1s)/\(id)").body) } catch let e as VCDClientError where e.status == 404 { return nil }
     }
 
-    /// A Tier-1 by id or display name.
+    /// A Tier-1 by id or display name (one read of the list for both).
     public func tier1(named nameOrID: String) throws -> JSONValue? {
-        try tier1s().first { $0["id"]?.stringValue == nameOrID } ?? tier1s().first { $0["display_name"]?.stringValue == nameOrID }
+        let all = try tier1s()
+        return all.first { $0["id"]?.stringValue == nameOrID } ?? all.first { $0["display_name"]?.stringValue == nameOrID }
     }
 
     /// Route advertisement types of a Tier-1 as a list of strings.

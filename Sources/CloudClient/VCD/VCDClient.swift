@@ -44,6 +44,8 @@ public final class VCDClient: @unchecked Sendable {
     private var token: String?
     private var _version: String?
     private var _session: SessionInfo?
+    /// Why `logInAhead` could not log in: thrown by the next request that needs the session.
+    private var pendingLoginError: Error?
 
     public init(baseURL: String, transport: HTTPTransport, credentials: VCDCredentials) {
         var b = baseURL
@@ -104,7 +106,7 @@ public final class VCDClient: @unchecked Sendable {
         lock.lock()
         if let s = _session { lock.unlock(); return s }
         lock.unlock()
-        try login()
+        try logInForFirstUse()
         lock.lock(); defer { lock.unlock() }
         return _session ?? SessionInfo()
     }
@@ -148,6 +150,23 @@ public final class VCDClient: @unchecked Sendable {
         }
     }
 
+    /// Logs in now unless a session is open, so that sessions can be opened together before the
+    /// first requests (`Engine.logInTogether`). A failure is not thrown here but by the next
+    /// request that needs the session, where it has its context; that request does not try again
+    /// first (a site may lock an account after failed logins).
+    public func logInAhead() {
+        lock.lock(); let open = token != nil; lock.unlock()
+        guard !open else { return }
+        do { try login() } catch { lock.lock(); pendingLoginError = error; lock.unlock() }
+    }
+
+    /// The first login of a request: the failure `logInAhead` kept, once, or a login now.
+    private func logInForFirstUse() throws {
+        lock.lock(); let failed = pendingLoginError; pendingLoginError = nil; lock.unlock()
+        if let failed { throw failed }
+        try login()
+    }
+
     // MARK: Requests
 
     /// Sends a JSON request with the session, version and tenant context; logs in first and once
@@ -158,7 +177,7 @@ public final class VCDClient: @unchecked Sendable {
                      headers extra: HTTPHeaderFields = HTTPHeaderFields()) throws -> HTTPResponseMessage {
         let v = try apiVersion()
         lock.lock(); var t = token; lock.unlock()
-        if t == nil { try login(); lock.lock(); t = token; lock.unlock() }
+        if t == nil { try logInForFirstUse(); lock.lock(); t = token; lock.unlock() }
         for attempt in 0..<2 {
             var h = HTTPHeaderFields()
             h["Accept"] = accept ?? APIVersion.jsonAccept(v)
@@ -182,7 +201,7 @@ public final class VCDClient: @unchecked Sendable {
     func sessionHeaders(accept: String, relogin: Bool = false) throws -> HTTPHeaderFields {
         if relogin { try login() }
         lock.lock(); var t = token; lock.unlock()
-        if t == nil { try login(); lock.lock(); t = token; lock.unlock() }
+        if t == nil { try logInForFirstUse(); lock.lock(); t = token; lock.unlock() }
         var h = HTTPHeaderFields()
         h["Accept"] = accept
         h["Authorization"] = "Bearer \(t ?? "")"

@@ -254,6 +254,8 @@ enum KubeObjectsBridge {
         let clock = r.kube.clock
         let deadline = clock.now() + timeout
         let objects = KubeServices(kube: r.kube, namespace: r.namespace ?? r.kube.namespace).objects
+        // Soon at first (the cloud provider often answers within a read or two), then every poll interval.
+        var pauses = PollBackoff(first: r.kube.pollInterval / 5, maximum: r.kube.pollInterval)
         while KubeServices.externalIP(r.value) == "<pending>" {
             if clock.now() >= deadline {
                 throw ScriptError(.host, "service \(label) has no load balancer address \(CAPIClusters.seconds(timeout)) after it was asked for",
@@ -262,7 +264,7 @@ enum KubeObjectsBridge {
             }
             try ctx.checkInterrupt()
             // Ctrl-C ends the pause at once; the check below raises it as the script's interrupt.
-            _ = try host(ctx) { clock.sleep(seconds: min(r.kube.pollInterval, max(0, deadline - clock.now())), interrupted: UserInterrupt.isPending) }
+            _ = try host(ctx) { clock.sleep(seconds: min(pauses.next(), max(0, deadline - clock.now())), interrupted: UserInterrupt.isPending) }
             try ctx.checkInterrupt()
             guard let fresh = try host(ctx, { try objects.find(r.name) }) else {
                 throw ScriptError(.host, "service \(label) is gone while waiting for its address", code: HostFailureKind.notFound.rawValue)

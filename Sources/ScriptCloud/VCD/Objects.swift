@@ -207,6 +207,9 @@ public final class CloudObject: NativeObject {
         if let made { return made }
         let e = try factory()
         made = e
+        // The script is about to send its first request: both sessions log in together now
+        // (under the lock, so that parallel() workers wait for them rather than log in again).
+        e.logInTogether()
         return e
     }
 
