@@ -328,17 +328,9 @@ extension Compiler {
         var globalIndex = -1
         if let id = c.callee as? IdentExpr, case .global(let g) = id.binding { globalIndex = g }
         let globalStore = globals
-        if globalIndex >= 0, named.isEmpty, argc <= 2 {
-            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: { f in
-                let (pos, nm) = try evalArgs(f)
-                do {
-                    return try Calls.callValue(globalStore.values[globalIndex], args: pos, named: nm, vm: f.vm, range: range, calleeName: calleeName)
-                } catch let e as ScriptError {
-                    throw Errors.addFrame(e, function: caller, range: range)
-                }
-            })
-        }
-        return { f in
+        // Any callee: a script function given exactly its parameters by position goes on the
+        // stack; anything else takes arrays.
+        let generic: Eval = { f in
             let fv = globalIndex >= 0 ? globalStore.values[globalIndex] : try callee(f)
             let vm = f.vm
             // Fast path: a script function called with exactly its parameters, by position.
@@ -363,60 +355,63 @@ extension Compiler {
                 throw Errors.addFrame(e, function: caller, range: range)
             }
         }
+        if globalIndex >= 0, named.isEmpty, argc <= 2 {
+            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: generic)
+        }
+        return generic
     }
 
     /// A call by name of a global with up to two positional arguments. When the name is a
-    /// top-level `fn` of a script (never declared again), the function is taken from the store
-    /// without counting a reference, and its arguments go straight into their stack slots.
-    /// Anything else takes `general`.
+    /// top-level `fn` of a script (never declared again) that is lean (`GlobalStore.lean`), its
+    /// code is taken from the store and borrowed, so that the call counts no reference at all, and
+    /// its arguments go straight into their stack slots. Anything else takes `general`.
+    /// The closures capture as little as they can (the store, the index, the argument code, the
+    /// general path and one `CallSite`): a closure's thunk copies every captured value on each call.
     private func topLevelFunctionCall(_ index: Int, args: [Code], range: SourceRange, caller: String,
                                       general: @escaping Eval) -> Eval {
         let store = globals
-        let argc = args.count
+        let site = CallSite(range: range, caller: caller)
+        // The VM is borrowed for the whole call (`Unmanaged._withUnsafeGuaranteedRef`): a local
+        // made from `f.vm` and used across the argument's evaluation was retained per call.
         @inline(__always)
-        func enter(_ f: Frame, _ u: Unmanaged<Closure>, _ base: Int) throws -> Value {
+        func enter(_ vm: VM, _ u: Unmanaged<CompiledFunction>, _ base: Int) throws -> Value {
             do {
-                unowned(unsafe) let vm = f.vm
-                return try u._withUnsafeGuaranteedRef { try Calls.enter($0, base: base, vm: vm) }
+                return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: base, vm: vm) }
             } catch let e as ScriptError {
-                throw Errors.addFrame(e, function: caller, range: range)
+                throw Errors.addFrame(e, function: site.caller, range: site.range)
             }
         }
         @inline(__always)
-        func takes(_ u: Unmanaged<Closure>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.proto.paramCount == n } }
-        switch argc {
+        func takes(_ u: Unmanaged<CompiledFunction>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.paramCount == n } }
+        switch args.count {
         case 0:
             return { f in
-                guard let u = store.functions[index], takes(u, 0) else { return try general(f) }
-                return try enter(f, u, f.vm.sp)
+                guard let u = store.lean[index], takes(u, 0) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in try enter(vm, u, vm.sp) }
             }
         case 1:
             let c0 = args[0]
             return { f in
-                guard let u = store.functions[index], takes(u, 1) else { return try general(f) }
-                unowned(unsafe) let vm = f.vm
-                let v0 = try c0.run(f)
-                let base = vm.sp
-                if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: range) }
-                vm.stack[base] = v0
-                vm.sp = base + 1
-                return try enter(f, u, base)
+                guard let u = store.lean[index], takes(u, 1) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                    // The argument's own calls leave `sp` where it was: its slot is known before.
+                    let base = vm.sp
+                    if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: site.range) }
+                    vm.push(try c0.run(f), at: base)
+                    return try enter(vm, u, base)
+                }
             }
         default:
             let c0 = args[0], c1 = args[1]
             return { f in
-                guard let u = store.functions[index], takes(u, 2) else { return try general(f) }
-                unowned(unsafe) let vm = f.vm
-                let v0 = try c0.run(f)
-                let base = vm.sp
-                if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: range) }
-                vm.stack[base] = v0
-                vm.sp = base + 1
-                let v1: Value
-                do { v1 = try c1.run(f) } catch { vm.pop(to: base); throw error }
-                vm.stack[base + 1] = v1
-                vm.sp = base + 2
-                return try enter(f, u, base)
+                guard let u = store.lean[index], takes(u, 2) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                    let base = vm.sp
+                    if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: site.range) }
+                    vm.push(try c0.run(f), at: base)
+                    do { vm.push(try c1.run(f), at: base + 1) } catch { vm.pop(to: base); throw error }
+                    return try enter(vm, u, base)
+                }
             }
         }
     }
