@@ -111,18 +111,27 @@ extension Compiler {
                 return .map(map)
             }
         case let s as InterpolationExpr:
-            let parts: [Code] = s.parts.map { p in
+            // Text parts stay text (no closure to call, no value to copy); integers are written
+            // as digits straight into the result.
+            let parts: [InterpolationPart] = s.parts.map { p in
                 switch p {
-                case .text(let t): let v = Value.string(t); return Code { _ in v }
-                case .expr(let x): return Code(expr(x))
+                case .text(let t): return .text(t)
+                case .expr(let x): return .code(Code(expr(x)))
                 }
             }
             let range = s.range
             return { f in
                 var out = ""
                 for p in parts {
-                    let v = try p.run(f)
-                    if case .string(let t) = v { out += t } else { out += try Compiler.interpolated(v, vm: f.meter, at: range) }
+                    switch p {
+                    case .text(let t): out += t
+                    case .code(let c):
+                        switch try c.run(f) {
+                        case .string(let t): out += t
+                        case .int(let i): TextBuilding.appendDecimal(i, to: &out)
+                        case let v: out += try Compiler.interpolated(v, vm: f.meter, at: range)
+                        }
+                    }
                 }
                 // Long text built is charged to the step limit.
                 let cost = Cost.bytes(out.utf8.count)
@@ -300,6 +309,10 @@ extension Compiler {
             let name = m.name, optional = m.optional
             // The built-in method of each value kind is looked up once, here, not per call.
             let stringMethod = BuiltinMethods.string[name], listMethod = BuiltinMethods.list[name], mapMethod = BuiltinMethods.map[name]
+            if argc == 1, named.isEmpty {
+                return methodCall1(object, name: name, optional: optional, argument: args[0], range: range, caller: caller,
+                                   methods: (stringMethod, listMethod, mapMethod))
+            }
             return { f in
                 let o = try object(f)
                 if optional, case .null = o { throw NilChain() }
@@ -359,6 +372,38 @@ extension Compiler {
             return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: generic)
         }
         return generic
+    }
+
+    /// `x.name(arg)`: a method call with one positional argument. The argument is evaluated
+    /// without an array; a built-in method of one parameter takes it directly (`unary`), any
+    /// other method gets it in a one-item array, as in the general path.
+    private func methodCall1(_ object: @escaping Eval, name: String, optional: Bool, argument: Code, range: SourceRange,
+                             caller: String, methods: (string: ValueMethod?, list: ValueMethod?, map: ValueMethod?)) -> Eval {
+        let site = CallSite(range: range, caller: caller)
+        return { f in
+            let o = try object(f)
+            if optional, case .null = o { throw NilChain() }
+            let x = try argument.run(f)
+            do {
+                let method: ValueMethod?
+                switch o {
+                case .string: method = methods.string
+                case .list: method = methods.list
+                case .map: method = methods.map
+                default: method = nil
+                }
+                let ctx = CallContext(vm: f.vm, range: site.range)
+                if let method {
+                    if let unary = method.unary {
+                        return try Calls.runNative(vm: f.vm, range: site.range) { try unary(o, x, ctx) }
+                    }
+                    return try BuiltinMethods.call(method, o, args: [x], named: [], ctx: ctx)
+                }
+                return try Calls.callMethod(o, name, args: [x], named: [], vm: f.vm, range: site.range)
+            } catch let e as ScriptError {
+                throw Errors.addFrame(e, function: site.caller, range: site.range)
+            }
+        }
     }
 
     /// A call by name of a global with up to two positional arguments. When the name is a
