@@ -1,16 +1,31 @@
 import Foundation
 
-/// A method of a built-in value kind (string, list, map).
-struct ValueMethod {
+/// A method of a built-in value kind (string, list, map). A class: the compiled call sites hold
+/// one and pass it along without copying (and counting) its fields.
+final class ValueMethod {
     let name: String
     let params: [Parameter]
     let variadic: Bool
     let doc: String
     let body: (Value, Arguments, CallContext) throws -> Value
+    /// For a method of exactly one required parameter: its body taking that argument directly,
+    /// so that a call with one positional argument builds no argument array (`body` calls it).
+    let unary: ((Value, Value, CallContext) throws -> Value)?
     /// `type.name`, for messages; made once with the table rather than on every call.
     var qualifiedName = ""
     /// Every parameter given: the common call, bound without building arrays.
     var allGiven: [Bool] = []
+
+    init(name: String, params: [Parameter], variadic: Bool, doc: String,
+         body: @escaping (Value, Arguments, CallContext) throws -> Value,
+         unary: ((Value, Value, CallContext) throws -> Value)? = nil) {
+        self.name = name
+        self.params = params
+        self.variadic = variadic
+        self.doc = doc
+        self.body = body
+        self.unary = unary
+    }
 
     var signature: String { Parameter.signature(name, params, variadic: variadic) }
 }
@@ -40,7 +55,6 @@ enum BuiltinMethods {
 
     private static func make(_ typeName: String, _ list: [ValueMethod]) -> [String: ValueMethod] {
         Dictionary(uniqueKeysWithValues: list.map { m in
-            var m = m
             m.qualifiedName = "\(typeName).\(m.name)"
             m.allGiven = [Bool](repeating: true, count: m.params.count)
             return (m.name, m)
@@ -54,6 +68,12 @@ enum BuiltinMethods {
 
     private static func m(_ name: String, _ doc: String, _ body: @escaping (Value, Arguments, CallContext) throws -> Value) -> ValueMethod {
         ValueMethod(name: name, params: [], variadic: false, doc: doc, body: body)
+    }
+
+    /// A method of one required parameter, written once as a function of that argument.
+    private static func u(_ name: String, _ param: Parameter, _ doc: String,
+                          _ body: @escaping (Value, Value, CallContext) throws -> Value) -> ValueMethod {
+        ValueMethod(name: name, params: [param], variadic: false, doc: doc, body: { v, a, ctx in try body(v, a[0], ctx) }, unary: body)
     }
 
     private static func s(_ v: Value) -> String { if case .string(let s) = v { return s }; return "" }
@@ -125,10 +145,11 @@ enum BuiltinMethods {
             try ctx.charge(Cost.chars(s(v).utf8.count))
             return .list(ListRef(s(v).map { .string(String($0)) }))
         },
-        m("join", [Parameter("items")], "Joins the items of a list with this string between them.") { v, a, ctx in
-            let items = try a.list(0).items
+        u("join", Parameter("items"), "Joins the items of a list with this string between them.") { v, x, ctx in
+            guard case .list(let list) = x else { throw ScriptError(.type, "string.join(): argument items must be a list, not \(x.typeName)") }
+            let items = list.items
             try ctx.charge(Cost.entries(items.count))
-            let text = try items.map { try Formatter.str($0, vm: ctx.meter) }.joined(separator: s(v))
+            let text = try TextBuilding.joined(items, separator: s(v), vm: ctx.meter)
             try ctx.charge(Cost.bytes(text.utf8.count))
             return .string(text)
         },
@@ -219,7 +240,7 @@ enum BuiltinMethods {
     // MARK: lists
 
     static let list: [String: ValueMethod] = make("list", [
-        m("append", [Parameter("item")], "Adds an item at the end.") { v, a, ctx in try mutableList(v, ctx).items.append(a[0]); return .null },
+        u("append", Parameter("item"), "Adds an item at the end.") { v, x, ctx in try mutableList(v, ctx).items.append(x); return .null },
         m("extend", [Parameter("items")], "Adds every item of another list at the end.") { v, a, ctx in
             let other = try a.list(0).items
             try ctx.charge(Cost.compared(other.count))
@@ -302,7 +323,7 @@ enum BuiltinMethods {
         m("join", [Parameter("separator", default: .string(""))], "The items as text, joined with the separator.") { v, a, ctx in
             let items = l(v).items
             try ctx.charge(Cost.entries(items.count))
-            let text = try items.map { try Formatter.str($0, vm: ctx.meter) }.joined(separator: try a.string(0))
+            let text = try TextBuilding.joined(items, separator: try a.string(0), vm: ctx.meter)
             try ctx.charge(Cost.bytes(text.utf8.count))
             return .string(text)
         },
@@ -379,14 +400,14 @@ enum BuiltinMethods {
             guard let k = a[0].mapKey else { return a[1] }
             return mp(v).entries[k] ?? a[1]
         },
-        m("has", [Parameter("key")], "True if the key is present.") { v, a, _ in
-            guard let k = a[0].mapKey else { return .bool(false) }
+        u("has", Parameter("key"), "True if the key is present.") { v, x, _ in
+            guard let k = x.mapKey else { return .bool(false) }
             return .bool(mp(v).entries[k] != nil)
         },
-        m("remove", [Parameter("key")], "Removes a key; returns its value or nil.") { v, a, ctx in
+        u("remove", Parameter("key"), "Removes a key; returns its value or nil.") { v, x, ctx in
             let m = mp(v)
             if m.frozen { throw Ops.frozenError(at: ctx.range) }
-            guard let k = a[0].mapKey else { return .null }
+            guard let k = x.mapKey else { return .null }
             return m.entries.removeValue(forKey: k) ?? .null
         },
         m("merge", [Parameter("other")], "A new map with the other map's entries over this one's.") { v, a, ctx in

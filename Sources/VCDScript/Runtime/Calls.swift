@@ -4,8 +4,11 @@ enum Calls {
     /// Runs a script closure whose `argc` arguments are already on the stack at `base`.
     /// With `given`, every parameter has a stack slot and the ones not given take their defaults.
     static func invoke(_ c: Closure, base: Int, argc: Int, vm: VM, given: [Bool]? = nil) throws -> Value {
-        // The closure keeps its code alive for the whole call: no need to count a reference.
-        unowned(unsafe) let p = c.proto
+        try invoke(c.proto, captured: c.captured, base: base, argc: argc, vm: vm, given: given)
+    }
+
+    /// `invoke` for a function's code and the cells it closes over.
+    static func invoke(_ p: CompiledFunction, captured: CellFrame?, base: Int, argc: Int, vm: VM, given: [Bool]? = nil) throws -> Value {
         vm.depth += 1
         if vm.depth > vm.maxCallDepth {
             vm.depth -= 1
@@ -24,8 +27,8 @@ enum Calls {
         if vm.steps & 1023 == 0 {
             do { try vm.checkInterrupt() } catch { vm.pop(to: base); vm.depth -= 1; throw error }
         }
-        let cells: CellFrame? = p.needsCellFrame ? CellFrame(count: p.cellCount, parent: c.captured) : nil
-        let frame = Frame(base: vm.stack + base, cells: cells, captured: c.captured, vm: vm)
+        let cells: CellFrame? = p.needsCellFrame ? CellFrame(count: p.cellCount, parent: captured) : nil
+        let frame = Frame(base: vm.stack + base, cells: cells, captured: captured, vm: vm)
         defer {
             vm.pop(to: base)
             vm.depth -= 1
@@ -70,17 +73,17 @@ enum Calls {
         }
     }
 
-    /// The lean call: a function without cells or defers, given exactly its parameters by
-    /// position, which are on the stack at `base`. Counts no reference on the way in.
+    /// The lean call: a lean function (`GlobalStore.lean`: no cells, no defers, nothing
+    /// captured) given exactly its parameters by position, which are on the stack at `base`.
+    /// `p` is borrowed from the caller (`Unmanaged._withUnsafeGuaranteedRef`), so that its body is
+    /// called without counting a reference to the code or to the closure context of its body.
     @inline(__always)
-    static func enter(_ c: Closure, base: Int, vm: VM) throws -> Value {
-        let p = c.proto
-        if p.needsCellFrame || p.hasDefer { return try invoke(c, base: base, argc: p.paramCount, vm: vm) }
+    static func enterLean(_ p: CompiledFunction, base: Int, vm: VM) throws -> Value {
         vm.depth += 1
         let top = base + p.slotCount
         if vm.depth > vm.maxCallDepth || top > vm.capacity {
             vm.depth -= 1
-            return try invoke(c, base: base, argc: p.paramCount, vm: vm)
+            return try invoke(p, captured: nil, base: base, argc: p.paramCount, vm: vm)
         }
         vm.sp = top
         vm.steps &+= 1
@@ -89,7 +92,7 @@ enum Calls {
         }
         var result: Value
         do {
-            result = try p.body(Frame(base: vm.stack + base, cells: nil, captured: c.captured, vm: vm))
+            result = try p.body(Frame(base: vm.stack + base, cells: nil, captured: nil, vm: vm))
         } catch let e as ScriptError {
             vm.pop(to: base); vm.depth -= 1
             vm.signal = .none

@@ -18,15 +18,20 @@ public struct OrderedMap: Sequence, ExpressibleByDictionaryLiteral {
         get { index[key].map { slots[$0]!.value } }
         set {
             if let newValue {
-                if let i = index[key] { slots[i]!.value = newValue } else {
-                    index[key] = slots.count
-                    slots.append((key, newValue))
-                }
+                // One hash lookup for both cases: the index entry is made (pointing past the
+                // end) or found in place.
+                let end = slots.count
+                let i = Self.entry(&index[key, default: end])
+                if i == end { slots.append((key, newValue)) } else { slots[i]!.value = newValue }
             } else {
                 _ = removeValue(forKey: key)
             }
         }
     }
+
+    /// The value of an index entry reached through `Dictionary`'s in-place accessor.
+    @inline(__always)
+    private static func entry(_ i: inout Int) -> Int { i }
 
     @discardableResult
     public mutating func removeValue(forKey key: MapKey) -> Value? {

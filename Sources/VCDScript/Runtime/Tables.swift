@@ -2,16 +2,17 @@
 final class GlobalStore {
     var values: ContiguousArray<Value> = []
     /// For each global made by a top-level `fn` that can never be declared again (a script or an
-    /// imported module, not the REPL), its function, unretained: calls read it without counting a
-    /// reference. Nil for every other global.
-    private(set) var functions: ContiguousArray<Unmanaged<Closure>?> = []
-    /// Keeps alive every function that `functions` points to, for as long as the store lives.
+    /// imported module, not the REPL) and that is lean (no cells, no defers, nothing captured):
+    /// its code, unretained, so that a call borrows it without loading (and counting) anything
+    /// from a closure. Nil for every other global.
+    private(set) var lean: ContiguousArray<Unmanaged<CompiledFunction>?> = []
+    /// Keeps alive every function that `lean` points to, for as long as the store lives.
     private var pinned: [Closure] = []
 
     /// Adds the slot of a new global.
     func append() {
         values.append(.null)
-        functions.append(nil)
+        lean.append(nil)
     }
 
     /// Binds a top-level function. `fixed`: the name can never be declared again, so calls may
@@ -20,14 +21,15 @@ final class GlobalStore {
         values[i] = .function(c)
         if fixed {
             pinned.append(c)
-            functions[i] = Unmanaged.passUnretained(c)
+            let p = c.proto
+            lean[i] = c.captured == nil && !p.needsCellFrame && !p.hasDefer ? Unmanaged.passUnretained(p) : nil
         } else {
-            functions[i] = nil
+            lean[i] = nil
         }
     }
 
     /// A global declared again (REPL): its old function no longer stands for the name.
-    func forget(_ i: Int) { functions[i] = nil }
+    func forget(_ i: Int) { lean[i] = nil }
 }
 
 /// A module's global names: top-level declarations of the file (or of every REPL input so far).

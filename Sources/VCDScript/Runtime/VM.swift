@@ -71,6 +71,15 @@ final class VM {
         try interpreter.checkInterrupt(blocks: (steps >> 10) &- (before >> 10))
     }
 
+    /// Pushes `v` into slot `i`, which must be `sp` (checked against `capacity` by the caller).
+    /// Every slot at or above `sp` holds a value without references (`pop` clears them, new
+    /// slots are `.null`), so the slot is initialized without destroying what it held.
+    @inline(__always)
+    func push(_ v: __owned Value, at i: Int) {
+        (stack + i).initialize(to: v)
+        sp = i + 1
+    }
+
     /// Clears slots `from..<to` (dropping references) and pops the stack back to `from`.
     @inline(__always)
     func pop(to from: Int) {

@@ -111,18 +111,27 @@ extension Compiler {
                 return .map(map)
             }
         case let s as InterpolationExpr:
-            let parts: [Code] = s.parts.map { p in
+            // Text parts stay text (no closure to call, no value to copy); integers are written
+            // as digits straight into the result.
+            let parts: [InterpolationPart] = s.parts.map { p in
                 switch p {
-                case .text(let t): let v = Value.string(t); return Code { _ in v }
-                case .expr(let x): return Code(expr(x))
+                case .text(let t): return .text(t)
+                case .expr(let x): return .code(Code(expr(x)))
                 }
             }
             let range = s.range
             return { f in
                 var out = ""
                 for p in parts {
-                    let v = try p.run(f)
-                    if case .string(let t) = v { out += t } else { out += try Compiler.interpolated(v, vm: f.meter, at: range) }
+                    switch p {
+                    case .text(let t): out += t
+                    case .code(let c):
+                        switch try c.run(f) {
+                        case .string(let t): out += t
+                        case .int(let i): TextBuilding.appendDecimal(i, to: &out)
+                        case let v: out += try Compiler.interpolated(v, vm: f.meter, at: range)
+                        }
+                    }
                 }
                 // Long text built is charged to the step limit.
                 let cost = Cost.bytes(out.utf8.count)
@@ -300,6 +309,10 @@ extension Compiler {
             let name = m.name, optional = m.optional
             // The built-in method of each value kind is looked up once, here, not per call.
             let stringMethod = BuiltinMethods.string[name], listMethod = BuiltinMethods.list[name], mapMethod = BuiltinMethods.map[name]
+            if argc == 1, named.isEmpty {
+                return methodCall1(object, name: name, optional: optional, argument: args[0], range: range, caller: caller,
+                                   methods: (stringMethod, listMethod, mapMethod))
+            }
             return { f in
                 let o = try object(f)
                 if optional, case .null = o { throw NilChain() }
@@ -328,17 +341,9 @@ extension Compiler {
         var globalIndex = -1
         if let id = c.callee as? IdentExpr, case .global(let g) = id.binding { globalIndex = g }
         let globalStore = globals
-        if globalIndex >= 0, named.isEmpty, argc <= 2 {
-            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: { f in
-                let (pos, nm) = try evalArgs(f)
-                do {
-                    return try Calls.callValue(globalStore.values[globalIndex], args: pos, named: nm, vm: f.vm, range: range, calleeName: calleeName)
-                } catch let e as ScriptError {
-                    throw Errors.addFrame(e, function: caller, range: range)
-                }
-            })
-        }
-        return { f in
+        // Any callee: a script function given exactly its parameters by position goes on the
+        // stack; anything else takes arrays.
+        let generic: Eval = { f in
             let fv = globalIndex >= 0 ? globalStore.values[globalIndex] : try callee(f)
             let vm = f.vm
             // Fast path: a script function called with exactly its parameters, by position.
@@ -363,60 +368,95 @@ extension Compiler {
                 throw Errors.addFrame(e, function: caller, range: range)
             }
         }
+        if globalIndex >= 0, named.isEmpty, argc <= 2 {
+            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: generic)
+        }
+        return generic
+    }
+
+    /// `x.name(arg)`: a method call with one positional argument. The argument is evaluated
+    /// without an array; a built-in method of one parameter takes it directly (`unary`), any
+    /// other method gets it in a one-item array, as in the general path.
+    private func methodCall1(_ object: @escaping Eval, name: String, optional: Bool, argument: Code, range: SourceRange,
+                             caller: String, methods: (string: ValueMethod?, list: ValueMethod?, map: ValueMethod?)) -> Eval {
+        let site = CallSite(range: range, caller: caller)
+        return { f in
+            let o = try object(f)
+            if optional, case .null = o { throw NilChain() }
+            let x = try argument.run(f)
+            do {
+                let method: ValueMethod?
+                switch o {
+                case .string: method = methods.string
+                case .list: method = methods.list
+                case .map: method = methods.map
+                default: method = nil
+                }
+                let ctx = CallContext(vm: f.vm, range: site.range)
+                if let method {
+                    if let unary = method.unary {
+                        return try Calls.runNative(vm: f.vm, range: site.range) { try unary(o, x, ctx) }
+                    }
+                    return try BuiltinMethods.call(method, o, args: [x], named: [], ctx: ctx)
+                }
+                return try Calls.callMethod(o, name, args: [x], named: [], vm: f.vm, range: site.range)
+            } catch let e as ScriptError {
+                throw Errors.addFrame(e, function: site.caller, range: site.range)
+            }
+        }
     }
 
     /// A call by name of a global with up to two positional arguments. When the name is a
-    /// top-level `fn` of a script (never declared again), the function is taken from the store
-    /// without counting a reference, and its arguments go straight into their stack slots.
-    /// Anything else takes `general`.
+    /// top-level `fn` of a script (never declared again) that is lean (`GlobalStore.lean`), its
+    /// code is taken from the store and borrowed, so that the call counts no reference at all, and
+    /// its arguments go straight into their stack slots. Anything else takes `general`.
+    /// The closures capture as little as they can (the store, the index, the argument code, the
+    /// general path and one `CallSite`): a closure's thunk copies every captured value on each call.
     private func topLevelFunctionCall(_ index: Int, args: [Code], range: SourceRange, caller: String,
                                       general: @escaping Eval) -> Eval {
         let store = globals
-        let argc = args.count
+        let site = CallSite(range: range, caller: caller)
+        // The VM is borrowed for the whole call (`Unmanaged._withUnsafeGuaranteedRef`): a local
+        // made from `f.vm` and used across the argument's evaluation was retained per call.
         @inline(__always)
-        func enter(_ f: Frame, _ u: Unmanaged<Closure>, _ base: Int) throws -> Value {
+        func enter(_ vm: VM, _ u: Unmanaged<CompiledFunction>, _ base: Int) throws -> Value {
             do {
-                unowned(unsafe) let vm = f.vm
-                return try u._withUnsafeGuaranteedRef { try Calls.enter($0, base: base, vm: vm) }
+                return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: base, vm: vm) }
             } catch let e as ScriptError {
-                throw Errors.addFrame(e, function: caller, range: range)
+                throw Errors.addFrame(e, function: site.caller, range: site.range)
             }
         }
         @inline(__always)
-        func takes(_ u: Unmanaged<Closure>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.proto.paramCount == n } }
-        switch argc {
+        func takes(_ u: Unmanaged<CompiledFunction>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.paramCount == n } }
+        switch args.count {
         case 0:
             return { f in
-                guard let u = store.functions[index], takes(u, 0) else { return try general(f) }
-                return try enter(f, u, f.vm.sp)
+                guard let u = store.lean[index], takes(u, 0) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in try enter(vm, u, vm.sp) }
             }
         case 1:
             let c0 = args[0]
             return { f in
-                guard let u = store.functions[index], takes(u, 1) else { return try general(f) }
-                unowned(unsafe) let vm = f.vm
-                let v0 = try c0.run(f)
-                let base = vm.sp
-                if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: range) }
-                vm.stack[base] = v0
-                vm.sp = base + 1
-                return try enter(f, u, base)
+                guard let u = store.lean[index], takes(u, 1) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                    // The argument's own calls leave `sp` where it was: its slot is known before.
+                    let base = vm.sp
+                    if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: site.range) }
+                    vm.push(try c0.run(f), at: base)
+                    return try enter(vm, u, base)
+                }
             }
         default:
             let c0 = args[0], c1 = args[1]
             return { f in
-                guard let u = store.functions[index], takes(u, 2) else { return try general(f) }
-                unowned(unsafe) let vm = f.vm
-                let v0 = try c0.run(f)
-                let base = vm.sp
-                if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: range) }
-                vm.stack[base] = v0
-                vm.sp = base + 1
-                let v1: Value
-                do { v1 = try c1.run(f) } catch { vm.pop(to: base); throw error }
-                vm.stack[base + 1] = v1
-                vm.sp = base + 2
-                return try enter(f, u, base)
+                guard let u = store.lean[index], takes(u, 2) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                    let base = vm.sp
+                    if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: site.range) }
+                    vm.push(try c0.run(f), at: base)
+                    do { vm.push(try c1.run(f), at: base + 1) } catch { vm.pop(to: base); throw error }
+                    return try enter(vm, u, base)
+                }
             }
         }
     }

@@ -300,6 +300,26 @@ struct Compiler {
                     return .null
                 }
             }
+            // total += x on a global (a script's top-level variable): integers added in place.
+            if case .global(let i) = id.binding, op == .add {
+                let g = globals
+                return { f in
+                    // The variable is read before the right side runs, as in the general path;
+                    // an integer is read without copying the value.
+                    if case .int(let x) = g.values[i] {
+                        let rhs = try value(f)
+                        if case .int(let y) = rhs {
+                            let (r, o) = x.addingReportingOverflow(y)
+                            if !o { g.values[i] = .int(r); return .null }
+                        }
+                        g.values[i] = try Ops.binary(op, .int(x), rhs, at: range, vm: f.meter)
+                        return .null
+                    }
+                    let lhs = g.values[i]
+                    g.values[i] = try Ops.binary(op, lhs, try value(f), at: range, vm: f.meter)
+                    return .null
+                }
+            }
             return { f in st(f, try Ops.binary(op, try ld(f), try value(f), at: range, vm: f.meter)); return .null }
         case let ix as IndexExpr:
             let object = expr(ix.object), index = expr(ix.index)
