@@ -6,6 +6,9 @@
 # responses of status 400 and above (its "Non-2xx or 3xx responses") must be none, each NAT rule's
 # POST must be answered 202 (no retry) and each page 200.
 # Usage: scripts/bench-sim.sh [--json]   (--json: the figures as JSON on stdout, the rest on stderr)
+# Environment: DURATION (wrk, default 10s), NAT_RULES (default 10000), VCDSCRIPT_BIN (a vcdscript
+# binary to serve instead of building the release one), VCDSCRIPT_SIM_SWIFT_EXECUTOR=1 (sim serve
+# keeps Swift's executor instead of its event loops, to compare).
 # Needs wrk and nginx (scripts/bootstrap.sh --bench installs them). Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,8 +25,12 @@ PORT=${PORT:-18743}
 NGINX_PORT=$((PORT + 10))
 DURATION=${DURATION:-10s}
 NAT_RULES=${NAT_RULES:-10000}
-swift build -c release --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
-BIN="$(swift build -c release --show-bin-path)/vcdscript"
+if [ -n "${VCDSCRIPT_BIN:-}" ]; then
+    BIN="$VCDSCRIPT_BIN"   # a binary built elsewhere (e.g. a debug build, to compare two settings quickly)
+else
+    swift build -c release --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
+    BIN="$(swift build -c release --show-bin-path)/vcdscript"
+fi
 WORK=$(mktemp -d)
 trap 'kill ${SERVER:-0} 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 STATE="$WORK/state.sqlite"

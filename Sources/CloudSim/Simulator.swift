@@ -292,7 +292,9 @@ public final class Simulator: @unchecked Sendable {
                      requestID: String, user: inout String?) -> (HTTPResponseMessage, KubeWatch?) {
         var session: AuthSession? = nil
         if case .open = route.access {} else {
-            guard let token = SessionRegistry.token(of: request), liveSession(token: token) != nil, let s = resolve(token: token) else {
+            // One digest of the token per request: the record found is checked for idleness and resolved as is.
+            guard let token = SessionRegistry.token(of: request), let rec = sessions.record(for: token), live(rec),
+                  let s = resolve(record: rec) else {
                 return (errorResponse(SimError(401, VCDMinorError.unauthorized, "This operation is denied: the request carries no valid session or token."),
                                       requestID: requestID, request: request), nil)
             }
@@ -344,21 +346,25 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
-    /// A UUID-shaped request id. Formatted by hand: `UUID().uuidString.lowercased()` costs tens of µs
-    /// per request on Linux.
+    /// A UUID-shaped request id, unique in this process and unlike those of any other run.
+    /// Formatted by hand: `UUID().uuidString.lowercased()` costs tens of µs per request on Linux;
+    /// and drawn from `RequestIDs`, not from the system's random source (two system calls).
     static func newRequestID() -> String {
-        var g = SystemRandomNumberGenerator()
-        let a = g.next() as UInt64, b = g.next() as UInt64
+        let (a, b) = requestIDs.next()
         let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for i in 0..<32 {
-            if i == 8 || i == 12 || i == 16 || i == 20 { out.append(UInt8(ascii: "-")) }
-            let word = i < 16 ? a : b
-            out.append(hex[Int((word >> UInt64((15 - i % 16) * 4)) & 15)])
+        return String(unsafeUninitializedCapacity: 36) { out in
+            var n = 0
+            for i in 0..<32 {
+                if i == 8 || i == 12 || i == 16 || i == 20 { out[n] = UInt8(ascii: "-"); n += 1 }
+                let word = i < 16 ? a : b
+                out[n] = hex[Int((word >> UInt64((15 - i % 16) * 4)) & 15)]
+                n += 1
+            }
+            return n
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let requestIDs = RequestIDs()
 
     private static func putCounters(_ tx: WriteTx, _ s: SimCounters) {
         tx.setMeta("counter.reads", String(s.reads))
@@ -407,23 +413,28 @@ public final class Simulator: @unchecked Sendable {
     /// The session of a token if it has not been idle past the timeout; using it counts as a use.
     /// An expired session is dropped from the token map (its row goes at the user's next login).
     func liveSession(token: String) -> SessionRecord? {
-        guard let rec = sessions.record(for: token) else { return nil }
-        guard vcdActivity.touch(rec.id, created: rec.created, now: clock.now()) else {
-            sessions.remove(digest: rec.tokenDigest)
-            return nil
-        }
+        guard let rec = sessions.record(for: token), live(rec) else { return nil }
         return rec
     }
 
-    /// The caller behind a token, with the rights of its role now (so role edits apply at once).
-    /// Cached per token and revalidated against the versions of the user and of the role's rights,
+    /// Whether the session `rec` has not been idle past the timeout; using it counts as a use. An
+    /// expired one is dropped from the token map.
+    private func live(_ rec: SessionRecord) -> Bool {
+        guard vcdActivity.touch(rec.id, created: rec.created, now: clock.now()) else {
+            sessions.remove(digest: rec.tokenDigest)
+            return false
+        }
+        return true
+    }
+
+    /// The caller behind a live session, with the rights of its role now (so role edits apply at once).
+    /// Cached per session id (never by the clear token) and revalidated against the versions of the user and of the role's rights,
     /// so the common case decodes nothing.
-    func resolve(token: String) -> AuthSession? {
-        guard let rec = sessions.record(for: token) else { return nil }
-        return worldLock.read { () -> AuthSession? in
+    private func resolve(record rec: SessionRecord) -> AuthSession? {
+        worldLock.read { () -> AuthSession? in
             guard let userObj = world.get(rec.userId) else { return nil }
             cacheLock.lock()
-            let cached = sessionCache[token]
+            let cached = sessionCache[rec.id]
             cacheLock.unlock()
             if let c = cached, c.userVersion == userObj.version, world.get(Roles.rightsKey(c.roleId))?.version == c.rightsVersion {
                 return c.session
@@ -432,7 +443,9 @@ public final class Simulator: @unchecked Sendable {
             let session = AuthSession(id: rec.id, userID: u.id, userName: u.name, orgID: u.orgId, orgName: u.orgName, roleName: u.roleName,
                                       isProvider: u.provider, rights: rights(ofRole: u.roleId))
             cacheLock.lock()
-            sessionCache[token] = (userObj.version, u.roleId, world.get(Roles.rightsKey(u.roleId))?.version ?? 0, session)
+            // Sessions that ended leave their entry behind: bounded by starting over now and then.
+            if sessionCache.count > 10_000 { sessionCache.removeAll() }
+            sessionCache[rec.id] = (userObj.version, u.roleId, world.get(Roles.rightsKey(u.roleId))?.version ?? 0, session)
             cacheLock.unlock()
             return session
         }

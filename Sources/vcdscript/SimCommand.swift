@@ -48,6 +48,8 @@ struct SimCommand: ParsableCommand {
         }
 
         func run() throws {
+            // First, before any task exists: the server's event loops run its tasks (EventLoopTasks).
+            EventLoopTasks.install()
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)

@@ -36,9 +36,15 @@ enum Listing {
 
         var headers = HTTPHeaderFields()
         headers["Content-Type"] = "application/json;version=\(ctx.apiVersion)"
-        func link(_ p: Int, _ rel: String) {
-            headers.add("Link", "<\(ctx.base)\(req.path)?\(query(req, replacing: ["page": String(p), "pageSize": String(pageSize)]))>;rel=\"\(rel)\";type=\"application/json\";model=\"\(model)\"")
-        }
+        // The links differ only in their page number: the rest is built once per list, not once per
+        // link. Same text as `query(req, replacing:)` with page and pageSize: the other parameters
+        // in their order, then `page`, then `pageSize`.
+        let kept = req.queryItems.filter { $0.name != "page" && $0.name != "pageSize" }
+            .map { "\($0.name)=\(percentEncode($0.value))" }.joined(separator: "&")
+        let head = "<\(ctx.base)\(req.path)?\(kept.isEmpty ? "" : kept + "&")page="
+        let middle = "&pageSize=\(pageSize)>;rel=\""
+        let tail = "\";type=\"application/json\";model=\"\(model)\""
+        func link(_ p: Int, _ rel: String) { headers.add("Link", head + String(p) + middle + rel + tail) }
         if page < pageCount { link(page + 1, "nextPage") }
         if page > 1 { link(page - 1, "previousPage") }
         link(1, "firstPage")
