@@ -1,6 +1,6 @@
 import CloudSim
 import Foundation
-import ScriptCloud
+@testable import ScriptCloud
 import XCTest
 import CloudClient
 import CloudWire
@@ -81,6 +81,16 @@ final class ErrorKindTests: XCTestCase {
             """)
             XCTAssertEqual(out, ["caught \(kind)"], fault)
         }
+    }
+
+    func testCtrlCDuringARequestStopsTheRunInsteadOfFailingIt() {
+        // Ctrl-C while a request or a poll is under way is the user stopping the run (exit 130, no
+        // `catch` takes it), as between two requests; any other transport failure stays a host error.
+        let stopped = hostError(TransportError(kind: .abortedByUser, endpoint: "127.0.0.1:1", requestMayHaveReachedServer: true))
+        XCTAssertEqual(stopped.kind, .cancelled)
+        let refused = hostError(TransportError(kind: .couldNotConnect, endpoint: "127.0.0.1:1", requestMayHaveReachedServer: false))
+        XCTAssertEqual(refused.kind, .host)
+        XCTAssertEqual(refused.code, "UNAVAILABLE")
     }
 
     func testWrongCredentialsAreAuth() throws {

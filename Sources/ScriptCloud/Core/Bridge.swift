@@ -29,6 +29,11 @@ func host<T>(_ ctx: CallContext, _ work: () throws -> T) throws -> T {
 /// The script error for an engine, client or transport error: its words (redacted), its hint, and
 /// its kind (`HostFailureKind`: NOT_FOUND, BUSY, ...) as `err.code`, which `catch NOT_FOUND` matches.
 func hostError(_ error: Error) -> ScriptError {
+    // Ctrl-C during a request or a poll is the user stopping the run, not a failure of the cloud:
+    // no `catch` takes it and the run ends with 130, as when it comes between two requests.
+    if let e = error as? TransportError, e.kind == .abortedByUser {
+        return ScriptError(.cancelled, SecretRedactor.shared.redact(e.summary))
+    }
     let text: String, hint: String?
     switch error {
     case let e as VCDClientError: (text, hint) = (e.description, e.hint)
