@@ -45,8 +45,12 @@ command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 LATENCY=${LATENCY:-50ms}
 TASK_MS=${TASK_MS:-20}
 PORT=${PORT:-19443}
-swift build -c "$config" --product vcdscript >/dev/null 2>&1 || { echo "bench-latency: $config build failed"; exit 1; }
-BIN="$(swift build -c "$config" --show-bin-path)/vcdscript"
+if [ -n "${VCDSCRIPT_BIN:-}" ]; then
+    BIN=$VCDSCRIPT_BIN   # a binary built elsewhere (with --scratch-path: set VCDSCRIPT_STDLIB=stdlib too)
+else
+    swift build -c "$config" --product vcdscript >/dev/null 2>&1 || { echo "bench-latency: $config build failed"; exit 1; }
+    BIN="$(swift build -c "$config" --show-bin-path)/vcdscript"
+fi
 CLIENT=${CLIENT:-$BIN}
 ROOT=$PWD
 WORK=$(mktemp -d)

@@ -25,8 +25,13 @@ say() { if [ "$json" = 1 ]; then echo "$@" >&2; else echo "$@"; fi; }
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
 command -v lua5.4 >/dev/null 2>&1 || { echo "bench: lua5.4 is not installed (scripts/bootstrap.sh --bench installs it)" >&2; exit 1; }
 command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is not installed" >&2; exit 1; }
-swift build -c release --product vcdscript >/dev/null
-vcd=$(realpath "$(swift build -c release --show-bin-path)/vcdscript")
+# VCDSCRIPT_BIN: a release binary built elsewhere (e.g. with --scratch-path) instead of building one.
+if [ -n "${VCDSCRIPT_BIN:-}" ]; then
+    vcd=$(realpath "$VCDSCRIPT_BIN")
+else
+    swift build -c release --product vcdscript >/dev/null
+    vcd=$(realpath "$(swift build -c release --show-bin-path)/vcdscript")
+fi
 
 # The executable each interpreter really runs: the kernel's answer, past shims and symlinks.
 python=$(python3 -c 'import os; print(os.readlink("/proc/self/exe"))')
