@@ -48,8 +48,9 @@ PORT=${PORT:-19443}
 if [ -n "${VCDSCRIPT_BIN:-}" ]; then
     BIN=$VCDSCRIPT_BIN   # a binary built elsewhere (with --scratch-path: set VCDSCRIPT_STDLIB=stdlib too)
 else
-    swift build -c "$config" --product vcdscript >/dev/null 2>&1 || { echo "bench-latency: $config build failed"; exit 1; }
-    BIN="$(swift build -c "$config" --show-bin-path)/vcdscript"
+    static=(); [ "$config" = release ] && static=(--static-swift-stdlib)
+    swift build -c "$config" "${static[@]}" --product vcdscript >/dev/null 2>&1 || { echo "bench-latency: $config build failed"; exit 1; }
+    BIN="$(swift build -c "$config" "${static[@]}" --show-bin-path)/vcdscript"
 fi
 CLIENT=${CLIENT:-$BIN}
 ROOT=$PWD

@@ -28,8 +28,8 @@ NAT_RULES=${NAT_RULES:-10000}
 if [ -n "${VCDSCRIPT_BIN:-}" ]; then
     BIN="$VCDSCRIPT_BIN"   # a binary built elsewhere (e.g. a debug build, to compare two settings quickly)
 else
-    swift build -c release --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
-    BIN="$(swift build -c release --show-bin-path)/vcdscript"
+    swift build -c release --static-swift-stdlib --product vcdscript >/dev/null 2>&1 || { echo "release build failed"; exit 1; }
+    BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/vcdscript"
 fi
 WORK=$(mktemp -d)
 trap 'kill ${SERVER:-0} 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true; rm -rf "$WORK"' EXIT

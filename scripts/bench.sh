@@ -29,8 +29,8 @@ command -v python3 >/dev/null 2>&1 || { echo "bench: python3 is not installed" >
 if [ -n "${VCDSCRIPT_BIN:-}" ]; then
     vcd=$(realpath "$VCDSCRIPT_BIN")
 else
-    swift build -c release --product vcdscript >/dev/null
-    vcd=$(realpath "$(swift build -c release --show-bin-path)/vcdscript")
+    swift build -c release --static-swift-stdlib --product vcdscript >/dev/null
+    vcd=$(realpath "$(swift build -c release --static-swift-stdlib --show-bin-path)/vcdscript")
 fi
 
 # The executable each interpreter really runs: the kernel's answer, past shims and symlinks.

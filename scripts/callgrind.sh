@@ -13,8 +13,8 @@ keep=""
 if [ "${1:-}" = "--keep" ]; then keep=${2:?"usage: scripts/callgrind.sh [--keep DIR]"}; mkdir -p "$keep"; fi
 command -v valgrind >/dev/null 2>&1 || { echo "callgrind: valgrind is not installed" >&2; exit 1; }
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-swift build -c release --product vcdscript >/dev/null
-vcd=$(realpath "$(swift build -c release --show-bin-path)/vcdscript")
+swift build -c release --static-swift-stdlib --product vcdscript >/dev/null
+vcd=$(realpath "$(swift build -c release --static-swift-stdlib --show-bin-path)/vcdscript")
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
