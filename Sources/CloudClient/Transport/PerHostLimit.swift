@@ -1,8 +1,8 @@
 import CloudWire
 import Foundation
 
-/// Bounds how many requests are in flight at once to each host (scheme, host and port of
-/// `baseURL`): independent reads sent together (the pages of a list, `parallel()` workers) go out
+/// Bounds how many requests are in flight at once to each host (host and port of `baseURL`):
+/// independent reads sent together (the pages of a list, `parallel()` workers) go out
 /// side by side up to `limit` per host, and the rest wait for a free slot, so that a runbook never
 /// opens dozens of connections to one VCD cell, NSX Manager or ALB controller. Different hosts do
 /// not share slots. Order is not changed for requests sent one after the other (writes are).
@@ -46,9 +46,9 @@ public final class PerHostLimit: HTTPTransport {
         return g
     }
 
-    /// `scheme://host:port` of a base URL, lower-cased (the path, if any, left out).
+    /// The host and port a base URL reaches (the transports' own `Endpoint.hostPort`, so that
+    /// `https://vcd` and `https://vcd:443` share slots), lower-cased.
     static func hostKey(_ baseURL: String) -> String {
-        guard let c = URLComponents(string: baseURL), let host = c.host else { return baseURL.lowercased() }
-        return "\((c.scheme ?? "").lowercased())://\(host.lowercased())" + (c.port.map { ":\($0)" } ?? "")
+        Endpoint.hostPort(of: baseURL).lowercased()
     }
 }
