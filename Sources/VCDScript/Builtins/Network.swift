@@ -15,49 +15,47 @@ enum Network {
 
     static let cidrType: NativeType = {
         let t = NativeType(name: "cidr", doc: "An IPv4 network such as 192.168.50.0/24, or the gateway and prefix of one (192.168.50.1/24).")
-        func c(_ o: NativeObject) -> IPv4CIDR { (o as! CIDRObject).cidr }
-        func text(_ o: NativeObject) -> String { (o as! CIDRObject).text }
-        t.property("prefix", doc: "The prefix length (24 for /24).") { o, _ in .int(c(o).prefix) }
-        t.property("network", doc: "The network address.") { o, _ in .string(IPv4.format(c(o).network)) }
-        t.property("netmask", doc: "The netmask, e.g. 255.255.255.0.") { o, _ in .string(IPv4.format(c(o).netmask)) }
-        t.property("broadcast", doc: "The last address.") { o, _ in .string(IPv4.format(c(o).broadcast)) }
-        t.property("gateway", doc: "The address given with the prefix (192.168.50.1 of 192.168.50.1/24); for a network address, the first usable one, conventionally the gateway.") { o, _ in
-            .string(IPv4.format(c(o).gateway))
+        t.property("prefix", of: CIDRObject.self, doc: "The prefix length (24 for /24).") { o, _ in .int(o.cidr.prefix) }
+        t.property("network", of: CIDRObject.self, doc: "The network address.") { o, _ in .string(IPv4.format(o.cidr.network)) }
+        t.property("netmask", of: CIDRObject.self, doc: "The netmask, e.g. 255.255.255.0.") { o, _ in .string(IPv4.format(o.cidr.netmask)) }
+        t.property("broadcast", of: CIDRObject.self, doc: "The last address.") { o, _ in .string(IPv4.format(o.cidr.broadcast)) }
+        t.property("gateway", of: CIDRObject.self, doc: "The address given with the prefix (192.168.50.1 of 192.168.50.1/24); for a network address, the first usable one, conventionally the gateway.") { o, _ in
+            .string(IPv4.format(o.cidr.gateway))
         }
-        t.property("size", doc: "How many addresses the network has.") { o, _ in .int(Int(c(o).size)) }
-        t.property("hosts", doc: "The usable host addresses, as a list (networks up to /16).") { o, ctx in
-            let r = c(o).usable
-            guard r.count <= 65_536 else { throw ScriptError(.value, "\(text(o)) has \(r.count) hosts; use .host(n) for large networks", at: ctx.range) }
+        t.property("size", of: CIDRObject.self, doc: "How many addresses the network has.") { o, _ in .int(Int(o.cidr.size)) }
+        t.property("hosts", of: CIDRObject.self, doc: "The usable host addresses, as a list (networks up to /16).") { o, ctx in
+            let r = o.cidr.usable
+            guard r.count <= 65_536 else { throw ScriptError(.value, "\(o.text) has \(r.count) hosts; use .host(n) for large networks", at: ctx.range) }
             try ctx.charge(Cost.entries(r.count))
             return .list(ListRef(r.map { .string(IPv4.format($0)) }))
         }
-        t.property("text", doc: "The network in CIDR notation (192.168.50.0/24, also for 192.168.50.1/24).") { o, _ in .string(text(o)) }
-        t.method("contains", params: [Parameter("address")], doc: "True if the address (or a smaller network) is inside.") { o, a, ctx in
-            .bool(try Network.contains(c(o), a[0], ctx))
+        t.property("text", of: CIDRObject.self, doc: "The network in CIDR notation (192.168.50.0/24, also for 192.168.50.1/24).") { o, _ in .string(o.text) }
+        t.method("contains", of: CIDRObject.self, params: [Parameter("address")], doc: "True if the address (or a smaller network) is inside.") { o, a, ctx in
+            .bool(try Network.contains(o.cidr, a[0], ctx))
         }
-        t.method("overlaps", params: [Parameter("other")], doc: "True if the other network (a cidr or its text) shares an address with this one.") { o, a, ctx in
-            .bool(c(o).overlaps(try Network.cidr(a[0], ctx, what: "cidr.overlaps()")))
+        t.method("overlaps", of: CIDRObject.self, params: [Parameter("other")], doc: "True if the other network (a cidr or its text) shares an address with this one.") { o, a, ctx in
+            .bool(o.cidr.overlaps(try Network.cidr(a[0], ctx, what: "cidr.overlaps()")))
         }
-        t.method("host", params: [Parameter("n")], doc: "The n-th address of the network (1 is the first host; negative counts from the end).") { o, a, ctx in
+        t.method("host", of: CIDRObject.self, params: [Parameter("n")], doc: "The n-th address of the network (1 is the first host; negative counts from the end).") { o, a, ctx in
             let n = try a.int(0)
-            guard let h = c(o).host(n) else { throw ScriptError(.value, "\(text(o)) has no address number \(n)", at: ctx.range) }
+            guard let h = o.cidr.host(n) else { throw ScriptError(.value, "\(o.text) has no address number \(n)", at: ctx.range) }
             return .string(IPv4.format(h))
         }
-        t.method("index", params: [Parameter("address")], doc: "The number n of an address in the network, as host(n) counts (0 is the network address).") { o, a, ctx in
+        t.method("index", of: CIDRObject.self, params: [Parameter("address")], doc: "The number n of an address in the network, as host(n) counts (0 is the network address).") { o, a, ctx in
             let s = try a.string(0)
             let addr = try Network.address(s, ctx)
-            guard let n = c(o).index(of: addr) else { throw ScriptError(.value, "\(s) is not in \(text(o))", at: ctx.range) }
+            guard let n = o.cidr.index(of: addr) else { throw ScriptError(.value, "\(s) is not in \(o.text)", at: ctx.range) }
             return .int(n)
         }
-        t.method("range", params: [Parameter("first"), Parameter("last")], doc: "\"a-b\" for the n-th to m-th addresses (for IP pools).") { o, a, ctx in
+        t.method("range", of: CIDRObject.self, params: [Parameter("first"), Parameter("last")], doc: "\"a-b\" for the n-th to m-th addresses (for IP pools).") { o, a, ctx in
             let first = try a.int(0), last = try a.int(1)
-            guard first >= 0, first <= last, let x = c(o).host(first), let y = c(o).host(last) else {
-                throw ScriptError(.value, "addresses \(first) to \(last) are not in \(text(o))", at: ctx.range)
+            guard first >= 0, first <= last, let x = o.cidr.host(first), let y = o.cidr.host(last) else {
+                throw ScriptError(.value, "addresses \(first) to \(last) are not in \(o.text)", at: ctx.range)
             }
             return .string("\(IPv4.format(x))-\(IPv4.format(y))")
         }
-        t.describe = { o in text(o) }
-        t.contains = { o, v, ctx in try Network.contains(c(o), v, ctx) }
+        t.describe(as: CIDRObject.self) { o in o.text }
+        t.contains = { o, v, ctx in try Network.contains(o.receiver(as: CIDRObject.self, for: "in").cidr, v, ctx) }
         return t
     }()
 

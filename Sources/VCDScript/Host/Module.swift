@@ -32,7 +32,7 @@ public final class Module {
 final class ModuleObject: NativeObject {
     static let type: NativeType = {
         let t = NativeType(name: "module", doc: "A module loaded with import; its members are its top-level names.")
-        t.describe = { o in "<module \((o as! ModuleObject).module.name)>" }
+        t.describe(as: ModuleObject.self) { o in "<module \(o.module.name)>" }
         return t
     }()
     let module: Module

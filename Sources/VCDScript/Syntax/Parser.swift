@@ -324,7 +324,7 @@ struct Parser {
             _ = advance()
             skipNewlines()
             let value = try parseExpression()
-            guard expr is IdentExpr || expr is IndexExpr || (expr is MemberExpr && !(expr as! MemberExpr).optional) else {
+            guard expr is IdentExpr || expr is IndexExpr || (expr as? MemberExpr)?.optional == false else {
                 throw ScriptError(.syntax, "cannot assign to this expression", at: expr.range,
                                   hint: "assign to a variable, an element xs[i], or a field m.key", compileTime: true)
             }
