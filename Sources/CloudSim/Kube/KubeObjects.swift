@@ -22,44 +22,60 @@ struct KubeRequest {
         if target.namespace != nil && !r.namespaced { throw KubeError.noSuchPath }
         if r.namespaced && target.name != nil && target.namespace == nil { throw KubeError.noSuchPath }
         let req = KubeRequest(ctx: ctx, cluster: cluster, catalog: catalog, r: r, target: target)
-        let what = "\(ctx.request.method) \(r.qualified)"
         if target.watchPath {
             guard req.method == "GET", target.subresource == nil else { throw KubeError.noSuchPath }
             return try req.watch(name: target.name)
         }
-        if target.subresource == "scale", let spec = r.scale, let name = target.name {
-            switch req.method {
-            case "GET": return KubeJSON.response(try req.scaleObject(name, spec))
-            case "PUT", "PATCH": return try req.rescale(name, spec)
-            default: throw KubeError.methodNotAllowed(req.method, "\(what)/scale")
-            }
+        if target.subresource == "scale", let spec = r.scale, let name = target.name { return try req.answerScale(name, spec) }
+        if let sub = target.subresource { return try req.answerSubresource(sub) }
+        if let name = target.name { return try req.answerObject(name) }
+        return try req.answerCollection()
+    }
+
+    /// `METHOD group/plural`, as the apiserver names what was asked in a 405.
+    private var what: String { "\(method) \(r.qualified)" }
+
+    /// `.../{name}/scale`: read or write the replicas.
+    private func answerScale(_ name: String, _ spec: KubeScaleSpec) throws -> HTTPResponseMessage {
+        switch method {
+        case "GET": return KubeJSON.response(try scaleObject(name, spec))
+        case "PUT", "PATCH": return try rescale(name, spec)
+        default: throw KubeError.methodNotAllowed(method, "\(what)/scale")
         }
-        if let sub = target.subresource {
-            guard sub == "status", r.hasStatus, let name = target.name else { throw KubeError.noSuchPath }
-            switch req.method {
-            case "GET": return try req.get(name)
-            case "PUT": return try req.update(name, statusOnly: true)
-            case "PATCH": return try req.patch(name, statusOnly: true)
-            default: throw KubeError.methodNotAllowed(req.method, "\(what)/status")
-            }
+    }
+
+    /// `.../{name}/status`, on types that have it; any other subresource is not served.
+    private func answerSubresource(_ sub: String) throws -> HTTPResponseMessage {
+        guard sub == "status", r.hasStatus, let name = target.name else { throw KubeError.noSuchPath }
+        switch method {
+        case "GET": return try get(name)
+        case "PUT": return try update(name, statusOnly: true)
+        case "PATCH": return try patch(name, statusOnly: true)
+        default: throw KubeError.methodNotAllowed(method, "\(what)/status")
         }
-        if let name = target.name {
-            switch req.method {
-            case "GET" where KubeWatchRequest.asked(ctx.request): return try req.watch(name: name)
-            case "GET": return try req.get(name)
-            case "PUT": return try req.update(name, statusOnly: false)
-            case "PATCH": return try req.patch(name, statusOnly: false)
-            case "DELETE": return try req.delete(name)
-            default: throw KubeError.methodNotAllowed(req.method, what)
-            }
+    }
+
+    /// `.../{name}`: one object.
+    private func answerObject(_ name: String) throws -> HTTPResponseMessage {
+        switch method {
+        case "GET" where KubeWatchRequest.asked(ctx.request): return try watch(name: name)
+        case "GET": return try get(name)
+        case "PUT": return try update(name, statusOnly: false)
+        case "PATCH": return try patch(name, statusOnly: false)
+        case "DELETE": return try delete(name)
+        default: throw KubeError.methodNotAllowed(method, what)
         }
-        switch req.method {
-        case "GET": return try req.list()
+    }
+
+    /// `.../{plural}`: the collection (list or watch, create, delete them all).
+    private func answerCollection() throws -> HTTPResponseMessage {
+        switch method {
+        case "GET": return try list()
         case "POST":
-            if r.namespaced && target.namespace == nil { throw KubeError.methodNotAllowed(req.method, what) }
-            return try req.create()
-        case "DELETE" where r.verbs.contains("deletecollection"): return try req.deleteCollection()
-        default: throw KubeError.methodNotAllowed(req.method, what)
+            if r.namespaced && target.namespace == nil { throw KubeError.methodNotAllowed(method, what) }
+            return try create()
+        case "DELETE" where r.verbs.contains("deletecollection"): return try deleteCollection()
+        default: throw KubeError.methodNotAllowed(method, what)
         }
     }
 

@@ -92,7 +92,7 @@ enum KubeBuiltins {
 
     private static func scalable(_ r: KubeResource) -> KubeResource {
         var out = r
-        out.scale = KubeScaleSpec(specReplicas: "spec.replicas", statusReplicas: "status.replicas", labelSelector: nil)
+        out.scale = .builtIn
         return out
     }
 
@@ -167,11 +167,7 @@ struct KubeCatalog {
         return versions.compactMap { v in
             guard let name = v["name"]?.stringValue, v["served"] != .bool(false) else { return nil }
             let status = v["subresources"]?["status"] != nil
-            var scale: KubeScaleSpec? = nil
-            if let s = v["subresources"]?["scale"], let spec = s["specReplicasPath"]?.stringValue, let st = s["statusReplicasPath"]?.stringValue {
-                func path(_ p: String) -> String { p.hasPrefix(".") ? String(p.dropFirst()) : p }
-                scale = KubeScaleSpec(specReplicas: path(spec), statusReplicas: path(st), labelSelector: s["labelSelectorPath"]?.stringValue.map(path))
-            }
+            let scale = KubeScaleSpec(crdScale: v["subresources"]?["scale"])
             return KubeResource(group: group, version: name, kind: kind, plural: plural, singular: singular.isEmpty ? kind.lowercased() : singular,
                                 namespaced: namespaced, shortNames: short, categories: categories, hasStatus: status, returnsDeleted: true,
                                 custom: true, scale: scale)

@@ -71,7 +71,7 @@ struct LabelSelector {
 /// support `metadata.name` and `metadata.namespace` only (as the apiserver); built-in types also any
 /// dotted path of the object (`status.phase`, `spec.nodeName`, `type`), compared as text.
 struct FieldSelector {
-    var terms: [(path: String, value: String, negated: Bool)] = []
+    var terms: [(path: KubeJSONPath, value: String, negated: Bool)] = []
 
     init(_ text: String, custom: Bool) throws {
         for clause in text.split(separator: ",") {
@@ -83,13 +83,14 @@ struct FieldSelector {
             if custom && path != "metadata.name" && path != "metadata.namespace" {
                 throw KubeError.badRequest("field label not supported: \(path)")
             }
-            terms.append((path, value, negated))
+            guard let parsed = try? KubeJSONPath(fieldPath: path) else { throw KubeError.badRequest("field label not supported: \(path)") }
+            terms.append((parsed, value, negated))
         }
     }
 
     func matches(_ o: JSONValue) -> Bool {
         terms.allSatisfy { t in
-            let actual = o.value(at: t.path)?.scalarText ?? ""
+            let actual = t.path.value(in: o)?.scalarText ?? ""
             return (actual == t.value) != t.negated
         }
     }

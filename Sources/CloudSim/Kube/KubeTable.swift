@@ -4,7 +4,7 @@ import Foundation
 /// Server-side printing: what `kubectl get` asks for (`Accept: application/json;as=Table;v=v1;
 /// g=meta.k8s.io`). A `meta.k8s.io/v1` `Table` whose columns follow the apiserver's printers for the
 /// common built-ins (namespaces STATUS, deployments READY, services TYPE/CLUSTER-IP/EXTERNAL-IP/
-/// PORT(S), ...), a CRD version's `additionalPrinterColumns` (simple `.a.b` JSONPaths), else
+/// PORT(S), ...), a CRD version's `additionalPrinterColumns` (`KubeJSONPath`s), else
 /// NAME and AGE. Rows carry the object's metadata (`PartialObjectMetadata`) for `-A` and labels.
 enum KubeTable {
     /// The Table version the client accepts, or nil when it wants plain objects.
@@ -58,9 +58,10 @@ enum KubeTable {
             return [name] + printer.compactMap { c -> Column? in
                 guard let n = c["name"]?.stringValue, let path = c["jsonPath"]?.stringValue else { return nil }
                 let type = c["type"]?.stringValue ?? "string"
-                let dotted = path.hasPrefix(".") ? String(path.dropFirst()) : path
+                // A path that does not parse leaves its cells empty (the apiserver refuses such a CRD).
+                let parsed = try? KubeJSONPath(jsonPath: path)
                 return (n, type == "date" ? "string" : type, c["format"]?.stringValue ?? "", { o, now in
-                    guard let v = o.value(at: dotted), v != .null else { return .null }
+                    guard let v = parsed?.value(in: o), v != .null else { return .null }
                     if type == "date" { return .string(KubeTable.age(v.stringValue, now: now)) }
                     if type == "integer" || type == "number" || type == "boolean" { return v }
                     return .string(v.scalarText ?? String(decoding: KubeJSON.encode(v), as: UTF8.self))

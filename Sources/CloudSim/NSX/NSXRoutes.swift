@@ -78,37 +78,52 @@ enum NSXRoutes: RouteFamily {
         guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: ctx.request.body) else {
             return error(400, 255, "The request body is not a valid Tier1 JSON object.")
         }
-        if let types = input["route_advertisement_types"] {
-            guard case .array(let xs) = types, xs.allSatisfy({ if case .string(let s) = $0 { return allowedTypes.contains(s) }; return false }) else {
-                return error(400, 255, "Field route_advertisement_types must be an array of \(allowedTypes.sorted().joined(separator: ", ")).")
-            }
-        }
+        if let refused = refusedAdvertisementTypes(input) { return refused }
         let existing = tier1(ctx.state, id)
-        guard case .object(var cur) = existing ?? fresh(id: id, name: id) else { return error(500, 99, "bad state") }
+        guard case .object(let cur) = existing ?? fresh(id: id, name: id) else { return error(500, 99, "bad state") }
         let current: Int
         if case .int(let r)? = cur["_revision"] { current = r } else { current = 0 }
-        if existing != nil {
-            let given: Int? = { if case .int(let r)? = input["_revision"] { return r }; return nil }()
-            if input["_revision"] != nil || replace, given != current {
-                return error(412, 604, "The object Tier1 [/infra/tier-1s/\(id)] was modified by somebody else: _revision \(given.map(String.init) ?? "(none)") is not the current \(current). GET it and retry.")
-            }
+        if existing != nil, let conflict = revisionConflict(id, input, current: current, replace: replace) { return conflict }
+        let updated = merged(cur, input, id: id, replace: replace, revision: current + 1, now: ctx.now)
+        let name = updated["display_name"]?.stringValue ?? id
+        if let old = ctx.state.get(id, kind: Kind.nsxTier1) {
+            try ctx.write.update(old, name: name, JSONValue.object(updated))
+        } else {
+            try ctx.write.insert(kind: Kind.nsxTier1, id: id, name: name, JSONValue.object(updated))
         }
+        return replace ? ProviderCredentials.encode(.object(updated)) : HTTPResponseMessage(status: 200)
+    }
+
+    /// 400 when `route_advertisement_types` is given and is not an array of the known types.
+    private static func refusedAdvertisementTypes(_ input: JSONObject) -> HTTPResponseMessage? {
+        guard let types = input["route_advertisement_types"] else { return nil }
+        guard case .array(let xs) = types, xs.allSatisfy({ if case .string(let s) = $0 { return allowedTypes.contains(s) }; return false }) else {
+            return error(400, 255, "Field route_advertisement_types must be an array of \(allowedTypes.sorted().joined(separator: ", ")).")
+        }
+        return nil
+    }
+
+    /// 412 when a write to an existing T1 must send the current `_revision` (a PATCH that sends
+    /// one, every PUT) and does not.
+    private static func revisionConflict(_ id: String, _ input: JSONObject, current: Int, replace: Bool) -> HTTPResponseMessage? {
+        let given: Int? = { if case .int(let r)? = input["_revision"] { return r }; return nil }()
+        guard input["_revision"] != nil || replace, given != current else { return nil }
+        return error(412, 604, "The object Tier1 [/infra/tier-1s/\(id)] was modified by somebody else: _revision \(given.map(String.init) ?? "(none)") is not the current \(current). GET it and retry.")
+    }
+
+    /// The T1 after the write: the client's fields over the current ones (a PUT keeps only the
+    /// server's own), the next revision, the time, and a display name (the id when none is given).
+    private static func merged(_ current: JSONObject, _ input: JSONObject, id: String, replace: Bool, revision: Int, now: Double) -> JSONObject {
+        var cur = current
         if replace {
             // Only the server's own fields survive a PUT; the rest is what the client sent.
             cur = cur.filter { $0.key.hasPrefix("_") || ["id", "path", "relative_path", "parent_path", "unique_id", "resource_type"].contains($0.key) }
         }
         for (k, v) in input where !k.hasPrefix("_") && k != "id" && k != "path" { cur[k] = v }
-        cur["_revision"] = .int(current + 1)
-        cur["_last_modified_time"] = .int(Int(ctx.now * 1000))
-        let name: String
-        if case .string(let n)? = cur["display_name"] { name = n } else { name = id }
+        cur["_revision"] = .int(revision)
+        cur["_last_modified_time"] = .int(Int(now * 1000))
         if case .string = cur["display_name"] {} else { cur["display_name"] = .string(id) }
-        if let old = ctx.state.get(id, kind: Kind.nsxTier1) {
-            try ctx.write.update(old, name: name, JSONValue.object(cur))
-        } else {
-            try ctx.write.insert(kind: Kind.nsxTier1, id: id, name: name, JSONValue.object(cur))
-        }
-        return replace ? ProviderCredentials.encode(.object(cur)) : HTTPResponseMessage(status: 200)
+        return cur
     }
 
     static let allowedTypes: Set<String> = ["TIER1_STATIC_ROUTES", "TIER1_CONNECTED", "TIER1_NAT", "TIER1_LB_VIP", "TIER1_LB_SNAT",

@@ -1,4 +1,5 @@
 import CloudWire
+import Documents
 import Foundation
 
 /// Read access to the simulated world: the committed state, or a write transaction's view of it.
@@ -184,6 +185,32 @@ final class WriteTx: StateView {
         if let parent { o.parentId = parent }
         o.body = try JSONEncoder.vcd().encode(value)
         o.json = try JSONValue.parse(o.body)
+        o.name = name ?? old.name
+        o.version += 1
+        o.updated = now
+        record(o.id, o)
+        return o
+    }
+
+    /// Adds a new object whose body is `document` written in its own key order (Foundation's
+    /// encoder, which `insert(kind:…_:)` uses, keeps none): for bodies a client wrote, such as a
+    /// defined entity's, that must come back as they were sent.
+    @discardableResult
+    func insert(kind: String, id: String, parent: String? = nil, org: String? = nil, name: String, document: JSONValue) -> StoredObject {
+        seq += 1
+        let o = StoredObject(kind: kind, id: id, parentId: parent, orgId: org, name: name, body: document.jsonData(),
+                             json: document, version: 1, seq: seq, created: now, updated: now)
+        record(id, o)
+        return o
+    }
+
+    /// Replaces the body of an existing object with `document`, in its key order (see `insert(…document:)`).
+    @discardableResult
+    func update(_ old: StoredObject, name: String? = nil, parent: String? = nil, document: JSONValue) -> StoredObject {
+        var o = old
+        if let parent { o.parentId = parent }
+        o.body = document.jsonData()
+        o.json = document
         o.name = name ?? old.name
         o.version += 1
         o.updated = now

@@ -78,13 +78,13 @@ enum DefinedEntities: RouteFamily {
     static func resolveEntity(_ ctx: RequestContext) throws -> HTTPResponseMessage {
         let (o, type) = try entity(ctx, modify: true)
         var e = try o.decode(DefinedEntity.self)
-        let problems = SchemaCheck.validate(e.entity ?? .null, schema: type.schema ?? .object([:]))
-        e.state = problems.isEmpty ? "RESOLVED" : "RESOLUTION_ERROR"
+        let body = EntityDocument.body(of: o)
+        let problems = SchemaCheck.validate(body ?? .null, schema: type.schema ?? .object([:]))
+        let state = problems.isEmpty ? "RESOLVED" : "RESOLUTION_ERROR"
+        e.state = state
         e.message = problems.isEmpty ? nil : problems.joined(separator: "; ")
-        let n = try ctx.write.update(o, e)
-        var body: [String: JSONValue] = ["id": .string(o.id), "entity": e.entity ?? .null, "state": .string(e.state!)]
-        if let m = e.message { body["message"] = .string(m) }
-        var r = try ctx.json(JSONValue.object(body))
+        let n = ctx.write.update(o, document: EntityDocument.document(e, body: body))
+        var r = ctx.raw(n, body: EntityDocument.resolution(id: o.id, body: body, state: state, message: e.message).jsonData())
         r.headers["ETag"] = etag(n)
         return r
     }
@@ -213,7 +213,9 @@ enum DefinedEntities: RouteFamily {
         try demandModify(ctx, type)
         var e = try ctx.body(DefinedEntity.self)
         let name = try Cloud.required(e.name, "name")
-        guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
+        guard case .object? = e.entity, let body = EntityDocument.body(of: ctx.request) else {
+            throw SimError.badRequest("The field entity (a JSON object) is required.")
+        }
         if let t = e.entityType, t != typeObj.id { throw SimError.badRequest("entityType \(t) does not match \(typeObj.id).") }
         let s = ctx.session!
         let org = ctx.scopeOrgID ?? s.orgID
@@ -223,7 +225,7 @@ enum DefinedEntities: RouteFamily {
         e.state = "PRE_CREATED"
         e.owner = OpenAPIReference(name: s.userName, id: s.userID)
         e.org = OpenAPIReference(name: Cloud.orgName(ctx.state, org), id: org)
-        try ctx.write.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: org, name: name, e)
+        ctx.write.insert(kind: Kind.entity, id: id, parent: typeObj.id, org: org, name: name, document: EntityDocument.document(e, body: body))
         return try ctx.accepted(operation: "Creating entity \(name) of type \(typeObj.id)", operationName: .createDefinedEntity,
                                 owner: Cloud.owner(ctx, "entities", id: id, name: name))
     }
@@ -235,11 +237,13 @@ enum DefinedEntities: RouteFamily {
         }
         let old = try o.decode(DefinedEntity.self)
         var e = try ctx.body(DefinedEntity.self)
-        guard case .object = e.entity ?? .null else { throw SimError.badRequest("The field entity (a JSON object) is required.") }
+        guard case .object? = e.entity, let body = EntityDocument.body(of: ctx.request) else {
+            throw SimError.badRequest("The field entity (a JSON object) is required.")
+        }
         var target = type
         var newParent: String? = nil
         if let t = e.entityType, t != old.entityType {
-            let up = try upgrade(ctx, e.entity!, from: type, to: t)
+            let up = try upgrade(ctx, body, from: type, to: t)
             newParent = up.0
             target = up.1
         }
@@ -248,9 +252,9 @@ enum DefinedEntities: RouteFamily {
         e.owner = old.owner
         e.org = old.org
         e.name = e.name ?? old.name
-        e.state = try stateAfterUpdate(old.state, e.entity!, type: target)
+        e.state = try stateAfterUpdate(old.state, body, type: target)
         e.message = nil
-        let n = try ctx.write.update(o, name: e.name, parent: newParent, e)
+        let n = ctx.write.update(o, name: e.name, parent: newParent, document: EntityDocument.document(e, body: body))
         var r = ctx.raw(n)
         r.headers["ETag"] = etag(n)
         return r

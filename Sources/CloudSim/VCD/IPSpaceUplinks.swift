@@ -88,23 +88,10 @@ enum IPSpaceUplinks: RouteFamily {
         let tx = ctx.write
         let name = try Cloud.required(v.name, "name")
         let extId = try Cloud.required(v.externalNetworkRef?.id, "externalNetworkRef.id")
-        guard let ext = tx.get(extId, kind: Kind.externalNetwork) else {
-            throw SimError(400, VCDMinorError.invalidReference, "External network \(extId) does not exist.")
-        }
-        guard ExternalNetworks.usesIPSpaces(tx, ext.id) else {
-            throw SimError.badRequest("Provider gateway \(ext.name) does not use IP spaces (usingIpSpace is false): it cannot have IP space uplinks.")
-        }
+        let ext = try providerGateway(tx, extId)
         let spaceId = URN.normalize(try Cloud.required(v.ipSpaceRef?.id, "ipSpaceRef.id"), kind: URNKind.ipSpace)
-        guard let space = tx.get(spaceId, kind: Kind.ipSpace) else {
-            throw SimError(400, VCDMinorError.invalidReference, "IP space \(spaceId) does not exist.")
-        }
+        let space = try bindableSpace(tx, spaceId, to: ext)
         let type = space.json["type"]?.stringValue ?? ""
-        if type == IPSpaceType.private, (try? ext.decode(ExternalNetwork.self))?.dedicatedOrg?.id != space.orgId {
-            throw SimError.badRequest("PRIVATE IP space \(space.name) can only be bound to a provider gateway dedicated to its org.")
-        }
-        if let other = IPSpaces.uplinks(tx, of: space.id, on: ext.id).first {
-            throw SimError.badRequest("IP space \(space.name) is already bound to provider gateway \(ext.name) by uplink \(other.name).")
-        }
         try ensureUniqueName(ctx, name, externalNetwork: ext.id, except: nil)
         let id = URN.make(URNKind.ipSpaceUplink).description
         v.id = id
@@ -116,5 +103,31 @@ enum IPSpaceUplinks: RouteFamily {
         try tx.insert(kind: Kind.ipSpaceUplink, id: id, parent: ext.id, name: name, v)
         return try ctx.accepted(operation: "Creating IP space uplink \(name) (\(id))", operationName: .createIpSpaceUplink,
                                 owner: Cloud.owner(ctx, collection, id: id, name: name))
+    }
+
+    /// The uplink's provider gateway: it must exist and use IP spaces.
+    private static func providerGateway(_ tx: WriteTx, _ extId: String) throws -> StoredObject {
+        guard let ext = tx.get(extId, kind: Kind.externalNetwork) else {
+            throw SimError(400, VCDMinorError.invalidReference, "External network \(extId) does not exist.")
+        }
+        guard ExternalNetworks.usesIPSpaces(tx, ext.id) else {
+            throw SimError.badRequest("Provider gateway \(ext.name) does not use IP spaces (usingIpSpace is false): it cannot have IP space uplinks.")
+        }
+        return ext
+    }
+
+    /// The IP space to bind: it must exist, be PRIVATE only on a gateway dedicated to its org, and
+    /// not be bound to this gateway already.
+    private static func bindableSpace(_ tx: WriteTx, _ spaceId: String, to ext: StoredObject) throws -> StoredObject {
+        guard let space = tx.get(spaceId, kind: Kind.ipSpace) else {
+            throw SimError(400, VCDMinorError.invalidReference, "IP space \(spaceId) does not exist.")
+        }
+        if space.json["type"]?.stringValue == IPSpaceType.private, (try? ext.decode(ExternalNetwork.self))?.dedicatedOrg?.id != space.orgId {
+            throw SimError.badRequest("PRIVATE IP space \(space.name) can only be bound to a provider gateway dedicated to its org.")
+        }
+        if let other = IPSpaces.uplinks(tx, of: space.id, on: ext.id).first {
+            throw SimError.badRequest("IP space \(space.name) is already bound to provider gateway \(ext.name) by uplink \(other.name).")
+        }
+        return space
     }
 }

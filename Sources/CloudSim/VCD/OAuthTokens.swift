@@ -51,46 +51,56 @@ enum OAuthTokens: RouteFamily {
         return state.all(Kind.apiToken).compactMap({ try? $0.decode(APITokenRecord.self) }).first(where: { $0.refreshTokenDigest == digest })
     }
 
+    /// The token endpoint: dispatches on `grant_type` (a form body).
     private static func grant(_ ctx: RequestContext, org: String) throws -> HTTPResponseMessage {
         let form = HTTPRequestMessage(method: "GET", target: "/?" + String(decoding: ctx.request.body, as: UTF8.self))
-        let tx = ctx.write
         switch form.query("grant_type") ?? "" {
-        case "refresh_token":
-            guard let refresh = form.query("refresh_token"), !refresh.isEmpty, let rec = record(tx, refreshToken: refresh)
-            else { return oauthError(400, "invalid_grant", "The refresh token is not valid.") }
-            guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
-                return oauthError(400, "invalid_grant", "The refresh token does not belong to org \(org).")
-            }
-            guard let user = tx.get(rec.userId).flatMap({ try? $0.decode(SimUser.self) }) else {
-                return oauthError(400, "invalid_grant", "The user of this token no longer exists.")
-            }
-            let (_, token) = try Sessions.create(ctx, user: user)
-            var out = APITokenGrant()
-            out.access_token = token
-            out.token_type = "Bearer"
-            out.expires_in = 2_592_000
-            out.refresh_token = refresh  // API tokens are reusable (service accounts would rotate).
-            return try ctx.json(out)
-        case "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            guard let assertion = form.query("assertion"), let s = ctx.sim.liveSession(token: assertion),
-                  let clientId = form.query("client_id"),
-                  let obj = tx.get("urn:vcloud:token:\(clientId)"), var rec = try? obj.decode(APITokenRecord.self),
-                  rec.userId == s.userId
-            else { return oauthError(400, "invalid_grant", "Unknown client or session.") }
-            guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
-                return oauthError(400, "invalid_grant", "The client does not belong to org \(org).")
-            }
-            // The refresh token leaves in this answer only; the state keeps its digest.
-            let refresh = SessionRegistry.randomSecret(32)
-            rec.refreshTokenDigest = SecretDigest.token(refresh)
-            try tx.update(obj, rec)
-            var out = APITokenGrant()
-            out.access_token = assertion
-            out.token_type = "Bearer"
-            out.refresh_token = refresh
-            return try ctx.json(out)
+        case "refresh_token": return try exchangeRefreshToken(ctx, form, org: org)
+        case "urn:ietf:params:oauth:grant-type:jwt-bearer": return try mintRefreshToken(ctx, form, org: org)
         default:
             return oauthError(400, "unsupported_grant_type", "Supported grants: refresh_token, urn:ietf:params:oauth:grant-type:jwt-bearer.")
         }
+    }
+
+    /// `refresh_token`: an API token's refresh token for a new session's access token.
+    private static func exchangeRefreshToken(_ ctx: RequestContext, _ form: HTTPRequestMessage, org: String) throws -> HTTPResponseMessage {
+        let tx = ctx.write
+        guard let refresh = form.query("refresh_token"), !refresh.isEmpty, let rec = record(tx, refreshToken: refresh)
+        else { return oauthError(400, "invalid_grant", "The refresh token is not valid.") }
+        guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
+            return oauthError(400, "invalid_grant", "The refresh token does not belong to org \(org).")
+        }
+        guard let user = tx.get(rec.userId).flatMap({ try? $0.decode(SimUser.self) }) else {
+            return oauthError(400, "invalid_grant", "The user of this token no longer exists.")
+        }
+        let (_, token) = try Sessions.create(ctx, user: user)
+        var out = APITokenGrant()
+        out.access_token = token
+        out.token_type = "Bearer"
+        out.expires_in = 2_592_000
+        out.refresh_token = refresh  // API tokens are reusable (service accounts would rotate).
+        return try ctx.json(out)
+    }
+
+    /// `jwt-bearer`: a registered client and the session that registered it get a refresh token.
+    private static func mintRefreshToken(_ ctx: RequestContext, _ form: HTTPRequestMessage, org: String) throws -> HTTPResponseMessage {
+        let tx = ctx.write
+        guard let assertion = form.query("assertion"), let s = ctx.sim.liveSession(token: assertion),
+              let clientId = form.query("client_id"),
+              let obj = tx.get("urn:vcloud:token:\(clientId)"), var rec = try? obj.decode(APITokenRecord.self),
+              rec.userId == s.userId
+        else { return oauthError(400, "invalid_grant", "Unknown client or session.") }
+        guard rec.orgName.caseInsensitiveCompare(org) == .orderedSame else {
+            return oauthError(400, "invalid_grant", "The client does not belong to org \(org).")
+        }
+        // The refresh token leaves in this answer only; the state keeps its digest.
+        let refresh = SessionRegistry.randomSecret(32)
+        rec.refreshTokenDigest = SecretDigest.token(refresh)
+        try tx.update(obj, rec)
+        var out = APITokenGrant()
+        out.access_token = assertion
+        out.token_type = "Bearer"
+        out.refresh_token = refresh
+        return try ctx.json(out)
     }
 }

@@ -133,20 +133,7 @@ enum ServiceEngineGroups: RouteFamily {
         if existing.contains(where: { $0.object.parentId == gw.id }) {
             throw SimError.badRequest("Service engine group \(segObj.name) is already assigned to edge gateway \(gw.name).")
         }
-        if seg.reservationType == "DEDICATED" {
-            if asg.maxVirtualServices != nil || asg.minVirtualServices != nil {
-                throw SimError.badRequest("maxVirtualServices and minVirtualServices must not be set for a DEDICATED service engine group.")
-            }
-            if let other = existing.first { throw SimError.badRequest("DEDICATED service engine group \(segObj.name) is already assigned to edge gateway \(other.record.gatewayRef?.name ?? "").") }
-        } else {
-            guard let max = asg.maxVirtualServices, let min = asg.minVirtualServices, min >= 0, max >= min else {
-                throw SimError.badRequest("maxVirtualServices and minVirtualServices are required for a SHARED service engine group (0 ≤ min ≤ max).")
-            }
-            let reserved = existing.compactMap(\.record.minVirtualServices).reduce(0, +)
-            if reserved + min > (seg.maxVirtualServices ?? 0) || max > (seg.maxVirtualServices ?? 0) {
-                throw SimError.badRequest("Service engine group \(segObj.name) cannot reserve \(min) more virtual services (\(reserved) of \(seg.maxVirtualServices ?? 0) reserved).")
-            }
-        }
+        try checkCapacity(asg, of: seg, named: segObj.name, existing: existing.map(\.record))
         let id = URN.make(URNKind.serviceEngineGroupAssignment).description
         asg.id = id
         asg.gatewayRef = Cloud.ref(gw)
@@ -158,6 +145,26 @@ enum ServiceEngineGroups: RouteFamily {
         try refreshReserved(ctx.write, segId: segId)
         return try ctx.accepted(operation: "Assigning service engine group \(segObj.name) to \(gw.name)", operationName: .createServiceEngineGroupAssignment,
                                 owner: Cloud.owner(ctx, assignments, id: id, name: "\(segObj.name)@\(gw.name)"), lock: gw.id)
+    }
+
+    /// A new assignment's reservation against the group's: a DEDICATED group goes to one gateway and
+    /// takes no min/max; a SHARED group's minimums must fit within its virtual services.
+    private static func checkCapacity(_ asg: ServiceEngineGroupAssignment, of seg: ServiceEngineGroup, named name: String,
+                                      existing: [ServiceEngineGroupAssignment]) throws {
+        if seg.reservationType == "DEDICATED" {
+            if asg.maxVirtualServices != nil || asg.minVirtualServices != nil {
+                throw SimError.badRequest("maxVirtualServices and minVirtualServices must not be set for a DEDICATED service engine group.")
+            }
+            if let other = existing.first { throw SimError.badRequest("DEDICATED service engine group \(name) is already assigned to edge gateway \(other.gatewayRef?.name ?? "").") }
+            return
+        }
+        guard let max = asg.maxVirtualServices, let min = asg.minVirtualServices, min >= 0, max >= min else {
+            throw SimError.badRequest("maxVirtualServices and minVirtualServices are required for a SHARED service engine group (0 ≤ min ≤ max).")
+        }
+        let reserved = existing.compactMap(\.minVirtualServices).reduce(0, +)
+        if reserved + min > (seg.maxVirtualServices ?? 0) || max > (seg.maxVirtualServices ?? 0) {
+            throw SimError.badRequest("Service engine group \(name) cannot reserve \(min) more virtual services (\(reserved) of \(seg.maxVirtualServices ?? 0) reserved).")
+        }
     }
 
     /// DELETE an assignment: refused while virtual services still run on it.

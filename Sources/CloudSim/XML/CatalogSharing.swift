@@ -165,17 +165,31 @@ enum CatalogSharing: RouteFamily {
         guard let body = try? XMLTree.parse(ctx.request.body), body.name == "ControlAccessParams" else {
             throw SimError.badRequest("Expected a ControlAccessParams body.")
         }
+        let (everyone, everyoneLevel) = try sharingToEveryone(body)
+        let settings = try accessSettings(ctx, body, catalogOrg: c.orgId)
+        var x = try c.decode(XCatalog.self)
+        x.sharedToEveryone = everyone
+        x.everyoneAccessLevel = everyoneLevel
+        x.accessSettings = settings
+        let updated = try ctx.write.update(c, x)
+        return ctx.xml(controlAccessXML(ctx, updated), type: controlAccessType)
+    }
+
+    /// `IsSharedToEveryone` and, when true, the `EveryoneAccessLevel` it needs.
+    private static func sharingToEveryone(_ body: XMLTree) throws -> (everyone: Bool, level: String?) {
         guard let everyoneText = body.value("IsSharedToEveryone"), ["true", "false"].contains(everyoneText.lowercased()) else {
             throw SimError.badRequest("ControlAccessParams needs IsSharedToEveryone (true or false).")
         }
-        let everyone = everyoneText.lowercased() == "true"
-        var everyoneLevel: String? = nil
-        if everyone {
-            guard let l = body.value("EveryoneAccessLevel"), CatalogAccess(level: l) != nil else {
-                throw SimError.badRequest("IsSharedToEveryone is true: EveryoneAccessLevel must be ReadOnly, Change or FullControl.")
-            }
-            everyoneLevel = l
+        guard everyoneText.lowercased() == "true" else { return (false, nil) }
+        guard let l = body.value("EveryoneAccessLevel"), CatalogAccess(level: l) != nil else {
+            throw SimError.badRequest("IsSharedToEveryone is true: EveryoneAccessLevel must be ReadOnly, Change or FullControl.")
         }
+        return (true, l)
+    }
+
+    /// The `AccessSettings`: each subject once, with a valid level; subjects of another org only
+    /// when the caller is the provider or the catalog's org may publish.
+    private static func accessSettings(_ ctx: RequestContext, _ body: XMLTree, catalogOrg: String?) throws -> [XAccessSetting] {
         var settings: [XAccessSetting] = []
         for a in body.child("AccessSettings")?.all("AccessSetting") ?? [] {
             guard let href = a.child("Subject")?.attr("href"), !href.isEmpty else {
@@ -188,18 +202,13 @@ enum CatalogSharing: RouteFamily {
             if settings.contains(where: { $0.subjectId == id }) {
                 throw SimError.badRequest("Subject \(href) is given more than once.")
             }
-            if subjectOrg != c.orgId, !(ctx.session?.isProvider ?? false), !orgMayPublish(ctx, c.orgId) {
+            if subjectOrg != catalogOrg, !(ctx.session?.isProvider ?? false), !orgMayPublish(ctx, catalogOrg) {
                 throw SimError(403, VCDMinorError.forbidden,
-                               "Org \(QueryService.orgName(ctx, c.orgId)) may not share catalogs with other organizations: the provider has not allowed it (canPublish).")
+                               "Org \(QueryService.orgName(ctx, catalogOrg)) may not share catalogs with other organizations: the provider has not allowed it (canPublish).")
             }
             settings.append(XAccessSetting(subjectKind: kind, subjectId: id, level: level))
         }
-        var x = try c.decode(XCatalog.self)
-        x.sharedToEveryone = everyone
-        x.everyoneAccessLevel = everyoneLevel
-        x.accessSettings = settings
-        let updated = try ctx.write.update(c, x)
-        return ctx.xml(controlAccessXML(ctx, updated), type: controlAccessType)
+        return settings
     }
 
     /// The org or user a `Subject href` names: (`org`|`user`, its URN, its org's URN).

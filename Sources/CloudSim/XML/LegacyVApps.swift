@@ -116,32 +116,40 @@ enum LegacyVApps: RouteFamily {
         if let ncs = body.child("InstantiationParams")?.child("NetworkConfigSection") { app.networks = parseNetworkConfigs(ncs) }
         let o = try ctx.write.insert(kind: Kind.vApp, id: app.id, parent: vdc.id, org: vdc.orgId, name: name, app)
         if instantiate {
-            guard let src = body.child("Source")?.attr("href") else { throw SimError.badRequest("InstantiateVAppTemplateParams needs a Source.") }
-            let tpl = try sourceTemplate(ctx, src)
-            // Per-VM SourcedItems (pyvcloud sends one per template VM) override the defaults.
-            let items = body.all("SourcedItem")
-            for vm in ctx.state.children(Kind.templateVm, of: tpl.id) {
-                let item = items.first { ($0.child("Source")?.attr("href") ?? "").lowercased().hasSuffix(XID.uuid(vm.id)) }
-                try addVM(ctx, vapp: o, app: app, templateVM: vm, template: tpl, item: item)
-            }
+            try addTemplateVMs(ctx, body, vapp: o, app: app)
         } else {
             for item in body.all("SourcedItem") { try sourced(ctx, o, app, item) }
         }
-        if body.attr("powerOn") == "true" {
-            for v in ctx.write.children(Kind.vm, of: o.id) {
-                var vm = try v.decode(XVM.self)
-                vm.status = VCDResourceStatus.poweredOn
-                vm.deployed = true
-                vm.guest = Guest.plan(ctx, vm)
-                try ctx.write.update(v, vm)
-            }
-            var deployed = app
-            deployed.deployed = true
-            try ctx.write.update(ctx.write.get(o.id)!, deployed)
-        }
+        if body.attr("powerOn") == "true" { try powerOnComposed(ctx, vapp: o, app: app) }
         let (_, task) = try LTask.start(ctx, instantiate ? "Creating Virtual Application \(name)" : "Composing Virtual Application \(name)",
                                         instantiate ? .vdcInstantiateVapp : .vdcComposeVapp, owner: vappOwner(ctx, o))
         return ctx.xml(XNS.header + vappXML(ctx, o, tasks: [task], status: VCDResourceStatus.unresolved), type: XType.vApp, status: 201)
+    }
+
+    /// Instantiation: one VM per VM of the `Source` template.
+    private static func addTemplateVMs(_ ctx: RequestContext, _ body: XMLTree, vapp o: StoredObject, app: XVApp) throws {
+        guard let src = body.child("Source")?.attr("href") else { throw SimError.badRequest("InstantiateVAppTemplateParams needs a Source.") }
+        let tpl = try sourceTemplate(ctx, src)
+        // Per-VM SourcedItems (pyvcloud sends one per template VM) override the defaults.
+        let items = body.all("SourcedItem")
+        for vm in ctx.state.children(Kind.templateVm, of: tpl.id) {
+            let item = items.first { ($0.child("Source")?.attr("href") ?? "").lowercased().hasSuffix(XID.uuid(vm.id)) }
+            try addVM(ctx, vapp: o, app: app, templateVM: vm, template: tpl, item: item)
+        }
+    }
+
+    /// `powerOn="true"`: the new vApp's VMs start (with their guest plan) and the vApp is deployed.
+    private static func powerOnComposed(_ ctx: RequestContext, vapp o: StoredObject, app: XVApp) throws {
+        for v in ctx.write.children(Kind.vm, of: o.id) {
+            var vm = try v.decode(XVM.self)
+            vm.status = VCDResourceStatus.poweredOn
+            vm.deployed = true
+            vm.guest = Guest.plan(ctx, vm)
+            try ctx.write.update(v, vm)
+        }
+        var deployed = app
+        deployed.deployed = true
+        try ctx.write.update(ctx.write.get(o.id)!, deployed)
     }
 
     static func sourceTemplate(_ ctx: RequestContext, _ href: String) throws -> StoredObject {
@@ -339,15 +347,28 @@ enum LegacyVApps: RouteFamily {
         if let problem = XMLTree.problem(ctx.request.body) { throw SimError.badRequest(problem) }
         guard let body = try? XMLTree.parse(ctx.request.body), body.name == "Vm" else { throw SimError.badRequest("Expected a Vm body.") }
         let hw = body.child("VirtualHardwareSection")
+        try applyExtraConfig(ctx, hw, to: &vm)
+        let before = vm
+        if let name = body.attr("name"), !name.isEmpty { vm.name = name }
+        if let d = body.value("Description") { vm.description = d }
+        try applySizing(body, hw, to: &vm)
+        try demandSizingRights(ctx, vm, before: before)
+        try ctx.write.update(o, name: vm.name, vm)
+        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name)", .vappUpdateVm, owner: vmOwner(ctx, o))
+    }
+
+    /// The `ExtraConfig` entries of the hardware section, which need their own right.
+    private static func applyExtraConfig(_ ctx: RequestContext, _ hw: XMLTree?, to vm: inout XVM) throws {
         let extra = hw?.all("ExtraConfig") ?? []
         if !extra.isEmpty { try ctx.demand(RightName.extraConfig, target: "VM \(vm.name)") }
         for e in extra {
             guard let k = e.attr("key") else { continue }
             vm.extraConfig[key: k] = e.attr("value") ?? ""
         }
-        let before = (cpus: vm.cpus, cores: vm.coresPerSocket, memory: vm.memoryMb, disk: vm.diskMb)
-        if let name = body.attr("name"), !name.isEmpty { vm.name = name }
-        if let d = body.value("Description") { vm.description = d }
+    }
+
+    /// CPUs, cores, memory and disk from `VmSpecSection` and the hardware section's items; a disk never shrinks.
+    private static func applySizing(_ body: XMLTree, _ hw: XMLTree?, to vm: inout XVM) throws {
         if let spec = body.child("VmSpecSection") {
             if let c = spec.value("NumCpus").flatMap({ Int($0) }) { vm.cpus = c }
             if let c = spec.value("NumCoresPerSocket").flatMap({ Int($0) }) { vm.coresPerSocket = c }
@@ -365,12 +386,13 @@ enum LegacyVApps: RouteFamily {
             default: break
             }
         }
-        // CAPVCD echoes the whole VM with each ExtraConfig change: only real changes need the sizing rights.
-        if vm.cpus != before.cpus || vm.coresPerSocket != before.cores { try ctx.demand(RightName.vmEditCPU, target: "VM \(vm.name)") }
-        if vm.memoryMb != before.memory { try ctx.demand(RightName.vmEditMemory, target: "VM \(vm.name)") }
-        if vm.diskMb != before.disk { try ctx.demand(RightName.vmEditDisk, target: "VM \(vm.name)") }
-        try ctx.write.update(o, name: vm.name, vm)
-        return try LTask.accepted(ctx, "Updating Virtual Machine \(vm.name)", .vappUpdateVm, owner: vmOwner(ctx, o))
+    }
+
+    /// CAPVCD echoes the whole VM with each ExtraConfig change: only real changes need the sizing rights.
+    private static func demandSizingRights(_ ctx: RequestContext, _ vm: XVM, before: XVM) throws {
+        if vm.cpus != before.cpus || vm.coresPerSocket != before.coresPerSocket { try ctx.demand(RightName.vmEditCPU, target: "VM \(vm.name)") }
+        if vm.memoryMb != before.memoryMb { try ctx.demand(RightName.vmEditMemory, target: "VM \(vm.name)") }
+        if vm.diskMb != before.diskMb { try ctx.demand(RightName.vmEditDisk, target: "VM \(vm.name)") }
     }
 
     static func power(_ ctx: RequestContext, _ action: String) throws -> HTTPResponseMessage {

@@ -81,36 +81,12 @@ final class KubeCollection: CloudCollection {
 }
 
 enum KubeObjectsBridge {
-    // MARK: JSON ⇄ script values
+    // MARK: JSON → script values (the other way is `JSONText.toJSON`)
 
     /// A Kubernetes object (or part) as a script value, maps in the object's order.
     static func value(_ j: JSONValue?) -> Value {
         guard let j else { return .null }
         return JSONText.value(j)
-    }
-
-    /// A script value as JSON; secrets are revealed (they are on their way to the wire) and registered.
-    static func json(_ v: Value, _ what: String) throws -> JSONValue {
-        switch v {
-        case .null: return .null
-        case .bool(let b): return .bool(b)
-        case .int(let i): return .int(i)
-        case .float(let f): return .double(f)
-        case .string(let s): return .string(s)
-        case .secret(let s):
-            SecretRedactor.shared.register(s.reveal())
-            return .string(s.reveal())
-        case .list(let l): return .array(try l.items.map { try json($0, what) })
-        case .map(let m):
-            var o = JSONObject(minimumCapacity: m.entries.count)
-            for kv in m.entries {
-                guard case .string(let k) = kv.key else { throw ScriptError(.type, "\(what): map keys must be strings") }
-                o[k] = try json(kv.value, what)
-            }
-            return .object(o)
-        case .object(let o as KubeRef): return o.value
-        default: throw ScriptError(.type, "\(what): a \(v.typeName) cannot be sent to Kubernetes")
-        }
     }
 
     /// A map argument of strings (numbers and bools as text; secrets revealed and registered).
