@@ -44,7 +44,7 @@ enum CAPVCDRuntime {
     /// `kubectl get deploy` and `describe` would show it crash-looping) with the reason.
     static func reportDeployment(_ tx: WriteTx, cluster: String, _ runtime: CAPVCDRuntime) throws {
         guard runtime.is05, let d = CAPVCDRelease.deployment(tx, cluster) else { return }
-        let replicas = KO.int(d, "spec.replicas") ?? 1
+        let replicas = KubeDeployment(d).spec.replicas ?? 1
         var failure: CAPIFailure? = nil
         if case .notRunning(let f) = runtime { failure = f }
         let ready = failure == nil ? replicas : 0
