@@ -71,7 +71,7 @@ final class CAPIReconciler {
         if let (_, r) = rec, r.management != m || r.namespace != ns {
             // Another management cluster made a cluster of this name: refuse, as VCD refuses the duplicate vApp.
             if KO.deleting(cl) { if try markDeleting(cl) { try finishDelete(cl, record: nil) }; return .none }
-            if cl["status"]?["phase"]?.stringValue != "Failed" {
+            if CAPICluster(cl).status.phase != "Failed" {
                 throw CAPIFailure(reason: "VAppExists", message: "a cluster named \(name) already exists in VCD (managed from cluster \(r.management), namespace \(r.namespace))")
             }
             return .none
@@ -89,7 +89,7 @@ final class CAPIReconciler {
             }
             return .delete(r)
         }
-        let phase = cl["status"]?["phase"]?.stringValue
+        let phase = CAPICluster(cl).status.phase
         if phase == "Failed" { return .none }
         if phase == nil {
             let old = cl
@@ -252,7 +252,7 @@ final class CAPIReconciler {
     /// the simulated CAPVCD did not run (it has no record of it); nil otherwise.
     func madeByAnotherController(_ cl: JSONValue) -> String? {
         guard record(KubeMeta.name(cl)) == nil, let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), refs(cl).infra),
-              vc["status"]?["ready"] == .bool(true), case let infra = VCDCluster(vc),
+              case let infra = VCDCluster(vc), infra.status.ready == true,
               let host = infra.spec.controlPlaneEndpoint.host, !host.isEmpty else { return nil }
         return infra.status.infraId ?? ""
     }
@@ -376,7 +376,7 @@ final class CAPIReconciler {
     /// gateway): the Cluster's Ready condition says what happened and that it is retried; the
     /// phase does not change.
     func retrying(_ ns: String, _ name: String, _ f: CAPIFailure) throws {
-        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), cl["status"]?["phase"]?.stringValue != "Failed" else { return }
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), CAPICluster(cl).status.phase != "Failed" else { return }
         let kept = (cl["status"]?["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "Ready" }
         let n = KO.merge(cl, ["status": .object(["conditions": .array([
             KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now,
@@ -423,7 +423,7 @@ final class CAPIReconciler {
     /// Deletion of a Cluster: first marked Deleting (true once it is); then CAPVCD removes what
     /// VCD holds (CAPVCDPass) and `finishDelete` the rest.
     func markDeleting(_ cl: JSONValue) throws -> Bool {
-        if cl["status"]?["phase"]?.stringValue == "Deleting" { return true }
+        if CAPICluster(cl).status.phase == "Deleting" { return true }
         let n = KO.merge(cl, ["status": .object([
             "phase": .string("Deleting"),
             "conditions": KO.conditions(cl, [KO.condition("Ready", false, reason: "Deleting", message: "the cluster is being deleted", now: now, severity: "Info")]),

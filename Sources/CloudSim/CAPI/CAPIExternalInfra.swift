@@ -25,7 +25,7 @@ extension CAPIReconciler {
         let (infraName, cpName) = refs(cl)
         let vc = try adopt(CAPIRes.vcdClusters, ns, infraName, by: cl, resource: CAPIRes.clusters)
         let kcp = try adopt(CAPIRes.kubeadmControlPlanes, ns, cpName, by: cl, resource: CAPIRes.clusters)
-        guard let vc, vc["status"]?["ready"] == .bool(true) else { return try waitingForInfrastructure(cl, vc) }
+        guard let vc, VCDCluster(vc).status.ready == true else { return try waitingForInfrastructure(cl, vc) }
         var cl = cl
         let infraEndpoint = VCDCluster(vc).spec.controlPlaneEndpoint
         if (CAPICluster(cl).spec.controlPlaneEndpoint.host ?? "").isEmpty, let host = infraEndpoint.host, !host.isEmpty {
@@ -56,7 +56,7 @@ extension CAPIReconciler {
     func controlPlaneInitialized(_ ns: String, _ cluster: String) -> Bool {
         KO.list(tx, m, CAPIRes.machines, ns).contains {
             CAPIMachine($0).spec.clusterName == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
-                && $0["status"]?["nodeRef"] != nil
+                && CAPIMachine($0).status.nodeRef != nil
         }
     }
 
@@ -90,7 +90,8 @@ extension CAPIReconciler {
     /// One step of one Machine whose infrastructure another controller makes.
     func advanceExternal(_ mach: JSONValue, pool: Pool, infrastructure vc: JSONValue) throws {
         if KO.deleting(mach) { _ = try retireExternal(mach); return }
-        let machine = CAPIMachine(mach).spec
+        let record = CAPIMachine(mach)
+        let machine = record.spec
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach), cluster = machine.clusterName ?? ""
         let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, machine.infrastructureRef.name ?? name)
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
@@ -98,9 +99,9 @@ extension CAPIReconciler {
             if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
             try KO.save(tx, m, CAPIRes.machines, old: mach, n)
         }
-        switch mach["status"]?["phase"]?.stringValue ?? "Pending" {
+        switch record.phase {
         case "Pending", "Provisioning":
-            guard let vm, vm["status"]?["ready"] == .bool(true), let pid = VCDMachine(vm).spec.providerID else {
+            guard let vm, case let infra = VCDMachine(vm), infra.status.ready == true, let pid = infra.spec.providerID else {
                 // Waiting for the infrastructure provider; its words, when it has some, show.
                 let why = (vm?["status"]?["conditions"]?.arrayValue ?? []).first { $0["status"]?.stringValue == "False" }
                 let reason = why?["reason"]?.stringValue ?? "WaitingForInfrastructure"
@@ -110,7 +111,7 @@ extension CAPIReconciler {
                     KO.condition("BootstrapReady", true, now: now),
                     KO.condition("InfrastructureReady", false, reason: reason, message: message, now: now, severity: "Info"),
                 ])
-                if mach["status"]?["phase"]?.stringValue == "Provisioning", mach["status"]?["conditions"] == conditions { return }
+                if record.phase == "Provisioning", mach["status"]?["conditions"] == conditions { return }
                 return try setStatus(["phase": .string("Provisioning"), "bootstrapReady": .bool(true), "conditions": conditions])
             }
             try setStatus(["phase": .string("Provisioned"), "infrastructureReady": .bool(true),
@@ -127,8 +128,7 @@ extension CAPIReconciler {
                 guard pool.controlPlane else { return }
                 try bringUpWorkloadCluster(ns: ns, cluster: cluster, version: pool.version, infrastructure: vc)
             }
-            let addresses = mach["status"]?["addresses"]?.arrayValue ?? []
-            let ip = addresses.first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue ?? ""
+            let ip = record.status.addresses?.internalIP ?? ""
             let vmId = CAPVCDInfra.vmId(fromProviderID: machine.providerID) ?? ""
             let facts = CAPVCDClient.VMFacts(id: vmId, status: 4, ip: ip, computerName: name, cpus: 2, memoryMb: 4096, os: "", extraConfig: [:])
             let node = try ensureNode(cluster: cluster, name: name, vm: facts, controlPlane: pool.controlPlane,
@@ -187,7 +187,7 @@ extension CAPIReconciler {
             KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
             mach = try KO.save(tx, m, CAPIRes.machines, old: mach, e)
         }
-        if mach["status"]?["phase"]?.stringValue != "Deleting" {
+        if CAPIMachine(mach).status.phase != "Deleting" {
             mach = try KO.save(tx, m, CAPIRes.machines, old: mach, KO.merge(mach, ["status": .object(["phase": .string("Deleting")])]))
         }
         let machine = CAPIMachine(mach).spec

@@ -56,7 +56,7 @@ extension CAPIReconciler {
     /// Why a machine is unhealthy by check `mhc`, or nil. Only machines with a node are judged
     /// (a machine still coming up is the provisioning's business).
     func unhealthyReason(_ mach: JSONValue, check mhc: JSONValue, cluster: String) -> String? {
-        guard let nodeName = CAPIMachine(mach).status.nodeRef.name else { return nil }
+        guard let nodeName = CAPIMachine(mach).status.nodeRef?.name else { return nil }
         guard KubeStore.cluster(tx, cluster) != nil, let node = KO.get(tx, cluster, CAPIRes.nodes, "", nodeName) else {
             return "the node \(nodeName) has been deleted"
         }

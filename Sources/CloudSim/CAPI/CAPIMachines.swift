@@ -53,9 +53,9 @@ extension CAPIReconciler {
                 if let vmId { work.deletes.append((name, vmId)) }
                 continue
             }
-            switch mach["status"]?["phase"]?.stringValue ?? "Pending" {
+            switch machine.phase {
             case "Pending":
-                guard elapsed(since: mach["status"]?["lastUpdated"]?.stringValue, atLeast: 5) else { continue }
+                guard elapsed(since: machine.status.lastUpdated, atLeast: 5) else { continue }
                 let vm = machine.spec.infrastructureRef.name.flatMap { KO.get(tx, m, CAPIRes.vcdMachines, rec.namespace, $0) }
                 work.creates.append(MachineWork.Create(machine: name, spec: VCDMachine(vm).spec, controlPlane: KubeMeta.labels(mach)["cluster.x-k8s.io/control-plane"] != nil))
             case "Provisioning", "Provisioned":
@@ -138,7 +138,7 @@ extension CAPIReconciler {
             var list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
             let live = list.filter { !KO.deleting($0) }
             let outdated = live.filter { self.outdated($0, pool) }
-            let running = live.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+            let running = live.allSatisfy { CAPIMachine($0).phase == "Running" }
             func byAge(_ a: JSONValue, _ b: JSONValue) -> Bool {
                 (KubeMeta.field(a, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(a)) < (KubeMeta.field(b, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(b))
             }
@@ -164,7 +164,7 @@ extension CAPIReconciler {
             let count = list.filter { !KO.deleting($0) }.count
             if count < pool.desired {
                 if pool.controlPlane {
-                    let allRunning = list.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+                    let allRunning = list.allSatisfy { CAPIMachine($0).phase == "Running" }
                     if count == 0 || (allRunning && initialized) { try createMachine(pool, ns: ns, cluster: name, index: list.count) }
                 } else if initialized {
                     for i in 0..<(pool.desired - count) { try createMachine(pool, ns: ns, cluster: name, index: list.count + i) }
@@ -204,7 +204,7 @@ extension CAPIReconciler {
             if vc["spec"]?["controlPlaneEndpoint"] != endpoint { n = KO.merge(n, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
             KO.addFinalizer(&n, Self.vcdClusterFinalizer)
             // Ready again after a CAPVCD that could not start has started (controllerDown).
-            if vc["status"]?["ready"] == .bool(false) {
+            if VCDCluster(vc).status.ready == false {
                 n = KO.merge(n, ["status": .object(["ready": .bool(true), "conditions": KO.conditions(vc, [
                     KO.condition("Ready", true, now: now), KO.condition("LoadBalancerAvailable", true, now: now)])])])
             }
@@ -322,9 +322,9 @@ extension CAPIReconciler {
     func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord, _ vcd: MachineResults, _ after: inout AfterWork) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
         if KO.deleting(mach) { _ = try retire(mach, vcd, record: rec); return }
-        let phase = mach["status"]?["phase"]?.stringValue ?? "Pending"
-        let last = mach["status"]?["lastUpdated"]?.stringValue
-        let machine = CAPIMachine(mach).spec
+        let record = CAPIMachine(mach)
+        let phase = record.phase, last = record.status.lastUpdated
+        let machine = record.spec
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
             var n = KO.merge(mach, ["status": .object(fields.merging(["lastUpdated": .string(KubeMeta.timestamp(now))]) { a, _ in a })])
             if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
@@ -525,11 +525,11 @@ extension CAPIReconciler {
 
     /// The addresses of the Running control-plane machines, which the control-plane pool holds.
     func controlPlaneMembers(_ ns: String, _ cluster: String, _ rec: CAPIClusterRecord) -> [String] {
-        KO.list(tx, m, CAPIRes.machines, ns).filter {
-            CAPIMachine($0).spec.clusterName == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
-                && $0["status"]?["phase"]?.stringValue == "Running" && !KO.deleting($0)
-        }.compactMap { m -> String? in
-            (m["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
+        KO.list(tx, m, CAPIRes.machines, ns).compactMap { o -> String? in
+            let machine = CAPIMachine(o)
+            guard machine.spec.clusterName == cluster, KubeMeta.labels(o)["cluster.x-k8s.io/control-plane"] != nil,
+                  machine.phase == "Running", !KO.deleting(o) else { return nil }
+            return machine.status.addresses?.internalIP
         }.sorted()
     }
 
@@ -561,7 +561,7 @@ extension CAPIReconciler {
         for pool in pools {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
             let list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner)).filter { !KO.deleting($0) }
-            let ready = list.filter { $0["status"]?["phase"]?.stringValue == "Running" }.count
+            let ready = list.filter { CAPIMachine($0).phase == "Running" }.count
             // Machines of the version and template the pool wants now (the rest are rolled out).
             let updated = list.filter { !outdated($0, pool) }.count
             if ready != pool.desired || list.count != pool.desired || updated != pool.desired { allRunning = false }

@@ -76,7 +76,7 @@ extension CAPIReconciler {
     func controllerDown(_ cl: JSONValue, _ f: CAPIFailure, deleting: Bool) throws {
         let ns = KubeMeta.namespace(cl)
         var c = cl
-        if deleting, cl["status"]?["phase"]?.stringValue != "Deleting" { c = KO.merge(c, ["status": .object(["phase": .string("Deleting")])]) }
+        if deleting, CAPICluster(cl).status.phase != "Deleting" { c = KO.merge(c, ["status": .object(["phase": .string("Deleting")])]) }
         let initialized = conditionTrue(cl, "ControlPlaneInitialized"), cpReady = conditionTrue(cl, "ControlPlaneReady")
         c = KO.merge(c, ["status": .object(["conditions": KO.conditions(cl, [
             KO.condition("Ready", false, reason: f.reason, message: f.message, now: now, severity: "Error"),

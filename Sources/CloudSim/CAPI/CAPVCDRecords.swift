@@ -32,7 +32,10 @@ struct VCDCluster: KubeRecord {
         var loadBalancerConfigSpec = LoadBalancerConfig()
     }
     /// `infraId`: the RDE of the cluster (0.5.x writes it here; 1.x too, once ready).
-    struct Status: Decodable { var infraId: String? }
+    struct Status: Decodable {
+        var infraId: String?
+        var ready: Bool?
+    }
     var spec = Spec()
     var status = Status()
 }
@@ -59,7 +62,9 @@ struct VCDMachineSpec: KubeRecord {
 
 /// A VCDMachine.
 struct VCDMachine: KubeRecord {
+    struct Status: Decodable { var ready: Bool? }
     var spec = VCDMachineSpec()
+    var status = Status()
 }
 
 /// A VCDMachineTemplate: the spec its machines are cloned with (nil when it has none).

@@ -377,7 +377,7 @@ enum CPIServices {
     static func memberAddresses(_ tx: StateView, _ w: String) -> [String] {
         let nodes = KO.list(tx, w, CAPIRes.nodes)
         func ip(_ n: JSONValue) -> String? {
-            (n["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
+            KubeNode(n).status.addresses?.internalIP
         }
         let workers = nodes.filter { KubeMeta.labels($0)["node-role.kubernetes.io/control-plane"] == nil }
         return (workers.isEmpty ? nodes : workers).compactMap(ip).sorted()

@@ -10,14 +10,27 @@ struct CAPIEndpoint: Decodable {
     var port: Int?
 }
 
-/// A Cluster: the objects it names and its endpoint.
+/// A Cluster: the objects it names, its endpoint and its phase.
 struct CAPICluster: KubeRecord {
     struct Spec: Decodable {
         var infrastructureRef = KubeObjectRef()
         var controlPlaneRef = KubeObjectRef()
         var controlPlaneEndpoint = CAPIEndpoint()
     }
+    struct Status: Decodable { var phase: String? }
     var spec = Spec()
+    var status = Status()
+}
+
+/// An entry of `status.addresses` (Machine, VCDMachine, Node).
+struct KubeAddress: Decodable {
+    var type: String?
+    var address: String?
+}
+
+extension Array where Element == KubeAddress {
+    /// The first `InternalIP` address.
+    var internalIP: String? { first { $0.type == "InternalIP" }?.address }
 }
 
 /// Any Cluster API object that names its cluster in `spec.clusterName` (MachineSet,
@@ -30,7 +43,8 @@ struct CAPIClusterPart: KubeRecord {
     static func of(_ o: JSONValue, cluster name: String) -> Bool { Self(o).spec.clusterName == name }
 }
 
-/// A Machine: its cluster, version, VM (providerID), infrastructure and bootstrap objects, node.
+/// A Machine: its cluster, version, VM (providerID), infrastructure and bootstrap objects; its
+/// phase (Pending → Provisioning → Provisioned → Running), node and addresses.
 struct CAPIMachine: KubeRecord {
     struct Bootstrap: Decodable {
         var configRef = KubeObjectRef()
@@ -43,9 +57,18 @@ struct CAPIMachine: KubeRecord {
         var infrastructureRef = KubeObjectRef()
         var bootstrap = Bootstrap()
     }
-    struct Status: Decodable { var nodeRef = KubeObjectRef() }
+    struct Status: Decodable {
+        var phase: String?
+        /// When the phase last changed (the simulated controllers' own clock of a machine).
+        var lastUpdated: String?
+        var nodeRef: KubeObjectRef?
+        var addresses: [KubeAddress]?
+    }
     var spec = Spec()
     var status = Status()
+
+    /// The phase, `Pending` until one is set.
+    var phase: String { status.phase ?? "Pending" }
 }
 
 /// A MachineDeployment (and the MachineSet it keeps, whose spec has the same shape): the

@@ -19,10 +19,12 @@ struct KubeService: KubeRecord {
     var spec = Spec()
 }
 
-/// A Node: the VM behind it (`spec.providerID`).
+/// A Node: the VM behind it (`spec.providerID`) and its addresses.
 struct KubeNode: KubeRecord {
     struct Spec: Decodable { var providerID: String? }
+    struct Status: Decodable { var addresses: [KubeAddress]? }
     var spec = Spec()
+    var status = Status()
 }
 
 /// A Deployment: the replicas it asks for.
