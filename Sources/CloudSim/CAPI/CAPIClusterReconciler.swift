@@ -71,7 +71,7 @@ final class CAPIReconciler {
         if let (_, r) = rec, r.management != m || r.namespace != ns {
             // Another management cluster made a cluster of this name: refuse, as VCD refuses the duplicate vApp.
             if KO.deleting(cl) { if try markDeleting(cl) { try finishDelete(cl, record: nil) }; return .none }
-            if cl["status"]?["phase"]?.stringValue != "Failed" {
+            if CAPICluster(cl).status.phase != "Failed" {
                 throw CAPIFailure(reason: "VAppExists", message: "a cluster named \(name) already exists in VCD (managed from cluster \(r.management), namespace \(r.namespace))")
             }
             return .none
@@ -89,7 +89,7 @@ final class CAPIReconciler {
             }
             return .delete(r)
         }
-        let phase = cl["status"]?["phase"]?.stringValue
+        let phase = CAPICluster(cl).status.phase
         if phase == "Failed" { return .none }
         if phase == nil {
             let old = cl
@@ -132,19 +132,20 @@ final class CAPIReconciler {
     func adoptsMoved(_ cl: JSONValue, _ r: CAPIClusterRecord) -> Bool {
         guard r.namespace == KubeMeta.namespace(cl), let rde = r.rdeId,
               let vc = KO.get(tx, m, CAPIRes.vcdClusters, r.namespace, refs(cl).infra),
-              KO.str(vc, "status.infraId") == rde || KO.str(vc, "spec.rdeId") == rde else { return false }
+              case let infra = VCDCluster(vc), infra.status.infraId == rde || infra.spec.rdeId == rde else { return false }
         guard let old = KO.get(tx, r.management, CAPIRes.clusters, r.namespace, r.name) else { return true }
         return Self.paused(old)
     }
 
     /// Names a Cluster refers to.
     func refs(_ cl: JSONValue) -> (infra: String, controlPlane: String) {
-        (KO.str(cl, "spec.infrastructureRef.name") ?? KubeMeta.name(cl), KO.str(cl, "spec.controlPlaneRef.name") ?? "\(KubeMeta.name(cl))-control-plane")
+        let spec = CAPICluster(cl).spec
+        return (spec.infrastructureRef.name ?? KubeMeta.name(cl), spec.controlPlaneRef.name ?? "\(KubeMeta.name(cl))-control-plane")
     }
 
     func machineDeployments(_ ns: String, _ cluster: String) -> [JSONValue] {
         KO.list(tx, m, CAPIRes.machineDeployments, ns).filter {
-            KO.str($0, "spec.clusterName") == cluster || KubeMeta.labels($0)[CAPIRes.clusterNameLabel] == cluster
+            CAPIMachineDeployment($0).spec.clusterName == cluster || KubeMeta.labels($0)[CAPIRes.clusterNameLabel] == cluster
         }
     }
 
@@ -174,8 +175,10 @@ final class CAPIReconciler {
             try waiting(cl, "KubeadmControlPlane \(ns)/\(cpName) not found")
             return nil
         }
-        var templates: [String] = [KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? cpName]
-        for md in machineDeployments(ns, name) { if let t = KO.str(md, "spec.template.spec.infrastructureRef.name") { templates.append(t) } }
+        var templates: [String] = [KubeadmControlPlane(kcp).spec.machineTemplate.infrastructureRef.name ?? cpName]
+        for md in machineDeployments(ns, name) {
+            if let t = CAPIMachineDeployment(md).spec.template.spec.infrastructureRef.name { templates.append(t) }
+        }
         // The workload cluster of a cluster another controller made is this cluster's own.
         if KubeStore.cluster(tx, name) != nil, madeByAnotherController(cl) == nil {
             throw CAPIFailure(reason: "ClusterNameInUse", message: "a Kubernetes cluster named \(name) already exists in the simulator: the workload cluster needs that name")
@@ -190,8 +193,8 @@ final class CAPIReconciler {
         var out: [TemplateName] = []
         for t in templates {
             guard let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, t) else { try waiting(cl, "VCDMachineTemplate \(ns)/\(t) not found"); return nil }
-            let spec = vmt["spec"]?["template"]?["spec"]
-            let name = TemplateName(catalog: KO.str(spec, "catalog") ?? "", template: KO.str(spec, "template") ?? "")
+            let spec = VCDMachineTemplate(vmt).spec.template.spec
+            let name = TemplateName(catalog: spec?.catalog ?? "", template: spec?.template ?? "")
             if !out.contains(name) { out.append(name) }
         }
         return out
@@ -204,14 +207,15 @@ final class CAPIReconciler {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return nil }
         guard let (vc, kcp, templates) = try infrastructureInputs(cl), let names = try templateNames(cl, templates) else { return nil }
-        let org = KO.str(vc, "spec.org") ?? ""
+        let infra = VCDCluster(vc).spec
+        let org = infra.org ?? ""
         var creds = credentials(ns, vc)
-        creds.host = KO.str(vc, "spec.site") ?? ""
+        creds.host = infra.site ?? ""
         if creds.userOrg.isEmpty { creds.userOrg = org }
         return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org,
-                          vdc: KO.str(vc, "spec.ovdc") ?? "", network: KO.str(vc, "spec.ovdcNetwork") ?? "",
-                          vipSubnet: KO.str(vc, "spec.loadBalancerConfigSpec.vipSubnet"), vip: KO.str(vc, "spec.controlPlaneEndpoint.host") ?? "",
-                          siteURL: creds.host, rdeId: KO.str(vc, "spec.rdeId") ?? "", kubernetes: KO.str(kcp, "spec.version") ?? "",
+                          vdc: infra.ovdc ?? "", network: infra.ovdcNetwork ?? "",
+                          vipSubnet: infra.loadBalancerConfigSpec.vipSubnet, vip: infra.controlPlaneEndpoint.host ?? "",
+                          siteURL: creds.host, rdeId: infra.rdeId ?? "", kubernetes: KubeadmControlPlane(kcp).spec.version ?? "",
                           templates: names, credentials: creds, config05: nil, workers05: [], controlPlane05: [])
     }
 
@@ -221,25 +225,26 @@ final class CAPIReconciler {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         guard let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, refs(cl).infra) else { return nil }
         let config = capvcd.config05
-        func pick(_ key: String, _ fallback: String?) -> String {
-            let v = KO.str(vc, "spec.\(key)") ?? ""
+        let infra = VCDCluster(vc)
+        func pick(_ value: String?, _ fallback: String?) -> String {
+            let v = value ?? ""
             return v.isEmpty ? (fallback ?? "") : v
         }
         var creds: VCDCredentials
         if let config {
-            let org = pick("org", config.org)
+            let org = pick(infra.spec.org, config.org)
             let (user, userOrg) = (try? userContext(vc, clusterOrg: org, cluster: name)) ?? ("", org)
-            creds = VCDCredentials(user: user, userOrg: userOrg, password: KO.str(vc, "spec.userContext.password") ?? "",
-                                   refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
+            creds = VCDCredentials(user: user, userOrg: userOrg, password: infra.spec.userContext.password ?? "",
+                                   refreshToken: infra.spec.userContext.refreshToken ?? "")
         } else {
             creds = credentials(ns, vc)
         }
-        creds.host = pick("site", config?.host)
-        let org = pick("org", config?.org)
+        creds.host = pick(infra.spec.site, config?.host)
+        let org = pick(infra.spec.org, config?.org)
         if creds.userOrg.isEmpty { creds.userOrg = org }
-        let rde = config != nil ? (KO.str(vc, "status.infraId") ?? "") : (KO.str(vc, "spec.rdeId") ?? "")
-        return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org, vdc: pick("ovdc", config?.vdc),
-                          network: pick("ovdcNetwork", config?.network), vipSubnet: nil, vip: "", siteURL: creds.host, rdeId: rde, kubernetes: "",
+        let rde = config != nil ? (infra.status.infraId ?? "") : (infra.spec.rdeId ?? "")
+        return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: org, vdc: pick(infra.spec.ovdc, config?.vdc),
+                          network: pick(infra.spec.ovdcNetwork, config?.network), vipSubnet: nil, vip: "", siteURL: creds.host, rdeId: rde, kubernetes: "",
                           templates: [], credentials: creds, config05: config, workers05: [], controlPlane05: [])
     }
 
@@ -247,8 +252,9 @@ final class CAPIReconciler {
     /// the simulated CAPVCD did not run (it has no record of it); nil otherwise.
     func madeByAnotherController(_ cl: JSONValue) -> String? {
         guard record(KubeMeta.name(cl)) == nil, let vc = KO.get(tx, m, CAPIRes.vcdClusters, KubeMeta.namespace(cl), refs(cl).infra),
-              vc["status"]?["ready"] == .bool(true), let host = KO.str(vc, "spec.controlPlaneEndpoint.host"), !host.isEmpty else { return nil }
-        return KO.str(vc, "status.infraId") ?? ""
+              case let infra = VCDCluster(vc), infra.status.ready == true,
+              let host = infra.spec.controlPlaneEndpoint.host, !host.isEmpty else { return nil }
+        return infra.status.infraId ?? ""
     }
 
     /// A cluster another controller made, found in VCD (CAPVCDPass.adoptInfrastructure): its
@@ -335,8 +341,9 @@ final class CAPIReconciler {
     /// names the user's org (`system/administrator`: the provider); else the org is left empty
     /// for the cluster's org.
     func credentials(_ ns: String, _ vc: JSONValue) -> VCDCredentials {
-        let secretName = KO.str(vc, "spec.userContext.secretRef.name") ?? "capi-user-credentials"
-        let secretNS = KO.str(vc, "spec.userContext.secretRef.namespace") ?? ns
+        let user = VCDCluster(vc).spec.userContext
+        let secretName = user.secretRef.name ?? "capi-user-credentials"
+        let secretNS = user.secretRef.namespace ?? ns
         var c = VCDCredentials()
         if let s = KO.get(tx, m, CAPIRes.secrets, secretNS, secretName) {
             func field(_ k: String) -> String {
@@ -347,9 +354,9 @@ final class CAPIReconciler {
             c.password = field("password")
             c.refreshToken = field("refreshToken")
         } else {
-            c.user = KO.str(vc, "spec.userContext.username") ?? ""
-            c.password = KO.str(vc, "spec.userContext.password") ?? ""
-            c.refreshToken = KO.str(vc, "spec.userContext.refreshToken") ?? ""
+            c.user = user.username ?? ""
+            c.password = user.password ?? ""
+            c.refreshToken = user.refreshToken ?? ""
         }
         let parts = c.user.split(separator: "/", maxSplits: 1).map(String.init)
         if parts.count == 2 { c.userOrg = parts[0]; c.user = parts[1] }
@@ -369,7 +376,7 @@ final class CAPIReconciler {
     /// gateway): the Cluster's Ready condition says what happened and that it is retried; the
     /// phase does not change.
     func retrying(_ ns: String, _ name: String, _ f: CAPIFailure) throws {
-        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), cl["status"]?["phase"]?.stringValue != "Failed" else { return }
+        guard let cl = KO.get(tx, m, CAPIRes.clusters, ns, name), CAPICluster(cl).status.phase != "Failed" else { return }
         let kept = (cl["status"]?["conditions"]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "Ready" }
         let n = KO.merge(cl, ["status": .object(["conditions": .array([
             KO.condition("Ready", false, reason: f.reason, message: "\(f.message) (retrying)", now: now,
@@ -416,7 +423,7 @@ final class CAPIReconciler {
     /// Deletion of a Cluster: first marked Deleting (true once it is); then CAPVCD removes what
     /// VCD holds (CAPVCDPass) and `finishDelete` the rest.
     func markDeleting(_ cl: JSONValue) throws -> Bool {
-        if cl["status"]?["phase"]?.stringValue == "Deleting" { return true }
+        if CAPICluster(cl).status.phase == "Deleting" { return true }
         let n = KO.merge(cl, ["status": .object([
             "phase": .string("Deleting"),
             "conditions": KO.conditions(cl, [KO.condition("Ready", false, reason: "Deleting", message: "the cluster is being deleted", now: now, severity: "Info")]),
@@ -430,11 +437,11 @@ final class CAPIReconciler {
     func finishDelete(_ cl: JSONValue, record: CAPIClusterRecord?) throws {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         let (infraName, cpName) = refs(cl)
-        for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name {
+        for mach in KO.list(tx, m, CAPIRes.machines, ns) where CAPIMachine(mach).spec.clusterName == name {
             try removeMachine(mach, record: record)
         }
         for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks, CAPIRes.clusterResourceSetBindings] {
-            for o in KO.list(tx, m, r, ns) where KO.str(o, "spec.clusterName") == name { try KO.remove(tx, m, r, o) }
+            for o in KO.list(tx, m, r, ns) where CAPIClusterPart.of(o, cluster: name) { try KO.remove(tx, m, r, o) }
         }
         if let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) { try KO.remove(tx, m, CAPIRes.kubeadmControlPlanes, kcp) }
         if let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) { try KO.remove(tx, m, CAPIRes.vcdClusters, vc) }
@@ -449,10 +456,10 @@ final class CAPIReconciler {
     /// kubeconfig secret, the workload cluster and the record.
     func collectOrphan(_ r: CAPIClusterRecord) throws {
         guard KO.get(tx, m, CAPIRes.clusters, r.namespace, r.name) == nil else { return }
-        for mach in KO.list(tx, m, CAPIRes.machines, r.namespace) where KO.str(mach, "spec.clusterName") == r.name {
+        for mach in KO.list(tx, m, CAPIRes.machines, r.namespace) where CAPIMachine(mach).spec.clusterName == r.name {
             try removeMachine(mach, record: r)
         }
-        for ms in KO.list(tx, m, CAPIRes.machineSets, r.namespace) where KO.str(ms, "spec.clusterName") == r.name {
+        for ms in KO.list(tx, m, CAPIRes.machineSets, r.namespace) where CAPIMachineSet(ms).spec.clusterName == r.name {
             try KO.remove(tx, m, CAPIRes.machineSets, ms)
         }
         for vc in KO.list(tx, m, CAPIRes.vcdClusters, r.namespace) where KubeMeta.labels(vc)[CAPIRes.clusterNameLabel] == r.name {

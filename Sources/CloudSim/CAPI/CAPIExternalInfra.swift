@@ -25,18 +25,19 @@ extension CAPIReconciler {
         let (infraName, cpName) = refs(cl)
         let vc = try adopt(CAPIRes.vcdClusters, ns, infraName, by: cl, resource: CAPIRes.clusters)
         let kcp = try adopt(CAPIRes.kubeadmControlPlanes, ns, cpName, by: cl, resource: CAPIRes.clusters)
-        guard let vc, vc["status"]?["ready"] == .bool(true) else { return try waitingForInfrastructure(cl, vc) }
+        guard let vc, VCDCluster(vc).status.ready == true else { return try waitingForInfrastructure(cl, vc) }
         var cl = cl
-        if (KO.str(cl, "spec.controlPlaneEndpoint.host") ?? "").isEmpty, let host = KO.str(vc, "spec.controlPlaneEndpoint.host"), !host.isEmpty {
-            let endpoint: JSONValue = .object(["host": .string(host), "port": .int(KO.int(vc, "spec.controlPlaneEndpoint.port") ?? 6443)])
+        let infraEndpoint = VCDCluster(vc).spec.controlPlaneEndpoint
+        if (CAPICluster(cl).spec.controlPlaneEndpoint.host ?? "").isEmpty, let host = infraEndpoint.host, !host.isEmpty {
+            let endpoint: JSONValue = .object(["host": .string(host), "port": .int(infraEndpoint.port ?? 6443)])
             cl = try KO.save(tx, m, CAPIRes.clusters, old: cl, KO.merge(cl, ["spec": .object(["controlPlaneEndpoint": endpoint])]))
         }
         guard let kcp else { return }
         // As soon as the endpoint is known the control plane provider makes the cluster's identity
         // and its `<cluster>-kubeconfig` secret (CAPVCD 1.x copies it into the RDE); the API
         // answers once nodes run.
-        if let host = KO.str(cl, "spec.controlPlaneEndpoint.host"), !host.isEmpty {
-            try ensureWorkloadCluster(name, version: KO.str(kcp, "spec.version") ?? "")
+        if let host = CAPICluster(cl).spec.controlPlaneEndpoint.host, !host.isEmpty {
+            try ensureWorkloadCluster(name, version: KubeadmControlPlane(kcp).spec.version ?? "")
             try writeKubeconfigSecret(ns: ns, cluster: name, endpointHost: host)
         }
         let pools = try self.pools(cl, kcp: kcp)
@@ -54,8 +55,8 @@ extension CAPIReconciler {
     /// Whether a control-plane machine of the cluster has its node (it ran `kubeadm init`).
     func controlPlaneInitialized(_ ns: String, _ cluster: String) -> Bool {
         KO.list(tx, m, CAPIRes.machines, ns).contains {
-            KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
-                && $0["status"]?["nodeRef"] != nil
+            CAPIMachine($0).spec.clusterName == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
+                && CAPIMachine($0).status.nodeRef != nil
         }
     }
 
@@ -89,16 +90,18 @@ extension CAPIReconciler {
     /// One step of one Machine whose infrastructure another controller makes.
     func advanceExternal(_ mach: JSONValue, pool: Pool, infrastructure vc: JSONValue) throws {
         if KO.deleting(mach) { _ = try retireExternal(mach); return }
-        let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach), cluster = KO.str(mach, "spec.clusterName") ?? ""
-        let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, KO.str(mach, "spec.infrastructureRef.name") ?? name)
+        let record = CAPIMachine(mach)
+        let machine = record.spec
+        let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach), cluster = machine.clusterName ?? ""
+        let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, machine.infrastructureRef.name ?? name)
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
             var n = KO.merge(mach, ["status": .object(fields.merging(["lastUpdated": .string(KubeMeta.timestamp(now))]) { a, _ in a })])
             if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
             try KO.save(tx, m, CAPIRes.machines, old: mach, n)
         }
-        switch mach["status"]?["phase"]?.stringValue ?? "Pending" {
+        switch record.phase {
         case "Pending", "Provisioning":
-            guard let vm, vm["status"]?["ready"] == .bool(true), let pid = KO.str(vm, "spec.providerID") else {
+            guard let vm, case let infra = VCDMachine(vm), infra.status.ready == true, let pid = infra.spec.providerID else {
                 // Waiting for the infrastructure provider; its words, when it has some, show.
                 let why = (vm?["status"]?["conditions"]?.arrayValue ?? []).first { $0["status"]?.stringValue == "False" }
                 let reason = why?["reason"]?.stringValue ?? "WaitingForInfrastructure"
@@ -108,7 +111,7 @@ extension CAPIReconciler {
                     KO.condition("BootstrapReady", true, now: now),
                     KO.condition("InfrastructureReady", false, reason: reason, message: message, now: now, severity: "Info"),
                 ])
-                if mach["status"]?["phase"]?.stringValue == "Provisioning", mach["status"]?["conditions"] == conditions { return }
+                if record.phase == "Provisioning", mach["status"]?["conditions"] == conditions { return }
                 return try setStatus(["phase": .string("Provisioning"), "bootstrapReady": .bool(true), "conditions": conditions])
             }
             try setStatus(["phase": .string("Provisioned"), "infrastructureReady": .bool(true),
@@ -125,12 +128,11 @@ extension CAPIReconciler {
                 guard pool.controlPlane else { return }
                 try bringUpWorkloadCluster(ns: ns, cluster: cluster, version: pool.version, infrastructure: vc)
             }
-            let addresses = mach["status"]?["addresses"]?.arrayValue ?? []
-            let ip = addresses.first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue ?? ""
-            let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) ?? ""
+            let ip = record.status.addresses?.internalIP ?? ""
+            let vmId = CAPVCDInfra.vmId(fromProviderID: machine.providerID) ?? ""
             let facts = CAPVCDClient.VMFacts(id: vmId, status: 4, ip: ip, computerName: name, cpus: 2, memoryMb: 4096, os: "", extraConfig: [:])
             let node = try ensureNode(cluster: cluster, name: name, vm: facts, controlPlane: pool.controlPlane,
-                                      version: KO.str(mach, "spec.version") ?? pool.version)
+                                      version: machine.version ?? pool.version)
             try setStatus(["phase": .string("Running"),
                            "nodeRef": .object(["apiVersion": .string("v1"), "kind": .string("Node"), "name": .string(name),
                                                "uid": KubeMeta.field(node, "uid") ?? .string("")]),
@@ -149,10 +151,11 @@ extension CAPIReconciler {
     /// CAPVCD's control-plane script applies (from the VCDCluster's placement and credentials).
     func bringUpWorkloadCluster(ns: String, cluster: String, version: String, infrastructure vc: JSONValue) throws {
         try ensureWorkloadCluster(cluster, version: version)
+        let infra = VCDCluster(vc)
         let placement = CPIConfig.Placement(
-            site: KO.str(vc, "spec.site") ?? "", org: KO.str(vc, "spec.org") ?? "", vdc: KO.str(vc, "spec.ovdc") ?? "",
-            network: KO.str(vc, "spec.ovdcNetwork") ?? "", vipSubnet: KO.str(vc, "spec.loadBalancerConfigSpec.vipSubnet") ?? "",
-            clusterId: KO.str(vc, "status.infraId") ?? KO.str(vc, "spec.rdeId") ?? "", vAppName: cluster)
+            site: infra.spec.site ?? "", org: infra.spec.org ?? "", vdc: infra.spec.ovdc ?? "",
+            network: infra.spec.ovdcNetwork ?? "", vipSubnet: infra.spec.loadBalancerConfigSpec.vipSubnet ?? "",
+            clusterId: infra.status.infraId ?? infra.spec.rdeId ?? "", vAppName: cluster)
         try CPIConfig.install(tx, workload: cluster, credentials: externalCredentials(ns, vc), placement: placement)
     }
 
@@ -167,10 +170,10 @@ extension CAPIReconciler {
     /// The credentials the VCDCluster names (its `userContext.secretRef` secret, else its inline
     /// `userContext`), as the cloud provider's secret wants them.
     func externalCredentials(_ ns: String, _ vc: JSONValue) -> JSONValue {
-        if let secretName = KO.str(vc, "spec.userContext.secretRef.name"),
-           let s = KO.get(tx, m, CAPIRes.secrets, KO.str(vc, "spec.userContext.secretRef.namespace") ?? ns, secretName) { return s }
-        func b64(_ k: String) -> JSONValue { .string(Data((KO.str(vc, "spec.userContext.\(k)") ?? "").utf8).base64EncodedString()) }
-        return .object(["data": .object(["username": b64("username"), "password": b64("password"), "refreshToken": b64("refreshToken")])])
+        let user = VCDCluster(vc).spec.userContext
+        if let secretName = user.secretRef.name,
+           let s = KO.get(tx, m, CAPIRes.secrets, user.secretRef.namespace ?? ns, secretName) { return s }
+        return user.asSecret
     }
 
     /// Deletes a machine as Cluster API does when another controller holds its infrastructure: its
@@ -184,20 +187,21 @@ extension CAPIReconciler {
             KubeMeta.set(&e, "deletionTimestamp", .string(KubeMeta.timestamp(now)))
             mach = try KO.save(tx, m, CAPIRes.machines, old: mach, e)
         }
-        if mach["status"]?["phase"]?.stringValue != "Deleting" {
+        if CAPIMachine(mach).status.phase != "Deleting" {
             mach = try KO.save(tx, m, CAPIRes.machines, old: mach, KO.merge(mach, ["status": .object(["phase": .string("Deleting")])]))
         }
-        if let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, KO.str(mach, "spec.infrastructureRef.name") ?? name) {
+        let machine = CAPIMachine(mach).spec
+        if let vm = KO.get(tx, m, CAPIRes.vcdMachines, ns, machine.infrastructureRef.name ?? name) {
             try requestDeletion(CAPIRes.vcdMachines, vm)
             return false
         }
-        let cluster = KO.str(mach, "spec.clusterName") ?? ""
+        let cluster = machine.clusterName ?? ""
         if KubeStore.cluster(tx, cluster) != nil, let node = KO.get(tx, cluster, CAPIRes.nodes, "", name) {
             try KO.remove(tx, cluster, CAPIRes.nodes, node)
         }
-        let configName = KO.str(mach, "spec.bootstrap.configRef.name") ?? name
+        let configName = machine.bootstrap.configRef.name ?? name
         if let c = KO.get(tx, m, CAPIRes.kubeadmConfigs, ns, configName) { try KO.remove(tx, m, CAPIRes.kubeadmConfigs, c) }
-        if let s = KO.get(tx, m, CAPIRes.secrets, ns, KO.str(mach, "spec.bootstrap.dataSecretName") ?? configName) {
+        if let s = KO.get(tx, m, CAPIRes.secrets, ns, machine.bootstrap.dataSecretName ?? configName) {
             try KO.remove(tx, m, CAPIRes.secrets, s)
         }
         try KO.remove(tx, m, CAPIRes.machines, mach)
@@ -222,13 +226,13 @@ extension CAPIReconciler {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         let (infraName, cpName) = refs(cl)
         var machinesLeft = 0
-        for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name {
+        for mach in KO.list(tx, m, CAPIRes.machines, ns) where CAPIMachine(mach).spec.clusterName == name {
             if !(try retireExternal(mach)) { machinesLeft += 1 }
         }
         guard machinesLeft == 0 else { return }
         if let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, infraName) { return try requestDeletion(CAPIRes.vcdClusters, vc) }
         for r in [CAPIRes.machineSets, CAPIRes.machineDeployments, CAPIRes.machineHealthChecks, CAPIRes.clusterResourceSetBindings] {
-            for o in KO.list(tx, m, r, ns) where KO.str(o, "spec.clusterName") == name { try KO.remove(tx, m, r, o) }
+            for o in KO.list(tx, m, r, ns) where CAPIClusterPart.of(o, cluster: name) { try KO.remove(tx, m, r, o) }
         }
         if let kcp = KO.get(tx, m, CAPIRes.kubeadmControlPlanes, ns, cpName) { try KO.remove(tx, m, CAPIRes.kubeadmControlPlanes, kcp) }
         if let s = KO.get(tx, m, CAPIRes.secrets, ns, "\(name)-kubeconfig") { try KO.remove(tx, m, CAPIRes.secrets, s) }

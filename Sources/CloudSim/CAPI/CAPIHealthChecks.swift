@@ -12,13 +12,13 @@ import Foundation
 /// `expectedMachines`, `currentHealthy`, `remediationsAllowed` and the targets.
 extension CAPIReconciler {
     func remediateUnhealthyMachines(_ ns: String, cluster: String) throws {
-        let checks = KO.list(tx, m, CAPIRes.machineHealthChecks, ns).filter { KO.str($0, "spec.clusterName") == cluster }
+        let checks = KO.list(tx, m, CAPIRes.machineHealthChecks, ns).filter { CAPIClusterPart.of($0, cluster: cluster) }
         // Reading the workload cluster's nodes is a request to its API: its node lifecycle
         // controller takes its step first, as on every request to that cluster.
         if !checks.isEmpty, KubeStore.cluster(tx, cluster) != nil { try CAPINodeHealth.sync(tx, cluster: cluster) }
         for mhc in checks {
             let targets = KO.list(tx, m, CAPIRes.machines, ns).filter {
-                KO.str($0, "spec.clusterName") == cluster && !KO.deleting($0)
+                CAPIMachine($0).spec.clusterName == cluster && !KO.deleting($0)
                     && KubeObjectSelector.matches(mhc["spec"]?["selector"], KubeMeta.labels($0))
             }
             var unhealthy: [(machine: JSONValue, why: String)] = []
@@ -46,7 +46,7 @@ extension CAPIReconciler {
                 "conditions": KO.conditions(mhc, [remediate
                     ? KO.condition("RemediationAllowed", true, now: now)
                     : KO.condition("RemediationAllowed", false, reason: "TooManyUnhealthy",
-                                   message: "Remediation is not allowed, the number of not started or unhealthy machines exceeds maxUnhealthy (total: \(targets.count), unhealthy: \(unhealthy.count), maxUnhealthy: \(KO.str(mhc, "spec.maxUnhealthy") ?? "100%"))",
+                                   message: "Remediation is not allowed, the number of not started or unhealthy machines exceeds maxUnhealthy (total: \(targets.count), unhealthy: \(unhealthy.count), maxUnhealthy: \(CAPIMachineHealthCheck(mhc).spec.maxUnhealthy ?? "100%"))",
                                    now: now, severity: "Warning")]),
             ])
             try KO.save(tx, m, CAPIRes.machineHealthChecks, old: mhc, KO.merge(mhc, ["status": status]))
@@ -56,7 +56,7 @@ extension CAPIReconciler {
     /// Why a machine is unhealthy by check `mhc`, or nil. Only machines with a node are judged
     /// (a machine still coming up is the provisioning's business).
     func unhealthyReason(_ mach: JSONValue, check mhc: JSONValue, cluster: String) -> String? {
-        guard let nodeName = KO.str(mach, "status.nodeRef.name") else { return nil }
+        guard let nodeName = CAPIMachine(mach).status.nodeRef?.name else { return nil }
         guard KubeStore.cluster(tx, cluster) != nil, let node = KO.get(tx, cluster, CAPIRes.nodes, "", nodeName) else {
             return "the node \(nodeName) has been deleted"
         }

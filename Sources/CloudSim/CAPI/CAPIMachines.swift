@@ -25,16 +25,18 @@ extension CAPIReconciler {
     /// Whether a machine is of an older Kubernetes version or machine template than its pool
     /// wants now (a rollout replaces it).
     func outdated(_ mach: JSONValue, _ pool: Pool) -> Bool {
-        if KO.str(mach, "spec.version") != pool.version { return true }
+        if CAPIMachine(mach).spec.version != pool.version { return true }
         guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, KubeMeta.namespace(mach), KubeMeta.name(mach)) else { return false }
         if let from = KO.annotations(vm)[Self.clonedFromName], from != pool.template { return true }
         // The same template object changed in place: compare the catalog item it names.
-        let want = KO.get(tx, m, CAPIRes.vcdMachineTemplates, KubeMeta.namespace(mach), pool.template)?["spec"]?["template"]?["spec"]
-        return want != nil && (KO.str(want, "template") != KO.str(vm, "spec.template") || KO.str(want, "catalog") != KO.str(vm, "spec.catalog"))
+        guard let template = KO.get(tx, m, CAPIRes.vcdMachineTemplates, KubeMeta.namespace(mach), pool.template),
+              let want = VCDMachineTemplate(template).spec.template.spec else { return false }
+        let have = VCDMachine(vm).spec
+        return want.template != have.template || want.catalog != have.catalog
     }
 
     func machines(_ ns: String, _ cluster: String, label: String, value: String) -> [JSONValue] {
-        KO.list(tx, m, CAPIRes.machines, ns).filter { KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)[label] == value }
+        KO.list(tx, m, CAPIRes.machines, ns).filter { CAPIMachine($0).spec.clusterName == cluster && KubeMeta.labels($0)[label] == value }
     }
 
     /// What VCD requests the machines of a cluster need now (CAPVCDPass sends them before
@@ -42,18 +44,20 @@ extension CAPIReconciler {
     /// machines being provisioned, VMs to delete for machines being deleted.
     func machineWork(_ rec: CAPIClusterRecord) -> MachineWork {
         var work = MachineWork()
-        for mach in KO.list(tx, m, CAPIRes.machines, rec.namespace) where KO.str(mach, "spec.clusterName") == rec.name {
+        for mach in KO.list(tx, m, CAPIRes.machines, rec.namespace) {
+            let machine = CAPIMachine(mach)
+            guard machine.spec.clusterName == rec.name else { continue }
             let name = KubeMeta.name(mach)
-            let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID"))
+            let vmId = CAPVCDInfra.vmId(fromProviderID: machine.spec.providerID)
             if KO.deleting(mach) {
                 if let vmId { work.deletes.append((name, vmId)) }
                 continue
             }
-            switch mach["status"]?["phase"]?.stringValue ?? "Pending" {
+            switch machine.phase {
             case "Pending":
-                guard elapsed(since: mach["status"]?["lastUpdated"]?.stringValue, atLeast: 5) else { continue }
-                let template = KO.str(mach, "spec.infrastructureRef.name").flatMap { KO.get(tx, m, CAPIRes.vcdMachines, rec.namespace, $0) }?["spec"]
-                work.creates.append(MachineWork.Create(machine: name, spec: template, controlPlane: KubeMeta.labels(mach)["cluster.x-k8s.io/control-plane"] != nil))
+                guard elapsed(since: machine.status.lastUpdated, atLeast: 5) else { continue }
+                let vm = machine.spec.infrastructureRef.name.flatMap { KO.get(tx, m, CAPIRes.vcdMachines, rec.namespace, $0) }
+                work.creates.append(MachineWork.Create(machine: name, spec: VCDMachine(vm).spec, controlPlane: KubeMeta.labels(mach)["cluster.x-k8s.io/control-plane"] != nil))
             case "Provisioning", "Provisioned":
                 if let vmId { work.inspect.append(vmId) }
             default: break
@@ -88,19 +92,21 @@ extension CAPIReconciler {
     func pools(_ cl: JSONValue, kcp: JSONValue) throws -> [Pool] {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         let cpName = KubeMeta.name(kcp)
-        let version = KO.str(kcp, "spec.version") ?? "v1.27.5"
+        let cp = KubeadmControlPlane(kcp).spec
+        let version = cp.version ?? "v1.27.5"
         var pools: [Pool] = [Pool(owner: kcp, ownerResource: CAPIRes.kubeadmControlPlanes, controlPlane: true,
-                                  desired: KO.int(kcp, "spec.replicas") ?? 1,
-                                  template: KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? KO.str(kcp, "spec.infrastructureTemplate.name") ?? cpName,
+                                  desired: cp.replicas ?? 1,
+                                  template: cp.machineTemplate.infrastructureRef.name ?? cp.infrastructureTemplate.name ?? cpName,
                                   version: version,
                                   labels: [CAPIRes.clusterNameLabel: name, "cluster.x-k8s.io/control-plane": "", "cluster.x-k8s.io/control-plane-name": cpName],
                                   namePrefix: cpName)]
         for md in machineDeployments(ns, name) {
             let mdName = KubeMeta.name(md)
+            let deployment = CAPIMachineDeployment(md).spec
             let ms = try ensureMachineSet(md, cluster: name)
-            pools.append(Pool(owner: ms, ownerResource: CAPIRes.machineSets, controlPlane: false, desired: KO.int(md, "spec.replicas") ?? 1,
-                              template: KO.str(md, "spec.template.spec.infrastructureRef.name") ?? mdName,
-                              version: KO.str(md, "spec.template.spec.version") ?? version,
+            pools.append(Pool(owner: ms, ownerResource: CAPIRes.machineSets, controlPlane: false, desired: deployment.replicas ?? 1,
+                              template: deployment.template.spec.infrastructureRef.name ?? mdName,
+                              version: deployment.template.spec.version ?? version,
                               labels: [CAPIRes.clusterNameLabel: name, "cluster.x-k8s.io/deployment-name": mdName,
                                        "cluster.x-k8s.io/set-name": KubeMeta.name(ms)],
                               namePrefix: KubeMeta.name(ms)))
@@ -116,11 +122,11 @@ extension CAPIReconciler {
     func scalePools(_ pools: [Pool], ns: String, cluster name: String, initialized: Bool,
                     retire: (JSONValue) throws -> Bool, advance: (JSONValue, Pool) throws -> Void) throws {
         // Machines made on an earlier pass own their infrastructure machines from now on.
-        for mach in KO.list(tx, m, CAPIRes.machines, ns) where KO.str(mach, "spec.clusterName") == name && !KO.deleting(mach) {
+        for mach in KO.list(tx, m, CAPIRes.machines, ns) where CAPIMachine(mach).spec.clusterName == name && !KO.deleting(mach) {
             try adoptInfrastructure(mach)
         }
         let mdNames = Set(machineDeployments(ns, name).map(KubeMeta.name))
-        for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where KO.str(ms, "spec.clusterName") == name {
+        for ms in KO.list(tx, m, CAPIRes.machineSets, ns) where CAPIMachineSet(ms).spec.clusterName == name {
             guard let d = KubeMeta.labels(ms)["cluster.x-k8s.io/deployment-name"], !mdNames.contains(d) else { continue }
             let owned = machines(ns, name, label: "cluster.x-k8s.io/set-name", value: KubeMeta.name(ms))
             var left = 0
@@ -132,7 +138,7 @@ extension CAPIReconciler {
             var list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner))
             let live = list.filter { !KO.deleting($0) }
             let outdated = live.filter { self.outdated($0, pool) }
-            let running = live.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+            let running = live.allSatisfy { CAPIMachine($0).phase == "Running" }
             func byAge(_ a: JSONValue, _ b: JSONValue) -> Bool {
                 (KubeMeta.field(a, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(a)) < (KubeMeta.field(b, "creationTimestamp")?.stringValue ?? "", KubeMeta.name(b))
             }
@@ -158,7 +164,7 @@ extension CAPIReconciler {
             let count = list.filter { !KO.deleting($0) }.count
             if count < pool.desired {
                 if pool.controlPlane {
-                    let allRunning = list.allSatisfy { $0["status"]?["phase"]?.stringValue == "Running" }
+                    let allRunning = list.allSatisfy { CAPIMachine($0).phase == "Running" }
                     if count == 0 || (allRunning && initialized) { try createMachine(pool, ns: ns, cluster: name, index: list.count) }
                 } else if initialized {
                     for i in 0..<(pool.desired - count) { try createMachine(pool, ns: ns, cluster: name, index: list.count + i) }
@@ -172,7 +178,7 @@ extension CAPIReconciler {
     /// A machine whose VM is gone (or never was) is removed; else it is marked for deletion, its
     /// VM deleted on the next pass. True when it is gone.
     func retire(_ mach: JSONValue, _ vcd: MachineResults, record rec: CAPIClusterRecord) throws -> Bool {
-        if CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")) == nil || vcd.deleted.contains(KubeMeta.name(mach)) {
+        if CAPVCDInfra.vmId(fromProviderID: CAPIMachine(mach).spec.providerID) == nil || vcd.deleted.contains(KubeMeta.name(mach)) {
             try removeMachine(mach, record: rec)
             return true
         }
@@ -198,7 +204,7 @@ extension CAPIReconciler {
             if vc["spec"]?["controlPlaneEndpoint"] != endpoint { n = KO.merge(n, ["spec": .object(["controlPlaneEndpoint": endpoint])]) }
             KO.addFinalizer(&n, Self.vcdClusterFinalizer)
             // Ready again after a CAPVCD that could not start has started (controllerDown).
-            if vc["status"]?["ready"] == .bool(false) {
+            if VCDCluster(vc).status.ready == false {
                 n = KO.merge(n, ["status": .object(["ready": .bool(true), "conditions": KO.conditions(vc, [
                     KO.condition("Ready", true, now: now), KO.condition("LoadBalancerAvailable", true, now: now)])])])
             }
@@ -210,7 +216,7 @@ extension CAPIReconciler {
         let ns = KubeMeta.namespace(md), mdName = KubeMeta.name(md)
         // The MachineSet of the deployment (found by label: after a move the deployment has a new uid).
         if let ms = KO.list(tx, m, CAPIRes.machineSets, ns).first(where: {
-            KubeMeta.labels($0)["cluster.x-k8s.io/deployment-name"] == mdName && KO.str($0, "spec.clusterName") == cluster
+            KubeMeta.labels($0)["cluster.x-k8s.io/deployment-name"] == mdName && CAPIMachineSet($0).spec.clusterName == cluster
         }) {
             // The set follows its deployment's template and replicas (its machines roll to them).
             let want = KO.merge(ms, ["spec": .object(["template": md["spec"]?["template"] ?? .object([:]), "replicas": md["spec"]?["replicas"] ?? .int(1)])])
@@ -242,7 +248,8 @@ extension CAPIReconciler {
     /// The Machine controller's first step on a machine: its infrastructure machine gets the
     /// Machine as controlling owner (the provider finds the Machine, and its Cluster, through it).
     func adoptInfrastructure(_ mach: JSONValue) throws {
-        guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, KubeMeta.namespace(mach), KO.str(mach, "spec.infrastructureRef.name") ?? KubeMeta.name(mach)) else { return }
+        let infra = CAPIMachine(mach).spec.infrastructureRef.name ?? KubeMeta.name(mach)
+        guard let vm = KO.get(tx, m, CAPIRes.vcdMachines, KubeMeta.namespace(mach), infra) else { return }
         let refs = KubeMeta.field(vm, "ownerReferences")?.arrayValue ?? []
         if refs.contains(where: { $0["kind"]?.stringValue == "Machine" }) { return }
         var n = vm
@@ -265,7 +272,7 @@ extension CAPIReconciler {
         let labels: JSONValue = .object(pool.labels.mapValues { .string($0) })
         let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)
         let bootstrapSpec = pool.controlPlane ? (pool.owner["spec"]?["kubeadmConfigSpec"] ?? .object([:]))
-            : (KO.get(tx, m, CAPIRes.kubeadmConfigTemplates, ns, KO.str(pool.owner, "spec.template.spec.bootstrap.configRef.name") ?? "")?["spec"]?["template"]?["spec"] ?? .object([:]))
+            : (KO.get(tx, m, CAPIRes.kubeadmConfigTemplates, ns, CAPIMachineSet(pool.owner).spec.template.spec.bootstrap.configRef.name ?? "")?["spec"]?["template"]?["spec"] ?? .object([:]))
         let cpLabel = "cluster.x-k8s.io/control-plane-name"
         let initializes = pool.controlPlane && machines(ns, cluster, label: cpLabel, value: KubeMeta.name(pool.owner)).isEmpty
         let config = try KO.create(tx, m, CAPIRes.kubeadmConfigs, .object([
@@ -275,8 +282,9 @@ extension CAPIReconciler {
         ]))
         // The bootstrap data the machine boots with (what the infrastructure provider reads).
         let endpoint = KO.get(tx, m, CAPIRes.clusters, ns, cluster).flatMap { cl -> String? in
-            guard let host = KO.str(cl, "spec.controlPlaneEndpoint.host"), !host.isEmpty else { return nil }
-            return "\(host):\(KO.int(cl, "spec.controlPlaneEndpoint.port") ?? 6443)"
+            let at = CAPICluster(cl).spec.controlPlaneEndpoint
+            guard let host = at.host, !host.isEmpty else { return nil }
+            return "\(host):\(at.port ?? 6443)"
         } ?? ""
         try CAPIBootstrapData.ensureSecret(tx, m, ns: ns, config: config, CAPIBootstrapData.Input(
             cluster: cluster, machine: name, version: pool.version, endpoint: endpoint, controlPlane: pool.controlPlane,
@@ -314,8 +322,9 @@ extension CAPIReconciler {
     func advanceMachine(_ mach: JSONValue, pool: Pool, record rec: inout CAPIClusterRecord, _ vcd: MachineResults, _ after: inout AfterWork) throws {
         let ns = KubeMeta.namespace(mach), name = KubeMeta.name(mach)
         if KO.deleting(mach) { _ = try retire(mach, vcd, record: rec); return }
-        let phase = mach["status"]?["phase"]?.stringValue ?? "Pending"
-        let last = mach["status"]?["lastUpdated"]?.stringValue
+        let record = CAPIMachine(mach)
+        let phase = record.phase, last = record.status.lastUpdated
+        let machine = record.spec
         func setStatus(_ fields: [String: JSONValue], spec: [String: JSONValue] = [:]) throws {
             var n = KO.merge(mach, ["status": .object(fields.merging(["lastUpdated": .string(KubeMeta.timestamp(now))]) { a, _ in a })])
             if !spec.isEmpty { n = KO.merge(n, ["spec": .object(spec)]) }
@@ -333,7 +342,7 @@ extension CAPIReconciler {
             switch made {
             case .success(let vmId):
                 let pid = CAPVCDInfra.providerID(vmId)
-                try setVCDMachine(["ready": .bool(false), "template": .string(KO.str(KO.get(tx, m, CAPIRes.vcdMachines, ns, name), "spec.template") ?? "")],
+                try setVCDMachine(["ready": .bool(false), "template": .string(VCDMachine(KO.get(tx, m, CAPIRes.vcdMachines, ns, name)).spec.template ?? "")],
                                   spec: ["providerID": .string(pid)])
                 try setStatus(["phase": .string("Provisioning"), "conditions": KO.conditions(mach, [
                     KO.condition("Ready", false, reason: "WaitingForInfrastructure", message: "VM \(name) is powering on", now: now, severity: "Info"),
@@ -347,7 +356,7 @@ extension CAPIReconciler {
                 throw f
             }
         case "Provisioning":
-            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let known = vcd.facts[vmId] else { return }
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: machine.providerID), let known = vcd.facts[vmId] else { return }
             guard let vm = known else {
                 return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
                                       "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
@@ -364,7 +373,7 @@ extension CAPIReconciler {
                             KO.condition("InfrastructureReady", true, now: now),
                            ])])
         case "Provisioned":
-            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(mach, "spec.providerID")), let known = vcd.facts[vmId] else { return }
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: machine.providerID), let known = vcd.facts[vmId] else { return }
             guard let vm = known else {
                 return try setStatus(["phase": .string("Failed"), "failureReason": .string("UpdateError"),
                                       "failureMessage": .string("the VM of machine \(name) no longer exists in VCD")])
@@ -390,7 +399,7 @@ extension CAPIReconciler {
                 guard pool.controlPlane else { return }
                 try createWorkloadCluster(ns: ns, record: &rec, version: pool.version)
             }
-            let node = try ensureNode(cluster: rec.name, name: name, vm: vm, controlPlane: pool.controlPlane, version: KO.str(mach, "spec.version") ?? pool.version)
+            let node = try ensureNode(cluster: rec.name, name: name, vm: vm, controlPlane: pool.controlPlane, version: machine.version ?? pool.version)
             try setVCDMachine(["ready": .bool(true), "bootstrapped": .bool(true),
                                "conditions": .array([KO.condition("BootstrapExecSucceeded", true, now: now)])])
             try setStatus(["phase": .string("Running"), "bootstrapReady": .bool(true), "infrastructureReady": .bool(true),
@@ -427,11 +436,11 @@ extension CAPIReconciler {
     func cpiCredentials(ns: String, record rec: CAPIClusterRecord) -> JSONValue? {
         let cl = KO.get(tx, m, CAPIRes.clusters, ns, rec.name)
         let vc = KO.get(tx, m, CAPIRes.vcdClusters, ns, cl.map { refs($0).infra } ?? rec.name)
-        let secretName = KO.str(vc, "spec.userContext.secretRef.name") ?? "capi-user-credentials"
-        let secretNS = KO.str(vc, "spec.userContext.secretRef.namespace") ?? ns
+        let user = VCDCluster(vc).spec.userContext
+        let secretName = user.secretRef.name ?? "capi-user-credentials"
+        let secretNS = user.secretRef.namespace ?? ns
         if let s = KO.get(tx, m, CAPIRes.secrets, secretNS, secretName) { return s }
-        func b64(_ k: String) -> JSONValue { .string(Data((KO.str(vc, "spec.userContext.\(k)") ?? "").utf8).base64EncodedString()) }
-        return .object(["data": .object(["username": b64("username"), "password": b64("password"), "refreshToken": b64("refreshToken")])])
+        return user.asSecret
     }
 
     func writeKubeconfigSecret(ns: String, record rec: CAPIClusterRecord) throws {
@@ -516,11 +525,11 @@ extension CAPIReconciler {
 
     /// The addresses of the Running control-plane machines, which the control-plane pool holds.
     func controlPlaneMembers(_ ns: String, _ cluster: String, _ rec: CAPIClusterRecord) -> [String] {
-        KO.list(tx, m, CAPIRes.machines, ns).filter {
-            KO.str($0, "spec.clusterName") == cluster && KubeMeta.labels($0)["cluster.x-k8s.io/control-plane"] != nil
-                && $0["status"]?["phase"]?.stringValue == "Running" && !KO.deleting($0)
-        }.compactMap { m -> String? in
-            (m["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
+        KO.list(tx, m, CAPIRes.machines, ns).compactMap { o -> String? in
+            let machine = CAPIMachine(o)
+            guard machine.spec.clusterName == cluster, KubeMeta.labels(o)["cluster.x-k8s.io/control-plane"] != nil,
+                  machine.phase == "Running", !KO.deleting(o) else { return nil }
+            return machine.status.addresses?.internalIP
         }.sorted()
     }
 
@@ -535,7 +544,7 @@ extension CAPIReconciler {
         let phase = failure != nil ? "error" : provisioned ? "provisioned" : "provisioning"
         return .object(["status": .object(["capvcd": .object([
             "phase": .string(phase), "nodePool": .array(nodePools),
-            "kubernetes": .string(KO.str(kcp, "spec.version") ?? ""),
+            "kubernetes": .string(KubeadmControlPlane(kcp).spec.version ?? ""),
             "clusterApiStatus": .object(["phase": .string(provisioned ? "Provisioned" : failure != nil ? "Failed" : "Provisioning"),
                                          "apiEndpoints": .array([.object(["host": .string(rec.vip), "port": .int(6443)])])]),
         ])])])
@@ -552,22 +561,22 @@ extension CAPIReconciler {
         for pool in pools {
             let label = pool.controlPlane ? "cluster.x-k8s.io/control-plane-name" : "cluster.x-k8s.io/set-name"
             let list = machines(ns, name, label: label, value: KubeMeta.name(pool.owner)).filter { !KO.deleting($0) }
-            let ready = list.filter { $0["status"]?["phase"]?.stringValue == "Running" }.count
+            let ready = list.filter { CAPIMachine($0).phase == "Running" }.count
             // Machines of the version and template the pool wants now (the rest are rolled out).
             let updated = list.filter { !outdated($0, pool) }.count
             if ready != pool.desired || list.count != pool.desired || updated != pool.desired { allRunning = false }
-            let vmt = KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)?["spec"]?["template"]?["spec"]
+            let vmt = VCDMachineTemplate(KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, pool.template)).spec.template.spec ?? VCDMachineSpec()
             nodePools.append(.object([
                 "name": .string(KubeMeta.name(pool.controlPlane ? kcp : pool.owner)), "desiredReplicas": .int(pool.desired), "availableReplicas": .int(ready),
-                "sizingPolicy": .string(CAPVCDInfra.sizingPolicy(vmt) ?? ""), "placementPolicy": .string(KO.str(vmt, "placementPolicy") ?? ""),
-                "storageProfile": .string(KO.str(vmt, "storageProfile") ?? ""), "diskSizeMb": .int((KO.bytes(vmt, "diskSize") ?? 0) / (1024 * 1024)),
+                "sizingPolicy": .string(vmt.sizingPolicyName ?? ""), "placementPolicy": .string(vmt.placementPolicy ?? ""),
+                "storageProfile": .string(vmt.storageProfile ?? ""), "diskSizeMb": .int((vmt.diskBytes ?? 0) / (1024 * 1024)),
                 "nvidiaGpuEnabled": .bool(false),
             ]))
             let selector = pool.labels.sorted { $0.key < $1.key }.map { $0.value.isEmpty ? $0.key : "\($0.key)=\($0.value)" }.joined(separator: ",")
             if pool.controlPlane {
                 cpReady = ready == pool.desired && list.count == pool.desired && updated == pool.desired
                 // status.version: the oldest version the control plane still runs.
-                let oldest = list.compactMap { KO.str($0, "spec.version") }.filter { $0 != pool.version }.first ?? pool.version
+                let oldest = list.compactMap { CAPIMachine($0).spec.version }.filter { $0 != pool.version }.first ?? pool.version
                 let n = KO.merge(kcp, ["status": .object([
                     "replicas": .int(list.count), "readyReplicas": .int(ready), "updatedReplicas": .int(updated),
                     "unavailableReplicas": .int(list.count - ready), "initialized": .bool(initialized), "ready": .bool(ready > 0),

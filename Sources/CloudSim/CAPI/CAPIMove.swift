@@ -24,7 +24,8 @@ extension Simulator {
             var secretNames = Set<String>()
             for n in clusterNames { secretNames.insert("\(n)-kubeconfig") }
             for (r, o) in items where r.plural == "vcdclusters" {
-                if KO.str(o, "spec.userContext.secretRef.namespace") ?? namespace == namespace, let s = KO.str(o, "spec.userContext.secretRef.name") { secretNames.insert(s) }
+                let ref = VCDCluster(o).spec.userContext.secretRef
+                if ref.namespace ?? namespace == namespace, let s = ref.name { secretNames.insert(s) }
             }
             for s in KO.list(tx, from, CAPIRes.secrets, namespace) {
                 if let c = KubeMeta.labels(s)[CAPIRes.clusterNameLabel], clusterNames.contains(c) { secretNames.insert(KubeMeta.name(s)) }

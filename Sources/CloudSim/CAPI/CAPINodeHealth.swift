@@ -14,7 +14,7 @@ enum CAPINodeHealth {
     /// One pass over the Nodes of workload cluster `cluster` whose providerID names a VM.
     static func sync(_ tx: WriteTx, cluster: String) throws {
         for node in KO.list(tx, cluster, CAPIRes.nodes) {
-            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KO.str(node, "spec.providerID")) else { continue }
+            guard let vmId = CAPVCDInfra.vmId(fromProviderID: KubeNode(node).spec.providerID) else { continue }
             let status = tx.get(vmId, kind: Kind.vm)?.json["status"]?.scalarText.flatMap(Int.init)
             let running = status == 4
             let conditions = node["status"]?["conditions"]?.arrayValue ?? []

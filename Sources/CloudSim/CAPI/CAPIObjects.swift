@@ -45,7 +45,10 @@ enum CAPIRes {
     static let pausedAnnotation = "cluster.x-k8s.io/paused"
 }
 
-/// Object helpers on `JSONValue`.
+/// Object helpers on `JSONValue`: get, list, create, save and remove as the apiserver would, and
+/// the metadata and status bookkeeping of the controllers. What they read of an object's spec and
+/// status goes through its typed record (`KubeRecord`: ClusterAPIRecords, CAPVCDRecords,
+/// KubeCoreRecords), not through paths.
 enum KO {
     static func get(_ s: StateView, _ c: String, _ r: KubeResource, _ ns: String, _ name: String) -> JSONValue? {
         KubeStore.get(s, cluster: c, r, namespace: ns, name: name)?.json
@@ -72,31 +75,6 @@ enum KO {
     }
 
     static func merge(_ o: JSONValue, _ patch: [String: JSONValue]) -> JSONValue { KubePatch.merge(o, .object(patch)) }
-
-    static func str(_ o: JSONValue?, _ path: String) -> String? { o?.value(at: path)?.scalarText }
-
-    static func int(_ o: JSONValue?, _ path: String) -> Int? {
-        guard let v = o?.value(at: path) else { return nil }
-        switch v {
-        case .int(let i): return i
-        case .double(let d): return Int(d)
-        case .string(let s): return Int(s)
-        default: return nil
-        }
-    }
-
-    /// A byte count written as an integer or a Kubernetes quantity ("20Gi", "20G", "20480Mi").
-    static func bytes(_ o: JSONValue?, _ path: String) -> Int? {
-        if let i = int(o, path) { return i }
-        guard let s = str(o, path)?.trimmingCharacters(in: .whitespaces), !s.isEmpty else { return nil }
-        let units: [(String, Int)] = [("Ki", 1 << 10), ("Mi", 1 << 20), ("Gi", 1 << 30), ("Ti", 1 << 40),
-                                      ("k", 1000), ("M", 1_000_000), ("G", 1_000_000_000), ("T", 1_000_000_000_000)]
-        for (u, f) in units where s.hasSuffix(u) {
-            guard let n = Double(s.dropLast(u.count)) else { return nil }
-            return Int(n * Double(f))
-        }
-        return Double(s).map { Int($0) }
-    }
 
     static func annotations(_ o: JSONValue) -> [String: String] {
         guard case .object(let a)? = KubeMeta.field(o, "annotations") else { return [:] }

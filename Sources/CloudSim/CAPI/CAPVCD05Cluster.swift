@@ -16,17 +16,18 @@ extension CAPIReconciler {
         let ns = KubeMeta.namespace(cl), name = KubeMeta.name(cl)
         guard elapsed(since: KubeMeta.field(cl, "creationTimestamp")?.stringValue, atLeast: 5) else { return nil }
         guard let (vc, kcp, templates) = try infrastructureInputs(cl), let names = try templateNames(cl, templates) else { return nil }
-        func pick(_ key: String, _ fallback: String) -> String {
-            let v = KO.str(vc, "spec.\(key)") ?? ""
+        let infra = VCDCluster(vc)
+        func pick(_ value: String?, _ fallback: String) -> String {
+            let v = value ?? ""
             return v.isEmpty ? fallback : v
         }
-        let orgName = pick("org", config.org)
+        let orgName = pick(infra.spec.org, config.org)
         let (user, userOrg) = try userContext(vc, clusterOrg: orgName, cluster: name)
-        let creds = VCDCredentials(host: pick("site", config.host), user: user, userOrg: userOrg,
-                                   password: KO.str(vc, "spec.userContext.password") ?? "", refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
+        let creds = VCDCredentials(host: pick(infra.spec.site, config.host), user: user, userOrg: userOrg,
+                                   password: infra.spec.userContext.password ?? "", refreshToken: infra.spec.userContext.refreshToken ?? "")
         return InfraInput(namespace: ns, name: name, uid: KubeMeta.field(cl, "uid")?.stringValue ?? "", org: orgName,
-                          vdc: pick("ovdc", config.vdc), network: pick("ovdcNetwork", config.network), vipSubnet: config.vipSubnet, vip: "",
-                          siteURL: creds.host, rdeId: KO.str(vc, "status.infraId") ?? "", kubernetes: KO.str(kcp, "spec.version") ?? "",
+                          vdc: pick(infra.spec.ovdc, config.vdc), network: pick(infra.spec.ovdcNetwork, config.network), vipSubnet: config.vipSubnet, vip: "",
+                          siteURL: creds.host, rdeId: infra.status.infraId ?? "", kubernetes: KubeadmControlPlane(kcp).spec.version ?? "",
                           templates: names, credentials: creds, config05: config, workers05: topology(cluster: name, ns: ns),
                           controlPlane05: topology(kcp: kcp), cluster: cl)
     }
@@ -34,7 +35,7 @@ extension CAPIReconciler {
     /// The user and org of the VCDCluster's inline credentials: `org/user`, or a user of the
     /// cluster's org. `system/administrator` is the provider administrator.
     func userContext(_ vc: JSONValue, clusterOrg: String, cluster: String) throws -> (user: String, org: String) {
-        let full = KO.str(vc, "spec.userContext.username") ?? ""
+        let full = VCDCluster(vc).spec.userContext.username ?? ""
         let parts = full.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2 else {
             throw CAPIFailure(reason: "VCDLoginFailed", message: "Error creating VCD client to reconcile Cluster [\(cluster)] infrastructure: error parsing username before authenticating to VCD: [invalid username format; expected at most two fields separated by /, obtained [\(parts.count)]]")
@@ -44,20 +45,22 @@ extension CAPIReconciler {
 
     /// The node pools as the 0.5.x RDE describes them (count, sizing class, template).
     func topology(kcp: JSONValue) -> [JSONValue] {
-        let t = KO.get(tx, m, CAPIRes.vcdMachineTemplates, KubeMeta.namespace(kcp), KO.str(kcp, "spec.machineTemplate.infrastructureRef.name") ?? "")
-        return [pool(count: KO.int(kcp, "spec.replicas") ?? 1, template: t)]
+        let cp = KubeadmControlPlane(kcp).spec
+        let t = KO.get(tx, m, CAPIRes.vcdMachineTemplates, KubeMeta.namespace(kcp), cp.machineTemplate.infrastructureRef.name ?? "")
+        return [pool(count: cp.replicas ?? 1, template: t)]
     }
 
     func topology(cluster: String, ns: String) -> [JSONValue] {
         machineDeployments(ns, cluster).map { md in
-            pool(count: KO.int(md, "spec.replicas") ?? 1,
-                 template: KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, KO.str(md, "spec.template.spec.infrastructureRef.name") ?? ""))
+            let deployment = CAPIMachineDeployment(md).spec
+            return pool(count: deployment.replicas ?? 1,
+                        template: KO.get(tx, m, CAPIRes.vcdMachineTemplates, ns, deployment.template.spec.infrastructureRef.name ?? ""))
         }
     }
 
     private func pool(count: Int, template: JSONValue?) -> JSONValue {
-        let spec = template?["spec"]?["template"]?["spec"]
-        return .object(["count": .int(count), "sizingClass": .string(KO.str(spec, "computePolicy") ?? ""),
-                        "templateName": .string(KO.str(spec, "template") ?? "")])
+        let spec = VCDMachineTemplate(template).spec.template.spec
+        return .object(["count": .int(count), "sizingClass": .string(spec?.computePolicy ?? ""),
+                        "templateName": .string(spec?.template ?? "")])
     }
 }

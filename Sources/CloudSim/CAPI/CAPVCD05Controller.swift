@@ -44,7 +44,7 @@ enum CAPVCDRuntime {
     /// `kubectl get deploy` and `describe` would show it crash-looping) with the reason.
     static func reportDeployment(_ tx: WriteTx, cluster: String, _ runtime: CAPVCDRuntime) throws {
         guard runtime.is05, let d = CAPVCDRelease.deployment(tx, cluster) else { return }
-        let replicas = KO.int(d, "spec.replicas") ?? 1
+        let replicas = KubeDeployment(d).spec.replicas ?? 1
         var failure: CAPIFailure? = nil
         if case .notRunning(let f) = runtime { failure = f }
         let ready = failure == nil ? replicas : 0
@@ -76,7 +76,7 @@ extension CAPIReconciler {
     func controllerDown(_ cl: JSONValue, _ f: CAPIFailure, deleting: Bool) throws {
         let ns = KubeMeta.namespace(cl)
         var c = cl
-        if deleting, cl["status"]?["phase"]?.stringValue != "Deleting" { c = KO.merge(c, ["status": .object(["phase": .string("Deleting")])]) }
+        if deleting, CAPICluster(cl).status.phase != "Deleting" { c = KO.merge(c, ["status": .object(["phase": .string("Deleting")])]) }
         let initialized = conditionTrue(cl, "ControlPlaneInitialized"), cpReady = conditionTrue(cl, "ControlPlaneReady")
         c = KO.merge(c, ["status": .object(["conditions": KO.conditions(cl, [
             KO.condition("Ready", false, reason: f.reason, message: f.message, now: now, severity: "Error"),

@@ -1,16 +1,10 @@
 import CloudWire
 import Foundation
 
-/// Small facts CAPVCD derives from its objects: the VM sizing policy a machine spec names and the
-/// providerID it writes (`vmware-cloud-director://<vm uuid>`). What it does in VCD is in
-/// CAPVCDClient*.swift, through VCD's API.
+/// The providerID CAPVCD writes (`vmware-cloud-director://<vm uuid>`) and the VM it names (the
+/// sizing policy a machine spec names is `VCDMachineSpec.sizingPolicyName`). What it does in VCD
+/// is in CAPVCDClient*.swift, through VCD's API.
 enum CAPVCDInfra {
-    /// The VM sizing policy a machine spec names: `sizingPolicy` (1.x) or `computePolicy`
-    /// (0.5.x, v1alpha4); nil when neither is set.
-    static func sizingPolicy(_ machineSpec: JSONValue?) -> String? {
-        [KO.str(machineSpec, "sizingPolicy"), KO.str(machineSpec, "computePolicy")].compactMap { $0 }.first { !$0.isEmpty }
-    }
-
     /// `vmware-cloud-director://<vm uuid>`, the providerID CAPVCD writes.
     static func providerID(_ vmId: String) -> String { "vmware-cloud-director://\(XID.uuid(vmId))" }
     static func vmId(fromProviderID p: String?) -> String? {

@@ -62,7 +62,7 @@ struct MachineWork {
     struct Create {
         var machine: String
         /// The VCDMachine's spec (catalog, template, sizing policy, storage profile, disk size).
-        var spec: JSONValue?
+        var spec: VCDMachineSpec
         var controlPlane: Bool
     }
     var creates: [Create] = []
@@ -123,8 +123,8 @@ struct CAPVCDPass {
             var c: VCDCredentials
             if r.isCAPVCD05 {
                 let (user, org) = (try? rec.userContext(vc, clusterOrg: r.orgName, cluster: r.name)) ?? (r.user, r.userOrg ?? r.orgName)
-                c = VCDCredentials(user: user, userOrg: org, password: KO.str(vc, "spec.userContext.password") ?? "",
-                                   refreshToken: KO.str(vc, "spec.userContext.refreshToken") ?? "")
+                let inline = VCDCluster(vc).spec.userContext
+                c = VCDCredentials(user: user, userOrg: org, password: inline.password ?? "", refreshToken: inline.refreshToken ?? "")
             } else {
                 c = rec.credentials(r.namespace, vc)
             }
@@ -338,10 +338,10 @@ struct CAPVCDPass {
         let spec = c.spec
         var vmId = try client.findVM(vappId: r.vappId, name: c.machine)
         if vmId == nil {
-            let template = try client.template(catalog: KO.str(spec, "catalog") ?? "", name: KO.str(spec, "template") ?? "")
-            let sizing = try CAPVCDInfra.sizingPolicy(spec).map { try client.sizingPolicy(vdcId: r.vdcId, name: $0) }
+            let template = try client.template(catalog: spec.catalog ?? "", name: spec.template ?? "")
+            let sizing = try spec.sizingPolicyName.map { try client.sizingPolicy(vdcId: r.vdcId, name: $0) }
             vmId = try client.addVM(vappId: r.vappId, name: c.machine, template: template, network: r.networkName,
-                                    storageProfile: KO.str(spec, "storageProfile"), sizingPolicyId: sizing)
+                                    storageProfile: spec.storageProfile, sizingPolicyId: sizing)
         }
         guard let id = vmId else { throw CAPIFailure(reason: "VMCreationFailed", message: "VM \(c.machine) was not created") }
         guard let facts = try client.vm(id) else { throw CAPIFailure(reason: "VMCreationFailed", message: "VM \(c.machine) disappeared") }
@@ -356,7 +356,7 @@ struct CAPVCDPass {
                 - vmtoolsd --cmd "info-set guestinfo.metering.status successful"
                 - vmtoolsd --cmd "info-set guestinfo.postcustomization.\(c.controlPlane ? "kubeinit" : "kubeadm.node.join").status successful"
                 """
-            let disk = KO.bytes(spec, "diskSize").map { $0 / (1024 * 1024) }
+            let disk = spec.diskBytes.map { $0 / (1024 * 1024) }
             try client.reconfigure(vmId: id, extraConfig: [("guestinfo.userdata", Data(script.utf8).base64EncodedString()),
                                                           ("guestinfo.userdata.encoding", "base64"), ("disk.enableUUID", "1"),
                                                           ("guestinfo.hostname", c.machine)], diskMb: disk)

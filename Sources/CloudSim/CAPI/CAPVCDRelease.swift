@@ -24,7 +24,7 @@ enum CAPVCDRelease: Equatable {
     /// Whether CAPVCD's Deployment asks for no replica (`kubectl scale --replicas=0`).
     static func scaledToZero(_ state: StateView, _ cluster: String) -> Bool {
         guard let d = deployment(state, cluster) else { return false }
-        return KO.int(d, "spec.replicas") == 0
+        return KubeDeployment(d).spec.replicas == 0
     }
 
     static func deployment(_ state: StateView, _ cluster: String) -> JSONValue? {

@@ -74,7 +74,7 @@ enum CPIServices {
         var seen = Set<String>()
         for svc in KO.list(tx, w, CAPIRes.services) {
             let ns = KubeMeta.namespace(svc), name = KubeMeta.name(svc)
-            let isLB = KO.str(svc, "spec.type") == "LoadBalancer"
+            let isLB = KubeService(svc).spec.type == "LoadBalancer"
             let recId = CPIRecord.id(w, ns, name)
             seen.insert(recId)
             let existing = tx.get(recId, kind: Kind.capiRecord).flatMap { try? $0.decode(CPIRecord.self) }
@@ -116,7 +116,7 @@ enum CPIServices {
     }
 
     static func releaseFinalizer(_ tx: WriteTx, _ w: String, _ svc: JSONValue) throws {
-        let isLB = KO.str(svc, "spec.type") == "LoadBalancer"
+        let isLB = KubeService(svc).spec.type == "LoadBalancer"
         var s = svc
         let left = KubeRequest.finalizers(svc).filter { $0 != finalizer }
         KubeMeta.set(&s, "finalizers", left.isEmpty ? nil : .array(left.map { .string($0) }))
@@ -213,7 +213,7 @@ enum CPIServices {
             let site: Site
             if let c = cached { site = c } else { site = try self.site(client); cached = site }
             let list = ports(svc)
-            var vip = KO.str(svc, "spec.loadBalancerIP") ?? ""
+            var vip = KubeService(svc).spec.loadBalancerIP ?? ""
             for p in list {
                 let n = names(svc, p, clusterId: client.config.clusterId)
                 let existingVS = try client.list(path("edgeGateways/\(site.gatewayId)/loadBalancer/virtualServiceSummaries?\(filter("name==\(n.vs)"))"),
@@ -350,9 +350,9 @@ enum CPIServices {
     struct Port { var name: String; var port: Int; var nodePort: Int; var proto: String }
 
     static func ports(_ svc: JSONValue) -> [Port] {
-        (svc["spec"]?["ports"]?.arrayValue ?? []).compactMap { p in
-            guard let port = KO.int(p, "port") else { return nil }
-            return Port(name: KO.str(p, "name") ?? "", port: port, nodePort: KO.int(p, "nodePort") ?? 0, proto: KO.str(p, "protocol") ?? "TCP")
+        (KubeService(svc).spec.ports ?? []).compactMap { p in
+            guard let port = p.port else { return nil }
+            return Port(name: p.name ?? "", port: port, nodePort: p.nodePort ?? 0, proto: p.protocol ?? "TCP")
         }
     }
 
@@ -362,7 +362,7 @@ enum CPIServices {
         var used = Set<Int>()
         for s in KO.list(tx, w, CAPIRes.services) { for p in ports(s) where p.nodePort > 0 { used.insert(p.nodePort) } }
         var changed = false
-        for i in list.indices where KO.int(list[i], "nodePort") == nil {
+        for i in list.indices where KubeService.Port(list[i]).nodePort == nil {
             guard let free = (30000...32767).first(where: { !used.contains($0) }) else { break }
             used.insert(free)
             list[i] = KubePatch.merge(list[i], .object(["nodePort": .int(free)]))
@@ -377,7 +377,7 @@ enum CPIServices {
     static func memberAddresses(_ tx: StateView, _ w: String) -> [String] {
         let nodes = KO.list(tx, w, CAPIRes.nodes)
         func ip(_ n: JSONValue) -> String? {
-            (n["status"]?["addresses"]?.arrayValue ?? []).first { $0["type"]?.stringValue == "InternalIP" }?["address"]?.stringValue
+            KubeNode(n).status.addresses?.internalIP
         }
         let workers = nodes.filter { KubeMeta.labels($0)["node-role.kubernetes.io/control-plane"] == nil }
         return (workers.isEmpty ? nodes : workers).compactMap(ip).sorted()
