@@ -257,30 +257,32 @@ extension Compiler {
             default: break
             }
         }
+        // Both sides general: the closures capture one object (`BinaryOperands`).
+        let node = BinaryOperands(left: left, right: right, op: op, range: range)
         switch op {
         case .add:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.addingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .sub:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.subtractingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .mul:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .lt:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { return .bool(x < y) }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         default:
             return { f in try Ops.binary(op, try left(f), try right(f), at: range, vm: f.meter) }
@@ -369,7 +371,7 @@ extension Compiler {
             }
         }
         if globalIndex >= 0, named.isEmpty, argc <= 2 {
-            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: generic)
+            return topLevelFunctionCall(globalIndex, args: args, shapes: c.args.map(SlotOffset.of), range: range, caller: caller, general: generic)
         }
         return generic
     }
@@ -406,58 +408,29 @@ extension Compiler {
         }
     }
 
-    /// A call by name of a global with up to two positional arguments. When the name is a
-    /// top-level `fn` of a script (never declared again) that is lean (`GlobalStore.lean`), its
-    /// code is taken from the store and borrowed, so that the call counts no reference at all, and
-    /// its arguments go straight into their stack slots. Anything else takes `general`.
-    /// The closures capture as little as they can (the store, the index, the argument code, the
-    /// general path and one `CallSite`): a closure's thunk copies every captured value on each call.
-    private func topLevelFunctionCall(_ index: Int, args: [Code], range: SourceRange, caller: String,
+    /// A call by name of a global with up to two positional arguments: see `LeanCall`.
+    private func topLevelFunctionCall(_ index: Int, args: [Code], shapes: [SlotOffset?], range: SourceRange, caller: String,
                                       general: @escaping Eval) -> Eval {
         let store = globals
         let site = CallSite(range: range, caller: caller)
-        // The VM is borrowed for the whole call (`Unmanaged._withUnsafeGuaranteedRef`): a local
-        // made from `f.vm` and used across the argument's evaluation was retained per call.
-        @inline(__always)
-        func enter(_ vm: VM, _ u: Unmanaged<CompiledFunction>, _ base: Int) throws -> Value {
-            do {
-                return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: base, vm: vm) }
-            } catch let e as ScriptError {
-                throw Errors.addFrame(e, function: site.caller, range: site.range)
-            }
-        }
-        @inline(__always)
-        func takes(_ u: Unmanaged<CompiledFunction>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.paramCount == n } }
         switch args.count {
         case 0:
             return { f in
-                guard let u = store.lean[index], takes(u, 0) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in try enter(vm, u, vm.sp) }
+                guard let u = store.lean[index], u._withUnsafeGuaranteedRef({ $0.paramCount == 0 }) else { return try general(f) }
+                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                    do {
+                        return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: vm.sp, vm: vm) }
+                    } catch let e as ScriptError {
+                        throw Errors.addFrame(e, function: site.caller, range: site.range)
+                    }
+                }
             }
         case 1:
-            let c0 = args[0]
-            return { f in
-                guard let u = store.lean[index], takes(u, 1) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-                    // The argument's own calls leave `sp` where it was: its slot is known before.
-                    let base = vm.sp
-                    if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: site.range) }
-                    vm.push(try c0.run(f), at: base)
-                    return try enter(vm, u, base)
-                }
-            }
+            let node = LeanCall(store: store, index: index, site: site, general: general, args: args, shapes: shapes)
+            return { f in try node.call1(f) }
         default:
-            let c0 = args[0], c1 = args[1]
-            return { f in
-                guard let u = store.lean[index], takes(u, 2) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-                    let base = vm.sp
-                    if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: site.range) }
-                    vm.push(try c0.run(f), at: base)
-                    do { vm.push(try c1.run(f), at: base + 1) } catch { vm.pop(to: base); throw error }
-                    return try enter(vm, u, base)
-                }
-            }
+            let node = LeanCall(store: store, index: index, site: site, general: general, args: args, shapes: shapes)
+            return { f in try node.call2(f) }
         }
     }
 

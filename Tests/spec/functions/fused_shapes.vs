@@ -1,0 +1,31 @@
+# The compiler computes small shapes in place: a call's argument `local ± literal`, a guard
+# `if local < literal { return local }` at the top of a body. Values that are not integers, and
+# integers that overflow, take the general operators: same results, same errors.
+fn fib(n) {
+    if n < 2 { return n }
+    return fib(n - 1) + fib(n - 2)
+}
+print(fib(20))  # expect: 6765
+# Floats go through the general comparison and arithmetic.
+print(fib(6.0))  # expect: 8.0
+# The guard may return another local, and both arguments of a two-argument call are fused.
+fn sum(a, acc) {
+    if a == 0 { return acc }
+    return sum(a - 1, acc + a)
+}
+print(sum(100, 0))  # expect: 5050
+# An argument that overflows is the general path's error, at the argument.
+fn id(x) { x }
+fn next(n) { id(n + 1) }
+var kind = ""
+try { next(9223372036854775807) } catch e { kind = "${e.kind}: ${e.message}" }
+print(kind)  # expect: arithmetic: integer overflow in +
+# A guard comparing a string with an integer is a type error, as anywhere else.
+try { fib("x") } catch e { kind = "${e.kind}: ${e.message}" }
+print(kind)  # expect: type: cannot compare string and int (operator <)
+# A local that is nil in the argument: the general subtraction reports it.
+fn back(n) { id(n - 1) }
+back(nil)
+# expect error: error[type]: cannot subtract nil and int (operator -)
+# expect error: fused_shapes.vs:27:19 in back
+# expect exit: 1
