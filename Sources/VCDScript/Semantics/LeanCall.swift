@@ -37,40 +37,87 @@ final class LeanCall {
         return try code.run(f)
     }
 
+    /// Enters `u` with its arguments, already evaluated (their own calls left `sp` where it
+    /// was), all in this function: no closure of its own for the call. The VM is borrowed
+    /// (`Unmanaged._withUnsafeGuaranteedRef`) only in short stretches that call nothing, each
+    /// inlined here; a local made from `f.vm` (strong or unowned(unsafe)) and used across a call
+    /// was retained per call. The uncommon cases (stack to grow, recursion limit, the step
+    /// meter's check every 1024 steps) take `Calls.invoke`, which reports them.
     @inline(__always)
-    private func enter(_ vm: VM, _ u: Unmanaged<CompiledFunction>, _ base: Int) throws -> Value {
+    private func enter(_ u: Unmanaged<CompiledFunction>, _ f: Frame, _ a0: consuming Value, _ a1: consuming Value?) throws -> Value {
+        let vmu = Unmanaged.passUnretained(f.vm)
+        let slots = u._withUnsafeGuaranteedRef { $0.slotCount }
+        let (base, stack): (Int, UnsafeMutablePointer<Value>) = vmu._withUnsafeGuaranteedRef { vm in
+            let base = vm.sp
+            let top = base &+ slots
+            if vm.depth >= vm.maxCallDepth || top > vm.capacity || (vm.steps &+ 1) & 1023 == 0 { return (-1, vm.stack) }
+            vm.sp = top
+            vm.depth &+= 1
+            vm.steps &+= 1
+            return (base, vm.stack)
+        }
+        if base < 0 { return try enterSlowly(u, f, a0, a1) }
+        // Slots at or above `sp` hold no references (see `VM.push`): initialised, not assigned.
+        (stack + base).initialize(to: a0)
+        if let a1 { (stack + base + 1).initialize(to: a1) }
+        var result: Value
         do {
-            return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: base, vm: vm) }
+            result = try u._withUnsafeGuaranteedRef { try $0.body(Frame(leanAt: stack + base, from: f)) }
+        } catch {
+            throw failed(error, u, f, base)
+        }
+        vmu._withUnsafeGuaranteedRef { vm in
+            vm.pop(to: base)
+            vm.depth &-= 1
+            if vm.signal == .returned {
+                swap(&result, &vm.returnValue)
+                vm.returnValue = .null
+                vm.signal = .none
+            }
+        }
+        return result
+    }
+
+    /// The body threw: its frame is popped, and a script error gets the callee's and this
+    /// call's lines in its traceback.
+    @inline(never)
+    private func failed(_ error: Error, _ u: Unmanaged<CompiledFunction>, _ f: Frame, _ base: Int) -> Error {
+        let vm = f.vm
+        vm.pop(to: base)
+        vm.depth -= 1
+        guard let e = error as? ScriptError else { return error }
+        vm.signal = .none
+        if e.traceback.isEmpty { e.traceback.append(TraceFrame(function: u.takeUnretainedValue().displayName, range: e.range)) }
+        return Errors.addFrame(e, function: site.caller, range: site.range)
+    }
+
+    /// The general entry, for the cases `enter` leaves out (it checks and reports them).
+    @inline(never)
+    private func enterSlowly(_ u: Unmanaged<CompiledFunction>, _ f: Frame, _ a0: Value, _ a1: Value?) throws -> Value {
+        let vm = f.vm
+        let p = u.takeUnretainedValue()
+        let base = vm.sp
+        let argc = a1 == nil ? 1 : 2
+        if base + argc > vm.capacity, !vm.grow(to: base + argc) { throw Errors.stackOverflow(at: site.range) }
+        vm.push(a0, at: base)
+        if let a1 { vm.push(a1, at: base + 1) }
+        do {
+            return try Calls.invoke(p, captured: nil, base: base, argc: argc, vm: vm)
         } catch let e as ScriptError {
             throw Errors.addFrame(e, function: site.caller, range: site.range)
         }
     }
 
-    // The VM is borrowed for the whole call (`Unmanaged._withUnsafeGuaranteedRef`): a local made
-    // from `f.vm` (strong or unowned(unsafe)) and used across the argument's evaluation was
-    // retained per call, and so was `f.vm` borrowed in short stretches around the body's call.
-
     /// `name(a)`.
     func call1(_ f: Frame) throws -> Value {
         guard let u = store.lean[index], takes(u, 1) else { return try general(f) }
-        return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-            // The argument's own calls leave `sp` where it was: its slot is known before.
-            let base = vm.sp
-            if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: site.range) }
-            vm.push(try argument(f, s0, c0), at: base)
-            return try enter(vm, u, base)
-        }
+        return try enter(u, f, try argument(f, s0, c0), nil)
     }
 
     /// `name(a, b)`.
     func call2(_ f: Frame) throws -> Value {
         guard let u = store.lean[index], takes(u, 2) else { return try general(f) }
-        return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-            let base = vm.sp
-            if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: site.range) }
-            vm.push(try argument(f, s0, c0), at: base)
-            do { vm.push(try argument(f, s1, c1.unsafelyUnwrapped), at: base + 1) } catch { vm.pop(to: base); throw error }
-            return try enter(vm, u, base)
-        }
+        let a0 = try argument(f, s0, c0)
+        return try enter(u, f, a0, try argument(f, s1, c1.unsafelyUnwrapped))
     }
 }
