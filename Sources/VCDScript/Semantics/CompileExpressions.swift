@@ -195,7 +195,13 @@ extension Compiler {
     }
 
     private func binary(_ b: BinaryExpr) -> Eval {
-        let left = expr(b.left), right = expr(b.right)
+        // `f(a) + g(b)`, `f(a) - g(b)`: both calls are entered directly, without their closures.
+        var leanPair: (LeanCall, LeanCall)? = nil
+        if b.op == .add || b.op == .sub, let lc = b.left as? CallExpr, let rc = b.right as? CallExpr,
+           Compiler.isLeanCallShape(lc), Compiler.isLeanCallShape(rc), let l = leanCall(lc), let r = leanCall(rc) {
+            leanPair = (l, r)
+        }
+        let left = leanPair?.0.eval ?? expr(b.left), right = leanPair?.1.eval ?? expr(b.right)
         let range = b.opRange
         switch b.op {
         case .and:
@@ -257,6 +263,21 @@ extension Compiler {
             default: break
             }
         }
+        if let (l, r) = leanPair {
+            let node = BinaryOperands(left: left, right: right, op: op, range: range)
+            if op == .add {
+                return { f in
+                    let x = try l.call(f), y = try r.call(f)
+                    if case .int(let i) = x, case .int(let j) = y { let (s, o) = i.addingReportingOverflow(j); if !o { return .int(s) } }
+                    return try node.general(x, y, f)
+                }
+            }
+            return { f in
+                let x = try l.call(f), y = try r.call(f)
+                if case .int(let i) = x, case .int(let j) = y { let (s, o) = i.subtractingReportingOverflow(j); if !o { return .int(s) } }
+                return try node.general(x, y, f)
+            }
+        }
         // Both sides general: the closures capture one object (`BinaryOperands`).
         let node = BinaryOperands(left: left, right: right, op: op, range: range)
         switch op {
@@ -290,7 +311,28 @@ extension Compiler {
     }
 
     private func call(_ c: CallExpr) -> Eval {
+        if Compiler.isLeanCallShape(c), let node = leanCall(c) { return node.eval }
+        return generalCall(c)
+    }
+
+    /// A call by name of a global with one or two positional arguments, which takes `LeanCall`.
+    static func isLeanCallShape(_ e: Expr) -> Bool {
+        guard let c = e as? CallExpr, c.named.isEmpty, c.args.count == 1 || c.args.count == 2,
+              let id = c.callee as? IdentExpr, case .global = id.binding else { return false }
+        return true
+    }
+
+    /// The node of a call of `isLeanCallShape`, for the operators that call it directly.
+    func leanCall(_ c: CallExpr) -> LeanCall? {
+        guard Compiler.isLeanCallShape(c), let id = c.callee as? IdentExpr, case .global(let index) = id.binding else { return nil }
         let args = c.args.map { Code(expr($0)) }
+        return LeanCall(store: globals, index: index, site: CallSite(range: c.range, caller: functionName),
+                        general: generalCall(c, args: args), args: args, shapes: c.args.map(SlotOffset.of))
+    }
+
+    /// Any call but those `LeanCall` takes; `args`: the positional arguments, compiled.
+    private func generalCall(_ c: CallExpr, args compiledArgs: [Code]? = nil) -> Eval {
+        let args = compiledArgs ?? c.args.map { Code(expr($0)) }
         let named = c.named.map { ($0.name, Code(expr($0.value))) }
         let range = c.range
         let caller = functionName
@@ -370,8 +412,8 @@ extension Compiler {
                 throw Errors.addFrame(e, function: caller, range: range)
             }
         }
-        if globalIndex >= 0, named.isEmpty, argc <= 2 {
-            return topLevelFunctionCall(globalIndex, args: args, shapes: c.args.map(SlotOffset.of), range: range, caller: caller, general: generic)
+        if compiledArgs == nil, globalIndex >= 0, named.isEmpty, argc == 0 {
+            return topLevelFunctionCall0(globalIndex, range: range, caller: caller, general: generic)
         }
         return generic
     }
@@ -408,29 +450,20 @@ extension Compiler {
         }
     }
 
-    /// A call by name of a global with up to two positional arguments: see `LeanCall`.
-    private func topLevelFunctionCall(_ index: Int, args: [Code], shapes: [SlotOffset?], range: SourceRange, caller: String,
-                                      general: @escaping Eval) -> Eval {
+    /// A call by name of a global with no arguments: a lean function (`GlobalStore.lean`) is
+    /// borrowed and entered directly, anything else takes `general`.
+    private func topLevelFunctionCall0(_ index: Int, range: SourceRange, caller: String, general: @escaping Eval) -> Eval {
         let store = globals
         let site = CallSite(range: range, caller: caller)
-        switch args.count {
-        case 0:
-            return { f in
-                guard let u = store.lean[index], u._withUnsafeGuaranteedRef({ $0.paramCount == 0 }) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-                    do {
-                        return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: vm.sp, vm: vm) }
-                    } catch let e as ScriptError {
-                        throw Errors.addFrame(e, function: site.caller, range: site.range)
-                    }
+        return { f in
+            guard let u = store.lean[index], u._withUnsafeGuaranteedRef({ $0.paramCount == 0 }) else { return try general(f) }
+            return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                do {
+                    return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: vm.sp, vm: vm) }
+                } catch let e as ScriptError {
+                    throw Errors.addFrame(e, function: site.caller, range: site.range)
                 }
             }
-        case 1:
-            let node = LeanCall(store: store, index: index, site: site, general: general, args: args, shapes: shapes)
-            return { f in try node.call1(f) }
-        default:
-            let node = LeanCall(store: store, index: index, site: site, general: general, args: args, shapes: shapes)
-            return { f in try node.call2(f) }
         }
     }
 

@@ -108,6 +108,19 @@ final class LeanCall {
         }
     }
 
+    /// The call, for the one or two arguments it has.
+    @inline(__always)
+    func call(_ f: Frame) throws -> Value {
+        if c1 == nil { return try call1(f) }
+        return try call2(f)
+    }
+
+    /// The call as a compiled closure.
+    var eval: Eval {
+        if c1 == nil { return { [self] f in try self.call1(f) } }
+        return { [self] f in try self.call2(f) }
+    }
+
     /// `name(a)`.
     func call1(_ f: Frame) throws -> Value {
         guard let u = store.lean[index], takes(u, 1) else { return try general(f) }

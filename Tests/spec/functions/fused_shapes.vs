@@ -23,9 +23,22 @@ print(kind)  # expect: arithmetic: integer overflow in +
 # A guard comparing a string with an integer is a type error, as anywhere else.
 try { fib("x") } catch e { kind = "${e.kind}: ${e.message}" }
 print(kind)  # expect: type: cannot compare string and int (operator <)
+# `f(a) + g(b)` and `f(a) - g(b)` enter both calls directly; other values take the general operator.
+fn sq(x) { x * x }
+fn same(x) { x }
+print(sq(5) - sq(3), same("a") + same("b"), same(1.5) + same(1))  # expect: 16 ab 2.5
+try { same(9223372036854775807) + same(1) } catch e { kind = "${e.kind}: ${e.message}" }
+print(kind)  # expect: arithmetic: integer overflow in +
+# A global variable holding a function is no top-level `fn`: the general call takes it.
+var twice = fn(x) { x * 2 }
+print(twice(1) + twice(2), twice(5) - same(3))  # expect: 6 7
+# An error in the second call comes out of it with its traceback, the stack as it was.
+fn fails(x) { x / 0 }
+try { same(1) + fails(2) } catch e { kind = e.kind }
+print(kind, same(7) - same(2))  # expect: arithmetic 5
 # A local that is nil in the argument: the general subtraction reports it.
 fn back(n) { id(n - 1) }
 back(nil)
 # expect error: error[type]: cannot subtract nil and int (operator -)
-# expect error: fused_shapes.vs:27:19 in back
+# expect error: fused_shapes.vs:40:19 in back
 # expect exit: 1
