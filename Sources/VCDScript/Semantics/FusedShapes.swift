@@ -59,12 +59,14 @@ struct SlotComparison {
             default: return x != k
             }
         }
-        return try slowTest(f)
+        return try SlotComparison.slowTest(op, f.base[slot], k, range, f)
     }
 
+    /// Static, with the parts it needs: a method of the struct took it in memory, and the
+    /// whole struct was copied to the stack on every test.
     @inline(never)
-    private func slowTest(_ f: Frame) throws -> Bool {
-        try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.meter).isTruthy
+    private static func slowTest(_ op: BinaryOp, _ x: Value, _ k: Int, _ range: SourceRange, _ f: Frame) throws -> Bool {
+        try Ops.binary(op, x, .int(k), at: range, vm: f.meter).isTruthy
     }
 }
 
