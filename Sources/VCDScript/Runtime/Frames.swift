@@ -106,3 +106,15 @@ final class Code {
     let run: Eval
     init(_ run: @escaping Eval) { self.run = run }
 }
+
+extension Frame {
+    /// The frame of a lean callee (nothing captured, no cells) at `base`, on the caller's VM.
+    /// The VM is copied from field to field, so that no reference to it is counted.
+    @inline(__always)
+    init(leanAt base: UnsafeMutablePointer<Value>, from caller: Frame) {
+        self.base = base
+        cells = nil
+        captured = nil
+        vm = caller.vm
+    }
+}

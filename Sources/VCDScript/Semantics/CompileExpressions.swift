@@ -195,7 +195,16 @@ extension Compiler {
     }
 
     private func binary(_ b: BinaryExpr) -> Eval {
-        let left = expr(b.left), right = expr(b.right)
+        // `f(a) + g(b)`, `f(a) - g(b)`: both calls are entered directly, without their closures.
+        var leanPair: (LeanCall, LeanCall)? = nil
+        if b.op == .add || b.op == .sub, let lc = b.left as? CallExpr, let rc = b.right as? CallExpr,
+           Compiler.isLeanCallShape(lc), Compiler.isLeanCallShape(rc), let l = leanCall(lc), let r = leanCall(rc) {
+            leanPair = (l, r)
+        }
+        // Not `leanPair?.0.eval ?? expr(...)`: a closure that passes through an optional is
+        // reabstracted, and every call of it then goes through two thunks (+7% on bench/maps.vs).
+        let left: Eval, right: Eval
+        if let (l, r) = leanPair { left = l.eval; right = r.eval } else { left = expr(b.left); right = expr(b.right) }
         let range = b.opRange
         switch b.op {
         case .and:
@@ -257,30 +266,47 @@ extension Compiler {
             default: break
             }
         }
+        if let (l, r) = leanPair {
+            let node = BinaryOperands(left: left, right: right, op: op, range: range)
+            if op == .add {
+                return { f in
+                    let x = try l.call(f), y = try r.call(f)
+                    if case .int(let i) = x, case .int(let j) = y { let (s, o) = i.addingReportingOverflow(j); if !o { return .int(s) } }
+                    return try node.general(x, y, f)
+                }
+            }
+            return { f in
+                let x = try l.call(f), y = try r.call(f)
+                if case .int(let i) = x, case .int(let j) = y { let (s, o) = i.subtractingReportingOverflow(j); if !o { return .int(s) } }
+                return try node.general(x, y, f)
+            }
+        }
+        // Both sides general: the closures capture one object (`BinaryOperands`).
+        let node = BinaryOperands(left: left, right: right, op: op, range: range)
         switch op {
         case .add:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.addingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .sub:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.subtractingReportingOverflow(y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .mul:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { let (s, o) = x.multipliedReportingOverflow(by: y); if !o { return .int(s) } }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         case .lt:
             return { f in
-                let l = try left(f), r = try right(f)
+                let l = try node.left(f), r = try node.right(f)
                 if case .int(let x) = l, case .int(let y) = r { return .bool(x < y) }
-                return try Ops.binary(op, l, r, at: range, vm: f.meter)
+                return try node.general(l, r, f)
             }
         default:
             return { f in try Ops.binary(op, try left(f), try right(f), at: range, vm: f.meter) }
@@ -288,7 +314,28 @@ extension Compiler {
     }
 
     private func call(_ c: CallExpr) -> Eval {
+        if Compiler.isLeanCallShape(c), let node = leanCall(c) { return node.eval }
+        return generalCall(c)
+    }
+
+    /// A call by name of a global with one or two positional arguments, which takes `LeanCall`.
+    static func isLeanCallShape(_ e: Expr) -> Bool {
+        guard let c = e as? CallExpr, c.named.isEmpty, c.args.count == 1 || c.args.count == 2,
+              let id = c.callee as? IdentExpr, case .global = id.binding else { return false }
+        return true
+    }
+
+    /// The node of a call of `isLeanCallShape`, for the operators that call it directly.
+    func leanCall(_ c: CallExpr) -> LeanCall? {
+        guard Compiler.isLeanCallShape(c), let id = c.callee as? IdentExpr, case .global(let index) = id.binding else { return nil }
         let args = c.args.map { Code(expr($0)) }
+        return LeanCall(store: globals, index: index, site: CallSite(range: c.range, caller: functionName),
+                        general: generalCall(c, args: args), args: args, shapes: c.args.map(SlotOffset.of))
+    }
+
+    /// Any call but those `LeanCall` takes; `args`: the positional arguments, compiled.
+    private func generalCall(_ c: CallExpr, args compiledArgs: [Code]? = nil) -> Eval {
+        let args = compiledArgs ?? c.args.map { Code(expr($0)) }
         let named = c.named.map { ($0.name, Code(expr($0.value))) }
         let range = c.range
         let caller = functionName
@@ -368,8 +415,8 @@ extension Compiler {
                 throw Errors.addFrame(e, function: caller, range: range)
             }
         }
-        if globalIndex >= 0, named.isEmpty, argc <= 2 {
-            return topLevelFunctionCall(globalIndex, args: args, range: range, caller: caller, general: generic)
+        if compiledArgs == nil, globalIndex >= 0, named.isEmpty, argc == 0 {
+            return topLevelFunctionCall0(globalIndex, range: range, caller: caller, general: generic)
         }
         return generic
     }
@@ -406,56 +453,18 @@ extension Compiler {
         }
     }
 
-    /// A call by name of a global with up to two positional arguments. When the name is a
-    /// top-level `fn` of a script (never declared again) that is lean (`GlobalStore.lean`), its
-    /// code is taken from the store and borrowed, so that the call counts no reference at all, and
-    /// its arguments go straight into their stack slots. Anything else takes `general`.
-    /// The closures capture as little as they can (the store, the index, the argument code, the
-    /// general path and one `CallSite`): a closure's thunk copies every captured value on each call.
-    private func topLevelFunctionCall(_ index: Int, args: [Code], range: SourceRange, caller: String,
-                                      general: @escaping Eval) -> Eval {
+    /// A call by name of a global with no arguments: a lean function (`GlobalStore.lean`) is
+    /// borrowed and entered directly, anything else takes `general`.
+    private func topLevelFunctionCall0(_ index: Int, range: SourceRange, caller: String, general: @escaping Eval) -> Eval {
         let store = globals
         let site = CallSite(range: range, caller: caller)
-        // The VM is borrowed for the whole call (`Unmanaged._withUnsafeGuaranteedRef`): a local
-        // made from `f.vm` and used across the argument's evaluation was retained per call.
-        @inline(__always)
-        func enter(_ vm: VM, _ u: Unmanaged<CompiledFunction>, _ base: Int) throws -> Value {
-            do {
-                return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: base, vm: vm) }
-            } catch let e as ScriptError {
-                throw Errors.addFrame(e, function: site.caller, range: site.range)
-            }
-        }
-        @inline(__always)
-        func takes(_ u: Unmanaged<CompiledFunction>, _ n: Int) -> Bool { u._withUnsafeGuaranteedRef { $0.paramCount == n } }
-        switch args.count {
-        case 0:
-            return { f in
-                guard let u = store.lean[index], takes(u, 0) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in try enter(vm, u, vm.sp) }
-            }
-        case 1:
-            let c0 = args[0]
-            return { f in
-                guard let u = store.lean[index], takes(u, 1) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-                    // The argument's own calls leave `sp` where it was: its slot is known before.
-                    let base = vm.sp
-                    if base >= vm.capacity, !vm.grow(to: base + 1) { throw Errors.stackOverflow(at: site.range) }
-                    vm.push(try c0.run(f), at: base)
-                    return try enter(vm, u, base)
-                }
-            }
-        default:
-            let c0 = args[0], c1 = args[1]
-            return { f in
-                guard let u = store.lean[index], takes(u, 2) else { return try general(f) }
-                return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
-                    let base = vm.sp
-                    if base + 1 >= vm.capacity, !vm.grow(to: base + 2) { throw Errors.stackOverflow(at: site.range) }
-                    vm.push(try c0.run(f), at: base)
-                    do { vm.push(try c1.run(f), at: base + 1) } catch { vm.pop(to: base); throw error }
-                    return try enter(vm, u, base)
+        return { f in
+            guard let u = store.lean[index], u._withUnsafeGuaranteedRef({ $0.paramCount == 0 }) else { return try general(f) }
+            return try Unmanaged.passUnretained(f.vm)._withUnsafeGuaranteedRef { vm in
+                do {
+                    return try u._withUnsafeGuaranteedRef { try Calls.enterLean($0, base: vm.sp, vm: vm) }
+                } catch let e as ScriptError {
+                    throw Errors.addFrame(e, function: site.caller, range: site.range)
                 }
             }
         }

@@ -43,9 +43,22 @@ struct Compiler {
               !Compiler.containsReturnSignal(valueExpr) else {
             return statements(Array(stmts))
         }
+        let rest = functionBody(stmts.dropFirst())
+        // `if n < 2 { return n }`: the comparison and the returned local read in place, in the
+        // body's own closure (no closure call for either).
+        if let c = SlotComparison.of(i.condition), let slot = Compiler.plainLocalSlot(valueExpr) {
+            let node = GuardReturningLocal(test: c, slot: slot, rest: rest)
+            return { f in try node.run(f) }
+        }
+        if let c = SlotComparison.of(i.condition) {
+            let value = expr(valueExpr)
+            return { f in
+                if try c.test(f) { return try value(f) }
+                return try rest(f)
+            }
+        }
         let cond = condition(i.condition)
         let value = expr(valueExpr)
-        let rest = functionBody(stmts.dropFirst())
         return { f in
             if try cond(f) { return try value(f) }
             return try rest(f)
@@ -486,24 +499,7 @@ struct Compiler {
     /// A condition: fast when it is a comparison of integers.
     func condition(_ e: Expr) -> (Frame) throws -> Bool {
         // `local < 2` and friends: compare in place, without making a bool value first.
-        if let b = e as? BinaryExpr, let slot = Compiler.plainLocalSlot(b.left),
-           let lit = b.right as? LiteralExpr, case .int(let k) = lit.value,
-           [.lt, .le, .gt, .ge, .eq, .ne].contains(b.op) {
-            let op = b.op, range = b.opRange
-            return { f in
-                if case .int(let x) = f.base[slot] {
-                    switch op {
-                    case .lt: return x < k
-                    case .le: return x <= k
-                    case .gt: return x > k
-                    case .ge: return x >= k
-                    case .eq: return x == k
-                    default: return x != k
-                    }
-                }
-                return try Ops.binary(op, f.base[slot], .int(k), at: range, vm: f.meter).isTruthy
-            }
-        }
+        if let c = SlotComparison.of(e) { return { f in try c.test(f) } }
         let value = expr(e)
         let range = e.range
         return { f in try value(f).truth(at: range) }
