@@ -185,16 +185,18 @@ enum BuiltinMethods {
         m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             try ctx.charge(Cost.chars(str.utf8.count))
-            guard str.count < w, let ch = fill.first else { return v }
-            let n = try padding(w - str.count, width: w)
+            let chars = TextBuilding.characterCount(str)
+            guard chars < w, let ch = fill.first else { return v }
+            let n = try padding(w - chars, width: w)
             try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
             return .string(String(repeating: ch, count: n) + str)
         },
         m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             try ctx.charge(Cost.chars(str.utf8.count))
-            guard str.count < w, let ch = fill.first else { return v }
-            let n = try padding(w - str.count, width: w)
+            let chars = TextBuilding.characterCount(str)
+            guard chars < w, let ch = fill.first else { return v }
+            let n = try padding(w - chars, width: w)
             try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
             return .string(str + String(repeating: ch, count: n))
         },
