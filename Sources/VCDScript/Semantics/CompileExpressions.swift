@@ -99,8 +99,9 @@ extension Compiler {
             }
         case let m as MapExpr:
             let entries = m.entries.map { (Code(expr($0.key)), Code(expr($0.value)), $0.key.range) }
+            let count = entries.count
             return { f in
-                let map = MapRef()
+                let map = MapRef(OrderedMap(minimumCapacity: count))
                 for (k, v, r) in entries {
                     let key = try k.run(f)
                     guard let mk = key.mapKey else {
