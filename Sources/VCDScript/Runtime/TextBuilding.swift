@@ -1,27 +1,42 @@
 /// A part of a compiled string interpolation: literal text, or code whose value is shown.
 enum InterpolationPart {
-    case text(String)
+    case literal(LiteralText)
     case code(Code)
+
+    /// Literal text, kept as its bytes.
+    static func text(_ s: String) -> InterpolationPart { .literal(LiteralText(s)) }
+}
+
+/// The UTF-8 bytes of a literal part of an interpolation, copied out of the string once, when
+/// the interpolation is compiled: each run copies them without asking the string for its storage.
+final class LiteralText {
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ s: String) {
+        bytes = .allocate(capacity: s.utf8.count)
+        _ = bytes.initialize(from: s.utf8)
+    }
+
+    deinit { bytes.deallocate() }
 }
 
 /// Building text without intermediate strings: the hot paths of interpolation, `join` and
 /// `len`. Text is written as UTF-8 bytes into one buffer and made into a `String` once, because
 /// each `String +=` re-checks the storage of both sides and grows the result step by step.
 enum TextBuilding {
-    /// The bytes an interpolation writes on the stack before it moves to the heap: enough for
-    /// the names, addresses and lines scripts usually build.
-    static let stackBytes = 256
-
     /// `"...${x}..."`: each part written into one buffer (strings as their bytes, integers as
-    /// digits, anything else as `str()` shows it), then one string made of it. Long text built is
-    /// charged to the step limit.
+    /// digits, anything else as `str()` shows it), then one string made of it. The buffer is 256
+    /// bytes on the stack (enough for the names, addresses and lines scripts usually build), then
+    /// the heap. Long text built is charged to the step limit.
     static func interpolate(_ parts: [InterpolationPart], in f: Frame, at range: SourceRange) throws -> Value {
-        let text = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: stackBytes) { stack -> String in
-            var out = UTF8Buffer(stack)
+        // A buffer on the stack (a SIMD value, so that no generic allocation wrapper is involved).
+        var stack = SIMD32<UInt64>()
+        let text = try withUnsafeMutableBytes(of: &stack) { raw -> String in
+            var out = UTF8Buffer(raw.bindMemory(to: UInt8.self))
             defer { out.release() }
             for p in parts {
                 switch p {
-                case .text(let t): out.append(t)
+                case .literal(let t): out.append(UnsafeBufferPointer(t.bytes))
                 case .code(let c):
                     switch try c.run(f) {
                     case .string(let t): out.append(t)
@@ -35,17 +50,6 @@ enum TextBuilding {
         let cost = Cost.bytes(text.utf8.count)
         if cost > 0 { try Ops.charge(f.meter, cost, at: range) }
         return .string(text)
-    }
-
-    /// Appends the decimal digits of `n` (as `String(n)` writes them) to `out`, through a buffer
-    /// on the stack rather than a new string and the generic integer printer.
-    @inline(__always)
-    static func appendDecimal(_ n: Int, to out: inout String) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buf in
-            var digits = UTF8Buffer(buf)
-            digits.appendDecimal(n)
-            out += digits.makeString()
-        }
     }
 
     /// The items as `str()` shows them, with `separator` between them, copied into one string of
@@ -158,6 +162,18 @@ struct UTF8Buffer {
         onHeap = true
     }
 
+    /// Appends `bytes`.
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let n = bytes.count
+        guard n > 0 else { return }
+        reserve(n)
+        let to = start + count
+        // Short literals are copied byte by byte: a call of memcpy costs more.
+        if n <= 16 { for i in 0..<n { to[i] = bytes[i] } } else { to.initialize(from: bytes.baseAddress!, count: n) }
+        count += n
+    }
+
     /// Appends the bytes of `s`.
     @inline(__always)
     mutating func append(_ s: String) {
@@ -177,9 +193,14 @@ struct UTF8Buffer {
     /// Appends the decimal digits of `n`, as `String(n)` writes them.
     mutating func appendDecimal(_ n: Int) {
         var m = n.magnitude
+        // The number of digits, by comparison rather than division.
         var digits = 1
-        var rest = m / 10
-        while rest != 0 { digits += 1; rest /= 10 }
+        var bound: UInt = 10
+        while m >= bound {
+            digits += 1
+            if digits == 20 { break } // UInt.max has 20 digits; 10^20 would overflow
+            bound &*= 10
+        }
         let sign = n < 0 ? 1 : 0
         reserve(digits + sign)
         if sign == 1 { start[count] = 45 } // "-"
