@@ -214,7 +214,14 @@ struct UTF8Buffer {
     }
 
     /// The bytes written, as a string (short ones are stored inline, without an allocation).
+    /// Copied into the string's own storage: for short ASCII text that is checked by one mask,
+    /// where `String(decoding:as:)` validates the bytes and then copies them one by one.
     func makeString() -> String {
-        String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
+        let n = count, from = UnsafePointer(start)
+        guard n > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: n) { buf in
+            buf.baseAddress!.initialize(from: from, count: n)
+            return n
+        }
     }
 }
