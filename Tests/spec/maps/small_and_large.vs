@@ -27,3 +27,10 @@ let last = {a: 1, b: 2, c: 3}
 last.remove("c")
 last["d"] = 4
 print(last, len(last))  # expect: {a: 1, b: 2, d: 4} 3
+# Keys are equal as strings are (canonical equivalence): the Kelvin sign is a K.
+let kelvin = {K: 1, "é": 2}
+kelvin["\u{212A}"] = 3
+kelvin["e\u{301}"] = 4
+print(len(kelvin), kelvin.K, kelvin["é"], kelvin.has("\u{212A}"), kelvin.has("k"))  # expect: 2 3 4 true false
+let longKeys = {abcdefgh1: 1, abcdefgh2: 2}
+print(longKeys.abcdefgh2, longKeys.has("abcdefgh3"), longKeys.get("abcdefgh1"))  # expect: 2 false 1
