@@ -4,10 +4,13 @@
 ///
 /// Small maps (the records scripts make by the thousand: `{name: n, ip: a, cpus: 2}`) have no
 /// hash index: a key is found by comparing it with each of at most `linearLimit` slots, which
-/// costs less than hashing it, and the map is one array. The index is built when the map grows
-/// past that.
+/// costs less than hashing it. The index is built when the map grows past that. Keys and values
+/// are kept in two arrays, so that a search reads keys without copying (and counting) values.
 public struct OrderedMap: Sequence, ExpressibleByDictionaryLiteral {
-    private var slots: [(key: MapKey, value: Value)?] = []
+    /// The keys in insertion order; nil where an entry was removed (a hole).
+    private var slotKeys: [MapKey?] = []
+    /// The value of each slot (nil at a hole).
+    private var slotValues: [Value] = []
     /// Key -> slot; nil while the map is small (see `linearLimit`).
     private var index: [MapKey: Int]? = nil
     private var holes = 0
@@ -18,7 +21,8 @@ public struct OrderedMap: Sequence, ExpressibleByDictionaryLiteral {
     public init() {}
     /// An empty map with room for `capacity` entries (a map literal knows its size).
     public init(minimumCapacity capacity: Int) {
-        slots.reserveCapacity(capacity)
+        slotKeys.reserveCapacity(capacity)
+        slotValues.reserveCapacity(capacity)
         if capacity > Self.linearLimit { index = Dictionary(minimumCapacity: capacity) }
     }
     public init(dictionaryLiteral elements: (MapKey, Value)...) {
@@ -26,37 +30,43 @@ public struct OrderedMap: Sequence, ExpressibleByDictionaryLiteral {
         for (k, v) in elements { self[k] = v }
     }
 
-    public var count: Int { slots.count - holes }
+    public var count: Int { slotKeys.count - holes }
     public var isEmpty: Bool { count == 0 }
 
     /// The slot of `key`, if it is in the map.
     @inline(__always)
     private func slot(of key: MapKey) -> Int? {
         if let index { return index[key] }
-        for i in slots.indices where slots[i]?.key == key { return i }
+        for i in slotKeys.indices where slotKeys[i] == key { return i }
         return nil
     }
 
     public subscript(key: MapKey) -> Value? {
-        get { slot(of: key).map { slots[$0]!.value } }
+        get { slot(of: key).map { slotValues[$0] } }
         set {
             guard let newValue else { _ = removeValue(forKey: key); return }
             if index != nil {
                 // One hash lookup for both cases: the index entry is made (pointing past the
                 // end) or found in place.
-                let end = slots.count
+                let end = slotKeys.count
                 let i = Self.entry(&index![key, default: end])
-                if i == end { slots.append((key, newValue)) } else { slots[i]!.value = newValue }
+                if i == end { append(key, newValue) } else { slotValues[i] = newValue }
                 return
             }
-            if let i = slot(of: key) { slots[i]!.value = newValue; return }
-            if slots.count >= Self.linearLimit {
+            if let i = slot(of: key) { slotValues[i] = newValue; return }
+            if slotKeys.count >= Self.linearLimit {
                 if holes > 0 { compact() }
-                if slots.count >= Self.linearLimit { buildIndex() }
+                if slotKeys.count >= Self.linearLimit { buildIndex() }
             }
-            if index != nil { index![key] = slots.count }
-            slots.append((key, newValue))
+            if index != nil { index![key] = slotKeys.count }
+            append(key, newValue)
         }
+    }
+
+    @inline(__always)
+    private mutating func append(_ key: MapKey, _ value: Value) {
+        slotKeys.append(key)
+        slotValues.append(value)
     }
 
     /// The value of an index entry reached through `Dictionary`'s in-place accessor.
@@ -68,51 +78,62 @@ public struct OrderedMap: Sequence, ExpressibleByDictionaryLiteral {
         let found: Int?
         if index != nil { found = index!.removeValue(forKey: key) } else { found = slot(of: key) }
         guard let i = found else { return nil }
-        let old = slots[i]!.value
-        if i == slots.count - 1 {
-            slots.removeLast() // the last entry leaves no hole
+        let old = slotValues[i]
+        if i == slotKeys.count - 1 {
+            // The last entry leaves no hole.
+            slotKeys.removeLast()
+            slotValues.removeLast()
         } else {
-            slots[i] = nil
+            slotKeys[i] = nil
+            slotValues[i] = .null
             holes += 1
-            if holes > 16 && holes * 2 > slots.count { compact() }
+            if holes > 16 && holes * 2 > slotKeys.count { compact() }
         }
         return old
     }
 
     public mutating func removeAll() {
-        slots.removeAll()
+        slotKeys.removeAll()
+        slotValues.removeAll()
         index = nil
         holes = 0
     }
 
     private mutating func compact() {
-        slots = slots.filter { $0 != nil }
+        var keys: [MapKey?] = [], values: [Value] = []
+        keys.reserveCapacity(count)
+        values.reserveCapacity(count)
+        for i in slotKeys.indices where slotKeys[i] != nil {
+            keys.append(slotKeys[i])
+            values.append(slotValues[i])
+        }
+        slotKeys = keys
+        slotValues = values
         holes = 0
         if index != nil {
-            if slots.count <= Self.linearLimit { index = nil } else { buildIndex() }
+            if slotKeys.count <= Self.linearLimit { index = nil } else { buildIndex() }
         }
     }
 
-    /// Indexes every slot (there are no holes when it is called from a small map, or after
-    /// `compact`).
+    /// Indexes every slot.
     private mutating func buildIndex() {
-        var built = [MapKey: Int](minimumCapacity: Swift.max(slots.count * 2, 16))
-        for (i, s) in slots.enumerated() { if let s { built[s.key] = i } }
+        var built = [MapKey: Int](minimumCapacity: Swift.max(slotKeys.count * 2, 16))
+        for (i, k) in slotKeys.enumerated() { if let k { built[k] = i } }
         index = built
     }
 
     /// The keys in insertion order.
-    public var keys: [MapKey] { slots.compactMap { $0?.key } }
+    public var keys: [MapKey] { slotKeys.compactMap { $0 } }
     /// The values in insertion order.
-    public var values: [Value] { slots.compactMap { $0?.value } }
+    public var values: [Value] { slotKeys.indices.compactMap { slotKeys[$0] == nil ? nil : slotValues[$0] } }
 
     public func makeIterator() -> AnyIterator<(key: MapKey, value: Value)> {
         var i = 0
-        let slots = self.slots
+        let keys = slotKeys, values = slotValues
         return AnyIterator {
-            while i < slots.count {
+            while i < keys.count {
                 defer { i += 1 }
-                if let s = slots[i] { return s }
+                if let k = keys[i] { return (k, values[i]) }
             }
             return nil
         }
