@@ -24,7 +24,21 @@ public enum IPv4 {
     }
 
     /// The address as text.
-    public static func format(_ v: UInt32) -> String { "\(v >> 24).\(v >> 16 & 255).\(v >> 8 & 255).\(v & 255)" }
+    /// Written as bytes into the string's own storage (at most 15: a string stored inline), not
+    /// as an interpolation of four integers, which made a string of each first.
+    public static func format(_ v: UInt32) -> String {
+        String(unsafeUninitializedCapacity: 15) { buf in
+            var n = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int(v >> UInt32(shift) & 255)
+                if shift != 24 { buf[n] = 46; n += 1 } // "."
+                if octet >= 100 { buf[n] = UInt8(48 + octet / 100); n += 1 }
+                if octet >= 10 { buf[n] = UInt8(48 + octet / 10 % 10); n += 1 }
+                buf[n] = UInt8(48 + octet % 10); n += 1
+            }
+            return n
+        }
+    }
 
     /// The netmask of a prefix length (`24` → 255.255.255.0); out-of-range lengths are clamped.
     public static func mask(_ prefix: Int) -> UInt32 { prefix <= 0 ? 0 : UInt32.max << UInt32(32 - min(prefix, 32)) }

@@ -17,6 +17,19 @@ final class IPv4Tests: XCTestCase {
         }
     }
 
+    func testFormatWritesEachOctetInDecimal() {
+        // Every octet of one, two and three digits, in every position.
+        for octets in [[1, 22, 100, 9], [100, 10, 1, 0], [255, 0, 99, 10], [9, 99, 199, 255]] {
+            let v = octets.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            XCTAssertEqual(IPv4.format(v), octets.map(String.init).joined(separator: "."))
+        }
+        var v: UInt32 = 7
+        for _ in 0..<1000 {
+            v = v &* 2_654_435_761 &+ 12_345
+            XCTAssertEqual(IPv4.format(v), "\(v >> 24).\(v >> 16 & 255).\(v >> 8 & 255).\(v & 255)")
+        }
+    }
+
     func testBadAddressesSayWhy() {
         func why(_ s: String) -> String {
             do { _ = try IPv4.address(s); return "accepted" } catch { return error.reason }

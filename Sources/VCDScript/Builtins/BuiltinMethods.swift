@@ -13,8 +13,8 @@ final class ValueMethod {
     let unary: ((Value, Value, CallContext) throws -> Value)?
     /// `type.name`, for messages; made once with the table rather than on every call.
     var qualifiedName = ""
-    /// Every parameter given: the common call, bound without building arrays.
-    var allGiven: [Bool] = []
+    /// Binds the common call (arguments by position) without the general binder; made with the table.
+    var binding: PositionalBinding?
 
     init(name: String, params: [Parameter], variadic: Bool, doc: String,
          body: @escaping (Value, Arguments, CallContext) throws -> Value,
@@ -43,8 +43,8 @@ enum BuiltinMethods {
 
     static func call(_ m: ValueMethod, _ receiver: Value, args: [Value], named: [(name: String, value: Value)], ctx: CallContext) throws -> Value {
         let a: Arguments
-        if named.isEmpty, !m.variadic, args.count == m.params.count {
-            a = Arguments(function: m.qualifiedName, values: args, given: m.allGiven, rest: [], named: [], params: m.params)
+        if let bound = m.binding?.bind(args, named: named) {
+            a = bound
         } else {
             do {
                 a = try Arguments.bind(function: m.qualifiedName, params: m.params, variadic: m.variadic, positional: args, named: named)
@@ -56,7 +56,7 @@ enum BuiltinMethods {
     private static func make(_ typeName: String, _ list: [ValueMethod]) -> [String: ValueMethod] {
         Dictionary(uniqueKeysWithValues: list.map { m in
             m.qualifiedName = "\(typeName).\(m.name)"
-            m.allGiven = [Bool](repeating: true, count: m.params.count)
+            m.binding = PositionalBinding(qualifiedName: m.qualifiedName, params: m.params, variadic: m.variadic)
             return (m.name, m)
         })
     }
@@ -185,16 +185,18 @@ enum BuiltinMethods {
         m("padLeft", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the left to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             try ctx.charge(Cost.chars(str.utf8.count))
-            guard str.count < w, let ch = fill.first else { return v }
-            let n = try padding(w - str.count, width: w)
+            let chars = TextBuilding.characterCount(str)
+            guard chars < w, let ch = fill.first else { return v }
+            let n = try padding(w - chars, width: w)
             try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
             return .string(String(repeating: ch, count: n) + str)
         },
         m("padRight", [Parameter("width"), Parameter("fill", default: .string(" "))], "Pads on the right to width characters.") { v, a, ctx in
             let str = s(v), w = try a.int(0), fill = try a.string(1)
             try ctx.charge(Cost.chars(str.utf8.count))
-            guard str.count < w, let ch = fill.first else { return v }
-            let n = try padding(w - str.count, width: w)
+            let chars = TextBuilding.characterCount(str)
+            guard chars < w, let ch = fill.first else { return v }
+            let n = try padding(w - chars, width: w)
             try ctx.charge(Cost.repeated(n) + Cost.bytes(n * ch.utf8.count + str.utf8.count))
             return .string(str + String(repeating: ch, count: n))
         },

@@ -83,7 +83,7 @@ enum Builtins {
             switch a[0] {
             case .string(let s):
                 try ctx.charge(Cost.chars(s.utf8.count))
-                return .int(s.count)
+                return .int(TextBuilding.characterCount(s))
             case .list(let l): return .int(l.items.count)
             case .map(let m): return .int(m.entries.count)
             case .range(let x, let y):

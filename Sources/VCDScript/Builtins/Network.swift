@@ -62,7 +62,8 @@ enum Network {
     static func contains(_ net: IPv4CIDR, _ v: Value, _ ctx: CallContext) throws -> Bool {
         switch v {
         case .string(let s):
-            if s.contains("/") { return net.contains(try parseCIDR(s, ctx)) }
+            // A byte search: `String.contains(String)` goes through Foundation (3,500 instructions a call).
+            if s.utf8.contains(UInt8(ascii: "/")) { return net.contains(try parseCIDR(s, ctx)) }
             return net.contains(try address(s, ctx))
         case .object(let o as CIDRObject): return net.contains(o.cidr)
         default: throw ScriptError(.type, "cidr.contains() takes an address string, not \(v.typeName)", at: ctx.range)

@@ -59,7 +59,8 @@ public final class NativeType {
     /// Declares a method with named parameters.
     public func method(_ name: String, params: [Parameter] = [], variadic: Bool = false, doc: String = "",
                        _ body: @escaping (NativeObject, Arguments, CallContext) throws -> Value) {
-        methods[name] = NativeMethod(name: name, params: params, variadic: variadic, doc: doc, body: body)
+        let binding = PositionalBinding(qualifiedName: "\(self.name).\(name)", params: params, variadic: variadic)
+        methods[name] = NativeMethod(name: name, params: params, variadic: variadic, doc: doc, body: body, binding: binding)
     }
 
     /// Every member name, properties first, for `dir()` and completion.
@@ -79,8 +80,16 @@ public struct NativeMethod {
     public let variadic: Bool
     public let doc: String
     public let body: (NativeObject, Arguments, CallContext) throws -> Value
+    /// Binds the common call (arguments by position) without the general binder.
+    let binding: PositionalBinding
 
     public var signature: String { Parameter.signature(name, params, variadic: variadic) }
+
+    /// The arguments of a call of this method, bound to its parameters.
+    func arguments(_ positional: [Value], named: [(name: String, value: Value)]) throws -> Arguments {
+        if let bound = binding.bind(positional, named: named) { return bound }
+        return try Arguments.bind(function: binding.qualifiedName, params: params, variadic: variadic, positional: positional, named: named)
+    }
 }
 
 /// An instance of a host type. Hosts subclass it to carry their state.

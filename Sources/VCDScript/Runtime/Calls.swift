@@ -204,7 +204,7 @@ enum Calls {
             if let m = o.nativeType.methods[name] {
                 let a: Arguments
                 do {
-                    a = try Arguments.bind(function: "\(o.nativeType.name).\(name)", params: m.params, variadic: m.variadic, positional: args, named: named)
+                    a = try m.arguments(args, named: named)
                 } catch let e as ScriptError { e.range = e.range ?? range; throw e }
                 return try runNative(vm: vm, range: range) { try m.body(o, a, ctx) }
             }

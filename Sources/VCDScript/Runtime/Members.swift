@@ -103,7 +103,7 @@ enum Members {
             switch name {
             case "count":
                 try Ops.charge(Meter(vm), Cost.chars(s.utf8.count), at: range)
-                return .int(s.count)
+                return .int(TextBuilding.characterCount(s))
             case "isEmpty": return .bool(s.isEmpty)
             default: break
             }

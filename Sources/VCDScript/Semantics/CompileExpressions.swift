@@ -99,8 +99,9 @@ extension Compiler {
             }
         case let m as MapExpr:
             let entries = m.entries.map { (Code(expr($0.key)), Code(expr($0.value)), $0.key.range) }
+            let count = entries.count
             return { f in
-                let map = MapRef()
+                let map = MapRef(OrderedMap(minimumCapacity: count))
                 for (k, v, r) in entries {
                     let key = try k.run(f)
                     guard let mk = key.mapKey else {
@@ -111,8 +112,8 @@ extension Compiler {
                 return .map(map)
             }
         case let s as InterpolationExpr:
-            // Text parts stay text (no closure to call, no value to copy); integers are written
-            // as digits straight into the result.
+            // Text parts stay text (no closure to call, no value to copy); every part is written
+            // into one buffer (TextBuilding.interpolate).
             let parts: [InterpolationPart] = s.parts.map { p in
                 switch p {
                 case .text(let t): return .text(t)
@@ -120,24 +121,7 @@ extension Compiler {
                 }
             }
             let range = s.range
-            return { f in
-                var out = ""
-                for p in parts {
-                    switch p {
-                    case .text(let t): out += t
-                    case .code(let c):
-                        switch try c.run(f) {
-                        case .string(let t): out += t
-                        case .int(let i): TextBuilding.appendDecimal(i, to: &out)
-                        case let v: out += try Compiler.interpolated(v, vm: f.meter, at: range)
-                        }
-                    }
-                }
-                // Long text built is charged to the step limit.
-                let cost = Cost.bytes(out.utf8.count)
-                if cost > 0 { try Ops.charge(f.meter, cost, at: range) }
-                return .string(out)
-            }
+            return { f in try TextBuilding.interpolate(parts, in: f, at: range) }
         case let x as FormatExpr:
             let value = expr(x.value), spec = x.spec, range = x.range
             return { f in
