@@ -4,8 +4,8 @@
 # tenth of maps, strings and runbook), by the release build of vcdscript. Prints the instructions of
 # each run, the same less the start-up (an empty program), and per unit of work (per call of fib, per
 # loop iteration). These are the figures docs/architecture.md quotes.
-# Usage: scripts/callgrind.sh [--keep DIR]   (--keep: leave the callgrind.out files in DIR, for
-#        callgrind_annotate)
+# Usage: [VCDSCRIPT_BIN=release-binary] scripts/callgrind.sh [--keep DIR]   (--keep: leave the
+#        callgrind.out files in DIR, for callgrind_annotate)
 # Needs valgrind. Not part of CI (about a minute of CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,8 +13,13 @@ keep=""
 if [ "${1:-}" = "--keep" ]; then keep=${2:?"usage: scripts/callgrind.sh [--keep DIR]"}; mkdir -p "$keep"; fi
 command -v valgrind >/dev/null 2>&1 || { echo "callgrind: valgrind is not installed" >&2; exit 1; }
 command -v swift >/dev/null 2>&1 || export PATH=/opt/swift/usr/bin:$PATH
-swift build -c release --static-swift-stdlib --product vcdscript >/dev/null
-vcd=$(realpath "$(swift build -c release --static-swift-stdlib --show-bin-path)/vcdscript")
+# VCDSCRIPT_BIN: a release binary built elsewhere (e.g. with --scratch-path) instead of building one.
+if [ -n "${VCDSCRIPT_BIN:-}" ]; then
+    vcd=$(realpath "$VCDSCRIPT_BIN")
+else
+    swift build -c release --static-swift-stdlib --product vcdscript >/dev/null
+    vcd=$(realpath "$(swift build -c release --static-swift-stdlib --show-bin-path)/vcdscript")
+fi
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
