@@ -37,6 +37,14 @@ final class RequestParsingTests: XCTestCase {
         for a in accepts {
             XCTAssertEqual(APIVersion.from(accept: a), characterVersion(a), "Accept: \(a ?? "nil")")
         }
+        // The per-value memo of the served path answers the same, first time and remembered, and
+        // does not keep values longer than 256 bytes.
+        let long = "application/json;" + String(repeating: "x=1;", count: 80) + "version=36.2"
+        for round in 0..<2 {
+            for a in accepts + [long] {
+                XCTAssertEqual(APIVersions.asked(a), characterVersion(a), "round \(round), Accept: \(a ?? "nil")")
+            }
+        }
     }
 
     func testPathAndQueryMatchTheCharacterLevelSplit() {
