@@ -63,6 +63,8 @@ let package = Package(
             name: "CloudSim",
             dependencies: [
                 "CloudWire",
+                // The address of Swift's global-executor hook (`sim serve` runs its tasks on the event loops).
+                "CSupport",
                 "NetAddress",
                 "Documents",
                 .product(name: "GRDB", package: "GRDB.swift"),

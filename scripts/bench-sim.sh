@@ -38,6 +38,10 @@ STATE="$WORK/state.sqlite"
 "$BIN" sim serve --state "$STATE" --port "$PORT" --task-ms 0 >"$WORK/serve.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/versions" >/dev/null && break; sleep 0.1; done
+# Say which executor runs the server's tasks: session 8's release figures ran on Swift's, unnoticed.
+if [ -n "${VCDSCRIPT_SIM_SWIFT_EXECUTOR:-}" ] && [ "${VCDSCRIPT_SIM_SWIFT_EXECUTOR}" != 0 ]; then echo "executor: Swift's (VCDSCRIPT_SIM_SWIFT_EXECUTOR)"
+elif grep -q "Swift's executor" "$WORK/serve.log"; then echo "executor: Swift's (the event loops did not take over)"
+else echo "executor: the event loops"; fi
 
 # A tenant token and one edge gateway to list.
 python3 - "$PORT" "$WORK" <<'PY'

@@ -49,7 +49,9 @@ struct SimCommand: ParsableCommand {
 
         func run() throws {
             // First, before any task exists: the server's event loops run its tasks (EventLoopTasks).
-            EventLoopTasks.install()
+            if !EventLoopTasks.install(), ProcessInfo.processInfo.environment[EventLoopTasks.optOutVariable] == nil {
+                FileHandle.standardError.write(Data("note: tasks run on Swift's executor, not the event loops (slower)\n".utf8))
+            }
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }
             let sim = try Simulator(statePath: state.path, options: options)

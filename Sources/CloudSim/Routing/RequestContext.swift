@@ -34,7 +34,7 @@ final class RequestContext {
         self.base = base
         self.requestID = requestID
         self.route = route
-        apiVersion = APIVersion.from(accept: request.headers["Accept"]) ?? APIVersion.default
+        apiVersion = APIVersions.asked(request.headers["Accept"]) ?? APIVersion.default
     }
 
     /// The path parameter `name` (always present when the route matched).

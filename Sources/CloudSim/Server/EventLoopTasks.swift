@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 import NIOCore
 import NIOPosix
@@ -23,6 +24,33 @@ public enum EventLoopTasks {
     @discardableResult
     public static func install(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         if let v = environment[optOutVariable], !v.isEmpty, v != "0" { return false }
-        return NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        return installHook()
+    }
+
+    /// Whether a global-executor hook is set in this process (ours, or anyone's).
+    public static var isInstalled: Bool { vcd_swift_enqueue_global_hook_slot().pointee != nil }
+
+    /// The runtime's hook: called with every job enqueued on the global executor, and the
+    /// runtime's own enqueue (unused: every job goes to an event loop).
+    private typealias Original = @convention(thin) (UnownedJob) -> Void
+    private typealias Hook = @convention(thin) (UnownedJob, Original) -> Void
+
+    /// NIO's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`, with the
+    /// hook's address from the linker instead of from dlsym: release builds link the Swift runtime
+    /// in (`--static-swift-stdlib`), which leaves the hook unexported, and NIO's lookup then fails
+    /// silently (session 8's release figures ran on Swift's executor because of it). Same hook
+    /// body as NIO's: the event loop the caller is on (`any()` is sticky), else the next one.
+    private static func installHook() -> Bool {
+        let slot = vcd_swift_enqueue_global_hook_slot()
+        guard slot.pointee == nil else { return false }
+        return withUnsafeTemporaryAllocation(of: Hook.self, capacity: 1) { hook -> Bool in
+            hook.baseAddress!.initialize(to: { job, _ in
+                MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))
+            })
+            // A thin function is one code pointer: the runtime calls it with the Swift calling
+            // convention, as it calls NIO's.
+            slot.pointee = UnsafeRawPointer(hook.baseAddress!).load(as: UnsafeMutableRawPointer?.self)
+            return slot.pointee != nil
+        }
     }
 }
