@@ -7,8 +7,8 @@
 # POST must be answered 202 (no retry) and each page 200.
 # Usage: scripts/bench-sim.sh [--json]   (--json: the figures as JSON on stdout, the rest on stderr)
 # Environment: DURATION (wrk, default 10s), NAT_RULES (default 10000), VCDSCRIPT_BIN (a vcdscript
-# binary to serve instead of building the release one), VCDSCRIPT_SIM_SWIFT_EXECUTOR=1 (sim serve
-# keeps Swift's executor instead of its event loops, to compare).
+# binary to serve instead of building the release one), VCDSCRIPT_SIM_EVENT_LOOPS=1 (sim serve
+# runs its tasks on its event loops instead of Swift's executor, to compare).
 # Needs wrk and nginx (scripts/bootstrap.sh --bench installs them). Not part of CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,9 +39,9 @@ STATE="$WORK/state.sqlite"
 SERVER=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/versions" >/dev/null && break; sleep 0.1; done
 # Say which executor runs the server's tasks: session 8's release figures ran on Swift's, unnoticed.
-if [ -n "${VCDSCRIPT_SIM_SWIFT_EXECUTOR:-}" ] && [ "${VCDSCRIPT_SIM_SWIFT_EXECUTOR}" != 0 ]; then echo "executor: Swift's (VCDSCRIPT_SIM_SWIFT_EXECUTOR)"
-elif grep -q "Swift's executor" "$WORK/serve.log"; then echo "executor: Swift's (the event loops did not take over)"
-else echo "executor: the event loops"; fi
+if [ -z "${VCDSCRIPT_SIM_EVENT_LOOPS:-}" ] || [ "${VCDSCRIPT_SIM_EVENT_LOOPS}" = 0 ]; then echo "executor: Swift's (the default)"
+elif grep -q "Swift's executor" "$WORK/serve.log"; then echo "executor: Swift's (the event loops could not take over)"
+else echo "executor: the event loops (VCDSCRIPT_SIM_EVENT_LOOPS)"; fi
 
 # A tenant token and one edge gateway to list.
 python3 - "$PORT" "$WORK" <<'PY'

@@ -48,9 +48,9 @@ struct SimCommand: ParsableCommand {
         }
 
         func run() throws {
-            // First, before any task exists: the server's event loops run its tasks (EventLoopTasks).
-            if !EventLoopTasks.install(), ProcessInfo.processInfo.environment[EventLoopTasks.optOutVariable] == nil {
-                FileHandle.standardError.write(Data("note: tasks run on Swift's executor, not the event loops (slower)\n".utf8))
+            // First, before any task exists: the server's event loops run its tasks when asked (EventLoopTasks).
+            if EventLoopTasks.requested(), !EventLoopTasks.install() {
+                FileHandle.standardError.write(Data("note: \(EventLoopTasks.optInVariable) is set, but the tasks run on Swift's executor: the event loops could not take over\n".utf8))
             }
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }

@@ -3,11 +3,12 @@ import CloudWire
 import Foundation
 import XCTest
 
-/// `vcdscript sim serve` as its own process: its tasks run on the server's event loops
-/// (`EventLoopTasks`, the global-executor hook reached by the linker's address, which also works
-/// in release binaries with the Swift runtime linked in), and it answers over them.
+/// `vcdscript sim serve` as its own process, asked to run its tasks on the server's event loops
+/// (`VCDSCRIPT_SIM_EVENT_LOOPS=1`: `EventLoopTasks`, the global-executor hook reached by the
+/// linker's address, which also works in release binaries with the Swift runtime linked in): they
+/// take over, and it answers over them.
 final class SimServeProcessTests: XCTestCase {
-    func testServeRunsItsTasksOnTheEventLoopsAndAnswers() throws {
+    func testServeRunsItsTasksOnTheEventLoopsWhenAskedAndAnswers() throws {
         let binary = try BinaryRun.binary()
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("simserve-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -15,7 +16,7 @@ final class SimServeProcessTests: XCTestCase {
         let state = dir + "/state.sqlite"
         var env = ProcessInfo.processInfo.environment
         env["VCDSCRIPT_HOME"] = dir
-        env["VCDSCRIPT_SIM_SWIFT_EXECUTOR"] = nil
+        env["VCDSCRIPT_SIM_EVENT_LOOPS"] = "1"
         let reset = try BinaryRun.run(binary, ["sim", "reset", "--state", state, "--password", "serve-pass"], environment: env)
         XCTAssertEqual(reset.status, 0, reset.err)
 
