@@ -41,14 +41,7 @@ final class HostAPITests: XCTestCase {
     }()
 
     private func run(_ code: String, gateways: [Gateway]) throws -> [String] {
-        var lines: [String] = []
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        interp.define("gw", .object(gateways[0]))
-        interp.define("gateways", .list(gateways.map { .object($0) }))
-        try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        return lines
+        try printedLines(of: code, globals: [("gw", .object(gateways[0])), ("gateways", .list(gateways.map { .object($0) }))])
     }
 
     func testPropertiesMethodsAndNamedArguments() throws {

@@ -20,13 +20,7 @@ final class PositionalBindingTests: XCTestCase {
     }()
 
     private func run(_ code: String) throws -> [String] {
-        var lines: [String] = []
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        interp.define("p", .object(Probe()))
-        try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        return lines
+        try printedLines(of: code, globals: [("p", .object(Probe()))])
     }
 
     private func error(_ code: String) -> String {

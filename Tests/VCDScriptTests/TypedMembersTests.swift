@@ -33,13 +33,7 @@ final class TypedMembersTests: XCTestCase {
     }()
 
     private func run(_ code: String, _ object: NativeObject) throws -> [String] {
-        var lines: [String] = []
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        interp.define("c", .object(object))
-        _ = try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        return lines
+        try printedLines(of: code, globals: [("c", .object(object))])
     }
 
     func testMembersGetTheirObjectAsTheDeclaredClass() throws {

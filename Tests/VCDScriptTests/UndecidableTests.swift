@@ -12,13 +12,7 @@ final class UndecidableTests: XCTestCase {
     }()
 
     private func run(_ code: String) throws -> [String] {
-        var lines: [String] = []
-        var options = InterpreterOptions()
-        options.output = { lines.append($0) }
-        let interp = Interpreter(options: options)
-        interp.define("u", .object(NativeObject(type: Self.unknownType)))
-        try LargeStack.run { Result { try interp.run(source: code) } }.get()
-        return lines
+        try printedLines(of: code, globals: [("u", .object(NativeObject(type: Self.unknownType)))])
     }
 
     func testItPrintsAndFlows() throws {
