@@ -267,18 +267,7 @@ public enum KubeJSONPath {
         if spec == live { return true }
         guard let a = spec.scalarText, let b = live.scalarText else { return false }
         if a == b, spec.stringValue == nil || live.stringValue == nil { return true }
-        if quantities, let x = quantity(a), let y = quantity(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
+        if quantities, let x = KubeQuantity.value(a), let y = KubeQuantity.value(b) { return abs(x - y) <= 1e-9 * max(1, abs(x)) }
         return false
-    }
-
-    /// A Kubernetes resource quantity (`500m`, `1.5`, `2Gi`, `1e3`, `100M`) as a number.
-    static func quantity(_ s: String) -> Double? {
-        let suffixes: [(String, Double)] = [("Ki", 0x1p10), ("Mi", 0x1p20), ("Gi", 0x1p30), ("Ti", 0x1p40), ("Pi", 0x1p50), ("Ei", 0x1p60),
-                                            ("n", 1e-9), ("u", 1e-6), ("m", 1e-3), ("k", 1e3), ("M", 1e6), ("G", 1e9), ("T", 1e12), ("P", 1e15), ("E", 1e18)]
-        for (suffix, factor) in suffixes where s.hasSuffix(suffix) {
-            return Double(s.dropLast(suffix.count)).map { $0 * factor }
-        }
-        guard s.first.map({ $0.isNumber || $0 == "." || $0 == "-" || $0 == "+" }) == true else { return nil }
-        return Double(s)
     }
 }
