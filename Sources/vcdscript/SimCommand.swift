@@ -50,7 +50,7 @@ struct SimCommand: ParsableCommand {
         func run() throws {
             // First, before any task exists: the server's event loops run its tasks when asked (EventLoopTasks).
             if EventLoopTasks.requested(), !EventLoopTasks.install() {
-                FileHandle.standardError.write(Data("note: \(EventLoopTasks.optInVariable) is set, but the tasks run on Swift's executor: the event loops could not take over\n".utf8))
+                FileHandle.standardError.write(Data("note: \(EventLoopTasks.optInVariable) is set, but the tasks run on Swift's executor: the event loops could not take over (another global executor was installed first); it serves all the same, unset the variable to silence this\n".utf8))
             }
             var options = SimulatorOptions(realisticTiming: realistic, fastTaskSeconds: taskMs / 1000)
             if let faults { options.faults = try FaultSpec.parse(faults) }

@@ -73,3 +73,16 @@ struct VCDMachineTemplate: KubeRecord {
     struct Spec: Decodable { var template = Template() }
     var spec = Spec()
 }
+
+/// A user context shows who, never the password or refresh token (should a record ever be printed,
+/// dumped or put in a log).
+extension VCDCluster.UserContext: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    var description: String {
+        "UserContext(username: \(username ?? "-"), password: \(password == nil ? "-" : "<redacted>"), "
+            + "refreshToken: \(refreshToken == nil ? "-" : "<redacted>"), secretRef: \(secretRef.name ?? "-"))"
+    }
+    var debugDescription: String { description }
+    var customMirror: Mirror {
+        Mirror(self, children: ["username": username as Any, "secretRef": secretRef.name as Any], displayStyle: .struct)
+    }
+}
